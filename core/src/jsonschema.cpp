@@ -1,0 +1,737 @@
+// SPDX-License-Identifier: MIT
+#include <durable/core/jsonschema.h>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMap>
+#include <QRegularExpression>
+
+#include <cmath>
+#include <optional>
+#include <vector>
+
+namespace Durable {
+
+namespace {
+
+enum TypeBit : unsigned {
+    StringType = 1u << 0,
+    NumberType = 1u << 1,
+    IntegerType = 1u << 2,
+    BooleanType = 1u << 3,
+    ObjectType = 1u << 4,
+    ArrayType = 1u << 5,
+    NullType = 1u << 6,
+};
+
+struct TypeName
+{
+    const char *name;
+    unsigned bits;
+};
+
+const TypeName s_typeNames[] = {
+    { "string", StringType },
+    { "number", NumberType },
+    { "integer", IntegerType },
+    { "boolean", BooleanType },
+    { "object", ObjectType },
+    { "array", ArrayType },
+    { "null", NullType },
+};
+
+// Validation keywords we know but do not implement; refusing them beats silently accepting
+// values their author meant to reject.
+const char *const s_unsupportedKeywords[] = {
+    "$ref",
+    "$dynamicRef",
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "propertyNames",
+    "dependencies",
+    "dependentRequired",
+    "dependentSchemas",
+    "minProperties",
+    "maxProperties",
+    "contains",
+    "minContains",
+    "maxContains",
+    "uniqueItems",
+    "multipleOf",
+    "prefixItems",
+    "additionalItems",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+};
+
+constexpr qsizetype s_maxShownValueLength = 60;
+constexpr qsizetype s_maxShownEnumValues = 10;
+
+bool isIntegral(double number)
+{
+    return std::isfinite(number) && std::floor(number) == number;
+}
+
+// An integral number is both a number and an integer, so 30.0 passes "type": "integer".
+unsigned typeBitsOf(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        return StringType;
+    case QJsonValue::Double:
+        return isIntegral(value.toDouble()) ? (NumberType | IntegerType) : NumberType;
+    case QJsonValue::Bool:
+        return BooleanType;
+    case QJsonValue::Object:
+        return ObjectType;
+    case QJsonValue::Array:
+        return ArrayType;
+    case QJsonValue::Null:
+        return NullType;
+    case QJsonValue::Undefined:
+        break;
+    }
+    return 0;
+}
+
+QString formatNumber(double number)
+{
+    // Integral values print without a fraction or exponent, as the user wrote them.
+    if (isIntegral(number) && std::fabs(number) < 1e15)
+        return QString::number(qint64(number));
+    return QString::number(number, 'g', QLocale::FloatingPointShortest);
+}
+
+// A compact JSON rendering for messages, cut short so a huge value can't flood a message.
+QString formatValue(const QJsonValue &value)
+{
+    QString text;
+    switch (value.type()) {
+    case QJsonValue::Double:
+        return formatNumber(value.toDouble());
+    case QJsonValue::Bool:
+        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Undefined:
+        return QStringLiteral("undefined");
+    case QJsonValue::Object:
+        text = QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
+        break;
+    case QJsonValue::Array:
+        text = QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
+        break;
+    case QJsonValue::String: {
+        // Shorten the content, not the quoted form, so the closing quote survives; wrapping in
+        // an array is the only way to get QJsonDocument's string escaping.
+        QString content = value.toString();
+        if (content.size() > s_maxShownValueLength) {
+            qsizetype keep = s_maxShownValueLength;
+            if (content.at(keep - 1).isHighSurrogate())
+                --keep; // never split a surrogate pair into invalid UTF-16
+            content = content.left(keep) + QStringLiteral("...");
+        }
+        const QString array =
+            QString::fromUtf8(QJsonDocument(QJsonArray { content }).toJson(QJsonDocument::Compact));
+        return array.mid(1, array.size() - 2);
+    }
+    }
+    if (text.size() > s_maxShownValueLength)
+        text = text.left(s_maxShownValueLength) + QStringLiteral("...");
+    return text;
+}
+
+QString describeValue(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        return QStringLiteral("string ") + formatValue(value);
+    case QJsonValue::Double:
+        return (isIntegral(value.toDouble()) ? QStringLiteral("integer ")
+                                             : QStringLiteral("number "))
+            + formatValue(value);
+    case QJsonValue::Bool:
+        return QStringLiteral("boolean ") + formatValue(value);
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+QString jsonTypeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+// "a", "a or b", "a, b or c".
+QString joinAlternatives(const QStringList &items)
+{
+    if (items.size() <= 1)
+        return items.join(QString());
+    return items.mid(0, items.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" or ")
+        + items.last();
+}
+
+QString pointerToken(const QString &key)
+{
+    QString token = key;
+    // RFC 6901: '~' first, so the '~' introduced for '/' is not escaped again.
+    token.replace(u'~', QStringLiteral("~0"));
+    token.replace(u'/', QStringLiteral("~1"));
+    return token;
+}
+
+QString childPath(const QString &path, const QString &key)
+{
+    return path + u'/' + pointerToken(key);
+}
+
+QString displayPath(const QString &path)
+{
+    return path.isEmpty() ? QStringLiteral("(root)") : path;
+}
+
+// JSON Schema counts string length in code points, not UTF-16 units.
+qsizetype codePointCount(const QString &text)
+{
+    qsizetype count = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text.at(i).isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
+            ++i;
+        ++count;
+    }
+    return count;
+}
+
+// JSON equality: 1 and 1.0 are the same number; objects compare by content, not key order.
+bool jsonEqual(const QJsonValue &a, const QJsonValue &b)
+{
+    if (a.type() != b.type())
+        return false;
+    switch (a.type()) {
+    case QJsonValue::Double:
+        return a.toDouble() == b.toDouble();
+    case QJsonValue::Array: {
+        const QJsonArray left = a.toArray();
+        const QJsonArray right = b.toArray();
+        if (left.size() != right.size())
+            return false;
+        for (qsizetype i = 0; i < left.size(); ++i) {
+            if (!jsonEqual(left.at(i), right.at(i)))
+                return false;
+        }
+        return true;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject left = a.toObject();
+        const QJsonObject right = b.toObject();
+        if (left.size() != right.size())
+            return false;
+        for (auto it = left.begin(); it != left.end(); ++it) {
+            if (!right.contains(it.key()) || !jsonEqual(it.value(), right.value(it.key())))
+                return false;
+        }
+        return true;
+    }
+    default:
+        return a == b;
+    }
+}
+
+QString plural(qsizetype count, const char *singular, const char *pluralForm)
+{
+    return QStringLiteral("%1 %2").arg(count).arg(
+        QLatin1String(count == 1 ? singular : pluralForm));
+}
+
+} // namespace
+
+struct JsonSchema::Node
+{
+    using Ptr = std::shared_ptr<const Node>;
+
+    static Result<Ptr> build(const QJsonValue &schema, const QString &at);
+    void check(const QJsonValue &value, const QString &path, QStringList &out) const;
+
+    QJsonValue json;
+    bool rejectAll = false; // the schema `false`
+    unsigned types = 0; // 0: any type
+    QStringList typeNames;
+    QMap<QString, Ptr> properties;
+    QStringList required;
+    bool additionalForbidden = false;
+    Ptr additional;
+    Ptr items;
+    std::optional<QJsonArray> enumValues;
+    std::optional<QJsonValue> constValue;
+    std::optional<double> minimum;
+    std::optional<double> maximum;
+    std::optional<double> exclusiveMinimum;
+    std::optional<double> exclusiveMaximum;
+    std::optional<qint64> minLength;
+    std::optional<qint64> maxLength;
+    std::optional<qint64> minItems;
+    std::optional<qint64> maxItems;
+    std::optional<QRegularExpression> pattern;
+    std::vector<Ptr> anyOf;
+    std::vector<Ptr> oneOf;
+    std::vector<Ptr> allOf;
+};
+
+Result<JsonSchema::Node::Ptr> JsonSchema::Node::build(const QJsonValue &schema, const QString &at)
+{
+    const auto malformed = [](const QString &where, const QString &why) {
+        return Error(ErrorCode::InvalidArgument,
+            QStringLiteral("Invalid JSON schema at %1: %2").arg(displayPath(where), why));
+    };
+
+    auto node = std::make_shared<Node>();
+    node->json = schema;
+    if (schema.isBool()) {
+        node->rejectAll = !schema.toBool();
+        return Ptr(std::move(node));
+    }
+    if (!schema.isObject())
+        return malformed(at,
+            QStringLiteral("a schema must be an object or a boolean, not %1")
+                .arg(jsonTypeName(schema)));
+
+    const QJsonObject object = schema.toObject();
+    std::optional<bool> draft4ExclusiveMinimum;
+    std::optional<bool> draft4ExclusiveMaximum;
+
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const QString key = it.key();
+        const QJsonValue value = it.value();
+        const QString where = childPath(at, key);
+        const auto is = [&key](const char *name) { return key == QLatin1String(name); };
+
+        const auto readNumber = [&](std::optional<double> &target) -> Result<void> {
+            if (!value.isDouble())
+                return malformed(where,
+                    QStringLiteral("\"%1\" must be a number, not %2")
+                        .arg(key, jsonTypeName(value)));
+            target = value.toDouble();
+            return {};
+        };
+        const auto readCount = [&](std::optional<qint64> &target) -> Result<void> {
+            if (!value.isDouble() || !isIntegral(value.toDouble()) || value.toDouble() < 0)
+                return malformed(where,
+                    QStringLiteral("\"%1\" must be a non-negative integer, not %2")
+                        .arg(key, formatValue(value)));
+            target = value.toInteger();
+            return {};
+        };
+        const auto readSchemaList = [&](std::vector<Ptr> &target) -> Result<void> {
+            if (!value.isArray() || value.toArray().isEmpty())
+                return malformed(where,
+                    QStringLiteral("\"%1\" must be a non-empty array of "
+                                   "schemas")
+                        .arg(key));
+            const QJsonArray array = value.toArray();
+            for (qsizetype i = 0; i < array.size(); ++i) {
+                auto sub = build(array.at(i), childPath(where, QString::number(i)));
+                if (!sub.ok())
+                    return sub.error();
+                target.push_back(std::move(sub).value());
+            }
+            return {};
+        };
+        const auto readExclusive = [&](std::optional<double> &target,
+                                       std::optional<bool> &draft4) -> Result<void> {
+            if (value.isBool()) {
+                draft4 = value.toBool();
+                return {};
+            }
+            return readNumber(target);
+        };
+
+        Result<void> keywordResult;
+        if (is("type")) {
+            QJsonArray names;
+            if (value.isString())
+                names.append(value);
+            else if (value.isArray() && !value.toArray().isEmpty())
+                names = value.toArray();
+            else
+                return malformed(where,
+                    QStringLiteral("\"type\" must be a type name or a "
+                                   "non-empty array of type names"));
+            for (const QJsonValue &name : std::as_const(names)) {
+                bool known = false;
+                for (const TypeName &type : s_typeNames) {
+                    if (name.isString() && name.toString() == QLatin1String(type.name)) {
+                        node->types |= type.bits;
+                        node->typeNames.append(name.toString());
+                        known = true;
+                    }
+                }
+                if (!known)
+                    return malformed(where,
+                        QStringLiteral("unknown type %1 (expected string, "
+                                       "number, integer, boolean, object, "
+                                       "array or null)")
+                            .arg(formatValue(name)));
+            }
+        } else if (is("properties")) {
+            if (!value.isObject())
+                return malformed(where,
+                    QStringLiteral("\"properties\" must be an object mapping "
+                                   "names to schemas"));
+            const QJsonObject properties = value.toObject();
+            for (auto property = properties.begin(); property != properties.end(); ++property) {
+                auto sub = build(property.value(), childPath(where, property.key()));
+                if (!sub.ok())
+                    return sub.error();
+                node->properties.insert(property.key(), std::move(sub).value());
+            }
+        } else if (is("required")) {
+            if (!value.isArray())
+                return malformed(where,
+                    QStringLiteral("\"required\" must be an array of "
+                                   "property names"));
+            const QJsonArray names = value.toArray();
+            for (const QJsonValue &name : names) {
+                if (!name.isString())
+                    return malformed(where,
+                        QStringLiteral("\"required\" must list property "
+                                       "names, found %1")
+                            .arg(formatValue(name)));
+                node->required.append(name.toString());
+            }
+        } else if (is("additionalProperties")) {
+            if (value.isBool()) {
+                node->additionalForbidden = !value.toBool();
+            } else {
+                auto sub = build(value, where);
+                if (!sub.ok())
+                    return sub.error();
+                node->additional = std::move(sub).value();
+            }
+        } else if (is("items")) {
+            if (value.isArray())
+                return malformed(where,
+                    QStringLiteral("\"items\" as an array (tuple validation) "
+                                   "is not supported; use a single schema"));
+            auto sub = build(value, where);
+            if (!sub.ok())
+                return sub.error();
+            node->items = std::move(sub).value();
+        } else if (is("enum")) {
+            if (!value.isArray() || value.toArray().isEmpty())
+                return malformed(where, QStringLiteral("\"enum\" must be a non-empty array"));
+            node->enumValues = value.toArray();
+        } else if (is("const")) {
+            node->constValue = value;
+        } else if (is("minimum")) {
+            keywordResult = readNumber(node->minimum);
+        } else if (is("maximum")) {
+            keywordResult = readNumber(node->maximum);
+        } else if (is("exclusiveMinimum")) {
+            keywordResult = readExclusive(node->exclusiveMinimum, draft4ExclusiveMinimum);
+        } else if (is("exclusiveMaximum")) {
+            keywordResult = readExclusive(node->exclusiveMaximum, draft4ExclusiveMaximum);
+        } else if (is("minLength")) {
+            keywordResult = readCount(node->minLength);
+        } else if (is("maxLength")) {
+            keywordResult = readCount(node->maxLength);
+        } else if (is("minItems")) {
+            keywordResult = readCount(node->minItems);
+        } else if (is("maxItems")) {
+            keywordResult = readCount(node->maxItems);
+        } else if (is("pattern")) {
+            if (!value.isString())
+                return malformed(where,
+                    QStringLiteral("\"pattern\" must be a string, not %1")
+                        .arg(jsonTypeName(value)));
+            QRegularExpression regex(value.toString());
+            if (!regex.isValid())
+                return malformed(where,
+                    QStringLiteral("invalid regular expression %1: %2 at "
+                                   "offset %3")
+                        .arg(formatValue(value), regex.errorString())
+                        .arg(regex.patternErrorOffset()));
+            regex.optimize();
+            node->pattern = regex;
+        } else if (is("anyOf")) {
+            keywordResult = readSchemaList(node->anyOf);
+        } else if (is("oneOf")) {
+            keywordResult = readSchemaList(node->oneOf);
+        } else if (is("allOf")) {
+            keywordResult = readSchemaList(node->allOf);
+        } else if (is("title") || is("description")) {
+            // Forms show these to people, so a non-string is a mistake worth reporting.
+            if (!value.isString())
+                return malformed(where,
+                    QStringLiteral("\"%1\" must be a string, not %2")
+                        .arg(key, jsonTypeName(value)));
+        } else {
+            for (const char *unsupported : s_unsupportedKeywords) {
+                if (is(unsupported))
+                    return malformed(
+                        where, QStringLiteral("keyword \"%1\" is not supported").arg(key));
+            }
+            // Anything else (default, format, examples, $schema, ...) is an annotation.
+        }
+        if (!keywordResult.ok())
+            return keywordResult.error();
+    }
+
+    // Draft-04 spelled exclusive bounds as booleans modifying minimum/maximum.
+    if (draft4ExclusiveMinimum.value_or(false)) {
+        if (!node->minimum)
+            return malformed(childPath(at, QStringLiteral("exclusiveMinimum")),
+                QStringLiteral("\"exclusiveMinimum\": true needs \"minimum\""));
+        node->exclusiveMinimum = node->minimum;
+        node->minimum.reset();
+    }
+    if (draft4ExclusiveMaximum.value_or(false)) {
+        if (!node->maximum)
+            return malformed(childPath(at, QStringLiteral("exclusiveMaximum")),
+                QStringLiteral("\"exclusiveMaximum\": true needs \"maximum\""));
+        node->exclusiveMaximum = node->maximum;
+        node->maximum.reset();
+    }
+
+    // Contradictory bounds can never be satisfied: almost certainly a typo in the schema.
+    const auto contradictory = [&](const char *low, const char *high, auto lowValue,
+                                   auto highValue) {
+        return malformed(at,
+            QStringLiteral("\"%1\" (%2) is greater than \"%3\" (%4)")
+                .arg(QLatin1String(low), formatNumber(double(lowValue)), QLatin1String(high),
+                    formatNumber(double(highValue))));
+    };
+    if (node->minimum && node->maximum && *node->minimum > *node->maximum)
+        return contradictory("minimum", "maximum", *node->minimum, *node->maximum);
+    if (node->minLength && node->maxLength && *node->minLength > *node->maxLength)
+        return contradictory("minLength", "maxLength", *node->minLength, *node->maxLength);
+    if (node->minItems && node->maxItems && *node->minItems > *node->maxItems)
+        return contradictory("minItems", "maxItems", *node->minItems, *node->maxItems);
+
+    return Ptr(std::move(node));
+}
+
+void JsonSchema::Node::check(const QJsonValue &value, const QString &path, QStringList &out) const
+{
+    const auto report = [&out, &path](const QString &problem) {
+        out.append(displayPath(path) + QStringLiteral(": ") + problem);
+    };
+
+    if (rejectAll) {
+        report(QStringLiteral("no value is allowed here"));
+        return;
+    }
+    if (types && !(types & typeBitsOf(value))) {
+        // Every other keyword assumes the right type; reporting them too would only be noise.
+        report(QStringLiteral("expected %1, got %2")
+                   .arg(joinAlternatives(typeNames), describeValue(value)));
+        return;
+    }
+
+    if (enumValues) {
+        bool found = false;
+        for (const QJsonValue &allowed : *enumValues)
+            found = found || jsonEqual(value, allowed);
+        if (!found) {
+            QStringList shown;
+            for (qsizetype i = 0; i < enumValues->size() && i < s_maxShownEnumValues; ++i)
+                shown.append(formatValue(enumValues->at(i)));
+            if (enumValues->size() > s_maxShownEnumValues)
+                shown.append(QStringLiteral("..."));
+            report(QStringLiteral("%1 is not one of %2")
+                       .arg(formatValue(value), shown.join(QStringLiteral(", "))));
+        }
+    }
+    if (constValue && !jsonEqual(value, *constValue))
+        report(QStringLiteral("%1 is not the constant %2")
+                   .arg(formatValue(value), formatValue(*constValue)));
+
+    if (value.isDouble()) {
+        const double number = value.toDouble();
+        const QString shown = formatNumber(number);
+        if (minimum && number < *minimum)
+            report(QStringLiteral("%1 is less than the minimum %2")
+                       .arg(shown, formatNumber(*minimum)));
+        if (maximum && number > *maximum)
+            report(QStringLiteral("%1 is greater than the maximum %2")
+                       .arg(shown, formatNumber(*maximum)));
+        if (exclusiveMinimum && number <= *exclusiveMinimum)
+            report(QStringLiteral("%1 is not greater than the exclusive minimum %2")
+                       .arg(shown, formatNumber(*exclusiveMinimum)));
+        if (exclusiveMaximum && number >= *exclusiveMaximum)
+            report(QStringLiteral("%1 is not less than the exclusive maximum %2")
+                       .arg(shown, formatNumber(*exclusiveMaximum)));
+    }
+
+    if (value.isString()) {
+        const QString text = value.toString();
+        const qsizetype length = codePointCount(text);
+        if (minLength && length < *minLength)
+            report(QStringLiteral("%1 is shorter than the minimum length %2 (it has %3)")
+                       .arg(formatValue(value))
+                       .arg(*minLength)
+                       .arg(plural(length, "character", "characters")));
+        if (maxLength && length > *maxLength)
+            report(QStringLiteral("%1 is longer than the maximum length %2 (it has %3)")
+                       .arg(formatValue(value))
+                       .arg(*maxLength)
+                       .arg(plural(length, "character", "characters")));
+        if (pattern && !pattern->match(text).hasMatch())
+            report(QStringLiteral("%1 does not match the pattern %2")
+                       .arg(formatValue(value), formatValue(pattern->pattern())));
+    }
+
+    if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        if (minItems && array.size() < *minItems)
+            report(QStringLiteral("array has %1, fewer than the minimum %2")
+                       .arg(plural(array.size(), "item", "items"))
+                       .arg(*minItems));
+        if (maxItems && array.size() > *maxItems)
+            report(QStringLiteral("array has %1, more than the maximum %2")
+                       .arg(plural(array.size(), "item", "items"))
+                       .arg(*maxItems));
+        if (items) {
+            for (qsizetype i = 0; i < array.size(); ++i)
+                items->check(array.at(i), childPath(path, QString::number(i)), out);
+        }
+    }
+
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (const QString &name : required) {
+            if (!object.contains(name))
+                report(QStringLiteral("missing required property %1")
+                           .arg(formatValue(QJsonValue(name))));
+        }
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            const auto property = properties.constFind(it.key());
+            if (property != properties.cend())
+                (*property)->check(it.value(), childPath(path, it.key()), out);
+            else if (additionalForbidden)
+                report(QStringLiteral("property %1 is not allowed")
+                           .arg(formatValue(QJsonValue(it.key()))));
+            else if (additional)
+                additional->check(it.value(), childPath(path, it.key()), out);
+        }
+    }
+
+    for (const Ptr &sub : allOf)
+        sub->check(value, path, out);
+
+    // Alternatives report why each one failed, since "matches none" alone says nothing useful.
+    const auto failuresOf = [&value, &path](
+                                const std::vector<Ptr> &alternatives, QList<qsizetype> &matching) {
+        QStringList reasons;
+        for (size_t i = 0; i < alternatives.size(); ++i) {
+            QStringList problems;
+            alternatives[i]->check(value, path, problems);
+            if (problems.isEmpty())
+                matching.append(qsizetype(i) + 1);
+            else
+                reasons.append(
+                    QStringLiteral("[%1] %2").arg(i + 1).arg(problems.join(QStringLiteral("; "))));
+        }
+        return reasons;
+    };
+    if (!anyOf.empty()) {
+        QList<qsizetype> matching;
+        const QStringList reasons = failuresOf(anyOf, matching);
+        if (matching.isEmpty())
+            report(QStringLiteral("matches none of the %1 anyOf alternatives (%2)")
+                       .arg(anyOf.size())
+                       .arg(reasons.join(QStringLiteral("; "))));
+    }
+    if (!oneOf.empty()) {
+        QList<qsizetype> matching;
+        const QStringList reasons = failuresOf(oneOf, matching);
+        if (matching.isEmpty()) {
+            report(QStringLiteral("matches none of the %1 oneOf alternatives (%2)")
+                       .arg(oneOf.size())
+                       .arg(reasons.join(QStringLiteral("; "))));
+        } else if (matching.size() > 1) {
+            QStringList shown;
+            for (qsizetype index : std::as_const(matching))
+                shown.append(QStringLiteral("[%1]").arg(index));
+            report(QStringLiteral("matches %1 of the oneOf alternatives (%2) but must match "
+                                  "exactly one")
+                       .arg(matching.size())
+                       .arg(shown.join(QStringLiteral(", "))));
+        }
+    }
+}
+
+JsonSchema::JsonSchema()
+{
+    auto root = std::make_shared<Node>();
+    root->json = QJsonObject();
+    m_root = std::move(root);
+}
+
+JsonSchema::JsonSchema(std::shared_ptr<const Node> root)
+    : m_root(std::move(root))
+{
+}
+
+Result<JsonSchema> JsonSchema::fromJson(const QJsonObject &schema)
+{
+    auto root = Node::build(schema, QString());
+    if (!root.ok())
+        return root.error();
+    return JsonSchema(std::move(root).value());
+}
+
+QStringList JsonSchema::violations(const QJsonValue &value) const
+{
+    QStringList out;
+    m_root->check(value, QString(), out);
+    return out;
+}
+
+Result<void> JsonSchema::validate(const QJsonValue &value) const
+{
+    const QStringList problems = violations(value);
+    if (problems.isEmpty())
+        return {};
+    const QString title = m_root->json.toObject().value(QLatin1String("title")).toString();
+    const QString what =
+        title.isEmpty() ? QStringLiteral("the schema") : QStringLiteral("schema \"%1\"").arg(title);
+    Error error(ErrorCode::InvalidArgument,
+        QStringLiteral("Value does not match %1 (%2): %3")
+            .arg(what, plural(problems.size(), "violation", "violations"),
+                problems.join(QStringLiteral("; "))));
+    error.withContext(QStringLiteral("violations"), problems);
+    return error;
+}
+
+QJsonObject JsonSchema::toJson() const
+{
+    return m_root->json.toObject();
+}
+
+} // namespace Durable
