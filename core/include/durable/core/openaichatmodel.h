@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QJsonObject>
+#include <durable/core/chatmodel.h>
+#include <durable/core/openaiconfig.h>
+#include <memory>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace Durable {
+
+// A ChatModel that calls an OpenAI-compatible server: POST {baseUrl}/chat/completions.
+//
+// Lives on one thread; its QNetworkAccessManager is created there on the first call. Each
+// attempt has its own timeout; 429 and 5xx answers are retried with exponential backoff,
+// honouring Retry-After (seconds or an HTTP date). Timeouts and connection failures are not
+// retried: a server that is down or hanging rarely recovers within a backoff, and the engine
+// re-issues durable calls anyway. Errors name the URL and model and never contain the key.
+class OpenAiChatModel : public ChatModel
+{
+    Q_OBJECT
+public:
+    explicit OpenAiChatModel(OpenAiConfig config, QObject *parent = nullptr);
+    ~OpenAiChatModel() override;
+
+    const OpenAiConfig &config() const { return m_config; }
+
+    void complete(const ChatRequest &request, Done done) override;
+    QString describe() const override;
+
+    // The JSON body sent for request (OpenAI wire format; it never contains the key).
+    QJsonObject requestBody(const ChatRequest &request) const;
+    // {baseUrl}/chat/completions
+    QUrl endpoint() const;
+
+private:
+    struct Call;
+    void sendAttempt(const std::shared_ptr<Call> &call);
+    void handleFinished(const std::shared_ptr<Call> &call, QNetworkReply *reply);
+    Result<ChatReply> parseReply(const Call &call, const QByteArray &body) const;
+    Error makeError(
+        ErrorCode code, const QString &message, const Call &call, int httpStatus = 0) const;
+    QString redacted(QString text) const;
+    QString urlText() const;
+
+    OpenAiConfig m_config;
+    QNetworkAccessManager *m_network = nullptr;
+};
+
+} // namespace Durable

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+#include "fakeopenaiserver.h"
+
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace Durable::Testing {
+
+namespace {
+
+    QByteArray completion(
+        const QJsonObject &message, const QString &finishReason, const QString &model)
+    {
+        const QJsonObject body { { QStringLiteral("id"), QStringLiteral("chatcmpl-fake") },
+            { QStringLiteral("object"), QStringLiteral("chat.completion") },
+            { QStringLiteral("created"), 1700000000 }, { QStringLiteral("model"), model },
+            { QStringLiteral("choices"),
+                QJsonArray { QJsonObject { { QStringLiteral("index"), 0 },
+                    { QStringLiteral("message"), message },
+                    { QStringLiteral("finish_reason"), finishReason } } } },
+            { QStringLiteral("usage"),
+                QJsonObject { { QStringLiteral("prompt_tokens"), 12 },
+                    { QStringLiteral("completion_tokens"), 5 },
+                    { QStringLiteral("total_tokens"), 17 } } } };
+        return QJsonDocument(body).toJson(QJsonDocument::Compact);
+    }
+
+    QByteArray reasonPhrase(int status)
+    {
+        switch (status) {
+        case 200:
+            return "OK";
+        case 401:
+            return "Unauthorized";
+        case 403:
+            return "Forbidden";
+        case 404:
+            return "Not Found";
+        case 418:
+            return "I'm a teapot";
+        case 429:
+            return "Too Many Requests";
+        case 500:
+            return "Internal Server Error";
+        case 503:
+            return "Service Unavailable";
+        default:
+            return "Status";
+        }
+    }
+
+} // namespace
+
+FakeResponse FakeResponse::text(const QString &content, const QString &model)
+{
+    FakeResponse response;
+    response.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
+    response.body =
+        completion(QJsonObject { { QStringLiteral("role"), QStringLiteral("assistant") },
+                       { QStringLiteral("content"), content } },
+            QStringLiteral("stop"), model);
+    return response;
+}
+
+FakeResponse FakeResponse::toolCalls(const QJsonArray &calls, const QString &model)
+{
+    FakeResponse response;
+    response.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
+    response.body =
+        completion(QJsonObject { { QStringLiteral("role"), QStringLiteral("assistant") },
+                       { QStringLiteral("content"), QJsonValue::Null },
+                       { QStringLiteral("tool_calls"), calls } },
+            QStringLiteral("tool_calls"), model);
+    return response;
+}
+
+FakeResponse FakeResponse::error(int status, const QString &message)
+{
+    FakeResponse response;
+    response.status = status;
+    response.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
+    response.body = QJsonDocument(QJsonObject { { QStringLiteral("error"),
+                                      QJsonObject { { QStringLiteral("message"), message },
+                                          { QStringLiteral("type"), QStringLiteral("fake") } } } })
+                        .toJson(QJsonDocument::Compact);
+    return response;
+}
+
+FakeResponse FakeResponse::rateLimited(int retryAfterSeconds)
+{
+    FakeResponse response = error(429, QStringLiteral("Rate limit reached"));
+    response.headers.append(
+        qMakePair(QByteArray("Retry-After"), QByteArray(QByteArray::number(retryAfterSeconds))));
+    return response;
+}
+
+FakeResponse FakeResponse::raw(int status, const QByteArray &body, const QByteArray &contentType)
+{
+    FakeResponse response;
+    response.status = status;
+    response.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray(contentType)));
+    response.body = body;
+    return response;
+}
+
+FakeResponse FakeResponse::neverAnswer()
+{
+    FakeResponse response;
+    response.kind = Kind::NeverAnswer;
+    return response;
+}
+
+FakeResponse FakeResponse::closeConnection()
+{
+    FakeResponse response;
+    response.kind = Kind::CloseConnection;
+    return response;
+}
+
+QJsonObject ReceivedRequest::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
+
+FakeOpenAiServer::FakeOpenAiServer(QObject *parent)
+    : QObject(parent)
+    , m_server(new QTcpServer(this))
+{
+    m_default = FakeResponse::error(418, QStringLiteral("fake server: no scripted response left"));
+    connect(m_server, &QTcpServer::newConnection, this, &FakeOpenAiServer::handleConnection);
+}
+
+FakeOpenAiServer::~FakeOpenAiServer() = default;
+
+bool FakeOpenAiServer::listen()
+{
+    return m_server->listen(QHostAddress::LocalHost, 0);
+}
+
+quint16 FakeOpenAiServer::port() const
+{
+    return m_server->serverPort();
+}
+
+QUrl FakeOpenAiServer::baseUrl() const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/v1").arg(port()));
+}
+
+void FakeOpenAiServer::enqueue(const FakeResponse &response)
+{
+    m_queue.append(response);
+}
+
+void FakeOpenAiServer::setDefaultResponse(const FakeResponse &response)
+{
+    m_default = response;
+}
+
+void FakeOpenAiServer::handleConnection()
+{
+    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
+        m_buffers.insert(socket, {});
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket]() { handleData(socket); });
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket]() {
+            m_buffers.remove(socket);
+            socket->deleteLater();
+        });
+    }
+}
+
+void FakeOpenAiServer::handleData(QTcpSocket *socket)
+{
+    QByteArray &buffer = m_buffers[socket];
+    buffer += socket->readAll();
+    const qsizetype headerEnd = buffer.indexOf("\r\n\r\n");
+    if (headerEnd < 0)
+        return;
+    ReceivedRequest request;
+    const QList<QByteArray> lines = buffer.left(headerEnd).split('\n');
+    const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+    request.method = requestLine.value(0);
+    request.path = requestLine.value(1);
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const qsizetype colon = lines.at(i).indexOf(':');
+        if (colon > 0)
+            request.headers.insert(
+                lines.at(i).left(colon).trimmed().toLower(), lines.at(i).mid(colon + 1).trimmed());
+    }
+    const qsizetype length = request.headers.value("content-length", "0").toLongLong();
+    if (buffer.size() < headerEnd + 4 + length)
+        return; // body still arriving
+    request.body = buffer.mid(headerEnd + 4, length);
+    buffer.remove(0, headerEnd + 4 + length);
+
+    m_requests.append(request);
+    const FakeResponse response = m_queue.isEmpty() ? m_default : m_queue.takeFirst();
+    respond(socket, response);
+    emit requestReceived();
+}
+
+void FakeOpenAiServer::respond(QTcpSocket *socket, const FakeResponse &response)
+{
+    switch (response.kind) {
+    case FakeResponse::Kind::NeverAnswer:
+        return; // the socket stays open until the client gives up or the server is destroyed
+    case FakeResponse::Kind::CloseConnection:
+        socket->abort();
+        return;
+    case FakeResponse::Kind::Http:
+        break;
+    }
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' '
+        + reasonPhrase(response.status) + "\r\n";
+    for (const auto &[name, value] : response.headers)
+        out += name + ": " + value + "\r\n";
+    out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
+    out += "Connection: close\r\n\r\n";
+    out += response.body;
+    socket->write(out);
+    socket->disconnectFromHost();
+}
+
+} // namespace Durable::Testing
