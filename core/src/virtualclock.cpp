@@ -81,6 +81,8 @@ int VirtualClock::advance(std::chrono::milliseconds duration)
     QMutexLocker jump(&m_jumpMutex);
     const qint64 target = nowMs() + qMax<qint64>(0, duration.count());
     int fired = 0;
+    if (m_driver)
+        m_driver->beginJump();
     // Step from due time to due time so each alarm sees the time it was due at, and alarms
     // set by fired turns inside the window are found by the next nextDueMs().
     while (m_driver) {
@@ -100,6 +102,8 @@ int VirtualClock::advance(std::chrono::milliseconds duration)
         if (target > nowLocked())
             setNowLocked(target);
     }
+    if (m_driver)
+        m_driver->endJump();
     emit timeJumped(target);
     return fired;
 }
@@ -113,6 +117,7 @@ int VirtualClock::runToNextAlarm()
     if (due < 0)
         return 0;
     qint64 now;
+    m_driver->beginJump();
     {
         QMutexLocker lock(&m_mutex);
         if (due > nowLocked())
@@ -120,7 +125,9 @@ int VirtualClock::runToNextAlarm()
         now = nowLocked();
     }
     emit timeJumped(now);
-    return m_driver->fireDue(now);
+    const int fired = m_driver->fireDue(now);
+    m_driver->endJump();
+    return fired;
 }
 
 } // namespace Durable

@@ -68,3 +68,5 @@ private:
 };
 
 } // namespace Durable
+
+Q_DECLARE_METATYPE(Durable::Error)

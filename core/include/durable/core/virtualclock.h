@@ -65,6 +65,9 @@ public:
     // Fires every alarm due at or before nowMs and waits until their turns completed.
     // Returns how many fired.
     virtual int fireDue(qint64 nowMs) = 0;
+    // Bracket a jump, so the driver's own timers stay out of its way meanwhile.
+    virtual void beginJump() { }
+    virtual void endJump() { }
 };
 
 } // namespace Durable

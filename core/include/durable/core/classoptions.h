@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace Durable {
+
+class DurableObject;
+
+using ObjectFactory = std::function<std::unique_ptr<DurableObject>()>;
+
+// How a registered class behaves beyond its factory.
+struct ClassOptions
+{
+    // Whether the class overrides DurableObject::onAlarm; setAlarm() is refused otherwise.
+    // registerClass<T>() works it out itself.
+    bool handlesAlarms = false;
+    QString description;
+};
+
+} // namespace Durable

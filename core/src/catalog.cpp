@@ -1,0 +1,308 @@
+// SPDX-License-Identifier: MIT
+#include "catalog.h"
+
+#include <QFile>
+
+#include <sqlite3.h>
+
+namespace Durable {
+
+namespace {
+
+const char s_catalogSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS objects(
+    id TEXT PRIMARY KEY, class TEXT NOT NULL, name TEXT,
+    created_ms INTEGER NOT NULL DEFAULT 0, last_active_ms INTEGER NOT NULL DEFAULT 0,
+    fork_of TEXT, fork_seq INTEGER) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS objects_by_class ON objects(class, name);
+CREATE TABLE IF NOT EXISTS alarms(
+    id TEXT PRIMARY KEY, class TEXT NOT NULL, name TEXT, due_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alarms_by_due ON alarms(due_ms);
+CREATE TABLE IF NOT EXISTS alarm_failures(
+    id TEXT NOT NULL, class TEXT NOT NULL, message TEXT NOT NULL, at_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+)sql";
+
+QString text(sqlite3_stmt *stmt, int column)
+{
+    return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, column)),
+                             sqlite3_column_bytes(stmt, column));
+}
+
+void bind(sqlite3_stmt *stmt, int index, const QString &value)
+{
+    if (value.isNull()) {
+        sqlite3_bind_null(stmt, index);
+        return;
+    }
+    const QByteArray bytes = value.toUtf8();
+    sqlite3_bind_text(stmt, index, bytes.constData(), int(bytes.size()), SQLITE_TRANSIENT);
+}
+
+struct Statement
+{
+    sqlite3_stmt *stmt = nullptr;
+    ~Statement() { sqlite3_finalize(stmt); }
+};
+
+} // namespace
+
+Catalog::~Catalog()
+{
+    close();
+}
+
+Error Catalog::error(int code, const QString &what) const
+{
+    return Error(ErrorCode::StorageError,
+                 QStringLiteral("%1 in the catalog %2: %3")
+                     .arg(what, m_path,
+                          m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
+                               : QString::fromUtf8(sqlite3_errstr(code))))
+        .withContext(QStringLiteral("file"), m_path);
+}
+
+Result<void> Catalog::exec(const char *sql)
+{
+    const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not update"));
+    return {};
+}
+
+Result<void> Catalog::open(const QString &path)
+{
+    QMutexLocker lock(&m_mutex);
+    m_path = path;
+    const int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db,
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                   nullptr);
+    if (rc != SQLITE_OK) {
+        const Error e = error(rc, QStringLiteral("Could not open"));
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+        return e;
+    }
+    sqlite3_busy_timeout(m_db, 2000);
+    if (auto ok = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !ok)
+        return ok;
+    return exec(s_catalogSchema);
+}
+
+void Catalog::close()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_db) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+    }
+}
+
+bool Catalog::wasCleanShutdown()
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    if (sqlite3_prepare_v2(m_db, "SELECT value FROM meta WHERE key = 'clean_shutdown'", -1,
+                           &s.stmt, nullptr) != SQLITE_OK)
+        return false;
+    return sqlite3_step(s.stmt) == SQLITE_ROW && sqlite3_column_int(s.stmt, 0) == 1;
+}
+
+Result<void> Catalog::setCleanShutdown(bool clean)
+{
+    QMutexLocker lock(&m_mutex);
+    return exec(clean ? "INSERT OR REPLACE INTO meta VALUES ('clean_shutdown', 1)"
+                      : "INSERT OR REPLACE INTO meta VALUES ('clean_shutdown', 0)");
+}
+
+void Catalog::noteObject(const CatalogObject &object)
+{
+    QMutexLocker lock(&m_mutex);
+    m_pendingObjects.insert(object.id, object);
+}
+
+void Catalog::noteActive(const QString &id, qint64 lastActiveMs)
+{
+    QMutexLocker lock(&m_mutex);
+    m_pendingActive.insert(id, lastActiveMs);
+}
+
+void Catalog::removeAlarmHint(const QString &id)
+{
+    QMutexLocker lock(&m_mutex);
+    m_pendingAlarmRemovals.insert(id);
+}
+
+void Catalog::recordAlarmGivenUp(const QString &id, const QString &className, const QString &message)
+{
+    QMutexLocker lock(&m_mutex);
+    m_pendingGiveUps.append({id, className, message});
+}
+
+Result<void> Catalog::flush()
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_db)
+        return {};
+    if (m_pendingObjects.isEmpty() && m_pendingActive.isEmpty() && m_pendingAlarmRemovals.isEmpty()
+        && m_pendingGiveUps.isEmpty())
+        return {};
+    if (auto ok = exec("BEGIN"); !ok)
+        return ok;
+    Statement insert, active, removeAlarm, giveUp;
+    sqlite3_prepare_v2(m_db,
+                       "INSERT INTO objects(id, class, name, created_ms, last_active_ms) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
+                       "name = coalesce(excluded.name, name), "
+                       "last_active_ms = max(last_active_ms, excluded.last_active_ms)",
+                       -1, &insert.stmt, nullptr);
+    sqlite3_prepare_v2(m_db, "UPDATE objects SET last_active_ms = max(last_active_ms, ?2) WHERE id = ?1",
+                       -1, &active.stmt, nullptr);
+    sqlite3_prepare_v2(m_db, "DELETE FROM alarms WHERE id = ?1", -1, &removeAlarm.stmt, nullptr);
+    sqlite3_prepare_v2(m_db, "INSERT INTO alarm_failures VALUES (?1, ?2, ?3, strftime('%s','now') * 1000)",
+                       -1, &giveUp.stmt, nullptr);
+    int rc = SQLITE_DONE;
+    for (const CatalogObject &o : std::as_const(m_pendingObjects)) {
+        bind(insert.stmt, 1, o.id);
+        bind(insert.stmt, 2, o.className);
+        bind(insert.stmt, 3, o.name);
+        sqlite3_bind_int64(insert.stmt, 4, o.createdMs);
+        sqlite3_bind_int64(insert.stmt, 5, o.lastActiveMs);
+        if ((rc = sqlite3_step(insert.stmt)) != SQLITE_DONE)
+            break;
+        sqlite3_reset(insert.stmt);
+    }
+    for (auto it = m_pendingActive.cbegin(); rc == SQLITE_DONE && it != m_pendingActive.cend(); ++it) {
+        bind(active.stmt, 1, it.key());
+        sqlite3_bind_int64(active.stmt, 2, it.value());
+        rc = sqlite3_step(active.stmt);
+        sqlite3_reset(active.stmt);
+    }
+    for (auto it = m_pendingAlarmRemovals.cbegin(); rc == SQLITE_DONE && it != m_pendingAlarmRemovals.cend(); ++it) {
+        bind(removeAlarm.stmt, 1, *it);
+        rc = sqlite3_step(removeAlarm.stmt);
+        sqlite3_reset(removeAlarm.stmt);
+    }
+    for (const QStringList &g : std::as_const(m_pendingGiveUps)) {
+        if (rc != SQLITE_DONE)
+            break;
+        for (int i = 0; i < 3; ++i)
+            bind(giveUp.stmt, i + 1, g.at(i));
+        rc = sqlite3_step(giveUp.stmt);
+        sqlite3_reset(giveUp.stmt);
+    }
+    if (rc != SQLITE_DONE) {
+        const Error e = error(rc, QStringLiteral("Could not record objects"));
+        (void)exec("ROLLBACK");
+        return e; // the pending rows stay buffered and go out with the next flush
+    }
+    if (auto ok = exec("COMMIT"); !ok) {
+        (void)exec("ROLLBACK");
+        return ok;
+    }
+    m_pendingObjects.clear();
+    m_pendingActive.clear();
+    m_pendingAlarmRemovals.clear();
+    m_pendingGiveUps.clear();
+    return {};
+}
+
+Result<void> Catalog::writeAlarmHints(const QList<AlarmHint> &hints)
+{
+    QMutexLocker lock(&m_mutex);
+    if (auto ok = exec("BEGIN"); !ok)
+        return ok;
+    Statement s;
+    sqlite3_prepare_v2(m_db, "INSERT OR REPLACE INTO alarms(id, class, name, due_ms) VALUES (?1, ?2, ?3, ?4)",
+                       -1, &s.stmt, nullptr);
+    for (const AlarmHint &h : hints) {
+        // A newer hint supersedes a pending removal of the same object.
+        m_pendingAlarmRemovals.remove(h.id);
+        bind(s.stmt, 1, h.id);
+        bind(s.stmt, 2, h.className);
+        bind(s.stmt, 3, h.name);
+        sqlite3_bind_int64(s.stmt, 4, h.dueMs);
+        const int rc = sqlite3_step(s.stmt);
+        sqlite3_reset(s.stmt);
+        if (rc != SQLITE_DONE) {
+            const Error e = error(rc, QStringLiteral("Could not record an alarm"));
+            (void)exec("ROLLBACK");
+            return e;
+        }
+    }
+    return exec("COMMIT");
+}
+
+Result<QList<AlarmHint>> Catalog::alarmHints()
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db, "SELECT id, class, name, due_ms FROM alarms ORDER BY due_ms",
+                                -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read alarms"));
+    QList<AlarmHint> hints;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+        hints.append({text(s.stmt, 0), text(s.stmt, 1),
+                      sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
+                      sqlite3_column_int64(s.stmt, 3)});
+    }
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not read alarms"));
+    return hints;
+}
+
+Result<QSet<QString>> Catalog::objectIds()
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db, "SELECT id FROM objects", -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read objects"));
+    QSet<QString> ids;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW)
+        ids.insert(text(s.stmt, 0));
+    for (auto it = m_pendingObjects.cbegin(); it != m_pendingObjects.cend(); ++it)
+        ids.insert(it.key());
+    return ids;
+}
+
+Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offset, int limit)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    const char *sql = className.isEmpty()
+        ? "SELECT id, class, name, created_ms, last_active_ms FROM objects ORDER BY class, name, id "
+          "LIMIT ?2 OFFSET ?3"
+        : "SELECT id, class, name, created_ms, last_active_ms FROM objects WHERE class = ?1 "
+          "ORDER BY name, id LIMIT ?2 OFFSET ?3";
+    int rc = sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not list objects"));
+    if (!className.isEmpty())
+        bind(s.stmt, 1, className);
+    sqlite3_bind_int(s.stmt, 2, limit);
+    sqlite3_bind_int(s.stmt, 3, offset);
+    QList<CatalogObject> result;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+        result.append({text(s.stmt, 0), text(s.stmt, 1),
+                       sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
+                       sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4)});
+    }
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not list objects"));
+    return result;
+}
+
+Result<qint64> Catalog::objectCount()
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    if (int rc = sqlite3_prepare_v2(m_db, "SELECT count(*) FROM objects", -1, &s.stmt, nullptr);
+        rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not count objects"));
+    sqlite3_step(s.stmt);
+    return qint64(sqlite3_column_int64(s.stmt, 0)) + 0;
+}
+
+} // namespace Durable

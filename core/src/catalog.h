@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <durable/core/result.h>
+
+#include <QHash>
+#include <QList>
+#include <QMutex>
+#include <QSet>
+#include <QString>
+
+struct sqlite3;
+
+namespace Durable {
+
+struct CatalogObject
+{
+    QString id; // hex
+    QString className;
+    QString name;
+    qint64 createdMs = 0;
+    qint64 lastActiveMs = 0;
+};
+
+struct AlarmHint
+{
+    QString id;
+    QString className;
+    QString name;
+    qint64 dueMs = 0;
+};
+
+// engine.sqlite in the data directory: an index of every object and of every alarm's due
+// time, so objects can be listed and woken without opening their files.
+//
+// Thread-safe (one mutex around one connection). Object rows are buffered and written in
+// batches by flush(), off the hot path; alarm hints are written at once, before the turn that
+// set the alarm commits, so a crash can leave a stale hint (re-checked at fire time) but never
+// an alarm without one.
+class Catalog
+{
+public:
+    Catalog() = default;
+    ~Catalog();
+
+    Result<void> open(const QString &path);
+    void close();
+
+    bool wasCleanShutdown();
+    Result<void> setCleanShutdown(bool clean);
+
+    void noteObject(const CatalogObject &object);
+    void noteActive(const QString &id, qint64 lastActiveMs);
+    Result<void> flush();
+
+    Result<void> writeAlarmHints(const QList<AlarmHint> &hints);
+    void removeAlarmHint(const QString &id);
+    Result<QList<AlarmHint>> alarmHints();
+    void recordAlarmGivenUp(const QString &id, const QString &className, const QString &message);
+
+    Result<QSet<QString>> objectIds();
+    Result<QList<CatalogObject>> objects(const QString &className = {}, int offset = 0,
+                                         int limit = -1);
+    Result<qint64> objectCount();
+
+private:
+    Result<void> exec(const char *sql);
+    Error error(int code, const QString &what) const;
+
+    QMutex m_mutex;
+    sqlite3 *m_db = nullptr;
+    QString m_path;
+    QHash<QString, CatalogObject> m_pendingObjects;
+    QHash<QString, qint64> m_pendingActive;
+    QSet<QString> m_pendingAlarmRemovals;
+    QList<QStringList> m_pendingGiveUps;
+};
+
+} // namespace Durable

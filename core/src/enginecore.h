@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "catalog.h"
+#include "classinfo.h"
+#include "scheduler.h"
+#include "turn.h"
+
+#include <durable/core/clock.h>
+#include <durable/core/engineoptions.h>
+#include <durable/core/stub.h>
+#include <durable/core/virtualclock.h>
+#include <durable/core/engine.h>
+
+#include <QHash>
+#include <QLockFile>
+#include <QPointer>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+namespace Durable {
+
+class Engine;
+class Housekeeper;
+class ObjectHost;
+class Worker;
+
+// The engine's shared state: what stubs, workers and the inspection API reach. Owned through
+// a shared_ptr by the Engine and every Stub, so a stub outliving its engine fails cleanly.
+class EngineCore : public std::enable_shared_from_this<EngineCore>, public TimeDriver
+{
+public:
+    explicit EngineCore(EngineOptions options);
+    ~EngineCore() override;
+
+    const EngineOptions &options() const { return m_options; }
+    Clock &clock() const { return *m_clock; }
+    Catalog &catalog() { return m_catalog; }
+    Scheduler &scheduler() { return m_scheduler; }
+    QString dataDir() const { return m_options.dataDir; }
+    bool isRunning() const { return m_running.load(std::memory_order_acquire); }
+
+    Result<void> registerClass(ClassInfo info);
+    const ClassInfo *classInfo(const QString &name) const;
+    QStringList classNames() const;
+    Result<Stub> makeStub(const QString &className, const QString &name, const ObjectId &id);
+
+    Result<void> start();
+    void shutdown();
+
+    // Any thread. Delivers a turn to an object's strand; a refused turn's reply handler runs
+    // at once. Inside a running turn, requests to other objects are held back until commit.
+    void dispatch(const QString &className, const ObjectId &id, const QString &name, Turn turn);
+    // Bypasses the output gate: used to release held-back messages after a commit.
+    void dispatchNow(const QString &className, const ObjectId &id, const QString &name, Turn turn);
+
+    // Delivers a control turn (evict, crash) to an object in memory; replies at once otherwise.
+    void dispatchActive(const ObjectId &id, Turn turn);
+
+    QString objectPath(const QString &className, const ObjectId &id) const;
+    Worker &workerFor(const ObjectId &id) const;
+
+    // Alarms: called by workers after a commit with the object's alarm as stored.
+    void alarmStored(const ObjectId &id, const QString &className, const QString &name,
+                     qint64 dueMs);
+    // Fires due alarms; with wait, blocks until their turns completed. Returns turns that ran
+    // onAlarm.
+    int fireDueAlarms(qint64 nowMs, bool wait);
+
+    // TimeDriver (virtual clock jumps).
+    qint64 nextDueMs() override;
+    int fireDue(qint64 nowMs) override;
+    void beginJump();
+    void endJump();
+    bool isJumping() const { return m_jumping.load() > 0; }
+
+    void reportError(const Error &error);
+    void setEngine(Engine *engine) { m_engine = engine; }
+
+private:
+    Result<void> prepareDataDir();
+    Result<void> reindex();
+    void raiseFileLimit();
+
+    EngineOptions m_options;
+    std::shared_ptr<Clock> m_clock;
+    QHash<QString, std::shared_ptr<ClassInfo>> m_classes;
+    std::vector<std::unique_ptr<Worker>> m_workers;
+    std::vector<QThread *> m_threads;
+    QThread *m_housekeeperThread = nullptr;
+    Housekeeper *m_housekeeper = nullptr;
+    Catalog m_catalog;
+    Scheduler m_scheduler;
+    std::unique_ptr<QLockFile> m_lock;
+    std::atomic<bool> m_running{false};
+    std::atomic<int> m_jumping{0};
+    QPointer<Engine> m_engine;
+    friend class Housekeeper;
+};
+
+} // namespace Durable

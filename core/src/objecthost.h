@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "classinfo.h"
+#include "objectdatabase.h"
+#include "turn.h"
+
+#include <durable/core/durableobject.h>
+#include <durable/core/objectcontext.h>
+#include <durable/core/storage.h>
+
+#include <deque>
+#include <list>
+#include <memory>
+#include <vector>
+
+namespace Durable {
+
+class EngineCore;
+
+// A message a turn sends to another object; held back until the turn commits.
+struct OutgoingCall
+{
+    QString className;
+    ObjectId id;
+    QString name;
+    Turn turn;
+};
+
+// The strand of one object: its queue of turns, its database connection and its instance.
+//
+// Created by its Worker on first use. The queue and the `ready` flag are guarded by the
+// worker's mutex; everything else is touched only on the worker's thread.
+class ObjectHost : public ObjectContext
+{
+public:
+    enum class State { Hibernated, Active, Quarantined };
+
+    ObjectHost(EngineCore &core, const ClassInfo &cls, ObjectId id, QString name);
+    ~ObjectHost() override;
+
+    // ObjectContext
+    ObjectId id() const override { return m_id; }
+    QString className() const override { return m_class.name; }
+    QString name() const override { return m_name; }
+    Storage &storage() override { return m_storage; }
+    Stub stub(const QString &className, const QString &name) const override;
+    Stub stub(const QString &className, const ObjectId &id) const override;
+    qint64 nowMs() const override;
+
+    const ClassInfo &classInfo() const { return m_class; }
+    QString label() const;
+    QString filePath() const;
+
+    // Guarded by the worker's mutex.
+    std::deque<Turn> queue;
+    bool ready = false;
+
+    // Worker thread only.
+    State state() const { return m_state; }
+    bool isOpen() const { return m_db.isOpen(); }
+    ObjectDatabase &database() { return m_db; }
+    // Opens the file (creating it on first use). Sets `created` when the file is new.
+    Result<void> activate(bool &created);
+    // Makes sure an instance exists, running onStart() for a new one. Throws.
+    DurableObject &instance();
+    bool hasInstance() const { return m_instance != nullptr; }
+    void discardInstance() { m_instance.reset(); }
+    void close();
+    void quarantine(const Error &why);
+    const Error &quarantineError() const { return m_quarantineError; }
+
+    qint64 lastActiveMs = 0;
+    qint64 createdMs = 0;
+    std::list<ObjectHost *>::iterator lruPosition;
+    bool inLru = false;
+    // Messages sent by the running turn, released after commit.
+    std::vector<OutgoingCall> outbox;
+
+private:
+    EngineCore &m_core;
+    const ClassInfo &m_class;
+    ObjectId m_id;
+    QString m_name;
+    ObjectDatabase m_db;
+    Storage m_storage{&m_db};
+    std::unique_ptr<DurableObject> m_instance;
+    State m_state = State::Hibernated;
+    Error m_quarantineError;
+};
+
+} // namespace Durable

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#include <durable/core/stub.h>
+
+#include "enginecore.h"
+
+#include <QPromise>
+
+namespace Durable {
+
+QFuture<QJsonValue> Stub::call(const QString &method, const QJsonValue &args) const
+{
+    auto promise = std::make_shared<QPromise<QJsonValue>>();
+    promise->start();
+    QFuture<QJsonValue> future = promise->future();
+    call(method, args, [promise](const Result<QJsonValue> &reply) {
+        if (reply.ok())
+            promise->addResult(reply.value());
+        else
+            promise->setException(reply.error());
+        promise->finish();
+    });
+    return future;
+}
+
+void Stub::call(const QString &method, const QJsonValue &args, ReplyHandler handler) const
+{
+    if (!m_core) {
+        if (handler)
+            handler(Error(ErrorCode::InvalidArgument, QStringLiteral("Call through an empty stub")));
+        return;
+    }
+    Turn turn;
+    turn.method = method;
+    turn.args = args;
+    turn.reply = std::move(handler);
+    m_core->dispatch(m_className, m_id, m_name, std::move(turn));
+}
+
+} // namespace Durable

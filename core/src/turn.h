@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <durable/core/stub.h>
+
+#include <QJsonValue>
+#include <QString>
+
+#include <functional>
+
+namespace Durable {
+
+class ObjectHost;
+
+// One event delivered to an object's strand.
+struct Turn
+{
+    enum class Kind {
+        Request, // a call through a stub
+        Alarm,   // the object's alarm came due
+        Task,    // engine work that must run on the strand (admin edits, inspection reads)
+        Evict,   // commit and close
+        Crash,   // drop everything uncommitted, run no shutdown code
+    };
+    Kind kind = Kind::Request;
+    QString method;
+    QJsonValue args;
+    ReplyHandler reply;
+    // Task turns: runs inside the turn's transaction; may throw Durable::Error.
+    std::function<QJsonValue(ObjectHost &)> task;
+};
+
+} // namespace Durable

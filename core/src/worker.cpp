@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: MIT
+#include "worker.h"
+
+#include "enginecore.h"
+#include "objecthost.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcWorker, "durable.core.worker")
+
+namespace Durable {
+
+namespace {
+
+const QEvent::Type WakeEvent = QEvent::Type(QEvent::User + 101);
+
+// The host whose turn runs on this thread right now: stubs called inside a turn hold their
+// messages in its outbox until the turn commits (the output gate).
+thread_local ObjectHost *t_runningHost = nullptr;
+
+constexpr int AlarmMaxRetries = 6;
+constexpr qint64 AlarmFirstBackoffMs = 2000;
+
+Error handlerFailure(const QString &label, const QString &what)
+{
+    return Error(ErrorCode::HandlerFailed, QStringLiteral("%1 failed: %2").arg(label, what));
+}
+
+} // namespace
+
+ObjectHost *runningHost()
+{
+    return t_runningHost;
+}
+
+Worker::Worker(EngineCore &core, int index) : m_core(core), m_index(index)
+{
+    const int total = std::max(1, core.options().maxOpenObjects);
+    const int workers = std::max<int>(1, int(core.options().workerThreads));
+    m_openLimit = std::max(8, total / workers);
+}
+
+Worker::~Worker()
+{
+    for (ObjectHost *host : std::as_const(m_hosts))
+        delete host;
+}
+
+void Worker::begin()
+{
+    m_sweepTimer = new QTimer(this);
+    const qint64 idle = m_core.options().idleEviction.count();
+    m_sweepTimer->setInterval(int(std::clamp<qint64>(idle / 2, 10, 1000)));
+    connect(m_sweepTimer, &QTimer::timeout, this, &Worker::sweep);
+    m_sweepTimer->start();
+}
+
+Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QString &name, Turn &turn)
+{
+    bool post = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        if (!m_accepting) {
+            return Error(ErrorCode::ShuttingDown,
+                         QStringLiteral("The engine is shutting down; %1 was not called").arg(cls.name));
+        }
+        ObjectHost *&host = m_hosts[id];
+        if (!host)
+            host = new ObjectHost(m_core, cls, id, name);
+        else if (&host->classInfo() != &cls) {
+            return Error(ErrorCode::InvalidArgument,
+                         QStringLiteral("Object %1 is a %2, not a %3")
+                             .arg(id.toString(), host->classInfo().name, cls.name));
+        }
+        if (turn.kind == Turn::Kind::Request || turn.kind == Turn::Kind::Task) {
+            if (qsizetype(host->queue.size()) >= m_core.options().maxQueueDepth) {
+                return Error(ErrorCode::Overloaded,
+                             QStringLiteral("%1 is overloaded: %2 calls are already queued (the "
+                                            "limit is maxQueueDepth)")
+                                 .arg(host->label())
+                                 .arg(host->queue.size()));
+            }
+        }
+        host->queue.push_back(std::move(turn));
+        if (!host->ready) {
+            host->ready = true;
+            m_ready.push_back(host);
+            if (!m_wakePosted) {
+                m_wakePosted = true;
+                post = true;
+            }
+        }
+    }
+    if (post)
+        QCoreApplication::postEvent(this, new QEvent(WakeEvent));
+    return {};
+}
+
+bool Worker::enqueueExisting(const ObjectId &id, Turn &turn)
+{
+    bool post = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        ObjectHost *host = m_hosts.value(id);
+        if (!host || !m_accepting)
+            return false;
+        host->queue.push_back(std::move(turn));
+        if (!host->ready) {
+            host->ready = true;
+            m_ready.push_back(host);
+            if (!m_wakePosted) {
+                m_wakePosted = true;
+                post = true;
+            }
+        }
+    }
+    if (post)
+        QCoreApplication::postEvent(this, new QEvent(WakeEvent));
+    return true;
+}
+
+bool Worker::event(QEvent *event)
+{
+    if (event->type() == WakeEvent) {
+        drain();
+        return true;
+    }
+    return QObject::event(event);
+}
+
+void Worker::drain()
+{
+    // Bounded rounds, then yield to the event loop so timers and other events still run.
+    for (int round = 0; round < 64; ++round) {
+        std::vector<ObjectHost *> ready;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (m_ready.empty()) {
+                m_wakePosted = false;
+                return;
+            }
+            ready.swap(m_ready);
+        }
+        for (ObjectHost *host : ready)
+            runHost(host);
+    }
+    QMutexLocker lock(&m_mutex);
+    if (m_ready.empty())
+        m_wakePosted = false;
+    else
+        QCoreApplication::postEvent(this, new QEvent(WakeEvent));
+}
+
+void Worker::runHost(ObjectHost *host)
+{
+    std::vector<Turn> batch;
+    {
+        QMutexLocker lock(&m_mutex);
+        host->ready = false;
+        const size_t take = std::min<size_t>(host->queue.size(),
+                                             size_t(std::max(1, m_core.options().maxTurnsPerCommit)));
+        batch.reserve(take);
+        for (size_t i = 0; i < take; ++i) {
+            batch.push_back(std::move(host->queue.front()));
+            host->queue.pop_front();
+        }
+    }
+    size_t i = 0;
+    while (i < batch.size()) {
+        if (batch[i].kind == Turn::Kind::Evict) {
+            evictHost(host);
+            if (batch[i].reply)
+                batch[i].reply(QJsonValue());
+            ++i;
+            continue;
+        }
+        size_t j = i;
+        while (j < batch.size() && batch[j].kind != Turn::Kind::Evict)
+            ++j;
+        runSegment(host, batch, i, j);
+        i = j;
+    }
+    touch(host);
+    QMutexLocker lock(&m_mutex);
+    if (!host->queue.empty() && !host->ready) {
+        host->ready = true;
+        m_ready.push_back(host);
+    }
+}
+
+Result<void> Worker::ensureActive(ObjectHost *host)
+{
+    if (host->isOpen())
+        return {};
+    if (host->state() == ObjectHost::State::Quarantined)
+        return host->quarantineError();
+    enforceOpenLimit();
+    bool created = false;
+    auto ok = host->activate(created);
+    if (!ok) {
+        if (ok.error().code() == ErrorCode::Corrupt) {
+            qCWarning(lcWorker).noquote() << ok.error().message();
+            host->quarantine(ok.error());
+            m_core.reportError(host->quarantineError());
+            return host->quarantineError();
+        }
+        return ok;
+    }
+    ++m_openCount;
+    if (created) {
+        m_core.catalog().noteObject({host->id().toString(), host->className(), host->name(),
+                                     host->createdMs, m_core.clock().nowMs()});
+    }
+    return {};
+}
+
+void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from, size_t to)
+{
+    struct Completion
+    {
+        ReplyHandler reply;
+        Result<QJsonValue> result;
+    };
+    std::vector<Completion> done;
+    done.reserve(to - from);
+    std::vector<OutgoingCall> outbox;
+    bool alarmTouched = false;
+
+    const auto failRest = [&](size_t start, const Error &error) {
+        for (size_t k = start; k < to; ++k) {
+            if (batch[k].reply)
+                batch[k].reply(error);
+        }
+    };
+    const auto failOutbox = [](std::vector<OutgoingCall> &calls, const Error &error) {
+        for (OutgoingCall &call : calls) {
+            if (call.turn.reply)
+                call.turn.reply(error.prefixed(QStringLiteral("Message not sent")));
+        }
+        calls.clear();
+    };
+
+    // A crash turn splits the segment: what ran before it is lost, as in a real crash.
+    size_t k = from;
+    while (k < to) {
+        if (auto ok = ensureActive(host); !ok) {
+            failRest(k, ok.error());
+            return;
+        }
+        ObjectDatabase &db = host->database();
+        if (auto ok = db.begin(); !ok) {
+            failRest(k, ok.error().prefixed(QStringLiteral("Could not start a turn")));
+            return;
+        }
+        size_t end = k;
+        while (end < to && batch[end].kind != Turn::Kind::Crash)
+            ++end;
+        const bool useSavepoints = end - k > 1;
+        for (; k < end; ++k) {
+            Result<QJsonValue> result = runTurn(host, batch[k], useSavepoints, alarmTouched);
+            if (result.ok()) {
+                std::move(host->outbox.begin(), host->outbox.end(), std::back_inserter(outbox));
+            } else {
+                failOutbox(host->outbox, result.error());
+            }
+            host->outbox.clear();
+            const bool corrupt = !result.ok() && result.error().code() == ErrorCode::Corrupt;
+            done.push_back({std::move(batch[k].reply), std::move(result)});
+            if (corrupt) {
+                const Error why = done.back().result.error();
+                db.rollback();
+                host->quarantine(why);
+                --m_openCount;
+                if (host->inLru) {
+                    m_lru.erase(host->lruPosition);
+                    host->inLru = false;
+                }
+                m_core.reportError(host->quarantineError());
+                for (Completion &c : done) {
+                    if (c.reply)
+                        c.reply(c.result.ok() ? Result<QJsonValue>(host->quarantineError()) : c.result);
+                }
+                failOutbox(outbox, host->quarantineError());
+                failRest(k + 1, host->quarantineError());
+                return;
+            }
+        }
+
+        // Hint-ahead: the catalog learns of a new alarm before the turn that set it commits,
+        // so a crash in between leaves a stale hint (dropped at fire time), never a lost alarm.
+        std::optional<AlarmRow> alarmAfter;
+        bool alarmKnown = false;
+        if (alarmTouched && db.inTransaction()) {
+            try {
+                alarmAfter = db.alarm();
+                alarmKnown = true;
+            } catch (const Error &) {
+            }
+            if (alarmAfter) {
+                if (auto ok = m_core.catalog().writeAlarmHints(
+                        {{host->id().toString(), host->className(), host->name(), alarmAfter->dueMs}});
+                    !ok) {
+                    db.rollback();
+                }
+            }
+        }
+
+        const bool crashing = k < to && batch[k].kind == Turn::Kind::Crash;
+        Result<void> committed;
+        if (crashing) {
+            committed = Error(ErrorCode::Crashed,
+                              QStringLiteral("%1 crashed before the turn committed; its writes "
+                                             "were discarded").arg(host->label()));
+        } else if (db.inTransaction()) {
+            committed = db.commit();
+        }
+        if (!committed) {
+            const Error error = crashing ? committed.error()
+                                         : committed.error().prefixed(
+                                             QStringLiteral("Could not commit the turn of %1")
+                                                 .arg(host->label()));
+            db.rollback();
+            host->discardInstance();
+            for (Completion &c : done) {
+                if (c.result.ok())
+                    c.result = error;
+            }
+            failOutbox(outbox, error);
+            alarmKnown = false;
+        }
+        if (alarmTouched) {
+            if (!alarmKnown) {
+                try {
+                    alarmAfter = db.alarm();
+                } catch (const Error &) {
+                    alarmAfter.reset();
+                }
+            }
+            m_core.alarmStored(host->id(), host->className(), host->name(),
+                               alarmAfter ? alarmAfter->dueMs : -1);
+        }
+        for (Completion &c : done) {
+            if (c.reply)
+                c.reply(c.result);
+        }
+        done.clear();
+        for (OutgoingCall &call : outbox)
+            m_core.dispatchNow(call.className, call.id, call.name, std::move(call.turn));
+        outbox.clear();
+        alarmTouched = false;
+
+        if (crashing) {
+            crashHost(host);
+            if (batch[k].reply)
+                batch[k].reply(QJsonValue());
+            ++k;
+        }
+    }
+}
+
+Result<QJsonValue> Worker::runTurn(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched)
+{
+    ObjectDatabase &db = host->database();
+    if (!db.inTransaction()) {
+        if (auto ok = db.begin(); !ok)
+            return ok.error();
+    }
+    if (useSavepoint) {
+        if (auto ok = db.savepoint(); !ok)
+            return ok.error();
+    }
+    t_runningHost = host;
+    Result<QJsonValue> result{QJsonValue()};
+    Error failure;
+    bool failed = false;
+    try {
+        switch (turn.kind) {
+        case Turn::Kind::Request:
+            result = host->instance().onRequest(turn.method, turn.args);
+            break;
+        case Turn::Kind::Alarm:
+            alarmTouched = true;
+            result = runAlarm(host);
+            break;
+        case Turn::Kind::Task:
+            result = turn.task(*host);
+            break;
+        case Turn::Kind::Evict:
+        case Turn::Kind::Crash:
+            break;
+        }
+    } catch (const Error &error) {
+        failure = error;
+        failed = true;
+    } catch (const std::exception &error) {
+        failure = handlerFailure(host->label(), QString::fromUtf8(error.what()));
+        failed = true;
+    } catch (...) {
+        failure = handlerFailure(host->label(), QStringLiteral("an unknown exception was thrown"));
+        failed = true;
+    }
+    t_runningHost = nullptr;
+    if (db.alarmChanged())
+        alarmTouched = true;
+    if (!failed) {
+        if (useSavepoint) {
+            if (auto ok = db.release(); !ok)
+                return ok.error();
+        }
+        return result;
+    }
+    // Roll back this turn only; a discarded instance is rebuilt from storage next turn.
+    if (useSavepoint)
+        db.rollbackToSavepoint();
+    else
+        db.rollback();
+    host->discardInstance();
+    if (turn.kind == Turn::Kind::Alarm && failure.code() != ErrorCode::Corrupt) {
+        if (!db.inTransaction())
+            (void)db.begin();
+        failAlarm(host, failure);
+    }
+    return failure;
+}
+
+QJsonValue Worker::runAlarm(ObjectHost *host)
+{
+    ObjectDatabase &db = host->database();
+    const std::optional<AlarmRow> row = db.alarm();
+    const qint64 now = m_core.clock().nowMs();
+    // The object's own database is the truth: a hint for an alarm that was moved or deleted
+    // is stale and fires nothing.
+    if (!row || row->dueMs > now)
+        return false;
+    AlarmInfo info;
+    info.scheduledTime = QDateTime::fromMSecsSinceEpoch(row->dueMs, Qt::UTC);
+    info.retryCount = row->retryCount;
+    info.isRetry = row->retryCount > 0;
+    // Deleted in the turn's transaction: alarm() inside the handler sees only a new alarm, and
+    // a rollback (or a crash) brings this one back, so it fires again (at least once).
+    db.deleteAlarm();
+    host->instance().onAlarm(info);
+    return true;
+}
+
+void Worker::failAlarm(ObjectHost *host, const Error &error)
+{
+    ObjectDatabase &db = host->database();
+    try {
+        const std::optional<AlarmRow> row = db.alarm();
+        if (!row)
+            return;
+        const int retries = row->retryCount + 1;
+        if (retries > AlarmMaxRetries) {
+            const QString message =
+                QStringLiteral("Alarm of %1 given up after %2 retries: %3")
+                    .arg(host->label())
+                    .arg(AlarmMaxRetries)
+                    .arg(error.message());
+            qCWarning(lcWorker).noquote() << message;
+            db.deleteAlarm();
+            m_core.catalog().recordAlarmGivenUp(host->id().toString(), host->className(), message);
+            m_core.reportError(Error(ErrorCode::HandlerFailed, message));
+            return;
+        }
+        const qint64 backoff = AlarmFirstBackoffMs << (retries - 1);
+        db.writeAlarmRow(m_core.clock().nowMs() + backoff, retries);
+    } catch (const Error &storageError) {
+        qCWarning(lcWorker).noquote() << "Could not schedule the alarm retry of" << host->label()
+                                      << storageError.message();
+    }
+}
+
+void Worker::touch(ObjectHost *host)
+{
+    host->lastActiveMs = m_core.clock().nowMs();
+    if (!host->isOpen())
+        return;
+    if (host->inLru)
+        m_lru.erase(host->lruPosition);
+    m_lru.push_front(host);
+    host->lruPosition = m_lru.begin();
+    host->inLru = true;
+}
+
+void Worker::evictHost(ObjectHost *host)
+{
+    if (host->isOpen()) {
+        --m_openCount;
+        m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs);
+    }
+    if (host->inLru) {
+        m_lru.erase(host->lruPosition);
+        host->inLru = false;
+    }
+    host->close();
+}
+
+void Worker::crashHost(ObjectHost *host)
+{
+    // No onEvict, no commit: an uncommitted transaction simply vanishes with the connection.
+    evictHost(host);
+}
+
+void Worker::forget(ObjectHost *host)
+{
+    // Caller holds m_mutex; host is idle and closed.
+    m_hosts.remove(host->id());
+    delete host;
+}
+
+void Worker::enforceOpenLimit()
+{
+    // Least recently used objects hibernate first; busy ones (queued turns) are skipped.
+    auto it = m_lru.end();
+    while (m_openCount >= m_openLimit && it != m_lru.begin()) {
+        --it;
+        ObjectHost *host = *it;
+        bool idle;
+        {
+            QMutexLocker lock(&m_mutex);
+            idle = host->queue.empty() && !host->ready;
+        }
+        if (!idle)
+            continue;
+        auto next = it;
+        ++next;
+        evictHost(host);
+        QMutexLocker lock(&m_mutex);
+        if (host->queue.empty() && !host->ready)
+            forget(host);
+        it = next;
+    }
+}
+
+void Worker::sweep()
+{
+    const qint64 now = m_core.clock().nowMs();
+    const qint64 idle = m_core.options().idleEviction.count();
+    while (!m_lru.empty()) {
+        ObjectHost *host = m_lru.back();
+        if (now - host->lastActiveMs < idle)
+            break;
+        {
+            QMutexLocker lock(&m_mutex);
+            if (!host->queue.empty() || host->ready)
+                break;
+        }
+        evictHost(host);
+        QMutexLocker lock(&m_mutex);
+        if (host->queue.empty() && !host->ready) // a call may have arrived meanwhile
+            forget(host);
+    }
+}
+
+void Worker::finish()
+{
+    {
+        QMutexLocker lock(&m_mutex);
+        m_accepting = false;
+    }
+    // Queued turns still run and commit; then every object is closed.
+    for (;;) {
+        bool more;
+        {
+            QMutexLocker lock(&m_mutex);
+            more = !m_ready.empty();
+        }
+        if (!more)
+            break;
+        drain();
+    }
+    while (!m_lru.empty())
+        evictHost(m_lru.front());
+    if (m_sweepTimer)
+        m_sweepTimer->stop();
+}
+
+} // namespace Durable

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "turn.h"
+
+#include <durable/core/objectid.h>
+#include <durable/core/result.h>
+
+#include <QEvent>
+#include <QHash>
+#include <QMutex>
+#include <QObject>
+
+#include <list>
+#include <memory>
+#include <vector>
+
+class QTimer;
+
+namespace Durable {
+
+class EngineCore;
+class ObjectHost;
+struct ClassInfo;
+
+// One worker thread and the strands pinned to it.
+//
+// enqueue() is thread-safe and cheap: it appends to the object's queue under one mutex and
+// posts a single wake-up event only when the worker has nothing pending; the worker then
+// drains whole batches. Everything else runs on the worker's thread. Each batch of one
+// object's turns shares one transaction (write coalescing); replies leave after the commit.
+class Worker : public QObject
+{
+    Q_OBJECT
+public:
+    Worker(EngineCore &core, int index);
+    ~Worker() override;
+
+    // Any thread. On refusal (full queue, quarantined, stopped) returns the error and leaves
+    // the turn's reply to the caller.
+    Result<void> enqueue(const ClassInfo &cls, const ObjectId &id, const QString &name, Turn &turn);
+
+    // Any thread. Queues the turn if the object is in memory; returns false (turn untouched)
+    // otherwise.
+    bool enqueueExisting(const ObjectId &id, Turn &turn);
+
+    int index() const { return m_index; }
+    int openObjects() const { return m_openCount; }
+
+public slots:
+    void begin();     // on the worker thread: timers
+    void finish();    // on the worker thread: drain, commit and close everything
+    void sweep();     // idle eviction and the open-connection bound
+
+protected:
+    bool event(QEvent *event) override;
+
+private:
+    void drain();
+    void runHost(ObjectHost *host);
+    void runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from, size_t to);
+    Result<QJsonValue> runTurn(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched);
+    QJsonValue runAlarm(ObjectHost *host);
+    void failAlarm(ObjectHost *host, const Error &error);
+    void evictHost(ObjectHost *host);
+    void crashHost(ObjectHost *host);
+    void touch(ObjectHost *host);
+    void enforceOpenLimit();
+    void forget(ObjectHost *host);
+    Result<void> ensureActive(ObjectHost *host);
+
+    EngineCore &m_core;
+    const int m_index;
+
+    QMutex m_mutex; // guards m_hosts, m_ready, m_wakePosted, m_accepting and each host's queue
+    QHash<ObjectId, ObjectHost *> m_hosts;
+    std::vector<ObjectHost *> m_ready;
+    bool m_wakePosted = false;
+    bool m_accepting = true;
+
+    // Worker thread only.
+    std::list<ObjectHost *> m_lru; // open hosts, most recently active first
+    int m_openCount = 0;
+    int m_openLimit = 0;
+    QTimer *m_sweepTimer = nullptr;
+};
+
+} // namespace Durable
