@@ -294,6 +294,40 @@ Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offs
     return result;
 }
 
+Result<CatalogObject> Catalog::object(const QString &id)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db, "SELECT id, class, name, created_ms, last_active_ms FROM objects "
+                                      "WHERE id = ?1", -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read an object"));
+    bind(s.stmt, 1, id.toLower());
+    rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_DONE)
+        return Error(ErrorCode::NotFound, QStringLiteral("No object with id %1").arg(id));
+    if (rc != SQLITE_ROW)
+        return error(rc, QStringLiteral("Could not read an object"));
+    return CatalogObject{text(s.stmt, 0), text(s.stmt, 1),
+                         sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
+                         sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4)};
+}
+
+Result<QSet<QString>> Catalog::failedAlarmIds()
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    // An alarm set after the give-up clears the failure.
+    int rc = sqlite3_prepare_v2(m_db, "SELECT DISTINCT id FROM alarm_failures WHERE id NOT IN (SELECT id FROM alarms)",
+                                -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read alarm failures"));
+    QSet<QString> ids;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW)
+        ids.insert(text(s.stmt, 0));
+    return ids;
+}
+
 Result<qint64> Catalog::objectCount()
 {
     QMutexLocker lock(&m_mutex);

@@ -62,6 +62,9 @@ public:
     Result<QList<CatalogObject>> objects(const QString &className = {}, int offset = 0,
                                          int limit = -1);
     Result<qint64> objectCount();
+    Result<CatalogObject> object(const QString &id);
+    // Objects whose alarm was given up after every retry.
+    Result<QSet<QString>> failedAlarmIds();
 
 private:
     Result<void> exec(const char *sql);

@@ -329,14 +329,17 @@ void EngineCore::dispatchActive(const ObjectId &id, Turn turn)
     }
 }
 
-void EngineCore::alarmStored(const ObjectId &id, const QString &className, const QString &name, qint64 dueMs)
+void EngineCore::alarmStored(const ObjectId &id, const QString &className, const QString &name,
+                             qint64 dueMs, int retryCount)
 {
     if (dueMs < 0) {
         m_scheduler.remove(id);
         m_catalog.removeAlarmHint(id.toString());
         return;
     }
-    if (m_scheduler.set({id, className, name, dueMs}) && m_housekeeper)
+    publish(ChangeEvent::Kind::AlarmSet, id, className, name,
+            {{QStringLiteral("dueMs"), double(dueMs)}, {QStringLiteral("retry"), retryCount}});
+    if (m_scheduler.set({id, className, name, dueMs, retryCount}) && m_housekeeper)
         QMetaObject::invokeMethod(m_housekeeper, &Housekeeper::rearm, Qt::QueuedConnection);
 }
 
@@ -396,6 +399,29 @@ void EngineCore::endJump()
     --m_jumping;
     if (m_housekeeper)
         QMetaObject::invokeMethod(m_housekeeper, &Housekeeper::rearm, Qt::QueuedConnection);
+}
+
+void EngineCore::publish(ChangeEvent::Kind kind, const ObjectId &id, const QString &className,
+                         const QString &name, QJsonObject detail)
+{
+    if (!m_feed.hasSubscribers())
+        return;
+    ChangeEvent event;
+    event.kind = kind;
+    event.id = id;
+    event.className = className;
+    event.name = name;
+    event.atMs = m_clock->nowMs();
+    event.detail = std::move(detail);
+    m_feed.publish(event);
+}
+
+QHash<ObjectId, LiveState> EngineCore::liveStates() const
+{
+    QHash<ObjectId, LiveState> states;
+    for (const auto &worker : m_workers)
+        worker->collectLiveStates(states);
+    return states;
 }
 
 void EngineCore::reportError(const Error &error)

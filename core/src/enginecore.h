@@ -2,6 +2,9 @@
 #pragma once
 
 #include "catalog.h"
+#include "changefeed.h"
+#include "enginemetrics.h"
+#include "livestate.h"
 #include "classinfo.h"
 #include "scheduler.h"
 #include "turn.h"
@@ -65,7 +68,7 @@ public:
 
     // Alarms: called by workers after a commit with the object's alarm as stored.
     void alarmStored(const ObjectId &id, const QString &className, const QString &name,
-                     qint64 dueMs);
+                     qint64 dueMs, int retryCount = 0);
     // Fires due alarms; with wait, blocks until their turns completed. Returns turns that ran
     // onAlarm.
     int fireDueAlarms(qint64 nowMs, bool wait);
@@ -76,6 +79,15 @@ public:
     void beginJump();
     void endJump();
     bool isJumping() const { return m_jumping.load() > 0; }
+
+    ChangeFeed &feed() { return m_feed; }
+    EngineMetrics &metrics() { return m_metrics; }
+    // Builds and publishes an event when anyone listens.
+    void publish(ChangeEvent::Kind kind, const ObjectId &id, const QString &className,
+                 const QString &name, QJsonObject detail = {});
+    // Live state of objects in memory, for the inspection API.
+    QHash<ObjectId, LiveState> liveStates() const;
+    const std::vector<std::unique_ptr<Worker>> &workers() const { return m_workers; }
 
     void reportError(const Error &error);
     void setEngine(Engine *engine) { m_engine = engine; }
@@ -94,6 +106,8 @@ private:
     Housekeeper *m_housekeeper = nullptr;
     Catalog m_catalog;
     Scheduler m_scheduler;
+    ChangeFeed m_feed;
+    EngineMetrics m_metrics;
     std::unique_ptr<QLockFile> m_lock;
     std::atomic<bool> m_running{false};
     std::atomic<int> m_jumping{0};

@@ -487,8 +487,29 @@ int ObjectDatabase::authorize(void *self, int action, const char *a, const char 
                               const char *)
 {
     auto *db = static_cast<ObjectDatabase *>(self);
-    if (!db->m_userSql)
+    if (db->m_sqlMode == SqlMode::Engine)
         return SQLITE_OK;
+    if (db->m_sqlMode == SqlMode::ReadOnly) {
+        switch (action) {
+        case SQLITE_READ:
+        case SQLITE_SELECT:
+        case SQLITE_FUNCTION:
+        case SQLITE_RECURSIVE:
+            return SQLITE_OK;
+        case SQLITE_PRAGMA:
+            break; // the whitelist below
+        case SQLITE_UPDATE:
+            // SQLite asks this while reading the schema table itself; real writes to it are
+            // impossible here, and sqlite3_stmt_readonly() is checked as well.
+            if (a && qstrnicmp(a, "sqlite_", 7) == 0)
+                return SQLITE_OK;
+            Q_FALLTHROUGH();
+        default:
+            db->m_denied = QStringLiteral("the console is read-only; change an object's data "
+                                          "through its methods or an admin edit");
+            return SQLITE_DENY;
+        }
+    }
     switch (action) {
     case SQLITE_TRANSACTION:
     case SQLITE_SAVEPOINT:
@@ -517,7 +538,7 @@ int ObjectDatabase::authorize(void *self, int action, const char *a, const char 
         break;
     }
     const char *reserved = isReservedName(a) ? a : (isReservedName(b) ? b : nullptr);
-    if (reserved && action != SQLITE_FUNCTION) {
+    if (reserved && action != SQLITE_FUNCTION && db->m_sqlMode == SqlMode::User) {
         db->m_denied = QStringLiteral("table %1 is reserved for the engine; user SQL may not "
                                       "use _durable_* tables")
                            .arg(QString::fromUtf8(reserved));
@@ -530,9 +551,7 @@ sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tai
 {
     sqlite3_stmt *stmt = nullptr;
     m_denied.clear();
-    m_userSql = true;
     const int rc = sqlite3_prepare_v2(m_db, start, -1, &stmt, tail);
-    m_userSql = false;
     if (rc == SQLITE_OK)
         return stmt;
     sqlite3_finalize(stmt);
@@ -548,6 +567,23 @@ sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tai
 
 SqlResult ObjectDatabase::sql(const QString &query, const QJsonArray &params)
 {
+    return runSql(query, params, SqlMode::User);
+}
+
+SqlResult ObjectDatabase::sqlReadOnly(const QString &query, const QJsonArray &params)
+{
+    return runSql(query, params, SqlMode::ReadOnly);
+}
+
+SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params, SqlMode mode)
+{
+    // Cached statements were authorised in the mode that prepared them: keep the modes apart.
+    struct ModeGuard
+    {
+        SqlMode &mode;
+        ~ModeGuard() { mode = SqlMode::Engine; }
+    } guard{m_sqlMode};
+    m_sqlMode = mode;
     const QByteArray text = utf8(query);
     SqlResult result;
     const char *cursor = text.constData();
@@ -565,7 +601,7 @@ SqlResult ObjectDatabase::sql(const QString &query, const QJsonArray &params)
             break;
         // Look the statement up by its exact text only for single-statement queries, the
         // common case that benefits from caching.
-        const bool single = first;
+        const bool single = first && mode == SqlMode::User;
         auto it = single ? m_userStatements.find(text) : m_userStatements.end();
         if (it != m_userStatements.end()) {
             stmt = it.value();
@@ -621,6 +657,13 @@ SqlResult ObjectDatabase::sql(const QString &query, const QJsonArray &params)
             }
         }
         const bool readOnly = sqlite3_stmt_readonly(stmt);
+        if (mode == SqlMode::ReadOnly && !readOnly) {
+            if (!cachedStmt)
+                sqlite3_finalize(stmt);
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("The console is read-only; this statement would change %1")
+                            .arg(m_label));
+        }
         SqlResult current;
         const int columns = sqlite3_column_count(stmt);
         for (int c = 0; c < columns; ++c)

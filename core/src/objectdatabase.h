@@ -73,6 +73,8 @@ public:
 
     // SQL face (throws).
     SqlResult sql(const QString &query, const QJsonArray &params);
+    // For the inspection API: may read the engine's tables too, but never writes.
+    SqlResult sqlReadOnly(const QString &query, const QJsonArray &params);
     void transaction(const std::function<void()> &fn);
 
     // Alarm (throws). setAlarm refuses classes that do not handle alarms.
@@ -112,7 +114,9 @@ private:
     bool m_inTransaction = false;
     bool m_alarmChanged = false;
     bool m_alarmsAllowed = false;
-    bool m_userSql = false;   // the authorizer polices only user SQL
+    enum class SqlMode { Engine, User, ReadOnly };
+    SqlMode m_sqlMode = SqlMode::Engine; // the authorizer polices user and read-only SQL
+    SqlResult runSql(const QString &query, const QJsonArray &params, SqlMode mode);
     QString m_denied;         // why the authorizer refused the last user statement
     int m_userSavepoints = 0;
 };

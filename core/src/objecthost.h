@@ -9,6 +9,7 @@
 #include <durable/core/objectcontext.h>
 #include <durable/core/storage.h>
 
+#include <atomic>
 #include <deque>
 #include <list>
 #include <memory>
@@ -72,6 +73,9 @@ public:
 
     qint64 lastActiveMs = 0;
     qint64 createdMs = 0;
+    // Mirrors of worker-thread state that the inspection API reads under the worker's mutex.
+    std::atomic<bool> liveOpen{false};
+    std::atomic<qint64> liveLastActiveMs{0};
     std::list<ObjectHost *>::iterator lruPosition;
     bool inLru = false;
     // Messages sent by the running turn, released after commit.

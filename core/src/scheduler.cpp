@@ -69,3 +69,14 @@ QList<Scheduler::Entry> Scheduler::entries() const
 }
 
 } // namespace Durable
+
+namespace Durable {
+
+qint64 Scheduler::dueFor(const ObjectId &id) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto it = m_entries.constFind(id.bytes());
+    return it == m_entries.cend() ? -1 : it->dueMs;
+}
+
+} // namespace Durable

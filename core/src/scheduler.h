@@ -26,6 +26,7 @@ public:
         QString className;
         QString name;
         qint64 dueMs = 0;
+        int retryCount = 0;
     };
 
     // Adds or moves the object's entry. Returns true when it became the earliest.
@@ -37,6 +38,8 @@ public:
     void finished(const ObjectId &id);
     int size() const;
     QList<Entry> entries() const;
+    // The object's due time, or -1.
+    qint64 dueFor(const ObjectId &id) const;
 
 private:
     mutable QMutex m_mutex;

@@ -28,6 +28,11 @@ struct Turn
     ReplyHandler reply;
     // Task turns: runs inside the turn's transaction; may throw Durable::Error.
     std::function<QJsonValue(ObjectHost &)> task;
+    // Inspection reads: no change events, no metrics, no journal entry, and the object must
+    // already exist (reading never creates it).
+    bool inspection = false;
+    // What the journal and the change feed call this turn's trigger when it is a Task.
+    QString trigger;
 };
 
 } // namespace Durable

@@ -5,6 +5,9 @@
 #include "objecthost.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QThread>
 #include <QTimer>
@@ -87,6 +90,7 @@ Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QSt
             }
         }
         host->queue.push_back(std::move(turn));
+        m_core.metrics().queued.fetch_add(1, std::memory_order_relaxed);
         if (!host->ready) {
             host->ready = true;
             m_ready.push_back(host);
@@ -101,6 +105,19 @@ Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QSt
     return {};
 }
 
+void Worker::collectLiveStates(QHash<ObjectId, LiveState> &states) const
+{
+    QMutexLocker lock(&m_mutex);
+    for (const ObjectHost *host : m_hosts) {
+        LiveState state;
+        state.open = host->liveOpen.load(std::memory_order_relaxed);
+        state.quarantined = host->state() == ObjectHost::State::Quarantined;
+        state.queueDepth = int(host->queue.size());
+        state.lastActiveMs = host->liveLastActiveMs.load(std::memory_order_relaxed);
+        states.insert(host->id(), state);
+    }
+}
+
 bool Worker::enqueueExisting(const ObjectId &id, Turn &turn)
 {
     bool post = false;
@@ -110,6 +127,7 @@ bool Worker::enqueueExisting(const ObjectId &id, Turn &turn)
         if (!host || !m_accepting)
             return false;
         host->queue.push_back(std::move(turn));
+        m_core.metrics().queued.fetch_add(1, std::memory_order_relaxed);
         if (!host->ready) {
             host->ready = true;
             m_ready.push_back(host);
@@ -170,6 +188,7 @@ void Worker::runHost(ObjectHost *host)
             host->queue.pop_front();
         }
     }
+    m_core.metrics().queued.fetch_sub(int(batch.size()), std::memory_order_relaxed);
     size_t i = 0;
     while (i < batch.size()) {
         if (batch[i].kind == Turn::Kind::Evict) {
@@ -207,15 +226,21 @@ Result<void> Worker::ensureActive(ObjectHost *host)
             qCWarning(lcWorker).noquote() << ok.error().message();
             host->quarantine(ok.error());
             m_core.reportError(host->quarantineError());
+            m_core.publish(ChangeEvent::Kind::ObjectQuarantined, host->id(), host->className(),
+                           host->name(), {{QStringLiteral("error"), host->quarantineError().message()}});
             return host->quarantineError();
         }
         return ok;
     }
     ++m_openCount;
+    host->liveOpen = true;
+    m_core.metrics().liveObjects.fetch_add(1, std::memory_order_relaxed);
     if (created) {
         m_core.catalog().noteObject({host->id().toString(), host->className(), host->name(),
                                      host->createdMs, m_core.clock().nowMs()});
+        m_core.publish(ChangeEvent::Kind::ObjectCreated, host->id(), host->className(), host->name());
     }
+    m_core.publish(ChangeEvent::Kind::ObjectActivated, host->id(), host->className(), host->name());
     return {};
 }
 
@@ -225,6 +250,11 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
     {
         ReplyHandler reply;
         Result<QJsonValue> result;
+        Turn::Kind kind;
+        QString method;
+        QString trigger;
+        qint64 micros;
+        bool inspection;
     };
     std::vector<Completion> done;
     done.reserve(to - from);
@@ -248,6 +278,17 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
     // A crash turn splits the segment: what ran before it is lost, as in a real crash.
     size_t k = from;
     while (k < to) {
+        if (!host->isOpen() && batch[k].inspection && host->state() != ObjectHost::State::Quarantined
+            && !QFileInfo::exists(host->filePath())) {
+            // Looking at an object must never create it.
+            if (batch[k].reply) {
+                batch[k].reply(Error(ErrorCode::NotFound,
+                                     QStringLiteral("No object %1: nothing has been stored for it "
+                                                    "and it was never called").arg(host->label())));
+            }
+            ++k;
+            continue;
+        }
         if (auto ok = ensureActive(host); !ok) {
             failRest(k, ok.error());
             return;
@@ -262,7 +303,10 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
             ++end;
         const bool useSavepoints = end - k > 1;
         for (; k < end; ++k) {
+            QElapsedTimer timer;
+            timer.start();
             Result<QJsonValue> result = runTurn(host, batch[k], useSavepoints, alarmTouched);
+            const qint64 micros = timer.nsecsElapsed() / 1000;
             if (result.ok()) {
                 std::move(host->outbox.begin(), host->outbox.end(), std::back_inserter(outbox));
             } else {
@@ -270,12 +314,17 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
             }
             host->outbox.clear();
             const bool corrupt = !result.ok() && result.error().code() == ErrorCode::Corrupt;
-            done.push_back({std::move(batch[k].reply), std::move(result)});
+            done.push_back({std::move(batch[k].reply), std::move(result), batch[k].kind,
+                            batch[k].method, batch[k].trigger, micros, batch[k].inspection});
             if (corrupt) {
                 const Error why = done.back().result.error();
                 db.rollback();
                 host->quarantine(why);
                 --m_openCount;
+                host->liveOpen = false;
+                m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);
+                m_core.publish(ChangeEvent::Kind::ObjectQuarantined, host->id(), host->className(),
+                               host->name(), {{QStringLiteral("error"), why.message()}});
                 if (host->inLru) {
                     m_lru.erase(host->lruPosition);
                     host->inLru = false;
@@ -319,11 +368,15 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
         } else if (db.inTransaction()) {
             committed = db.commit();
         }
+        if (committed && !crashing && !done.empty())
+            m_core.metrics().commits.fetch_add(1, std::memory_order_relaxed);
         if (!committed) {
-            const Error error = crashing ? committed.error()
-                                         : committed.error().prefixed(
-                                             QStringLiteral("Could not commit the turn of %1")
-                                                 .arg(host->label()));
+            const Error error = crashing
+                ? committed.error()
+                : Error(ErrorCode::CommitFailed,
+                        QStringLiteral("Could not commit the turn of %1: %2")
+                            .arg(host->label(), committed.error().message()),
+                        committed.error().context());
             db.rollback();
             host->discardInstance();
             for (Completion &c : done) {
@@ -342,7 +395,12 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
                 }
             }
             m_core.alarmStored(host->id(), host->className(), host->name(),
-                               alarmAfter ? alarmAfter->dueMs : -1);
+                               alarmAfter ? alarmAfter->dueMs : -1,
+                               alarmAfter ? alarmAfter->retryCount : 0);
+        }
+        for (const Completion &c : done) {
+            if (!c.inspection)
+                publishTurn(host, c.kind, c.method, c.trigger, c.micros, c.result);
         }
         for (Completion &c : done) {
             if (c.reply)
@@ -466,19 +524,58 @@ void Worker::failAlarm(ObjectHost *host, const Error &error)
             db.deleteAlarm();
             m_core.catalog().recordAlarmGivenUp(host->id().toString(), host->className(), message);
             m_core.reportError(Error(ErrorCode::HandlerFailed, message));
+            m_core.publish(ChangeEvent::Kind::AlarmGivenUp, host->id(), host->className(),
+                           host->name(), {{QStringLiteral("error"), message}});
             return;
         }
         const qint64 backoff = AlarmFirstBackoffMs << (retries - 1);
-        db.writeAlarmRow(m_core.clock().nowMs() + backoff, retries);
+        const qint64 due = m_core.clock().nowMs() + backoff;
+        db.writeAlarmRow(due, retries);
+        m_core.publish(ChangeEvent::Kind::AlarmRetrying, host->id(), host->className(), host->name(),
+                       {{QStringLiteral("retry"), retries},
+                        {QStringLiteral("dueMs"), double(due)},
+                        {QStringLiteral("error"), error.message()}});
     } catch (const Error &storageError) {
         qCWarning(lcWorker).noquote() << "Could not schedule the alarm retry of" << host->label()
                                       << storageError.message();
     }
 }
 
+void Worker::publishTurn(ObjectHost *host, Turn::Kind kind, const QString &method,
+                         const QString &trigger, qint64 micros, const Result<QJsonValue> &result)
+{
+    m_core.metrics().recordTurn(micros, result.ok());
+    if (!m_core.feed().hasSubscribers())
+        return;
+    const QString name = trigger.isEmpty() ? triggerName(kind) : trigger;
+    QJsonObject detail{{QStringLiteral("trigger"), name},
+                       {QStringLiteral("method"), method},
+                       {QStringLiteral("ok"), result.ok()},
+                       {QStringLiteral("durationUs"), double(micros)}};
+    if (!result.ok())
+        detail.insert(QStringLiteral("error"), result.error().message());
+    m_core.publish(ChangeEvent::Kind::TurnCompleted, host->id(), host->className(), host->name(),
+                   detail);
+    if (kind == Turn::Kind::Alarm && result.ok() && result.value().toBool())
+        m_core.publish(ChangeEvent::Kind::AlarmFired, host->id(), host->className(), host->name());
+}
+
+QString Worker::triggerName(Turn::Kind kind)
+{
+    switch (kind) {
+    case Turn::Kind::Request: return QStringLiteral("request");
+    case Turn::Kind::Alarm: return QStringLiteral("alarm");
+    case Turn::Kind::Task: return QStringLiteral("admin");
+    case Turn::Kind::Evict: return QStringLiteral("evict");
+    case Turn::Kind::Crash: return QStringLiteral("crash");
+    }
+    return QStringLiteral("request");
+}
+
 void Worker::touch(ObjectHost *host)
 {
     host->lastActiveMs = m_core.clock().nowMs();
+    host->liveLastActiveMs.store(host->lastActiveMs, std::memory_order_relaxed);
     if (!host->isOpen())
         return;
     if (host->inLru)
@@ -492,7 +589,10 @@ void Worker::evictHost(ObjectHost *host)
 {
     if (host->isOpen()) {
         --m_openCount;
+        host->liveOpen = false;
+        m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);
         m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs);
+        m_core.publish(ChangeEvent::Kind::ObjectEvicted, host->id(), host->className(), host->name());
     }
     if (host->inLru) {
         m_lru.erase(host->lruPosition);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "livestate.h"
 #include "turn.h"
 
 #include <durable/core/objectid.h>
@@ -45,6 +46,8 @@ public:
     bool enqueueExisting(const ObjectId &id, Turn &turn);
 
     int index() const { return m_index; }
+    // Any thread: adds the worker's objects in memory to states.
+    void collectLiveStates(QHash<ObjectId, LiveState> &states) const;
     int openObjects() const { return m_openCount; }
 
 public slots:
@@ -65,6 +68,9 @@ private:
     void evictHost(ObjectHost *host);
     void crashHost(ObjectHost *host);
     void touch(ObjectHost *host);
+    void publishTurn(ObjectHost *host, Turn::Kind kind, const QString &method,
+                     const QString &trigger, qint64 micros, const Result<QJsonValue> &result);
+    static QString triggerName(Turn::Kind kind);
     void enforceOpenLimit();
     void forget(ObjectHost *host);
     Result<void> ensureActive(ObjectHost *host);
@@ -72,7 +78,7 @@ private:
     EngineCore &m_core;
     const int m_index;
 
-    QMutex m_mutex; // guards m_hosts, m_ready, m_wakePosted, m_accepting and each host's queue
+    mutable QMutex m_mutex; // guards m_hosts, m_ready, m_wakePosted, m_accepting and each host's queue
     QHash<ObjectId, ObjectHost *> m_hosts;
     std::vector<ObjectHost *> m_ready;
     bool m_wakePosted = false;

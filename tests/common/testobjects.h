@@ -141,8 +141,16 @@ public:
             s.setAlarm(qint64(a.value(QStringLiteral("at")).toDouble()));
             return true;
         }
+        if (method == QLatin1String("block")) {
+            // Holds the strand (see Gate) so later calls queue up behind it.
+            blockEntered.release();
+            blockRelease.acquire();
+            return true;
+        }
         return DurableObject::onRequest(method, args);
     }
+    static inline QSemaphore blockEntered{0};
+    static inline QSemaphore blockRelease{0};
 };
 
 // Blocks inside its handler until the test releases it: makes queues fill deterministically.

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <durable/core/inspectiontypes.h>
+#include <durable/core/storagetypes.h>
+
+#include <QFuture>
+#include <QObject>
+
+#include <memory>
+#include <optional>
+
+class QTimer;
+
+namespace Durable {
+
+class Engine;
+class EngineCore;
+class ChangeSubscription;
+
+// The one way UIs, the CLI and the gateway see an engine: snapshot queries and a change feed.
+//
+// Lives on the thread that created it (the GUI thread in the studio); never blocks it:
+// every query returns a QFuture computed on the engine's threads (an object's own data is
+// read by a turn on its strand, the catalog on a pool thread). The change feed arrives as
+// changesAvailable() batches at most every feedIntervalMs, in order per object.
+class Inspector : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Inspector(Engine *engine, QObject *parent = nullptr);
+    ~Inspector() override;
+
+    // Catalog and live state.
+    QFuture<QList<ClassSummary>> classes() const;
+    QFuture<QList<ObjectSummary>> objects(const ObjectQuery &query = {}) const;
+    QFuture<ObjectSummary> object(const QString &className, const ObjectId &id) const;
+    QFuture<QList<AlarmSummary>> alarms() const; // every pending alarm, by due time
+
+    // One object's storage (read on its strand, so it is consistent with its turns).
+    QFuture<QList<KeyValue>> keyValues(const QString &className, const ObjectId &id,
+                                       const ListOptions &options = {}) const;
+    QFuture<QList<TableSchema>> schema(const QString &className, const ObjectId &id) const;
+    // Read-only: statements that would write are refused.
+    QFuture<SqlResult> query(const QString &className, const ObjectId &id, const QString &sql,
+                             const QJsonArray &params = {}) const;
+    QFuture<std::optional<AlarmSummary>> alarm(const QString &className, const ObjectId &id) const;
+
+    Metrics metrics() const;
+
+    void setFeedInterval(int ms);
+    int feedInterval() const;
+
+signals:
+    void changesAvailable(const QList<Durable::ChangeEvent> &batch);
+    void metricsUpdated(const Durable::Metrics &metrics);
+
+private:
+    void drainFeed();
+    void sampleMetrics();
+
+    std::shared_ptr<EngineCore> m_core;
+    std::shared_ptr<ChangeSubscription> m_subscription;
+    QTimer *m_feedTimer = nullptr;
+    QTimer *m_metricsTimer = nullptr;
+    struct MetricsWindow;
+    std::unique_ptr<MetricsWindow> m_window;
+};
+
+} // namespace Durable
+
+Q_DECLARE_METATYPE(Durable::Metrics)

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: MIT
+#include <durable/core/inspector.h>
+
+#include "enginecore.h"
+#include "objecthost.h"
+#include "worker.h"
+
+#include <durable/core/engine.h>
+
+#include <QDateTime>
+#include <QPromise>
+#include <QTimer>
+#include <QtConcurrent>
+
+#include <deque>
+
+namespace Durable {
+
+QString objectStatusName(ObjectStatus status)
+{
+    switch (status) {
+    case ObjectStatus::Active: return QStringLiteral("active");
+    case ObjectStatus::Idle: return QStringLiteral("idle");
+    case ObjectStatus::Hibernated: return QStringLiteral("hibernated");
+    case ObjectStatus::Failed: return QStringLiteral("failed");
+    case ObjectStatus::Quarantined: return QStringLiteral("quarantined");
+    }
+    return QStringLiteral("hibernated");
+}
+
+QString changeKindName(ChangeEvent::Kind kind)
+{
+    switch (kind) {
+    case ChangeEvent::Kind::ObjectCreated: return QStringLiteral("object-created");
+    case ChangeEvent::Kind::ObjectActivated: return QStringLiteral("object-activated");
+    case ChangeEvent::Kind::ObjectEvicted: return QStringLiteral("object-evicted");
+    case ChangeEvent::Kind::TurnCompleted: return QStringLiteral("turn-completed");
+    case ChangeEvent::Kind::StateChanged: return QStringLiteral("state-changed");
+    case ChangeEvent::Kind::AlarmSet: return QStringLiteral("alarm-set");
+    case ChangeEvent::Kind::AlarmFired: return QStringLiteral("alarm-fired");
+    case ChangeEvent::Kind::AlarmRetrying: return QStringLiteral("alarm-retrying");
+    case ChangeEvent::Kind::AlarmGivenUp: return QStringLiteral("alarm-given-up");
+    case ChangeEvent::Kind::ObjectQuarantined: return QStringLiteral("object-quarantined");
+    case ChangeEvent::Kind::HumanRequestOpened: return QStringLiteral("human-request-opened");
+    case ChangeEvent::Kind::HumanRequestAnswered: return QStringLiteral("human-request-answered");
+    case ChangeEvent::Kind::ClockChanged: return QStringLiteral("clock-changed");
+    case ChangeEvent::Kind::Overflow: return QStringLiteral("overflow");
+    }
+    return QStringLiteral("unknown");
+}
+
+namespace {
+
+template<typename T>
+QFuture<T> failed(const Error &error)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.setException(error);
+    promise.finish();
+    return promise.future();
+}
+
+// Runs fn on the object's strand as an inspection turn and converts its result.
+template<typename T>
+QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &id,
+                    std::function<T(ObjectHost &)> fn)
+{
+    if (!core.isRunning())
+        return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
+    if (!core.classInfo(className)) {
+        return failed<T>(Error(ErrorCode::UnknownClass,
+                               QStringLiteral("Unknown class \"%1\"").arg(className)));
+    }
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    auto value = std::make_shared<std::optional<T>>();
+    Turn turn;
+    turn.kind = Turn::Kind::Task;
+    turn.inspection = true;
+    turn.task = [fn = std::move(fn), value](ObjectHost &host) {
+        *value = fn(host);
+        return QJsonValue();
+    };
+    turn.reply = [promise, value](const Result<QJsonValue> &result) {
+        if (result.ok() && value->has_value())
+            promise->addResult(std::move(**value));
+        else
+            promise->setException(result.ok() ? Error(ErrorCode::Internal, QStringLiteral("No result"))
+                                              : result.error());
+        promise->finish();
+    };
+    QFuture<T> future = promise->future();
+    core.dispatchNow(className, id, QString(), std::move(turn));
+    return future;
+}
+
+ObjectStatus statusOf(const LiveState *live, bool failedAlarm)
+{
+    if (live && live->quarantined)
+        return ObjectStatus::Quarantined;
+    if (failedAlarm)
+        return ObjectStatus::Failed;
+    if (live && live->open)
+        return live->queueDepth > 0 ? ObjectStatus::Active : ObjectStatus::Idle;
+    return ObjectStatus::Hibernated;
+}
+
+ObjectSummary summarise(EngineCore &core, const CatalogObject &row,
+                        const QHash<ObjectId, LiveState> &live, const QSet<QString> &failedIds)
+{
+    ObjectSummary summary;
+    summary.id = ObjectId::fromString(row.id).valueOr(ObjectId());
+    summary.className = row.className;
+    summary.name = row.name;
+    summary.createdMs = row.createdMs;
+    summary.lastActiveMs = row.lastActiveMs;
+    const auto it = live.constFind(summary.id);
+    const LiveState *state = it == live.cend() ? nullptr : &*it;
+    summary.status = statusOf(state, failedIds.contains(row.id));
+    if (state) {
+        summary.queueDepth = state->queueDepth;
+        summary.lastActiveMs = std::max(summary.lastActiveMs, state->lastActiveMs);
+    }
+    summary.nextAlarmMs = core.scheduler().dueFor(summary.id);
+    return summary;
+}
+
+} // namespace
+
+struct Inspector::MetricsWindow
+{
+    struct Sample
+    {
+        qint64 atMs = 0;
+        qint64 turns = 0;
+        qint64 commits = 0;
+        qint64 failures = 0;
+        std::array<qint64, EngineMetrics::Buckets> durations{};
+    };
+    std::deque<Sample> samples;
+    static constexpr int Seconds = 60;
+};
+
+Inspector::Inspector(Engine *engine, QObject *parent)
+    : QObject(parent), m_core(engine->core()), m_window(std::make_unique<MetricsWindow>())
+{
+    qRegisterMetaType<Durable::ChangeEvent>();
+    qRegisterMetaType<QList<Durable::ChangeEvent>>();
+    qRegisterMetaType<Durable::Metrics>();
+    m_subscription = m_core->feed().subscribe();
+    m_feedTimer = new QTimer(this);
+    m_feedTimer->setInterval(50);
+    connect(m_feedTimer, &QTimer::timeout, this, &Inspector::drainFeed);
+    m_feedTimer->start();
+    m_metricsTimer = new QTimer(this);
+    m_metricsTimer->setInterval(1000);
+    connect(m_metricsTimer, &QTimer::timeout, this, &Inspector::sampleMetrics);
+    m_metricsTimer->start();
+    sampleMetrics();
+}
+
+Inspector::~Inspector() = default;
+
+void Inspector::setFeedInterval(int ms)
+{
+    m_feedTimer->setInterval(std::max(1, ms));
+}
+
+int Inspector::feedInterval() const
+{
+    return m_feedTimer->interval();
+}
+
+void Inspector::drainFeed()
+{
+    QList<ChangeEvent> batch = m_subscription->take();
+    if (!batch.isEmpty())
+        emit changesAvailable(batch);
+}
+
+void Inspector::sampleMetrics()
+{
+    EngineMetrics &m = m_core->metrics();
+    MetricsWindow::Sample sample;
+    sample.atMs = QDateTime::currentMSecsSinceEpoch();
+    sample.turns = m.turns.load();
+    sample.commits = m.commits.load();
+    sample.failures = m.failures.load();
+    for (int i = 0; i < EngineMetrics::Buckets; ++i)
+        sample.durations[i] = m.durations[i].load();
+    m_window->samples.push_back(sample);
+    while (m_window->samples.size() > size_t(MetricsWindow::Seconds + 1))
+        m_window->samples.pop_front();
+    emit metricsUpdated(metrics());
+}
+
+Metrics Inspector::metrics() const
+{
+    EngineMetrics &m = m_core->metrics();
+    Metrics out;
+    out.totalTurns = m.turns.load();
+    out.totalCommits = m.commits.load();
+    out.totalFailures = m.failures.load();
+    out.liveObjects = m.liveObjects.load();
+    out.queueDepth = std::max(0, m.queued.load());
+    out.atMs = QDateTime::currentMSecsSinceEpoch();
+    if (m_window->samples.size() < 2)
+        return out;
+    const auto &first = m_window->samples.front();
+    const auto &last = m_window->samples.back();
+    const double seconds = std::max<qint64>(1, last.atMs - first.atMs) / 1000.0;
+    out.windowSeconds = int(std::lround(seconds));
+    out.turnsPerSecond = (last.turns - first.turns) / seconds;
+    out.commitsPerSecond = (last.commits - first.commits) / seconds;
+    out.failuresPerSecond = (last.failures - first.failures) / seconds;
+    qint64 total = 0;
+    std::array<qint64, EngineMetrics::Buckets> delta{};
+    for (int i = 0; i < EngineMetrics::Buckets; ++i) {
+        delta[i] = last.durations[i] - first.durations[i];
+        total += delta[i];
+    }
+    const auto percentile = [&](double p) {
+        const qint64 wanted = qint64(std::ceil(p * total));
+        qint64 seen = 0;
+        for (int i = 0; i < EngineMetrics::Buckets; ++i) {
+            seen += delta[i];
+            if (seen >= wanted)
+                return double(qint64(1) << i) / 1000.0; // bucket upper bound, in ms
+        }
+        return 0.0;
+    };
+    if (total > 0) {
+        out.turnP50Ms = percentile(0.50);
+        out.turnP99Ms = percentile(0.99);
+    }
+    return out;
+}
+
+QFuture<QList<ClassSummary>> Inspector::classes() const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run([core]() -> QList<ClassSummary> {
+        (void)core->catalog().flush();
+        const auto rows = core->catalog().objects();
+        const QHash<ObjectId, LiveState> live = core->liveStates();
+        QHash<QString, ClassSummary> byName;
+        for (const QString &name : core->classNames()) {
+            ClassSummary summary;
+            summary.name = name;
+            summary.description = core->classInfo(name)->options.description;
+            byName.insert(name, summary);
+        }
+        if (rows) {
+            for (const CatalogObject &row : rows.value()) {
+                auto it = byName.find(row.className);
+                if (it == byName.end())
+                    continue;
+                ++it->objectCount;
+                const auto state = live.constFind(ObjectId::fromString(row.id).valueOr(ObjectId()));
+                if (state != live.cend() && state->open)
+                    ++it->liveCount;
+            }
+        }
+        QList<ClassSummary> result = byName.values();
+        std::sort(result.begin(), result.end(),
+                  [](const ClassSummary &a, const ClassSummary &b) { return a.name < b.name; });
+        return result;
+    });
+}
+
+QFuture<QList<ObjectSummary>> Inspector::objects(const ObjectQuery &query) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run([core, query]() -> QList<ObjectSummary> {
+        (void)core->catalog().flush();
+        auto rows = core->catalog().objects(query.className);
+        if (!rows)
+            throw rows.error();
+        const QHash<ObjectId, LiveState> live = core->liveStates();
+        const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
+        QList<ObjectSummary> result;
+        int skipped = 0;
+        for (const CatalogObject &row : std::as_const(rows.value())) {
+            if (!query.text.isEmpty() && !row.name.contains(query.text, Qt::CaseInsensitive)
+                && !row.id.contains(query.text, Qt::CaseInsensitive))
+                continue;
+            ObjectSummary summary = summarise(*core, row, live, failedIds);
+            if (!query.statuses.isEmpty() && !query.statuses.contains(summary.status))
+                continue;
+            if (skipped < query.offset) {
+                ++skipped;
+                continue;
+            }
+            result.append(std::move(summary));
+            if (query.limit >= 0 && result.size() >= query.limit)
+                break;
+        }
+        return result;
+    });
+}
+
+QFuture<ObjectSummary> Inspector::object(const QString &className, const ObjectId &id) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run([core, className, id]() -> ObjectSummary {
+        (void)core->catalog().flush();
+        auto row = core->catalog().object(id.toString());
+        if (!row)
+            throw row.error();
+        if (row->className != className) {
+            throw Error(ErrorCode::NotFound,
+                        QStringLiteral("Object %1 is a %2, not a %3").arg(id.toString(), row->className, className));
+        }
+        const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
+        return summarise(*core, row.value(), core->liveStates(), failedIds);
+    });
+}
+
+QFuture<QList<AlarmSummary>> Inspector::alarms() const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run([core]() -> QList<AlarmSummary> {
+        QList<AlarmSummary> result;
+        for (const Scheduler::Entry &entry : core->scheduler().entries())
+            result.append({entry.id, entry.className, entry.name, entry.dueMs, entry.retryCount});
+        return result;
+    });
+}
+
+QFuture<QList<KeyValue>> Inspector::keyValues(const QString &className, const ObjectId &id,
+                                              const ListOptions &options) const
+{
+    return onStrand<QList<KeyValue>>(*m_core, className, id, [options](ObjectHost &host) {
+        return host.database().list(options);
+    });
+}
+
+QFuture<QList<TableSchema>> Inspector::schema(const QString &className, const ObjectId &id) const
+{
+    return onStrand<QList<TableSchema>>(*m_core, className, id, [](ObjectHost &host) {
+        QList<TableSchema> tables;
+        const SqlResult rows = host.database().sqlReadOnly(
+            QStringLiteral("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' "
+                           "ORDER BY type = 'table' DESC, name"),
+            {});
+        for (const QJsonArray &row : rows.rows) {
+            TableSchema table;
+            table.type = row.at(0).toString();
+            table.name = row.at(1).toString();
+            table.sql = row.at(2).toString();
+            if (table.type == QLatin1String("table") || table.type == QLatin1String("view")) {
+                const SqlResult columns = host.database().sqlReadOnly(
+                    QStringLiteral("SELECT name FROM pragma_table_info(?1)"), {table.name});
+                for (const QJsonArray &column : columns.rows)
+                    table.columns.append(column.at(0).toString());
+            }
+            tables.append(table);
+        }
+        return tables;
+    });
+}
+
+QFuture<SqlResult> Inspector::query(const QString &className, const ObjectId &id, const QString &sql,
+                                    const QJsonArray &params) const
+{
+    return onStrand<SqlResult>(*m_core, className, id, [sql, params](ObjectHost &host) {
+        return host.database().sqlReadOnly(sql, params);
+    });
+}
+
+QFuture<std::optional<AlarmSummary>> Inspector::alarm(const QString &className, const ObjectId &id) const
+{
+    return onStrand<std::optional<AlarmSummary>>(
+        *m_core, className, id, [](ObjectHost &host) -> std::optional<AlarmSummary> {
+            const auto row = host.database().alarm();
+            if (!row)
+                return std::nullopt;
+            return AlarmSummary{host.id(), host.className(), host.name(), row->dueMs, row->retryCount};
+        });
+}
+
+} // namespace Durable

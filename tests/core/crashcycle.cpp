@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+#include "crashcycle.h"
+
+#include "crashwriter.h"
+
+#include <durable/core/engine.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+
+#include <signal.h>
+
+namespace DurableCrash {
+
+namespace {
+
+using namespace Durable;
+
+constexpr int StallMs = 30000;
+
+Result<QJsonValue> await(QFuture<QJsonValue> future)
+{
+    try {
+        future.waitForFinished(); // rethrows a stored exception in Qt 6
+        return future.result();
+    } catch (const Error &error) {
+        return error;
+    }
+}
+
+} // namespace
+
+CrashCycle::CrashCycle(QString childPath, QString dataDir, int objects)
+    : m_childPath(std::move(childPath)), m_dataDir(std::move(dataDir)), m_objects(objects)
+{
+}
+
+CycleOutcome CrashCycle::run(int killAfterAcks, bool everyObjectFirst)
+{
+    CycleOutcome outcome;
+    const auto fail = [&outcome](const QString &why) {
+        outcome.ok = false;
+        outcome.error = why;
+        return outcome;
+    };
+
+    QHash<QString, qint64> ackedNow;
+    const auto takeLine = [&](const QByteArray &raw) -> QString {
+        const QByteArray line = raw.trimmed();
+        if (line.startsWith("fail "))
+            return QStringLiteral("the child reported: %1").arg(QString::fromUtf8(line));
+        if (!line.startsWith("ack "))
+            return {};
+        const QList<QByteArray> parts = line.split(' ');
+        bool numeric = false;
+        const qint64 seq = parts.value(2).toLongLong(&numeric);
+        if (parts.size() != 3 || !numeric || seq < 1)
+            return QStringLiteral("malformed line from the child: %1").arg(QString::fromUtf8(line));
+        const QString name = QString::fromUtf8(parts[1]);
+        ackedNow[name] = std::max(ackedNow.value(name), seq);
+        ++outcome.acknowledged;
+        return {};
+    };
+
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(m_childPath, {m_dataDir, QStringLiteral("--objects"), QString::number(m_objects)});
+    if (!child.waitForStarted(StallMs))
+        return fail(QStringLiteral("could not start %1: %2").arg(m_childPath, child.errorString()));
+    while (outcome.acknowledged < killAfterAcks || (everyObjectFirst && ackedNow.size() < m_objects)) {
+        if (!child.canReadLine()) {
+            if (!child.waitForReadyRead(StallMs)) {
+                return fail(QStringLiteral("the child stopped acknowledging after %1 writes (state %2, exit "
+                                           "code %3)").arg(outcome.acknowledged).arg(int(child.state()))
+                                .arg(child.exitCode()));
+            }
+            continue;
+        }
+        if (const QString wrong = takeLine(child.readLine()); !wrong.isEmpty()) {
+            child.kill();
+            child.waitForFinished(StallMs);
+            return fail(wrong);
+        }
+    }
+    // Mid-load: the child has calls in flight and keeps issuing more.
+    if (child.state() != QProcess::Running)
+        return fail(QStringLiteral("the child exited before it was killed"));
+    ::kill(pid_t(child.processId()), SIGKILL);
+    if (!child.waitForFinished(StallMs))
+        return fail(QStringLiteral("the child did not die"));
+    if (child.exitStatus() != QProcess::CrashExit)
+        return fail(QStringLiteral("the child exited normally instead of being killed"));
+    // Lines written before the kill were acknowledged too: each is one write(2) of a short
+    // line to a pipe, so it is there whole or not at all.
+    const QList<QByteArray> rest = child.readAllStandardOutput().split('\n');
+    for (const QByteArray &line : rest) {
+        if (const QString wrong = takeLine(line); !wrong.isEmpty())
+            return fail(wrong);
+    }
+    for (auto it = ackedNow.cbegin(); it != ackedNow.cend(); ++it)
+        m_highestAcked[it.key()] = std::max(m_highestAcked.value(it.key()), it.value());
+    m_acknowledgedTotal += outcome.acknowledged;
+
+    // Recover in this process and audit every object.
+    EngineOptions options;
+    options.dataDir = m_dataDir;
+    Engine engine(options);
+    if (auto registered = engine.registerClass<CrashWriter>(QStringLiteral("CrashWriter")); !registered)
+        return fail(registered.error().message());
+    if (auto started = engine.start(); !started)
+        return fail(QStringLiteral("the engine did not start after the crash: %1").arg(started.error().message()));
+    qint64 committed = 0;
+    for (int i = 0; i < m_objects; ++i) {
+        const QString name = QStringLiteral("w%1").arg(i);
+        const auto stub = engine.stub(QStringLiteral("CrashWriter"), name);
+        if (!stub)
+            return fail(stub.error().message());
+        const Result<QJsonValue> audit = await(stub->call(QStringLiteral("audit")));
+        if (!audit.ok())
+            return fail(QStringLiteral("audit of %1 failed: %2").arg(name, audit.error().message()));
+        const QJsonObject report = audit.value().toObject();
+        const qint64 count = report.value(QStringLiteral("count")).toInteger(-1);
+        const QJsonArray problems = report.value(QStringLiteral("problems")).toArray();
+        if (!problems.isEmpty()) {
+            QStringList texts;
+            for (const QJsonValue &problem : problems)
+                texts << problem.toString();
+            return fail(QStringLiteral("%1: %2").arg(name, texts.join(QStringLiteral("; "))));
+        }
+        if (count < m_highestAcked.value(name))
+            return fail(QStringLiteral("%1 holds %2 writes but write %3 was acknowledged: an acknowledged "
+                                       "write was lost").arg(name).arg(count).arg(m_highestAcked.value(name)));
+        outcome.committedUnacknowledged += count - m_highestAcked.value(name);
+        committed += count;
+    }
+    engine.shutdown();
+    outcome.committed = committed;
+    m_committedTotal = committed;
+    outcome.ok = true;
+    return outcome;
+}
+
+} // namespace DurableCrash

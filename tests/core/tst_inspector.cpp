@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: MIT
+// The inspection API: snapshots, per-object reads on the strand, the batched change feed.
+#include "testobjects.h"
+#include "testutil.h"
+
+#include <durable/core/inspector.h>
+#include <durable/core/virtualclock.h>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Durable;
+using namespace DurableTest;
+
+namespace {
+
+template<typename T>
+Result<T> wait(QFuture<T> future)
+{
+    try {
+        future.waitForFinished();
+        return future.result();
+    } catch (const Error &error) {
+        return error;
+    }
+}
+
+} // namespace
+
+class TestInspector : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        EngineOptions options;
+        options.dataDir = m_dir->path();
+        m_clock = std::make_shared<VirtualClock>();
+        options.clock = m_clock;
+        m_engine = std::make_unique<Engine>(options);
+        registerTestClasses(*m_engine);
+        QVERIFY(m_engine->start().ok());
+        m_inspector = std::make_unique<Inspector>(m_engine.get());
+    }
+    void cleanup()
+    {
+        m_inspector.reset();
+        m_engine.reset();
+    }
+
+    void classesAndObjects()
+    {
+        for (int i = 0; i < 30; ++i)
+            QVERIFY(call(*m_engine, "Counter", QStringLiteral("obj%1").arg(i, 2, 10, QLatin1Char('0')), "increment").ok());
+        QVERIFY(call(*m_engine, "Echo", "e", "x").ok());
+        const auto classes = wait(m_inspector->classes()).value();
+        QCOMPARE(classes.size(), m_engine->classNames().size());
+        const auto counter = std::find_if(classes.begin(), classes.end(), [](const ClassSummary &c) { return c.name == "Counter"; });
+        QCOMPARE(counter->objectCount, 30);
+        QCOMPARE(counter->liveCount, 30);
+
+        ObjectQuery query;
+        query.className = "Counter";
+        auto all = wait(m_inspector->objects(query)).value();
+        QCOMPARE(all.size(), 30);
+        QCOMPARE(all.first().name, QStringLiteral("obj00"));
+        QCOMPARE(all.first().status, ObjectStatus::Idle);
+        QCOMPARE(all.first().id, ObjectId::fromName("Counter", "obj00"));
+        query.offset = 10;
+        query.limit = 5;
+        auto page = wait(m_inspector->objects(query)).value();
+        QCOMPARE(page.size(), 5);
+        QCOMPARE(page.first().name, QStringLiteral("obj10"));
+        ObjectQuery text;
+        text.text = "J2";
+        QCOMPARE(wait(m_inspector->objects(text)).value().size(), 10);
+
+        QVERIFY(await(m_engine->evict(ObjectId::fromName("Counter", "obj05"))).ok());
+        ObjectQuery hibernated;
+        hibernated.statuses = {ObjectStatus::Hibernated};
+        auto sleeping = wait(m_inspector->objects(hibernated)).value();
+        QCOMPARE(sleeping.size(), 1);
+        QCOMPARE(sleeping.first().name, QStringLiteral("obj05"));
+        auto one = wait(m_inspector->object("Counter", ObjectId::fromName("Counter", "obj05")));
+        QCOMPARE(one.value().status, ObjectStatus::Hibernated);
+        QCOMPARE(wait(m_inspector->object("Counter", ObjectId::unique())).error().code(), ErrorCode::NotFound);
+    }
+
+    void storageReadsGoThroughTheStrand()
+    {
+        for (const char *k : {"a", "b", "c"})
+            QVERIFY(call(*m_engine, "StorageProbe", "s", "put", QJsonObject{{"key", k}, {"value", k}}).ok());
+        QVERIFY(call(*m_engine, "StorageProbe", "s", "sql", QJsonObject{{"query", "CREATE TABLE t(x INTEGER, y TEXT)"}}).ok());
+        const ObjectId id = ObjectId::fromName("StorageProbe", "s");
+        ListOptions options;
+        options.limit = 2;
+        auto kv = wait(m_inspector->keyValues("StorageProbe", id, options)).value();
+        QCOMPARE(kv.size(), 2);
+        QCOMPARE(kv.at(1).key, QStringLiteral("b"));
+        auto schemaResult = wait(m_inspector->schema("StorageProbe", id));
+        QVERIFY2(schemaResult.ok(), qPrintable(schemaResult.error().message()));
+        auto schema = schemaResult.value();
+        const auto t = std::find_if(schema.begin(), schema.end(), [](const TableSchema &s) { return s.name == "t"; });
+        QVERIFY(t != schema.end());
+        QCOMPARE(t->columns, QStringList({"x", "y"}));
+        // The console may read the engine's tables, but never write anything.
+        auto read = wait(m_inspector->query("StorageProbe", id, "SELECT count(*) FROM _durable_kv"));
+        QCOMPARE(read.value().rows.first().at(0).toInt(), 3);
+        for (const char *write : {"DELETE FROM _durable_kv", "INSERT INTO t VALUES (1, 'x')", "DROP TABLE t", "BEGIN"}) {
+            auto refused = wait(m_inspector->query("StorageProbe", id, write));
+            QVERIFY2(!refused.ok(), write);
+            QVERIFY2(refused.error().message().contains("read-only") || refused.error().message().contains("not allowed"),
+                     qPrintable(refused.error().message()));
+        }
+        QCOMPARE(wait(m_inspector->keyValues("StorageProbe", id)).value().size(), 3);
+        // Looking at an object that does not exist does not create it.
+        const ObjectId ghost = ObjectId::fromName("StorageProbe", "ghost");
+        QCOMPARE(wait(m_inspector->keyValues("StorageProbe", ghost)).error().code(), ErrorCode::NotFound);
+        const QString hex = ghost.toString();
+        QVERIFY(!QFile::exists(m_dir->path() + "/objects/StorageProbe/" + hex.left(2) + "/" + hex + ".sqlite"));
+    }
+
+    void alarmsAreListed()
+    {
+        const qint64 at = m_clock->nowMs() + 60000;
+        QVERIFY(call(*m_engine, "AlarmProbe", "a1", "set", QJsonObject{{"at", double(at)}}).ok());
+        QVERIFY(call(*m_engine, "AlarmProbe", "a2", "set", QJsonObject{{"at", double(at - 1000)}}).ok());
+        auto alarms = wait(m_inspector->alarms()).value();
+        QCOMPARE(alarms.size(), 2);
+        QCOMPARE(alarms.at(0).name, QStringLiteral("a2"));
+        QCOMPARE(alarms.at(1).dueMs, at);
+        auto mine = wait(m_inspector->alarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "a1"))).value();
+        QVERIFY(mine.has_value());
+        QCOMPARE(mine->dueMs, at);
+        ObjectQuery query;
+        query.className = "AlarmProbe";
+        auto objects = wait(m_inspector->objects(query)).value();
+        QCOMPARE(objects.at(0).nextAlarmMs, at);
+    }
+
+    void changeFeedDeliversEveryEventInOrderBatched()
+    {
+        QSignalSpy spy(m_inspector.get(), &Inspector::changesAvailable);
+        QVERIFY(spy.isValid());
+        constexpr int objects = 10;
+        constexpr int perObject = 1000;
+        QList<Stub> stubs;
+        for (int i = 0; i < objects; ++i)
+            stubs.append(m_engine->stub("Counter", QStringLiteral("feed%1").arg(i)).value());
+        QSemaphore done;
+        for (int round = 0; round < perObject; ++round) {
+            for (const Stub &stub : stubs)
+                stub.call("increment", 1, [&done](const Result<QJsonValue> &) { done.release(); });
+        }
+        QVERIFY(done.tryAcquire(objects * perObject, 60000));
+        QHash<QString, int> lastSeen;
+        int turnEvents = 0;
+        QTRY_VERIFY_WITH_TIMEOUT(([&] {
+            while (!spy.isEmpty()) {
+                const auto batch = spy.takeFirst().at(0).value<QList<ChangeEvent>>();
+                for (const ChangeEvent &event : batch) {
+                    if (event.kind != ChangeEvent::Kind::TurnCompleted)
+                        continue;
+                    ++turnEvents;
+                    // In order per object: the counters' replies only grow by one.
+                    ++lastSeen[event.name];
+                    if (!event.detail.value("ok").toBool())
+                        return false;
+                }
+            }
+            return turnEvents == objects * perObject;
+        }()), 10000);
+        for (int i = 0; i < objects; ++i)
+            QCOMPARE(lastSeen.value(QStringLiteral("feed%1").arg(i)), perObject);
+    }
+
+    void metricsCountTurns()
+    {
+        for (int i = 0; i < 50; ++i)
+            QVERIFY(call(*m_engine, "Counter", "m", "increment").ok());
+        const Metrics metrics = m_inspector->metrics();
+        QVERIFY(metrics.totalTurns >= 50);
+        QVERIFY(metrics.totalCommits >= 1);
+        QVERIFY(metrics.liveObjects >= 1);
+        QSignalSpy updated(m_inspector.get(), &Inspector::metricsUpdated);
+        QVERIFY(updated.wait(3000));
+        const Metrics later = updated.last().at(0).value<Metrics>();
+        QVERIFY(later.windowSeconds >= 1);
+        QVERIFY(later.turnsPerSecond > 0);
+        QVERIFY(later.turnP99Ms >= later.turnP50Ms);
+    }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::shared_ptr<VirtualClock> m_clock;
+    std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<Inspector> m_inspector;
+};
+
+QTEST_GUILESS_MAIN(TestInspector)
+#include "tst_inspector.moc"
