@@ -225,8 +225,10 @@ Result<void> EngineCore::start()
         return hints.error();
     for (const AlarmHint &hint : std::as_const(hints.value())) {
         auto id = ObjectId::fromString(hint.id);
-        if (id.ok())
+        if (id.ok()) {
             m_scheduler.set({id.value(), hint.className, hint.name, hint.dueMs});
+            m_catalogHints.insert(id.value(), hint.dueMs);
+        }
     }
 
     for (int i = 0; i < m_options.workerThreads; ++i) {
@@ -335,6 +337,8 @@ void EngineCore::alarmStored(const ObjectId &id, const QString &className, const
     if (dueMs < 0) {
         m_scheduler.remove(id);
         m_catalog.removeAlarmHint(id.toString());
+        QMutexLocker lock(&m_hintMutex);
+        m_catalogHints.remove(id);
         return;
     }
     publish(ChangeEvent::Kind::AlarmSet, id, className, name,
@@ -422,6 +426,19 @@ QHash<ObjectId, LiveState> EngineCore::liveStates() const
     for (const auto &worker : m_workers)
         worker->collectLiveStates(states);
     return states;
+}
+
+bool EngineCore::needsAlarmHint(const ObjectId &id, qint64 dueMs) const
+{
+    QMutexLocker lock(&m_hintMutex);
+    const auto it = m_catalogHints.constFind(id);
+    return it == m_catalogHints.cend() || *it > dueMs;
+}
+
+void EngineCore::alarmHintWritten(const ObjectId &id, qint64 dueMs)
+{
+    QMutexLocker lock(&m_hintMutex);
+    m_catalogHints.insert(id, dueMs);
 }
 
 void EngineCore::reportError(const Error &error)

@@ -89,6 +89,11 @@ public:
     QHash<ObjectId, LiveState> liveStates() const;
     const std::vector<std::unique_ptr<Worker>> &workers() const { return m_workers; }
 
+    // Hint-ahead bookkeeping: a catalog hint at or before an alarm's due time is enough (a
+    // stale early hint is re-checked at fire time), so only earlier alarms need a write.
+    bool needsAlarmHint(const ObjectId &id, qint64 dueMs) const;
+    void alarmHintWritten(const ObjectId &id, qint64 dueMs);
+
     void reportError(const Error &error);
     void setEngine(Engine *engine) { m_engine = engine; }
 
@@ -111,6 +116,8 @@ private:
     std::unique_ptr<QLockFile> m_lock;
     std::atomic<bool> m_running{false};
     std::atomic<int> m_jumping{0};
+    mutable QMutex m_hintMutex;
+    QHash<ObjectId, qint64> m_catalogHints;
     QPointer<Engine> m_engine;
     friend class Housekeeper;
 };

@@ -146,17 +146,27 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 0);
-    const QByteArray pragmas = QByteArrayLiteral("PRAGMA locking_mode=EXCLUSIVE;"
-                                                 "PRAGMA journal_mode=WAL;"
-                                                 "PRAGMA cache_size=-256;"
-                                                 "PRAGMA foreign_keys=ON;")
-        + (durability == Durability::Full ? "PRAGMA synchronous=FULL;"
-                                          : "PRAGMA synchronous=NORMAL;");
-    if (auto ok = exec(pragmas.constData()); !ok) {
+    // Closing (hibernating) must not cost a checkpoint and its fsyncs: the WAL stays beside
+    // the file and is replayed on the next open.
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    // A new file holds nothing yet: build it without fsyncs (a crash leaves a file without
+    // its identity, which the next open recreates or quarantines), then turn durability on.
+    if (auto ok = exec("PRAGMA synchronous=OFF;"
+                       "PRAGMA locking_mode=EXCLUSIVE;"
+                       "PRAGMA journal_mode=WAL;"
+                       "PRAGMA cache_size=-256;"
+                       "PRAGMA foreign_keys=ON;");
+        !ok) {
         close();
         return ok.error();
     }
     if (auto ok = createSchema(meta); !ok) {
+        close();
+        return ok.error();
+    }
+    if (auto ok = exec(durability == Durability::Full ? "PRAGMA synchronous=FULL"
+                                                      : "PRAGMA synchronous=NORMAL");
+        !ok) {
         close();
         return ok.error();
     }

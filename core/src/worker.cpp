@@ -189,6 +189,9 @@ void Worker::runHost(ObjectHost *host)
         }
     }
     m_core.metrics().queued.fetch_sub(int(batch.size()), std::memory_order_relaxed);
+    // Activity is stamped when the turns start: a reply may let a caller move a virtual clock
+    // before this function returns, and that jump must not count as activity.
+    const qint64 startedMs = m_core.clock().nowMs();
     size_t i = 0;
     while (i < batch.size()) {
         if (batch[i].kind == Turn::Kind::Evict) {
@@ -204,7 +207,7 @@ void Worker::runHost(ObjectHost *host)
         runSegment(host, batch, i, j);
         i = j;
     }
-    touch(host);
+    touch(host, startedMs);
     QMutexLocker lock(&m_mutex);
     if (!host->queue.empty() && !host->ready) {
         host->ready = true;
@@ -344,24 +347,29 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
         // so a crash in between leaves a stale hint (dropped at fire time), never a lost alarm.
         std::optional<AlarmRow> alarmAfter;
         bool alarmKnown = false;
+        std::optional<Error> hintError;
         if (alarmTouched && db.inTransaction()) {
             try {
                 alarmAfter = db.alarm();
                 alarmKnown = true;
             } catch (const Error &) {
             }
-            if (alarmAfter) {
+            if (alarmAfter && m_core.needsAlarmHint(host->id(), alarmAfter->dueMs)) {
                 if (auto ok = m_core.catalog().writeAlarmHints(
                         {{host->id().toString(), host->className(), host->name(), alarmAfter->dueMs}});
-                    !ok) {
-                    db.rollback();
+                    ok) {
+                    m_core.alarmHintWritten(host->id(), alarmAfter->dueMs);
+                } else {
+                    hintError = ok.error(); // without its hint the alarm could be lost
                 }
             }
         }
 
         const bool crashing = k < to && batch[k].kind == Turn::Kind::Crash;
         Result<void> committed;
-        if (crashing) {
+        if (hintError) {
+            committed = *hintError;
+        } else if (crashing) {
             committed = Error(ErrorCode::Crashed,
                               QStringLiteral("%1 crashed before the turn committed; its writes "
                                              "were discarded").arg(host->label()));
@@ -572,9 +580,9 @@ QString Worker::triggerName(Turn::Kind kind)
     return QStringLiteral("request");
 }
 
-void Worker::touch(ObjectHost *host)
+void Worker::touch(ObjectHost *host, qint64 activeMs)
 {
-    host->lastActiveMs = m_core.clock().nowMs();
+    host->lastActiveMs = std::max(host->lastActiveMs, activeMs);
     host->liveLastActiveMs.store(host->lastActiveMs, std::memory_order_relaxed);
     if (!host->isOpen())
         return;

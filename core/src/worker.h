@@ -67,7 +67,7 @@ private:
     void failAlarm(ObjectHost *host, const Error &error);
     void evictHost(ObjectHost *host);
     void crashHost(ObjectHost *host);
-    void touch(ObjectHost *host);
+    void touch(ObjectHost *host, qint64 activeMs);
     void publishTurn(ObjectHost *host, Turn::Kind kind, const QString &method,
                      const QString &trigger, qint64 micros, const Result<QJsonValue> &result);
     static QString triggerName(Turn::Kind kind);

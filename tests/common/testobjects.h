@@ -10,6 +10,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QMutex>
 #include <QSemaphore>
 
 #include <atomic>
@@ -191,6 +192,23 @@ class AlarmProbe : public DurableObject
 public:
     static inline std::atomic<int> fired{0};
     static inline std::atomic<int> failNext{0}; // the next N onAlarm calls throw
+    struct Firing
+    {
+        QString name;
+        qint64 nowMs;
+        qint64 scheduledMs;
+        int retry;
+    };
+    // Every onAlarm call, recorded outside the transaction so failed attempts show too.
+    static inline QMutex firingsMutex;
+    static inline QList<Firing> firings;
+    static void resetFirings()
+    {
+        QMutexLocker lock(&firingsMutex);
+        firings.clear();
+        fired = 0;
+        failNext = 0;
+    }
     QJsonValue onRequest(const QString &method, const QJsonValue &args) override
     {
         const QJsonObject a = args.toObject();
@@ -217,6 +235,11 @@ public:
     void onAlarm(const AlarmInfo &info) override
     {
         ++fired;
+        {
+            QMutexLocker lock(&firingsMutex);
+            firings.append({context().name(), context().nowMs(),
+                            info.scheduledTime.toMSecsSinceEpoch(), info.retryCount});
+        }
         QJsonArray log = storage().get(QStringLiteral("log")).toArray();
         log.append(QJsonObject{{QStringLiteral("now"), double(context().nowMs())},
                                {QStringLiteral("scheduled"), double(info.scheduledTime.toMSecsSinceEpoch())},

@@ -430,6 +430,8 @@ private slots:
         }
         const QString hex = ObjectId::fromName("Counter", "bad").toString();
         const QString path = dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite";
+        // Damage the file and drop its WAL (which would otherwise still hold good pages).
+        QFile::remove(path + "-wal");
         QFile f(path);
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
         f.write(QByteArray(8192, 'x'));
