@@ -585,6 +585,11 @@ SqlResult ObjectDatabase::sqlReadOnly(const QString &query, const QJsonArray &pa
     return runSql(query, params, SqlMode::ReadOnly);
 }
 
+SqlResult ObjectDatabase::engineSql(const QString &query, const QJsonArray &params)
+{
+    return runSql(query, params, SqlMode::Engine);
+}
+
 SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params, SqlMode mode)
 {
     // Cached statements were authorised in the mode that prepared them: keep the modes apart.
@@ -611,7 +616,7 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
             break;
         // Look the statement up by its exact text only for single-statement queries, the
         // common case that benefits from caching.
-        const bool single = first && mode == SqlMode::User;
+        const bool single = first && mode != SqlMode::ReadOnly;
         auto it = single ? m_userStatements.find(text) : m_userStatements.end();
         if (it != m_userStatements.end()) {
             stmt = it.value();

@@ -75,6 +75,9 @@ public:
     SqlResult sql(const QString &query, const QJsonArray &params);
     // For the inspection API: may read the engine's tables too, but never writes.
     SqlResult sqlReadOnly(const QString &query, const QJsonArray &params);
+    // For the engine's own features built on an object's database (agents' state, schedules,
+    // human requests): no authorizer, so _durable_* tables are allowed. Never for user input.
+    SqlResult engineSql(const QString &query, const QJsonArray &params = {});
     void transaction(const std::function<void()> &fn);
 
     // Alarm (throws). setAlarm refuses classes that do not handle alarms.

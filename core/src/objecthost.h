@@ -50,6 +50,7 @@ public:
     qint64 nowMs() const override;
 
     const ClassInfo &classInfo() const { return m_class; }
+    EngineCore &core() const { return m_core; }
     QString label() const;
     QString filePath() const;
 
@@ -92,5 +93,12 @@ private:
     State m_state = State::Hibernated;
     Error m_quarantineError;
 };
+
+// The host behind a running object's context: how core features built on DurableObject (the
+// Agent SDK) reach the engine's side of their object. Worker thread only, inside a turn.
+inline ObjectHost &hostOf(ObjectContext &context)
+{
+    return static_cast<ObjectHost &>(context);
+}
 
 } // namespace Durable

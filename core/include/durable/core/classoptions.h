@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <memory>
@@ -19,6 +20,8 @@ struct ClassOptions
     // registerClass<T>() works it out itself.
     bool handlesAlarms = false;
     QString description;
+    // Agents: the workflow steps objects of this class move through, in order.
+    QStringList steps;
 };
 
 } // namespace Durable
