@@ -600,6 +600,9 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
     } guard{m_sqlMode};
     m_sqlMode = mode;
     const QByteArray text = utf8(query);
+    // Statements are authorised when prepared: cache engine and user statements apart, or
+    // user SQL could reuse an engine statement that touches _durable_* tables.
+    const QByteArray cacheKey = (mode == SqlMode::Engine ? QByteArrayLiteral("E:") : QByteArrayLiteral("U:")) + text;
     SqlResult result;
     const char *cursor = text.constData();
     const char *end = text.constData() + text.size();
@@ -617,7 +620,7 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
         // Look the statement up by its exact text only for single-statement queries, the
         // common case that benefits from caching.
         const bool single = first && mode != SqlMode::ReadOnly;
-        auto it = single ? m_userStatements.find(text) : m_userStatements.end();
+        auto it = single ? m_userStatements.find(cacheKey) : m_userStatements.end();
         if (it != m_userStatements.end()) {
             stmt = it.value();
             tail = end;
@@ -631,10 +634,10 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
                         sqlite3_finalize(old);
                     m_userStatements.clear();
                 }
-                m_userStatements.insert(text, stmt);
+                m_userStatements.insert(cacheKey, stmt);
             }
         }
-        const bool cachedStmt = m_userStatements.value(text) == stmt;
+        const bool cachedStmt = m_userStatements.value(cacheKey) == stmt;
         first = false;
         const bool isLast = !tail || QByteArrayView(tail, end - tail).trimmed().isEmpty()
             || QByteArrayView(tail, end - tail).trimmed() == ";";
