@@ -185,7 +185,12 @@ Result<void> EngineCore::reindex()
         if (known->contains(id))
             continue;
         ObjectDatabase db;
+        // Identity from the path (objects/<class>/<xx>/<id>.sqlite): a file whose creation a
+        // crash interrupted has none inside, and is finished with this one.
         ObjectMeta meta;
+        meta.className = QFileInfo(QFileInfo(path).absolutePath()).dir().dirName();
+        meta.id = id;
+        meta.createdMs = m_clock->nowMs();
         db.setLabel(path);
         if (auto ok = db.open(path, meta, m_options.durability); !ok) {
             qCWarning(lcEngine).noquote() << "Skipping unreadable object file:" << ok.error().message();

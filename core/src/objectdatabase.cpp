@@ -39,6 +39,17 @@ CREATE TABLE IF NOT EXISTS _durable_meta(key TEXT PRIMARY KEY, value) WITHOUT RO
 CREATE TABLE IF NOT EXISTS _durable_kv(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS _durable_alarm(slot INTEGER PRIMARY KEY CHECK (slot = 1),
     due_ms INTEGER NOT NULL, retry_count INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS _durable_journal(seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,
+    duration_us INTEGER NOT NULL, trigger TEXT NOT NULL, method TEXT, input TEXT, output TEXT,
+    changes TEXT, alarm TEXT, messages TEXT);
+CREATE INDEX IF NOT EXISTS _durable_journal_by_trigger ON _durable_journal(trigger, seq);
+CREATE TABLE IF NOT EXISTS _durable_snapshots(seq INTEGER PRIMARY KEY, kv TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS _durable_journal_sql(seq INTEGER NOT NULL, tbl TEXT NOT NULL,
+    op TEXT NOT NULL, row INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS _durable_journal_sql_by_seq ON _durable_journal_sql(seq);
+CREATE TABLE IF NOT EXISTS _durable_failures(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,
+    duration_us INTEGER NOT NULL, trigger TEXT NOT NULL, method TEXT, input TEXT,
+    error TEXT NOT NULL, after_seq INTEGER NOT NULL);
 )sql";
 
 QByteArray utf8(const QString &text)
@@ -149,6 +160,9 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     // Closing (hibernating) must not cost a checkpoint and its fsyncs: the WAL stays beside
     // the file and is replayed on the next open.
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    // The default lookaside arena is ~120 KB per connection; thousands of small objects stay
+    // open at once, so a small one keeps memory per object low.
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 128, 32);
     // A new file holds nothing yet: build it without fsyncs (a crash leaves a file without
     // its identity, which the next open recreates or quarantines), then turn durability on.
     if (auto ok = exec("PRAGMA synchronous=OFF;"
@@ -171,6 +185,7 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
         return ok.error();
     }
     sqlite3_set_authorizer(m_db, &ObjectDatabase::authorize, this);
+    sqlite3_preupdate_hook(m_db, &ObjectDatabase::preupdate, this);
     return {};
 }
 
@@ -192,7 +207,12 @@ Result<void> ObjectDatabase::createSchema(ObjectMeta &meta)
                      QStringLiteral("%1 has storage format %2; this engine reads format %3")
                          .arg(m_path).arg(version).arg(SchemaVersion));
     }
-    // A new file: schema and identity in one transaction, so a crash leaves none or both.
+    // A new file (or one whose creation a crash interrupted: schema and identity commit
+    // together, so it holds neither): it needs an identity to be created.
+    if (meta.className.isEmpty() || meta.id.isEmpty()) {
+        return Error(ErrorCode::Corrupt,
+                     QStringLiteral("%1 has no schema and no identity to create it with").arg(m_path));
+    }
     if (auto ok = exec("BEGIN"); !ok)
         return ok;
     if (auto ok = exec(s_schema); !ok) {
@@ -406,6 +426,8 @@ void ObjectDatabase::put(const QString &key, const QJsonValue &value)
     const int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE)
         throwSqlite(rc, QStringLiteral("Could not write key \"%1\"").arg(key.left(100)));
+    m_changes.removed.remove(key);
+    m_changes.set.insert(key, value);
 }
 
 bool ObjectDatabase::remove(const QString &key)
@@ -418,7 +440,12 @@ bool ObjectDatabase::remove(const QString &key)
     const int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE)
         throwSqlite(rc, QStringLiteral("Could not remove key \"%1\"").arg(key.left(100)));
-    return sqlite3_changes(m_db) > 0;
+    const bool existed = sqlite3_changes(m_db) > 0;
+    if (existed || m_changes.set.contains(key)) {
+        m_changes.set.remove(key);
+        m_changes.removed.insert(key);
+    }
+    return existed;
 }
 
 QList<KeyValue> ObjectDatabase::list(const ListOptions &options)
@@ -490,7 +517,28 @@ void ObjectDatabase::deleteAll()
     }
     if (auto ok = exec("DELETE FROM _durable_kv"); !ok)
         throw ok.error();
+    m_changes.set.clear();
+    m_changes.removed.clear();
+    m_changes.cleared = true;
     deleteAlarm();
+}
+
+void ObjectDatabase::preupdate(void *self, sqlite3 *, int op, const char *, const char *table,
+                               qint64 oldRow, qint64 newRow)
+{
+    // User tables only: the engine's own tables are journaled in their own terms.
+    if (!table || isReservedName(table))
+        return;
+    auto *db = static_cast<ObjectDatabase *>(self);
+    TurnChanges::TableChanges &changes = db->m_changes.tables[QString::fromUtf8(table)];
+    if (op == SQLITE_INSERT)
+        ++changes.inserted;
+    else if (op == SQLITE_DELETE)
+        ++changes.deleted;
+    else
+        ++changes.updated;
+    if (changes.rows.size() < TurnChanges::MaxRowsPerTable)
+        changes.rows.append(op == SQLITE_DELETE ? oldRow : newRow);
 }
 
 int ObjectDatabase::authorize(void *self, int action, const char *a, const char *b, const char *,
@@ -721,11 +769,15 @@ void ObjectDatabase::transaction(const std::function<void()> &fn)
     const QByteArray name = "user_tx_" + QByteArray::number(++m_userSavepoints);
     if (auto ok = exec(("SAVEPOINT " + name).constData()); !ok)
         throw ok.error();
+    const TurnChanges captured = m_changes; // a rolled-back nested transaction changed nothing
+    const bool alarmCaptured = m_turnAlarmChanged;
     try {
         fn();
     } catch (...) {
         (void)exec(("ROLLBACK TO " + name + "; RELEASE " + name).constData());
         --m_userSavepoints;
+        m_changes = captured;
+        m_turnAlarmChanged = alarmCaptured;
         throw;
     }
     if (auto ok = exec(("RELEASE " + name).constData()); !ok)
@@ -772,6 +824,7 @@ void ObjectDatabase::writeAlarmRow(qint64 dueMs, int retryCount)
     if (rc != SQLITE_DONE)
         throwSqlite(rc, QStringLiteral("Could not set the alarm"));
     m_alarmChanged = true;
+    m_turnAlarmChanged = true;
 }
 
 void ObjectDatabase::deleteAlarm()
@@ -782,6 +835,7 @@ void ObjectDatabase::deleteAlarm()
     if (rc != SQLITE_DONE)
         throwSqlite(rc, QStringLiteral("Could not delete the alarm"));
     m_alarmChanged = true;
+    m_turnAlarmChanged = true;
 }
 
 } // namespace Durable

@@ -5,6 +5,8 @@
 #include <durable/core/result.h>
 #include <durable/core/storagetypes.h>
 
+#include "turnchanges.h"
+
 #include <QHash>
 #include <QString>
 
@@ -90,6 +92,17 @@ public:
 
     static bool isCorruption(int sqliteCode);
 
+    // Change capture for the journal: what the running turn wrote. The worker resets it per
+    // turn; a rolled-back turn's capture is simply dropped.
+    TurnChanges &turnChanges() { return m_changes; }
+    bool turnAlarmChanged() const { return m_turnAlarmChanged; }
+    void resetTurnCapture()
+    {
+        m_changes.clear();
+        m_turnAlarmChanged = false;
+    }
+    sqlite3 *handle() const { return m_db; }
+
 private:
     enum CachedStatement {
         Begin, Commit, Rollback, Savepoint, Release, RollbackTo,
@@ -122,6 +135,10 @@ private:
     SqlResult runSql(const QString &query, const QJsonArray &params, SqlMode mode);
     QString m_denied;         // why the authorizer refused the last user statement
     int m_userSavepoints = 0;
+    TurnChanges m_changes;
+    bool m_turnAlarmChanged = false;
+    static void preupdate(void *self, sqlite3 *db, int op, const char *dbName, const char *table,
+                          qint64 oldRow, qint64 newRow);
 };
 
 } // namespace Durable

@@ -59,6 +59,12 @@ Result<void> ObjectHost::activate(bool &created)
     m_db.setAlarmsAllowed(m_class.options.handlesAlarms);
     if (auto ok = m_db.open(path, meta, m_core.options().durability); !ok)
         return ok;
+    try {
+        m_journal.load();
+    } catch (const Error &error) {
+        m_db.close();
+        return error;
+    }
     if (m_name.isEmpty() && !meta.name.isEmpty()) {
         m_name = meta.name;
         m_db.setLabel(label());
@@ -86,6 +92,7 @@ DurableObject &ObjectHost::instance()
 void ObjectHost::close()
 {
     m_instance.reset();
+    m_journal.close();
     m_db.close();
     if (m_state == State::Active)
         m_state = State::Hibernated;
@@ -94,6 +101,7 @@ void ObjectHost::close()
 void ObjectHost::quarantine(const Error &why)
 {
     m_instance.reset();
+    m_journal.close();
     m_db.close();
     m_state = State::Quarantined;
     m_quarantineError = Error(ErrorCode::Quarantined,

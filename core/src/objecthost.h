@@ -2,6 +2,7 @@
 #pragma once
 
 #include "classinfo.h"
+#include "journal.h"
 #include "objectdatabase.h"
 #include "turn.h"
 
@@ -62,6 +63,7 @@ public:
     State state() const { return m_state; }
     bool isOpen() const { return m_db.isOpen(); }
     ObjectDatabase &database() { return m_db; }
+    Journal &journal() { return m_journal; }
     // Opens the file (creating it on first use). Sets `created` when the file is new.
     Result<void> activate(bool &created);
     // Makes sure an instance exists, running onStart() for a new one. Throws.
@@ -81,6 +83,9 @@ public:
     bool inLru = false;
     // Messages sent by the running turn, released after commit.
     std::vector<OutgoingCall> outbox;
+    // Set by code running in a turn to name its trigger in the journal (e.g. an agent's
+    // schedule firing inside an alarm turn); reset for every turn.
+    QString turnTrigger;
 
 private:
     EngineCore &m_core;
@@ -89,6 +94,7 @@ private:
     QString m_name;
     ObjectDatabase m_db;
     Storage m_storage{&m_db};
+    Journal m_journal{m_db};
     std::unique_ptr<DurableObject> m_instance;
     State m_state = State::Hibernated;
     Error m_quarantineError;

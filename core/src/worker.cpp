@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QThread>
@@ -301,6 +302,7 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
             failRest(k, ok.error().prefixed(QStringLiteral("Could not start a turn")));
             return;
         }
+        const qint64 segmentSeq = host->journal().lastSeq();
         size_t end = k;
         while (end < to && batch[end].kind != Turn::Kind::Crash)
             ++end;
@@ -386,11 +388,14 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
                             .arg(host->label(), committed.error().message()),
                         committed.error().context());
             db.rollback();
+            host->journal().rewindTo(segmentSeq);
             host->discardInstance();
             for (Completion &c : done) {
                 if (c.result.ok())
                     c.result = error;
             }
+            if (!crashing && m_core.options().journal)
+                recordLostTurns(host, done.size(), error, segmentSeq);
             failOutbox(outbox, error);
             alarmKnown = false;
         }
@@ -440,6 +445,12 @@ Result<QJsonValue> Worker::runTurn(ObjectHost *host, Turn &turn, bool useSavepoi
         if (auto ok = db.savepoint(); !ok)
             return ok.error();
     }
+    const qint64 startedMs = m_core.clock().nowMs();
+    QElapsedTimer timer;
+    timer.start();
+    const qint64 seqBefore = host->journal().lastSeq();
+    db.resetTurnCapture();
+    host->turnTrigger.clear();
     t_runningHost = host;
     Result<QJsonValue> result{QJsonValue()};
     Error failure;
@@ -460,6 +471,11 @@ Result<QJsonValue> Worker::runTurn(ObjectHost *host, Turn &turn, bool useSavepoi
         case Turn::Kind::Crash:
             break;
         }
+        t_runningHost = nullptr;
+        // A stale alarm fired nothing; inspection reads change nothing: neither is history.
+        const bool staleAlarm = turn.kind == Turn::Kind::Alarm && !result.value().toBool();
+        if (m_core.options().journal && !turn.inspection && !staleAlarm)
+            journalTurn(host, turn, startedMs, timer.nsecsElapsed() / 1000, result.value());
     } catch (const Error &error) {
         failure = error;
         failed = true;
@@ -485,13 +501,84 @@ Result<QJsonValue> Worker::runTurn(ObjectHost *host, Turn &turn, bool useSavepoi
         db.rollbackToSavepoint();
     else
         db.rollback();
+    host->journal().rewindTo(seqBefore);
     host->discardInstance();
-    if (turn.kind == Turn::Kind::Alarm && failure.code() != ErrorCode::Corrupt) {
-        if (!db.inTransaction())
-            (void)db.begin();
-        failAlarm(host, failure);
+    if (failure.code() == ErrorCode::Corrupt)
+        return failure;
+    if (!db.inTransaction())
+        (void)db.begin();
+    if (m_core.options().journal && !turn.inspection) {
+        // Outside the rolled-back work, so the failure stays visible.
+        TurnFailure record;
+        record.atMs = startedMs;
+        record.durationUs = timer.nsecsElapsed() / 1000;
+        record.trigger = host->turnTrigger.isEmpty() ? (turn.trigger.isEmpty() ? triggerName(turn.kind) : turn.trigger)
+                                                     : host->turnTrigger;
+        record.method = turn.method;
+        record.input = turn.args;
+        record.error = failure.message();
+        record.afterSeq = seqBefore;
+        try {
+            host->journal().appendFailure(record);
+        } catch (const Error &error) {
+            qCWarning(lcWorker).noquote() << error.message();
+        }
     }
+    if (turn.kind == Turn::Kind::Alarm)
+        failAlarm(host, failure);
     return failure;
+}
+
+void Worker::recordLostTurns(ObjectHost *host, size_t count, const Error &error, qint64 afterSeq)
+{
+    // The commit failed, so the turns' own failure records went with it: keep one record in
+    // a transaction of its own (best effort: the storage may be what failed).
+    ObjectDatabase &db = host->database();
+    if (!db.begin())
+        return;
+    try {
+        TurnFailure record;
+        record.atMs = m_core.clock().nowMs();
+        record.trigger = QStringLiteral("commit");
+        record.error = QStringLiteral("%1 (%2 turns lost)").arg(error.message()).arg(count);
+        record.afterSeq = afterSeq;
+        host->journal().appendFailure(record);
+        if (!db.commit())
+            db.rollback();
+    } catch (const Error &) {
+        db.rollback();
+    }
+}
+
+void Worker::journalTurn(ObjectHost *host, const Turn &turn, qint64 startedMs, qint64 micros,
+                         const QJsonValue &output)
+{
+    ObjectDatabase &db = host->database();
+    JournalEntry entry;
+    entry.atMs = startedMs;
+    entry.durationUs = micros;
+    entry.trigger = !host->turnTrigger.isEmpty() ? host->turnTrigger
+                    : !turn.trigger.isEmpty()   ? turn.trigger
+                                                : triggerName(turn.kind);
+    entry.method = turn.method;
+    entry.input = turn.args;
+    entry.output = output;
+    if (db.turnAlarmChanged()) {
+        const auto row = db.alarm();
+        entry.alarm = row ? QJsonValue(QJsonObject{{QStringLiteral("dueMs"), double(row->dueMs)}})
+                          : QJsonValue(QJsonObject{{QStringLiteral("cleared"), true}});
+    }
+    if (!host->outbox.empty()) {
+        QJsonArray messages;
+        for (const OutgoingCall &call : host->outbox) {
+            messages.append(QJsonObject{{QStringLiteral("class"), call.className},
+                                        {QStringLiteral("name"), call.name},
+                                        {QStringLiteral("id"), call.id.toString()},
+                                        {QStringLiteral("method"), call.turn.method}});
+        }
+        entry.messages = messages;
+    }
+    host->journal().append(std::move(entry), db.turnChanges());
 }
 
 QJsonValue Worker::runAlarm(ObjectHost *host)

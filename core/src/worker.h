@@ -64,6 +64,9 @@ private:
     void runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from, size_t to);
     Result<QJsonValue> runTurn(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched);
     QJsonValue runAlarm(ObjectHost *host);
+    void recordLostTurns(ObjectHost *host, size_t count, const Error &error, qint64 afterSeq);
+    void journalTurn(ObjectHost *host, const Turn &turn, qint64 startedMs, qint64 micros,
+                     const QJsonValue &output);
     void failAlarm(ObjectHost *host, const Error &error);
     void evictHost(ObjectHost *host);
     void crashHost(ObjectHost *host);

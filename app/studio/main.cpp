@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: MIT
+// durable-studio: constructs the engine, the inspector and the main window, and wires them.
+#include "builtinclasses.h"
+
+#include <mainwindow.h>
+#include <alarmboard.h>
+#include <metricspanel.h>
+#include <objectbrowser.h>
+#include <objectinspector.h>
+#include <objectlistmodel.h>
+#include <sendrequestdialog.h>
+
+#include <durable/core/engine.h>
+#include <durable/core/inspector.h>
+#include <durable/core/virtualclock.h>
+
+#include <QApplication>
+#include <QCoreApplication>
+#include <QCommandLineParser>
+#include <QComboBox>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QDockWidget>
+#include <QJsonObject>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+using namespace Durable;
+
+namespace {
+
+// A fresh data directory gets a few objects so the browser, the inspector and the alarm board
+// have something to show.
+void seedDemoData(Engine &engine)
+{
+    auto send = [&engine](const QString &cls, const QString &name, const QString &method,
+                          const QJsonValue &args) {
+        auto stub = engine.stub(cls, name);
+        if (stub)
+            stub->call(method, args, [](const Result<QJsonValue> &) {});
+    };
+    const QStringList people{QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"),
+                             QStringLiteral("dave"), QStringLiteral("erin")};
+    for (int i = 0; i < people.size(); ++i)
+        send(QStringLiteral("Counter"), people.at(i), QStringLiteral("increment"), i + 1);
+    auto remind = [&send](const QString &name, const QString &text, double minutes) {
+        send(QStringLiteral("Reminder"), name, QStringLiteral("remind"),
+             QJsonObject{{QStringLiteral("text"), text}, {QStringLiteral("inMinutes"), minutes}});
+    };
+    remind(QStringLiteral("standup"), QStringLiteral("Daily stand-up"), 15);
+    remind(QStringLiteral("standup"), QStringLiteral("Post stand-up notes"), 45);
+    remind(QStringLiteral("weekly-review"), QStringLiteral("Weekly review"), 24 * 60);
+    remind(QStringLiteral("passport"), QStringLiteral("Renew the passport"), 3 * 24 * 60);
+    remind(QStringLiteral("follow-up"), QStringLiteral("Follow up with the candidate"), 90);
+}
+
+QString clockKey(const QString &dataDir)
+{
+    const QByteArray hash = QCryptographicHash::hash(QDir(dataDir).absolutePath().toUtf8(),
+                                                     QCryptographicHash::Sha1).toHex().left(16);
+    return QStringLiteral("virtualClock/") + QString::fromLatin1(hash);
+}
+
+// --screenshot: walks through the main views once data is there, saves each as a PNG, quits.
+class ScreenshotTour
+{
+public:
+    ScreenshotTour(Ui::MainWindow *window, QString dir) : m_window(window), m_dir(std::move(dir)) { }
+
+    void start()
+    {
+        QDir().mkpath(m_dir);
+        waitForData(0);
+    }
+
+private:
+    void waitForData(int attempt)
+    {
+        auto *model = m_window->browser()->objectModel();
+        if (model->rowCount() == 0 && attempt < 100) {
+            QTimer::singleShot(100, m_window, [this, attempt] { waitForData(attempt + 1); });
+            return;
+        }
+        // Prefer a Reminder: it has a SQL table and an alarm to show.
+        int row = 0;
+        for (int i = 0; i < model->rowCount(); ++i) {
+            if (model->summary(i).className == QLatin1String("Reminder")) {
+                row = i;
+                break;
+            }
+        }
+        m_window->browser()->tableView()->setCurrentIndex(model->index(row, 0));
+        Ui::ObjectInspector *inspector = m_window->objectInspector();
+        inspector->sqlEditor()->setPlainText(QStringLiteral("SELECT * FROM reminders"));
+        m_steps = {
+            [this] { save(m_window, QStringLiteral("studio-main.png")); },
+            [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::StateTab); },
+            [this, inspector] { save(inspector, QStringLiteral("inspector-state.png")); },
+            [inspector] {
+                inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::StorageTab);
+                inspector->runQuery();
+            },
+            [this, inspector] { save(inspector, QStringLiteral("inspector-storage.png")); },
+            [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::AlarmTab); },
+            [this, inspector] { save(inspector, QStringLiteral("inspector-alarm.png")); },
+            [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::OverviewTab); },
+            [this, inspector] { save(inspector, QStringLiteral("inspector-overview.png")); },
+            [this] { save(m_window->alarmBoard(), QStringLiteral("alarm-board.png")); },
+            [this] { save(m_window->metricsPanel(), QStringLiteral("metrics.png")); },
+            [this] {
+                Ui::SendRequestDialog *dialog = m_window->sendRequestDialog();
+                dialog->setTarget(QStringLiteral("Counter"), QStringLiteral("alice"));
+                dialog->methodEdit()->setText(QStringLiteral("increment"));
+                dialog->argsEdit()->setPlainText(QStringLiteral("{\"by\": 2}"));
+                dialog->show();
+                dialog->send();
+            },
+            [this] { save(m_window->sendRequestDialog(), QStringLiteral("send-request.png")); },
+        };
+        QTimer::singleShot(2500, m_window, [this] { next(); });
+    }
+
+    void next()
+    {
+        if (m_step >= m_steps.size()) {
+            std::fprintf(stdout, "screenshots written to %s\n", qPrintable(QDir(m_dir).absolutePath()));
+            QTimer::singleShot(0, qApp, [] { QApplication::exit(m_failed ? 1 : 0); });
+            return;
+        }
+        m_steps.at(m_step++)();
+        QTimer::singleShot(700, m_window, [this] { next(); });
+    }
+
+    void save(QWidget *widget, const QString &file)
+    {
+        const QString path = QDir(m_dir).filePath(file);
+        if (!widget->grab().save(path)) {
+            std::fprintf(stderr, "could not write %s\n", qPrintable(path));
+            m_failed = true;
+        }
+    }
+
+    Ui::MainWindow *m_window;
+    QString m_dir;
+    QList<std::function<void()>> m_steps;
+    qsizetype m_step = 0;
+    static inline bool m_failed = false;
+};
+
+struct Options
+{
+    QCommandLineOption data{QStringLiteral("data"),
+                            QStringLiteral("Data directory (default: the demo directory)."),
+                            QStringLiteral("DIR")};
+    QCommandLineOption virtualClock{QStringLiteral("virtual-clock"),
+                                    QStringLiteral("Use a virtual clock you can pause and jump "
+                                                   "(default for the demo directory).")};
+    QCommandLineOption liveClock{QStringLiteral("live-clock"),
+                                 QStringLiteral("Use the system clock, also for the demo directory.")};
+    QCommandLineOption screenshot{QStringLiteral("screenshot"),
+                                  QStringLiteral("Save PNGs of the main views into DIR once data is "
+                                                 "shown, then exit."),
+                                  QStringLiteral("DIR")};
+};
+
+void describeApplication()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Durable"));
+    QCoreApplication::setApplicationName(QStringLiteral("durable-studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(DURABLE_VERSION));
+}
+
+void configure(QCommandLineParser &parser, const Options &options)
+{
+    parser.setApplicationDescription(
+            QStringLiteral("Durable Studio: inspect, test and steer stateful agents built as durable objects."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({options.data, options.virtualClock, options.liveClock, options.screenshot});
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    bool infoOnly = false;
+    bool screenshot = false;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        infoOnly |= arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version";
+        screenshot |= arg == "--screenshot";
+    }
+    const Options cli;
+    if (infoOnly) {
+        // --help and --version need no display.
+        QCoreApplication core(argc, argv);
+        describeApplication();
+        QCommandLineParser parser;
+        configure(parser, cli);
+        parser.process(core); // prints and exits
+        return 0;
+    }
+    // Screenshots work without a display: fall back to the offscreen platform.
+    if (screenshot && qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
+        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    describeApplication();
+    QApplication::setApplicationDisplayName(QStringLiteral("Durable Studio"));
+
+    QCommandLineParser parser;
+    configure(parser, cli);
+    parser.process(app);
+    const QCommandLineOption &dataOption = cli.data;
+    const QCommandLineOption &virtualOption = cli.virtualClock;
+    const QCommandLineOption &liveOption = cli.liveClock;
+    const QCommandLineOption &screenshotOption = cli.screenshot;
+
+    const bool demo = !parser.isSet(dataOption);
+    const QString dataDir = demo ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                                    + QStringLiteral("/default")
+                                 : parser.value(dataOption);
+    const bool useVirtual = parser.isSet(virtualOption) || (demo && !parser.isSet(liveOption));
+    const bool fresh = !QDir(dataDir).exists() || QDir(dataDir).isEmpty();
+
+    QSettings settings;
+    EngineOptions options;
+    options.dataDir = dataDir;
+    std::shared_ptr<VirtualClock> virtualClock;
+    if (useVirtual) {
+        // Resume from where this directory's virtual time stood, never behind the real time.
+        const qint64 saved = settings.value(clockKey(dataDir), qint64(0)).toLongLong();
+        const qint64 start = std::max(saved, QDateTime::currentMSecsSinceEpoch());
+        virtualClock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(start, Qt::UTC));
+        virtualClock->resume();
+        options.clock = virtualClock;
+    }
+
+    Engine engine(options);
+    registerBuiltinClasses(engine);
+    const Result<void> started = engine.start();
+    if (!started) {
+        const QString message = QStringLiteral("Could not start the engine on %1: %2")
+                                        .arg(dataDir, started.error().message());
+        std::fprintf(stderr, "%s\n", qPrintable(message));
+        if (!parser.isSet(screenshotOption))
+            QMessageBox::critical(nullptr, QStringLiteral("Durable Studio"), message);
+        return 1;
+    }
+    Inspector inspector(&engine);
+    Ui::MainWindow window(&engine, &inspector);
+    window.show();
+    if (fresh)
+        seedDemoData(engine);
+
+    std::unique_ptr<ScreenshotTour> tour;
+    if (parser.isSet(screenshotOption)) {
+        tour = std::make_unique<ScreenshotTour>(&window, parser.value(screenshotOption));
+        tour->start();
+    }
+
+    const int status = app.exec();
+    if (virtualClock)
+        settings.setValue(clockKey(dataDir), virtualClock->nowMs());
+    engine.shutdown();
+    return status;
+}

@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: MIT
+#include "workloads.h"
+
+#include "benchline.h"
+#include "benchobjects.h"
+#include "callpump.h"
+#include "resourcesampler.h"
+#include "testobjects.h"
+
+#include <durable/core/engine.h>
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <numeric>
+#include <random>
+
+namespace DurableBench {
+
+namespace {
+
+using namespace Durable;
+using Clock = std::chrono::steady_clock;
+
+constexpr int InFlight = 64;
+constexpr int SqlBatchRows = 1000;
+
+const QString LimitInserts = QStringLiteral("limit-sqlite-inserts");
+const QString LimitCommits = QStringLiteral("limit-sqlite-commits");
+const QString LimitCommitsFull = QStringLiteral("limit-sqlite-commits-full");
+const QString LimitQueue = QStringLiteral("limit-queue-handoff");
+
+const QString Increment = QStringLiteral("increment");
+const QString Get = QStringLiteral("get");
+
+// An engine on its own temporary data directory; the engine goes first on destruction.
+struct BenchEngine
+{
+    QTemporaryDir dir;
+    std::unique_ptr<Engine> engine;
+    QString error;
+
+    explicit BenchEngine(Durability durability) : m_durability(durability) { start(); }
+    ~BenchEngine() { stop(); }
+
+    bool start()
+    {
+        if (!dir.isValid()) {
+            error = QStringLiteral("no temporary directory: %1").arg(dir.errorString());
+            return false;
+        }
+        EngineOptions options;
+        options.dataDir = dir.path();
+        options.durability = m_durability;
+        engine = std::make_unique<Engine>(options);
+        DurableTest::registerTestClasses(*engine);
+        (void)engine->registerClass<SqlWriter>(QStringLiteral("SqlWriter"));
+        if (auto started = engine->start(); !started) {
+            error = QStringLiteral("engine did not start: %1").arg(started.error().message());
+            engine.reset();
+            return false;
+        }
+        return true;
+    }
+    void stop()
+    {
+        if (engine)
+            engine->shutdown();
+        engine.reset();
+    }
+    bool ok() const { return engine != nullptr; }
+
+    std::vector<Stub> stubs(const QString &className, const QString &prefix, qint64 count)
+    {
+        std::vector<Stub> out;
+        out.reserve(size_t(count));
+        for (qint64 i = 0; i < count; ++i) {
+            auto stub = engine->stub(className, prefix + QString::number(i));
+            if (!stub) {
+                error = stub.error().message();
+                return {};
+            }
+            out.push_back(stub.value());
+        }
+        return out;
+    }
+
+private:
+    Durability m_durability;
+};
+
+QString describe(const PumpOutcome &outcome, const QString &phase)
+{
+    if (!outcome.finished || outcome.failures > 0) {
+        return QStringLiteral("%1: %2 of %3 calls failed; first: %4")
+            .arg(phase).arg(outcome.failures).arg(outcome.calls).arg(outcome.firstFailure);
+    }
+    return {};
+}
+
+void addLatency(BenchLine &line, const PumpOutcome &outcome, const QString &prefix = {})
+{
+    line.setFigure(prefix + QStringLiteral("p50_ms"), outcome.percentileMs(0.50));
+    line.setFigure(prefix + QStringLiteral("p99_ms"), outcome.percentileMs(0.99));
+}
+
+// Fails the line with the first problem found; returns whether there was none.
+bool finish(BenchLine &line, const QStringList &problems)
+{
+    line.setOk(problems.isEmpty());
+    if (!problems.isEmpty())
+        line.set(QStringLiteral("error"), problems.join(QStringLiteral("; ")));
+    line.print();
+    return problems.isEmpty();
+}
+
+// Records which reply values each object returned: a counter's increments by 1 must return
+// exactly 1..n, each once.
+class ReplyLedger
+{
+public:
+    ReplyLedger(qint64 objects, qint64 perObject)
+        : m_perObject(perObject), m_seen(size_t(objects * perObject))
+    {
+    }
+    QString note(qint64 object, const QJsonValue &reply)
+    {
+        if (!reply.isDouble())
+            return QStringLiteral("reply is not a number");
+        const qint64 value = qint64(reply.toDouble());
+        if (value < 1 || value > m_perObject)
+            return QStringLiteral("object %1 replied %2, outside 1..%3").arg(object).arg(value).arg(m_perObject);
+        if (m_seen[size_t(object * m_perObject + value - 1)].exchange(true))
+            return QStringLiteral("object %1 replied %2 twice").arg(object).arg(value);
+        return {};
+    }
+    qint64 missing() const
+    {
+        return std::count_if(m_seen.begin(), m_seen.end(), [](const std::atomic<bool> &b) { return !b.load(); });
+    }
+
+private:
+    qint64 m_perObject;
+    std::vector<std::atomic<bool>> m_seen;
+};
+
+} // namespace
+
+QStringList Workloads::names()
+{
+    return {QStringLiteral("counter"), QStringLiteral("counter-full"), QStringLiteral("hot"),
+            QStringLiteral("echo"),    QStringLiteral("sql"),          QStringLiteral("activation"),
+            QStringLiteral("scale"),   LimitInserts,                   LimitCommits,
+            LimitCommitsFull,          LimitQueue};
+}
+
+bool Workloads::run(const QString &name)
+{
+    if (name == QLatin1String("counter"))
+        return counter(name, scaled(1000), 20, false);
+    if (name == QLatin1String("counter-full"))
+        return counter(name, scaled(1000), 20, true);
+    if (name == QLatin1String("hot"))
+        return counter(name, 1, scaled(20000), false);
+    if (name == QLatin1String("echo"))
+        return echo();
+    if (name == QLatin1String("sql"))
+        return sql();
+    if (name == QLatin1String("activation"))
+        return activation();
+    if (name == QLatin1String("scale"))
+        return scale();
+    if (name.startsWith(QLatin1String("limit-"))) {
+        // Printed when measured, which may have been for an earlier workload.
+        return limit(name).ok;
+    }
+    BenchLine line(name);
+    return finish(line, {QStringLiteral("unknown workload")});
+}
+
+const LimitFigure &Workloads::limit(const QString &name)
+{
+    auto it = m_limits.find(name);
+    if (it != m_limits.end())
+        return *it;
+    LimitFigure figure;
+    BenchLine line(name);
+    if (name == LimitInserts) {
+        const qint64 rows = scaled(100000);
+        figure = Limits::rawInserts(rows, 1000);
+        line.set(QStringLiteral("what"), QStringLiteral("raw sqlite3 C API: prepared INSERT, 1,000 rows per "
+                                                        "transaction, WAL, synchronous=NORMAL"));
+        line.set(QStringLiteral("rows"), double(rows));
+        line.setFigure(QStringLiteral("rows_per_s"), figure.perSecond, 0);
+    } else if (name == LimitCommits || name == LimitCommitsFull) {
+        const bool full = name == LimitCommitsFull;
+        const qint64 commits = full ? scaled(2000) : scaled(20000);
+        figure = Limits::rawCommits(commits, full);
+        line.set(QStringLiteral("what"), full ? QStringLiteral("raw sqlite3 C API: one-row upsert per commit, "
+                                                               "WAL, synchronous=FULL")
+                                              : QStringLiteral("raw sqlite3 C API: one-row upsert per commit, "
+                                                               "WAL, synchronous=NORMAL"));
+        line.set(QStringLiteral("commits"), double(commits));
+        line.setFigure(QStringLiteral("commits_per_s"), figure.perSecond, 0);
+    } else if (name == LimitQueue) {
+        const qint64 messages = scaled(10000000);
+        figure = Limits::queueHandoff(messages);
+        line.set(QStringLiteral("what"), QStringLiteral("std::mutex + std::condition_variable deque, one "
+                                                        "producer thread, one consumer thread"));
+        line.set(QStringLiteral("messages"), double(messages));
+        line.setFigure(QStringLiteral("messages_per_s"), figure.perSecond, 0);
+    } else {
+        figure.error = QStringLiteral("unknown limit");
+    }
+    line.setFigure(QStringLiteral("seconds"), figure.seconds);
+    finish(line, figure.ok ? QStringList() : QStringList{figure.error});
+    return *m_limits.insert(name, figure);
+}
+
+void Workloads::addLimit(BenchLine &line, const QString &limitName, const QString &key, double figure)
+{
+    const LimitFigure &ceiling = limit(limitName);
+    line.set(QStringLiteral("limit"), limitName);
+    line.setFigure(key, ceiling.perSecond, 0);
+    line.setFigure(QStringLiteral("ratio_to_limit"), ceiling.perSecond > 0 ? figure / ceiling.perSecond : 0);
+}
+
+bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObject, bool fullDurability)
+{
+    // Limits first, so their own work does not overlap the measurement.
+    limit(fullDurability ? LimitCommitsFull : LimitCommits);
+    BenchLine line(name);
+    QStringList problems;
+    BenchEngine bench(fullDurability ? Durability::Full : Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), name + QLatin1Char('-'), objects);
+    if (stubs.empty())
+        return finish(line, {bench.error});
+
+    const qint64 total = objects * callsPerObject;
+    DurableTest::Counter::overlaps = 0;
+    ReplyLedger ledger(objects, callsPerObject);
+    ResourceSampler sampler;
+    // Call i goes to object i % objects: every object sees its increments spread over the run.
+    const PumpOutcome outcome = CallPump::run(
+        total, InFlight,
+        [&stubs, objects](qint64 i) { return CallSpec{stubs[size_t(i % objects)], Increment, 1}; },
+        [&ledger, objects](qint64 i, const QJsonValue &reply) { return ledger.note(i % objects, reply); });
+    sampler.stop();
+    if (const QString p = describe(outcome, QStringLiteral("increments")); !p.isEmpty())
+        problems << p;
+
+    // Final counts, read back through the engine.
+    const PumpOutcome reads = CallPump::run(
+        objects, InFlight, [&stubs](qint64 i) { return CallSpec{stubs[size_t(i)], Get, {}}; },
+        [callsPerObject](qint64 i, const QJsonValue &reply) {
+            return reply.toInteger(-1) == callsPerObject
+                ? QString()
+                : QStringLiteral("object %1 counts %2, expected %3").arg(i).arg(reply.toInteger(-1)).arg(callsPerObject);
+        });
+    if (const QString p = describe(reads, QStringLiteral("final counts")); !p.isEmpty())
+        problems << p;
+    if (const qint64 missing = ledger.missing(); outcome.finished && missing > 0)
+        problems << QStringLiteral("%1 increment replies never seen").arg(missing);
+    if (DurableTest::Counter::overlaps.load() != 0)
+        problems << QStringLiteral("%1 overlapping turns").arg(DurableTest::Counter::overlaps.load());
+
+    line.set(QStringLiteral("durability"), fullDurability ? QStringLiteral("full") : QStringLiteral("normal"));
+    line.set(QStringLiteral("objects"), double(objects));
+    line.set(QStringLiteral("calls_per_object"), double(callsPerObject));
+    line.set(QStringLiteral("calls"), double(outcome.calls));
+    line.set(QStringLiteral("in_flight"), InFlight);
+    line.set(QStringLiteral("worker_threads"), bench.engine->options().workerThreads);
+    line.setFigure(QStringLiteral("seconds"), outcome.seconds);
+    line.setFigure(QStringLiteral("calls_per_s"), outcome.callsPerSecond(), 0);
+    addLatency(line, outcome);
+    if (objects > 1) {
+        // Calls 0..objects-1 are each object's first: they create its file.
+        line.setFigure(QStringLiteral("first_call_p50_ms"), outcome.percentileMs(0.50, 0, objects));
+        line.setFigure(QStringLiteral("first_call_p99_ms"), outcome.percentileMs(0.99, 0, objects));
+        line.setFigure(QStringLiteral("later_call_p50_ms"), outcome.percentileMs(0.50, objects, total));
+        line.setFigure(QStringLiteral("later_call_p99_ms"), outcome.percentileMs(0.99, objects, total));
+    }
+    line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
+    line.set(QStringLiteral("final_counts_checked"), double(reads.calls));
+    addLimit(line, fullDurability ? LimitCommitsFull : LimitCommits, QStringLiteral("limit_commits_per_s"),
+             outcome.callsPerSecond());
+    return finish(line, problems);
+}
+
+bool Workloads::echo()
+{
+    limit(LimitQueue);
+    BenchLine line(QStringLiteral("echo"));
+    QStringList problems;
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    constexpr qint64 objects = 16;
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Echo"), QStringLiteral("echo-"), objects);
+    if (stubs.empty())
+        return finish(line, {bench.error});
+    const qint64 total = scaled(2000000);
+    const QString method = QStringLiteral("echo");
+    ResourceSampler sampler;
+    const PumpOutcome outcome = CallPump::run(
+        total, InFlight,
+        [&stubs, &method](qint64 i) { return CallSpec{stubs[size_t(i % objects)], method, double(i)}; },
+        [](qint64 i, const QJsonValue &reply) {
+            return reply.toDouble(-1) == double(i) ? QString()
+                                                   : QStringLiteral("echoed %1").arg(reply.toDouble(-1));
+        });
+    sampler.stop();
+    if (const QString p = describe(outcome, QStringLiteral("echo")); !p.isEmpty())
+        problems << p;
+
+    line.set(QStringLiteral("objects"), double(objects));
+    line.set(QStringLiteral("calls"), double(outcome.calls));
+    line.set(QStringLiteral("in_flight"), InFlight);
+    line.set(QStringLiteral("in_flight_note"), QStringLiteral("64 in flight in total over 16 objects"));
+    line.set(QStringLiteral("worker_threads"), bench.engine->options().workerThreads);
+    line.setFigure(QStringLiteral("seconds"), outcome.seconds);
+    line.setFigure(QStringLiteral("calls_per_s"), outcome.callsPerSecond(), 0);
+    addLatency(line, outcome);
+    line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
+    addLimit(line, LimitQueue, QStringLiteral("limit_messages_per_s"), outcome.callsPerSecond());
+    return finish(line, problems);
+}
+
+bool Workloads::sql()
+{
+    limit(LimitInserts);
+    BenchLine line(QStringLiteral("sql"));
+    QStringList problems;
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("SqlWriter"), QStringLiteral("sql-"), 1);
+    if (stubs.empty())
+        return finish(line, {bench.error});
+    const Stub &writer = stubs.front();
+    const PumpOutcome setup = CallPump::run(1, 1, [&writer](qint64) { return CallSpec{writer, QStringLiteral("setup"), {}}; }, {});
+    if (const QString p = describe(setup, QStringLiteral("setup")); !p.isEmpty())
+        return finish(line, {p});
+
+    const qint64 rows = scaled(100000);
+    const qint64 batches = rows / SqlBatchRows;
+    const QString insert = QStringLiteral("insertBatch");
+    ResourceSampler sampler;
+    // One batch in flight: each batch is its own call and its own commit, as in the raw limit.
+    const PumpOutcome outcome = CallPump::run(
+        batches, 1,
+        [&writer, &insert](qint64 i) {
+            return CallSpec{writer, insert,
+                            QJsonObject{{QStringLiteral("first"), double(i * SqlBatchRows)},
+                                        {QStringLiteral("count"), SqlBatchRows}}};
+        },
+        [](qint64, const QJsonValue &reply) {
+            return reply.toInt() == SqlBatchRows ? QString() : QStringLiteral("inserted %1").arg(reply.toInt());
+        });
+    sampler.stop();
+    if (const QString p = describe(outcome, QStringLiteral("inserts")); !p.isEmpty())
+        problems << p;
+
+    QJsonArray stats;
+    const PumpOutcome check = CallPump::run(
+        1, 1, [&writer](qint64) { return CallSpec{writer, QStringLiteral("stats"), {}}; },
+        [&stats](qint64, const QJsonValue &reply) {
+            stats = reply.toArray();
+            return QString();
+        });
+    qint64 expectedValueSum = 0;
+    for (qint64 id = 0; id < batches * SqlBatchRows; ++id)
+        expectedValueSum += id % 1000;
+    const qint64 stored = batches * SqlBatchRows;
+    if (const QString p = describe(check, QStringLiteral("stats")); !p.isEmpty())
+        problems << p;
+    else if (stats.size() != 3 || stats[0].toInteger() != stored
+             || stats[1].toInteger() != stored * (stored - 1) / 2 || stats[2].toInteger() != expectedValueSum)
+        problems << QStringLiteral("table holds count/sum(id)/sum(value) %1/%2/%3, expected %4/%5/%6")
+                        .arg(stats[0].toInteger()).arg(stats[1].toInteger()).arg(stats[2].toInteger())
+                        .arg(stored).arg(stored * (stored - 1) / 2).arg(expectedValueSum);
+
+    const double rowsPerSecond = outcome.seconds > 0 ? double(stored) / outcome.seconds : 0;
+    line.set(QStringLiteral("rows"), double(stored));
+    line.set(QStringLiteral("batch_rows"), SqlBatchRows);
+    line.set(QStringLiteral("batches"), double(batches));
+    line.set(QStringLiteral("in_flight"), 1);
+    line.setFigure(QStringLiteral("seconds"), outcome.seconds);
+    line.setFigure(QStringLiteral("rows_per_s"), rowsPerSecond, 0);
+    addLatency(line, outcome, QStringLiteral("batch_"));
+    line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
+    line.set(QStringLiteral("rows_checked"), double(stats.isEmpty() ? 0 : stats[0].toInteger()));
+    addLimit(line, LimitInserts, QStringLiteral("limit_rows_per_s"), rowsPerSecond);
+    return finish(line, problems);
+}
+
+bool Workloads::activation()
+{
+    BenchLine line(QStringLiteral("activation"));
+    QStringList problems;
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    const qint64 objects = scaled(10000);
+    const qint64 cold = scaled(1000);
+    const auto valueOf = [](qint64 i) { return i % 97 + 1; };
+    const QString prefix = QStringLiteral("act-");
+
+    // Give every object state.
+    {
+        const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), prefix, objects);
+        if (stubs.empty())
+            return finish(line, {bench.error});
+        const PumpOutcome fill = CallPump::run(
+            objects, InFlight,
+            [&stubs, &valueOf](qint64 i) { return CallSpec{stubs[size_t(i)], Increment, double(valueOf(i))}; },
+            [&valueOf](qint64 i, const QJsonValue &reply) {
+                return reply.toInteger(-1) == valueOf(i) ? QString() : QStringLiteral("fill replied %1").arg(reply.toInteger(-1));
+            });
+        if (const QString p = describe(fill, QStringLiteral("fill")); !p.isEmpty())
+            return finish(line, {p});
+    }
+
+    // Shut the engine down and start a new one on the same directory.
+    bench.stop();
+    const Clock::time_point restartBegin = Clock::now();
+    if (!bench.start())
+        return finish(line, {bench.error});
+    const double restartMs = std::chrono::duration<double, std::milli>(Clock::now() - restartBegin).count();
+
+    std::vector<qint64> order(static_cast<size_t>(objects));
+    std::iota(order.begin(), order.end(), 0);
+    std::mt19937_64 random(20240601);
+    std::shuffle(order.begin(), order.end(), random);
+    order.resize(size_t(cold));
+    std::vector<Stub> picked;
+    for (const qint64 i : order)
+        picked.push_back(bench.engine->stub(QStringLiteral("Counter"), prefix + QString::number(i)).value());
+
+    const auto readBack = [&](const QString &phase) {
+        // One call at a time: the latency of an activation, not of a queue.
+        const PumpOutcome reads = CallPump::run(
+            cold, 1, [&picked](qint64 k) { return CallSpec{picked[size_t(k)], Get, {}}; },
+            [&order, &valueOf](qint64 k, const QJsonValue &reply) {
+                const qint64 expected = valueOf(order[size_t(k)]);
+                return reply.toInteger(-1) == expected
+                    ? QString()
+                    : QStringLiteral("object %1 read %2, expected %3").arg(order[size_t(k)]).arg(reply.toInteger(-1)).arg(expected);
+            });
+        if (const QString p = describe(reads, phase); !p.isEmpty())
+            problems << p;
+        return reads;
+    };
+    const int startsBefore = DurableTest::Counter::starts.load();
+    ResourceSampler sampler;
+    const PumpOutcome coldReads = readBack(QStringLiteral("cold reads"));
+    sampler.stop();
+    const int activations = DurableTest::Counter::starts.load() - startsBefore;
+    const PumpOutcome warmReads = readBack(QStringLiteral("warm reads"));
+    if (activations != cold)
+        problems << QStringLiteral("%1 activations for %2 cold calls").arg(activations).arg(cold);
+
+    line.set(QStringLiteral("objects_with_state"), double(objects));
+    line.set(QStringLiteral("cold_calls"), double(coldReads.calls));
+    line.set(QStringLiteral("in_flight"), 1);
+    line.set(QStringLiteral("activations"), activations);
+    line.setFigure(QStringLiteral("restart_ms"), restartMs);
+    line.setFigure(QStringLiteral("calls_per_s"), coldReads.callsPerSecond(), 0);
+    addLatency(line, coldReads);
+    addLatency(line, warmReads, QStringLiteral("warm_"));
+    line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
+    line.set(QStringLiteral("note"), QStringLiteral("cold = first call after an engine restart; the OS page cache is warm"));
+    return finish(line, problems);
+}
+
+bool Workloads::scale()
+{
+    BenchLine line(QStringLiteral("scale"));
+    QStringList problems;
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    const qint64 objects = scaled(100000);
+    const auto valueOf = [](qint64 i) { return i % 1000 + 1; };
+    ResourceSampler sampler(100, true);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("scale-"), objects);
+    if (stubs.empty())
+        return finish(line, {bench.error});
+    const int startsBefore = DurableTest::Counter::starts.load();
+    const PumpOutcome writes = CallPump::run(
+        objects, InFlight,
+        [&stubs, &valueOf](qint64 i) { return CallSpec{stubs[size_t(i)], Increment, double(valueOf(i))}; },
+        [&valueOf](qint64 i, const QJsonValue &reply) {
+            return reply.toInteger(-1) == valueOf(i) ? QString() : QStringLiteral("write replied %1").arg(reply.toInteger(-1));
+        });
+    if (const QString p = describe(writes, QStringLiteral("writes")); !p.isEmpty())
+        problems << p;
+    const PumpOutcome reads = CallPump::run(
+        objects, InFlight, [&stubs](qint64 i) { return CallSpec{stubs[size_t(i)], Get, {}}; },
+        [&valueOf](qint64 i, const QJsonValue &reply) {
+            return reply.toInteger(-1) == valueOf(i)
+                ? QString()
+                : QStringLiteral("object %1 read %2, expected %3").arg(i).arg(reply.toInteger(-1)).arg(valueOf(i));
+        });
+    sampler.stop();
+    if (const QString p = describe(reads, QStringLiteral("reads")); !p.isEmpty())
+        problems << p;
+    const int activations = DurableTest::Counter::starts.load() - startsBefore;
+
+    rlimit files{};
+    getrlimit(RLIMIT_NOFILE, &files);
+    const int maxOpen = bench.engine->options().maxOpenObjects;
+    if (sampler.peakOpenFiles() >= qint64(files.rlim_cur))
+        problems << QStringLiteral("open files reached the limit %1").arg(qint64(files.rlim_cur));
+
+    const double seconds = writes.seconds + reads.seconds;
+    line.set(QStringLiteral("objects"), double(objects));
+    line.set(QStringLiteral("calls"), double(writes.calls + reads.calls));
+    line.set(QStringLiteral("in_flight"), InFlight);
+    line.setFigure(QStringLiteral("seconds"), seconds);
+    line.setFigure(QStringLiteral("calls_per_s"), seconds > 0 ? double(writes.calls + reads.calls) / seconds : 0, 0);
+    line.setFigure(QStringLiteral("write_calls_per_s"), writes.callsPerSecond(), 0);
+    line.setFigure(QStringLiteral("read_calls_per_s"), reads.callsPerSecond(), 0);
+    addLatency(line, writes, QStringLiteral("write_"));
+    addLatency(line, reads, QStringLiteral("read_"));
+    line.set(QStringLiteral("reads_checked"), double(reads.calls));
+    line.set(QStringLiteral("activations"), activations);
+    line.set(QStringLiteral("peak_open_files"), sampler.peakOpenFiles());
+    line.set(QStringLiteral("max_open_objects"), maxOpen);
+    line.set(QStringLiteral("file_limit"), double(files.rlim_cur));
+    line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
+    return finish(line, problems);
+}
+
+} // namespace DurableBench

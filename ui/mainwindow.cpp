@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: MIT
+#include "mainwindow.h"
+
+#include "alarmboard.h"
+#include "classlistmodel.h"
+#include "clockcontrols.h"
+#include "format.h"
+#include "futures.h"
+#include "metricspanel.h"
+#include "objectbrowser.h"
+#include "objectinspector.h"
+#include "objectlistmodel.h"
+#include "sendrequestdialog.h"
+
+#include <durable/core/clock.h>
+#include <durable/core/engine.h>
+#include <durable/core/inspector.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLoggingCategory>
+#include <QMenuBar>
+#include <QTabWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolBar>
+
+Q_LOGGING_CATEGORY(lcUi, "durable.ui")
+
+namespace Durable::Ui {
+
+namespace {
+
+constexpr int LayoutVersion = 1;
+
+} // namespace
+
+MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
+    : QMainWindow(parent),
+      m_engine(engine),
+      m_inspector(inspector),
+      m_browser(new ObjectBrowser(inspector, engine->clock(), this)),
+      m_inspectorView(new ObjectInspector(inspector, engine->clock())),
+      m_alarmBoard(new AlarmBoard(inspector, engine->clock())),
+      m_metrics(new MetricsPanel),
+      m_clockControls(new ClockControls(engine->clock()))
+{
+    setObjectName(QStringLiteral("DurableStudioMainWindow"));
+    setWindowTitle(tr("Durable Studio — %1").arg(engine->dataDir()));
+    setCentralWidget(m_browser);
+    setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
+    createDocks();
+    createActions();
+    createStatusBar();
+    resize(1440, 880);
+    m_defaultState = saveState(LayoutVersion);
+
+    connect(m_browser, &ObjectBrowser::currentObjectChanged, this, &MainWindow::objectSelected);
+    connect(m_alarmBoard, &AlarmBoard::objectActivated, this, &MainWindow::showObject);
+    connect(m_browser->objectModel(), &QAbstractItemModel::rowsInserted, this, [this] {
+        if (!m_pendingSelection.isNull() && m_browser->selectObject(m_pendingSelection))
+            m_pendingSelection = ObjectId();
+    });
+    connect(m_browser->objectModel(), &ObjectListModel::errorOccurred, this, &MainWindow::reportError);
+    connect(m_browser->classModel(), &ClassListModel::errorOccurred, this, &MainWindow::reportError);
+    connect(m_inspectorView, &ObjectInspector::errorOccurred, this, &MainWindow::reportError);
+    connect(inspector, &Inspector::metricsUpdated, this, &MainWindow::showMetrics);
+    connect(inspector, &Inspector::changesAvailable, this, [this](const QList<ChangeEvent> &batch) {
+        // Failed turns surface in the status bar (the last one of a batch) and the log.
+        const ChangeEvent *lastFailure = nullptr;
+        for (const ChangeEvent &event : batch) {
+            if (event.kind == ChangeEvent::Kind::TurnCompleted
+                && !event.detail.value(QStringLiteral("ok")).toBool(true)) {
+                qCInfo(lcUi) << "turn failed:" << event.className << event.name
+                             << event.detail.value(QStringLiteral("method")).toString()
+                             << event.detail.value(QStringLiteral("error")).toString();
+                lastFailure = &event;
+            }
+        }
+        if (lastFailure)
+            showMessage(tr("%1/%2: %3 failed: %4")
+                                .arg(lastFailure->className, lastFailure->name,
+                                     lastFailure->detail.value(QStringLiteral("method")).toString(),
+                                     lastFailure->detail.value(QStringLiteral("error")).toString()));
+    });
+    connect(engine, &Engine::errorOccurred, this, &MainWindow::reportError);
+    connect(m_clockControls, &ClockControls::jumpFinished, this,
+            [this](const QString &summary) { showMessage(summary); });
+    if (Clock *clock = engine->clock()) {
+        // Alarm board and inspector refresh themselves on timeJumped; the browser's counts too.
+        connect(clock, &Clock::timeJumped, m_browser->classModel(), &ClassListModel::refresh);
+    }
+    auto *statusTimer = new QTimer(this);
+    statusTimer->setInterval(1000);
+    connect(statusTimer, &QTimer::timeout, this, &MainWindow::updateStatus);
+    statusTimer->start();
+
+    restoreLayout();
+    updateObjectActions();
+    updateStatus();
+    refreshAll();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createDocks()
+{
+    m_inspectorDock = new QDockWidget(tr("Inspector"), this);
+    m_inspectorDock->setObjectName(QStringLiteral("InspectorDock"));
+    m_inspectorDock->setWidget(m_inspectorView);
+    addDockWidget(Qt::RightDockWidgetArea, m_inspectorDock);
+
+    m_alarmDock = new QDockWidget(tr("Alarms"), this);
+    m_alarmDock->setObjectName(QStringLiteral("AlarmsDock"));
+    m_alarmDock->setWidget(m_alarmBoard);
+    addDockWidget(Qt::BottomDockWidgetArea, m_alarmDock);
+
+    m_metricsDock = new QDockWidget(tr("Metrics"), this);
+    m_metricsDock->setObjectName(QStringLiteral("MetricsDock"));
+    m_metricsDock->setWidget(m_metrics);
+    addDockWidget(Qt::BottomDockWidgetArea, m_metricsDock);
+    splitDockWidget(m_alarmDock, m_metricsDock, Qt::Horizontal);
+
+    resizeDocks({m_inspectorDock}, {430}, Qt::Horizontal);
+    resizeDocks({m_alarmDock, m_metricsDock}, {230, 230}, Qt::Vertical);
+    resizeDocks({m_alarmDock, m_metricsDock}, {560, 560}, Qt::Horizontal);
+}
+
+void MainWindow::createActions()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_send = file->addAction(tr("&Send Request…"), this, &MainWindow::showSendRequest);
+    m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *object = menuBar()->addMenu(tr("&Object"));
+    m_evict = object->addAction(tr("&Evict"), this, &MainWindow::evictSelected);
+    m_evict->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_evict->setToolTip(tr("Commit and close the object, as idle eviction does (Ctrl+E)"));
+    m_crash = object->addAction(tr("&Crash"), this, &MainWindow::crashSelected);
+    m_crash->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    m_crash->setToolTip(tr("Drop the in-memory instance with no shutdown code (Ctrl+Shift+K)"));
+    object->addSeparator();
+    QAction *filter = object->addAction(tr("&Filter Objects"), m_browser, &ObjectBrowser::focusFilter);
+    filter->setShortcut(QKeySequence::Find);
+    QAction *runSql = object->addAction(tr("Open SQL &Console"), this, [this] {
+        m_inspectorDock->show();
+        m_inspectorView->tabs()->setCurrentIndex(ObjectInspector::StorageTab);
+        m_inspectorView->sqlEditor()->setFocus();
+    });
+    runSql->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+
+    QMenu *clock = menuBar()->addMenu(tr("&Clock"));
+    const QList<QAction *> clockActions = m_clockControls->actions();
+    clock->addAction(clockActions.constFirst());
+    clock->addSeparator();
+    for (qsizetype i = 1; i < clockActions.size(); ++i)
+        clock->addAction(clockActions.at(i));
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    m_refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshAll);
+    m_refresh->setShortcut(QKeySequence::Refresh);
+    view->addSeparator();
+    QAction *inspectorToggle = m_inspectorDock->toggleViewAction();
+    inspectorToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_1));
+    QAction *alarmsToggle = m_alarmDock->toggleViewAction();
+    alarmsToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_2));
+    QAction *metricsToggle = m_metricsDock->toggleViewAction();
+    metricsToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
+    view->addAction(inspectorToggle);
+    view->addAction(alarmsToggle);
+    view->addAction(metricsToggle);
+    view->addSeparator();
+    QAction *reset = view->addAction(tr("Reset &Layout"), this, &MainWindow::resetLayout);
+    reset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Durable Studio"), this, [this] {
+        QMessageBox::about(this, tr("About Durable Studio"),
+                           tr("<b>Durable Studio %1</b><p>Inspect, test and steer stateful agents "
+                              "built as durable objects.</p>")
+                                   .arg(QCoreApplication::applicationVersion()));
+    });
+    about->setShortcut(QKeySequence::HelpContents);
+
+    QToolBar *toolbar = addToolBar(tr("Main"));
+    toolbar->setObjectName(QStringLiteral("MainToolBar"));
+    toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->addAction(m_send);
+    toolbar->addAction(m_evict);
+    toolbar->addAction(m_crash);
+    toolbar->addAction(m_refresh);
+    toolbar->addSeparator();
+    toolbar->addWidget(m_clockControls);
+}
+
+void MainWindow::createStatusBar()
+{
+    m_engineState = new QLabel;
+    m_clockLabel = new QLabel;
+    m_clockLabel->setFont(monospaceFont());
+    m_metricsLabel = new QLabel;
+    statusBar()->addPermanentWidget(m_metricsLabel);
+    statusBar()->addPermanentWidget(m_clockLabel);
+    statusBar()->addPermanentWidget(m_engineState);
+}
+
+SendRequestDialog *MainWindow::sendRequestDialog()
+{
+    if (!m_sendDialog) {
+        m_sendDialog = new SendRequestDialog(m_engine, this);
+        connect(m_sendDialog, &SendRequestDialog::replied, this,
+                [this](const QString &className, const ObjectId &id) {
+                    showMessage(tr("%1 replied").arg(className));
+                    showObject(className, id);
+                });
+        connect(m_sendDialog, &SendRequestDialog::failed, this,
+                [this](const QString &className, const ObjectId &, const Durable::Error &error) {
+                    showMessage(tr("%1 failed: %2").arg(className, error.message()));
+                });
+    }
+    return m_sendDialog;
+}
+
+void MainWindow::showSendRequest()
+{
+    SendRequestDialog *dialog = sendRequestDialog();
+    const ObjectSummary current = m_browser->currentObject();
+    if (!current.id.isNull() && dialog->targetEdit()->text().isEmpty())
+        dialog->setTarget(current.className, current.name.isEmpty() ? current.id.toString() : current.name);
+    dialog->reloadClasses();
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+}
+
+void MainWindow::evictSelected()
+{
+    const ObjectSummary object = m_browser->currentObject();
+    if (object.id.isNull() || !m_engine)
+        return;
+    const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
+    showMessage(tr("Evicting %1…").arg(label));
+    whenReady(
+            m_engine->evict(object.id), this, [this, label] { showMessage(tr("Evicted %1").arg(label)); },
+            [this, label](const Durable::Error &error) {
+                showMessage(tr("Could not evict %1: %2").arg(label, error.message()));
+            });
+}
+
+void MainWindow::crashSelected()
+{
+    const ObjectSummary object = m_browser->currentObject();
+    if (object.id.isNull() || !m_engine)
+        return;
+    const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
+    whenReady(
+            m_engine->crash(object.id), this,
+            [this, label] { showMessage(tr("Crashed %1: its next turn rebuilds it from storage").arg(label)); },
+            [this, label](const Durable::Error &error) {
+                showMessage(tr("Could not crash %1: %2").arg(label, error.message()));
+            });
+}
+
+void MainWindow::showObject(const QString &className, const ObjectId &id)
+{
+    if (m_browser->selectObject(id))
+        return;
+    // Not loaded in the browser (filtered out, or not arrived yet): show it directly, and select
+    // it in the browser once it shows up there.
+    m_pendingSelection = id;
+    if (!m_inspector)
+        return;
+    whenReady(
+            m_inspector->object(className, id), this,
+            [this](const ObjectSummary &summary) {
+                if (m_browser->currentObject().id != summary.id)
+                    m_inspectorView->setObject(summary);
+            },
+            [this](const Durable::Error &error) { reportError(error); });
+}
+
+void MainWindow::refreshAll()
+{
+    m_browser->refresh();
+    m_alarmBoard->refresh();
+    m_inspectorView->refresh();
+}
+
+void MainWindow::showMessage(const QString &text, int timeoutMs)
+{
+    statusBar()->showMessage(text, timeoutMs);
+}
+
+void MainWindow::objectSelected(const ObjectSummary &object)
+{
+    m_inspectorView->setObject(object);
+    updateObjectActions();
+}
+
+void MainWindow::updateObjectActions()
+{
+    const bool hasObject = !m_browser->currentObject().id.isNull();
+    m_evict->setEnabled(hasObject);
+    m_crash->setEnabled(hasObject);
+}
+
+void MainWindow::updateStatus()
+{
+    const bool running = m_engine && m_engine->isRunning();
+    m_engineState->setText(running ? tr("<span style=\"color:#2e9d4f\">&#9679;</span> Engine running")
+                                   : tr("<span style=\"color:#d13b3b\">&#9679;</span> Engine stopped"));
+    m_engineState->setToolTip(m_engine ? m_engine->dataDir() : QString());
+    if (Clock *clock = m_engine ? m_engine->clock() : nullptr) {
+        const QString mode = clock->isVirtual() ? (clock->isPaused() ? tr("virtual, paused") : tr("virtual"))
+                                                : tr("live");
+        m_clockLabel->setText(QStringLiteral("%1 UTC (%2)")
+                                      .arg(clock->now().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), mode));
+    }
+}
+
+void MainWindow::showMetrics(const Durable::Metrics &metrics)
+{
+    m_metrics->addSample(metrics);
+    m_metricsLabel->setText(tr("%1 turns/s · %2 commits/s · %3 live · queue %4 · p99 %5 ms")
+                                    .arg(metrics.turnsPerSecond, 0, 'f', 1)
+                                    .arg(metrics.commitsPerSecond, 0, 'f', 1)
+                                    .arg(metrics.liveObjects)
+                                    .arg(metrics.queueDepth)
+                                    .arg(metrics.turnP99Ms, 0, 'f', 1));
+}
+
+void MainWindow::reportError(const Durable::Error &error)
+{
+    qCWarning(lcUi) << error.codeName() << error.message();
+    showMessage(error.message(), 12000);
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("MainWindow"));
+    const QByteArray geometry = settings.value(QStringLiteral("geometry")).toByteArray();
+    if (!geometry.isEmpty())
+        restoreGeometry(geometry);
+    restoreState(settings.value(QStringLiteral("state")).toByteArray(), LayoutVersion);
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("MainWindow"));
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState(LayoutVersion));
+}
+
+void MainWindow::resetLayout()
+{
+    restoreState(m_defaultState, LayoutVersion);
+    for (QDockWidget *dock : {m_inspectorDock, m_alarmDock, m_metricsDock})
+        dock->show();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}
+
+} // namespace Durable::Ui

@@ -1,0 +1,488 @@
+// SPDX-License-Identifier: MIT
+#include "objectinspector.h"
+
+#include "format.h"
+#include "futures.h"
+#include "keyvaluemodel.h"
+#include "sqlresultmodel.h"
+
+#include <durable/core/clock.h>
+#include <durable/core/inspector.h>
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace Durable::Ui {
+
+namespace {
+
+QLabel *valueLabel()
+{
+    auto *label = new QLabel;
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+QString typeName(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("bool");
+    case QJsonValue::Double:
+        return QStringLiteral("number");
+    case QJsonValue::String:
+        return QStringLiteral("string");
+    case QJsonValue::Array:
+        return QStringLiteral("array");
+    case QJsonValue::Object:
+        return QStringLiteral("object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QString();
+}
+
+// Arrays and objects become children; scalars show their compact JSON.
+void addJson(QTreeWidgetItem *item, const QJsonValue &value, int depth = 0)
+{
+    item->setText(2, typeName(value));
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        item->setText(1, QStringLiteral("{%1}").arg(object.size()));
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            auto *child = new QTreeWidgetItem(item, {it.key()});
+            addJson(child, it.value(), depth + 1);
+        }
+    } else if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        item->setText(1, QStringLiteral("[%1]").arg(array.size()));
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            auto *child = new QTreeWidgetItem(item, {QStringLiteral("[%1]").arg(i)});
+            addJson(child, array.at(i), depth + 1);
+        }
+    } else {
+        item->setText(1, jsonPreview(value, 400));
+    }
+    item->setFont(0, monospaceFont());
+    item->setFont(1, monospaceFont());
+    item->setExpanded(depth < 1);
+}
+
+} // namespace
+
+ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *parent)
+    : QWidget(parent),
+      m_inspector(inspector),
+      m_clock(clock),
+      m_tabs(new QTabWidget(this)),
+      m_title(new QLabel),
+      m_keyValues(new KeyValueModel(inspector, this)),
+      m_sqlResult(new SqlResultModel(this)),
+      m_tick(new QTimer(this)),
+      m_refreshLater(new QTimer(this))
+{
+    QFont titleFont = m_title->font();
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    titleFont.setBold(true);
+    m_title->setFont(titleFont);
+    m_title->setText(tr("No object selected"));
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_tabs->addTab(buildOverview(), tr("Overview"));
+    m_tabs->addTab(buildState(), tr("State"));
+    m_tabs->addTab(buildStorage(), tr("Storage"));
+    m_tabs->addTab(buildAlarm(), tr("Alarm"));
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 6, 6, 6);
+    layout->addWidget(m_title);
+    layout->addWidget(m_tabs, 1);
+
+    m_tick->setInterval(1000);
+    connect(m_tick, &QTimer::timeout, this, [this] {
+        showAlarm();
+        if (m_object.nextAlarmMs >= 0 || m_object.lastActiveMs > 0)
+            showOverview();
+    });
+    m_tick->start();
+    // A busy object changes many times a second: re-read at most every 300 ms.
+    m_refreshLater->setSingleShot(true);
+    m_refreshLater->setInterval(300);
+    connect(m_refreshLater, &QTimer::timeout, this, &ObjectInspector::refresh);
+    connect(inspector, &Inspector::changesAvailable, this, &ObjectInspector::applyChanges);
+    if (clock)
+        connect(clock, &Clock::timeJumped, m_refreshLater, qOverload<>(&QTimer::start));
+    connect(m_keyValues, &KeyValueModel::pageLoaded, this, &ObjectInspector::rebuildStateTree);
+    connect(m_keyValues, &KeyValueModel::errorOccurred, this, &ObjectInspector::errorOccurred);
+    setObject({});
+}
+
+QWidget *ObjectInspector::buildOverview()
+{
+    auto *page = new QWidget;
+    auto *form = new QFormLayout(page);
+    form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
+    form->setLabelAlignment(Qt::AlignRight);
+    m_idLabel = valueLabel();
+    m_idLabel->setFont(monospaceFont());
+    m_nameLabel = valueLabel();
+    m_classLabel = valueLabel();
+    m_statusLabel = valueLabel();
+    m_stepLabel = valueLabel();
+    m_queueLabel = valueLabel();
+    m_nextAlarmLabel = valueLabel();
+    m_pendingLabel = valueLabel();
+    m_createdLabel = valueLabel();
+    m_lastActiveLabel = valueLabel();
+    m_forkLabel = valueLabel();
+    m_forkLabel->setFont(monospaceFont());
+    form->addRow(tr("Id:"), m_idLabel);
+    form->addRow(tr("Name:"), m_nameLabel);
+    form->addRow(tr("Class:"), m_classLabel);
+    form->addRow(tr("Status:"), m_statusLabel);
+    form->addRow(tr("Step:"), m_stepLabel);
+    form->addRow(tr("Queue depth:"), m_queueLabel);
+    form->addRow(tr("Next alarm:"), m_nextAlarmLabel);
+    form->addRow(tr("Waiting on a human:"), m_pendingLabel);
+    form->addRow(tr("Created:"), m_createdLabel);
+    form->addRow(tr("Last activity:"), m_lastActiveLabel);
+    form->addRow(tr("Fork of:"), m_forkLabel);
+    return page;
+}
+
+QWidget *ObjectInspector::buildState()
+{
+    auto *splitter = new QSplitter(Qt::Vertical);
+    m_keyValueView = new QTableView(splitter);
+    m_keyValueView->setModel(m_keyValues);
+    m_keyValueView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_keyValueView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_keyValueView->setAlternatingRowColors(true);
+    m_keyValueView->setWordWrap(false);
+    m_keyValueView->verticalHeader()->hide();
+    m_keyValueView->horizontalHeader()->setSectionResizeMode(KeyValueModel::ValueColumn,
+                                                             QHeaderView::Stretch);
+    m_keyValueView->setColumnWidth(KeyValueModel::KeyColumn, 160);
+    m_stateTree = new QTreeWidget(splitter);
+    m_stateTree->setHeaderLabels({tr("Key"), tr("Value"), tr("Type")});
+    m_stateTree->setUniformRowHeights(true);
+    m_stateTree->setColumnWidth(0, 200);
+    m_stateTree->setColumnWidth(1, 280);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 2);
+    connect(m_keyValueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                const QString key = current.data(KeyValueModel::KeyRole).toString();
+                for (int i = 0; i < m_stateTree->topLevelItemCount(); ++i) {
+                    QTreeWidgetItem *item = m_stateTree->topLevelItem(i);
+                    if (item->text(0) == key) {
+                        item->setExpanded(true);
+                        m_stateTree->setCurrentItem(item);
+                        m_stateTree->scrollToItem(item, QAbstractItemView::PositionAtTop);
+                        break;
+                    }
+                }
+            });
+    return splitter;
+}
+
+QWidget *ObjectInspector::buildStorage()
+{
+    auto *splitter = new QSplitter(Qt::Horizontal);
+    m_schemaTree = new QTreeWidget(splitter);
+    m_schemaTree->setHeaderLabels({tr("Schema"), tr("Type")});
+    m_schemaTree->setColumnWidth(0, 170);
+    auto *console = new QWidget(splitter);
+    auto *layout = new QVBoxLayout(console);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_sqlEdit = new QPlainTextEdit;
+    m_sqlEdit->setFont(monospaceFont());
+    m_sqlEdit->setPlaceholderText(tr("SELECT … (read-only; Ctrl+Return runs)"));
+    m_sqlEdit->setMaximumHeight(m_sqlEdit->fontMetrics().lineSpacing() * 5 + 12);
+    m_runButton = new QPushButton(tr("Run"));
+    m_runButton->setToolTip(tr("Run the query (Ctrl+Return)"));
+    m_sqlStatus = new QLabel;
+    m_sqlStatus->setWordWrap(true);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_sqlStatus, 1);
+    buttons->addWidget(m_runButton);
+    m_sqlView = new QTableView;
+    m_sqlView->setModel(m_sqlResult);
+    m_sqlView->setAlternatingRowColors(true);
+    m_sqlView->setWordWrap(false);
+    m_sqlView->verticalHeader()->setDefaultSectionSize(m_sqlView->fontMetrics().height() + 6);
+    layout->addWidget(m_sqlEdit);
+    layout->addLayout(buttons);
+    layout->addWidget(m_sqlView, 1);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 3);
+    connect(m_runButton, &QPushButton::clicked, this, &ObjectInspector::runQuery);
+    auto *shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_sqlEdit);
+    shortcut->setContext(Qt::WidgetShortcut);
+    connect(shortcut, &QShortcut::activated, this, &ObjectInspector::runQuery);
+    connect(m_schemaTree, &QTreeWidget::itemDoubleClicked, this, [this](QTreeWidgetItem *item) {
+        while (item->parent())
+            item = item->parent();
+        const QString type = item->text(1);
+        if (type != QLatin1String("table") && type != QLatin1String("view"))
+            return;
+        m_sqlEdit->setPlainText(QStringLiteral("SELECT * FROM \"%1\" LIMIT 200").arg(item->text(0)));
+        runQuery();
+    });
+    return splitter;
+}
+
+QWidget *ObjectInspector::buildAlarm()
+{
+    auto *page = new QWidget;
+    auto *layout = new QVBoxLayout(page);
+    m_alarmCountdown = new QLabel;
+    QFont big = m_alarmCountdown->font();
+    big.setPointSizeF(big.pointSizeF() * 2.0);
+    big.setBold(true);
+    m_alarmCountdown->setFont(big);
+    m_alarmDue = valueLabel();
+    m_alarmRetries = valueLabel();
+    auto *form = new QFormLayout;
+    form->addRow(tr("Due (UTC):"), m_alarmDue);
+    form->addRow(tr("Retries:"), m_alarmRetries);
+    auto *note = new QLabel(tr("Schedules, fire-now and cancel arrive with the Agent SDK."));
+    note->setEnabled(false);
+    layout->addWidget(m_alarmCountdown);
+    layout->addLayout(form);
+    layout->addStretch(1);
+    layout->addWidget(note);
+    return page;
+}
+
+void ObjectInspector::setObject(const ObjectSummary &object)
+{
+    const bool sameObject = object.id == m_object.id;
+    m_object = object;
+    if (!sameObject) {
+        m_alarm.reset();
+        m_sqlResult->clear();
+        m_sqlStatus->clear();
+        m_schemaTree->clear();
+        m_stateTree->clear();
+        m_sqlEdit->clear();
+    }
+    setEnabled(!object.id.isNull());
+    showOverview();
+    showAlarm();
+    if (!sameObject)
+        refresh();
+}
+
+void ObjectInspector::refresh()
+{
+    ++m_generation;
+    if (m_object.id.isNull() || !m_inspector) {
+        m_keyValues->setObject(QString(), ObjectId());
+        return;
+    }
+    const quint64 generation = m_generation;
+    const QString className = m_object.className;
+    const ObjectId id = m_object.id;
+    auto report = [this, generation](const Durable::Error &error) {
+        if (generation == m_generation)
+            emit errorOccurred(error);
+    };
+    whenReady(
+            m_inspector->object(className, id), this,
+            [this, generation](const ObjectSummary &summary) {
+                if (generation != m_generation)
+                    return;
+                m_object = summary;
+                showOverview();
+                emit refreshed();
+            },
+            report);
+    m_keyValues->setObject(className, id);
+    whenReady(
+            m_inspector->schema(className, id), this,
+            [this, generation](const QList<TableSchema> &tables) {
+                if (generation == m_generation)
+                    showSchema(tables);
+            },
+            report);
+    whenReady(
+            m_inspector->alarm(className, id), this,
+            [this, generation](const std::optional<AlarmSummary> &alarm) {
+                if (generation != m_generation)
+                    return;
+                m_alarm = alarm;
+                showAlarm();
+            },
+            report);
+}
+
+void ObjectInspector::runQuery()
+{
+    const QString sql = m_sqlEdit->toPlainText().trimmed();
+    if (sql.isEmpty() || m_object.id.isNull() || !m_inspector)
+        return;
+    const quint64 generation = ++m_queryGeneration;
+    m_sqlStatus->setStyleSheet(QString());
+    m_sqlStatus->setText(tr("Running…"));
+    m_runButton->setEnabled(false);
+    whenReady(
+            m_inspector->query(m_object.className, m_object.id, sql), this,
+            [this, generation](const SqlResult &result) {
+                if (generation != m_queryGeneration)
+                    return;
+                m_runButton->setEnabled(true);
+                m_sqlResult->setResult(result);
+                m_sqlView->resizeColumnsToContents();
+                m_sqlStatus->setText(tr("%n row(s)", nullptr, int(result.rows.size()))
+                                     + tr(" · %1 read").arg(result.rowsRead));
+            },
+            [this, generation](const Durable::Error &error) {
+                if (generation != m_queryGeneration)
+                    return;
+                m_runButton->setEnabled(true);
+                m_sqlResult->clear();
+                m_sqlStatus->setStyleSheet(QStringLiteral("color: #b01e1e;"));
+                m_sqlStatus->setText(error.message());
+            });
+}
+
+void ObjectInspector::showOverview()
+{
+    const ObjectSummary &o = m_object;
+    if (o.id.isNull()) {
+        m_title->setText(tr("No object selected"));
+        for (QLabel *label : {m_idLabel, m_nameLabel, m_classLabel, m_statusLabel, m_stepLabel,
+                              m_queueLabel, m_nextAlarmLabel, m_pendingLabel, m_createdLabel,
+                              m_lastActiveLabel, m_forkLabel})
+            label->clear();
+        return;
+    }
+    const qint64 now = m_clock ? m_clock->nowMs() : 0;
+    m_title->setText(QStringLiteral("%1 / %2").arg(o.className, o.displayName()));
+    m_idLabel->setText(o.id.toString());
+    m_nameLabel->setText(o.name.isEmpty() ? tr("(addressed by id)") : o.name);
+    m_classLabel->setText(o.className);
+    m_statusLabel->setText(QStringLiteral("<span style=\"color:%1\">&#9679;</span> %2")
+                                   .arg(statusColor(o.status).name(), objectStatusName(o.status)));
+    m_stepLabel->setText(o.step.isEmpty() ? QStringLiteral("—") : o.step);
+    m_queueLabel->setText(QString::number(o.queueDepth));
+    m_nextAlarmLabel->setText(o.nextAlarmMs < 0 ? tr("none")
+                                                : QStringLiteral("%1  (%2)").arg(
+                                                          timeText(o.nextAlarmMs),
+                                                          countdownText(o.nextAlarmMs, now)));
+    m_pendingLabel->setText(QString::number(o.pendingHumanRequests));
+    m_createdLabel->setText(timeText(o.createdMs));
+    m_lastActiveLabel->setText(o.lastActiveMs > 0 ? QStringLiteral("%1  (%2)").arg(
+                                                            timeText(o.lastActiveMs),
+                                                            agoText(o.lastActiveMs, now))
+                                                  : QString());
+    m_forkLabel->setText(o.forkOf.isEmpty() ? QStringLiteral("—")
+                                            : tr("%1 at turn %2").arg(o.forkOf).arg(o.forkSeq));
+}
+
+void ObjectInspector::rebuildStateTree()
+{
+    m_stateTree->setUpdatesEnabled(false);
+    m_stateTree->clear();
+    const QList<KeyValue> entries = m_keyValues->entries();
+    for (const KeyValue &entry : entries) {
+        auto *item = new QTreeWidgetItem(m_stateTree, {entry.key});
+        addJson(item, entry.value);
+    }
+    m_stateTree->setUpdatesEnabled(true);
+}
+
+void ObjectInspector::showSchema(const QList<TableSchema> &tables)
+{
+    m_schemaTree->clear();
+    // The object's own tables first, the engine's after them.
+    QList<TableSchema> ordered;
+    for (const TableSchema &table : tables)
+        if (!table.name.startsWith(QLatin1String("_durable_")))
+            ordered.append(table);
+    for (const TableSchema &table : tables)
+        if (table.name.startsWith(QLatin1String("_durable_")))
+            ordered.append(table);
+    for (const TableSchema &table : std::as_const(ordered)) {
+        auto *item = new QTreeWidgetItem(m_schemaTree, {table.name, table.type});
+        item->setToolTip(0, table.sql);
+        item->setFont(0, monospaceFont());
+        for (const QString &column : table.columns) {
+            auto *child = new QTreeWidgetItem(item, {column});
+            child->setFont(0, monospaceFont());
+        }
+        const bool engineTable = table.name.startsWith(QLatin1String("_durable_"));
+        if (engineTable) {
+            item->setForeground(0, palette().color(QPalette::Disabled, QPalette::Text));
+            item->setToolTip(0, tr("The engine's own table (read-only)\n\n%1").arg(table.sql));
+        }
+        item->setExpanded(table.type == QLatin1String("table") && !engineTable);
+    }
+    if (tables.isEmpty())
+        new QTreeWidgetItem(m_schemaTree, {tr("(no tables)")});
+}
+
+void ObjectInspector::showAlarm()
+{
+    if (!m_alarm) {
+        m_alarmCountdown->setStyleSheet(QString());
+        m_alarmCountdown->setText(m_object.id.isNull() ? QString() : tr("No alarm set"));
+        m_alarmDue->clear();
+        m_alarmRetries->clear();
+        return;
+    }
+    const qint64 now = m_clock ? m_clock->nowMs() : 0;
+    const bool overdue = m_alarm->dueMs < now;
+    m_alarmCountdown->setStyleSheet(overdue ? QStringLiteral("color: #b01e1e;") : QString());
+    m_alarmCountdown->setText(countdownText(m_alarm->dueMs, now));
+    m_alarmDue->setText(timeText(m_alarm->dueMs));
+    m_alarmRetries->setText(QString::number(m_alarm->retryCount));
+}
+
+void ObjectInspector::applyChanges(const QList<ChangeEvent> &batch)
+{
+    if (m_object.id.isNull())
+        return;
+    using Kind = ChangeEvent::Kind;
+    for (const ChangeEvent &event : batch) {
+        // Status moves are shown in place: re-reading storage could wake an evicted object.
+        if (event.id == m_object.id && event.kind == Kind::ObjectEvicted) {
+            m_object.status = ObjectStatus::Hibernated;
+            m_object.queueDepth = 0;
+            showOverview();
+            continue;
+        }
+        if (event.id == m_object.id && event.kind == Kind::ObjectActivated) {
+            m_object.status = ObjectStatus::Active;
+            showOverview();
+            continue;
+        }
+        if (event.kind == Kind::Overflow
+            || (event.id == m_object.id
+                && (event.kind == Kind::TurnCompleted || event.kind == Kind::StateChanged
+                    || event.kind == Kind::AlarmSet || event.kind == Kind::AlarmFired
+                    || event.kind == Kind::AlarmGivenUp || event.kind == Kind::ObjectQuarantined))) {
+            if (!m_refreshLater->isActive())
+                m_refreshLater->start();
+            return;
+        }
+    }
+}
+
+} // namespace Durable::Ui
