@@ -21,6 +21,15 @@ CREATE INDEX IF NOT EXISTS alarms_by_due ON alarms(due_ms);
 CREATE TABLE IF NOT EXISTS alarm_failures(
     id TEXT NOT NULL, class TEXT NOT NULL, message TEXT NOT NULL, at_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS agent_steps(
+    id TEXT PRIMARY KEY, class TEXT NOT NULL, step TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS agent_steps_by_class ON agent_steps(class, step);
+CREATE TABLE IF NOT EXISTS human_requests(
+    request_id TEXT PRIMARY KEY, object_id TEXT NOT NULL, class TEXT NOT NULL, name TEXT,
+    title TEXT NOT NULL DEFAULT '', created_ms INTEGER NOT NULL, deadline_ms INTEGER,
+    status TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS human_requests_by_status ON human_requests(status, created_ms);
+CREATE INDEX IF NOT EXISTS human_requests_by_object ON human_requests(object_id);
 )sql";
 
 QString text(sqlite3_stmt *stmt, int column)
@@ -272,10 +281,10 @@ Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offs
     QMutexLocker lock(&m_mutex);
     Statement s;
     const char *sql = className.isEmpty()
-        ? "SELECT id, class, name, created_ms, last_active_ms FROM objects ORDER BY class, name, id "
-          "LIMIT ?2 OFFSET ?3"
-        : "SELECT id, class, name, created_ms, last_active_ms FROM objects WHERE class = ?1 "
-          "ORDER BY name, id LIMIT ?2 OFFSET ?3";
+        ? "SELECT id, class, name, created_ms, last_active_ms, fork_of, fork_seq FROM objects "
+          "ORDER BY class, name, id LIMIT ?2 OFFSET ?3"
+        : "SELECT id, class, name, created_ms, last_active_ms, fork_of, fork_seq FROM objects "
+          "WHERE class = ?1 ORDER BY name, id LIMIT ?2 OFFSET ?3";
     int rc = sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not list objects"));
@@ -287,7 +296,9 @@ Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offs
     while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
         result.append({text(s.stmt, 0), text(s.stmt, 1),
                        sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
-                       sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4)});
+                       sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4),
+                       sqlite3_column_type(s.stmt, 5) == SQLITE_NULL ? QString() : text(s.stmt, 5),
+                       sqlite3_column_type(s.stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s.stmt, 6)});
     }
     if (rc != SQLITE_DONE)
         return error(rc, QStringLiteral("Could not list objects"));
@@ -298,8 +309,8 @@ Result<CatalogObject> Catalog::object(const QString &id)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    int rc = sqlite3_prepare_v2(m_db, "SELECT id, class, name, created_ms, last_active_ms FROM objects "
-                                      "WHERE id = ?1", -1, &s.stmt, nullptr);
+    int rc = sqlite3_prepare_v2(m_db, "SELECT id, class, name, created_ms, last_active_ms, fork_of, "
+                                      "fork_seq FROM objects WHERE id = ?1", -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not read an object"));
     bind(s.stmt, 1, id.toLower());
@@ -310,7 +321,25 @@ Result<CatalogObject> Catalog::object(const QString &id)
         return error(rc, QStringLiteral("Could not read an object"));
     return CatalogObject{text(s.stmt, 0), text(s.stmt, 1),
                          sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
-                         sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4)};
+                         sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4),
+                         sqlite3_column_type(s.stmt, 5) == SQLITE_NULL ? QString() : text(s.stmt, 5),
+                         sqlite3_column_type(s.stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s.stmt, 6)};
+}
+
+Result<void> Catalog::setFork(const QString &id, const QString &forkOf, qint64 forkSeq)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    if (int rc = sqlite3_prepare_v2(m_db, "UPDATE objects SET fork_of = ?2, fork_seq = ?3 WHERE id = ?1",
+                                    -1, &s.stmt, nullptr);
+        rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not record a fork"));
+    bind(s.stmt, 1, id);
+    bind(s.stmt, 2, forkOf);
+    sqlite3_bind_int64(s.stmt, 3, forkSeq);
+    if (int rc = sqlite3_step(s.stmt); rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not record a fork"));
+    return {};
 }
 
 Result<QSet<QString>> Catalog::failedAlarmIds()
@@ -337,6 +366,221 @@ Result<qint64> Catalog::objectCount()
         return error(rc, QStringLiteral("Could not count objects"));
     sqlite3_step(s.stmt);
     return qint64(sqlite3_column_int64(s.stmt, 0)) + 0;
+}
+
+// --- Agents (issue 5) ---
+
+Result<void> Catalog::writeAgentStep(
+    const QString &id, const QString &className, const QString &step)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    const char *sql = step.isEmpty()
+        ? "DELETE FROM agent_steps WHERE id = ?1"
+        : "INSERT OR REPLACE INTO agent_steps(id, class, step) VALUES (?1, ?2, ?3)";
+    int rc = sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not record a workflow step"));
+    bind(s.stmt, 1, id.toLower());
+    if (!step.isEmpty()) {
+        bind(s.stmt, 2, className);
+        bind(s.stmt, 3, step);
+    }
+    if ((rc = sqlite3_step(s.stmt)) != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not record a workflow step"));
+    return {};
+}
+
+Result<QString> Catalog::agentStep(const QString &id)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(
+        m_db, "SELECT step FROM agent_steps WHERE id = ?1", -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read a workflow step"));
+    bind(s.stmt, 1, id.toLower());
+    rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_ROW)
+        return text(s.stmt, 0);
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not read a workflow step"));
+    return QString();
+}
+
+Result<QHash<QString, qint64>> Catalog::agentStepCounts(const QString &className)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db,
+        "SELECT step, count(*) FROM agent_steps WHERE class = ?1 "
+        "GROUP BY step",
+        -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not count workflow steps"));
+    bind(s.stmt, 1, className);
+    QHash<QString, qint64> counts;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW)
+        counts.insert(text(s.stmt, 0), sqlite3_column_int64(s.stmt, 1));
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not count workflow steps"));
+    return counts;
+}
+
+Result<QHash<QString, QString>> Catalog::agentSteps(const QString &className)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    const char *sql = className.isEmpty() ? "SELECT id, step FROM agent_steps"
+                                          : "SELECT id, step FROM agent_steps WHERE class = ?1";
+    int rc = sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read workflow steps"));
+    if (!className.isEmpty())
+        bind(s.stmt, 1, className);
+    QHash<QString, QString> steps;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW)
+        steps.insert(text(s.stmt, 0), text(s.stmt, 1));
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not read workflow steps"));
+    return steps;
+}
+
+Result<void> Catalog::writeHumanRequestHint(const HumanRequestHint &hint)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db,
+        "INSERT OR REPLACE INTO human_requests(request_id, object_id, class, "
+        "name, title, created_ms, deadline_ms, status) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not index a human request"));
+    bind(s.stmt, 1, hint.requestId);
+    bind(s.stmt, 2, hint.objectId.toLower());
+    bind(s.stmt, 3, hint.className);
+    bind(s.stmt, 4, hint.name);
+    bind(s.stmt, 5, hint.title.isNull() ? QStringLiteral("") : hint.title);
+    sqlite3_bind_int64(s.stmt, 6, hint.createdMs);
+    if (hint.deadlineMs >= 0)
+        sqlite3_bind_int64(s.stmt, 7, hint.deadlineMs);
+    else
+        sqlite3_bind_null(s.stmt, 7);
+    bind(s.stmt, 8, hint.status.isEmpty() ? QStringLiteral("pending") : hint.status);
+    if ((rc = sqlite3_step(s.stmt)) != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not index a human request"));
+    return {};
+}
+
+Result<void> Catalog::setHumanRequestHintStatus(const QString &requestId, const QString &status)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(
+        m_db, "UPDATE human_requests SET status = ?2 WHERE request_id = ?1", -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not update a human request"));
+    bind(s.stmt, 1, requestId);
+    bind(s.stmt, 2, status);
+    if ((rc = sqlite3_step(s.stmt)) != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not update a human request"));
+    return {};
+}
+
+Result<void> Catalog::removeHumanRequestHint(const QString &requestId)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(
+        m_db, "DELETE FROM human_requests WHERE request_id = ?1", -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not remove a human request"));
+    bind(s.stmt, 1, requestId);
+    if ((rc = sqlite3_step(s.stmt)) != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not remove a human request"));
+    return {};
+}
+
+namespace {
+
+    Catalog::HumanRequestHint humanRequestHintRow(sqlite3_stmt *stmt)
+    {
+        Catalog::HumanRequestHint hint;
+        hint.requestId = text(stmt, 0);
+        hint.objectId = text(stmt, 1);
+        hint.className = text(stmt, 2);
+        hint.name = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? QString() : text(stmt, 3);
+        hint.title = text(stmt, 4);
+        hint.createdMs = sqlite3_column_int64(stmt, 5);
+        hint.deadlineMs =
+            sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, 6);
+        hint.status = text(stmt, 7);
+        return hint;
+    }
+
+} // namespace
+
+Result<Catalog::HumanRequestHint> Catalog::humanRequestHint(const QString &requestId)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db,
+        "SELECT request_id, object_id, class, name, title, created_ms, "
+        "deadline_ms, status FROM human_requests WHERE request_id = ?1",
+        -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read a human request"));
+    bind(s.stmt, 1, requestId);
+    rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_DONE) {
+        return Error(
+            ErrorCode::NotFound, QStringLiteral("No human request with id \"%1\"").arg(requestId));
+    }
+    if (rc != SQLITE_ROW)
+        return error(rc, QStringLiteral("Could not read a human request"));
+    return humanRequestHintRow(s.stmt);
+}
+
+Result<QList<Catalog::HumanRequestHint>> Catalog::humanRequestHints(
+    const QString &className, const QString &status)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db,
+        "SELECT request_id, object_id, class, name, title, created_ms, "
+        "deadline_ms, status FROM human_requests "
+        "WHERE (?1 IS NULL OR class = ?1) AND (?2 IS NULL OR status = ?2) "
+        "ORDER BY created_ms, request_id",
+        -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not list human requests"));
+    bind(s.stmt, 1, className.isEmpty() ? QString() : className);
+    bind(s.stmt, 2, status.isEmpty() ? QString() : status);
+    QList<HumanRequestHint> hints;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW)
+        hints.append(humanRequestHintRow(s.stmt));
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not list human requests"));
+    return hints;
+}
+
+Result<QHash<QString, int>> Catalog::pendingHumanRequestCounts()
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db,
+        "SELECT object_id, count(*) FROM human_requests "
+        "WHERE status = 'pending' GROUP BY object_id",
+        -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not count human requests"));
+    QHash<QString, int> counts;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW)
+        counts.insert(text(s.stmt, 0), sqlite3_column_int(s.stmt, 1));
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not count human requests"));
+    return counts;
 }
 
 } // namespace Durable

@@ -20,6 +20,8 @@ struct CatalogObject
     QString name;
     qint64 createdMs = 0;
     qint64 lastActiveMs = 0;
+    QString forkOf; // hex id of the origin, for forks
+    qint64 forkSeq = -1;
 };
 
 struct AlarmHint
@@ -63,6 +65,8 @@ public:
                                          int limit = -1);
     Result<qint64> objectCount();
     Result<CatalogObject> object(const QString &id);
+    // Marks an object as a fork of another, made from the origin's state as of forkSeq.
+    Result<void> setFork(const QString &id, const QString &forkOf, qint64 forkSeq);
     // Objects whose alarm was given up after every retry.
     Result<QSet<QString>> failedAlarmIds();
 
@@ -77,6 +81,44 @@ private:
     QHash<QString, qint64> m_pendingActive;
     QSet<QString> m_pendingAlarmRemovals;
     QList<QStringList> m_pendingGiveUps;
+
+public:
+    // --- Agents (issue 5): workflow steps and the index of human requests. ---
+    // Both are written by an agent's turn just before its transaction commits, so a crash can
+    // leave an entry ahead of the object (never behind it); the object stays the truth: an
+    // agent re-syncs its step when it next loads, and the inbox re-checks every request with
+    // its object before listing it.
+
+    // An empty step removes the object's entry.
+    Result<void> writeAgentStep(const QString &id, const QString &className, const QString &step);
+    // Empty when the object has no step.
+    Result<QString> agentStep(const QString &id);
+    // Objects per step of one class (objects with no step are not counted).
+    Result<QHash<QString, qint64>> agentStepCounts(const QString &className);
+    // Object id (hex) -> step, for one class or (empty) every class.
+    Result<QHash<QString, QString>> agentSteps(const QString &className = {});
+
+    struct HumanRequestHint
+    {
+        QString requestId;
+        QString objectId; // hex
+        QString className;
+        QString name;
+        QString title;
+        qint64 createdMs = 0;
+        qint64 deadlineMs = -1;
+        QString status; // "pending", "answered", "expired"
+    };
+    Result<void> writeHumanRequestHint(const HumanRequestHint &hint);
+    Result<void> setHumanRequestHintStatus(const QString &requestId, const QString &status);
+    Result<void> removeHumanRequestHint(const QString &requestId);
+    // NotFound when the id is not indexed.
+    Result<HumanRequestHint> humanRequestHint(const QString &requestId);
+    // Oldest first; className empty: every class; status empty: any status.
+    Result<QList<HumanRequestHint>> humanRequestHints(const QString &className = {},
+                                                      const QString &status = QStringLiteral("pending"));
+    // Object id (hex) -> number of pending requests, for ObjectSummary::pendingHumanRequests.
+    Result<QHash<QString, int>> pendingHumanRequestCounts();
 };
 
 } // namespace Durable

@@ -8,6 +8,7 @@
 #include <durable/core/engine.h>
 
 #include <QDateTime>
+#include <QFileInfo>
 #include <QPromise>
 #include <QTimer>
 #include <QtConcurrent>
@@ -64,7 +65,8 @@ QFuture<T> failed(const Error &error)
 // Runs fn on the object's strand as an inspection turn and converts its result.
 template<typename T>
 QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &id,
-                    std::function<T(ObjectHost &)> fn)
+                    std::function<T(ObjectHost &)> fn, const QString &trigger = {},
+                    const QString &name = {})
 {
     if (!core.isRunning())
         return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
@@ -77,7 +79,11 @@ QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &
     auto value = std::make_shared<std::optional<T>>();
     Turn turn;
     turn.kind = Turn::Kind::Task;
-    turn.inspection = true;
+    // Reads are inspection turns (no history, never create the object); commands are real
+    // turns named by their trigger.
+    turn.inspection = trigger.isEmpty();
+    turn.trigger = trigger;
+    turn.method = trigger;
     turn.task = [fn = std::move(fn), value](ObjectHost &host) {
         *value = fn(host);
         return QJsonValue();
@@ -91,7 +97,7 @@ QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &
         promise->finish();
     };
     QFuture<T> future = promise->future();
-    core.dispatchNow(className, id, QString(), std::move(turn));
+    core.dispatchNow(className, id, name, std::move(turn));
     return future;
 }
 
@@ -104,6 +110,14 @@ ObjectStatus statusOf(const LiveState *live, bool failedAlarm)
     if (live && live->open)
         return live->queueDepth > 0 ? ObjectStatus::Active : ObjectStatus::Idle;
     return ObjectStatus::Hibernated;
+}
+
+QJsonObject editArgs(const QJsonObject &set, const QStringList &remove)
+{
+    QJsonObject args{{QStringLiteral("set"), set}};
+    if (!remove.isEmpty())
+        args.insert(QStringLiteral("remove"), QJsonArray::fromStringList(remove));
+    return args;
 }
 
 ObjectSummary summarise(EngineCore &core, const CatalogObject &row,
@@ -123,6 +137,8 @@ ObjectSummary summarise(EngineCore &core, const CatalogObject &row,
         summary.lastActiveMs = std::max(summary.lastActiveMs, state->lastActiveMs);
     }
     summary.nextAlarmMs = core.scheduler().dueFor(summary.id);
+    summary.forkOf = row.forkOf;
+    summary.forkSeq = row.forkSeq;
     return summary;
 }
 
@@ -378,6 +394,112 @@ QFuture<std::optional<AlarmSummary>> Inspector::alarm(const QString &className, 
                 return std::nullopt;
             return AlarmSummary{host.id(), host.className(), host.name(), row->dueMs, row->retryCount};
         });
+}
+
+QFuture<QList<JournalEntry>> Inspector::journal(const QString &className, const ObjectId &id,
+                                               const JournalQuery &query) const
+{
+    return onStrand<QList<JournalEntry>>(*m_core, className, id, [query](ObjectHost &host) {
+        return host.journal().entries(query);
+    });
+}
+
+QFuture<QList<TurnFailure>> Inspector::failures(const QString &className, const ObjectId &id,
+                                                int limit) const
+{
+    return onStrand<QList<TurnFailure>>(*m_core, className, id, [limit](ObjectHost &host) {
+        return host.journal().failures(limit);
+    });
+}
+
+QFuture<QList<KeyValue>> Inspector::stateAt(const QString &className, const ObjectId &id, qint64 seq) const
+{
+    return onStrand<QList<KeyValue>>(*m_core, className, id, [seq](ObjectHost &host) {
+        return host.journal().stateAt(seq);
+    });
+}
+
+QFuture<StateDiff> Inspector::diff(const QString &className, const ObjectId &id, qint64 fromSeq,
+                                   qint64 toSeq) const
+{
+    return onStrand<StateDiff>(*m_core, className, id, [fromSeq, toSeq](ObjectHost &host) {
+        return host.journal().diff(fromSeq, toSeq);
+    });
+}
+
+QFuture<StorageSize> Inspector::storageSize(const QString &className, const ObjectId &id) const
+{
+    return onStrand<StorageSize>(*m_core, className, id, [](ObjectHost &host) {
+        return host.journal().size();
+    });
+}
+
+QFuture<qint64> Inspector::editState(const QString &className, const ObjectId &id,
+                                     const QJsonObject &set, const QStringList &remove) const
+{
+    const QJsonObject args = editArgs(set, remove);
+    return onStrand<qint64>(
+        *m_core, className, id,
+        [set, remove](ObjectHost &host) {
+            ObjectDatabase &db = host.database();
+            for (auto it = set.begin(); it != set.end(); ++it)
+                db.put(it.key(), it.value());
+            for (const QString &key : remove)
+                db.remove(key);
+            // The journal entry is written after this returns: it will take the next seq.
+            return host.journal().lastSeq() + 1;
+        },
+        QStringLiteral("admin-edit"));
+}
+
+QFuture<qint64> Inspector::reset(const QString &className, const ObjectId &id) const
+{
+    return onStrand<qint64>(
+        *m_core, className, id,
+        [](ObjectHost &host) {
+            host.database().deleteAll();
+            return host.journal().lastSeq() + 1;
+        },
+        QStringLiteral("admin-reset"));
+}
+
+QFuture<qint64> Inspector::compact(const QString &className, const ObjectId &id,
+                                   const RetentionPolicy &policy) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return onStrand<qint64>(*m_core, className, id, [policy, core](ObjectHost &host) {
+        return host.journal().compact(policy, core->clock().nowMs());
+    });
+}
+
+QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, qint64 seq,
+                                  const QString &newName) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    if (newName.isEmpty())
+        return failed<ObjectId>(Error(ErrorCode::InvalidArgument, QStringLiteral("A fork needs a name")));
+    const ObjectId forkId = ObjectId::fromName(className, newName);
+    // Read the origin's state on its strand, then write it as the fork's first turn on the
+    // fork's strand, then mark the fork in the catalog.
+    return stateAt(className, id, seq).then(QtFuture::Launch::Async, [core, className, id, seq, newName, forkId](const QList<KeyValue> &state) {
+        if (core->catalog().object(forkId.toString()).ok() || QFileInfo::exists(core->objectPath(className, forkId))) {
+            throw Error(ErrorCode::Conflict, QStringLiteral("Cannot fork %1 as \"%2\": an object of that name exists")
+                                                 .arg(className, newName));
+        }
+        QFuture<qint64> written = onStrand<qint64>(
+            *core, className, forkId,
+            [state](ObjectHost &host) {
+                for (const KeyValue &kv : state)
+                    host.database().put(kv.key, kv.value);
+                return host.journal().lastSeq() + 1;
+            },
+            QStringLiteral("fork"), newName);
+        written.waitForFinished(); // on a pool thread: the origin's strand is already free
+        (void)core->catalog().flush();
+        if (auto ok = core->catalog().setFork(forkId.toString(), id.toString(), seq); !ok)
+            throw ok.error();
+        return forkId;
+    });
 }
 
 } // namespace Durable

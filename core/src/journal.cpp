@@ -123,7 +123,7 @@ qint64 Journal::append(JournalEntry entry, const TurnChanges &changes)
     if (changes.isEmpty())
         sqlite3_bind_null(stmt, 8);
     else
-        bindText(stmt, 8, JsonText::serialize(changes.toJson()));
+        bindText(stmt, 8, changes.toJsonText());
     bindJson(stmt, 9, entry.alarm.isNull() ? QJsonValue::Undefined : entry.alarm);
     bindJson(stmt, 10, entry.messages.isArray() && !entry.messages.toArray().isEmpty()
                            ? entry.messages
@@ -157,8 +157,12 @@ qint64 Journal::append(JournalEntry entry, const TurnChanges &changes)
         }
     }
     m_lastSeq = entry.seq;
-    if (m_lastSeq - m_lastSnapshotSeq >= SnapshotInterval)
+    if (m_lastSeq - m_lastSnapshotSeq >= SnapshotInterval) {
         writeSnapshot(m_lastSeq);
+        // Retention runs as often as snapshots are taken: its cost stays amortised.
+        if (m_retention.kind != RetentionPolicy::Kind::KeepAll)
+            compact(m_retention, entry.atMs);
+    }
     return entry.seq;
 }
 

@@ -37,6 +37,7 @@ public:
         m_lastSnapshotSeq = std::min(m_lastSnapshotSeq, seq);
     }
 
+    void setRetention(const RetentionPolicy &policy) { m_retention = policy; }
     qint64 append(JournalEntry entry, const TurnChanges &changes);
     void appendFailure(const TurnFailure &failure);
 
@@ -60,6 +61,7 @@ private:
     sqlite3_stmt *m_insert = nullptr;
     sqlite3_stmt *m_insertSql = nullptr;
     sqlite3_stmt *m_snapshot = nullptr;
+    RetentionPolicy m_retention;
 };
 
 } // namespace Durable

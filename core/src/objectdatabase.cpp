@@ -42,7 +42,6 @@ CREATE TABLE IF NOT EXISTS _durable_alarm(slot INTEGER PRIMARY KEY CHECK (slot =
 CREATE TABLE IF NOT EXISTS _durable_journal(seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,
     duration_us INTEGER NOT NULL, trigger TEXT NOT NULL, method TEXT, input TEXT, output TEXT,
     changes TEXT, alarm TEXT, messages TEXT);
-CREATE INDEX IF NOT EXISTS _durable_journal_by_trigger ON _durable_journal(trigger, seq);
 CREATE TABLE IF NOT EXISTS _durable_snapshots(seq INTEGER PRIMARY KEY, kv TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS _durable_journal_sql(seq INTEGER NOT NULL, tbl TEXT NOT NULL,
     op TEXT NOT NULL, row INTEGER NOT NULL);

@@ -60,6 +60,7 @@ Result<void> ObjectHost::activate(bool &created)
     if (auto ok = m_db.open(path, meta, m_core.options().durability); !ok)
         return ok;
     try {
+        m_journal.setRetention(m_class.options.retention);
         m_journal.load();
     } catch (const Error &error) {
         m_db.close();

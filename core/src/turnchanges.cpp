@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "turnchanges.h"
 
+#include "jsontext.h"
+
 #include <QJsonArray>
 
 namespace Durable {
@@ -31,6 +33,53 @@ QJsonObject TurnChanges::toJson() const
         json.insert(QStringLiteral("sql"), sql);
     }
     return json;
+}
+
+QByteArray TurnChanges::toJsonText() const
+{
+    QByteArray text;
+    text.reserve(64);
+    text += '{';
+    bool first = true;
+    const auto field = [&](const char *name) {
+        if (!first)
+            text += ',';
+        first = false;
+        text += '"';
+        text += name;
+        text += "\":";
+    };
+    if (cleared) {
+        field("cleared");
+        text += "true";
+    }
+    if (!set.isEmpty()) {
+        field("set");
+        text += '{';
+        bool firstKey = true;
+        for (auto it = set.cbegin(); it != set.cend(); ++it) {
+            if (!firstKey)
+                text += ',';
+            firstKey = false;
+            text += JsonText::serialize(it.key());
+            text += ':';
+            text += JsonText::serialize(it.value());
+        }
+        text += '}';
+    }
+    if (!removed.isEmpty() || !tables.isEmpty()) {
+        // Rare: the general path is fine.
+        const QJsonObject json = toJson();
+        for (const char *name : {"removed", "sql"}) {
+            const QJsonValue value = json.value(QLatin1String(name));
+            if (value.isUndefined())
+                continue;
+            field(name);
+            text += JsonText::serialize(value);
+        }
+    }
+    text += '}';
+    return text;
 }
 
 } // namespace Durable

@@ -29,8 +29,20 @@ struct TurnChanges
     QHash<QString, TableChanges> tables;
 
     bool isEmpty() const { return !cleared && set.isEmpty() && removed.isEmpty() && tables.isEmpty(); }
-    void clear() { *this = TurnChanges(); }
+    void clear()
+    {
+        // Only touch what was used: this runs for every turn.
+        cleared = false;
+        if (!set.isEmpty())
+            set.clear();
+        if (!removed.isEmpty())
+            removed.clear();
+        if (!tables.isEmpty())
+            tables.clear();
+    }
     QJsonObject toJson() const;
+    // The same as JSON text, written directly (the journal's hot path).
+    QByteArray toJsonText() const;
 };
 
 } // namespace Durable

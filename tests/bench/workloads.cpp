@@ -47,7 +47,11 @@ struct BenchEngine
     std::unique_ptr<Engine> engine;
     QString error;
 
-    explicit BenchEngine(Durability durability) : m_durability(durability) { start(); }
+    explicit BenchEngine(Durability durability, bool journal = true)
+        : m_durability(durability), m_journal(journal)
+    {
+        start();
+    }
     ~BenchEngine() { stop(); }
 
     bool start()
@@ -59,6 +63,7 @@ struct BenchEngine
         EngineOptions options;
         options.dataDir = dir.path();
         options.durability = m_durability;
+        options.journal = m_journal;
         engine = std::make_unique<Engine>(options);
         DurableTest::registerTestClasses(*engine);
         (void)engine->registerClass<SqlWriter>(QStringLiteral("SqlWriter"));
@@ -94,6 +99,7 @@ struct BenchEngine
 
 private:
     Durability m_durability;
+    bool m_journal = true;
 };
 
 QString describe(const PumpOutcome &outcome, const QString &phase)
@@ -155,10 +161,13 @@ private:
 
 QStringList Workloads::names()
 {
-    return {QStringLiteral("counter"), QStringLiteral("counter-full"), QStringLiteral("hot"),
-            QStringLiteral("echo"),    QStringLiteral("sql"),          QStringLiteral("activation"),
-            QStringLiteral("scale"),   LimitInserts,                   LimitCommits,
-            LimitCommitsFull,          LimitQueue};
+    return {QStringLiteral("counter"),  QStringLiteral("counter-nojournal"),
+            QStringLiteral("counter-full"), QStringLiteral("hot"),
+            QStringLiteral("hot-nojournal"), QStringLiteral("echo"),
+            QStringLiteral("sql"),      QStringLiteral("activation"),
+            QStringLiteral("scale"),    LimitInserts,
+            LimitCommits,               LimitCommitsFull,
+            LimitQueue};
 }
 
 bool Workloads::run(const QString &name)
@@ -169,6 +178,11 @@ bool Workloads::run(const QString &name)
         return counter(name, scaled(1000), 20, true);
     if (name == QLatin1String("hot"))
         return counter(name, 1, scaled(20000), false);
+    // The journal switch exists for this measurement only: journaling's cost on the same load.
+    if (name == QLatin1String("counter-nojournal"))
+        return counter(name, scaled(1000), 20, false, false);
+    if (name == QLatin1String("hot-nojournal"))
+        return counter(name, 1, scaled(20000), false, false);
     if (name == QLatin1String("echo"))
         return echo();
     if (name == QLatin1String("sql"))
@@ -232,13 +246,14 @@ void Workloads::addLimit(BenchLine &line, const QString &limitName, const QStrin
     line.setFigure(QStringLiteral("ratio_to_limit"), ceiling.perSecond > 0 ? figure / ceiling.perSecond : 0);
 }
 
-bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObject, bool fullDurability)
+bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObject, bool fullDurability,
+                        bool journal)
 {
     // Limits first, so their own work does not overlap the measurement.
     limit(fullDurability ? LimitCommitsFull : LimitCommits);
     BenchLine line(name);
     QStringList problems;
-    BenchEngine bench(fullDurability ? Durability::Full : Durability::Normal);
+    BenchEngine bench(fullDurability ? Durability::Full : Durability::Normal, journal);
     if (!bench.ok())
         return finish(line, {bench.error});
     const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), name + QLatin1Char('-'), objects);
@@ -274,6 +289,16 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
         problems << QStringLiteral("%1 overlapping turns").arg(DurableTest::Counter::overlaps.load());
 
     line.set(QStringLiteral("durability"), fullDurability ? QStringLiteral("full") : QStringLiteral("normal"));
+    line.set(QStringLiteral("journal"), journal);
+    m_callsPerSecond.insert(name, outcome.callsPerSecond());
+    if (!journal) {
+        const QString journaled = name.left(name.size() - int(qstrlen("-nojournal")));
+        if (m_callsPerSecond.contains(journaled) && outcome.callsPerSecond() > 0) {
+            line.set(QStringLiteral("journaled_workload"), journaled);
+            line.setFigure(QStringLiteral("journal_cost_pct"),
+                           100.0 * (1.0 - m_callsPerSecond.value(journaled) / outcome.callsPerSecond()), 1);
+        }
+    }
     line.set(QStringLiteral("objects"), double(objects));
     line.set(QStringLiteral("calls_per_object"), double(callsPerObject));
     line.set(QStringLiteral("calls"), double(outcome.calls));
@@ -301,7 +326,8 @@ bool Workloads::echo()
     limit(LimitQueue);
     BenchLine line(QStringLiteral("echo"));
     QStringList problems;
-    BenchEngine bench(Durability::Normal);
+    // The executor's own ceiling: no storage, and no journal entry per turn either.
+    BenchEngine bench(Durability::Normal, false);
     if (!bench.ok())
         return finish(line, {bench.error});
     constexpr qint64 objects = 16;
@@ -326,6 +352,7 @@ bool Workloads::echo()
     line.set(QStringLiteral("calls"), double(outcome.calls));
     line.set(QStringLiteral("in_flight"), InFlight);
     line.set(QStringLiteral("in_flight_note"), QStringLiteral("64 in flight in total over 16 objects"));
+    line.set(QStringLiteral("journal"), false);
     line.set(QStringLiteral("worker_threads"), bench.engine->options().workerThreads);
     line.setFigure(QStringLiteral("seconds"), outcome.seconds);
     line.setFigure(QStringLiteral("calls_per_s"), outcome.callsPerSecond(), 0);

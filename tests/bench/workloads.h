@@ -26,7 +26,9 @@ public:
     bool run(const QString &name);
 
 private:
-    bool counter(const QString &name, qint64 objects, qint64 callsPerObject, bool fullDurability);
+    QHash<QString, double> m_callsPerSecond;
+    bool counter(const QString &name, qint64 objects, qint64 callsPerObject, bool fullDurability,
+                 bool journal = true);
     bool echo();
     bool sql();
     bool activation();

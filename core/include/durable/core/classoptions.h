@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <durable/core/journaltypes.h>
+
 #include <QString>
 #include <QStringList>
 
@@ -22,6 +24,8 @@ struct ClassOptions
     QString description;
     // Agents: the workflow steps objects of this class move through, in order.
     QStringList steps;
+    // How much history objects of this class keep; applied as snapshots are written.
+    RetentionPolicy retention;
 };
 
 } // namespace Durable

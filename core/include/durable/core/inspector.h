@@ -2,6 +2,7 @@
 #pragma once
 
 #include <durable/core/inspectiontypes.h>
+#include <durable/core/journaltypes.h>
 #include <durable/core/storagetypes.h>
 
 #include <QFuture>
@@ -45,6 +46,29 @@ public:
     QFuture<SqlResult> query(const QString &className, const ObjectId &id, const QString &sql,
                              const QJsonArray &params = {}) const;
     QFuture<std::optional<AlarmSummary>> alarm(const QString &className, const ObjectId &id) const;
+
+    // History (the journal), read on the object's strand.
+    QFuture<QList<JournalEntry>> journal(const QString &className, const ObjectId &id,
+                                         const JournalQuery &query = {}) const;
+    QFuture<QList<TurnFailure>> failures(const QString &className, const ObjectId &id,
+                                         int limit = 100) const;
+    // Key/value state as of the end of turn seq (0: before the first turn).
+    QFuture<QList<KeyValue>> stateAt(const QString &className, const ObjectId &id, qint64 seq) const;
+    QFuture<StateDiff> diff(const QString &className, const ObjectId &id, qint64 fromSeq,
+                            qint64 toSeq) const;
+    QFuture<StorageSize> storageSize(const QString &className, const ObjectId &id) const;
+
+    // Commands, each applied as a turn on the object's strand (never beside a running turn)
+    // and journaled with its own trigger. They return the journal seq of that turn.
+    QFuture<qint64> editState(const QString &className, const ObjectId &id, const QJsonObject &set,
+                              const QStringList &remove = {}) const; // "admin-edit"
+    QFuture<qint64> reset(const QString &className, const ObjectId &id) const; // deleteAll
+    QFuture<qint64> compact(const QString &className, const ObjectId &id,
+                            const RetentionPolicy &policy) const; // entries dropped
+    // A new object of the same class named newName whose key/value storage is the origin's
+    // state as of turn seq, marked in the catalog as a fork of it. Returns its id.
+    QFuture<ObjectId> fork(const QString &className, const ObjectId &id, qint64 seq,
+                           const QString &newName) const;
 
     Metrics metrics() const;
 
