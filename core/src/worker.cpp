@@ -378,7 +378,8 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
         } else if (db.inTransaction()) {
             committed = db.commit();
         }
-        if (committed && !crashing && !done.empty())
+        if (committed && !crashing
+            && std::any_of(done.begin(), done.end(), [](const Completion &c) { return !c.inspection; }))
             m_core.metrics().commits.fetch_add(1, std::memory_order_relaxed);
         if (!committed) {
             const Error error = crashing
