@@ -34,6 +34,9 @@ void configureSqliteOnce()
     // every allocation and would serialise the workers.
     static const bool done = [] {
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+        // No up-front bulk page-cache allocation per connection (SQLite's default reserves
+        // about 20 pages each): most objects touch a handful of pages, and thousands are open.
+        sqlite3_config(SQLITE_CONFIG_PAGECACHE, nullptr, 0, 0);
         return true;
     }();
     Q_UNUSED(done);

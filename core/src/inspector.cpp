@@ -120,8 +120,22 @@ QJsonObject editArgs(const QJsonObject &set, const QStringList &remove)
     return args;
 }
 
+// Agent facts from the catalog, looked up once per query.
+struct AgentFacts
+{
+    QHash<QString, QString> steps;  // id hex -> step
+    QHash<QString, int> pendingAsks; // id hex -> pending human requests
+};
+
+AgentFacts agentFacts(EngineCore &core, const QString &className)
+{
+    return {core.catalog().agentSteps(className).valueOr({}),
+            core.catalog().pendingHumanRequestCounts().valueOr({})};
+}
+
 ObjectSummary summarise(EngineCore &core, const CatalogObject &row,
-                        const QHash<ObjectId, LiveState> &live, const QSet<QString> &failedIds)
+                        const QHash<ObjectId, LiveState> &live, const QSet<QString> &failedIds,
+                        const AgentFacts &facts)
 {
     ObjectSummary summary;
     summary.id = ObjectId::fromString(row.id).valueOr(ObjectId());
@@ -139,6 +153,8 @@ ObjectSummary summarise(EngineCore &core, const CatalogObject &row,
     summary.nextAlarmMs = core.scheduler().dueFor(summary.id);
     summary.forkOf = row.forkOf;
     summary.forkSeq = row.forkSeq;
+    summary.step = facts.steps.value(row.id);
+    summary.pendingHumanRequests = facts.pendingAsks.value(row.id);
     return summary;
 }
 
@@ -265,6 +281,9 @@ QFuture<QList<ClassSummary>> Inspector::classes() const
             ClassSummary summary;
             summary.name = name;
             summary.description = core->classInfo(name)->options.description;
+            summary.steps = core->classInfo(name)->options.steps;
+            if (!summary.steps.isEmpty())
+                summary.stepCounts = core->catalog().agentStepCounts(name).valueOr({});
             byName.insert(name, summary);
         }
         if (rows) {
@@ -295,13 +314,14 @@ QFuture<QList<ObjectSummary>> Inspector::objects(const ObjectQuery &query) const
             throw rows.error();
         const QHash<ObjectId, LiveState> live = core->liveStates();
         const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
+        const AgentFacts facts = agentFacts(*core, query.className);
         QList<ObjectSummary> result;
         int skipped = 0;
         for (const CatalogObject &row : std::as_const(rows.value())) {
             if (!query.text.isEmpty() && !row.name.contains(query.text, Qt::CaseInsensitive)
                 && !row.id.contains(query.text, Qt::CaseInsensitive))
                 continue;
-            ObjectSummary summary = summarise(*core, row, live, failedIds);
+            ObjectSummary summary = summarise(*core, row, live, failedIds, facts);
             if (!query.statuses.isEmpty() && !query.statuses.contains(summary.status))
                 continue;
             if (skipped < query.offset) {
@@ -329,7 +349,7 @@ QFuture<ObjectSummary> Inspector::object(const QString &className, const ObjectI
                         QStringLiteral("Object %1 is a %2, not a %3").arg(id.toString(), row->className, className));
         }
         const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
-        return summarise(*core, row.value(), core->liveStates(), failedIds);
+        return summarise(*core, row.value(), core->liveStates(), failedIds, agentFacts(*core, className));
     });
 }
 

@@ -529,7 +529,12 @@ void ObjectDatabase::preupdate(void *self, sqlite3 *, int op, const char *, cons
     if (!table || isReservedName(table))
         return;
     auto *db = static_cast<ObjectDatabase *>(self);
-    TurnChanges::TableChanges &changes = db->m_changes.tables[QString::fromUtf8(table)];
+    if (!db->m_lastTableChanges || db->m_lastTable != table) {
+        db->m_lastTable = table;
+        db->m_lastTableChanges = &db->m_changes.tables[QString::fromUtf8(table)];
+        // Inserting may have moved other entries: only the one just looked up is valid.
+    }
+    TurnChanges::TableChanges &changes = *db->m_lastTableChanges;
     if (op == SQLITE_INSERT)
         ++changes.inserted;
     else if (op == SQLITE_DELETE)
@@ -777,6 +782,7 @@ void ObjectDatabase::transaction(const std::function<void()> &fn)
         --m_userSavepoints;
         m_changes = captured;
         m_turnAlarmChanged = alarmCaptured;
+        m_lastTableChanges = nullptr;
         throw;
     }
     if (auto ok = exec(("RELEASE " + name).constData()); !ok)

@@ -100,6 +100,7 @@ public:
     {
         m_changes.clear();
         m_turnAlarmChanged = false;
+        m_lastTableChanges = nullptr;
     }
     sqlite3 *handle() const { return m_db; }
 
@@ -137,6 +138,10 @@ private:
     int m_userSavepoints = 0;
     TurnChanges m_changes;
     bool m_turnAlarmChanged = false;
+    // The pre-update hook runs for every row: remember the last table's entry so bulk inserts
+    // into one table cost a string compare, not a hash lookup and a QString per row.
+    QByteArray m_lastTable;
+    TurnChanges::TableChanges *m_lastTableChanges = nullptr;
     static void preupdate(void *self, sqlite3 *db, int op, const char *dbName, const char *table,
                           qint64 oldRow, qint64 newRow);
 };

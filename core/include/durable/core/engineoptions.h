@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <durable/core/modelprovider.h>
+
 #include <QString>
 
 #include <chrono>
@@ -26,6 +28,10 @@ struct EngineOptions
     int maxOpenObjects = 0;       // open SQLite connections; 0 = derived from the file limit
     int maxTurnsPerCommit = 128;  // write coalescing bound
     bool journal = true;
+    // Makes the ChatModel behind Agent::callModel, once per worker thread. Empty: the
+    // environment decides (DURABLE_MODEL=openai: OpenAiChatModel from OPENAI_*), else each agent
+    // class answers from its own scripted rules (Agent::scriptedRules()), with no network.
+    ModelProvider modelProvider;
 };
 
 } // namespace Durable

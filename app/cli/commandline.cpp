@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+#include "commandline.h"
+
+#include "exitcode.h"
+
+#include <cstdio>
+
+namespace Durable::Cli {
+
+CommandLine::CommandLine(const QString &command, const QString &description) : m_command(command)
+{
+    m_parser.setApplicationDescription(description);
+    m_parser.addHelpOption();
+}
+
+void CommandLine::addOption(const QCommandLineOption &option)
+{
+    m_parser.addOption(option);
+}
+
+std::optional<int> CommandLine::parse(const QStringList &arguments)
+{
+    QStringList all{QStringLiteral("durable ") + m_command};
+    all += arguments;
+    if (!m_parser.parse(all))
+        return usageError(m_parser.errorText());
+    if (m_parser.isSet(QStringLiteral("help"))) {
+        printOut(m_parser.helpText());
+        return exitStatus(ExitCode::Ok);
+    }
+    return std::nullopt;
+}
+
+int CommandLine::usageError(const QString &message) const
+{
+    printErr(QStringLiteral("durable %1: %2\nRun \"durable %1 --help\" for usage.").arg(m_command, message));
+    return exitStatus(ExitCode::Usage);
+}
+
+QCommandLineOption CommandLine::dataOption()
+{
+    return QCommandLineOption(QStringLiteral("data"), QStringLiteral("The engine's data directory."),
+                              QStringLiteral("DIR"));
+}
+
+QCommandLineOption CommandLine::jsonOption()
+{
+    return QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON for scripts."));
+}
+
+void CommandLine::printOut(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stdout);
+    if (!bytes.endsWith('\n'))
+        std::fputc('\n', stdout);
+    std::fflush(stdout);
+}
+
+void CommandLine::printErr(const QString &text)
+{
+    const QByteArray bytes = text.toUtf8();
+    std::fwrite(bytes.constData(), 1, size_t(bytes.size()), stderr);
+    if (!bytes.endsWith('\n'))
+        std::fputc('\n', stderr);
+    std::fflush(stderr);
+}
+
+} // namespace Durable::Cli

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace Durable::Cli {
+
+// The parser of one `durable` subcommand with the conventions every command shares: --help,
+// errors on stderr with exit code 2, and the common --data and --json options.
+class CommandLine
+{
+public:
+    CommandLine(const QString &command, const QString &description);
+
+    QCommandLineParser &parser() { return m_parser; }
+    const QCommandLineParser &parser() const { return m_parser; }
+    void addOption(const QCommandLineOption &option);
+
+    // arguments: the subcommand's arguments, without "durable" and the command name. Returns an
+    // exit code when the command should stop (help shown: 0; usage error: 2), or nothing.
+    std::optional<int> parse(const QStringList &arguments);
+    // Prints "durable <command>: <message>" and a hint to stderr; returns the usage exit code.
+    int usageError(const QString &message) const;
+
+    static QCommandLineOption dataOption();
+    static QCommandLineOption jsonOption();
+
+    static void printOut(const QString &text);
+    static void printErr(const QString &text);
+
+private:
+    QString m_command;
+    QCommandLineParser m_parser;
+};
+
+} // namespace Durable::Cli

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+#include "enginesession.h"
+
+#include "builtinclasses.h"
+
+#include <durable/core/engine.h>
+#include <durable/core/inspector.h>
+#include <durable/core/virtualclock.h>
+
+namespace Durable::Cli {
+
+EngineSession::~EngineSession()
+{
+    shutdown();
+}
+
+Result<std::unique_ptr<EngineSession>> EngineSession::open(EngineOptions options)
+{
+    std::unique_ptr<EngineSession> session(new EngineSession(std::move(options)));
+    const Result<void> started = session->start();
+    if (!started)
+        return started.error();
+    return session;
+}
+
+Result<void> EngineSession::start()
+{
+    m_inspector.reset();
+    m_engine = std::make_unique<Engine>(m_options);
+    registerBuiltinClasses(*m_engine);
+    const Result<void> started = m_engine->start();
+    if (!started) {
+        m_engine.reset();
+        return started.error().prefixed(
+            QStringLiteral("Could not start the engine on %1").arg(m_options.dataDir));
+    }
+    m_inspector = std::make_unique<Inspector>(m_engine.get());
+    return {};
+}
+
+VirtualClock *EngineSession::virtualClock() const
+{
+    return qobject_cast<VirtualClock *>(m_options.clock.get());
+}
+
+bool EngineSession::isRunning() const
+{
+    return m_engine && m_engine->isRunning();
+}
+
+Result<void> EngineSession::restart()
+{
+    shutdown();
+    return start();
+}
+
+void EngineSession::shutdown()
+{
+    m_inspector.reset();
+    if (m_engine) {
+        m_engine->shutdown();
+        m_engine.reset();
+    }
+}
+
+} // namespace Durable::Cli

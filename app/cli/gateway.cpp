@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: MIT
+#include "gateway.h"
+
+#include "duration.h"
+#include "inspectionjson.h"
+
+#include <durable/core/engine.h>
+#include <durable/core/humaninbox.h>
+#include <durable/core/httpserver.h>
+#include <durable/core/inspector.h>
+#include <durable/core/virtualclock.h>
+
+#include <QFuture>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTimer>
+#include <QtConcurrent>
+
+#include <exception>
+
+namespace Durable::Cli {
+
+namespace {
+
+constexpr int HeartbeatMs = 15000;
+
+HttpResponse internalError(const QString &message)
+{
+    return HttpResponse::fromError(Error(ErrorCode::Internal, message));
+}
+
+// Answers when future finishes: 200 with toJson(result), or the error's status.
+// The continuation runs on whichever thread finished the future; responders are thread-safe.
+template<typename T, typename F>
+void respondWhenReady(QFuture<T> future, const HttpResponder &responder, F toJson)
+{
+    future.then(QtFuture::Launch::Sync, [responder, toJson](QFuture<T> done) {
+        try {
+            responder.respond(HttpResponse::json(200, toJson(done.result())));
+        } catch (const Error &error) {
+            responder.respond(HttpResponse::fromError(error));
+        } catch (const std::exception &error) {
+            responder.respond(internalError(QString::fromLocal8Bit(error.what())));
+        }
+    });
+}
+
+QJsonValue defined(const QJsonValue &value)
+{
+    return value.isUndefined() ? QJsonValue() : value;
+}
+
+// Query parameter as int, or fallback when absent; false in ok when present but not a number.
+int intParam(const QUrlQuery &query, const QString &name, int fallback, bool *ok)
+{
+    if (!query.hasQueryItem(name))
+        return fallback;
+    bool parsed = false;
+    const int value = query.queryItemValue(name).toInt(&parsed);
+    if (!parsed)
+        *ok = false;
+    return value;
+}
+
+QJsonObject clockJson(const Clock *clock)
+{
+    return QJsonObject{{QStringLiteral("nowMs"), double(clock->nowMs())},
+                       {QStringLiteral("now"), InspectionJson::time(clock->nowMs())},
+                       {QStringLiteral("virtual"), clock->isVirtual()},
+                       {QStringLiteral("paused"), clock->isPaused()}};
+}
+
+} // namespace
+
+Gateway::Gateway(Engine *engine, Inspector *inspector, HttpServer *server, QObject *parent)
+    : QObject(parent), m_engine(engine), m_inspector(inspector), m_server(server)
+{
+    installRoutes();
+    connect(m_inspector, &Inspector::changesAvailable, this, &Gateway::broadcast);
+    m_heartbeat = new QTimer(this);
+    m_heartbeat->setInterval(HeartbeatMs);
+    connect(m_heartbeat, &QTimer::timeout, this, &Gateway::heartbeat);
+    m_heartbeat->start();
+}
+
+Gateway::~Gateway()
+{
+    closeEventStreams();
+}
+
+void Gateway::closeEventStreams()
+{
+    for (const Stream &stream : std::as_const(m_streams))
+        stream.stream.close();
+    m_streams.clear();
+}
+
+void Gateway::installRoutes()
+{
+    Engine *engine = m_engine;
+    Inspector *inspector = m_inspector;
+
+    m_server->route("POST", QStringLiteral("/objects/{class}/{name}/{method}"),
+                    [engine](const HttpRequest &request, const HttpPathParams &params, HttpResponder responder) {
+        QJsonValue args;
+        if (!request.body().trimmed().isEmpty()) {
+            const Result<QJsonValue> body = request.jsonBody();
+            if (!body) {
+                responder.respond(HttpResponse::fromError(body.error()));
+                return;
+            }
+            args = body.value();
+        }
+        const Result<Stub> stub = engine->stub(params.value(QStringLiteral("class")), params.value(QStringLiteral("name")));
+        if (!stub) {
+            responder.respond(HttpResponse::fromError(stub.error()));
+            return;
+        }
+        stub->call(params.value(QStringLiteral("method")), args, [responder](const Result<QJsonValue> &reply) {
+            if (reply.ok())
+                responder.respond(HttpResponse::json(200, QJsonObject{{QStringLiteral("result"), defined(reply.value())}}));
+            else
+                responder.respond(HttpResponse::fromError(reply.error()));
+        });
+    });
+
+    m_server->route("GET", QStringLiteral("/objects"),
+                    [inspector](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+        const QUrlQuery query = request.query();
+        ObjectQuery objectQuery;
+        objectQuery.className = query.queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded);
+        objectQuery.text = query.queryItemValue(QStringLiteral("text"), QUrl::FullyDecoded);
+        bool ok = true;
+        objectQuery.offset = intParam(query, QStringLiteral("offset"), 0, &ok);
+        objectQuery.limit = intParam(query, QStringLiteral("limit"), 1000, &ok);
+        if (!ok || objectQuery.offset < 0) {
+            responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                                  QStringLiteral("offset and limit must be integers (offset >= 0)")));
+            return;
+        }
+        respondWhenReady(inspector->objects(objectQuery), responder, [](const QList<ObjectSummary> &objects) {
+            QJsonArray list;
+            for (const ObjectSummary &summary : objects)
+                list.append(InspectionJson::objectSummary(summary));
+            return QJsonValue(QJsonObject{{QStringLiteral("objects"), list}});
+        });
+    });
+
+    m_server->route("GET", QStringLiteral("/objects/{class}/{name}"),
+                    [engine, inspector](const HttpRequest &, const HttpPathParams &params, HttpResponder responder) {
+        const QString className = params.value(QStringLiteral("class"));
+        const QString name = params.value(QStringLiteral("name"));
+        if (!engine->classNames().contains(className)) {
+            responder.respond(HttpResponse::fromError(Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\"").arg(className))));
+            return;
+        }
+        const ObjectId id = ObjectId::fromName(className, name);
+        // Summary first (it fails with NotFound for an object that never existed, and reading
+        // its storage must not create it), then its key/value entries, then its alarm; the
+        // follow-up queries are issued from the inspector's thread.
+        inspector->object(className, id).then(inspector, [inspector, className, id, responder](QFuture<ObjectSummary> summaryDone) {
+            ObjectSummary summary;
+            try {
+                summary = summaryDone.result();
+            } catch (const Error &error) {
+                responder.respond(HttpResponse::fromError(error));
+                return;
+            }
+            inspector->keyValues(className, id).then(inspector, [inspector, className, id, summary, responder](QFuture<QList<KeyValue>> kvDone) {
+                QJsonObject kv;
+                try {
+                    for (const KeyValue &entry : kvDone.result())
+                        kv.insert(entry.key, entry.value);
+                } catch (const Error &error) {
+                    responder.respond(HttpResponse::fromError(error));
+                    return;
+                }
+                respondWhenReady(inspector->alarm(className, id), responder, [summary, kv](const std::optional<AlarmSummary> &alarm) {
+                    return QJsonValue(QJsonObject{{QStringLiteral("object"), InspectionJson::objectSummary(summary)},
+                                                  {QStringLiteral("kv"), kv},
+                                                  {QStringLiteral("alarm"), alarm ? QJsonValue(InspectionJson::alarm(*alarm)) : QJsonValue()}});
+                });
+            });
+        });
+    });
+
+    m_server->route("GET", QStringLiteral("/classes"), [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+        respondWhenReady(inspector->classes(), responder, [](const QList<ClassSummary> &classes) {
+            QJsonArray list;
+            for (const ClassSummary &summary : classes)
+                list.append(InspectionJson::classSummary(summary));
+            return QJsonValue(QJsonObject{{QStringLiteral("classes"), list}});
+        });
+    });
+
+    m_server->route("GET", QStringLiteral("/alarms"), [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+        respondWhenReady(inspector->alarms(), responder, [](const QList<AlarmSummary> &alarms) {
+            QJsonArray list;
+            for (const AlarmSummary &alarm : alarms)
+                list.append(InspectionJson::alarm(alarm));
+            return QJsonValue(QJsonObject{{QStringLiteral("alarms"), list}});
+        });
+    });
+
+    m_server->route("GET", QStringLiteral("/metrics"), [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+        responder.respond(HttpResponse::json(200, InspectionJson::metrics(inspector->metrics())));
+    });
+
+    m_server->route("GET", QStringLiteral("/health"), [engine](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+        const bool running = engine->isRunning();
+        responder.respond(HttpResponse::json(running ? 200 : 503, QJsonObject{{QStringLiteral("running"), running}}));
+    });
+
+    m_server->route("GET", QStringLiteral("/inbox"), [engine](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+        const QString className = request.query().queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded);
+        respondWhenReady(HumanInbox(engine).pending(className), responder, [](const QList<HumanRequestInfo> &requests) {
+            QJsonArray list;
+            for (const HumanRequestInfo &info : requests)
+                list.append(info.toJson());
+            return QJsonValue(QJsonObject{{QStringLiteral("requests"), list}});
+        });
+    });
+
+    m_server->route("POST", QStringLiteral("/inbox/{id}"), [engine](const HttpRequest &request, const HttpPathParams &params, HttpResponder responder) {
+        const Result<QJsonValue> body = request.jsonBody();
+        if (!body) {
+            responder.respond(HttpResponse::fromError(body.error()));
+            return;
+        }
+        if (!body->isObject()) {
+            responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                                  QStringLiteral("The answer must be a JSON object such as {\"action\": \"approve\", \"text\": \"...\"}")));
+            return;
+        }
+        const Result<HumanResponse> response = HumanResponse::fromJson(body->toObject());
+        if (!response) {
+            responder.respond(HttpResponse::fromError(response.error()));
+            return;
+        }
+        respondWhenReady(HumanInbox(engine).answer(params.value(QStringLiteral("id")), response.value()), responder,
+                         [](const QJsonValue &result) { return QJsonValue(QJsonObject{{QStringLiteral("result"), defined(result)}}); });
+    });
+
+    m_server->route("GET", QStringLiteral("/clock"), [engine](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+        responder.respond(HttpResponse::json(200, clockJson(engine->clock())));
+    });
+
+    // Jumps block until the alarms they fire have run, so they run on a pool thread.
+    auto jump = [engine](HttpResponder responder, const std::function<int(VirtualClock *)> &move) {
+        auto *clock = qobject_cast<VirtualClock *>(engine->clock());
+        if (!clock) {
+            responder.respond(HttpResponse::error(409, QStringLiteral("conflict"),
+                                                  QStringLiteral("The clock is not virtual; start the server with --virtual-clock")));
+            return;
+        }
+        respondWhenReady(QtConcurrent::run([clock, move] { return move(clock); }), responder, [clock](int fired) {
+            QJsonObject json = clockJson(clock);
+            json.insert(QStringLiteral("fired"), fired);
+            return QJsonValue(json);
+        });
+    };
+    m_server->route("POST", QStringLiteral("/clock/advance"), [jump](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+        const Result<QJsonValue> body = request.jsonBody();
+        if (!body) {
+            responder.respond(HttpResponse::fromError(body.error()));
+            return;
+        }
+        const QJsonValue by = body->toObject().value(QStringLiteral("by"));
+        const auto duration = Duration::parse(by.isDouble() ? QString::number(by.toDouble()) + QStringLiteral("ms") : by.toString());
+        if (!duration || duration->count() < 0) {
+            responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                                  duration ? QStringLiteral("\"by\" must not be negative") : duration.error().message()));
+            return;
+        }
+        const std::chrono::milliseconds step = duration.value();
+        jump(responder, [step](VirtualClock *clock) { return clock->advance(step); });
+    });
+    m_server->route("POST", QStringLiteral("/clock/next-alarm"), [jump](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+        jump(responder, [](VirtualClock *clock) { return clock->runToNextAlarm(); });
+    });
+
+    m_server->route("GET", QStringLiteral("/events"), [this](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+        HttpResponse extra;
+        extra.setHeader("Cache-Control", "no-cache");
+        const HttpEventStream stream = responder.respondEventStream(extra);
+        if (!stream.isValid())
+            return;
+        stream.sendComment("durable change feed");
+        m_streams.append({stream, request.query().queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded)});
+        stream.onClosed(this, [this] {
+            m_streams.removeIf([](const Stream &s) { return !s.stream.isOpen(); });
+        });
+    });
+}
+
+void Gateway::broadcast(const QList<ChangeEvent> &batch)
+{
+    if (m_streams.isEmpty())
+        return;
+    QList<QPair<QByteArray, QByteArray>> encoded;
+    QList<QString> classes;
+    encoded.reserve(batch.size());
+    for (const ChangeEvent &event : batch) {
+        encoded.append({changeKindName(event.kind).toUtf8(),
+                        QJsonDocument(InspectionJson::changeEvent(event)).toJson(QJsonDocument::Compact)});
+        classes.append(event.className);
+    }
+    for (const Stream &stream : std::as_const(m_streams)) {
+        for (qsizetype i = 0; i < encoded.size(); ++i) {
+            if (stream.className.isEmpty() || stream.className == classes.at(i))
+                stream.stream.send(encoded.at(i).first, encoded.at(i).second);
+        }
+    }
+}
+
+void Gateway::heartbeat()
+{
+    for (const Stream &stream : std::as_const(m_streams))
+        stream.stream.sendComment("keep-alive");
+}
+
+} // namespace Durable::Cli

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <durable/core/httpeventstream.h>
+#include <durable/core/inspectiontypes.h>
+
+#include <QList>
+#include <QObject>
+
+class QTimer;
+
+namespace Durable {
+class Engine;
+class HttpServer;
+class Inspector;
+} // namespace Durable
+
+namespace Durable::Cli {
+
+// The HTTP face of an engine for `durable serve`, as routes on an HttpServer:
+//
+//   POST /objects/{class}/{name}/{method}   JSON body = args -> {"result": reply}
+//   GET  /objects?class=&text=&offset=&limit=
+//   GET  /objects/{class}/{name}            summary, key/value entries, alarm
+//   GET  /classes, GET /alarms, GET /metrics, GET /health
+//   GET  /inbox?class=, POST /inbox/{id}    pending human requests; answer one
+//   GET  /clock, POST /clock/advance {"by": "24h"}, POST /clock/next-alarm (virtual clock only)
+//   GET  /events?class=                     server-sent events of the change feed
+//
+// Errors are {"error": {code, message}} with the status that fits the engine error. Lives on
+// the server's thread (the main thread); replies are sent from the engine's threads.
+class Gateway : public QObject
+{
+    Q_OBJECT
+public:
+    Gateway(Engine *engine, Inspector *inspector, HttpServer *server, QObject *parent = nullptr);
+    ~Gateway() override;
+
+    int eventStreamCount() const { return int(m_streams.size()); }
+    // Ends every event stream (before the server closes).
+    void closeEventStreams();
+
+private:
+    struct Stream
+    {
+        HttpEventStream stream;
+        QString className; // empty: every class
+    };
+
+    void installRoutes();
+    void broadcast(const QList<Durable::ChangeEvent> &batch);
+    void heartbeat();
+
+    Engine *m_engine;
+    Inspector *m_inspector;
+    HttpServer *m_server;
+    QList<Stream> m_streams;
+    QTimer *m_heartbeat = nullptr;
+};
+
+} // namespace Durable::Cli

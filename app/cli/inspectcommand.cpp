@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+#include "inspectcommand.h"
+
+#include "awaitresult.h"
+#include "commandline.h"
+#include "enginesession.h"
+#include "exitcode.h"
+#include "inspectionjson.h"
+#include "journalreader.h"
+#include "jsonmatch.h"
+
+#include <durable/core/engine.h>
+#include <durable/core/humaninbox.h>
+#include <durable/core/inspector.h>
+#include <durable/core/virtualclock.h>
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+
+namespace Durable::Cli {
+
+namespace {
+
+// Prints rows as aligned columns; the last column is not padded.
+void printTable(const QStringList &header, const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QString &cell : header)
+        widths.append(cell.size());
+    for (const QStringList &row : rows) {
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row.at(i).size());
+    }
+    auto line = [&widths](const QStringList &cells) {
+        QString out;
+        for (qsizetype i = 0; i < cells.size(); ++i)
+            out += (i + 1 < cells.size() ? cells.at(i).leftJustified(widths.at(i) + 2) : cells.at(i));
+        return out.trimmed();
+    };
+    QString text = line(header);
+    for (const QStringList &row : rows)
+        text += QLatin1Char('\n') + line(row);
+    CommandLine::printOut(rows.isEmpty() ? text + QStringLiteral("\n(none)") : text);
+}
+
+void printJson(const QJsonValue &value)
+{
+    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    CommandLine::printOut(QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
+}
+
+QString timeText(qint64 ms)
+{
+    return ms < 0 ? QStringLiteral("-") : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+}
+
+int dataError(const Error &error)
+{
+    CommandLine::printErr(QStringLiteral("durable inspect: %1").arg(error.message()));
+    return exitStatus(ExitCode::EngineError);
+}
+
+} // namespace
+
+int InspectCommand::run(const QStringList &arguments)
+{
+    CommandLine cli(QStringLiteral("inspect"),
+                    QStringLiteral("Prints what a data directory holds, as tables or JSON.\n"
+                                   "Views: classes, objects, object CLASS NAME, journal CLASS NAME, alarms, inbox.\n"
+                                   "Time is frozen while inspecting: no alarm fires."));
+    const QCommandLineOption data = CommandLine::dataOption();
+    const QCommandLineOption json = CommandLine::jsonOption();
+    const QCommandLineOption className(QStringLiteral("class"), QStringLiteral("objects: only this class."), QStringLiteral("CLASS"));
+    const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("objects: name or id contains TEXT."), QStringLiteral("TEXT"));
+    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("objects, journal: at most N rows."), QStringLiteral("N"));
+    for (const QCommandLineOption &option : {data, json, className, text, limit})
+        cli.addOption(option);
+    cli.parser().addPositionalArgument(QStringLiteral("view"), QStringLiteral("classes | objects | object CLASS NAME | journal CLASS NAME | alarms | inbox"));
+    if (const auto stop = cli.parse(arguments))
+        return *stop;
+    const QCommandLineParser &parser = cli.parser();
+    const QStringList args = parser.positionalArguments();
+    if (!parser.isSet(data))
+        return cli.usageError(QStringLiteral("--data DIR is required"));
+    if (args.isEmpty())
+        return cli.usageError(QStringLiteral("which view? classes, objects, object, journal, alarms or inbox"));
+    const QString view = args.first();
+    const QStringList views{QStringLiteral("classes"), QStringLiteral("objects"), QStringLiteral("object"),
+                            QStringLiteral("journal"), QStringLiteral("alarms"), QStringLiteral("inbox")};
+    if (!views.contains(view))
+        return cli.usageError(QStringLiteral("unknown view \"%1\" (one of %2)").arg(view, views.join(QStringLiteral(", "))));
+    const bool needsObject = view == QLatin1String("object") || view == QLatin1String("journal");
+    if (needsObject && args.size() != 3)
+        return cli.usageError(QStringLiteral("%1 needs CLASS NAME").arg(view));
+    if (!needsObject && args.size() != 1)
+        return cli.usageError(QStringLiteral("unexpected argument \"%1\"").arg(args.at(1)));
+    int rowLimit = -1;
+    if (parser.isSet(limit)) {
+        bool ok = false;
+        rowLimit = parser.value(limit).toInt(&ok);
+        if (!ok || rowLimit < 0)
+            return cli.usageError(QStringLiteral("--limit needs a number"));
+    }
+    if (!QDir(parser.value(data)).exists())
+        return dataError(Error(ErrorCode::NotFound, QStringLiteral("No data directory at %1").arg(parser.value(data))));
+
+    EngineOptions options;
+    options.dataDir = parser.value(data);
+    options.workerThreads = 1;
+    options.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
+    auto opened = EngineSession::open(options);
+    if (!opened)
+        return dataError(opened.error());
+    EngineSession &session = *opened.value();
+    Inspector &inspector = session.inspector();
+    const bool asJson = parser.isSet(json);
+
+    if (view == QLatin1String("classes")) {
+        const auto classes = awaitResult(inspector.classes());
+        if (!classes)
+            return dataError(classes.error());
+        QJsonArray list;
+        QList<QStringList> rows;
+        for (const ClassSummary &summary : classes.value()) {
+            list.append(InspectionJson::classSummary(summary));
+            rows.append({summary.name, QString::number(summary.objectCount), summary.description});
+        }
+        asJson ? printJson(list) : printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"), QStringLiteral("DESCRIPTION")}, rows);
+    } else if (view == QLatin1String("objects")) {
+        ObjectQuery query;
+        query.className = parser.value(className);
+        query.text = parser.value(text);
+        query.limit = rowLimit;
+        const auto objects = awaitResult(inspector.objects(query));
+        if (!objects)
+            return dataError(objects.error());
+        QJsonArray list;
+        QList<QStringList> rows;
+        for (const ObjectSummary &summary : objects.value()) {
+            list.append(InspectionJson::objectSummary(summary));
+            rows.append({summary.className, summary.displayName(), objectStatusName(summary.status),
+                         timeText(summary.nextAlarmMs), summary.step.isEmpty() ? QStringLiteral("-") : summary.step,
+                         summary.id.toString().left(16)});
+        }
+        asJson ? printJson(list)
+               : printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
+                             QStringLiteral("NEXT ALARM"), QStringLiteral("STEP"), QStringLiteral("ID")}, rows);
+    } else if (view == QLatin1String("object") || view == QLatin1String("journal")) {
+        const QString cls = args.at(1);
+        const QString name = args.at(2);
+        if (!session.engine().classNames().contains(cls))
+            return dataError(Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\" (known: %2)").arg(cls, session.engine().classNames().join(QStringLiteral(", ")))));
+        const ObjectId id = ObjectId::fromName(cls, name);
+        const auto summary = awaitResult(inspector.object(cls, id));
+        if (!summary)
+            return dataError(summary.error());
+        if (view == QLatin1String("object")) {
+            const auto kv = awaitResult(inspector.keyValues(cls, id));
+            if (!kv)
+                return dataError(kv.error());
+            const auto alarm = awaitResult(inspector.alarm(cls, id));
+            if (!alarm)
+                return dataError(alarm.error());
+            QJsonObject entries;
+            for (const KeyValue &entry : kv.value())
+                entries.insert(entry.key, entry.value);
+            if (asJson) {
+                printJson(QJsonObject{{QStringLiteral("object"), InspectionJson::objectSummary(summary.value())},
+                                      {QStringLiteral("kv"), entries},
+                                      {QStringLiteral("alarm"), alarm.value() ? QJsonValue(InspectionJson::alarm(*alarm.value())) : QJsonValue()}});
+            } else {
+                QString out = QStringLiteral("%1/%2\n  id       %3\n  status   %4\n  created  %5\n  active   %6\n  alarm    %7")
+                                  .arg(cls, summary->displayName(), summary->id.toString(), objectStatusName(summary->status),
+                                       timeText(summary->createdMs), timeText(summary->lastActiveMs),
+                                       alarm.value() ? timeText(alarm.value()->dueMs) : QStringLiteral("none"));
+                if (!summary->step.isEmpty())
+                    out += QStringLiteral("\n  step     ") + summary->step;
+                out += QStringLiteral("\n  storage  %1 keys").arg(kv->size());
+                for (const KeyValue &entry : kv.value())
+                    out += QStringLiteral("\n    %1 = %2").arg(entry.key, JsonMatch::text(entry.value, 200));
+                CommandLine::printOut(out);
+            }
+        } else {
+            const auto entries = JournalReader(inspector).last(cls, id, rowLimit < 0 ? 50 : rowLimit);
+            if (!entries)
+                return dataError(entries.error());
+            if (asJson) {
+                QJsonArray list;
+                for (const JournalEntry &entry : entries.value())
+                    list.append(JournalReader::toJson(entry));
+                printJson(list);
+            } else {
+                QStringList lines;
+                for (const JournalEntry &entry : entries.value())
+                    lines.append(JournalReader::describe(entry));
+                CommandLine::printOut(lines.isEmpty() ? QStringLiteral("(no journal entries)") : lines.join(QLatin1Char('\n')));
+            }
+        }
+    } else if (view == QLatin1String("alarms")) {
+        const auto alarms = awaitResult(inspector.alarms());
+        if (!alarms)
+            return dataError(alarms.error());
+        QJsonArray list;
+        QList<QStringList> rows;
+        for (const AlarmSummary &alarm : alarms.value()) {
+            list.append(InspectionJson::alarm(alarm));
+            rows.append({timeText(alarm.dueMs), alarm.className, alarm.name.isEmpty() ? alarm.id.toString().left(16) : alarm.name,
+                         QString::number(alarm.retryCount)});
+        }
+        asJson ? printJson(list)
+               : printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("RETRIES")}, rows);
+    } else if (view == QLatin1String("inbox")) {
+        const auto pending = awaitResult(HumanInbox(&session.engine()).pending(parser.value(className)));
+        if (!pending)
+            return dataError(pending.error());
+        QJsonArray list;
+        QList<QStringList> rows;
+        for (const HumanRequestInfo &request : pending.value()) {
+            list.append(request.toJson());
+            rows.append({request.requestId, request.className, request.objectName, timeText(request.createdMs), request.title});
+        }
+        asJson ? printJson(list)
+               : printTable({QStringLiteral("ID"), QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("CREATED"),
+                             QStringLiteral("TITLE")}, rows);
+    }
+    return exitStatus(ExitCode::Ok);
+}
+
+} // namespace Durable::Cli

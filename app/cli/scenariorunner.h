@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "scenario.h"
+#include "scenarioresult.h"
+
+#include <durable/core/result.h>
+
+#include <QJsonValue>
+
+#include <memory>
+#include <optional>
+
+namespace Durable::Cli {
+
+class EngineSession;
+
+// Runs one scenario against a fresh engine in a temporary data directory on a paused
+// VirtualClock, step by step; the first failing step fails the scenario and the rest are
+// skipped (they would only report follow-on failures).
+//
+// Main thread; blocks while it runs (the engine's workers do the turns).
+class ScenarioRunner
+{
+public:
+    ScenarioRunner();
+    ~ScenarioRunner();
+
+    ScenarioResult run(const Scenario &scenario);
+
+private:
+    struct Failure
+    {
+        QString message;
+        QString expected;
+        QString actual;
+    };
+    using StepOutcome = std::optional<Failure>;
+
+    StepOutcome runStep(const ScenarioStep &step);
+    StepOutcome call(const ScenarioStep &step);
+    StepOutcome advance(const ScenarioStep &step);
+    StepOutcome runToNextAlarm(const ScenarioStep &step);
+    StepOutcome runUntilIdle(const ScenarioStep &step);
+    StepOutcome evictOrCrash(const ScenarioStep &step, bool crash);
+    StepOutcome restart();
+    StepOutcome assertState(const ScenarioStep &step);
+    StepOutcome assertAlarm(const ScenarioStep &step);
+    StepOutcome assertJournal(const ScenarioStep &step);
+    StepOutcome assertSql(const ScenarioStep &step);
+    StepOutcome answer(const ScenarioStep &step);
+    StepOutcome assertPending(const ScenarioStep &step);
+    StepOutcome assertStep(const ScenarioStep &step);
+
+    // Compares a reply or error against "expect", "expectMatch" and "expectError".
+    static StepOutcome checkReply(const ScenarioStep &step, const Result<QJsonValue> &reply);
+    QStringList recentHistory(const ScenarioStep &step) const;
+    qint64 nowMs() const;
+
+    std::unique_ptr<EngineSession> m_session;
+};
+
+} // namespace Durable::Cli

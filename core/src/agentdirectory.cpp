@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: MIT
+#include "agentstore.h"
+#include "enginecore.h"
+#include "objecthost.h"
+
+#include <QPromise>
+#include <QThreadPool>
+#include <durable/core/agentdirectory.h>
+#include <durable/core/engine.h>
+
+namespace Durable {
+
+namespace {
+
+    Error noEngine()
+    {
+        return Error(
+            ErrorCode::InvalidArgument, QStringLiteral("An agent directory without an engine"));
+    }
+
+    template <typename T, typename F>
+    QFuture<T> onPool(const std::shared_ptr<EngineCore> &core, F read)
+    {
+        auto promise = std::make_shared<QPromise<T>>();
+        promise->start();
+        QFuture<T> future = promise->future();
+        if (!core) {
+            promise->setException(noEngine());
+            promise->finish();
+            return future;
+        }
+        QThreadPool::globalInstance()->start([core, promise, read] {
+            Result<T> result = read(*core);
+            if (result.ok())
+                promise->addResult(std::move(result).value());
+            else
+                promise->setException(result.error());
+            promise->finish();
+        });
+        return future;
+    }
+
+    // Runs read on the object's strand and hands its value over once the turn completed.
+    template <typename T>
+    QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
+        const ObjectId &id, bool inspection, const QString &trigger,
+        std::function<T(ObjectHost &)> read)
+    {
+        auto promise = std::make_shared<QPromise<T>>();
+        promise->start();
+        QFuture<T> future = promise->future();
+        if (!core) {
+            promise->setException(noEngine());
+            promise->finish();
+            return future;
+        }
+        auto value = std::make_shared<T>();
+        Turn turn;
+        turn.kind = Turn::Kind::Task;
+        turn.inspection = inspection;
+        turn.trigger = trigger;
+        turn.task = [value, read](ObjectHost &host) -> QJsonValue {
+            *value = read(host);
+            return true;
+        };
+        turn.reply = [promise, value](const Result<QJsonValue> &result) {
+            if (result.ok())
+                promise->addResult(*value);
+            else
+                promise->setException(result.error());
+            promise->finish();
+        };
+        core->dispatch(className, id, QString(), std::move(turn));
+        return future;
+    }
+
+} // namespace
+
+AgentDirectory::AgentDirectory(Engine *engine)
+    : m_core(engine ? engine->core() : nullptr)
+{
+}
+
+QFuture<QHash<QString, qint64>> AgentDirectory::stepCounts(const QString &className) const
+{
+    return onPool<QHash<QString, qint64>>(m_core,
+        [className](EngineCore &core) { return core.catalog().agentStepCounts(className); });
+}
+
+QFuture<QHash<ObjectId, QString>> AgentDirectory::steps(const QString &className) const
+{
+    return onPool<QHash<ObjectId, QString>>(
+        m_core, [className](EngineCore &core) -> Result<QHash<ObjectId, QString>> {
+            const auto steps = core.catalog().agentSteps(className);
+            if (!steps)
+                return steps.error();
+            QHash<ObjectId, QString> result;
+            for (auto it = steps->cbegin(); it != steps->cend(); ++it) {
+                if (const auto id = ObjectId::fromString(it.key()))
+                    result.insert(id.value(), it.value());
+            }
+            return result;
+        });
+}
+
+QFuture<QJsonObject> AgentDirectory::state(const QString &className, const ObjectId &id) const
+{
+    return onStrand<QJsonObject>(
+        m_core, className, id, true, QStringLiteral("inspect"), [](ObjectHost &host) {
+            return AgentStore::state(host.database()).value_or(QJsonObject());
+        });
+}
+
+QFuture<QList<ScheduleInfo>> AgentDirectory::schedules(
+    const QString &className, const ObjectId &id) const
+{
+    return onStrand<QList<ScheduleInfo>>(m_core, className, id, true, QStringLiteral("inspect"),
+        [](ObjectHost &host) { return AgentStore::schedules(host.database()); });
+}
+
+QFuture<QList<HumanRequestInfo>> AgentDirectory::humanRequests(
+    const QString &className, const ObjectId &id, bool pendingOnly) const
+{
+    return onStrand<QList<HumanRequestInfo>>(m_core, className, id, true, QStringLiteral("inspect"),
+        [pendingOnly](ObjectHost &host) { return AgentStore::humanRequests(host, pendingOnly); });
+}
+
+QFuture<bool> AgentDirectory::cancelSchedule(
+    const QString &className, const ObjectId &id, const QString &scheduleId) const
+{
+    return onStrand<bool>(
+        m_core, className, id, false, QStringLiteral("admin"), [scheduleId](ObjectHost &host) {
+            ObjectDatabase &db = host.database();
+            const auto existing = AgentStore::schedule(db, scheduleId);
+            if (!existing)
+                return false;
+            if (existing->kind == ScheduleInfo::Kind::Deadline) {
+                throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Schedule %1 of %2 is the deadline of "
+                                   "a human request; it ends when the "
+                                   "request is answered")
+                        .arg(scheduleId, host.label()));
+            }
+            AgentStore::deleteSchedule(db, scheduleId);
+            AgentStore::rearm(host);
+            return true;
+        });
+}
+
+} // namespace Durable

@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Agents shared by tst_agent and its SIGKILL child (durable-agent-child).
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QSemaphore>
+#include <durable/core/agent.h>
+#include <durable/core/engine.h>
+#include <durable/core/objectcontext.h>
+#include <durable/core/storage.h>
+
+namespace DurableAgentTest {
+
+using namespace Durable;
+using namespace std::chrono_literals;
+
+// Exposes the Agent API to tests: each handler does one thing; continuations append what they
+// saw to the key "log" (so the log commits or rolls back with the turn).
+class Probe : public Agent
+{
+public:
+    Probe()
+    {
+        handle("echo", &Probe::echo);
+        handle("state", &Probe::getState);
+        handle("setState", &Probe::putState);
+        handle("step", &Probe::getStep);
+        handle("setStep", &Probe::putStep);
+        handle("schedule", &Probe::addSchedule);
+        handle("schedules", &Probe::listSchedules);
+        handle("cancel", &Probe::cancel);
+        handle("ask", &Probe::ask);
+        handle("requests", &Probe::requests);
+        handle("log", &Probe::log);
+        handle("block", &Probe::block);
+        continuation("record", &Probe::record);
+        continuation("onAnswer", &Probe::onAnswer);
+        continuation("onAnswerPayload", &Probe::record);
+        continuation("onDeadline", &Probe::onDeadline);
+        continuation("failAnswer", &Probe::failAnswer);
+    }
+
+    QJsonObject initialState() const override
+    {
+        return { { QStringLiteral("count"), 0 },
+            { QStringLiteral("status"), QStringLiteral("new") } };
+    }
+    Result<void> validateState(const QJsonObject &next) const override
+    {
+        if (next.value(QStringLiteral("count")).toInt() < 0)
+            return Error(ErrorCode::InvalidArgument, QStringLiteral("count must not be negative"));
+        return {};
+    }
+
+    QJsonValue echo(const QJsonValue &args) { return args; }
+    QJsonValue getState() const { return state(); }
+    QJsonValue putState(const QJsonValue &args)
+    {
+        setState(args.toObject());
+        return state();
+    }
+    QJsonValue getStep() const { return step(); }
+    void putStep(const QJsonValue &args) { setStep(args.toString()); }
+
+    QJsonValue addSchedule(const QJsonValue &args)
+    {
+        const QJsonObject a = args.toObject();
+        const QString kind = a.value(QStringLiteral("kind")).toString();
+        const QString callback =
+            a.value(QStringLiteral("callback")).toString(QStringLiteral("record"));
+        const QJsonValue payload = a.value(QStringLiteral("payload"));
+        if (kind == QLatin1String("date")) {
+            return schedule(QDateTime::fromMSecsSinceEpoch(
+                                qint64(a.value(QStringLiteral("at")).toDouble()), Qt::UTC),
+                callback, payload);
+        }
+        if (kind == QLatin1String("cron"))
+            return schedule(
+                CronExpression::parse(a.value(QStringLiteral("cron")).toString()).orThrow(),
+                callback, payload);
+        return schedule(std::chrono::milliseconds(qint64(a.value(QStringLiteral("ms")).toDouble())),
+            callback, payload);
+    }
+    QJsonValue listSchedules() const
+    {
+        QJsonArray list;
+        for (const ScheduleInfo &s : schedules())
+            list.append(s.toJson());
+        return list;
+    }
+    QJsonValue cancel(const QJsonValue &args) { return cancelSchedule(args.toString()); }
+
+    QJsonValue ask(const QJsonValue &args)
+    {
+        const QJsonObject a = args.toObject();
+        HumanRequest request;
+        request.title = a.value(QStringLiteral("title")).toString(QStringLiteral("Approve?"));
+        request.prompt =
+            a.value(QStringLiteral("prompt")).toString(QStringLiteral("**Please** decide"));
+        request.context = a.value(QStringLiteral("context"));
+        if (a.contains(QStringLiteral("actions"))) {
+            request.actions.clear();
+            for (const QJsonValue &name : a.value(QStringLiteral("actions")).toArray())
+                request.actions.append(humanActionFromName(name.toString()).orThrow());
+        }
+        request.schema = a.value(QStringLiteral("schema")).toObject();
+        if (a.contains(QStringLiteral("deadlineMs"))) {
+            request.deadline = QDateTime::fromMSecsSinceEpoch(
+                qint64(a.value(QStringLiteral("deadlineMs")).toDouble()), Qt::UTC);
+        }
+        request.deadlineContinuation = a.value(QStringLiteral("deadlineContinuation")).toString();
+        return askHuman(
+            request, a.value(QStringLiteral("continuation")).toString(QStringLiteral("onAnswer")));
+    }
+    QJsonValue requests(const QJsonValue &args) const
+    {
+        QJsonArray list;
+        for (const HumanRequestInfo &info : humanRequests(args.toBool()))
+            list.append(info.toJson());
+        return list;
+    }
+    QJsonValue log() const { return storage().get(QStringLiteral("log")).toArray(); }
+    // Holds the object's strand until the test releases it, so the next turns queue up.
+    static inline QSemaphore blocked { 0 };
+    static inline QSemaphore unblock { 0 };
+    void block()
+    {
+        blocked.release();
+        unblock.acquire();
+    }
+
+    void record(const QJsonValue &payload) { append({ { QStringLiteral("payload"), payload } }); }
+    QJsonValue onAnswer(const HumanRequestInfo &request, const HumanResponse &response)
+    {
+        append({ { QStringLiteral("requestId"), request.requestId },
+            { QStringLiteral("title"), request.title },
+            { QStringLiteral("status"), humanRequestStatusName(request.status) },
+            { QStringLiteral("response"), response.toJson() } });
+        return QStringLiteral("handled %1").arg(humanActionName(response.action));
+    }
+    void onDeadline(const QJsonValue &payload)
+    {
+        append({ { QStringLiteral("deadline"), payload } });
+    }
+    void failAnswer(const HumanRequestInfo &, const HumanResponse &)
+    {
+        append({ { QStringLiteral("failing"), true } });
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("continuation failed on purpose"));
+    }
+
+private:
+    void append(QJsonObject entry)
+    {
+        entry.insert(QStringLiteral("now"), double(context().nowMs()));
+        QJsonArray entries = storage().get(QStringLiteral("log")).toArray();
+        entries.append(entry);
+        storage().put(QStringLiteral("log"), entries);
+    }
+};
+
+// No steps declared, one handler: for the "no steps" and "unknown name" errors.
+class Plain : public Agent
+{
+public:
+    Plain() { handle("setStep", &Plain::putStep); }
+    void putStep(const QJsonValue &args) { setStep(args.toString()); }
+};
+
+// The reference workflow: receive a resume, screen it, wait for a recruiter, schedule an
+// interview, follow up 24 hours later.
+class Recruitment : public Agent
+{
+public:
+    Recruitment()
+    {
+        handle("submitResume", &Recruitment::submitResume);
+        handle("status", &Recruitment::status);
+        continuation("onScreened", &Recruitment::onScreened);
+        continuation("onReminder", &Recruitment::onReminder);
+        continuation("onFeedback", &Recruitment::onFeedback);
+        continuation("onNoFeedback", &Recruitment::onNoFeedback);
+        continuation("onFollowUp", &Recruitment::onFollowUp);
+    }
+
+    static QStringList workflowSteps()
+    {
+        return { QStringLiteral("received"), QStringLiteral("screening"),
+            QStringLiteral("feedback"), QStringLiteral("interview"), QStringLiteral("done") };
+    }
+
+    QJsonValue submitResume(const QJsonValue &args)
+    {
+        QJsonObject s = state();
+        s.insert(QStringLiteral("candidate"), args.toObject().value(QStringLiteral("candidate")));
+        setState(s);
+        setStep(QStringLiteral("screening"));
+        schedule(10min, QStringLiteral("onScreened"), args);
+        return true;
+    }
+    QJsonValue status() const
+    {
+        QJsonObject s = state();
+        s.insert(QStringLiteral("step"), step());
+        s.insert(QStringLiteral("schedules"), int(schedules().size()));
+        s.insert(QStringLiteral("pending"), int(humanRequests(true).size()));
+        return s;
+    }
+    void onScreened(const QJsonValue &payload)
+    {
+        const QString candidate = payload.toObject().value(QStringLiteral("candidate")).toString();
+        QJsonObject s = state();
+        s.insert(QStringLiteral("screening"), QStringLiteral("strong"));
+        setState(s);
+        setStep(QStringLiteral("feedback"));
+        HumanRequest request;
+        request.title = QStringLiteral("Review %1").arg(candidate);
+        request.prompt = QStringLiteral("Screening says **strong**. Invite %1?").arg(candidate);
+        request.context = QJsonObject { { QStringLiteral("candidate"), candidate } };
+        request.deadline = context().now().addSecs(48 * 3600);
+        request.deadlineContinuation = QStringLiteral("onNoFeedback");
+        askHuman(request, QStringLiteral("onFeedback"));
+        schedule(1h, QStringLiteral("onReminder"),
+            QJsonObject { { QStringLiteral("candidate"), candidate } });
+    }
+    void onReminder(const QJsonValue &)
+    {
+        QJsonObject s = state();
+        s.insert(QStringLiteral("reminders"), s.value(QStringLiteral("reminders")).toInt() + 1);
+        setState(s);
+    }
+    QJsonValue onFeedback(const HumanRequestInfo &, const HumanResponse &response)
+    {
+        QJsonObject s = state();
+        if (response.action == HumanAction::Approve) {
+            s.insert(QStringLiteral("decision"), QStringLiteral("interview"));
+            setStep(QStringLiteral("interview"));
+            schedule(24h, QStringLiteral("onFollowUp"), QJsonValue());
+        } else {
+            s.insert(QStringLiteral("decision"), QStringLiteral("rejected"));
+            setStep(QStringLiteral("done"));
+        }
+        setState(s);
+        return s.value(QStringLiteral("decision"));
+    }
+    void onNoFeedback(const QJsonValue &)
+    {
+        QJsonObject s = state();
+        s.insert(QStringLiteral("decision"), QStringLiteral("timed out"));
+        setState(s);
+        setStep(QStringLiteral("done"));
+    }
+    void onFollowUp(const QJsonValue &)
+    {
+        QJsonObject s = state();
+        s.insert(QStringLiteral("followedUp"), true);
+        setState(s);
+        setStep(QStringLiteral("done"));
+    }
+};
+
+inline void registerAgentClasses(Engine &engine)
+{
+    ClassOptions probe;
+    probe.steps = { QStringLiteral("draft"), QStringLiteral("review"), QStringLiteral("done") };
+    (void)engine.registerClass<Probe>(QStringLiteral("Probe"), probe);
+    (void)engine.registerClass<Plain>(QStringLiteral("Plain"));
+    ClassOptions recruitment;
+    recruitment.steps = Recruitment::workflowSteps();
+    (void)engine.registerClass<Recruitment>(QStringLiteral("Recruitment"), recruitment);
+}
+
+} // namespace DurableAgentTest

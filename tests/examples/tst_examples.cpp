@@ -1,0 +1,395 @@
+// SPDX-License-Identifier: MIT
+// The reference agents end to end on a virtual clock with scripted models: the recruitment
+// workflow (approve and reject), the assistant's tools, the tool-loop bound, what the journal
+// keeps of a model call, cassette record/replay, and a SIGKILL restart with work in flight.
+#include "examplestestutil.h"
+#include "testutil.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+#include <durable/core/agent.h>
+#include <durable/core/cassettechatmodel.h>
+#include <durable/core/engine.h>
+#include <durable/core/humaninbox.h>
+#include <durable/core/inspector.h>
+#include <durable/core/modelcallinfo.h>
+#include <durable/core/virtualclock.h>
+
+using namespace Durable;
+using namespace DurableTest;
+using namespace std::chrono_literals;
+
+namespace {
+
+const qint64 s_t0 = QDateTime(QDate(2030, 1, 1), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch();
+
+// Calls a tool forever: the loop bound must stop it.
+class Looper : public Agent
+{
+public:
+    Looper()
+    {
+        handle("go", &Looper::go);
+        handle("result", &Looper::result);
+        continuation("done", &Looper::done);
+        tool("spin", QStringLiteral("Spin once."),
+            QJsonObject { { QStringLiteral("type"), QStringLiteral("object") } }, &Looper::spin);
+    }
+    QJsonObject scriptedRules() const override
+    {
+        return QJsonObject { { QStringLiteral("rules"),
+            QJsonArray { QJsonObject { { QStringLiteral("reply"),
+                QJsonObject { { QStringLiteral("toolCalls"),
+                    QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("spin") },
+                        { QStringLiteral("arguments"), QJsonObject {} } } } } } } } } } };
+    }
+    int maxToolRounds() const override { return 3; }
+    QJsonValue go()
+    {
+        ChatRequest request;
+        request.messages = { ChatMessage::user(QStringLiteral("spin")) };
+        return callModel(request, QStringLiteral("done"));
+    }
+    QJsonValue spin(const QJsonObject &)
+    {
+        QJsonObject s = state();
+        s.insert(QStringLiteral("spins"), s.value(QStringLiteral("spins")).toInt() + 1);
+        setState(s);
+        return QStringLiteral("spun");
+    }
+    QJsonValue done(const QJsonValue &, const Result<ChatReply> &reply)
+    {
+        QJsonObject s = state();
+        s.insert(QStringLiteral("error"), reply.ok() ? QString() : reply.error().message());
+        setState(s);
+        return s;
+    }
+    QJsonValue result() const { return state(); }
+};
+
+struct Fixture
+{
+    std::shared_ptr<VirtualClock> clock;
+    std::unique_ptr<Engine> engine;
+};
+
+Fixture start(const QString &dir, qint64 startMs = s_t0, ModelProvider provider = {})
+{
+    Fixture f;
+    f.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(startMs, Qt::UTC));
+    EngineOptions options;
+    options.dataDir = dir;
+    options.clock = f.clock;
+    options.modelProvider = std::move(provider);
+    f.engine = std::make_unique<Engine>(options);
+    DurableExamples::registerExampleClasses(*f.engine);
+    (void)f.engine->registerClass<Looper>(QStringLiteral("Looper"));
+    if (auto ok = f.engine->start(); !ok)
+        qFatal("%s", qPrintable(ok.error().message()));
+    return f;
+}
+
+template <typename T> Result<T> wait(QFuture<T> future)
+{
+    try {
+        future.waitForFinished();
+        return future.result();
+    } catch (const Error &error) {
+        return error;
+    }
+}
+
+QJsonObject status(Engine &engine, const QString &name)
+{
+    return call(engine, QStringLiteral("Recruitment"), name, QStringLiteral("status"))
+        .value()
+        .toObject();
+}
+
+QString stepOf(Engine &engine, const QString &name)
+{
+    return status(engine, name).value(QStringLiteral("step")).toString();
+}
+
+QJsonObject resume(const QString &candidate)
+{
+    return { { QStringLiteral("candidate"), candidate },
+        { QStringLiteral("role"), QStringLiteral("Engineer") },
+        { QStringLiteral("resume"), QStringLiteral("Writes C++.") } };
+}
+
+HumanRequestInfo pendingFor(Engine &engine, const QString &name)
+{
+    HumanInbox inbox(&engine);
+    for (const HumanRequestInfo &request : wait(inbox.pending()).value()) {
+        if (request.objectName == name)
+            return request;
+    }
+    return {};
+}
+
+Result<QJsonValue> decide(Engine &engine, const QString &name, HumanAction action,
+    const QString &text = {})
+{
+    HumanResponse response;
+    response.action = action;
+    response.text = text;
+    response.answeredBy = QStringLiteral("rita");
+    return wait(HumanInbox(&engine).answer(pendingFor(engine, name).requestId, response));
+}
+
+QList<JournalEntry> journalOf(Engine &engine, const QString &cls, const QString &name)
+{
+    Inspector inspector(&engine);
+    QList<JournalEntry> entries =
+        wait(inspector.journal(cls, ObjectId::fromName(cls, name))).value();
+    std::reverse(entries.begin(), entries.end()); // oldest first
+    return entries;
+}
+
+// Runs the approve path to the end; returns the final status.
+QJsonObject runApprovePath(Fixture &f, const QString &name)
+{
+    Engine &engine = *f.engine;
+    const auto submitted =
+        call(engine, QStringLiteral("Recruitment"), name, QStringLiteral("submitResume"),
+            resume(QStringLiteral("Ada")));
+    if (!submitted.ok())
+        qWarning("%s", qPrintable(submitted.error().message()));
+    QTRY_COMPARE_WITH_TIMEOUT(stepOf(engine, name), QStringLiteral("awaiting-recruiter"), 10000);
+    const auto decided = decide(engine, name, HumanAction::Respond, QStringLiteral("ask about C++"));
+    if (!decided.ok())
+        qWarning("%s", qPrintable(decided.error().message()));
+    QTRY_COMPARE_WITH_TIMEOUT(stepOf(engine, name), QStringLiteral("follow-up-scheduled"), 10000);
+    f.clock->advance(24h);
+    QTRY_COMPARE_WITH_TIMEOUT(stepOf(engine, name), QStringLiteral("closed"), 10000);
+    return status(engine, name);
+}
+
+} // namespace
+
+class TestExamples : public QObject
+{
+    Q_OBJECT
+private slots:
+    void recruitmentApprovePath()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Engine &engine = *f.engine;
+        const auto submitted = call(engine, QStringLiteral("Recruitment"), QStringLiteral("ada"),
+            QStringLiteral("submitResume"), resume(QStringLiteral("Ada")));
+        QVERIFY2(submitted.ok(), qPrintable(submitted.error().message()));
+        QCOMPARE(submitted.value().toObject().value("modelCall").toString(), QStringLiteral("mc-1"));
+        QTRY_COMPARE(stepOf(engine, "ada"), QStringLiteral("awaiting-recruiter"));
+        const HumanRequestInfo request = pendingFor(engine, "ada");
+        QCOMPARE(request.title, QStringLiteral("Review Ada"));
+        QCOMPARE(request.context.toObject().value("assessment").toObject().value("score").toInt(), 8);
+
+        const auto decided = decide(engine, "ada", HumanAction::Approve);
+        QVERIFY2(decided.ok(), qPrintable(decided.error().message()));
+        QCOMPARE(decided.value().toString(), QStringLiteral("interview"));
+        QTRY_COMPARE(stepOf(engine, "ada"), QStringLiteral("follow-up-scheduled"));
+        QJsonObject s = status(engine, "ada");
+        QCOMPARE(s.value("slot").toObject().value("durationMinutes").toInt(), 45);
+        QCOMPARE(s.value("slot").toObject().value("interviewer").toString(), QStringLiteral("Sam Rivera"));
+        QVERIFY(s.value("interview").toString().startsWith("Interview proposed: booked"));
+        QCOMPARE(s.value("schedules").toInt(), 1);
+        QCOMPARE(s.value("pendingModelCalls").toInt(), 0);
+
+        QCOMPARE(f.clock->advance(23h), 0);
+        QCOMPARE(stepOf(engine, "ada"), QStringLiteral("follow-up-scheduled"));
+        QCOMPARE(f.clock->advance(1h), 1);
+        QTRY_COMPARE(stepOf(engine, "ada"), QStringLiteral("closed"));
+        s = status(engine, "ada");
+        QVERIFY(s.value("followUpMessage").toString().startsWith("Hello! Thank you"));
+        QCOMPARE(s.value("schedules").toInt(), 0);
+
+        // Triggers in order: the request, the model reply, the human answer, the booking round
+        // (reply with a tool call, the tool, the final reply), the schedule, its model reply.
+        QStringList triggers;
+        for (const JournalEntry &entry : journalOf(engine, "Recruitment", "ada")) {
+            if (entry.method != QLatin1String("status"))
+                triggers.append(entry.trigger + QLatin1Char(':') + entry.method);
+        }
+        QCOMPARE(triggers,
+            QStringList({ "request:submitResume", "model-reply:onScreened",
+                "human-answer:onDecision", "model-reply:onInterviewBooked",
+                "tool:proposeInterviewSlot", "model-reply:onInterviewBooked",
+                "schedule:followUp", "model-reply:onFollowUpDrafted" })
+                .filter(QString()) /* keep all */);
+    }
+
+    void recruitmentRejectPath()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Engine &engine = *f.engine;
+        QVERIFY(call(engine, "Recruitment", "bob", "submitResume", resume("Bob")).ok());
+        QTRY_COMPARE(stepOf(engine, "bob"), QStringLiteral("awaiting-recruiter"));
+        const auto decided = decide(engine, "bob", HumanAction::Reject);
+        QVERIFY2(decided.ok(), qPrintable(decided.error().message()));
+        QCOMPARE(stepOf(engine, "bob"), QStringLiteral("rejected"));
+        const QJsonObject s = status(engine, "bob");
+        QCOMPARE(s.value("decision").toString(), QStringLiteral("rejected"));
+        QCOMPARE(s.value("schedules").toInt(), 0);
+        QCOMPARE(s.value("pendingModelCalls").toInt(), 0);
+        QCOMPARE(f.clock->advance(48h), 0);
+        QCOMPARE(stepOf(engine, "bob"), QStringLiteral("rejected"));
+    }
+
+    void modelReplyJournalEntryHasRequestReplyTokens()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        QVERIFY(call(*f.engine, "Recruitment", "cy", "submitResume", resume("Cy")).ok());
+        QTRY_COMPARE(stepOf(*f.engine, "cy"), QStringLiteral("awaiting-recruiter"));
+        const QList<JournalEntry> entries = journalOf(*f.engine, "Recruitment", "cy");
+        const auto it = std::find_if(entries.begin(), entries.end(),
+            [](const JournalEntry &e) { return e.trigger == QLatin1String("model-reply"); });
+        QVERIFY(it != entries.end());
+        const QJsonObject input = it->input.toObject();
+        QCOMPARE(input.value("callId").toString(), QStringLiteral("mc-1"));
+        const QJsonArray messages = input.value("request").toObject().value("messages").toArray();
+        QCOMPARE(messages.size(), 2);
+        QVERIFY(messages.at(1).toObject().value("content").toString().contains("Cy"));
+        const QJsonObject reply = input.value("reply").toObject();
+        QCOMPARE(reply.value("scripted").toBool(), true);
+        QCOMPARE(reply.value("provider").toString(), QStringLiteral("scripted"));
+        QVERIFY(reply.value("usage").toObject().value("totalTokens").toInt() > 0);
+        QVERIFY(reply.contains("latencyMs"));
+        QCOMPARE(it->output.toObject().value("score").toInt(), 8);
+        // The call is listed for the studio as done.
+        const auto calls = wait(ModelCallDirectory(f.engine.get())
+                                    .modelCalls("Recruitment", ObjectId::fromName("Recruitment", "cy")))
+                               .value();
+        QCOMPARE(calls.size(), 1);
+        QCOMPARE(calls.at(0).status, ModelCallInfo::Status::Done);
+        QCOMPARE(calls.at(0).attempt, 1);
+    }
+
+    void assistantUsesToolsAndMemory()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Engine &engine = *f.engine;
+        const auto lastAnswer = [&] {
+            return call(engine, "Assistant", "me", "status").value().toObject().value("lastAnswer").toString();
+        };
+        QVERIFY(call(engine, "Assistant", "me", "chat", QJsonObject { { "text", "what time is it?" } }).ok());
+        QTRY_COMPARE(lastAnswer(), QStringLiteral("It is 2030-01-01T09:00:00Z."));
+        QVERIFY(call(engine, "Assistant", "me", "chat", QJsonObject { { "text", "remember I like tea" } }).ok());
+        QTRY_COMPARE(lastAnswer(), QStringLiteral("I will remember that I like tea."));
+        QVERIFY(call(engine, "Assistant", "me", "chat", QJsonObject { { "text", "hello" } }).ok());
+        QTRY_COMPARE(lastAnswer(), QStringLiteral("You said: hello"));
+        const QJsonObject s = call(engine, "Assistant", "me", "status").value().toObject();
+        QCOMPARE(s.value("facts").toArray(), QJsonArray { QStringLiteral("I like tea") });
+        QCOMPARE(call(engine, "Assistant", "me", "history").value().toArray().size(), 6);
+    }
+
+    void toolLoopIsBounded()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        QVERIFY(call(*f.engine, "Looper", "x", "go").ok());
+        QTRY_VERIFY(!call(*f.engine, "Looper", "x", "result").value().toObject().value("error").toString().isEmpty());
+        const QJsonObject s = call(*f.engine, "Looper", "x", "result").value().toObject();
+        QCOMPARE(s.value("spins").toInt(), 2);
+        QVERIFY2(s.value("error").toString().contains("after 3 rounds"),
+            qPrintable(s.value("error").toString()));
+        const auto calls = wait(ModelCallDirectory(f.engine.get())
+                                    .modelCalls("Looper", ObjectId::fromName("Looper", "x")))
+                               .value();
+        QCOMPARE(calls.at(0).status, ModelCallInfo::Status::Failed);
+    }
+
+    void cassetteRecordThenReplayGivesIdenticalJournal()
+    {
+        QTemporaryDir cassetteDir;
+        const QString cassette = cassetteDir.filePath("recruitment.json");
+        const auto outputs = [](Engine &engine) {
+            QJsonArray out;
+            for (const JournalEntry &e : journalOf(engine, "Recruitment", "ada")) {
+                out.append(QJsonObject { { "trigger", e.trigger }, { "method", e.method },
+                    { "output", e.output },
+                    { "reply", e.input.toObject().value("reply") } });
+            }
+            return out;
+        };
+        QJsonArray recorded;
+        QJsonObject recordedStatus;
+        {
+            QTemporaryDir dir;
+            auto f = start(dir.path(), s_t0, [cassette](Clock *clock) -> std::unique_ptr<ChatModel> {
+                auto inner = ScriptedChatModel::fromJson(
+                    DurableExamples::exampleRules("recruitment"), clock).value();
+                auto recorder = CassetteChatModel::record(cassette, inner.get()).value();
+                inner.release()->setParent(recorder.get());
+                return recorder;
+            });
+            recordedStatus = runApprovePath(f, "ada");
+            recorded = outputs(*f.engine);
+        }
+        QTemporaryDir dir;
+        auto f = start(dir.path(), s_t0, [cassette](Clock *) -> std::unique_ptr<ChatModel> {
+            return CassetteChatModel::replay(cassette).value();
+        });
+        const QJsonObject replayedStatus = runApprovePath(f, "ada");
+        QCOMPARE(replayedStatus, recordedStatus);
+        QVERIFY(recorded.size() >= 8);
+        QCOMPARE(outputs(*f.engine), recorded);
+    }
+
+    void sigkillWithWorkInFlightCompletes()
+    {
+        QTemporaryDir dir;
+        QProcess child;
+        child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+        child.start(QStringLiteral(DURABLE_EXAMPLES_CHILD), { dir.path(), QString::number(s_t0) });
+        QVERIFY(child.waitForStarted());
+        QByteArray line;
+        while (!line.startsWith("ready")) {
+            QVERIFY2(child.waitForReadyRead(60000), "child produced no output");
+            while (child.canReadLine() && !line.startsWith("ready"))
+                line = child.readLine().trimmed();
+        }
+        const qint64 childNow = line.split(' ').value(1).toLongLong();
+        ::kill(pid_t(child.processId()), SIGKILL);
+        QVERIFY(child.waitForFinished());
+
+        auto f = start(dir.path(), childNow);
+        Engine &engine = *f.engine;
+        // Holden's screening was in flight: touching the object re-issues it (attempt 2).
+        QCOMPARE(stepOf(engine, "holden"), QStringLiteral("screening"));
+        QTRY_COMPARE(stepOf(engine, "holden"), QStringLiteral("awaiting-recruiter"));
+        const auto calls = wait(ModelCallDirectory(&engine).modelCalls(
+                                    "Recruitment", ObjectId::fromName("Recruitment", "holden")))
+                               .value();
+        QCOMPARE(calls.size(), 1);
+        QCOMPARE(calls.at(0).attempt, 2);
+        QCOMPARE(calls.at(0).status, ModelCallInfo::Status::Done);
+        // Grace still waits on the recruiter; Alan's follow-up is still scheduled.
+        QCOMPARE(stepOf(engine, "grace"), QStringLiteral("awaiting-recruiter"));
+        QCOMPARE(stepOf(engine, "alan"), QStringLiteral("follow-up-scheduled"));
+        QVERIFY(decide(engine, "grace", HumanAction::Approve).ok());
+        QVERIFY(decide(engine, "holden", HumanAction::Approve).ok());
+        QTRY_COMPARE(stepOf(engine, "grace"), QStringLiteral("follow-up-scheduled"));
+        QTRY_COMPARE(stepOf(engine, "holden"), QStringLiteral("follow-up-scheduled"));
+        f.clock->advance(24h);
+        for (const char *name : { "alan", "grace", "holden" }) {
+            QTRY_COMPARE(stepOf(engine, name), QStringLiteral("closed"));
+            const QJsonObject s = status(engine, name);
+            QCOMPARE(s.value("slot").toObject().value("durationMinutes").toInt(), 45);
+            QVERIFY(s.value("followUpMessage").toString().startsWith("Hello! Thank you"));
+            QCOMPARE(s.value("pendingModelCalls").toInt(), 0);
+            QCOMPARE(s.value("schedules").toInt(), 0);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExamples)
+#include "tst_examples.moc"
