@@ -11,6 +11,13 @@
 
 #include <algorithm>
 
+// The reference agents replace the demo classes as soon as the app links durable_examples
+// (whose include directory then resolves); until then the old demo classes stay.
+#if __has_include(<examples/examples.h>)
+#include <examples/examples.h>
+#define DURABLE_HAVE_EXAMPLES 1
+#endif
+
 // Demo classes only: they exist so a fresh studio has something to show. The recruitment agent
 // (resume screening, recruiter feedback, interview scheduling, 24 h follow-up) replaces them
 // once the Agent SDK lands.
@@ -120,7 +127,9 @@ private:
 
 } // namespace
 
-void registerBuiltinClasses(Engine &engine)
+namespace {
+
+void registerDemoClasses(Engine &engine)
 {
     ClassOptions counter;
     counter.description = QStringLiteral("Demo: a counter (increment, get, reset)");
@@ -129,3 +138,29 @@ void registerBuiltinClasses(Engine &engine)
     reminder.description = QStringLiteral("Demo: reminders in SQL, woken by its alarm (remind, list)");
     (void)engine.registerClass<Reminder>(QStringLiteral("Reminder"), reminder);
 }
+
+} // namespace
+
+// The reference agents (Recruitment, Assistant) and the two small demo classes, which the
+// shipped CLI scenarios and the alarm board's demo data use.
+#ifdef DURABLE_HAVE_EXAMPLES
+void registerBuiltinClasses(Engine &engine)
+{
+    DurableExamples::registerExampleClasses(engine);
+    registerDemoClasses(engine);
+}
+
+void seedBuiltinData(Engine &engine)
+{
+    DurableExamples::seedExampleData(engine);
+}
+#else
+void seedBuiltinData(Engine &)
+{
+}
+
+void registerBuiltinClasses(Engine &engine)
+{
+    registerDemoClasses(engine);
+}
+#endif

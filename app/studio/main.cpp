@@ -262,8 +262,10 @@ int main(int argc, char *argv[])
     Inspector inspector(&engine);
     Ui::MainWindow window(&engine, &inspector);
     window.show();
-    if (fresh)
+    if (fresh) {
+        seedBuiltinData(engine); // candidates submitted: the inbox has requests waiting
         seedDemoData(engine);
+    }
 
     std::unique_ptr<ScreenshotTour> tour;
     if (parser.isSet(screenshotOption)) {

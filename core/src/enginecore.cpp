@@ -393,6 +393,10 @@ int EngineCore::fireDueAlarms(qint64 nowMs, bool wait)
 
 qint64 EngineCore::nextDueMs()
 {
+    // Alarm turns the housekeeper started (e.g. overdue ones at start-up) may set the next
+    // alarm when they finish: let them, so the jump sees it.
+    if (!m_scheduler.waitUntilNoneInFlight(60000))
+        qCWarning(lcEngine) << "Alarm turns still running after 60 s; the clock jump goes on";
     return m_scheduler.nextDueMs();
 }
 

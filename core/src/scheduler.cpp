@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "scheduler.h"
 
+#include <QDeadlineTimer>
+
 namespace Durable {
 
 bool Scheduler::set(const Entry &entry)
@@ -48,6 +50,19 @@ void Scheduler::finished(const ObjectId &id)
 {
     QMutexLocker lock(&m_mutex);
     m_inFlight.remove(id);
+    if (m_inFlight.isEmpty())
+        m_noneInFlight.wakeAll();
+}
+
+bool Scheduler::waitUntilNoneInFlight(int timeoutMs)
+{
+    QMutexLocker lock(&m_mutex);
+    QDeadlineTimer deadline(timeoutMs);
+    while (!m_inFlight.isEmpty()) {
+        if (!m_noneInFlight.wait(&m_mutex, deadline))
+            return false;
+    }
+    return true;
 }
 
 int Scheduler::size() const

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QMutex>
 #include <QSet>
+#include <QWaitCondition>
 
 #include <set>
 
@@ -36,6 +37,9 @@ public:
     qint64 nextDueMs() const;
     QList<Entry> takeDue(qint64 nowMs);
     void finished(const ObjectId &id);
+    // Blocks until no alarm turn taken by takeDue() is still running (or timeoutMs passed):
+    // a clock jump must not move time past alarms that are being handled.
+    bool waitUntilNoneInFlight(int timeoutMs);
     int size() const;
     QList<Entry> entries() const;
     // The object's due time, or -1.
@@ -43,6 +47,7 @@ public:
 
 private:
     mutable QMutex m_mutex;
+    QWaitCondition m_noneInFlight;
     std::set<std::pair<qint64, QByteArray>> m_byDue;
     QHash<QByteArray, Entry> m_entries; // by id bytes
     QSet<ObjectId> m_inFlight;

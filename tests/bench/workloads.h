@@ -33,6 +33,8 @@ private:
     bool sql();
     bool activation();
     bool scale();
+    bool alarms();
+    bool alarmsVirtual();
 
     // A measured limit, cached by name; its line is printed when first measured.
     const LimitFigure &limit(const QString &name);
