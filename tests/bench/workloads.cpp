@@ -8,6 +8,7 @@
 #include "testobjects.h"
 
 #include <durable/core/engine.h>
+#include <durable/core/inspector.h>
 #include <durable/core/objectcontext.h>
 #include <durable/core/storage.h>
 #include <durable/core/virtualclock.h>
@@ -172,7 +173,8 @@ QStringList Workloads::names()
             QStringLiteral("hot-nojournal"), QStringLiteral("echo"),
             QStringLiteral("sql"),      QStringLiteral("activation"),
             QStringLiteral("scale"),    QStringLiteral("alarms"),
-            QStringLiteral("alarms-virtual"), LimitInserts,
+            QStringLiteral("alarms-virtual"), QStringLiteral("timetravel"),
+            QStringLiteral("feed"),     LimitInserts,
             LimitCommits,               LimitCommitsFull,
             LimitQueue};
 }
@@ -202,6 +204,10 @@ bool Workloads::run(const QString &name)
         return alarms();
     if (name == QLatin1String("alarms-virtual"))
         return alarmsVirtual();
+    if (name == QLatin1String("timetravel"))
+        return timeTravel();
+    if (name == QLatin1String("feed"))
+        return feed();
     if (name.startsWith(QLatin1String("limit-"))) {
         // Printed when measured, which may have been for an earlier workload.
         return limit(name).ok;
@@ -742,6 +748,130 @@ bool Workloads::alarmsVirtual()
     line.set(QStringLiteral("simulated_days"), 7);
     line.setFigure(QStringLiteral("seconds"), seconds);
     line.setFigure(QStringLiteral("alarms_per_s"), seconds > 0 ? fired / seconds : 0, 0);
+    return finish(line, problems);
+}
+
+template<typename T>
+static Result<T> waitFor(QFuture<T> future)
+{
+    try {
+        future.waitForFinished();
+        return future.result();
+    } catch (const Error &error) {
+        return error;
+    }
+}
+
+bool Workloads::timeTravel()
+{
+    // One object with 100,000 journaled turns; stateAt and diff at random turns.
+    BenchLine line(QStringLiteral("timetravel"));
+    QStringList problems;
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    const qint64 turns = scaled(100000);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("history-"), 1);
+    const PumpOutcome outcome = CallPump::run(
+        turns, InFlight, [&stubs](qint64) { return CallSpec{stubs[0], Increment, 1}; },
+        [](qint64, const QJsonValue &) { return QString(); });
+    if (const QString p = describe(outcome, QStringLiteral("increments")); !p.isEmpty())
+        problems << p;
+    Inspector inspector(bench.engine.get());
+    std::mt19937_64 random(42);
+    std::vector<qint64> stateUs, diffUs;
+    for (int i = 0; i < 200; ++i) {
+        const qint64 seq = qint64(random() % quint64(turns)) + 1;
+        QElapsedTimer timer;
+        timer.start();
+        const auto state = waitFor(inspector.stateAt(QStringLiteral("Counter"), stubs[0].id(), seq));
+        stateUs.push_back(timer.nsecsElapsed() / 1000);
+        // The counter's value after turn seq is seq: the reconstruction must say so.
+        if (!state.ok() || state.value().size() != 1 || state.value().first().value.toInteger() != seq) {
+            problems << QStringLiteral("stateAt(%1) is wrong").arg(seq);
+            break;
+        }
+        const qint64 other = qint64(random() % quint64(turns)) + 1;
+        timer.restart();
+        const auto diff = waitFor(inspector.diff(QStringLiteral("Counter"), stubs[0].id(), seq, other));
+        diffUs.push_back(timer.nsecsElapsed() / 1000);
+        if (!diff.ok() || (seq != other && (diff.value().keys.size() != 1 || diff.value().keys.first().after.toInteger() != other))) {
+            problems << QStringLiteral("diff(%1, %2) is wrong").arg(seq).arg(other);
+            break;
+        }
+    }
+    line.set(QStringLiteral("turns"), double(turns));
+    line.setFigure(QStringLiteral("state_at_p50_ms"), percentile(stateUs, 0.5) / 1000.0);
+    line.setFigure(QStringLiteral("state_at_p99_ms"), percentile(stateUs, 0.99) / 1000.0);
+    line.setFigure(QStringLiteral("diff_p50_ms"), percentile(diffUs, 0.5) / 1000.0);
+    line.setFigure(QStringLiteral("diff_p99_ms"), percentile(diffUs, 0.99) / 1000.0);
+    line.set(QStringLiteral("target_ms"), 50);
+    return finish(line, problems);
+}
+
+namespace {
+
+// Lives on its own thread (the bench's main thread blocks while calls run): an Inspector
+// there drains the change feed and counts what it delivers.
+class FeedCounter : public QObject
+{
+public:
+    std::atomic<qint64> turnEvents{0};
+    std::atomic<qint64> batches{0};
+    std::unique_ptr<Inspector> inspector;
+    void attach(Engine *engine)
+    {
+        inspector = std::make_unique<Inspector>(engine);
+        QObject::connect(inspector.get(), &Inspector::changesAvailable, this,
+                         [this](const QList<ChangeEvent> &batch) {
+                             ++batches;
+                             for (const ChangeEvent &event : batch) {
+                                 if (event.kind == ChangeEvent::Kind::TurnCompleted)
+                                     ++turnEvents;
+                             }
+                         });
+    }
+};
+
+} // namespace
+
+bool Workloads::feed()
+{
+    // The change feed under load: every turn's event must reach a subscriber, in batches.
+    BenchLine line(QStringLiteral("feed"));
+    QStringList problems;
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    QThread thread;
+    FeedCounter counter;
+    counter.moveToThread(&thread);
+    thread.start();
+    QMetaObject::invokeMethod(&counter, [&counter, &bench] { counter.attach(bench.engine.get()); },
+                              Qt::BlockingQueuedConnection);
+    const qint64 objects = 16;
+    const qint64 total = scaled(200000);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("feed-"), objects);
+    const PumpOutcome outcome = CallPump::run(
+        total, InFlight, [&stubs, objects](qint64 i) { return CallSpec{stubs[size_t(i % objects)], Increment, 1}; },
+        [](qint64, const QJsonValue &) { return QString(); });
+    if (const QString p = describe(outcome, QStringLiteral("increments")); !p.isEmpty())
+        problems << p;
+    QElapsedTimer drained;
+    drained.start();
+    while (counter.turnEvents.load() < total && drained.elapsed() < 10000)
+        QThread::msleep(10);
+    const double seconds = outcome.seconds + drained.elapsed() / 1000.0;
+    if (counter.turnEvents.load() != total)
+        problems << QStringLiteral("%1 turn events delivered for %2 turns").arg(counter.turnEvents.load()).arg(total);
+    QMetaObject::invokeMethod(&counter, [&counter] { counter.inspector.reset(); }, Qt::BlockingQueuedConnection);
+    thread.quit();
+    thread.wait();
+    line.set(QStringLiteral("turns"), double(total));
+    line.setFigure(QStringLiteral("turns_per_s"), outcome.callsPerSecond(), 0);
+    line.setFigure(QStringLiteral("events_per_s_delivered"), counter.turnEvents.load() / seconds, 0);
+    line.set(QStringLiteral("batches"), double(counter.batches.load()));
+    line.setFigure(QStringLiteral("events_per_batch"), counter.batches.load() ? double(counter.turnEvents.load()) / counter.batches.load() : 0, 0);
     return finish(line, problems);
 }
 

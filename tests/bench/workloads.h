@@ -35,6 +35,8 @@ private:
     bool scale();
     bool alarms();
     bool alarmsVirtual();
+    bool timeTravel();
+    bool feed();
 
     // A measured limit, cached by name; its line is printed when first measured.
     const LimitFigure &limit(const QString &name);

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "crashcycle.h"
 
+#include <durable/core/inspector.h>
+
+#include <QMap>
+
 #include "crashwriter.h"
 
 #include <durable/core/engine.h>
@@ -30,6 +34,41 @@ Result<QJsonValue> await(QFuture<QJsonValue> future)
 }
 
 } // namespace
+
+QString journalMismatch(Engine &engine, const ObjectId &id)
+{
+    Inspector inspector(&engine);
+    JournalQuery all;
+    all.limit = -1;
+    QFuture<QList<JournalEntry>> journal = inspector.journal(QStringLiteral("CrashWriter"), id, all);
+    QFuture<QList<KeyValue>> state = inspector.keyValues(QStringLiteral("CrashWriter"), id);
+    try {
+        journal.waitForFinished();
+        state.waitForFinished();
+        QList<JournalEntry> entries = journal.result();
+        std::reverse(entries.begin(), entries.end());
+        QMap<QString, QJsonValue> replayed;
+        for (const JournalEntry &entry : std::as_const(entries)) {
+            if (entry.changes.value(QStringLiteral("cleared")).toBool())
+                replayed.clear();
+            const QJsonObject set = entry.changes.value(QStringLiteral("set")).toObject();
+            for (auto it = set.begin(); it != set.end(); ++it)
+                replayed.insert(it.key(), it.value());
+            for (const QJsonValue &key : entry.changes.value(QStringLiteral("removed")).toArray())
+                replayed.remove(key.toString());
+        }
+        QMap<QString, QJsonValue> actual;
+        for (const KeyValue &kv : state.result())
+            actual.insert(kv.key, kv.value);
+        if (replayed != actual) {
+            return QStringLiteral("replaying its %1 journal entries gives %2 keys, storage holds %3")
+                .arg(entries.size()).arg(replayed.size()).arg(actual.size());
+        }
+    } catch (const Error &error) {
+        return error.message();
+    }
+    return {};
+}
 
 CrashCycle::CrashCycle(QString childPath, QString dataDir, int objects)
     : m_childPath(std::move(childPath)), m_dataDir(std::move(dataDir)), m_objects(objects)
@@ -133,6 +172,10 @@ CycleOutcome CrashCycle::run(int killAfterAcks, bool everyObjectFirst)
                                        "write was lost").arg(name).arg(count).arg(m_highestAcked.value(name)));
         outcome.committedUnacknowledged += count - m_highestAcked.value(name);
         committed += count;
+        // The journal commits with the data: replaying its changes from empty must give exactly
+        // the key/value state that survived the kill.
+        if (const QString wrong = journalMismatch(engine, stub->id()); !wrong.isEmpty())
+            return fail(QStringLiteral("%1: %2").arg(name, wrong));
     }
     engine.shutdown();
     outcome.committed = committed;
