@@ -259,6 +259,7 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
         QString trigger;
         qint64 micros;
         bool inspection;
+        qint64 seq; // journal seq of this turn, -1 when it wrote no entry
     };
     std::vector<Completion> done;
     done.reserve(to - from);
@@ -310,7 +311,9 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
         for (; k < end; ++k) {
             QElapsedTimer timer;
             timer.start();
+            const qint64 seqBefore = host->journal().lastSeq();
             Result<QJsonValue> result = runTurn(host, batch[k], useSavepoints, alarmTouched);
+            const qint64 seqAfter = host->journal().lastSeq();
             const qint64 micros = timer.nsecsElapsed() / 1000;
             if (result.ok()) {
                 std::move(host->outbox.begin(), host->outbox.end(), std::back_inserter(outbox));
@@ -320,7 +323,8 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
             host->outbox.clear();
             const bool corrupt = !result.ok() && result.error().code() == ErrorCode::Corrupt;
             done.push_back({std::move(batch[k].reply), std::move(result), batch[k].kind,
-                            batch[k].method, batch[k].trigger, micros, batch[k].inspection});
+                            batch[k].method, batch[k].trigger, micros, batch[k].inspection,
+                            seqAfter > seqBefore ? seqAfter : -1});
             if (corrupt) {
                 const Error why = done.back().result.error();
                 db.rollback();
@@ -414,7 +418,7 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
         }
         for (const Completion &c : done) {
             if (!c.inspection)
-                publishTurn(host, c.kind, c.method, c.trigger, c.micros, c.result);
+                publishTurn(host, c.kind, c.method, c.trigger, c.micros, c.result, c.seq);
         }
         for (Completion &c : done) {
             if (c.reply)
@@ -638,7 +642,8 @@ void Worker::failAlarm(ObjectHost *host, const Error &error)
 }
 
 void Worker::publishTurn(ObjectHost *host, Turn::Kind kind, const QString &method,
-                         const QString &trigger, qint64 micros, const Result<QJsonValue> &result)
+                         const QString &trigger, qint64 micros, const Result<QJsonValue> &result,
+                         qint64 seq)
 {
     m_core.metrics().recordTurn(micros, result.ok());
     if (!m_core.feed().hasSubscribers())
@@ -650,6 +655,8 @@ void Worker::publishTurn(ObjectHost *host, Turn::Kind kind, const QString &metho
                        {QStringLiteral("durationUs"), double(micros)}};
     if (!result.ok())
         detail.insert(QStringLiteral("error"), result.error().message());
+    if (seq > 0)
+        detail.insert(QStringLiteral("seq"), double(seq));
     m_core.publish(ChangeEvent::Kind::TurnCompleted, host->id(), host->className(), host->name(),
                    detail);
     if (kind == Turn::Kind::Alarm && result.ok() && result.value().toBool())

@@ -72,7 +72,8 @@ private:
     void crashHost(ObjectHost *host);
     void touch(ObjectHost *host, qint64 activeMs);
     void publishTurn(ObjectHost *host, Turn::Kind kind, const QString &method,
-                     const QString &trigger, qint64 micros, const Result<QJsonValue> &result);
+                     const QString &trigger, qint64 micros, const Result<QJsonValue> &result,
+                     qint64 seq);
     static QString triggerName(Turn::Kind kind);
     void enforceOpenLimit();
     void forget(ObjectHost *host);

@@ -167,8 +167,11 @@ private slots:
                     if (event.kind != ChangeEvent::Kind::TurnCompleted)
                         continue;
                     ++turnEvents;
-                    // In order per object: the counters' replies only grow by one.
-                    ++lastSeen[event.name];
+                    // In order per object: each object's journal seqs arrive 1, 2, 3, ...
+                    const int seq = event.detail.value("seq").toInt();
+                    if (seq != lastSeen.value(event.name) + 1)
+                        return false;
+                    lastSeen[event.name] = seq;
                     if (!event.detail.value("ok").toBool())
                         return false;
                 }
