@@ -21,6 +21,18 @@ inline Durable::Result<QJsonValue> await(QFuture<QJsonValue> future)
     }
 }
 
+// The same for any inspection query.
+template<typename T>
+Durable::Result<T> wait(QFuture<T> future)
+{
+    try {
+        future.waitForFinished();
+        return future.result();
+    } catch (const Durable::Error &error) {
+        return error;
+    }
+}
+
 inline Durable::Result<void> await(QFuture<void> future)
 {
     try {

@@ -16,21 +16,6 @@
 using namespace Durable;
 using namespace DurableTest;
 
-namespace {
-
-template<typename T>
-Result<T> wait(QFuture<T> future)
-{
-    try {
-        future.waitForFinished();
-        return future.result();
-    } catch (const Error &error) {
-        return error;
-    }
-}
-
-} // namespace
-
 class TestInspector : public QObject
 {
     Q_OBJECT

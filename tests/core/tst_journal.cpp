@@ -18,16 +18,6 @@ using namespace DurableTest;
 
 namespace {
 
-template<typename T>
-Result<T> wait(QFuture<T> future)
-{
-    try {
-        future.waitForFinished();
-        return future.result();
-    } catch (const Error &error) {
-        return error;
-    }
-}
 
 QMap<QString, QJsonValue> toMap(const QList<KeyValue> &list)
 {
