@@ -17,10 +17,34 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
+#include <QThread>
 
 #include <algorithm>
 
 using namespace std::chrono_literals;
+
+namespace Durable::Cli {
+namespace {
+
+// Model replies, tool turns and messages complete on the workers after the step that started
+// them: checks of what an agent does next poll for a while (real time, "settleMs", default
+// 5 s) before they fail.
+template<typename Check>
+ScenarioRunner::StepOutcome settled(const ScenarioStep &step, Check check)
+{
+    QElapsedTimer waited;
+    waited.start();
+    const int timeoutMs = step.params.value(QStringLiteral("settleMs")).toInt(5000);
+    for (;;) {
+        ScenarioRunner::StepOutcome outcome = check();
+        if (!outcome || waited.elapsed() >= timeoutMs)
+            return outcome;
+        QThread::msleep(5);
+    }
+}
+
+} // namespace
+} // namespace Durable::Cli
 
 namespace Durable::Cli {
 
@@ -464,13 +488,24 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertSql(const ScenarioStep &step)
 
 ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
 {
+    // The request may still be on its way (a model reply opens it): wait for it to be pending.
+    const QString title = step.params.value(QStringLiteral("title")).toString();
+    (void)settled(step, [this, &step, &title]() -> StepOutcome {
+        const auto pending = awaitResult(HumanInbox(&m_session->engine()).pending(step.className()));
+        if (pending) {
+            for (const HumanRequestInfo &request : pending.value()) {
+                if (request.objectId == idOf(step) && request.title.contains(title, Qt::CaseInsensitive))
+                    return std::nullopt;
+            }
+        }
+        return Failure{QStringLiteral("not pending yet"), {}, {}};
+    });
     const QJsonObject &p = step.params;
     const HumanInbox inbox(&m_session->engine());
     const auto pending = awaitResult(inbox.pending(step.className()));
     if (!pending)
         return Failure{QStringLiteral("could not list the inbox"), {}, errorText(pending.error())};
     const ObjectId id = idOf(step);
-    const QString title = p.value(QStringLiteral("title")).toString();
     QStringList seen;
     QString requestId;
     for (const HumanRequestInfo &request : pending.value()) {
@@ -498,7 +533,13 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
     return checkReply(step, awaitResult(inbox.answer(requestId, response.value())));
 }
 
+
 ScenarioRunner::StepOutcome ScenarioRunner::assertPending(const ScenarioStep &step)
+{
+    return settled(step, [this, &step] { return checkPending(step); });
+}
+
+ScenarioRunner::StepOutcome ScenarioRunner::checkPending(const ScenarioStep &step)
 {
     const QJsonObject &p = step.params;
     const auto pending = awaitResult(HumanInbox(&m_session->engine()).pending(step.className()));
@@ -524,6 +565,11 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertPending(const ScenarioStep &st
 }
 
 ScenarioRunner::StepOutcome ScenarioRunner::assertStep(const ScenarioStep &step)
+{
+    return settled(step, [this, &step] { return checkStep(step); });
+}
+
+ScenarioRunner::StepOutcome ScenarioRunner::checkStep(const ScenarioStep &step)
 {
     const auto summary = awaitResult(m_session->inspector().object(step.className(), idOf(step)));
     if (!summary)

@@ -28,7 +28,7 @@ public:
 
     ScenarioResult run(const Scenario &scenario);
 
-private:
+    // What a step that failed reports: why, and the expected and actual values.
     struct Failure
     {
         QString message;
@@ -36,6 +36,8 @@ private:
         QString actual;
     };
     using StepOutcome = std::optional<Failure>;
+
+private:
 
     StepOutcome runStep(const ScenarioStep &step);
     StepOutcome call(const ScenarioStep &step);
@@ -50,7 +52,9 @@ private:
     StepOutcome assertSql(const ScenarioStep &step);
     StepOutcome answer(const ScenarioStep &step);
     StepOutcome assertPending(const ScenarioStep &step);
+    StepOutcome checkPending(const ScenarioStep &step);
     StepOutcome assertStep(const ScenarioStep &step);
+    StepOutcome checkStep(const ScenarioStep &step);
 
     // Compares a reply or error against "expect", "expectMatch" and "expectError".
     static StepOutcome checkReply(const ScenarioStep &step, const Result<QJsonValue> &reply);
