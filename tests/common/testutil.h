@@ -23,7 +23,7 @@ inline Durable::Result<QJsonValue> await(QFuture<QJsonValue> future)
 
 // The same for any inspection query.
 template<typename T>
-Durable::Result<T> wait(QFuture<T> future)
+Durable::Result<T> awaitValue(QFuture<T> future)
 {
     try {
         future.waitForFinished();

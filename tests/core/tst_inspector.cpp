@@ -43,7 +43,7 @@ private slots:
         for (int i = 0; i < 30; ++i)
             QVERIFY(call(*m_engine, "Counter", QStringLiteral("obj%1").arg(i, 2, 10, QLatin1Char('0')), "increment").ok());
         QVERIFY(call(*m_engine, "Echo", "e", "x").ok());
-        const auto classes = wait(m_inspector->classes()).value();
+        const auto classes = awaitValue(m_inspector->classes()).value();
         QCOMPARE(classes.size(), m_engine->classNames().size());
         const auto counter = std::find_if(classes.begin(), classes.end(), [](const ClassSummary &c) { return c.name == "Counter"; });
         QCOMPARE(counter->objectCount, 30);
@@ -51,29 +51,29 @@ private slots:
 
         ObjectQuery query;
         query.className = "Counter";
-        auto all = wait(m_inspector->objects(query)).value();
+        auto all = awaitValue(m_inspector->objects(query)).value();
         QCOMPARE(all.size(), 30);
         QCOMPARE(all.first().name, QStringLiteral("obj00"));
         QCOMPARE(all.first().status, ObjectStatus::Idle);
         QCOMPARE(all.first().id, ObjectId::fromName("Counter", "obj00"));
         query.offset = 10;
         query.limit = 5;
-        auto page = wait(m_inspector->objects(query)).value();
+        auto page = awaitValue(m_inspector->objects(query)).value();
         QCOMPARE(page.size(), 5);
         QCOMPARE(page.first().name, QStringLiteral("obj10"));
         ObjectQuery text;
         text.text = "J2";
-        QCOMPARE(wait(m_inspector->objects(text)).value().size(), 10);
+        QCOMPARE(awaitValue(m_inspector->objects(text)).value().size(), 10);
 
         QVERIFY(await(m_engine->evict(ObjectId::fromName("Counter", "obj05"))).ok());
         ObjectQuery hibernated;
         hibernated.statuses = {ObjectStatus::Hibernated};
-        auto sleeping = wait(m_inspector->objects(hibernated)).value();
+        auto sleeping = awaitValue(m_inspector->objects(hibernated)).value();
         QCOMPARE(sleeping.size(), 1);
         QCOMPARE(sleeping.first().name, QStringLiteral("obj05"));
-        auto one = wait(m_inspector->object("Counter", ObjectId::fromName("Counter", "obj05")));
+        auto one = awaitValue(m_inspector->object("Counter", ObjectId::fromName("Counter", "obj05")));
         QCOMPARE(one.value().status, ObjectStatus::Hibernated);
-        QCOMPARE(wait(m_inspector->object("Counter", ObjectId::unique())).error().code(), ErrorCode::NotFound);
+        QCOMPARE(awaitValue(m_inspector->object("Counter", ObjectId::unique())).error().code(), ErrorCode::NotFound);
     }
 
     void storageReadsGoThroughTheStrand()
@@ -84,28 +84,28 @@ private slots:
         const ObjectId id = ObjectId::fromName("StorageProbe", "s");
         ListOptions options;
         options.limit = 2;
-        auto kv = wait(m_inspector->keyValues("StorageProbe", id, options)).value();
+        auto kv = awaitValue(m_inspector->keyValues("StorageProbe", id, options)).value();
         QCOMPARE(kv.size(), 2);
         QCOMPARE(kv.at(1).key, QStringLiteral("b"));
-        auto schemaResult = wait(m_inspector->schema("StorageProbe", id));
+        auto schemaResult = awaitValue(m_inspector->schema("StorageProbe", id));
         QVERIFY2(schemaResult.ok(), qPrintable(schemaResult.error().message()));
         auto schema = schemaResult.value();
         const auto t = std::find_if(schema.begin(), schema.end(), [](const TableSchema &s) { return s.name == "t"; });
         QVERIFY(t != schema.end());
         QCOMPARE(t->columns, QStringList({"x", "y"}));
         // The console may read the engine's tables, but never write anything.
-        auto read = wait(m_inspector->query("StorageProbe", id, "SELECT count(*) FROM _durable_kv"));
+        auto read = awaitValue(m_inspector->query("StorageProbe", id, "SELECT count(*) FROM _durable_kv"));
         QCOMPARE(read.value().rows.first().at(0).toInt(), 3);
         for (const char *write : {"DELETE FROM _durable_kv", "INSERT INTO t VALUES (1, 'x')", "DROP TABLE t", "BEGIN"}) {
-            auto refused = wait(m_inspector->query("StorageProbe", id, write));
+            auto refused = awaitValue(m_inspector->query("StorageProbe", id, write));
             QVERIFY2(!refused.ok(), write);
             QVERIFY2(refused.error().message().contains("read-only") || refused.error().message().contains("not allowed"),
                      qPrintable(refused.error().message()));
         }
-        QCOMPARE(wait(m_inspector->keyValues("StorageProbe", id)).value().size(), 3);
+        QCOMPARE(awaitValue(m_inspector->keyValues("StorageProbe", id)).value().size(), 3);
         // Looking at an object that does not exist does not create it.
         const ObjectId ghost = ObjectId::fromName("StorageProbe", "ghost");
-        QCOMPARE(wait(m_inspector->keyValues("StorageProbe", ghost)).error().code(), ErrorCode::NotFound);
+        QCOMPARE(awaitValue(m_inspector->keyValues("StorageProbe", ghost)).error().code(), ErrorCode::NotFound);
         const QString hex = ghost.toString();
         QVERIFY(!QFile::exists(m_dir->path() + "/objects/StorageProbe/" + hex.left(2) + "/" + hex + ".sqlite"));
     }
@@ -115,16 +115,16 @@ private slots:
         const qint64 at = m_clock->nowMs() + 60000;
         QVERIFY(call(*m_engine, "AlarmProbe", "a1", "set", QJsonObject{{"at", double(at)}}).ok());
         QVERIFY(call(*m_engine, "AlarmProbe", "a2", "set", QJsonObject{{"at", double(at - 1000)}}).ok());
-        auto alarms = wait(m_inspector->alarms()).value();
+        auto alarms = awaitValue(m_inspector->alarms()).value();
         QCOMPARE(alarms.size(), 2);
         QCOMPARE(alarms.at(0).name, QStringLiteral("a2"));
         QCOMPARE(alarms.at(1).dueMs, at);
-        auto mine = wait(m_inspector->alarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "a1"))).value();
+        auto mine = awaitValue(m_inspector->alarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "a1"))).value();
         QVERIFY(mine.has_value());
         QCOMPARE(mine->dueMs, at);
         ObjectQuery query;
         query.className = "AlarmProbe";
-        auto objects = wait(m_inspector->objects(query)).value();
+        auto objects = awaitValue(m_inspector->objects(query)).value();
         QCOMPARE(objects.at(0).nextAlarmMs, at);
     }
 

@@ -95,11 +95,11 @@ private slots:
             history.append(model);
         }
         const qint64 lastSeq = history.size() - 1;
-        QCOMPARE(toMap(wait(m_inspector->keyValues("StorageProbe", id)).value()), model);
+        QCOMPARE(toMap(awaitValue(m_inspector->keyValues("StorageProbe", id)).value()), model);
 
         JournalQuery all;
         all.limit = -1;
-        QList<JournalEntry> entries = wait(m_inspector->journal("StorageProbe", id, all)).value();
+        QList<JournalEntry> entries = awaitValue(m_inspector->journal("StorageProbe", id, all)).value();
         QCOMPARE(entries.size(), lastSeq); // newest first, one per committed turn
         QCOMPARE(entries.first().seq, lastSeq);
         std::reverse(entries.begin(), entries.end());
@@ -110,13 +110,13 @@ private slots:
             replay(replayed, entries[i]);
             QCOMPARE(replayed, history[i + 1]);
         }
-        QCOMPARE(wait(m_inspector->failures("StorageProbe", id, 10000)).value().size(), failures);
+        QCOMPARE(awaitValue(m_inspector->failures("StorageProbe", id, 10000)).value().size(), failures);
 
         for (int check = 0; check < 60; ++check) {
             const qint64 seq = random->bounded(lastSeq + 1);
-            QCOMPARE(toMap(wait(m_inspector->stateAt("StorageProbe", id, seq)).value()), history[seq]);
+            QCOMPARE(toMap(awaitValue(m_inspector->stateAt("StorageProbe", id, seq)).value()), history[seq]);
             const qint64 other = random->bounded(lastSeq + 1);
-            const StateDiff diff = wait(m_inspector->diff("StorageProbe", id, seq, other)).value();
+            const StateDiff diff = awaitValue(m_inspector->diff("StorageProbe", id, seq, other)).value();
             QMap<QString, QJsonValue> patched = history[seq];
             for (const KeyChange &change : diff.keys) {
                 QCOMPARE(change.before.isUndefined() ? QJsonValue(QJsonValue::Undefined) : patched.value(change.key), change.before);
@@ -127,7 +127,7 @@ private slots:
             }
             QCOMPARE(patched, history[other]);
         }
-        QCOMPARE(wait(m_inspector->stateAt("StorageProbe", id, lastSeq + 5)).error().code(), ErrorCode::NotFound);
+        QCOMPARE(awaitValue(m_inspector->stateAt("StorageProbe", id, lastSeq + 5)).error().code(), ErrorCode::NotFound);
     }
 
     void entriesRecordTriggersSqlAlarmsAndMessages()
@@ -136,48 +136,48 @@ private slots:
         QVERIFY(await(probe.call("sql", QJsonObject{{"query", "CREATE TABLE t(x)"}})).ok());
         QVERIFY(await(probe.call("sql", QJsonObject{{"query", "INSERT INTO t VALUES (1), (2), (3)"}})).ok());
         QVERIFY(await(probe.call("sql", QJsonObject{{"query", "UPDATE t SET x = x + 1 WHERE x > 1"}})).ok());
-        auto entries = wait(m_inspector->journal("StorageProbe", probe.id())).value();
+        auto entries = awaitValue(m_inspector->journal("StorageProbe", probe.id())).value();
         QCOMPARE(entries.size(), 3);
         QCOMPARE(entries.at(1).changes["sql"]["t"]["inserted"].toInt(), 3);
         QCOMPARE(entries.at(0).changes["sql"]["t"]["updated"].toInt(), 2);
         QCOMPARE(entries.at(0).method, QStringLiteral("sql"));
         QCOMPARE(entries.at(0).input["query"].toString(), QStringLiteral("UPDATE t SET x = x + 1 WHERE x > 1"));
-        const StateDiff diff = wait(m_inspector->diff("StorageProbe", probe.id(), 1, 3)).value();
+        const StateDiff diff = awaitValue(m_inspector->diff("StorageProbe", probe.id(), 1, 3)).value();
         QCOMPARE(diff.tables.size(), 1);
         QCOMPARE(diff.tables.first().inserted, 3);
         QCOMPARE(diff.tables.first().updated, 2);
 
         QVERIFY(call(*m_engine, "Sender", "s", "send", QJsonObject{{"target", "inbox"}}).ok());
-        auto sent = wait(m_inspector->journal("Sender", ObjectId::fromName("Sender", "s"))).value();
+        auto sent = awaitValue(m_inspector->journal("Sender", ObjectId::fromName("Sender", "s"))).value();
         QCOMPARE(sent.first().messages.toArray().first()["class"].toString(), QStringLiteral("Counter"));
         QCOMPARE(sent.first().messages.toArray().first()["method"].toString(), QStringLiteral("increment"));
 
         auto *clock = static_cast<VirtualClock *>(m_engine->clock());
         QVERIFY(call(*m_engine, "AlarmProbe", "a", "set", QJsonObject{{"at", double(clock->nowMs() + 1000)}}).ok());
         QCOMPARE(clock->advance(std::chrono::seconds(2)), 1);
-        auto alarmEntries = wait(m_inspector->journal("AlarmProbe", ObjectId::fromName("AlarmProbe", "a"))).value();
+        auto alarmEntries = awaitValue(m_inspector->journal("AlarmProbe", ObjectId::fromName("AlarmProbe", "a"))).value();
         QCOMPARE(alarmEntries.size(), 2);
         QCOMPARE(alarmEntries.at(0).trigger, QStringLiteral("alarm"));
         QCOMPARE(alarmEntries.at(0).alarm["cleared"].toBool(), true);
         QCOMPARE(alarmEntries.at(1).alarm["dueMs"].toDouble(), double(clock->nowMs() - 1000));
         JournalQuery alarmsOnly;
         alarmsOnly.trigger = "alarm";
-        QCOMPARE(wait(m_inspector->journal("AlarmProbe", ObjectId::fromName("AlarmProbe", "a"), alarmsOnly)).value().size(), 1);
+        QCOMPARE(awaitValue(m_inspector->journal("AlarmProbe", ObjectId::fromName("AlarmProbe", "a"), alarmsOnly)).value().size(), 1);
     }
 
     void adminEditsAreTurns()
     {
         auto probe = m_engine->stub("StorageProbe", "admin").value();
         QVERIFY(await(probe.call("put", QJsonObject{{"key", "a"}, {"value", 1}})).ok());
-        const qint64 seq = wait(m_inspector->editState("StorageProbe", probe.id(), QJsonObject{{"b", 2}}, {"a"})).value();
+        const qint64 seq = awaitValue(m_inspector->editState("StorageProbe", probe.id(), QJsonObject{{"b", 2}}, {"a"})).value();
         QCOMPARE(seq, 2);
-        QCOMPARE(toMap(wait(m_inspector->keyValues("StorageProbe", probe.id())).value()),
+        QCOMPARE(toMap(awaitValue(m_inspector->keyValues("StorageProbe", probe.id())).value()),
                  (QMap<QString, QJsonValue>{{"b", 2}}));
-        auto entries = wait(m_inspector->journal("StorageProbe", probe.id())).value();
+        auto entries = awaitValue(m_inspector->journal("StorageProbe", probe.id())).value();
         QCOMPARE(entries.first().trigger, QStringLiteral("admin-edit"));
         QCOMPARE(entries.first().changes["removed"].toArray(), QJsonArray({"a"}));
-        QCOMPARE(wait(m_inspector->reset("StorageProbe", probe.id())).value(), 3);
-        QVERIFY(wait(m_inspector->keyValues("StorageProbe", probe.id())).value().isEmpty());
+        QCOMPARE(awaitValue(m_inspector->reset("StorageProbe", probe.id())).value(), 3);
+        QVERIFY(awaitValue(m_inspector->keyValues("StorageProbe", probe.id())).value().isEmpty());
     }
 
     void forkIsIndependentOfItsOrigin()
@@ -185,17 +185,17 @@ private slots:
         auto origin = m_engine->stub("Counter", "origin").value();
         for (int i = 0; i < 10; ++i)
             QVERIFY(await(origin.call("increment")).ok());
-        const ObjectId forkId = wait(m_inspector->fork("Counter", origin.id(), 4, "what-if")).value();
+        const ObjectId forkId = awaitValue(m_inspector->fork("Counter", origin.id(), 4, "what-if")).value();
         QCOMPARE(forkId, ObjectId::fromName("Counter", "what-if"));
         QCOMPARE(call(*m_engine, "Counter", "what-if", "get").value().toInt(), 4);
         QCOMPARE(call(*m_engine, "Counter", "what-if", "increment").value().toInt(), 5);
         QCOMPARE(await(origin.call("get")).value().toInt(), 10); // untouched
         QCOMPARE(await(origin.call("increment")).value().toInt(), 11);
         QCOMPARE(call(*m_engine, "Counter", "what-if", "get").value().toInt(), 5);
-        const ObjectSummary summary = wait(m_inspector->object("Counter", forkId)).value();
+        const ObjectSummary summary = awaitValue(m_inspector->object("Counter", forkId)).value();
         QCOMPARE(summary.forkOf, origin.id().toString());
         QCOMPARE(summary.forkSeq, 4);
-        auto again = wait(m_inspector->fork("Counter", origin.id(), 2, "what-if"));
+        auto again = awaitValue(m_inspector->fork("Counter", origin.id(), 2, "what-if"));
         QCOMPARE(again.error().code(), ErrorCode::Conflict);
     }
 
@@ -207,17 +207,17 @@ private slots:
         RetentionPolicy keep;
         keep.kind = RetentionPolicy::Kind::KeepLastTurns;
         keep.count = 100;
-        QCOMPARE(wait(m_inspector->compact("Counter", counter.id(), keep)).value(), 900);
-        const StorageSize size = wait(m_inspector->storageSize("Counter", counter.id())).value();
+        QCOMPARE(awaitValue(m_inspector->compact("Counter", counter.id(), keep)).value(), 900);
+        const StorageSize size = awaitValue(m_inspector->storageSize("Counter", counter.id())).value();
         QCOMPARE(size.journalEntries, 100);
         QCOMPARE(size.oldestSeq, 901);
         QVERIFY(size.fileBytes > 0);
-        QCOMPARE(wait(m_inspector->stateAt("Counter", counter.id(), 900)).value().first().value.toInt(), 900);
-        QCOMPARE(wait(m_inspector->stateAt("Counter", counter.id(), 950)).value().first().value.toInt(), 950);
-        auto gone = wait(m_inspector->stateAt("Counter", counter.id(), 500));
+        QCOMPARE(awaitValue(m_inspector->stateAt("Counter", counter.id(), 900)).value().first().value.toInt(), 900);
+        QCOMPARE(awaitValue(m_inspector->stateAt("Counter", counter.id(), 950)).value().first().value.toInt(), 950);
+        auto gone = awaitValue(m_inspector->stateAt("Counter", counter.id(), 500));
         QVERIFY(!gone.ok());
         QVERIFY2(gone.error().message().contains("compacted"), qPrintable(gone.error().message()));
-        QCOMPARE(wait(m_inspector->diff("Counter", counter.id(), 900, 1000)).value().keys.first().after.toInt(), 1000);
+        QCOMPARE(awaitValue(m_inspector->diff("Counter", counter.id(), 900, 1000)).value().keys.first().after.toInt(), 1000);
     }
 
     void classRetentionCompactsAsItGoes()
@@ -235,10 +235,10 @@ private slots:
         const Stub counter = engine.stub("ShortMemory", "c").value();
         for (int i = 0; i < 2000; ++i)
             QVERIFY(await(counter.call("increment")).ok());
-        const StorageSize size = wait(inspector.storageSize("ShortMemory", counter.id())).value();
+        const StorageSize size = awaitValue(inspector.storageSize("ShortMemory", counter.id())).value();
         QVERIFY2(size.journalEntries >= 300 && size.journalEntries < 300 + 256 + 1,
                  qPrintable(QString::number(size.journalEntries)));
-        QCOMPARE(wait(inspector.stateAt("ShortMemory", counter.id(), size.oldestSeq)).value().first().value.toInt(),
+        QCOMPARE(awaitValue(inspector.stateAt("ShortMemory", counter.id(), size.oldestSeq)).value().first().value.toInt(),
                  size.oldestSeq);
     }
 
