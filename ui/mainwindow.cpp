@@ -6,6 +6,8 @@
 #include "clockcontrols.h"
 #include "format.h"
 #include "futures.h"
+#include "inboxmodel.h"
+#include "inboxpanel.h"
 #include "metricspanel.h"
 #include "objectbrowser.h"
 #include "objectinspector.h"
@@ -38,7 +40,8 @@ namespace Durable::Ui {
 
 namespace {
 
-constexpr int LayoutVersion = 1;
+// 2: the Inbox dock; older saved layouts do not know it and are dropped.
+constexpr int LayoutVersion = 2;
 
 } // namespace
 
@@ -49,6 +52,7 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
       m_browser(new ObjectBrowser(inspector, engine->clock(), this)),
       m_inspectorView(new ObjectInspector(inspector, engine->clock())),
       m_alarmBoard(new AlarmBoard(inspector, engine->clock())),
+      m_inbox(new InboxPanel(engine, inspector, engine->clock())),
       m_metrics(new MetricsPanel),
       m_clockControls(new ClockControls(engine->clock()))
 {
@@ -64,6 +68,13 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
 
     connect(m_browser, &ObjectBrowser::currentObjectChanged, this, &MainWindow::objectSelected);
     connect(m_alarmBoard, &AlarmBoard::objectActivated, this, &MainWindow::showObject);
+    connect(m_inbox, &InboxPanel::objectActivated, this, &MainWindow::showObject);
+    connect(m_inbox, &InboxPanel::countChanged, this, [this](int pending) {
+        m_inboxDock->setWindowTitle(pending > 0 ? tr("Inbox (%1)").arg(pending) : tr("Inbox"));
+    });
+    connect(m_inbox->model(), &InboxModel::answered, this,
+            [this](const QString &, const QString &title) { showMessage(tr("Answered “%1”").arg(title)); });
+    connect(m_inbox->model(), &InboxModel::errorOccurred, this, &MainWindow::reportError);
     connect(m_browser->objectModel(), &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_pendingSelection.isNull() && m_browser->selectObject(m_pendingSelection))
             m_pendingSelection = ObjectId();
@@ -128,6 +139,13 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_metricsDock);
     splitDockWidget(m_alarmDock, m_metricsDock, Qt::Horizontal);
 
+    m_inboxDock = new QDockWidget(tr("Inbox"), this);
+    m_inboxDock->setObjectName(QStringLiteral("InboxDock"));
+    m_inboxDock->setWidget(m_inbox);
+    addDockWidget(Qt::BottomDockWidgetArea, m_inboxDock);
+    tabifyDockWidget(m_alarmDock, m_inboxDock);
+    m_alarmDock->raise();
+
     resizeDocks({m_inspectorDock}, {430}, Qt::Horizontal);
     resizeDocks({m_alarmDock, m_metricsDock}, {230, 230}, Qt::Vertical);
     resizeDocks({m_alarmDock, m_metricsDock}, {560, 560}, Qt::Horizontal);
@@ -178,7 +196,13 @@ void MainWindow::createActions()
     metricsToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_3));
     view->addAction(inspectorToggle);
     view->addAction(alarmsToggle);
+    QAction *inboxToggle = m_inboxDock->toggleViewAction();
+    inboxToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_4));
     view->addAction(metricsToggle);
+    view->addAction(inboxToggle);
+    m_showInbox = view->addAction(tr("Go to &Inbox"), this, &MainWindow::showInbox);
+    m_showInbox->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    m_showInbox->setToolTip(tr("Show the inbox and focus its list for keyboard triage (Ctrl+Shift+I)"));
     view->addSeparator();
     QAction *reset = view->addAction(tr("Reset &Layout"), this, &MainWindow::resetLayout);
     reset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
@@ -294,7 +318,15 @@ void MainWindow::refreshAll()
 {
     m_browser->refresh();
     m_alarmBoard->refresh();
+    m_inbox->refresh();
     m_inspectorView->refresh();
+}
+
+void MainWindow::showInbox()
+{
+    m_inboxDock->show();
+    m_inboxDock->raise();
+    m_inbox->focusList();
 }
 
 void MainWindow::showMessage(const QString &text, int timeoutMs)
@@ -367,7 +399,7 @@ void MainWindow::saveLayout() const
 void MainWindow::resetLayout()
 {
     restoreState(m_defaultState, LayoutVersion);
-    for (QDockWidget *dock : {m_inspectorDock, m_alarmDock, m_metricsDock})
+    for (QDockWidget *dock : {m_inspectorDock, m_alarmDock, m_inboxDock, m_metricsDock})
         dock->show();
 }
 

@@ -20,14 +20,15 @@ namespace Durable::Ui {
 
 class AlarmBoard;
 class ClockControls;
+class InboxPanel;
 class MetricsPanel;
 class ObjectBrowser;
 class ObjectInspector;
 class SendRequestDialog;
 
-// The studio window: the object browser in the middle, the inspector, alarm board and metrics in
-// docks (layout kept in QSettings), clock controls in a toolbar, every action in a menu with a
-// shortcut, and the engine state, clock and live metrics in the status bar. GUI thread only.
+// The studio window: the object browser in the middle, the inspector, alarm board, human inbox
+// and metrics in docks (layout kept in QSettings), clock controls in a toolbar, every action in a
+// menu with a shortcut, and the engine state, clock and live metrics in the status bar. GUI thread only.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
@@ -38,6 +39,7 @@ public:
     ObjectBrowser *browser() const { return m_browser; }
     ObjectInspector *objectInspector() const { return m_inspectorView; }
     AlarmBoard *alarmBoard() const { return m_alarmBoard; }
+    InboxPanel *inbox() const { return m_inbox; }
     MetricsPanel *metricsPanel() const { return m_metrics; }
     ClockControls *clockControls() const { return m_clockControls; }
     SendRequestDialog *sendRequestDialog();
@@ -49,6 +51,7 @@ public:
     QAction *crashAction() const { return m_crash; }
     QAction *sendAction() const { return m_send; }
     QAction *refreshAction() const { return m_refresh; }
+    QAction *inboxAction() const { return m_showInbox; }
 
     void restoreLayout();
     void saveLayout() const;
@@ -60,6 +63,7 @@ public slots:
     void crashSelected();
     void showObject(const QString &className, const Durable::ObjectId &id);
     void showMessage(const QString &text, int timeoutMs = 8000);
+    void showInbox();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -80,11 +84,13 @@ private:
     ObjectBrowser *m_browser;
     ObjectInspector *m_inspectorView;
     AlarmBoard *m_alarmBoard;
+    InboxPanel *m_inbox;
     MetricsPanel *m_metrics;
     ClockControls *m_clockControls;
     SendRequestDialog *m_sendDialog = nullptr;
     QDockWidget *m_inspectorDock = nullptr;
     QDockWidget *m_alarmDock = nullptr;
+    QDockWidget *m_inboxDock = nullptr;
     QDockWidget *m_metricsDock = nullptr;
     QLabel *m_engineState = nullptr;
     QLabel *m_clockLabel = nullptr;
@@ -93,6 +99,7 @@ private:
     QAction *m_evict = nullptr;
     QAction *m_crash = nullptr;
     QAction *m_refresh = nullptr;
+    QAction *m_showInbox = nullptr;
     QByteArray m_defaultState;
     ObjectId m_pendingSelection;
 };

@@ -5,6 +5,7 @@
 #include "futures.h"
 #include "keyvaluemodel.h"
 #include "sqlresultmodel.h"
+#include "timelineview.h"
 
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
@@ -93,6 +94,7 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
       m_title(new QLabel),
       m_keyValues(new KeyValueModel(inspector, this)),
       m_sqlResult(new SqlResultModel(this)),
+      m_timeline(new TimelineView(inspector)),
       m_tick(new QTimer(this)),
       m_refreshLater(new QTimer(this))
 {
@@ -107,6 +109,7 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
     m_tabs->addTab(buildState(), tr("State"));
     m_tabs->addTab(buildStorage(), tr("Storage"));
     m_tabs->addTab(buildAlarm(), tr("Alarm"));
+    m_tabs->addTab(m_timeline, tr("Timeline"));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -129,6 +132,7 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
         connect(clock, &Clock::timeJumped, m_refreshLater, qOverload<>(&QTimer::start));
     connect(m_keyValues, &KeyValueModel::pageLoaded, this, &ObjectInspector::rebuildStateTree);
     connect(m_keyValues, &KeyValueModel::errorOccurred, this, &ObjectInspector::errorOccurred);
+    connect(m_timeline, &TimelineView::errorOccurred, this, &ObjectInspector::errorOccurred);
     setObject({});
 }
 
@@ -283,6 +287,7 @@ void ObjectInspector::setObject(const ObjectSummary &object)
         m_sqlEdit->clear();
     }
     setEnabled(!object.id.isNull());
+    m_timeline->setObject(object.className, object.id, object.name);
     showOverview();
     showAlarm();
     if (!sameObject)

@@ -27,15 +27,17 @@ namespace Durable::Ui {
 
 class KeyValueModel;
 class SqlResultModel;
+class TimelineView;
 
 // One object in detail: Overview, State (key/value entries and a JSON tree), Storage (schema and
-// a read-only SQL console) and Alarm (with a live countdown). Every read goes through the
+// a read-only SQL console), Alarm (with a live countdown) and Timeline (the journal, state and
+// diffs per turn, fork). Every read goes through the
 // inspector's futures; results for an object no longer shown are dropped. GUI thread only.
 class ObjectInspector : public QWidget
 {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, StateTab, StorageTab, AlarmTab };
+    enum Tab { OverviewTab, StateTab, StorageTab, AlarmTab, TimelineTab };
 
     ObjectInspector(Inspector *inspector, Clock *clock, QWidget *parent = nullptr);
 
@@ -50,6 +52,7 @@ public:
     QTreeWidget *schemaTree() const { return m_schemaTree; }
     QLabel *sqlStatusLabel() const { return m_sqlStatus; }
     QLabel *alarmCountdownLabel() const { return m_alarmCountdown; }
+    TimelineView *timeline() const { return m_timeline; }
 
 public slots:
     void refresh();
@@ -102,6 +105,7 @@ private:
     QLabel *m_alarmDue;
     QLabel *m_alarmCountdown;
     QLabel *m_alarmRetries;
+    TimelineView *m_timeline;
     QTimer *m_tick;
     QTimer *m_refreshLater;
 };

@@ -7,6 +7,7 @@
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
 
+#include <QSet>
 #include <QTimer>
 
 #include <algorithm>
@@ -371,7 +372,16 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
     int firstRow = INT_MAX, lastRow = -1, firstColumn = INT_MAX, lastColumn = -1;
     QList<ObjectSummary> added;
     QHash<ObjectId, int> addedIndex;
+    // A turn can move the step or the open human requests without an event saying so (a step
+    // change alone publishes nothing): re-read those objects' summaries, once per batch.
+    QList<ObjectId> turned;
+    QSet<ObjectId> turnedSeen;
     for (const ChangeEvent &event : batch) {
+        if (event.kind == ChangeEvent::Kind::TurnCompleted && !event.id.isNull()
+            && !turnedSeen.contains(event.id)) {
+            turnedSeen.insert(event.id);
+            turned.append(event.id);
+        }
         if (event.kind == ChangeEvent::Kind::Overflow) {
             reload(); // events were dropped: only a fresh snapshot is right
             return;
@@ -423,6 +433,64 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
         if (m_sortColumn >= 0 && m_complete)
             sortRows();
     }
+    if (!m_inspector || turned.isEmpty())
+        return;
+    QList<QFuture<ObjectSummary>> reads;
+    for (const ObjectId &id : std::as_const(turned)) {
+        const int row = m_index.value(id, -1);
+        if (row >= 0)
+            reads.append(m_inspector->object(m_rows[size_t(row)].className, id));
+    }
+    if (reads.isEmpty())
+        return;
+    const quint64 generation = m_generation;
+    whenReady(
+            QtFuture::whenAll(reads.begin(), reads.end()), this,
+            [this, generation](const QList<QFuture<ObjectSummary>> &done) {
+                if (generation != m_generation)
+                    return; // a reload read everything afresh
+                int stepFirst = INT_MAX, stepLast = -1, pendingFirst = INT_MAX, pendingLast = -1;
+                for (const QFuture<ObjectSummary> &read : done) {
+                    ObjectSummary fresh;
+                    try {
+                        if (read.isCanceled() || read.resultCount() < 1)
+                            continue;
+                        fresh = read.result();
+                    } catch (const Durable::Error &error) {
+                        if (error.code() != ErrorCode::NotFound) // gone meanwhile: nothing to show
+                            emit errorOccurred(error);
+                        continue;
+                    } catch (const std::exception &error) {
+                        emit errorOccurred(Durable::Error(ErrorCode::Internal,
+                                                          QString::fromUtf8(error.what())));
+                        continue;
+                    }
+                    const int row = m_index.value(fresh.id, -1); // rows may have moved meanwhile
+                    if (row < 0)
+                        continue;
+                    ObjectSummary &summary = m_rows[size_t(row)];
+                    if (summary.step != fresh.step) {
+                        summary.step = fresh.step;
+                        stepFirst = std::min(stepFirst, row);
+                        stepLast = std::max(stepLast, row);
+                    }
+                    if (summary.pendingHumanRequests != fresh.pendingHumanRequests) {
+                        summary.pendingHumanRequests = fresh.pendingHumanRequests;
+                        pendingFirst = std::min(pendingFirst, row);
+                        pendingLast = std::max(pendingLast, row);
+                    }
+                }
+                if (stepLast >= 0)
+                    emit dataChanged(index(stepFirst, StepColumn), index(stepLast, StepColumn),
+                                     {Qt::DisplayRole, StepRole, SummaryRole});
+                if (pendingLast >= 0)
+                    emit dataChanged(index(pendingFirst, PendingColumn), index(pendingLast, PendingColumn),
+                                     {Qt::DisplayRole, PendingRole, SummaryRole});
+            },
+            [this, generation](const Durable::Error &error) {
+                if (generation == m_generation)
+                    emit errorOccurred(error);
+            });
 }
 
 bool ObjectListModel::lessThan(const ObjectSummary &a, const ObjectSummary &b) const

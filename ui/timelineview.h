@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <durable/core/error.h>
+#include <durable/core/journaltypes.h>
+#include <durable/core/objectid.h>
+#include <durable/core/storagetypes.h>
+
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableView;
+class QTreeWidget;
+
+namespace Durable {
+class Inspector;
+}
+
+namespace Durable::Ui {
+
+class JournalModel;
+
+// The Timeline tab: one object's journal, newest first. Selecting one turn shows the key/value
+// state as of that turn and its diff against the turn before; selecting two shows the diff
+// between them. "Fork from here…" copies the state as of the selected turn into a new object.
+//
+// Reads only while shown (reading the journal runs on the object's strand and would wake a
+// hibernated object). Every read goes through the inspector's futures; results for a selection
+// no longer shown are dropped. GUI thread only.
+class TimelineView : public QWidget
+{
+    Q_OBJECT
+public:
+    enum DiffColumn { DiffKeyColumn, DiffChangeColumn, DiffBeforeColumn, DiffAfterColumn };
+
+    explicit TimelineView(Inspector *inspector, QWidget *parent = nullptr);
+
+    // name (empty for objects addressed by id) only suggests the fork's name.
+    void setObject(const QString &className, const ObjectId &id, const QString &name = {});
+    JournalModel *model() const { return m_model; }
+    QTableView *journalView() const { return m_view; }
+    QTreeWidget *stateTree() const { return m_stateTree; }
+    QTreeWidget *diffTree() const { return m_diffTree; }
+    QLabel *stateLabel() const { return m_stateLabel; }
+    QLabel *diffLabel() const { return m_diffLabel; }
+    QLabel *forkStatusLabel() const { return m_forkStatus; }
+    QPushButton *forkButton() const { return m_forkButton; }
+    // The selected turns' seqs, ascending.
+    QList<qint64> selectedSeqs() const;
+
+public slots:
+    // Asks for a name, then forks from the one selected turn.
+    void forkFromSelection();
+    // Forks as newName from turn seq; the outcome shows beside the button.
+    void forkFrom(qint64 seq, const QString &newName);
+
+signals:
+    void errorOccurred(const Durable::Error &error);
+    // The state and diff panes show the current selection (both reads are in).
+    void selectionShown();
+    void forked(const Durable::ObjectId &id, const QString &name);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void selectionChanged();
+    void showState(const QList<KeyValue> &state);
+    void showDiff(const StateDiff &diff);
+    void partArrived(quint64 generation);
+    void setForkStatus(const QString &text, bool failed);
+    void updateForkButton();
+
+    QPointer<Inspector> m_inspector;
+    QString m_className;
+    ObjectId m_id;
+    QString m_name;
+    bool m_loadWhenShown = false;
+    quint64 m_selectionGeneration = 0;
+    int m_partsPending = 0;
+    quint64 m_forkGeneration = 0;
+    bool m_forking = false;
+
+    JournalModel *m_model;
+    QTableView *m_view;
+    QLabel *m_stateLabel;
+    QTreeWidget *m_stateTree;
+    QLabel *m_diffLabel;
+    QTreeWidget *m_diffTree;
+    QPushButton *m_forkButton;
+    QLabel *m_forkStatus;
+};
+
+} // namespace Durable::Ui
