@@ -144,7 +144,8 @@ void MainWindow::createDocks()
     m_inboxDock->setWidget(m_inbox);
     addDockWidget(Qt::BottomDockWidgetArea, m_inboxDock);
     tabifyDockWidget(m_alarmDock, m_inboxDock);
-    m_alarmDock->raise();
+    // People come to answer the agents that wait on them: the inbox is in front by default.
+    m_inboxDock->raise();
 
     resizeDocks({m_inspectorDock}, {430}, Qt::Horizontal);
     resizeDocks({m_alarmDock, m_metricsDock}, {230, 230}, Qt::Vertical);

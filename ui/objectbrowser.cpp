@@ -67,9 +67,9 @@ ObjectBrowser::ObjectBrowser(Inspector *inspector, Clock *clock, QWidget *parent
     const QFontMetrics metrics = m_table->fontMetrics();
     auto widthOf = [&metrics](const QString &sample) { return metrics.horizontalAdvance(sample) + 24; };
     m_table->setColumnWidth(ObjectListModel::NameColumn, widthOf(QStringLiteral("weekly-review-xx")));
-    m_table->setColumnWidth(ObjectListModel::ClassColumn, widthOf(QStringLiteral("Reminder")));
+    m_table->setColumnWidth(ObjectListModel::ClassColumn, widthOf(QStringLiteral("Recruitment")));
     m_table->setColumnWidth(ObjectListModel::StatusColumn, widthOf(QStringLiteral("hibernated")) + 12);
-    m_table->setColumnWidth(ObjectListModel::StepColumn, widthOf(QStringLiteral("Step")));
+    m_table->setColumnWidth(ObjectListModel::StepColumn, widthOf(QStringLiteral("awaiting-recruiter")));
     m_table->setColumnWidth(ObjectListModel::NextAlarmColumn, widthOf(QStringLiteral("in 23 h 59 min")));
     m_table->setColumnWidth(ObjectListModel::PendingColumn, widthOf(QStringLiteral("Asks")));
     m_table->setSortingEnabled(true);
