@@ -168,6 +168,9 @@ void MainWindow::createActions()
     m_crash = object->addAction(tr("&Crash"), this, &MainWindow::crashSelected);
     m_crash->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
     m_crash->setToolTip(tr("Drop the in-memory instance with no shutdown code (Ctrl+Shift+K)"));
+    m_reset = object->addAction(tr("&Reset Storage…"), this, &MainWindow::resetSelected);
+    m_reset->setToolTip(tr("Delete every key, table and the alarm of the selected object, as a "
+                           "journaled admin turn"));
     object->addSeparator();
     QAction *filter = object->addAction(tr("&Filter Objects"), m_browser, &ObjectBrowser::focusFilter);
     filter->setShortcut(QKeySequence::Find);
@@ -297,6 +300,27 @@ void MainWindow::crashSelected()
             });
 }
 
+void MainWindow::resetSelected()
+{
+    const ObjectSummary object = m_browser->currentObject();
+    if (object.id.isNull() || !m_inspector)
+        return;
+    const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
+    const auto answer = QMessageBox::question(
+            this, tr("Reset %1").arg(label),
+            tr("Delete all storage of %1 — every key, every table and its alarm?\n\nThe reset is "
+               "a turn of its own and stays in the object's history.").arg(label),
+            QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer != QMessageBox::Reset)
+        return;
+    whenReady(
+            m_inspector->reset(object.className, object.id), this,
+            [this, label](qint64 seq) { showMessage(tr("Reset %1 (turn %2)").arg(label).arg(seq)); },
+            [this, label](const Durable::Error &error) {
+                showMessage(tr("Could not reset %1: %2").arg(label, error.message()));
+            });
+}
+
 void MainWindow::showObject(const QString &className, const ObjectId &id)
 {
     if (m_browser->selectObject(id))
@@ -346,6 +370,7 @@ void MainWindow::updateObjectActions()
     const bool hasObject = !m_browser->currentObject().id.isNull();
     m_evict->setEnabled(hasObject);
     m_crash->setEnabled(hasObject);
+    m_reset->setEnabled(hasObject);
 }
 
 void MainWindow::updateStatus()

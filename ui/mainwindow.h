@@ -61,6 +61,7 @@ public slots:
     void showSendRequest();
     void evictSelected();
     void crashSelected();
+    void resetSelected();
     void showObject(const QString &className, const Durable::ObjectId &id);
     void showMessage(const QString &text, int timeoutMs = 8000);
     void showInbox();
@@ -98,6 +99,7 @@ private:
     QAction *m_send = nullptr;
     QAction *m_evict = nullptr;
     QAction *m_crash = nullptr;
+    QAction *m_reset = nullptr;
     QAction *m_refresh = nullptr;
     QAction *m_showInbox = nullptr;
     QByteArray m_defaultState;
