@@ -2,10 +2,14 @@
 #pragma once
 
 #include <durable/core/engine.h>
+#include <durable/core/journaltypes.h>
 #include <durable/core/result.h>
 
 #include <QFuture>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QJsonValue>
+#include <QMap>
 
 namespace DurableTest {
 
@@ -31,6 +35,18 @@ Durable::Result<T> awaitValue(QFuture<T> future)
     } catch (const Durable::Error &error) {
         return error;
     }
+}
+
+// Applies a journal entry's key/value changes the way any reader replaying the journal would.
+inline void replayJournalEntry(QMap<QString, QJsonValue> &state, const Durable::JournalEntry &entry)
+{
+    if (entry.changes.value(QStringLiteral("cleared")).toBool())
+        state.clear();
+    const QJsonObject set = entry.changes.value(QStringLiteral("set")).toObject();
+    for (auto it = set.begin(); it != set.end(); ++it)
+        state.insert(it.key(), it.value());
+    for (const QJsonValue &key : entry.changes.value(QStringLiteral("removed")).toArray())
+        state.remove(key.toString());
 }
 
 inline Durable::Result<void> await(QFuture<void> future)

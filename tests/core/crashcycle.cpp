@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "crashcycle.h"
 
+#include "testutil.h"
+
 #include <durable/core/inspector.h>
 
 #include <QMap>
@@ -48,15 +50,8 @@ QString journalMismatch(Engine &engine, const ObjectId &id)
         QList<JournalEntry> entries = journal.result();
         std::reverse(entries.begin(), entries.end());
         QMap<QString, QJsonValue> replayed;
-        for (const JournalEntry &entry : std::as_const(entries)) {
-            if (entry.changes.value(QStringLiteral("cleared")).toBool())
-                replayed.clear();
-            const QJsonObject set = entry.changes.value(QStringLiteral("set")).toObject();
-            for (auto it = set.begin(); it != set.end(); ++it)
-                replayed.insert(it.key(), it.value());
-            for (const QJsonValue &key : entry.changes.value(QStringLiteral("removed")).toArray())
-                replayed.remove(key.toString());
-        }
+        for (const JournalEntry &entry : std::as_const(entries))
+            DurableTest::replayJournalEntry(replayed, entry);
         QMap<QString, QJsonValue> actual;
         for (const KeyValue &kv : state.result())
             actual.insert(kv.key, kv.value);

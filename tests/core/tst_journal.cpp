@@ -27,18 +27,6 @@ QMap<QString, QJsonValue> toMap(const QList<KeyValue> &list)
     return map;
 }
 
-// Applies a journal entry's changes the way a reader replaying the journal would.
-void replay(QMap<QString, QJsonValue> &state, const JournalEntry &entry)
-{
-    if (entry.changes.value("cleared").toBool())
-        state.clear();
-    const QJsonObject set = entry.changes.value("set").toObject();
-    for (auto it = set.begin(); it != set.end(); ++it)
-        state.insert(it.key(), it.value());
-    for (const QJsonValue &key : entry.changes.value("removed").toArray())
-        state.remove(key.toString());
-}
-
 } // namespace
 
 class TestJournal : public QObject
@@ -107,7 +95,7 @@ private slots:
         for (int i = 0; i < entries.size(); ++i) {
             QCOMPARE(entries[i].seq, qint64(i + 1));
             QCOMPARE(entries[i].trigger, QStringLiteral("request"));
-            replay(replayed, entries[i]);
+            replayJournalEntry(replayed, entries[i]);
             QCOMPARE(replayed, history[i + 1]);
         }
         QCOMPARE(awaitValue(m_inspector->failures("StorageProbe", id, 10000)).value().size(), failures);
