@@ -78,6 +78,8 @@ QVariant AlarmBoardModel::data(const QModelIndex &index, int role) const
         return alarm.retryCount;
     case OverdueRole:
         return alarm.dueMs < now;
+    case RetryingRole:
+        return alarm.retryCount > 0;
     }
     return {};
 }
@@ -110,6 +112,7 @@ QHash<int, QByteArray> AlarmBoardModel::roleNames() const
     names.insert(DueRole, "due");
     names.insert(RetryRole, "retry");
     names.insert(OverdueRole, "overdue");
+    names.insert(RetryingRole, "retrying");
     return names;
 }
 
@@ -175,14 +178,17 @@ void AlarmBoardModel::applyChanges(const QList<ChangeEvent> &batch)
             if (!m_refreshLater->isActive())
                 m_refreshLater->start();
             return;
-        case Kind::TurnCompleted:
-            // An alarm turn may have deleted the alarm, which has no event of its own.
-            if (event.detail.value(QStringLiteral("trigger")).toString() == QLatin1String("alarm")) {
+        case Kind::TurnCompleted: {
+            // An alarm turn, or an admin command (fire now, cancel, reset), may have deleted the
+            // alarm, which has no event of its own.
+            const QString trigger = event.detail.value(QStringLiteral("trigger")).toString();
+            if (trigger == QLatin1String("alarm") || trigger.startsWith(QLatin1String("admin"))) {
                 if (!m_refreshLater->isActive())
                     m_refreshLater->start();
                 return;
             }
             break;
+        }
         default:
             break;
         }

@@ -16,15 +16,24 @@ class Inspector;
 
 namespace Durable::Ui {
 
-// Every pending alarm across all objects, by due time, with a live countdown. Overdue alarms are
-// flagged through OverdueRole (the delegate highlights them). Refreshes from Inspector::alarms()
+// Every pending alarm across all objects, by due time, with a live countdown. Overdue alarms and
+// alarms being retried after a failed turn are flagged through OverdueRole and RetryingRole (the
+// delegate highlights them). Refreshes from Inspector::alarms()
 // when the feed reports alarm changes (coalesced) and when the clock jumps. GUI thread only.
 class AlarmBoardModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
     enum Column { ObjectColumn, ClassColumn, DueColumn, CountdownColumn, RetryColumn, ColumnCount };
-    enum Role { IdRole = Qt::UserRole + 1, ClassRole, NameRole, DueRole, RetryRole, OverdueRole };
+    enum Role {
+        IdRole = Qt::UserRole + 1,
+        ClassRole,
+        NameRole,
+        DueRole,
+        RetryRole,
+        OverdueRole,
+        RetryingRole
+    };
 
     AlarmBoardModel(Inspector *inspector, Clock *clock, QObject *parent = nullptr);
 

@@ -11,6 +11,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QProgressBar>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolButton>
 #include <QtConcurrentRun>
@@ -35,6 +36,7 @@ QString durationName(std::chrono::milliseconds duration)
 ClockControls::ClockControls(Clock *clock, QWidget *parent)
     : QWidget(parent),
       m_clock(clock),
+      m_jumps(new QThreadPool(this)),
       m_virtual(qobject_cast<VirtualClock *>(clock)),
       m_mode(new QLabel),
       m_time(new QLabel),
@@ -139,7 +141,7 @@ void ClockControls::advanceBy(std::chrono::milliseconds duration)
     setBusy(true);
     VirtualClock *clock = m_virtual;
     // advance() waits for every alarm turn it fires: never on the GUI thread.
-    QFuture<int> future = QtConcurrent::run([clock, duration] { return clock->advance(duration); });
+    QFuture<int> future = QtConcurrent::run(m_jumps, [clock, duration] { return clock->advance(duration); });
     const QString what = durationName(duration);
     future.then(this, [this, what](int fired) {
         setBusy(false);
@@ -153,7 +155,7 @@ void ClockControls::runToNextAlarm()
         return;
     setBusy(true);
     VirtualClock *clock = m_virtual;
-    QFuture<int> future = QtConcurrent::run([clock] { return clock->runToNextAlarm(); });
+    QFuture<int> future = QtConcurrent::run(m_jumps, [clock] { return clock->runToNextAlarm(); });
     future.then(this, [this](int fired) {
         setBusy(false);
         emit jumpFinished(fired > 0 ? tr("Ran to the next alarm: %n alarm(s) fired", nullptr, fired)

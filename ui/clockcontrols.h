@@ -9,6 +9,7 @@
 class QAction;
 class QLabel;
 class QProgressBar;
+class QThreadPool;
 class QToolButton;
 
 namespace Durable {
@@ -56,6 +57,9 @@ private:
     void updateActions();
 
     QPointer<Clock> m_clock;
+    // Jumps block a thread until the fired turns finish: their own thread, never the global
+    // pool (the raster paint engine waits on that one).
+    QThreadPool *m_jumps;
     VirtualClock *m_virtual = nullptr;
     bool m_busy = false;
     QLabel *m_mode;

@@ -6,7 +6,10 @@
 
 #include <durable/core/inspector.h>
 
+#include <QColor>
 #include <QTimer>
+
+#include <algorithm>
 
 namespace Durable::Ui {
 
@@ -36,7 +39,7 @@ JournalModel::JournalModel(Inspector *inspector, QObject *parent)
 
 int JournalModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_entries.size());
+    return parent.isValid() ? 0 : int(m_rows.size());
 }
 
 int JournalModel::columnCount(const QModelIndex &parent) const
@@ -48,7 +51,10 @@ QVariant JournalModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const JournalEntry &entry = m_entries.at(index.row());
+    const Row &row = m_rows.at(index.row());
+    if (row.failed)
+        return failureData(row.failure, index.column(), role);
+    const JournalEntry &entry = row.entry;
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -94,6 +100,59 @@ QVariant JournalModel::data(const QModelIndex &index, int role) const
         return QVariant::fromValue(entry.output);
     case ChangesRole:
         return QVariant::fromValue(entry.changes);
+    case FailedRole:
+        return false;
+    }
+    return {};
+}
+
+QVariant JournalModel::failureData(const TurnFailure &failure, int column, int role)
+{
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (column) {
+        case SeqColumn:
+            return tr("failed");
+        case TimeColumn:
+            return timeText(failure.atMs);
+        case TriggerColumn:
+            return failure.trigger;
+        case MethodColumn:
+            return failure.method;
+        case DurationColumn:
+            return durationText(failure.durationUs);
+        case ResultColumn:
+            return tr("Failed: %1").arg(failure.error);
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (column == MethodColumn && !failure.input.isUndefined())
+            return tr("Input: %1").arg(jsonPreview(failure.input, 2000));
+        return tr("Failed after turn %1 and rolled back (nothing it wrote was kept):\n%2")
+                .arg(failure.afterSeq)
+                .arg(failure.error);
+    case Qt::ForegroundRole:
+        if (column == SeqColumn || column == ResultColumn)
+            return QColor(0xb0, 0x1e, 0x1e);
+        return {};
+    case Qt::TextAlignmentRole:
+        if (column == SeqColumn || column == DurationColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case AtRole:
+        return failure.atMs;
+    case TriggerRole:
+        return failure.trigger;
+    case MethodRole:
+        return failure.method;
+    case DurationRole:
+        return failure.durationUs;
+    case FailedRole:
+        return true;
+    case ErrorRole:
+        return failure.error;
+    case AfterSeqRole:
+        return failure.afterSeq;
     }
     return {};
 }
@@ -114,7 +173,7 @@ QVariant JournalModel::headerData(int section, Qt::Orientation orientation, int 
     case DurationColumn:
         return tr("Duration");
     case ResultColumn:
-        return tr("Result");
+        return tr("Result or error");
     }
     return {};
 }
@@ -129,6 +188,9 @@ QHash<int, QByteArray> JournalModel::roleNames() const
     names.insert(DurationRole, "duration");
     names.insert(OutputRole, "output");
     names.insert(ChangesRole, "changes");
+    names.insert(FailedRole, "failed");
+    names.insert(ErrorRole, "error");
+    names.insert(AfterSeqRole, "afterSeq");
     return names;
 }
 
@@ -157,17 +219,126 @@ void JournalModel::setRefreshDelay(int ms)
 
 JournalEntry JournalModel::entry(int row) const
 {
-    if (row < 0 || row >= int(m_entries.size()))
+    if (row < 0 || row >= int(m_rows.size()) || m_rows.at(row).failed)
         return {};
-    return m_entries.at(row);
+    return m_rows.at(row).entry;
 }
+
+bool JournalModel::isFailure(int row) const
+{
+    return row >= 0 && row < int(m_rows.size()) && m_rows.at(row).failed;
+}
+
+TurnFailure JournalModel::failure(int row) const
+{
+    return isFailure(row) ? m_rows.at(row).failure : TurnFailure();
+}
+
+JournalModel::Key JournalModel::keyOf(const Row &row)
+{
+    return row.failed ? Key{row.failure.afterSeq, 1, row.failure.id}
+                      : Key{row.entry.seq, 0, 0};
+}
+
+JournalModel::Row JournalModel::entryRow(const JournalEntry &entry)
+{
+    Row row;
+    row.entry = entry;
+    return row;
+}
+
+JournalModel::Row JournalModel::failureRow(const TurnFailure &failure)
+{
+    Row row;
+    row.failure = failure;
+    row.failed = true;
+    return row;
+}
+
+namespace {
+
+// The first row whose key is not newer than key (rows are newest first).
+template<typename Rows, typename Key, typename KeyOf>
+qsizetype positionOf(const Rows &rows, const Key &key, KeyOf keyOf)
+{
+    const auto it = std::lower_bound(rows.cbegin(), rows.cend(), key,
+                                     [&keyOf](const auto &row, const Key &k) { return keyOf(row) > k; });
+    return it - rows.cbegin();
+}
+
+} // namespace
 
 int JournalModel::rowOfSeq(qint64 seq) const
 {
-    // Newest first: seqs descend with the row.
-    const auto it = std::lower_bound(m_entries.cbegin(), m_entries.cend(), seq,
-                                     [](const JournalEntry &e, qint64 s) { return e.seq > s; });
-    return it != m_entries.cend() && it->seq == seq ? int(it - m_entries.cbegin()) : -1;
+    const Key key{seq, 0, 0};
+    const qsizetype at = positionOf(m_rows, key, &JournalModel::keyOf);
+    return at < m_rows.size() && keyOf(m_rows.at(at)) == key ? int(at) : -1;
+}
+
+int JournalModel::rowOfFailure(qint64 failureId) const
+{
+    for (int row = 0; row < int(m_rows.size()); ++row)
+        if (m_rows.at(row).failed && m_rows.at(row).failure.id == failureId)
+            return row;
+    return -1;
+}
+
+qint64 JournalModel::newestSeq() const
+{
+    for (const Row &row : m_rows)
+        if (!row.failed)
+            return row.entry.seq;
+    return -1;
+}
+
+qint64 JournalModel::oldestSeq() const
+{
+    for (auto it = m_rows.crbegin(); it != m_rows.crend(); ++it)
+        if (!it->failed)
+            return it->entry.seq;
+    return -1;
+}
+
+void JournalModel::insertSorted(QList<Row> rows)
+{
+    std::sort(rows.begin(), rows.end(),
+              [](const Row &a, const Row &b) { return keyOf(a) > keyOf(b); });
+    qsizetype i = 0;
+    while (i < rows.size()) {
+        const Key key = keyOf(rows.at(i));
+        const qsizetype at = positionOf(m_rows, key, &JournalModel::keyOf);
+        if (at < m_rows.size() && keyOf(m_rows.at(at)) == key) {
+            ++i; // shown already
+            continue;
+        }
+        // Every following new row that also sorts before m_rows[at] goes in the same run.
+        qsizetype end = i + 1;
+        while (end < rows.size() && keyOf(rows.at(end)) < keyOf(rows.at(end - 1))
+               && (at == m_rows.size() || keyOf(rows.at(end)) > keyOf(m_rows.at(at))))
+            ++end;
+        beginInsertRows({}, int(at), int(at + (end - i)) - 1);
+        for (qsizetype k = i; k < end; ++k)
+            m_rows.insert(at + (k - i), rows.at(k));
+        endInsertRows();
+        i = end;
+        // Skip duplicates of the last inserted key among the new rows.
+        while (i < rows.size() && keyOf(rows.at(i)) == keyOf(rows.at(i - 1)))
+            ++i;
+    }
+}
+
+void JournalModel::showFailuresInRange()
+{
+    // A failure after turn n belongs just above turn n: it can be shown once turn n + 1 (or the
+    // oldest turn) is loaded, so no later page has to go above it.
+    const qint64 oldest = oldestSeq();
+    QList<Row> due;
+    for (const TurnFailure &failure : std::as_const(m_failures)) {
+        if (m_complete || (oldest >= 0 && failure.afterSeq + 1 >= oldest))
+            due.append(failureRow(failure));
+    }
+    if (!due.isEmpty())
+        insertSorted(due);
 }
 
 void JournalModel::reload()
@@ -175,16 +346,52 @@ void JournalModel::reload()
     ++m_generation;
     m_refreshLater->stop();
     beginResetModel();
-    m_entries.clear();
+    m_rows.clear();
+    m_failures.clear();
     m_fetching = false;
     m_refreshing = false;
     m_refreshAgain = false;
+    m_readingFailures = false;
+    m_failuresStale = false;
     m_complete = m_id.isNull() || !m_inspector;
     endResetModel();
-    if (m_complete)
+    if (m_complete) {
         emit pageLoaded();
-    else
-        requestPage();
+        return;
+    }
+    requestPage();
+    readFailures();
+}
+
+void JournalModel::readFailures()
+{
+    if (!m_inspector || m_id.isNull())
+        return;
+    if (m_readingFailures) {
+        m_failuresStale = true; // read once more when the read in flight is in
+        return;
+    }
+    m_readingFailures = true;
+    m_failuresStale = false;
+    const quint64 generation = m_generation;
+    whenReady(
+            m_inspector->failures(m_className, m_id, FailureLimit), this,
+            [this, generation](const QList<TurnFailure> &failures) {
+                if (generation != m_generation)
+                    return;
+                m_readingFailures = false;
+                m_failures = failures;
+                showFailuresInRange();
+                emit pageLoaded();
+                if (m_failuresStale)
+                    readFailures();
+            },
+            [this, generation](const Durable::Error &error) {
+                if (generation != m_generation)
+                    return;
+                m_readingFailures = false;
+                emit errorOccurred(error);
+            });
 }
 
 void JournalModel::requestPage()
@@ -193,8 +400,7 @@ void JournalModel::requestPage()
         return;
     JournalQuery query;
     query.limit = m_pageSize;
-    if (!m_entries.isEmpty())
-        query.beforeSeq = m_entries.constLast().seq;
+    query.beforeSeq = oldestSeq();
     m_fetching = true;
     const quint64 generation = m_generation;
     const int limit = query.limit;
@@ -204,18 +410,13 @@ void JournalModel::requestPage()
                 if (generation != m_generation)
                     return;
                 m_complete = page.size() < limit;
-                // A refresh may have inserted newer turns meanwhile; only older ones belong here.
-                const qint64 oldest = m_entries.isEmpty() ? -1 : m_entries.constLast().seq;
-                qsizetype from = 0;
-                while (oldest >= 0 && from < page.size() && page.at(from).seq >= oldest)
-                    ++from;
-                if (from < page.size()) {
-                    const int first = int(m_entries.size());
-                    beginInsertRows({}, first, first + int(page.size() - from) - 1);
-                    for (qsizetype i = from; i < page.size(); ++i)
-                        m_entries.append(page.at(i));
-                    endInsertRows();
-                }
+                // A refresh may have inserted newer turns meanwhile; those are skipped.
+                QList<Row> rows;
+                rows.reserve(page.size());
+                for (const JournalEntry &entry : page)
+                    rows.append(entryRow(entry));
+                insertSorted(rows);
+                showFailuresInRange();
                 // Only now: a view asking for more during the insert must not get a second
                 // request for the same page.
                 m_fetching = false;
@@ -239,12 +440,16 @@ void JournalModel::refreshNewest()
 {
     if (!m_inspector || m_id.isNull())
         return;
-    if (m_refreshing || (m_fetching && m_entries.isEmpty())) {
+    if (m_failuresStale)
+        readFailures();
+    if (m_refreshing || (m_fetching && !hasEntries())) {
         m_refreshAgain = true; // read once more when the request in flight is in
         return;
     }
-    if (m_entries.isEmpty()) {
-        reload(); // nothing loaded yet (the object had no turns): start from the newest
+    if (!hasEntries()) {
+        // Nothing committed was loaded yet (the object had no turns): read from the newest.
+        m_complete = false;
+        requestPage();
         return;
     }
     JournalQuery query;
@@ -258,20 +463,19 @@ void JournalModel::refreshNewest()
                 if (generation != m_generation)
                     return;
                 m_refreshing = false;
-                const qint64 newest = m_entries.isEmpty() ? -1 : m_entries.constFirst().seq;
-                qsizetype count = 0;
-                while (count < page.size() && page.at(count).seq > newest)
-                    ++count;
-                if (count == limit && page.constLast().seq > newest + 1) {
+                const qint64 newest = newestSeq();
+                QList<Row> rows;
+                for (const JournalEntry &entry : page) {
+                    if (entry.seq <= newest)
+                        break;
+                    rows.append(entryRow(entry));
+                }
+                if (rows.size() == limit && page.constLast().seq > newest + 1) {
                     // More new turns than one page: the gap is easier to close by starting over.
                     reload();
                     return;
                 }
-                if (count > 0) {
-                    beginInsertRows({}, 0, int(count) - 1);
-                    m_entries = page.first(count) + m_entries;
-                    endInsertRows();
-                }
+                insertSorted(rows);
                 emit pageLoaded();
                 if (m_refreshAgain) {
                     m_refreshAgain = false;
@@ -291,14 +495,19 @@ void JournalModel::applyChanges(const QList<ChangeEvent> &batch)
 {
     if (m_id.isNull())
         return;
+    bool refresh = false;
     for (const ChangeEvent &event : batch) {
-        const bool ours = event.id == m_id && event.kind == ChangeEvent::Kind::TurnCompleted;
-        if (ours || event.kind == ChangeEvent::Kind::Overflow) {
-            if (!m_refreshLater->isActive())
-                m_refreshLater->start();
-            return;
+        if (event.kind == ChangeEvent::Kind::Overflow) {
+            refresh = true;
+            m_failuresStale = true;
+        } else if (event.id == m_id && event.kind == ChangeEvent::Kind::TurnCompleted) {
+            refresh = true;
+            if (!event.detail.value(QStringLiteral("ok")).toBool(true))
+                m_failuresStale = true;
         }
     }
+    if (refresh && !m_refreshLater->isActive())
+        m_refreshLater->start();
 }
 
 } // namespace Durable::Ui

@@ -8,6 +8,8 @@
 #include <QAbstractTableModel>
 #include <QPointer>
 
+#include <tuple>
+
 class QTimer;
 
 namespace Durable {
@@ -16,11 +18,13 @@ class Inspector;
 
 namespace Durable::Ui {
 
-// One object's journal (its committed turns; failed turns are rolled back and kept apart, see
-// Inspector::failures()), newest turn first, paged from Inspector::journal() with
-// JournalQuery::beforeSeq (canFetchMore/fetchMore). Keeps itself current from the change feed:
-// TurnCompleted events for the object are coalesced and the newer turns inserted at the top in
-// one beginInsertRows. GUI thread only.
+// One object's history, newest first: its committed turns, paged from Inspector::journal() with
+// JournalQuery::beforeSeq (canFetchMore/fetchMore), and its failed turns (rolled back and kept
+// apart by the engine, Inspector::failures()) merged in where they happened: a failure after
+// turn n sits between turns n and n + 1. A failure is shown once the turns around it are loaded;
+// the newest FailureLimit failures are read. Keeps itself current from the change feed:
+// TurnCompleted events for the object are coalesced, and newer turns and failures are inserted
+// where they belong, one beginInsertRows per contiguous run. GUI thread only.
 class JournalModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -35,7 +39,12 @@ public:
         DurationRole,               // qint64 µs
         OutputRole,                 // QJsonValue
         ChangesRole,                // QJsonObject
+        FailedRole,                 // bool: a failed, rolled-back turn
+        ErrorRole,                  // QString: why it failed
+        AfterSeqRole,               // qint64: failed rows, the last committed turn before it
     };
+    // Failed turns read per object (the newest ones).
+    static constexpr int FailureLimit = 500;
 
     explicit JournalModel(Inspector *inspector, QObject *parent = nullptr);
 
@@ -55,9 +64,14 @@ public:
     // How long TurnCompleted events are collected before the newest turns are read.
     void setRefreshDelay(int ms);
 
+    // A committed turn's entry; an empty entry (seq 0) for a failed turn's row.
     JournalEntry entry(int row) const;
+    bool isFailure(int row) const;
+    // The failed turn of a failure row; an empty one (id 0) otherwise.
+    TurnFailure failure(int row) const;
     int rowOfSeq(qint64 seq) const;
-    bool isLoading() const { return m_fetching || m_refreshing; }
+    int rowOfFailure(qint64 failureId) const;
+    bool isLoading() const { return m_fetching || m_refreshing || m_readingFailures; }
     bool isComplete() const { return m_complete; }
 
 public slots:
@@ -72,13 +86,37 @@ signals:
     void errorOccurred(const Durable::Error &error);
 
 private:
+    // A committed turn or a failed one; rows sort by (seq or afterSeq, failed, failure id).
+    struct Row
+    {
+        JournalEntry entry;
+        TurnFailure failure;
+        bool failed = false;
+    };
+    using Key = std::tuple<qint64, int, qint64>;
+    static Key keyOf(const Row &row);
+    static Row entryRow(const JournalEntry &entry);
+    static Row failureRow(const TurnFailure &failure);
+    static QVariant failureData(const TurnFailure &failure, int column, int role);
+
     void requestPage();
+    void readFailures();
+    // Inserts rows not shown yet where they belong, newest first, one insert per contiguous run.
+    void insertSorted(QList<Row> rows);
+    // Shows the failures read so far whose place lies within the loaded turns.
+    void showFailuresInRange();
+    qint64 newestSeq() const; // -1 when no committed turn is loaded
+    qint64 oldestSeq() const;
+    bool hasEntries() const { return newestSeq() >= 0; }
     void applyChanges(const QList<ChangeEvent> &batch);
 
     QPointer<Inspector> m_inspector;
     QString m_className;
     ObjectId m_id;
-    QList<JournalEntry> m_entries; // newest first
+    QList<Row> m_rows; // newest first
+    QList<TurnFailure> m_failures; // read, newest first; shown once in range
+    bool m_readingFailures = false;
+    bool m_failuresStale = false;
     quint64 m_generation = 0;
     int m_pageSize = 100;
     bool m_fetching = false;

@@ -4,6 +4,7 @@
 #include "alarmboard.h"
 #include "classlistmodel.h"
 #include "clockcontrols.h"
+#include "conversationview.h"
 #include "format.h"
 #include "futures.h"
 #include "inboxmodel.h"
@@ -13,14 +14,21 @@
 #include "objectinspector.h"
 #include "objectlistmodel.h"
 #include "sendrequestdialog.h"
+#include "workflowboard.h"
 
 #include <durable/core/clock.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/scenariorecorder.h>
+#include <durable/core/virtualclock.h>
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
@@ -40,8 +48,13 @@ namespace Durable::Ui {
 
 namespace {
 
-// 2: the Inbox dock; older saved layouts do not know it and are dropped.
-constexpr int LayoutVersion = 2;
+QString stepsText(int steps)
+{
+    return steps == 1 ? MainWindow::tr("1 step") : MainWindow::tr("%1 steps").arg(steps);
+}
+
+// 2: the Inbox dock; 3: the Workflow dock. Older saved layouts do not know them and are dropped.
+constexpr int LayoutVersion = 3;
 
 } // namespace
 
@@ -53,6 +66,7 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
       m_inspectorView(new ObjectInspector(inspector, engine->clock())),
       m_alarmBoard(new AlarmBoard(inspector, engine->clock())),
       m_inbox(new InboxPanel(engine, inspector, engine->clock())),
+      m_workflowBoard(new WorkflowBoard(engine, inspector, engine->clock())),
       m_metrics(new MetricsPanel),
       m_clockControls(new ClockControls(engine->clock()))
 {
@@ -69,6 +83,9 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
     connect(m_browser, &ObjectBrowser::currentObjectChanged, this, &MainWindow::objectSelected);
     connect(m_alarmBoard, &AlarmBoard::objectActivated, this, &MainWindow::showObject);
     connect(m_inbox, &InboxPanel::objectActivated, this, &MainWindow::showObject);
+    connect(m_workflowBoard, &WorkflowBoard::objectActivated, this, &MainWindow::showObject);
+    connect(m_workflowBoard, &WorkflowBoard::errorOccurred, this, &MainWindow::reportError);
+    m_inspectorView->conversation()->setEngine(engine);
     connect(m_inbox, &InboxPanel::countChanged, this, [this](int pending) {
         m_inboxDock->setWindowTitle(pending > 0 ? tr("Inbox (%1)").arg(pending) : tr("Inbox"));
     });
@@ -144,6 +161,11 @@ void MainWindow::createDocks()
     m_inboxDock->setWidget(m_inbox);
     addDockWidget(Qt::BottomDockWidgetArea, m_inboxDock);
     tabifyDockWidget(m_alarmDock, m_inboxDock);
+    m_workflowDock = new QDockWidget(tr("Workflow"), this);
+    m_workflowDock->setObjectName(QStringLiteral("WorkflowDock"));
+    m_workflowDock->setWidget(m_workflowBoard);
+    addDockWidget(Qt::BottomDockWidgetArea, m_workflowDock);
+    tabifyDockWidget(m_inboxDock, m_workflowDock);
     // People come to answer the agents that wait on them: the inbox is in front by default.
     m_inboxDock->raise();
 
@@ -157,6 +179,7 @@ void MainWindow::createActions()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_send = file->addAction(tr("&Send Request…"), this, &MainWindow::showSendRequest);
     m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    createFileActions(file);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -204,6 +227,14 @@ void MainWindow::createActions()
     inboxToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_4));
     view->addAction(metricsToggle);
     view->addAction(inboxToggle);
+    m_workflowToggle = m_workflowDock->toggleViewAction();
+    m_workflowToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_5));
+    m_workflowToggle->setToolTip(tr("Objects per workflow step of a class (Alt+5)"));
+    view->addAction(m_workflowToggle);
+    connect(m_workflowToggle, &QAction::toggled, this, [this](bool shown) {
+        if (shown)
+            m_workflowDock->raise(); // it shares its place with the inbox
+    });
     m_showInbox = view->addAction(tr("Go to &Inbox"), this, &MainWindow::showInbox);
     m_showInbox->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     m_showInbox->setToolTip(tr("Show the inbox and focus its list for keyboard triage (Ctrl+Shift+I)"));
@@ -232,12 +263,130 @@ void MainWindow::createActions()
     toolbar->addWidget(m_clockControls);
 }
 
+void MainWindow::createFileActions(QMenu *file)
+{
+    file->addSeparator();
+    m_openDataDirectory = file->addAction(tr("&Open Data Directory…"), this, &MainWindow::chooseDataDirectory);
+    m_openDataDirectory->setShortcut(QKeySequence::Open);
+    m_openDataDirectory->setToolTip(tr("Close this data directory and open another one"));
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setEnabled(false);
+
+    file->addSeparator();
+    m_record = file->addAction(tr("&Record Scenario"), this, &MainWindow::startRecording);
+    m_record->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_R));
+    m_record->setToolTip(tr("Record requests, answers, clock moves and faults as a scenario that "
+                            "\"durable test\" replays (Ctrl+Alt+R)"));
+    m_stopRecording = file->addAction(tr("S&top Recording and Save…"), this, &MainWindow::stopRecordingAndSave);
+    m_stopRecording->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
+    m_stopRecording->setEnabled(false);
+}
+
+void MainWindow::setRecentDataDirectories(const QStringList &directories)
+{
+    m_recentMenu->clear();
+    for (const QString &directory : directories) {
+        QAction *open = m_recentMenu->addAction(QDir::toNativeSeparators(directory));
+        connect(open, &QAction::triggered, this, [this, directory] { emit openDataDirectoryRequested(directory); });
+    }
+    m_recentMenu->setEnabled(!directories.isEmpty());
+}
+
+void MainWindow::chooseDataDirectory()
+{
+    const QString current = m_engine ? m_engine->dataDir() : QString();
+    const QString directory = QFileDialog::getExistingDirectory(
+            this, tr("Open Data Directory"), QFileInfo(current).absolutePath());
+    if (!directory.isEmpty())
+        emit openDataDirectoryRequested(directory);
+}
+
+QString MainWindow::defaultScenarioFile() const
+{
+    const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    return QDir(m_engine ? m_engine->dataDir() : QDir::homePath())
+            .filePath(QStringLiteral("scenarios/session-%1.json").arg(stamp));
+}
+
+void MainWindow::startRecording()
+{
+    if (!m_engine || m_recorder)
+        return;
+    // Paused before the recording starts, so it begins at the instant the clock stands still.
+    auto *clock = qobject_cast<VirtualClock *>(m_engine->clock());
+    const bool pausedClock = clock && !clock->isPaused();
+    if (pausedClock)
+        clock->pause();
+    auto started = m_engine->startRecording();
+    if (!started) {
+        reportError(started.error());
+        return;
+    }
+    m_recorder = started.value();
+    // Queued: steps are recorded on the workers and pool threads that ran them.
+    connect(m_recorder.get(), &ScenarioRecorder::stepRecorded, this, &MainWindow::updateRecordingIndicator,
+            Qt::QueuedConnection);
+    showMessage(pausedClock ? tr("Recording. The virtual clock is paused so the scenario replays exactly; "
+                                 "its jumps are recorded.")
+                            : tr("Recording requests, answers, clock moves and faults."));
+    updateRecordingIndicator();
+}
+
+void MainWindow::stopRecordingAndSave()
+{
+    if (!m_recorder)
+        return;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Save Recording as Scenario"), defaultScenarioFile(),
+                                                      tr("Scenarios (*.json)"));
+    if (!file.isEmpty())
+        saveRecording(file);
+}
+
+void MainWindow::saveRecording(const QString &file)
+{
+    if (!m_engine || !m_recorder || !m_inspector)
+        return;
+    m_engine->stopRecording();
+    const std::shared_ptr<ScenarioRecorder> recorder = std::exchange(m_recorder, nullptr);
+    disconnect(recorder.get(), nullptr, this, nullptr);
+    updateRecordingIndicator();
+    showMessage(tr("Saving the scenario to %1…").arg(QDir::toNativeSeparators(file)));
+    // The recorder stays alive with the continuation until the file is written.
+    whenReady(
+            recorder->save(m_engine, m_inspector, file), this,
+            [this, file, recorder](int steps) {
+                showMessage(tr("Saved %1 to %2; replay with: durable test %2")
+                                    .arg(stepsText(steps), QDir::toNativeSeparators(file)),
+                            15000);
+                emit recordingSaved(file, steps);
+            },
+            [this, file](const Durable::Error &error) {
+                showMessage(tr("The scenario was not saved: %1").arg(error.message()), 15000);
+                emit recordingSaveFailed(file, error);
+            });
+}
+
+void MainWindow::updateRecordingIndicator()
+{
+    const bool recording = m_recorder != nullptr;
+    m_record->setEnabled(!recording);
+    m_stopRecording->setEnabled(recording);
+    m_recordingLabel->setVisible(recording);
+    if (recording)
+        m_recordingLabel->setText(tr("<span style=\"color:#d13b3b\">&#9679;</span> Recording (%1)")
+                                          .arg(stepsText(m_recorder->stepCount())));
+}
+
 void MainWindow::createStatusBar()
 {
     m_engineState = new QLabel;
     m_clockLabel = new QLabel;
     m_clockLabel->setFont(monospaceFont());
     m_metricsLabel = new QLabel;
+    m_recordingLabel = new QLabel;
+    m_recordingLabel->setToolTip(tr("Recording this session as a scenario: File > Stop Recording and Save…"));
+    m_recordingLabel->hide();
+    statusBar()->addPermanentWidget(m_recordingLabel);
     statusBar()->addPermanentWidget(m_metricsLabel);
     statusBar()->addPermanentWidget(m_clockLabel);
     statusBar()->addPermanentWidget(m_engineState);
@@ -344,6 +493,7 @@ void MainWindow::refreshAll()
     m_browser->refresh();
     m_alarmBoard->refresh();
     m_inbox->refresh();
+    m_workflowBoard->refresh();
     m_inspectorView->refresh();
 }
 
@@ -425,7 +575,7 @@ void MainWindow::saveLayout() const
 void MainWindow::resetLayout()
 {
     restoreState(m_defaultState, LayoutVersion);
-    for (QDockWidget *dock : {m_inspectorDock, m_alarmDock, m_inboxDock, m_metricsDock})
+    for (QDockWidget *dock : {m_inspectorDock, m_alarmDock, m_inboxDock, m_metricsDock, m_workflowDock})
         dock->show();
 }
 

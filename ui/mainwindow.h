@@ -7,13 +7,17 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <memory>
+
 class QAction;
 class QDockWidget;
 class QLabel;
+class QMenu;
 
 namespace Durable {
 class Engine;
 class Inspector;
+class ScenarioRecorder;
 } // namespace Durable
 
 namespace Durable::Ui {
@@ -25,9 +29,10 @@ class MetricsPanel;
 class ObjectBrowser;
 class ObjectInspector;
 class SendRequestDialog;
+class WorkflowBoard;
 
-// The studio window: the object browser in the middle, the inspector, alarm board, human inbox
-// and metrics in docks (layout kept in QSettings), clock controls in a toolbar, every action in a
+// The studio window: the object browser in the middle, the inspector, alarm board, human inbox,
+// workflow board and metrics in docks (layout kept in QSettings), clock controls in a toolbar, every action in a
 // menu with a shortcut, and the engine state, clock and live metrics in the status bar. GUI thread only.
 class MainWindow : public QMainWindow
 {
@@ -40,6 +45,7 @@ public:
     ObjectInspector *objectInspector() const { return m_inspectorView; }
     AlarmBoard *alarmBoard() const { return m_alarmBoard; }
     InboxPanel *inbox() const { return m_inbox; }
+    WorkflowBoard *workflowBoard() const { return m_workflowBoard; }
     MetricsPanel *metricsPanel() const { return m_metrics; }
     ClockControls *clockControls() const { return m_clockControls; }
     SendRequestDialog *sendRequestDialog();
@@ -52,6 +58,18 @@ public:
     QAction *sendAction() const { return m_send; }
     QAction *refreshAction() const { return m_refresh; }
     QAction *inboxAction() const { return m_showInbox; }
+    QAction *workflowAction() const { return m_workflowToggle; }
+
+    // File menu: data directories and recording a session as a scenario.
+    QAction *openDataDirectoryAction() const { return m_openDataDirectory; }
+    QMenu *recentMenu() const { return m_recentMenu; }
+    QAction *recordAction() const { return m_record; }
+    QAction *stopRecordingAction() const { return m_stopRecording; }
+    QLabel *recordingLabel() const { return m_recordingLabel; }
+    // Most recent first; shown in File > Open Recent.
+    void setRecentDataDirectories(const QStringList &directories);
+    // Where "Stop Recording and Save…" proposes to save: scenarios/ in the data directory.
+    QString defaultScenarioFile() const;
 
     void restoreLayout();
     void saveLayout() const;
@@ -65,6 +83,21 @@ public slots:
     void showObject(const QString &className, const Durable::ObjectId &id);
     void showMessage(const QString &text, int timeoutMs = 8000);
     void showInbox();
+    // Asks for a directory and emits openDataDirectoryRequested().
+    void chooseDataDirectory();
+    // Starts recording what is done in the studio (and by any other client of the engine). A
+    // running virtual clock is paused, so the scenario replays exactly.
+    void startRecording();
+    // Asks for a file, then saveRecording(); cancelling keeps recording.
+    void stopRecordingAndSave();
+    // Stops recording and writes the scenario to file without blocking; recordingSaved() or
+    // recordingSaveFailed() follows.
+    void saveRecording(const QString &file);
+
+signals:
+    void openDataDirectoryRequested(const QString &directory);
+    void recordingSaved(const QString &file, int steps);
+    void recordingSaveFailed(const QString &file, const Durable::Error &error);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -79,6 +112,8 @@ private:
     void updateStatus();
     void showMetrics(const Durable::Metrics &metrics);
     void reportError(const Durable::Error &error);
+    void createFileActions(QMenu *file);
+    void updateRecordingIndicator();
 
     QPointer<Engine> m_engine;
     QPointer<Inspector> m_inspector;
@@ -86,6 +121,7 @@ private:
     ObjectInspector *m_inspectorView;
     AlarmBoard *m_alarmBoard;
     InboxPanel *m_inbox;
+    WorkflowBoard *m_workflowBoard;
     MetricsPanel *m_metrics;
     ClockControls *m_clockControls;
     SendRequestDialog *m_sendDialog = nullptr;
@@ -93,15 +129,23 @@ private:
     QDockWidget *m_alarmDock = nullptr;
     QDockWidget *m_inboxDock = nullptr;
     QDockWidget *m_metricsDock = nullptr;
+    QDockWidget *m_workflowDock = nullptr;
     QLabel *m_engineState = nullptr;
     QLabel *m_clockLabel = nullptr;
     QLabel *m_metricsLabel = nullptr;
+    QLabel *m_recordingLabel = nullptr;
+    QAction *m_openDataDirectory = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_record = nullptr;
+    QAction *m_stopRecording = nullptr;
+    std::shared_ptr<ScenarioRecorder> m_recorder; // while recording
     QAction *m_send = nullptr;
     QAction *m_evict = nullptr;
     QAction *m_crash = nullptr;
     QAction *m_reset = nullptr;
     QAction *m_refresh = nullptr;
     QAction *m_showInbox = nullptr;
+    QAction *m_workflowToggle = nullptr;
     QByteArray m_defaultState;
     ObjectId m_pendingSelection;
 };

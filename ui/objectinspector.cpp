@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #include "objectinspector.h"
 
+#include "alarmschedulesview.h"
+#include "conversationview.h"
 #include "format.h"
 #include "futures.h"
 #include "keyvaluemodel.h"
 #include "sqlresultmodel.h"
+#include "stateview.h"
 #include "timelineview.h"
 
 #include <durable/core/clock.h>
@@ -37,53 +40,6 @@ QLabel *valueLabel()
     return label;
 }
 
-QString typeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("bool");
-    case QJsonValue::Double:
-        return QStringLiteral("number");
-    case QJsonValue::String:
-        return QStringLiteral("string");
-    case QJsonValue::Array:
-        return QStringLiteral("array");
-    case QJsonValue::Object:
-        return QStringLiteral("object");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QString();
-}
-
-// Arrays and objects become children; scalars show their compact JSON.
-void addJson(QTreeWidgetItem *item, const QJsonValue &value, int depth = 0)
-{
-    item->setText(2, typeName(value));
-    if (value.isObject()) {
-        const QJsonObject object = value.toObject();
-        item->setText(1, QStringLiteral("{%1}").arg(object.size()));
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            auto *child = new QTreeWidgetItem(item, {it.key()});
-            addJson(child, it.value(), depth + 1);
-        }
-    } else if (value.isArray()) {
-        const QJsonArray array = value.toArray();
-        item->setText(1, QStringLiteral("[%1]").arg(array.size()));
-        for (qsizetype i = 0; i < array.size(); ++i) {
-            auto *child = new QTreeWidgetItem(item, {QStringLiteral("[%1]").arg(i)});
-            addJson(child, array.at(i), depth + 1);
-        }
-    } else {
-        item->setText(1, jsonPreview(value, 400));
-    }
-    item->setFont(0, monospaceFont());
-    item->setFont(1, monospaceFont());
-    item->setExpanded(depth < 1);
-}
-
 } // namespace
 
 ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *parent)
@@ -92,7 +48,8 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
       m_clock(clock),
       m_tabs(new QTabWidget(this)),
       m_title(new QLabel),
-      m_keyValues(new KeyValueModel(inspector, this)),
+      m_stateView(new StateView(inspector)),
+      m_alarmView(new AlarmSchedulesView(inspector, clock)),
       m_sqlResult(new SqlResultModel(this)),
       m_timeline(new TimelineView(inspector)),
       m_tick(new QTimer(this)),
@@ -106,10 +63,12 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_tabs->addTab(buildOverview(), tr("Overview"));
-    m_tabs->addTab(buildState(), tr("State"));
+    m_tabs->addTab(m_stateView, tr("State"));
     m_tabs->addTab(buildStorage(), tr("Storage"));
-    m_tabs->addTab(buildAlarm(), tr("Alarm"));
+    m_tabs->addTab(m_alarmView, tr("Alarm && Schedules"));
     m_tabs->addTab(m_timeline, tr("Timeline"));
+    m_conversation = new ConversationView(nullptr, inspector); // engine: MainWindow sets it
+    m_tabs->addTab(m_conversation, tr("Conversation"));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -118,7 +77,6 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
 
     m_tick->setInterval(1000);
     connect(m_tick, &QTimer::timeout, this, [this] {
-        showAlarm();
         if (m_object.nextAlarmMs >= 0 || m_object.lastActiveMs > 0)
             showOverview();
     });
@@ -130,9 +88,10 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
     connect(inspector, &Inspector::changesAvailable, this, &ObjectInspector::applyChanges);
     if (clock)
         connect(clock, &Clock::timeJumped, m_refreshLater, qOverload<>(&QTimer::start));
-    connect(m_keyValues, &KeyValueModel::pageLoaded, this, &ObjectInspector::rebuildStateTree);
-    connect(m_keyValues, &KeyValueModel::errorOccurred, this, &ObjectInspector::errorOccurred);
+    connect(m_stateView, &StateView::errorOccurred, this, &ObjectInspector::errorOccurred);
+    connect(m_alarmView, &AlarmSchedulesView::errorOccurred, this, &ObjectInspector::errorOccurred);
     connect(m_timeline, &TimelineView::errorOccurred, this, &ObjectInspector::errorOccurred);
+    connect(m_conversation, &ConversationView::errorOccurred, this, &ObjectInspector::errorOccurred);
     setObject({});
 }
 
@@ -167,42 +126,6 @@ QWidget *ObjectInspector::buildOverview()
     form->addRow(tr("Last activity:"), m_lastActiveLabel);
     form->addRow(tr("Fork of:"), m_forkLabel);
     return page;
-}
-
-QWidget *ObjectInspector::buildState()
-{
-    auto *splitter = new QSplitter(Qt::Vertical);
-    m_keyValueView = new QTableView(splitter);
-    m_keyValueView->setModel(m_keyValues);
-    m_keyValueView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_keyValueView->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_keyValueView->setAlternatingRowColors(true);
-    m_keyValueView->setWordWrap(false);
-    m_keyValueView->verticalHeader()->hide();
-    m_keyValueView->horizontalHeader()->setSectionResizeMode(KeyValueModel::ValueColumn,
-                                                             QHeaderView::Stretch);
-    m_keyValueView->setColumnWidth(KeyValueModel::KeyColumn, 160);
-    m_stateTree = new QTreeWidget(splitter);
-    m_stateTree->setHeaderLabels({tr("Key"), tr("Value"), tr("Type")});
-    m_stateTree->setUniformRowHeights(true);
-    m_stateTree->setColumnWidth(0, 200);
-    m_stateTree->setColumnWidth(1, 280);
-    splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 2);
-    connect(m_keyValueView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) {
-                const QString key = current.data(KeyValueModel::KeyRole).toString();
-                for (int i = 0; i < m_stateTree->topLevelItemCount(); ++i) {
-                    QTreeWidgetItem *item = m_stateTree->topLevelItem(i);
-                    if (item->text(0) == key) {
-                        item->setExpanded(true);
-                        m_stateTree->setCurrentItem(item);
-                        m_stateTree->scrollToItem(item, QAbstractItemView::PositionAtTop);
-                        break;
-                    }
-                }
-            });
-    return splitter;
 }
 
 QWidget *ObjectInspector::buildStorage()
@@ -251,27 +174,19 @@ QWidget *ObjectInspector::buildStorage()
     return splitter;
 }
 
-QWidget *ObjectInspector::buildAlarm()
+KeyValueModel *ObjectInspector::keyValueModel() const
 {
-    auto *page = new QWidget;
-    auto *layout = new QVBoxLayout(page);
-    m_alarmCountdown = new QLabel;
-    QFont big = m_alarmCountdown->font();
-    big.setPointSizeF(big.pointSizeF() * 2.0);
-    big.setBold(true);
-    m_alarmCountdown->setFont(big);
-    m_alarmDue = valueLabel();
-    m_alarmRetries = valueLabel();
-    auto *form = new QFormLayout;
-    form->addRow(tr("Due (UTC):"), m_alarmDue);
-    form->addRow(tr("Retries:"), m_alarmRetries);
-    auto *note = new QLabel(tr("Schedules, fire-now and cancel arrive with the Agent SDK."));
-    note->setEnabled(false);
-    layout->addWidget(m_alarmCountdown);
-    layout->addLayout(form);
-    layout->addStretch(1);
-    layout->addWidget(note);
-    return page;
+    return m_stateView->keyValueModel();
+}
+
+QTreeWidget *ObjectInspector::stateTree() const
+{
+    return m_stateView->keyValueTree();
+}
+
+QLabel *ObjectInspector::alarmCountdownLabel() const
+{
+    return m_alarmView->countdownLabel();
 }
 
 void ObjectInspector::setObject(const ObjectSummary &object)
@@ -279,17 +194,18 @@ void ObjectInspector::setObject(const ObjectSummary &object)
     const bool sameObject = object.id == m_object.id;
     m_object = object;
     if (!sameObject) {
-        m_alarm.reset();
         m_sqlResult->clear();
         m_sqlStatus->clear();
         m_schemaTree->clear();
-        m_stateTree->clear();
         m_sqlEdit->clear();
     }
     setEnabled(!object.id.isNull());
     m_timeline->setObject(object.className, object.id, object.name);
+    const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
+    m_stateView->setObject(object.className, object.id, label);
+    m_alarmView->setObject(object.className, object.id, label);
+    m_conversation->setObject(object.className, object.id);
     showOverview();
-    showAlarm();
     if (!sameObject)
         refresh();
 }
@@ -297,10 +213,10 @@ void ObjectInspector::setObject(const ObjectSummary &object)
 void ObjectInspector::refresh()
 {
     ++m_generation;
-    if (m_object.id.isNull() || !m_inspector) {
-        m_keyValues->setObject(QString(), ObjectId());
+    m_stateView->refresh();
+    m_alarmView->refresh();
+    if (m_object.id.isNull() || !m_inspector)
         return;
-    }
     const quint64 generation = m_generation;
     const QString className = m_object.className;
     const ObjectId id = m_object.id;
@@ -318,21 +234,11 @@ void ObjectInspector::refresh()
                 emit refreshed();
             },
             report);
-    m_keyValues->setObject(className, id);
     whenReady(
             m_inspector->schema(className, id), this,
             [this, generation](const QList<TableSchema> &tables) {
                 if (generation == m_generation)
                     showSchema(tables);
-            },
-            report);
-    whenReady(
-            m_inspector->alarm(className, id), this,
-            [this, generation](const std::optional<AlarmSummary> &alarm) {
-                if (generation != m_generation)
-                    return;
-                m_alarm = alarm;
-                showAlarm();
             },
             report);
 }
@@ -401,18 +307,6 @@ void ObjectInspector::showOverview()
                                             : tr("%1 at turn %2").arg(o.forkOf).arg(o.forkSeq));
 }
 
-void ObjectInspector::rebuildStateTree()
-{
-    m_stateTree->setUpdatesEnabled(false);
-    m_stateTree->clear();
-    const QList<KeyValue> entries = m_keyValues->entries();
-    for (const KeyValue &entry : entries) {
-        auto *item = new QTreeWidgetItem(m_stateTree, {entry.key});
-        addJson(item, entry.value);
-    }
-    m_stateTree->setUpdatesEnabled(true);
-}
-
 void ObjectInspector::showSchema(const QList<TableSchema> &tables)
 {
     m_schemaTree->clear();
@@ -441,23 +335,6 @@ void ObjectInspector::showSchema(const QList<TableSchema> &tables)
     }
     if (tables.isEmpty())
         new QTreeWidgetItem(m_schemaTree, {tr("(no tables)")});
-}
-
-void ObjectInspector::showAlarm()
-{
-    if (!m_alarm) {
-        m_alarmCountdown->setStyleSheet(QString());
-        m_alarmCountdown->setText(m_object.id.isNull() ? QString() : tr("No alarm set"));
-        m_alarmDue->clear();
-        m_alarmRetries->clear();
-        return;
-    }
-    const qint64 now = m_clock ? m_clock->nowMs() : 0;
-    const bool overdue = m_alarm->dueMs < now;
-    m_alarmCountdown->setStyleSheet(overdue ? QStringLiteral("color: #b01e1e;") : QString());
-    m_alarmCountdown->setText(countdownText(m_alarm->dueMs, now));
-    m_alarmDue->setText(timeText(m_alarm->dueMs));
-    m_alarmRetries->setText(QString::number(m_alarm->retryCount));
 }
 
 void ObjectInspector::applyChanges(const QList<ChangeEvent> &batch)

@@ -25,19 +25,22 @@ class Inspector;
 
 namespace Durable::Ui {
 
+class AlarmSchedulesView;
+class ConversationView;
 class KeyValueModel;
+class StateView;
 class SqlResultModel;
 class TimelineView;
 
-// One object in detail: Overview, State (key/value entries and a JSON tree), Storage (schema and
-// a read-only SQL console), Alarm (with a live countdown) and Timeline (the journal, state and
-// diffs per turn, fork). Every read goes through the
+// One object in detail: Overview, State (the agent state and the key/value entries as JSON trees,
+// editable), Storage (schema and a read-only SQL console), Alarm & Schedules (live countdowns,
+// fire now, reschedule, cancel) and Timeline (the journal, state and diffs per turn, fork). Every read goes through the
 // inspector's futures; results for an object no longer shown are dropped. GUI thread only.
 class ObjectInspector : public QWidget
 {
     Q_OBJECT
 public:
-    enum Tab { OverviewTab, StateTab, StorageTab, AlarmTab, TimelineTab };
+    enum Tab { OverviewTab, StateTab, StorageTab, AlarmTab, TimelineTab, ConversationTab };
 
     ObjectInspector(Inspector *inspector, Clock *clock, QWidget *parent = nullptr);
 
@@ -45,14 +48,17 @@ public:
     ObjectSummary object() const { return m_object; }
 
     QTabWidget *tabs() const { return m_tabs; }
-    KeyValueModel *keyValueModel() const { return m_keyValues; }
+    KeyValueModel *keyValueModel() const;
     SqlResultModel *sqlResultModel() const { return m_sqlResult; }
     QPlainTextEdit *sqlEditor() const { return m_sqlEdit; }
-    QTreeWidget *stateTree() const { return m_stateTree; }
+    QTreeWidget *stateTree() const; // the key/value entries as a JSON tree
     QTreeWidget *schemaTree() const { return m_schemaTree; }
     QLabel *sqlStatusLabel() const { return m_sqlStatus; }
-    QLabel *alarmCountdownLabel() const { return m_alarmCountdown; }
+    QLabel *alarmCountdownLabel() const;
+    StateView *stateView() const { return m_stateView; }
+    AlarmSchedulesView *alarmView() const { return m_alarmView; }
     TimelineView *timeline() const { return m_timeline; }
+    ConversationView *conversation() const { return m_conversation; }
 
 public slots:
     void refresh();
@@ -64,19 +70,14 @@ signals:
 
 private:
     QWidget *buildOverview();
-    QWidget *buildState();
     QWidget *buildStorage();
-    QWidget *buildAlarm();
     void showOverview();
-    void rebuildStateTree();
     void showSchema(const QList<TableSchema> &tables);
-    void showAlarm();
     void applyChanges(const QList<ChangeEvent> &batch);
 
     QPointer<Inspector> m_inspector;
     QPointer<Clock> m_clock;
     ObjectSummary m_object;
-    std::optional<AlarmSummary> m_alarm;
     quint64 m_generation = 0;
     quint64 m_queryGeneration = 0;
 
@@ -93,19 +94,16 @@ private:
     QLabel *m_createdLabel;
     QLabel *m_lastActiveLabel;
     QLabel *m_forkLabel;
-    KeyValueModel *m_keyValues;
-    QTableView *m_keyValueView;
-    QTreeWidget *m_stateTree;
+    StateView *m_stateView;
+    AlarmSchedulesView *m_alarmView;
     QTreeWidget *m_schemaTree;
     QPlainTextEdit *m_sqlEdit;
     QPushButton *m_runButton;
     SqlResultModel *m_sqlResult;
     QTableView *m_sqlView;
     QLabel *m_sqlStatus;
-    QLabel *m_alarmDue;
-    QLabel *m_alarmCountdown;
-    QLabel *m_alarmRetries;
     TimelineView *m_timeline;
+    ConversationView *m_conversation = nullptr;
     QTimer *m_tick;
     QTimer *m_refreshLater;
 };

@@ -175,8 +175,10 @@ QList<qint64> TimelineView::selectedSeqs() const
 {
     QList<qint64> seqs;
     const QModelIndexList rows = m_view->selectionModel()->selectedRows(JournalModel::SeqColumn);
-    for (const QModelIndex &index : rows)
-        seqs.append(index.data(JournalModel::SeqRole).toLongLong());
+    for (const QModelIndex &index : rows) {
+        if (!index.data(JournalModel::FailedRole).toBool()) // a failed turn has no state of its own
+            seqs.append(index.data(JournalModel::SeqRole).toLongLong());
+    }
     std::sort(seqs.begin(), seqs.end());
     return seqs;
 }
@@ -188,6 +190,12 @@ void TimelineView::selectionChanged()
     m_diffTree->clear();
     updateForkButton();
     const QList<qint64> seqs = selectedSeqs();
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows(JournalModel::SeqColumn);
+    const bool oneFailure = rows.size() == 1 && m_model->isFailure(rows.constFirst().row());
+    if (oneFailure && m_inspector && !m_id.isNull()) {
+        showFailure(m_model->failure(rows.constFirst().row()), generation);
+        return;
+    }
     if (seqs.isEmpty() || seqs.size() > 2 || !m_inspector || m_id.isNull()) {
         m_partsPending = 0;
         const QString hint = seqs.size() > 2 ? tr("Select one turn, or two to compare them.")
@@ -239,6 +247,48 @@ void TimelineView::selectionChanged()
                                                .arg(from)
                                                .arg(to)
                                                .arg(error.message()));
+                partArrived(generation);
+            });
+}
+
+void TimelineView::showFailure(const TurnFailure &failure, quint64 generation)
+{
+    // The turn rolled back: the state is the one after the turn before it, and it changed nothing.
+    const qint64 seq = failure.afterSeq;
+    showInfo(m_stateLabel,
+             tr("State after turn %1, which the failed turn left unchanged (loading…)").arg(seq));
+    const QString what = failure.method.isEmpty() ? failure.trigger : failure.method;
+    showError(m_diffLabel, tr("“%1” failed at %2 UTC and was rolled back: nothing it wrote was kept.")
+                                   .arg(what, timeText(failure.atMs)));
+    auto *error = new QTreeWidgetItem(m_diffTree, {tr("Error"), failure.error});
+    error->setForeground(DiffChangeColumn, QColor(0xb0, 0x1e, 0x1e));
+    error->setToolTip(DiffChangeColumn, failure.error);
+    auto *trigger = new QTreeWidgetItem(m_diffTree, {tr("Trigger"), failure.trigger});
+    trigger->setToolTip(DiffChangeColumn, failure.trigger);
+    if (!failure.input.isUndefined()) {
+        auto *input = new QTreeWidgetItem(m_diffTree, {tr("Input"), valueText(failure.input)});
+        input->setFont(DiffChangeColumn, monospaceFont());
+        input->setToolTip(DiffChangeColumn, jsonPreview(failure.input, 2000));
+    }
+    m_partsPending = 1;
+    whenReady(
+            m_inspector->stateAt(m_className, m_id, seq), this,
+            [this, generation, seq](const QList<KeyValue> &state) {
+                if (generation != m_selectionGeneration)
+                    return;
+                showInfo(m_stateLabel, tr("State after turn %1, which the failed turn left "
+                                          "unchanged: %n key(s)",
+                                          nullptr, int(state.size()))
+                                               .arg(seq));
+                showState(state);
+                partArrived(generation);
+            },
+            [this, generation, seq](const Durable::Error &error) {
+                if (generation != m_selectionGeneration)
+                    return;
+                showError(m_stateLabel, tr("Could not read the state after turn %1: %2")
+                                                .arg(seq)
+                                                .arg(error.message()));
                 partArrived(generation);
             });
 }

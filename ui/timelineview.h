@@ -22,9 +22,11 @@ namespace Durable::Ui {
 
 class JournalModel;
 
-// The Timeline tab: one object's journal, newest first. Selecting one turn shows the key/value
-// state as of that turn and its diff against the turn before; selecting two shows the diff
-// between them. "Fork from here…" copies the state as of the selected turn into a new object.
+// The Timeline tab: one object's journal, newest first, with its failed (rolled-back) turns in
+// place and marked as failed with their error. Selecting one turn shows the key/value state as
+// of that turn and its diff against the turn before; selecting two shows the diff between them;
+// selecting a failed turn shows its error and input, and the state it left unchanged. "Fork
+// from here…" copies the state as of the selected turn into a new object.
 //
 // Reads only while shown (reading the journal runs on the object's strand and would wake a
 // hibernated object). Every read goes through the inspector's futures; results for a selection
@@ -69,6 +71,7 @@ private:
     void selectionChanged();
     void showState(const QList<KeyValue> &state);
     void showDiff(const StateDiff &diff);
+    void showFailure(const TurnFailure &failure, quint64 generation);
     void partArrived(quint64 generation);
     void setForkStatus(const QString &text, bool failed);
     void updateForkButton();

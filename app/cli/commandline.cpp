@@ -3,6 +3,8 @@
 
 #include "exitcode.h"
 
+#include <durable/core/agentpackageloader.h>
+
 #include <cstdio>
 
 namespace Durable::Cli {
@@ -46,6 +48,31 @@ QCommandLineOption CommandLine::dataOption()
 QCommandLineOption CommandLine::jsonOption()
 {
     return QCommandLineOption(QStringLiteral("json"), QStringLiteral("Print JSON for scripts."));
+}
+
+QCommandLineOption CommandLine::agentsOption()
+{
+    return QCommandLineOption(QStringLiteral("agents"),
+                              QStringLiteral("Load the agent packages (shared libraries built against the "
+                                             "Durable SDK) in DIR, or the one library DIR names; repeatable."),
+                              QStringLiteral("DIR"));
+}
+
+bool CommandLine::loadAgentPackages(AgentPackageLoader &loader) const
+{
+    bool allLoaded = true;
+    for (const QString &path : m_parser.values(agentsOption().names().constFirst())) {
+        const QList<AgentPackageReport> reports = loader.load(path);
+        if (reports.isEmpty())
+            printErr(QStringLiteral("durable %1: no agent packages in %2").arg(m_command, path));
+        for (const AgentPackageReport &report : reports) {
+            allLoaded &= report.ok();
+            printErr(QStringLiteral("durable %1: %2%3")
+                         .arg(m_command, report.ok() ? QStringLiteral("loaded agent package ") : QString(),
+                              report.summary()));
+        }
+    }
+    return allLoaded;
 }
 
 void CommandLine::printOut(const QString &text)

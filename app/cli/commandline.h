@@ -8,10 +8,14 @@
 
 #include <optional>
 
+namespace Durable {
+class AgentPackageLoader;
+}
+
 namespace Durable::Cli {
 
 // The parser of one `durable` subcommand with the conventions every command shares: --help,
-// errors on stderr with exit code 2, and the common --data and --json options.
+// errors on stderr with exit code 2, and the common --data, --json and --agents options.
 class CommandLine
 {
 public:
@@ -29,6 +33,12 @@ public:
 
     static QCommandLineOption dataOption();
     static QCommandLineOption jsonOption();
+    // --agents DIR, repeatable: directories (or files) of agent packages to load.
+    static QCommandLineOption agentsOption();
+
+    // Loads the packages of every --agents given (after parse()) into loader, saying on stderr
+    // which were loaded and why any was refused. Returns false if any failed.
+    bool loadAgentPackages(AgentPackageLoader &loader) const;
 
     static void printOut(const QString &text);
     static void printErr(const QString &text);

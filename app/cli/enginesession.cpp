@@ -3,20 +3,27 @@
 
 #include "builtinclasses.h"
 
+#include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
 #include <durable/core/virtualclock.h>
 
 namespace Durable::Cli {
 
+EngineSession::EngineSession(EngineOptions options, const AgentPackageLoader *packages)
+    : m_options(std::move(options)), m_packages(packages)
+{
+}
+
 EngineSession::~EngineSession()
 {
     shutdown();
 }
 
-Result<std::unique_ptr<EngineSession>> EngineSession::open(EngineOptions options)
+Result<std::unique_ptr<EngineSession>> EngineSession::open(EngineOptions options,
+                                                          const AgentPackageLoader *packages)
 {
-    std::unique_ptr<EngineSession> session(new EngineSession(std::move(options)));
+    std::unique_ptr<EngineSession> session(new EngineSession(std::move(options), packages));
     const Result<void> started = session->start();
     if (!started)
         return started.error();
@@ -28,6 +35,10 @@ Result<void> EngineSession::start()
     m_inspector.reset();
     m_engine = std::make_unique<Engine>(m_options);
     registerBuiltinClasses(*m_engine);
+    if (const Result<void> registered = registerPackages(); !registered) {
+        m_engine.reset();
+        return registered.error();
+    }
     const Result<void> started = m_engine->start();
     if (!started) {
         m_engine.reset();
@@ -35,6 +46,25 @@ Result<void> EngineSession::start()
             QStringLiteral("Could not start the engine on %1").arg(m_options.dataDir));
     }
     m_inspector = std::make_unique<Inspector>(m_engine.get());
+    return {};
+}
+
+Result<void> EngineSession::checkPackages(const AgentPackageLoader &packages)
+{
+    EngineSession probe(EngineOptions{}, &packages);
+    probe.m_engine = std::make_unique<Engine>(probe.m_options);
+    registerBuiltinClasses(*probe.m_engine);
+    return probe.registerPackages();
+}
+
+Result<void> EngineSession::registerPackages()
+{
+    if (!m_packages)
+        return {};
+    for (const AgentPackageReport &report : m_packages->registerClasses(*m_engine)) {
+        if (!report.ok())
+            return *report.error;
+    }
     return {};
 }
 

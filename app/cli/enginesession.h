@@ -7,6 +7,7 @@
 #include <memory>
 
 namespace Durable {
+class AgentPackageLoader;
 class Clock;
 class Engine;
 class Inspector;
@@ -15,8 +16,8 @@ class VirtualClock;
 
 namespace Durable::Cli {
 
-// An engine on one data directory with the built-in classes registered, started, and an
-// Inspector on it: what every command works with. restart() shuts the engine down and starts a
+// An engine on one data directory with the built-in classes (and those of the loaded agent
+// packages, if any) registered, started, and an Inspector on it: what every command works with. restart() shuts the engine down and starts a
 // new one on the same directory and the same clock (so a virtual time carries over).
 //
 // Lives on the thread that opened it (the main thread).
@@ -25,11 +26,18 @@ class EngineSession
 public:
     ~EngineSession();
 
-    // options.clock null means the system clock.
-    static Result<std::unique_ptr<EngineSession>> open(EngineOptions options);
+    // options.clock null means the system clock. packages, if given, must outlive the session:
+    // their classes are registered into every engine it starts (a class name that is taken fails
+    // the start).
+    static Result<std::unique_ptr<EngineSession>> open(EngineOptions options,
+                                                       const AgentPackageLoader *packages = nullptr);
 
     Engine &engine() const { return *m_engine; }
     Inspector &inspector() const { return *m_inspector; }
+    // Whether the packages' classes can be registered next to the built-in ones (no name taken),
+    // without starting an engine: for commands that open sessions later, such as `test`.
+    static Result<void> checkPackages(const AgentPackageLoader &packages);
+
     // Null unless the engine runs on a VirtualClock.
     VirtualClock *virtualClock() const;
     bool isRunning() const;
@@ -39,10 +47,12 @@ public:
     void shutdown();
 
 private:
-    explicit EngineSession(EngineOptions options) : m_options(std::move(options)) { }
+    EngineSession(EngineOptions options, const AgentPackageLoader *packages);
+    Result<void> registerPackages();
     Result<void> start();
 
     EngineOptions m_options;
+    const AgentPackageLoader *m_packages = nullptr;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<Inspector> m_inspector;
 };

@@ -9,6 +9,7 @@
 #include "journalreader.h"
 #include "jsonmatch.h"
 
+#include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
@@ -77,7 +78,8 @@ int InspectCommand::run(const QStringList &arguments)
     const QCommandLineOption className(QStringLiteral("class"), QStringLiteral("objects: only this class."), QStringLiteral("CLASS"));
     const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("objects: name or id contains TEXT."), QStringLiteral("TEXT"));
     const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("objects, journal: at most N rows."), QStringLiteral("N"));
-    for (const QCommandLineOption &option : {data, json, className, text, limit})
+    const QCommandLineOption agents = CommandLine::agentsOption();
+    for (const QCommandLineOption &option : {data, json, className, text, limit, agents})
         cli.addOption(option);
     cli.parser().addPositionalArgument(QStringLiteral("view"), QStringLiteral("classes | objects | object CLASS NAME | journal CLASS NAME | alarms | inbox"));
     if (const auto stop = cli.parse(arguments))
@@ -112,7 +114,11 @@ int InspectCommand::run(const QStringList &arguments)
     options.dataDir = parser.value(data);
     options.workerThreads = 1;
     options.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
-    auto opened = EngineSession::open(options);
+    // The classes of agent packages show with their descriptions and steps, as in `run`.
+    AgentPackageLoader packages;
+    if (!cli.loadAgentPackages(packages))
+        return exitStatus(ExitCode::EngineError);
+    auto opened = EngineSession::open(options, &packages);
     if (!opened)
         return dataError(opened.error());
     EngineSession &session = *opened.value();

@@ -19,13 +19,16 @@ Commands:
   test SCENARIO... [--junit FILE]   run JSON scenarios against a fresh engine on virtual time
   run --data DIR                    run the engine headless until SIGINT/SIGTERM
   serve --data DIR [--listen H:P]   run the engine with its HTTP gateway
+      (run, serve) --record FILE    save what clients did as a scenario on shutdown
   inspect --data DIR VIEW [--json]  print classes, objects, object, journal, alarms or inbox
 
 Options:
   -h, --help      this help; "durable <command> --help" for a command's options
   -v, --version   print the version
+  --agents DIR    (test, run, serve, inspect; repeatable) also load the agent packages in DIR
 
-Exit codes: 0 ok, 1 test failures, 2 usage error, 3 engine or data error.)";
+Exit codes: 0 ok, 1 test failures, 2 usage error, 3 engine or data error (or an agent package
+that could not be loaded).)";
 
 } // namespace
 

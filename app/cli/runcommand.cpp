@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "runcommand.h"
 
+#include "awaitresult.h"
 #include "changelogger.h"
 #include "commandline.h"
 #include "enginesession.h"
@@ -8,9 +9,11 @@
 #include "gateway.h"
 #include "signalwatcher.h"
 
+#include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
 #include <durable/core/httpserver.h>
 #include <durable/core/inspector.h>
+#include <durable/core/scenariorecorder.h>
 #include <durable/core/virtualclock.h>
 
 #include <QCoreApplication>
@@ -54,6 +57,22 @@ std::optional<ListenAddress> parseListen(const QString &text)
     return result;
 }
 
+// Writes what --record captured, once no client can add to it; the engine still runs, so the
+// final state is read from it.
+bool saveRecording(EngineSession &session, const QString &file)
+{
+    const std::shared_ptr<ScenarioRecorder> recorder = session.engine().stopRecording();
+    const Result<int> saved = awaitResult(recorder->save(&session.engine(), &session.inspector(), file));
+    if (!saved) {
+        CommandLine::printErr(QStringLiteral("durable: the recording was not saved: %1").arg(saved.error().message()));
+        return false;
+    }
+    CommandLine::printErr(QStringLiteral("durable: recorded %1 operation(s) to %2; replay with \"durable test %2\"")
+                              .arg(saved.value())
+                              .arg(file));
+    return true;
+}
+
 } // namespace
 
 int RunCommand::run(const QStringList &arguments, bool serve)
@@ -92,7 +111,16 @@ int RunCommand::run(const QStringList &arguments, bool serve)
     const QCommandLineOption maxBody(QStringLiteral("max-body"),
                                      QStringLiteral("Largest request body in bytes (default 1048576); larger ones get 413."),
                                      QStringLiteral("BYTES"));
-    for (const QCommandLineOption &option : {data, json, quiet, verbose, virtualClock, clockStart, workers, durability})
+    const QCommandLineOption record(QStringLiteral("record"),
+                                    QStringLiteral("Record what clients do (requests, human answers, clock moves, "
+                                                   "evict and crash) and, on shutdown, write it to FILE as a scenario "
+                                                   "that \"durable test FILE\" replays, ending with the final state "
+                                                   "of every object touched."),
+                                    QStringLiteral("FILE"));
+    cli.addOption(record);
+    const QCommandLineOption agents = CommandLine::agentsOption();
+    for (const QCommandLineOption &option : {data, json, quiet, verbose, virtualClock, clockStart, workers, durability,
+                                             agents})
         cli.addOption(option);
     if (serve) {
         for (const QCommandLineOption &option : {listen, token, maxBody})
@@ -152,12 +180,24 @@ int RunCommand::run(const QStringList &arguments, bool serve)
         CommandLine::printErr(QStringLiteral("durable: could not install the signal handlers"));
         return exitStatus(ExitCode::EngineError);
     }
-    auto session = EngineSession::open(options);
+    AgentPackageLoader packages; // outlives the session: its engines hold the packages' factories
+    if (!cli.loadAgentPackages(packages))
+        return exitStatus(ExitCode::EngineError);
+    auto session = EngineSession::open(options, &packages);
     if (!session) {
         CommandLine::printErr(QStringLiteral("durable: %1").arg(session.error().message()));
         return exitStatus(ExitCode::EngineError);
     }
     EngineSession &engine = *session.value();
+    std::shared_ptr<ScenarioRecorder> recorder;
+    if (parser.isSet(record)) {
+        auto started = engine.engine().startRecording();
+        if (!started) {
+            CommandLine::printErr(QStringLiteral("durable: %1").arg(started.error().message()));
+            return exitStatus(ExitCode::EngineError);
+        }
+        recorder = started.value();
+    }
     const ChangeLogger::Level logLevel = parser.isSet(verbose) ? ChangeLogger::Level::Verbose
         : parser.isSet(quiet)                                  ? ChangeLogger::Level::Quiet
                                                                : ChangeLogger::Level::Normal;
@@ -198,9 +238,10 @@ int RunCommand::run(const QStringList &arguments, bool serve)
         gateway->closeEventStreams();
     if (server)
         server->close();
+    const bool recorded = !recorder || saveRecording(engine, parser.value(record));
     engine.shutdown();
     CommandLine::printErr(QStringLiteral("durable: stopped"));
-    return exitStatus(ExitCode::Ok);
+    return exitStatus(recorded ? ExitCode::Ok : ExitCode::EngineError);
 }
 
 } // namespace Durable::Cli

@@ -42,6 +42,7 @@ const QList<KindSpec> &kindSpecs()
         {"answer", true, {QStringLiteral("title")}, {}, {}},
         {"assertPending", false, {}, {QStringLiteral("count"), QStringLiteral("titles")}, {}},
         {"assertStep", true, {QStringLiteral("step")}, {}, {}},
+        {"settle", false, {}, {}, {}},
     };
     return specs;
 }
@@ -57,13 +58,13 @@ const KindSpec *specFor(const QString &kind)
 
 QString defaultTitle(const ScenarioStep &step, bool needsObject)
 {
+    if (step.kind == QLatin1String("settle"))
+        return QStringLiteral("settle: the agents finish their model calls");
     if (!needsObject && step.kind != QLatin1String("assertPending"))
         return step.kind == QLatin1String("advance")
             ? QStringLiteral("advance %1").arg(step.params.value(QStringLiteral("by")).toString())
             : step.kind;
-    const QString object = step.hasObject()
-        ? step.className() + QLatin1Char('/') + step.objectName()
-        : step.className();
+    const QString object = step.hasObject() ? step.objectLabel() : step.className();
     const QJsonObject &p = step.params;
     if (step.kind == QLatin1String("call")) {
         QString title = QStringLiteral("call %1.%2").arg(object, p.value(QStringLiteral("method")).toString());
@@ -81,6 +82,18 @@ QString defaultTitle(const ScenarioStep &step, bool needsObject)
 }
 
 } // namespace
+
+ObjectId ScenarioStep::objectId() const
+{
+    if (!objectIdText().isEmpty())
+        return ObjectId::fromString(objectIdText()).valueOr(ObjectId()); // checked by load()
+    return ObjectId::fromName(className(), objectName());
+}
+
+QString ScenarioStep::objectLabel() const
+{
+    return className() + QLatin1Char('/') + (objectName().isEmpty() ? objectIdText().left(16) : objectName());
+}
 
 QStringList Scenario::stepKinds()
 {
@@ -150,7 +163,11 @@ Result<Scenario> Scenario::fromJson(const QJsonObject &json, const QString &file
                 step.params.insert(key, defaults.value(key));
         }
         if (spec->needsObject && !step.hasObject())
-            return invalid(QStringLiteral("step %1 (%2) needs \"class\" and \"name\"").arg(index).arg(step.kind));
+            return invalid(QStringLiteral("step %1 (%2) needs \"class\" and \"name\" (or \"id\")").arg(index).arg(step.kind));
+        if (!step.objectIdText().isEmpty()) {
+            if (const auto id = ObjectId::fromString(step.objectIdText()); !id)
+                return invalid(QStringLiteral("step %1 (%2) \"id\": %3").arg(index).arg(step.kind, id.error().message()));
+        }
         for (const QString &field : spec->required) {
             if (!step.params.contains(field))
                 return invalid(QStringLiteral("step %1 (%2) needs \"%3\"").arg(index).arg(step.kind, field));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <durable/core/objectid.h>
 #include <durable/core/result.h>
 
 #include <QDateTime>
@@ -22,7 +23,15 @@ struct ScenarioStep
 
     QString className() const { return params.value(QStringLiteral("class")).toString(); }
     QString objectName() const { return params.value(QStringLiteral("name")).toString(); }
-    bool hasObject() const { return !className().isEmpty() && !objectName().isEmpty(); }
+    // An object created by id (no name) is addressed by "id" (64 hex characters) instead.
+    QString objectIdText() const { return params.value(QStringLiteral("id")).toString(); }
+    bool hasObject() const
+    {
+        return !className().isEmpty() && (!objectName().isEmpty() || !objectIdText().isEmpty());
+    }
+    ObjectId objectId() const;
+    // "Class/name", or "Class/<id prefix>" for an object addressed by id.
+    QString objectLabel() const;
 };
 
 // A scenario file: a JSON object {"name", "description", "start", "defaults": {"class",

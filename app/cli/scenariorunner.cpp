@@ -11,6 +11,7 @@
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
+#include <durable/core/modelcallinfo.h>
 #include <durable/core/virtualclock.h>
 
 #include <QElapsedTimer>
@@ -57,7 +58,7 @@ QString errorText(const Error &error)
 
 ObjectId idOf(const ScenarioStep &step)
 {
-    return ObjectId::fromName(step.className(), step.objectName());
+    return step.objectId();
 }
 
 QString timeText(qint64 ms)
@@ -76,7 +77,7 @@ std::chrono::milliseconds durationOf(const QJsonObject &params, const QString &f
 
 } // namespace
 
-ScenarioRunner::ScenarioRunner() = default;
+ScenarioRunner::ScenarioRunner(const AgentPackageLoader *packages) : m_packages(packages) { }
 ScenarioRunner::~ScenarioRunner() = default;
 
 ScenarioResult ScenarioRunner::run(const Scenario &scenario)
@@ -88,21 +89,22 @@ ScenarioResult ScenarioRunner::run(const Scenario &scenario)
     total.start();
 
     QTemporaryDir dir;
-    if (!dir.isValid()) {
+    if (m_dataDir.isEmpty() && !dir.isValid()) {
         result.error = QStringLiteral("Could not create a temporary data directory: %1").arg(dir.errorString());
         return result;
     }
     EngineOptions options;
-    options.dataDir = dir.path();
+    options.dataDir = m_dataDir.isEmpty() ? dir.path() : m_dataDir;
     options.workerThreads = 2;
     options.clock = scenario.start.isValid() ? std::make_shared<VirtualClock>(scenario.start)
                                              : std::make_shared<VirtualClock>();
-    auto session = EngineSession::open(options);
+    auto session = EngineSession::open(options, m_packages);
     if (!session) {
         result.error = session.error().message();
         return result;
     }
     m_session = std::move(session.value());
+    m_objects.clear();
 
     bool failed = false;
     for (const ScenarioStep &step : scenario.steps) {
@@ -147,6 +149,9 @@ qint64 ScenarioRunner::nowMs() const
 ScenarioRunner::StepOutcome ScenarioRunner::runStep(const ScenarioStep &step)
 {
     const QString &kind = step.kind;
+    noteObject(step);
+    if (kind == QLatin1String("settle"))
+        return settle(step);
     if (kind == QLatin1String("call"))
         return call(step);
     if (kind == QLatin1String("advance"))
@@ -232,7 +237,8 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkReply(const ScenarioStep &step,
 
 ScenarioRunner::StepOutcome ScenarioRunner::call(const ScenarioStep &step)
 {
-    const auto stub = m_session->engine().stub(step.className(), step.objectName());
+    const auto stub = step.objectName().isEmpty() ? m_session->engine().stub(step.className(), step.objectId())
+                                                  : m_session->engine().stub(step.className(), step.objectName());
     if (!stub)
         return checkReply(step, stub.error());
     const QJsonValue args = step.params.value(QStringLiteral("args"));
@@ -578,6 +584,35 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkStep(const ScenarioStep &step)
     if (summary->step != want)
         return Failure{QStringLiteral("the object is at another step"), want, summary->step.isEmpty() ? QStringLiteral("no step") : summary->step};
     return std::nullopt;
+}
+
+void ScenarioRunner::noteObject(const ScenarioStep &step)
+{
+    if (!step.hasObject() || !m_session->engine().classNames().contains(step.className()))
+        return;
+    const QPair<QString, ObjectId> object{step.className(), idOf(step)};
+    if (!m_objects.contains(object))
+        m_objects.append(object);
+}
+
+ScenarioRunner::StepOutcome ScenarioRunner::settle(const ScenarioStep &step)
+{
+    // A model call in flight is a row in its agent's database until its reply's turn lands; the
+    // read queues behind the object's turns, so no row means nothing more is on its way.
+    const ModelCallDirectory calls(&m_session->engine());
+    return settled(step, [this, &calls]() -> StepOutcome {
+        for (const auto &[className, id] : std::as_const(m_objects)) {
+            const auto pending = awaitResult(calls.modelCalls(className, id, true));
+            if (!pending || pending->isEmpty())
+                continue; // not an agent, or nothing in flight
+            QStringList ids;
+            for (const ModelCallInfo &call : pending.value())
+                ids.append(call.id);
+            return Failure{QStringLiteral("model calls still in flight"), QStringLiteral("none"),
+                           QStringLiteral("%1 of %2: %3").arg(ids.size()).arg(id.toString().left(16), ids.join(QStringLiteral(", ")))};
+        }
+        return std::nullopt;
+    });
 }
 
 QStringList ScenarioRunner::recentHistory(const ScenarioStep &step) const

@@ -7,9 +7,15 @@
 #include <durable/core/result.h>
 
 #include <QJsonValue>
+#include <QList>
+#include <QPair>
 
 #include <memory>
 #include <optional>
+
+namespace Durable {
+class AgentPackageLoader;
+}
 
 namespace Durable::Cli {
 
@@ -23,10 +29,14 @@ class EngineSession;
 class ScenarioRunner
 {
 public:
-    ScenarioRunner();
+    // packages, if given, must outlive the runner: their classes are registered too.
+    explicit ScenarioRunner(const AgentPackageLoader *packages = nullptr);
     ~ScenarioRunner();
 
     ScenarioResult run(const Scenario &scenario);
+    // Runs in dir (which should be empty) instead of a temporary directory, and leaves the data
+    // there, so the outcome can be inspected afterwards. Empty: a temporary directory.
+    void setDataDir(const QString &dir) { m_dataDir = dir; }
 
     // What a step that failed reports: why, and the expected and actual values.
     struct Failure
@@ -55,13 +65,19 @@ private:
     StepOutcome checkPending(const ScenarioStep &step);
     StepOutcome assertStep(const ScenarioStep &step);
     StepOutcome checkStep(const ScenarioStep &step);
+    StepOutcome settle(const ScenarioStep &step);
+    void noteObject(const ScenarioStep &step);
 
     // Compares a reply or error against "expect", "expectMatch" and "expectError".
     static StepOutcome checkReply(const ScenarioStep &step, const Result<QJsonValue> &reply);
     QStringList recentHistory(const ScenarioStep &step) const;
     qint64 nowMs() const;
 
+    const AgentPackageLoader *m_packages = nullptr;
+    QString m_dataDir;
     std::unique_ptr<EngineSession> m_session;
+    // Objects the steps so far addressed (class, id), in order: what "settle" waits for.
+    QList<QPair<QString, ObjectId>> m_objects;
 };
 
 } // namespace Durable::Cli

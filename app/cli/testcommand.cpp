@@ -2,10 +2,13 @@
 #include "testcommand.h"
 
 #include "commandline.h"
+#include "enginesession.h"
 #include "exitcode.h"
 #include "junitwriter.h"
 #include "scenario.h"
 #include "scenariorunner.h"
+
+#include <durable/core/agentpackageloader.h>
 
 #include <QFileInfo>
 
@@ -51,6 +54,7 @@ int TestCommand::run(const QStringList &arguments)
     const QCommandLineOption junit(QStringLiteral("junit"), QStringLiteral("Also write a JUnit XML report to FILE."),
                                    QStringLiteral("FILE"));
     cli.addOption(junit);
+    cli.addOption(CommandLine::agentsOption());
     cli.parser().addPositionalArgument(QStringLiteral("scenario"), QStringLiteral("Scenario files (*.json)."),
                                        QStringLiteral("SCENARIO..."));
     if (const auto stop = cli.parse(arguments))
@@ -63,6 +67,14 @@ int TestCommand::run(const QStringList &arguments)
             return cli.usageError(QStringLiteral("no such scenario file: %1").arg(file));
     }
 
+    AgentPackageLoader packages; // every scenario's engine registers these classes too
+    if (!cli.loadAgentPackages(packages))
+        return exitStatus(ExitCode::EngineError);
+    if (const Result<void> registrable = EngineSession::checkPackages(packages); !registrable) {
+        CommandLine::printErr(QStringLiteral("durable test: %1").arg(registrable.error().message()));
+        return exitStatus(ExitCode::EngineError);
+    }
+
     QList<ScenarioResult> results;
     for (const QString &file : files) {
         ScenarioResult result;
@@ -73,7 +85,7 @@ int TestCommand::run(const QStringList &arguments)
             result.error = scenario.error().message();
         } else {
             CommandLine::printOut(QStringLiteral("scenario %1 (%2)").arg(scenario->name, file));
-            ScenarioRunner runner;
+            ScenarioRunner runner(&packages);
             result = runner.run(scenario.value());
             for (const StepResult &step : result.steps)
                 printStep(step);

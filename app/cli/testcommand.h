@@ -5,8 +5,9 @@
 
 namespace Durable::Cli {
 
-// `durable test SCENARIO... [--junit FILE]`: runs scenario files, each against a fresh engine on
-// a virtual clock, prints pass/fail per scenario and step, and exits 0 only if all passed.
+// `durable test SCENARIO... [--junit FILE] [--agents DIR]...`: runs scenario files, each against a
+// fresh engine on a virtual clock (with the classes of the agent packages in DIR), prints
+// pass/fail per scenario and step, and exits 0 only if all passed.
 class TestCommand
 {
 public:

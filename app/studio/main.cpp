@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // durable-studio: constructs the engine, the inspector and the main window, and wires them.
+#include "agentpackages.h"
 #include "builtinclasses.h"
+#include "studiosession.h"
 
 #include <mainwindow.h>
 #include <alarmboard.h>
@@ -9,6 +11,7 @@
 #include <objectinspector.h>
 #include <objectlistmodel.h>
 #include <sendrequestdialog.h>
+#include <workflowboard.h>
 
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
@@ -66,13 +69,6 @@ void seedDemoData(Engine &engine)
     remind(QStringLiteral("follow-up"), QStringLiteral("Follow up with the candidate"), 90);
 }
 
-QString clockKey(const QString &dataDir)
-{
-    const QByteArray hash = QCryptographicHash::hash(QDir(dataDir).absolutePath().toUtf8(),
-                                                     QCryptographicHash::Sha1).toHex().left(16);
-    return QStringLiteral("virtualClock/") + QString::fromLatin1(hash);
-}
-
 // --screenshot: walks through the main views once data is there, saves each as a PNG, quits.
 class ScreenshotTour
 {
@@ -117,6 +113,19 @@ private:
             [this, inspector] { save(inspector, QStringLiteral("inspector-alarm.png")); },
             [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::OverviewTab); },
             [this, inspector] { save(inspector, QStringLiteral("inspector-overview.png")); },
+            // An agent that called the model: its conversation and its history.
+            [this] { selectFirstOf(QStringLiteral("Recruitment")); },
+            [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::ConversationTab); },
+            [this, inspector] { save(inspector, QStringLiteral("inspector-conversation.png")); },
+            [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::TimelineTab); },
+            [this, inspector] { save(inspector, QStringLiteral("inspector-timeline.png")); },
+            [this] {
+                m_window->workflowAction()->setChecked(true);
+                m_window->workflowBoard()->selectClass(QStringLiteral("Recruitment"));
+                m_window->workflowBoard()->parentWidget()->raise();
+            },
+            [this] { save(m_window->workflowBoard(), QStringLiteral("workflow-board.png")); },
+            [this] { save(m_window, QStringLiteral("studio-workflow.png")); },
             [this] { save(m_window->alarmBoard(), QStringLiteral("alarm-board.png")); },
             [this] { save(m_window->metricsPanel(), QStringLiteral("metrics.png")); },
             [this] {
@@ -130,6 +139,18 @@ private:
             [this] { save(m_window->sendRequestDialog(), QStringLiteral("send-request.png")); },
         };
         QTimer::singleShot(2500, m_window, [this] { next(); });
+    }
+
+    // Selects the first object of className in the browser (if it lists one).
+    void selectFirstOf(const QString &className)
+    {
+        auto *model = m_window->browser()->objectModel();
+        for (int i = 0; i < model->rowCount(); ++i) {
+            if (model->summary(i).className == className) {
+                m_window->browser()->tableView()->setCurrentIndex(model->index(i, 0));
+                return;
+            }
+        }
     }
 
     void next()
@@ -189,6 +210,7 @@ void configure(QCommandLineParser &parser, const Options &options)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.data, options.virtualClock, options.liveClock, options.screenshot});
+    parser.addOption(Studio::AgentPackages::commandLineOption());
 }
 
 } // namespace
@@ -236,32 +258,24 @@ int main(int argc, char *argv[])
     const bool fresh = !QDir(dataDir).exists() || QDir(dataDir).isEmpty();
 
     QSettings settings;
-    EngineOptions options;
-    options.dataDir = dataDir;
-    std::shared_ptr<VirtualClock> virtualClock;
-    if (useVirtual) {
-        // Resume from where this directory's virtual time stood, never behind the real time.
-        const qint64 saved = settings.value(clockKey(dataDir), qint64(0)).toLongLong();
-        const qint64 start = std::max(saved, QDateTime::currentMSecsSinceEpoch());
-        virtualClock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(start, Qt::UTC));
-        virtualClock->resume();
-        options.clock = virtualClock;
-    }
-
-    Engine engine(options);
-    registerBuiltinClasses(engine);
-    const Result<void> started = engine.start();
+    Studio::AgentPackages agentPackages;
+    const QStringList packageDirs = Studio::AgentPackages::directories(parser, settings);
+    // Every engine the session opens (File > Open Data Directory too) gets the same classes.
+    Studio::StudioSession session(useVirtual, [&agentPackages, packageDirs](Engine &engine) {
+        registerBuiltinClasses(engine);
+        agentPackages.load(packageDirs, engine);
+    });
+    const Result<void> started = session.open(dataDir);
     if (!started) {
-        const QString message = QStringLiteral("Could not start the engine on %1: %2")
-                                        .arg(dataDir, started.error().message());
+        const QString message = started.error().message();
         std::fprintf(stderr, "%s\n", qPrintable(message));
         if (!parser.isSet(screenshotOption))
             QMessageBox::critical(nullptr, QStringLiteral("Durable Studio"), message);
         return 1;
     }
-    Inspector inspector(&engine);
-    Ui::MainWindow window(&engine, &inspector);
-    window.show();
+    Ui::MainWindow &window = *session.window();
+    Engine &engine = *session.engine();
+    agentPackages.report(&window, parser.isSet(screenshotOption));
     if (fresh) {
         seedBuiltinData(engine); // candidates submitted: the inbox has requests waiting
         seedDemoData(engine);
@@ -273,9 +287,6 @@ int main(int argc, char *argv[])
         tour->start();
     }
 
-    const int status = app.exec();
-    if (virtualClock)
-        settings.setValue(clockKey(dataDir), virtualClock->nowMs());
-    engine.shutdown();
-    return status;
+    // The session saves the virtual time and shuts the engine down when it goes.
+    return app.exec();
 }

@@ -7,6 +7,7 @@
 
 #include <QLoggingCategory>
 #include <QUuid>
+#include <algorithm>
 #include <durable/core/agent.h>
 #include <durable/core/jsonschema.h>
 #include <durable/core/objectcontext.h>
@@ -417,46 +418,75 @@ bool Agent::cancelSchedule(const QString &id)
     return true;
 }
 
-void Agent::onAlarm(const AlarmInfo &)
+void Agent::onAlarm(const AlarmInfo &info)
 {
-    inTurn([this] {
+    inTurn([this, &info] {
         ObjectHost &host = hostOf(context());
         ObjectDatabase &db = host.database();
-        const qint64 now = host.nowMs();
-        // Everything due now, in due order. A callback may cancel or move a later one, so each
-        // is re-read before it runs; schedules a callback adds for "now" run at the next alarm,
+        // A real alarm fires at or after its time; one fired early (an admin's "fire now") runs
+        // the schedules it was set for, so "due" is measured at the later of the two.
+        const qint64 asOf = info.scheduledTime.isValid()
+            ? std::max(host.nowMs(), info.scheduledTime.toMSecsSinceEpoch())
+            : host.nowMs();
+        // Everything due, in due order. A callback may cancel or move a later one, so each is
+        // re-read before it runs; schedules a callback adds for "now" run at the next alarm,
         // which is due at once. If a callback throws, the whole alarm turn rolls back and the
         // engine retries it with backoff: schedules are at-least-once, like alarms.
-        const QList<ScheduleInfo> due = AgentStore::dueSchedules(db, now);
+        const QList<ScheduleInfo> due = AgentStore::dueSchedules(db, asOf);
         if (!due.isEmpty())
             host.turnTrigger = QStringLiteral("schedule"); // the journal names what ran
         for (const ScheduleInfo &listed : due) {
             const std::optional<ScheduleInfo> current = AgentStore::schedule(db, listed.id);
-            if (!current || current->dueMs > now)
+            if (!current || current->dueMs > asOf)
                 continue;
-            if (current->kind == ScheduleInfo::Kind::Cron) {
-                // Next match after now: runs missed while the engine was down collapse into one.
-                const auto cron = CronExpression::parse(current->cron);
-                const QDateTime next = cron.ok()
-                    ? cron.value().next(QDateTime::fromMSecsSinceEpoch(now, Qt::UTC))
-                    : QDateTime();
-                if (next.isValid()) {
-                    AgentStore::moveSchedule(db, current->id, next.toMSecsSinceEpoch());
-                } else {
-                    qCWarning(lcAgent).noquote() << "Cron schedule" << current->id << "of"
-                                                 << label() << "never fires again; removed";
-                    AgentStore::deleteSchedule(db, current->id);
-                }
-            } else {
-                AgentStore::deleteSchedule(db, current->id);
-            }
-            if (current->kind == ScheduleInfo::Kind::Deadline)
-                runDeadline(*current);
-            else
-                runContinuation(current->callback, current->payload);
+            runSchedule(*current);
         }
         AgentStore::rearm(host);
         return QJsonValue();
+    });
+}
+
+void Agent::runSchedule(const ScheduleInfo &current)
+{
+    ObjectHost &host = hostOf(context());
+    ObjectDatabase &db = host.database();
+    if (current.kind == ScheduleInfo::Kind::Cron) {
+        // Next match after now: runs missed while the engine was down collapse into one, and a
+        // run fired early keeps the expression's timetable (the pending match still runs).
+        const auto cron = CronExpression::parse(current.cron);
+        const QDateTime next = cron.ok()
+            ? cron.value().next(QDateTime::fromMSecsSinceEpoch(host.nowMs(), Qt::UTC))
+            : QDateTime();
+        if (next.isValid()) {
+            AgentStore::moveSchedule(db, current.id, next.toMSecsSinceEpoch());
+        } else {
+            qCWarning(lcAgent).noquote() << "Cron schedule" << current.id << "of" << label()
+                                         << "never fires again; removed";
+            AgentStore::deleteSchedule(db, current.id);
+        }
+    } else {
+        AgentStore::deleteSchedule(db, current.id);
+    }
+    if (current.kind == ScheduleInfo::Kind::Deadline)
+        runDeadline(current);
+    else
+        runContinuation(current.callback, current.payload);
+}
+
+QJsonValue Agent::runScheduleNow(const ScheduleInfo &schedule)
+{
+    return inTurn([this, &schedule]() -> QJsonValue {
+        runSchedule(schedule);
+        AgentStore::rearm(hostOf(context()));
+        return schedule.toJson();
+    });
+}
+
+QJsonValue Agent::replaceState(const QJsonObject &next)
+{
+    return inTurn([this, &next]() -> QJsonValue {
+        setState(next);
+        return m_turn->state;
     });
 }
 

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include "admincommand.h"
+#include "agentadmin.h"
 #include "agentstore.h"
 #include "enginecore.h"
 #include "objecthost.h"
+#include "querypool.h"
 
 #include <QPromise>
 #include <QThreadPool>
@@ -29,7 +32,7 @@ namespace {
             promise->finish();
             return future;
         }
-        QThreadPool::globalInstance()->start([core, promise, read] {
+        queryPool()->start([core, promise, read] {
             Result<T> result = read(*core);
             if (result.ok())
                 promise->addResult(std::move(result).value());
@@ -74,10 +77,62 @@ namespace {
         return future;
     }
 
+    // Runs fn as a command turn of an existing object (see AdminCommand), journaled with
+    // trigger and args.
+    template <typename T>
+    QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
+        const ObjectId &id, const QString &trigger, const QJsonValue &args,
+        std::function<T(ObjectHost &)> fn)
+    {
+        auto promise = std::make_shared<QPromise<T>>();
+        promise->start();
+        QFuture<T> future = promise->future();
+        if (!core) {
+            promise->setException(noEngine());
+            promise->finish();
+            return future;
+        }
+        auto value = std::make_shared<T>();
+        Turn turn;
+        turn.kind = Turn::Kind::Task;
+        turn.trigger = trigger;
+        turn.method = trigger;
+        turn.args = args;
+        turn.task = [value, fn](ObjectHost &host) -> QJsonValue {
+            *value = fn(host);
+            return QJsonValue();
+        };
+        turn.reply = [promise, value](const Result<QJsonValue> &result) {
+            if (result.ok())
+                promise->addResult(*value);
+            else
+                promise->setException(result.error());
+            promise->finish();
+        };
+        AdminCommand::dispatch(core, className, id, std::move(turn));
+        return future;
+    }
+
+    QJsonObject scheduleArgs(const QString &scheduleId)
+    {
+        return { { QStringLiteral("scheduleId"), scheduleId } };
+    }
+
+    // The journal seq the running command takes: its entry is written after the task returns.
+    qint64 nextSeq(ObjectHost &host)
+    {
+        return host.journal().lastSeq() + 1;
+    }
+
 } // namespace
 
 AgentDirectory::AgentDirectory(Engine *engine)
     : m_core(engine ? engine->core() : nullptr)
+{
+}
+
+AgentDirectory::AgentDirectory(std::shared_ptr<EngineCore> core)
+    : m_core(std::move(core))
 {
 }
 
@@ -128,8 +183,10 @@ QFuture<QList<HumanRequestInfo>> AgentDirectory::humanRequests(
 QFuture<bool> AgentDirectory::cancelSchedule(
     const QString &className, const ObjectId &id, const QString &scheduleId) const
 {
-    return onStrand<bool>(
-        m_core, className, id, false, QStringLiteral("admin"), [scheduleId](ObjectHost &host) {
+    return command<bool>(m_core, className, id, QStringLiteral("admin-schedule"),
+        QJsonObject { { QStringLiteral("scheduleId"), scheduleId },
+            { QStringLiteral("cancel"), true } },
+        [scheduleId](ObjectHost &host) {
             ObjectDatabase &db = host.database();
             const auto existing = AgentStore::schedule(db, scheduleId);
             if (!existing)
@@ -144,6 +201,48 @@ QFuture<bool> AgentDirectory::cancelSchedule(
             AgentStore::deleteSchedule(db, scheduleId);
             AgentStore::rearm(host);
             return true;
+        });
+}
+
+QFuture<qint64> AgentDirectory::fireScheduleNow(
+    const QString &className, const ObjectId &id, const QString &scheduleId) const
+{
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-fire"),
+        scheduleArgs(scheduleId), [scheduleId](ObjectHost &host) {
+            AgentAdmin::runScheduleNow(host, scheduleId);
+            return nextSeq(host);
+        });
+}
+
+QFuture<qint64> AgentDirectory::rescheduleSchedule(const QString &className, const ObjectId &id,
+    const QString &scheduleId, const QDateTime &when) const
+{
+    if (!when.isValid()) {
+        QPromise<qint64> promise;
+        promise.start();
+        promise.setException(Error(ErrorCode::InvalidArgument,
+            QStringLiteral("Cannot reschedule %1 of %2/%3: the new time is not a valid date")
+                .arg(scheduleId, className, id.toString())));
+        promise.finish();
+        return promise.future();
+    }
+    const qint64 dueMs = when.toMSecsSinceEpoch();
+    QJsonObject args = scheduleArgs(scheduleId);
+    args.insert(QStringLiteral("dueMs"), double(dueMs));
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-schedule"), args,
+        [scheduleId, dueMs](ObjectHost &host) {
+            AgentAdmin::moveSchedule(host, scheduleId, dueMs);
+            return nextSeq(host);
+        });
+}
+
+QFuture<qint64> AgentDirectory::setState(
+    const QString &className, const ObjectId &id, const QJsonObject &state) const
+{
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-edit"),
+        QJsonObject { { QStringLiteral("state"), state } }, [state](ObjectHost &host) {
+            AgentAdmin::setState(host, state);
+            return nextSeq(host);
         });
 }
 

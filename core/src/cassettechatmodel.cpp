@@ -248,7 +248,10 @@ void CassetteChatModel::complete(const ChatRequest &request, Done done)
         int &served = m_servedCount[fingerprint];
         const int index = matches.at(std::min<qsizetype>(served, matches.size() - 1));
         ++served;
-        deliverLater(std::move(done), m_entries.at(index).reply);
+        // Labelled, so the journal and the studio can tell a replay from a live answer.
+        ChatReply reply = m_entries.at(index).reply;
+        reply.replayedFrom = QFileInfo(m_path).fileName();
+        deliverLater(std::move(done), std::move(reply));
         return;
     }
 

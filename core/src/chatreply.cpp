@@ -14,11 +14,14 @@ QJsonObject ChatReply::toJson() const
     QJsonArray calls;
     for (const ToolCall &call : toolCalls)
         calls.append(call.toJson());
-    return QJsonObject { { QStringLiteral("content"), content },
+    QJsonObject json { { QStringLiteral("content"), content },
         { QStringLiteral("toolCalls"), calls }, { QStringLiteral("finishReason"), finishReason },
         { QStringLiteral("usage"), usage.toJson() }, { QStringLiteral("latencyMs"), latencyMs },
         { QStringLiteral("model"), model }, { QStringLiteral("provider"), provider },
         { QStringLiteral("scripted"), scripted } };
+    if (!replayedFrom.isEmpty())
+        json.insert(QStringLiteral("replayedFrom"), replayedFrom);
+    return json;
 }
 
 Result<ChatReply> ChatReply::fromJson(const QJsonObject &json)
@@ -41,6 +44,7 @@ Result<ChatReply> ChatReply::fromJson(const QJsonObject &json)
     reply.model = json.value(QStringLiteral("model")).toString();
     reply.provider = json.value(QStringLiteral("provider")).toString();
     reply.scripted = json.value(QStringLiteral("scripted")).toBool();
+    reply.replayedFrom = json.value(QStringLiteral("replayedFrom")).toString();
     return reply;
 }
 

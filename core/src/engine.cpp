@@ -3,17 +3,42 @@
 
 #include "enginecore.h"
 #include "objecthost.h"
+#include "recordingtap.h"
 #include "worker.h"
+
+#include <durable/core/scenariorecorder.h>
+#include <durable/core/virtualclock.h>
 
 #include <QPromise>
 
 namespace Durable {
 
 Engine::Engine(EngineOptions options, QObject *parent)
-    : QObject(parent), m_core(std::make_shared<EngineCore>(std::move(options)))
+    : QObject(parent),
+      m_core(std::make_shared<EngineCore>(std::move(options))),
+      m_tap(std::make_shared<RecordingTap>())
 {
     qRegisterMetaType<Durable::Error>();
     m_core->setEngine(this);
+    recordClockMoves();
+}
+
+void Engine::recordClockMoves()
+{
+    auto *clock = qobject_cast<VirtualClock *>(&m_core->clock());
+    if (!clock)
+        return;
+    // Direct: the jump is recorded on the thread that made it, in order with the calls issued
+    // before and after it.
+    const std::shared_ptr<RecordingTap> tap = m_tap;
+    connect(clock, &VirtualClock::advanced, this, [tap](qint64 fromMs, qint64 toMs, int fired) {
+        if (std::shared_ptr<ScenarioRecorder> recorder = tap->recorder())
+            recorder->clockMoved(ScenarioRecorder::ClockMove::Advance, fromMs, toMs, fired);
+    }, Qt::DirectConnection);
+    connect(clock, &VirtualClock::ranToNextAlarm, this, [tap](qint64 fromMs, qint64 toMs, int fired) {
+        if (std::shared_ptr<ScenarioRecorder> recorder = tap->recorder())
+            recorder->clockMoved(ScenarioRecorder::ClockMove::RunToNextAlarm, fromMs, toMs, fired);
+    }, Qt::DirectConnection);
 }
 
 Engine::~Engine()
@@ -52,12 +77,19 @@ Result<Stub> Engine::stub(const QString &className, const QString &name) const
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("An object name must not be empty (class %1)").arg(className));
     }
-    return m_core->makeStub(className, name, ObjectId::fromName(className, name));
+    return tapped(m_core->makeStub(className, name, ObjectId::fromName(className, name)));
 }
 
 Result<Stub> Engine::stub(const QString &className, const ObjectId &id) const
 {
-    return m_core->makeStub(className, QString(), id);
+    return tapped(m_core->makeStub(className, QString(), id));
+}
+
+Result<Stub> Engine::tapped(Result<Stub> stub) const
+{
+    if (stub)
+        stub->m_tap = m_tap;
+    return stub;
 }
 
 namespace {
@@ -89,12 +121,40 @@ QFuture<void> controlTurn(EngineCore &core, const ObjectId &id, Turn::Kind kind)
 
 QFuture<void> Engine::evict(const ObjectId &id)
 {
+    if (std::shared_ptr<ScenarioRecorder> recorder = m_tap->recorder())
+        recorder->faultInjected(ScenarioRecorder::Fault::Evict, id);
     return controlTurn(*m_core, id, Turn::Kind::Evict);
 }
 
 QFuture<void> Engine::crash(const ObjectId &id)
 {
+    if (std::shared_ptr<ScenarioRecorder> recorder = m_tap->recorder())
+        recorder->faultInjected(ScenarioRecorder::Fault::Crash, id);
     return controlTurn(*m_core, id, Turn::Kind::Crash);
+}
+
+Result<std::shared_ptr<ScenarioRecorder>> Engine::startRecording()
+{
+    auto recorder = std::make_shared<ScenarioRecorder>(&m_core->clock());
+    if (!m_tap->attach(recorder)) {
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("A recording is already running on %1; stop it first").arg(dataDir()));
+    }
+    emit recordingChanged(true);
+    return recorder;
+}
+
+std::shared_ptr<ScenarioRecorder> Engine::stopRecording()
+{
+    std::shared_ptr<ScenarioRecorder> recorder = m_tap->detach();
+    if (recorder)
+        emit recordingChanged(false);
+    return recorder;
+}
+
+std::shared_ptr<ScenarioRecorder> Engine::recorder() const
+{
+    return m_tap->recorder();
 }
 
 Clock *Engine::clock() const

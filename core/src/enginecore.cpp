@@ -57,6 +57,7 @@ EngineCore::EngineCore(EngineOptions options) : m_options(std::move(options))
 EngineCore::~EngineCore()
 {
     shutdown();
+    m_workers.clear(); // before the members their hosts may still refer to
 }
 
 Result<void> EngineCore::registerClass(ClassInfo info)
@@ -239,6 +240,7 @@ Result<void> EngineCore::start()
         }
     }
 
+    m_workers.clear(); // a restart's leftovers from the last shutdown
     for (int i = 0; i < m_options.workerThreads; ++i) {
         auto worker = std::make_unique<Worker>(*this, i);
         auto *thread = new QThread;
@@ -281,7 +283,8 @@ void EngineCore::shutdown()
         delete thread;
     }
     m_threads.clear();
-    m_workers.clear();
+    // The finished workers stay until the next start() or the core's end: inspection queries
+    // on the thread pool may still be walking them (liveStates) while the engine shuts down.
     QMetaObject::invokeMethod(m_housekeeper, &Housekeeper::finish, Qt::BlockingQueuedConnection);
     m_housekeeperThread->quit();
     m_housekeeperThread->wait();
@@ -430,6 +433,11 @@ void EngineCore::publish(ChangeEvent::Kind kind, const ObjectId &id, const QStri
     event.atMs = m_clock->nowMs();
     event.detail = std::move(detail);
     m_feed.publish(event);
+}
+
+std::optional<LiveState> EngineCore::liveState(const ObjectId &id) const
+{
+    return m_workers.empty() ? std::nullopt : workerFor(id).liveState(id);
 }
 
 QHash<ObjectId, LiveState> EngineCore::liveStates() const

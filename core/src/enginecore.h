@@ -87,6 +87,7 @@ public:
                  const QString &name, QJsonObject detail = {});
     // Live state of objects in memory, for the inspection API.
     QHash<ObjectId, LiveState> liveStates() const;
+    std::optional<LiveState> liveState(const ObjectId &id) const;
     const std::vector<std::unique_ptr<Worker>> &workers() const { return m_workers; }
 
     // Hint-ahead bookkeeping: a catalog hint at or before an alarm's due time is enough (a

@@ -2,6 +2,8 @@
 #include "agentstore.h"
 #include "enginecore.h"
 #include "objecthost.h"
+#include "querypool.h"
+#include "recordingtap.h"
 
 #include <QLoggingCategory>
 #include <QMutex>
@@ -11,6 +13,7 @@
 #include <durable/core/agent.h>
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
+#include <durable/core/scenariorecorder.h>
 
 Q_LOGGING_CATEGORY(lcInbox, "durable.core.inbox")
 
@@ -64,7 +67,8 @@ namespace {
 } // namespace
 
 HumanInbox::HumanInbox(Engine *engine)
-    : m_core(engine ? engine->core() : nullptr)
+    : m_core(engine ? engine->core() : nullptr),
+      m_tap(engine ? engine->recordingTap() : nullptr)
 {
 }
 
@@ -80,7 +84,7 @@ QFuture<QList<HumanRequestInfo>> HumanInbox::pending(const QString &className) c
         return future;
     }
     std::shared_ptr<EngineCore> core = m_core;
-    QThreadPool::globalInstance()->start([core, className, listing] {
+    queryPool()->start([core, className, listing] {
         const Result<QList<Catalog::HumanRequestHint>> hints =
             core->catalog().humanRequestHints(className, QStringLiteral("pending"));
         if (!hints) {
@@ -159,7 +163,10 @@ QFuture<QJsonValue> HumanInbox::answer(
         return future;
     }
     std::shared_ptr<EngineCore> core = m_core;
-    QThreadPool::globalInstance()->start([core, requestId, response, promise, fail] {
+    // Recorded in the order answers are given; the object and title follow from the index.
+    const std::shared_ptr<ScenarioRecorder> recorder = m_tap ? m_tap->recorder() : nullptr;
+    const int token = recorder ? recorder->answerIssued(requestId, response) : -1;
+    queryPool()->start([core, requestId, response, promise, fail, recorder, token] {
         const Result<Catalog::HumanRequestHint> hint = core->catalog().humanRequestHint(requestId);
         if (!hint) {
             fail(hint.error().code() == ErrorCode::NotFound
@@ -175,6 +182,8 @@ QFuture<QJsonValue> HumanInbox::answer(
             fail(id.error());
             return;
         }
+        if (recorder)
+            recorder->answerTargeted(token, hint->className, hint->name, id.value(), hint->title);
         Turn turn;
         turn.kind = Turn::Kind::Task;
         turn.trigger = QStringLiteral("human-answer");
@@ -190,7 +199,9 @@ QFuture<QJsonValue> HumanInbox::answer(
             }
             return agent->deliverHumanAnswer(requestId, response);
         };
-        turn.reply = [core, requestId, promise](const Result<QJsonValue> &result) {
+        turn.reply = [core, requestId, promise, recorder, token](const Result<QJsonValue> &result) {
+            if (recorder)
+                recorder->answerFinished(token, result);
             // Runs after the answer committed: now the index may forget the request.
             if (result.ok()) {
                 if (auto ok = core->catalog().setHumanRequestHintStatus(

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <durable/core/inspector.h>
 
+#include "admincommand.h"
+#include "agentadmin.h"
 #include "enginecore.h"
 #include "objecthost.h"
+#include "querypool.h"
 #include "worker.h"
 
 #include <durable/core/engine.h>
@@ -99,6 +102,71 @@ QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &
     QFuture<T> future = promise->future();
     core.dispatchNow(className, id, name, std::move(turn));
     return future;
+}
+
+// Runs fn as a command: a real turn on an existing object's strand, journaled with trigger
+// (see AdminCommand). afterCommit runs on the worker once the turn committed, with the host's
+// name (for change events).
+template<typename T>
+QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
+                   const ObjectId &id, const QString &trigger, const QJsonValue &args,
+                   std::function<T(ObjectHost &)> fn,
+                   std::function<void(const QString &name)> afterCommit = {})
+{
+    if (!core->isRunning())
+        return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
+    if (!core->classInfo(className)) {
+        return failed<T>(Error(ErrorCode::UnknownClass,
+                               QStringLiteral("Unknown class \"%1\"").arg(className)));
+    }
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    auto value = std::make_shared<std::optional<T>>();
+    auto name = std::make_shared<QString>();
+    Turn turn;
+    turn.kind = Turn::Kind::Task;
+    turn.trigger = trigger;
+    turn.method = trigger;
+    turn.args = args;
+    turn.task = [fn = std::move(fn), value, name](ObjectHost &host) {
+        *name = host.name();
+        *value = fn(host);
+        return QJsonValue();
+    };
+    turn.reply = [promise, value, name, afterCommit](const Result<QJsonValue> &result) {
+        if (result.ok() && value->has_value()) {
+            if (afterCommit)
+                afterCommit(*name);
+            promise->addResult(std::move(**value));
+        } else {
+            promise->setException(result.ok() ? Error(ErrorCode::Internal, QStringLiteral("No result"))
+                                              : result.error());
+        }
+        promise->finish();
+    };
+    QFuture<T> future = promise->future();
+    AdminCommand::dispatch(core, className, id, std::move(turn));
+    return future;
+}
+
+// Code that runs an object's handlers inside a command may name its own trigger (an agent's
+// alarm says "schedule"); the journal must still say that a user did it.
+class AdminTrigger
+{
+public:
+    explicit AdminTrigger(ObjectHost &host) : m_host(host) { }
+    ~AdminTrigger() { m_host.turnTrigger.clear(); } // the turn's own trigger is used
+    AdminTrigger(const AdminTrigger &) = delete;
+    AdminTrigger &operator=(const AdminTrigger &) = delete;
+
+private:
+    ObjectHost &m_host;
+};
+
+// The journal seq the running command will take: its entry is written after the task returns.
+qint64 nextSeq(ObjectHost &host)
+{
+    return host.journal().lastSeq() + 1;
 }
 
 ObjectStatus statusOf(const LiveState *live, bool failedAlarm)
@@ -272,7 +340,7 @@ Metrics Inspector::metrics() const
 QFuture<QList<ClassSummary>> Inspector::classes() const
 {
     std::shared_ptr<EngineCore> core = m_core;
-    return QtConcurrent::run([core]() -> QList<ClassSummary> {
+    return QtConcurrent::run(queryPool(), [core]() -> QList<ClassSummary> {
         (void)core->catalog().flush();
         const auto rows = core->catalog().objects();
         const QHash<ObjectId, LiveState> live = core->liveStates();
@@ -307,7 +375,7 @@ QFuture<QList<ClassSummary>> Inspector::classes() const
 QFuture<QList<ObjectSummary>> Inspector::objects(const ObjectQuery &query) const
 {
     std::shared_ptr<EngineCore> core = m_core;
-    return QtConcurrent::run([core, query]() -> QList<ObjectSummary> {
+    return QtConcurrent::run(queryPool(), [core, query]() -> QList<ObjectSummary> {
         (void)core->catalog().flush();
         auto rows = core->catalog().objects(query.className);
         if (!rows)
@@ -339,7 +407,7 @@ QFuture<QList<ObjectSummary>> Inspector::objects(const ObjectQuery &query) const
 QFuture<ObjectSummary> Inspector::object(const QString &className, const ObjectId &id) const
 {
     std::shared_ptr<EngineCore> core = m_core;
-    return QtConcurrent::run([core, className, id]() -> ObjectSummary {
+    return QtConcurrent::run(queryPool(), [core, className, id]() -> ObjectSummary {
         (void)core->catalog().flush();
         auto row = core->catalog().object(id.toString());
         if (!row)
@@ -349,14 +417,17 @@ QFuture<ObjectSummary> Inspector::object(const QString &className, const ObjectI
                         QStringLiteral("Object %1 is a %2, not a %3").arg(id.toString(), row->className, className));
         }
         const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
-        return summarise(*core, row.value(), core->liveStates(), failedIds, agentFacts(*core, className));
+        QHash<ObjectId, LiveState> live;
+        if (const std::optional<LiveState> state = core->liveState(id))
+            live.insert(id, *state);
+        return summarise(*core, row.value(), live, failedIds, agentFacts(*core, className));
     });
 }
 
 QFuture<QList<AlarmSummary>> Inspector::alarms() const
 {
     std::shared_ptr<EngineCore> core = m_core;
-    return QtConcurrent::run([core]() -> QList<AlarmSummary> {
+    return QtConcurrent::run(queryPool(), [core]() -> QList<AlarmSummary> {
         QList<AlarmSummary> result;
         for (const Scheduler::Entry &entry : core->scheduler().entries())
             result.append({entry.id, entry.className, entry.name, entry.dueMs, entry.retryCount});
@@ -457,30 +528,91 @@ QFuture<StorageSize> Inspector::storageSize(const QString &className, const Obje
 QFuture<qint64> Inspector::editState(const QString &className, const ObjectId &id,
                                      const QJsonObject &set, const QStringList &remove) const
 {
-    const QJsonObject args = editArgs(set, remove);
-    return onStrand<qint64>(
-        *m_core, className, id,
+    return command<qint64>(
+        m_core, className, id, QStringLiteral("admin-edit"), editArgs(set, remove),
         [set, remove](ObjectHost &host) {
             ObjectDatabase &db = host.database();
             for (auto it = set.begin(); it != set.end(); ++it)
                 db.put(it.key(), it.value());
             for (const QString &key : remove)
                 db.remove(key);
-            // The journal entry is written after this returns: it will take the next seq.
-            return host.journal().lastSeq() + 1;
-        },
-        QStringLiteral("admin-edit"));
+            return nextSeq(host);
+        });
 }
 
 QFuture<qint64> Inspector::reset(const QString &className, const ObjectId &id) const
 {
-    return onStrand<qint64>(
-        *m_core, className, id,
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-reset"), QJsonValue(),
+                           [](ObjectHost &host) {
+                               host.database().deleteAll();
+                               return nextSeq(host);
+                           });
+}
+
+QFuture<qint64> Inspector::fireAlarmNow(const QString &className, const ObjectId &id) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return command<qint64>(
+        m_core, className, id, QStringLiteral("admin-fire"), QJsonValue(),
         [](ObjectHost &host) {
-            host.database().deleteAll();
-            return host.journal().lastSeq() + 1;
+            ObjectDatabase &db = host.database();
+            const std::optional<AlarmRow> row = db.alarm();
+            if (!row) {
+                throw Error(ErrorCode::NotFound,
+                            QStringLiteral("Cannot fire the alarm of %1: it has no alarm").arg(host.label()));
+            }
+            // As a real alarm turn does: the row goes in the turn's transaction (a failure brings
+            // it back, untouched, for its real time), then the handler runs. The scheduled time
+            // is the alarm's, so an agent runs the schedules the alarm was set for.
+            AlarmInfo info;
+            info.scheduledTime = QDateTime::fromMSecsSinceEpoch(row->dueMs, Qt::UTC);
+            info.retryCount = row->retryCount;
+            info.isRetry = row->retryCount > 0;
+            db.deleteAlarm();
+            AdminTrigger trigger(host);
+            host.instance().onAlarm(info);
+            return nextSeq(host);
         },
-        QStringLiteral("admin-reset"));
+        [core, className, id](const QString &name) {
+            core->publish(ChangeEvent::Kind::AlarmFired, id, className, name,
+                          {{QStringLiteral("trigger"), QStringLiteral("admin-fire")}});
+        });
+}
+
+QFuture<qint64> Inspector::setAlarm(const QString &className, const ObjectId &id, qint64 dueMs) const
+{
+    return command<qint64>(
+        m_core, className, id, QStringLiteral("admin-alarm"),
+        QJsonObject{{QStringLiteral("dueMs"), double(dueMs)}}, [dueMs](ObjectHost &host) {
+            if (AgentAdmin::agentOf(host))
+                AgentAdmin::moveAlarm(host, dueMs);
+            else
+                host.database().setAlarm(dueMs); // a new alarm: no retries yet
+            return nextSeq(host);
+        });
+}
+
+QFuture<qint64> Inspector::cancelAlarm(const QString &className, const ObjectId &id) const
+{
+    return command<qint64>(
+        m_core, className, id, QStringLiteral("admin-alarm"),
+        QJsonObject{{QStringLiteral("cancel"), true}}, [](ObjectHost &host) {
+            if (AgentAdmin::agentOf(host)) {
+                AgentAdmin::cancelAlarm(host);
+            } else {
+                if (!host.database().alarm()) {
+                    throw Error(ErrorCode::NotFound,
+                                QStringLiteral("Cannot cancel the alarm of %1: it has no alarm").arg(host.label()));
+                }
+                host.database().deleteAlarm();
+            }
+            return nextSeq(host);
+        });
+}
+
+AgentDirectory Inspector::agents() const
+{
+    return AgentDirectory(m_core);
 }
 
 QFuture<qint64> Inspector::compact(const QString &className, const ObjectId &id,

@@ -214,9 +214,15 @@ CREATE TABLE IF NOT EXISTS _durable_agent_model_calls(
         QJsonObject args { { QStringLiteral("callId"), callId }, { QStringLiteral("round"), round },
             { QStringLiteral("attempt"), attempt },
             { QStringLiteral("request"), request.toJson() } };
-        if (result.ok())
-            args.insert(QStringLiteral("reply"), result.value().toJson());
-        else
+        if (result.ok()) {
+            // The reply as the model gave it, byte-identical whether live or replayed; how it
+            // was served sits beside it, so a replayed run's journal still compares equal.
+            QJsonObject reply = result.value().toJson();
+            reply.remove(QStringLiteral("replayedFrom"));
+            args.insert(QStringLiteral("reply"), reply);
+            if (!result.value().replayedFrom.isEmpty())
+                args.insert(QStringLiteral("replayedFrom"), result.value().replayedFrom);
+        } else
             args.insert(QStringLiteral("error"), result.error().message());
         turn.args = args;
         turn.task = [callId, round, result](ObjectHost &host) -> QJsonValue {

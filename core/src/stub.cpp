@@ -2,6 +2,9 @@
 #include <durable/core/stub.h>
 
 #include "enginecore.h"
+#include "recordingtap.h"
+
+#include <durable/core/scenariorecorder.h>
 
 #include <QPromise>
 
@@ -28,6 +31,14 @@ void Stub::call(const QString &method, const QJsonValue &args, ReplyHandler hand
         if (handler)
             handler(Error(ErrorCode::InvalidArgument, QStringLiteral("Call through an empty stub")));
         return;
+    }
+    if (std::shared_ptr<ScenarioRecorder> recorder = m_tap ? m_tap->recorder() : nullptr) {
+        const int token = recorder->callIssued(m_className, m_name, m_id, method, args);
+        handler = [recorder, token, handler = std::move(handler)](const Result<QJsonValue> &reply) {
+            recorder->callFinished(token, reply);
+            if (handler)
+                handler(reply);
+        };
     }
     Turn turn;
     turn.method = method;

@@ -79,7 +79,8 @@ bool VirtualClock::setTime(qint64 msSinceEpoch)
 int VirtualClock::advance(std::chrono::milliseconds duration)
 {
     QMutexLocker jump(&m_jumpMutex);
-    const qint64 target = nowMs() + qMax<qint64>(0, duration.count());
+    const qint64 from = nowMs();
+    const qint64 target = from + qMax<qint64>(0, duration.count());
     int fired = 0;
     if (m_driver)
         m_driver->beginJump();
@@ -105,17 +106,19 @@ int VirtualClock::advance(std::chrono::milliseconds duration)
     if (m_driver)
         m_driver->endJump();
     emit timeJumped(target);
+    emit advanced(from, target, fired);
     return fired;
 }
 
 int VirtualClock::runToNextAlarm()
 {
     QMutexLocker jump(&m_jumpMutex);
-    if (!m_driver)
+    const qint64 from = nowMs();
+    const qint64 due = m_driver ? m_driver->nextDueMs() : -1;
+    if (due < 0) {
+        emit ranToNextAlarm(from, from, 0);
         return 0;
-    const qint64 due = m_driver->nextDueMs();
-    if (due < 0)
-        return 0;
+    }
     qint64 now;
     m_driver->beginJump();
     {
@@ -127,6 +130,7 @@ int VirtualClock::runToNextAlarm()
     emit timeJumped(now);
     const int fired = m_driver->fireDue(now);
     m_driver->endJump();
+    emit ranToNextAlarm(from, now, fired);
     return fired;
 }
 

@@ -106,17 +106,34 @@ Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QSt
     return {};
 }
 
+namespace {
+
+LiveState liveStateOf(const ObjectHost &host)
+{
+    LiveState state;
+    state.open = host.liveOpen.load(std::memory_order_relaxed);
+    state.quarantined = host.state() == ObjectHost::State::Quarantined;
+    state.queueDepth = int(host.queue.size());
+    state.lastActiveMs = host.liveLastActiveMs.load(std::memory_order_relaxed);
+    return state;
+}
+
+} // namespace
+
 void Worker::collectLiveStates(QHash<ObjectId, LiveState> &states) const
 {
     QMutexLocker lock(&m_mutex);
-    for (const ObjectHost *host : m_hosts) {
-        LiveState state;
-        state.open = host->liveOpen.load(std::memory_order_relaxed);
-        state.quarantined = host->state() == ObjectHost::State::Quarantined;
-        state.queueDepth = int(host->queue.size());
-        state.lastActiveMs = host->liveLastActiveMs.load(std::memory_order_relaxed);
-        states.insert(host->id(), state);
-    }
+    for (const ObjectHost *host : m_hosts)
+        states.insert(host->id(), liveStateOf(*host));
+}
+
+std::optional<LiveState> Worker::liveState(const ObjectId &id) const
+{
+    QMutexLocker lock(&m_mutex);
+    const ObjectHost *host = m_hosts.value(id);
+    if (!host)
+        return std::nullopt;
+    return liveStateOf(*host);
 }
 
 bool Worker::enqueueExisting(const ObjectId &id, Turn &turn)

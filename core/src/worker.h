@@ -13,6 +13,7 @@
 #include <QObject>
 
 #include <list>
+#include <optional>
 #include <memory>
 #include <vector>
 
@@ -48,6 +49,8 @@ public:
     int index() const { return m_index; }
     // Any thread: adds the worker's objects in memory to states.
     void collectLiveStates(QHash<ObjectId, LiveState> &states) const;
+    // One object's live state, if this worker hosts it.
+    std::optional<LiveState> liveState(const ObjectId &id) const;
     int openObjects() const { return m_openCount; }
 
 public slots:

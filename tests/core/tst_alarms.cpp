@@ -282,6 +282,163 @@ private slots:
         QCOMPARE(f.virtualClock()->advance(5min), 1); // at least once: it fires again
         QCOMPARE(firings().first().name, QStringLiteral("h"));
     }
+
+    // Admin commands of the inspection API: each is a journaled turn on the object's strand.
+    void fireNowRunsTheHandlerAsAnAdminTurn()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Inspector inspector(f.engine.get());
+        const ObjectId id = ObjectId::fromName("AlarmProbe", "fire");
+        const qint64 due = s_start.toMSecsSinceEpoch() + 3600000;
+        QVERIFY(setAlarm(*f.engine, "fire", due).ok());
+
+        const auto seq = awaitValue(inspector.fireAlarmNow("AlarmProbe", id));
+        QVERIFY2(seq.ok(), qPrintable(seq.error().message()));
+        QCOMPARE(firings().size(), 1);
+        QCOMPARE(firings().first().nowMs, s_start.toMSecsSinceEpoch()); // now, not at its time
+        QCOMPARE(firings().first().scheduledMs, due);
+        const auto entries = awaitValue(inspector.journal("AlarmProbe", id)).value();
+        QCOMPARE(entries.first().seq, seq.value());
+        QCOMPARE(entries.first().trigger, QStringLiteral("admin-fire"));
+        QCOMPARE(entries.first().alarm["cleared"].toBool(), true);
+        // Consumed: gone from the object, the engine's index and the object's summary.
+        QVERIFY(call(*f.engine, "AlarmProbe", "fire", "alarm").value().isNull());
+        QVERIFY(awaitValue(inspector.alarms()).value().isEmpty());
+        QCOMPARE(awaitValue(inspector.object("AlarmProbe", id)).value().nextAlarmMs, qint64(-1));
+        QCOMPARE(f.virtualClock()->advance(2h), 0);
+        QCOMPARE(AlarmProbe::fired.load(), 1);
+
+        const auto none = awaitValue(inspector.fireAlarmNow("AlarmProbe", id));
+        QCOMPARE(none.error().code(), ErrorCode::NotFound);
+        QVERIFY2(none.error().message().contains("no alarm"), qPrintable(none.error().message()));
+    }
+
+    void failedFireNowLeavesTheAlarmForItsTime()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Inspector inspector(f.engine.get());
+        const ObjectId id = ObjectId::fromName("AlarmProbe", "flaky");
+        const qint64 due = s_start.toMSecsSinceEpoch() + 60000;
+        QVERIFY(setAlarm(*f.engine, "flaky", due).ok());
+        const qint64 seqBefore = awaitValue(inspector.journal("AlarmProbe", id)).value().first().seq;
+        AlarmProbe::failNext = 1;
+        const auto failed = awaitValue(inspector.fireAlarmNow("AlarmProbe", id));
+        QVERIFY(!failed.ok());
+        QVERIFY2(failed.error().message().contains("fails on purpose"), qPrintable(failed.error().message()));
+        // Rolled back: the alarm is as it was (not a retry), no history, still indexed.
+        const std::optional<AlarmSummary> alarm = awaitValue(inspector.alarm("AlarmProbe", id)).value();
+        QVERIFY(alarm.has_value());
+        QCOMPARE(alarm.value_or(AlarmSummary{}).dueMs, due);
+        QCOMPARE(alarm.value_or(AlarmSummary{}).retryCount, 0);
+        QCOMPARE(awaitValue(inspector.journal("AlarmProbe", id)).value().first().seq, seqBefore);
+        QCOMPARE(awaitValue(inspector.alarms()).value().size(), 1);
+        QCOMPARE(f.virtualClock()->advance(2min), 1);
+        QCOMPARE(firings().last().nowMs, due);
+    }
+
+    void rescheduleAndCancelAreAdminTurns()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Inspector inspector(f.engine.get());
+        const qint64 t0 = s_start.toMSecsSinceEpoch();
+        const ObjectId moved = ObjectId::fromName("AlarmProbe", "moved");
+        const ObjectId gone = ObjectId::fromName("AlarmProbe", "gone");
+        QVERIFY(setAlarm(*f.engine, "moved", t0 + 3600000).ok());
+        QVERIFY(setAlarm(*f.engine, "gone", t0 + 3600000).ok());
+
+        QVERIFY(awaitValue(inspector.setAlarm("AlarmProbe", moved, t0 + 3 * 3600000)).ok());
+        QVERIFY(awaitValue(inspector.cancelAlarm("AlarmProbe", gone)).ok());
+        for (const ObjectId &id : {moved, gone}) {
+            const auto entry = awaitValue(inspector.journal("AlarmProbe", id)).value().first();
+            QCOMPARE(entry.trigger, QStringLiteral("admin-alarm"));
+        }
+        QCOMPARE(awaitValue(inspector.alarm("AlarmProbe", moved)).value()->dueMs, t0 + 3 * 3600000);
+        QVERIFY(!awaitValue(inspector.alarm("AlarmProbe", gone)).value().has_value());
+        const auto indexed = awaitValue(inspector.alarms()).value();
+        QCOMPARE(indexed.size(), 1);
+        QCOMPARE(indexed.first().id, moved);
+        QCOMPARE(indexed.first().dueMs, t0 + 3 * 3600000);
+        QCOMPARE(awaitValue(inspector.object("AlarmProbe", gone)).value().nextAlarmMs, qint64(-1));
+
+        QCOMPARE(f.virtualClock()->advance(2h), 0);
+        QCOMPARE(f.virtualClock()->advance(1h), 1);
+        QCOMPARE(firings().first().name, QStringLiteral("moved"));
+        QCOMPARE(firings().first().nowMs, t0 + 3 * 3600000);
+
+        QCOMPARE(awaitValue(inspector.cancelAlarm("AlarmProbe", gone)).error().code(), ErrorCode::NotFound);
+    }
+
+    void rescheduledAlarmStartsWithoutRetries()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Inspector inspector(f.engine.get());
+        const ObjectId id = ObjectId::fromName("AlarmProbe", "retrying");
+        const qint64 due = s_start.toMSecsSinceEpoch() + 60000;
+        QVERIFY(setAlarm(*f.engine, "retrying", due).ok());
+        AlarmProbe::failNext = 1;
+        QCOMPARE(f.virtualClock()->advance(1min), 0); // failed: retried in 2 s
+        QCOMPARE(awaitValue(inspector.alarm("AlarmProbe", id)).value()->retryCount, 1);
+        QVERIFY(awaitValue(inspector.setAlarm("AlarmProbe", id, due + 3600000)).ok());
+        const AlarmSummary alarm =
+                awaitValue(inspector.alarm("AlarmProbe", id)).value().value_or(AlarmSummary{});
+        QCOMPARE(alarm.dueMs, due + 3600000);
+        QCOMPARE(alarm.retryCount, 0);
+    }
+
+    void adminAlarmCommandsSurviveARestart()
+    {
+        QTemporaryDir dir;
+        const qint64 t0 = s_start.toMSecsSinceEpoch();
+        {
+            auto f = start(dir.path());
+            Inspector inspector(f.engine.get());
+            for (const char *name : {"kept", "moved", "gone"})
+                QVERIFY(setAlarm(*f.engine, name, t0 + 3600000).ok());
+            QVERIFY(awaitValue(inspector.setAlarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "moved"),
+                                                  t0 + 5 * 3600000)).ok());
+            QVERIFY(awaitValue(inspector.cancelAlarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "gone"))).ok());
+        }
+        // The catalog's hints bring the alarms back; the objects' own rows decide what fires.
+        auto f = start(dir.path());
+        Inspector inspector(f.engine.get());
+        QCOMPARE(f.virtualClock()->advance(2h), 1);
+        QCOMPARE(firings().first().name, QStringLiteral("kept"));
+        const auto indexed = awaitValue(inspector.alarms()).value();
+        QCOMPARE(indexed.size(), 1);
+        QCOMPARE(indexed.first().name, QStringLiteral("moved"));
+        QCOMPARE(indexed.first().dueMs, t0 + 5 * 3600000);
+        QCOMPARE(f.virtualClock()->advance(4h), 1);
+        QCOMPARE(firings().last().name, QStringLiteral("moved"));
+    }
+
+    void adminAlarmCommandsRefuseBadInput()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Inspector inspector(f.engine.get());
+        QVERIFY(call(*f.engine, "Counter", "c", "increment").ok());
+        const auto noHandler = awaitValue(inspector.setAlarm("Counter", ObjectId::fromName("Counter", "c"),
+                                                             s_start.toMSecsSinceEpoch()));
+        QCOMPARE(noHandler.error().code(), ErrorCode::InvalidArgument);
+        QVERIFY2(noHandler.error().message().contains("onAlarm"), qPrintable(noHandler.error().message()));
+        QVERIFY(setAlarm(*f.engine, "bad", s_start.toMSecsSinceEpoch() + 1000).ok());
+        const auto negative = awaitValue(inspector.setAlarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "bad"), -5));
+        QCOMPARE(negative.error().code(), ErrorCode::InvalidArgument);
+        // An unknown object is an error, and the command does not create it.
+        const ObjectId ghost = ObjectId::fromName("AlarmProbe", "ghost");
+        for (const auto &future : {inspector.fireAlarmNow("AlarmProbe", ghost),
+                                   inspector.setAlarm("AlarmProbe", ghost, s_start.toMSecsSinceEpoch()),
+                                   inspector.cancelAlarm("AlarmProbe", ghost)}) {
+            const auto result = awaitValue(future);
+            QCOMPARE(result.error().code(), ErrorCode::NotFound);
+        }
+        QCOMPARE(awaitValue(inspector.object("AlarmProbe", ghost)).error().code(), ErrorCode::NotFound);
+        QCOMPARE(awaitValue(inspector.fireAlarmNow("Nope", ghost)).error().code(), ErrorCode::UnknownClass);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAlarms)

@@ -128,6 +128,35 @@ private slots:
         QCOMPARE(objects.at(0).nextAlarmMs, at);
     }
 
+    void commandsNeverCreateObjects()
+    {
+        QSignalSpy spy(m_inspector.get(), &Inspector::changesAvailable);
+        QVERIFY(spy.isValid());
+        const ObjectId ghost = ObjectId::fromName("StorageProbe", "ghost");
+        const auto edit = awaitValue(m_inspector->editState("StorageProbe", ghost, QJsonObject{{"a", 1}}));
+        QCOMPARE(edit.error().code(), ErrorCode::NotFound);
+        QVERIFY2(edit.error().message().contains("StorageProbe"), qPrintable(edit.error().message()));
+        QCOMPARE(awaitValue(m_inspector->reset("StorageProbe", ghost)).error().code(), ErrorCode::NotFound);
+        const QString hex = ghost.toString();
+        QVERIFY(!QFile::exists(m_dir->path() + "/objects/StorageProbe/" + hex.left(2) + "/" + hex + ".sqlite"));
+        QCOMPARE(awaitValue(m_inspector->object("StorageProbe", ghost)).error().code(), ErrorCode::NotFound);
+
+        // On an object that exists the command is a turn like any other, visible on the feed.
+        QVERIFY(call(*m_engine, "StorageProbe", "real", "put", QJsonObject{{"key", "a"}, {"value", 0}}).ok());
+        const ObjectId real = ObjectId::fromName("StorageProbe", "real");
+        QCOMPARE(awaitValue(m_inspector->editState("StorageProbe", real, QJsonObject{{"a", 1}})).value(), 2);
+        QTRY_VERIFY([&] {
+            for (const QList<QVariant> &arguments : std::as_const(spy)) {
+                for (const ChangeEvent &event : arguments.at(0).value<QList<ChangeEvent>>()) {
+                    if (event.id == real && event.kind == ChangeEvent::Kind::TurnCompleted
+                        && event.detail.value("trigger").toString() == "admin-edit")
+                        return true;
+                }
+            }
+            return false;
+        }());
+    }
+
     void changeFeedDeliversEveryEventInOrderBatched()
     {
         QSignalSpy spy(m_inspector.get(), &Inspector::changesAvailable);

@@ -86,6 +86,7 @@ private slots:
                 QVERIFY(outcome);
                 QVERIFY2(outcome->ok(), qPrintable(outcome->error().message()));
                 recorded.append(bytes(outcome->value()));
+                QVERIFY(outcome->value().replayedFrom.isEmpty()); // recording is live
                 // Saved after every call, not only at the end.
                 QVERIFY(QFile::exists(path));
             }
@@ -110,8 +111,21 @@ private slots:
             std::optional<Result<ChatReply>> outcome = run(*player.value(), requests.at(i));
             QVERIFY(outcome);
             QVERIFY2(outcome->ok(), qPrintable(outcome->error().message()));
-            QCOMPARE(bytes(outcome->value()), recorded.at(i));
+            // Exactly what was recorded, labelled with the cassette it came from.
+            ChatReply replayed = outcome->value();
+            QCOMPARE(replayed.replayedFrom, QStringLiteral("calls.cassette.json"));
+            QVERIFY(replayed.scripted); // the recorded model's own label survives
+            QCOMPARE(replayed.toJson().value(QStringLiteral("replayedFrom")).toString(),
+                QStringLiteral("calls.cassette.json"));
+            replayed.replayedFrom.clear();
+            QCOMPARE(bytes(replayed), recorded.at(i));
         }
+        // The cassette itself holds live replies only.
+        for (const QJsonValue &entry : entries)
+            QVERIFY(!entry.toObject()
+                         .value(QStringLiteral("reply"))
+                         .toObject()
+                         .contains(QStringLiteral("replayedFrom")));
     }
 
     void missingRequestNamesClosest()

@@ -148,6 +148,9 @@ private slots:
         scripted.provider = QStringLiteral("scripted");
         scripted.scripted = true;
         QTest::newRow("scripted") << scripted;
+        ChatReply replayed = scripted;
+        replayed.replayedFrom = QStringLiteral("recruitment.cassette.json");
+        QTest::newRow("replayed") << replayed;
         QTest::newRow("empty") << ChatReply {};
     }
     void replyRoundTrip()

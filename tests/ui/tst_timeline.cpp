@@ -282,6 +282,93 @@ private slots:
         QCOMPARE(forked.count(), 1);
     }
 
+    void failedTurnsAppearInPlaceWithTheirError()
+    {
+        QTemporaryDir dir;
+        auto engine = makeEngine(dir.path());
+        runIncrements(*engine, "c", 2);
+        QVERIFY(!call(*engine, "Counter", "c", "incrementThenFail").ok()); // after turn 2
+        runIncrements(*engine, "c", 1);
+        QVERIFY(!call(*engine, "Counter", "c", "incrementThenFail").ok()); // after turn 3
+        QVERIFY(!call(*engine, "Counter", "c", "throwStd").ok());           // after turn 3
+        Inspector inspector(engine.get());
+        inspector.setFeedInterval(50);
+        TimelineView view(&inspector);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        JournalModel *model = view.model();
+        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model->setRefreshDelay(20);
+        view.setObject("Counter", ObjectId::fromName("Counter", "c"), "c");
+        QTRY_COMPARE(model->rowCount(), 6);
+        QTRY_VERIFY(!model->isLoading());
+
+        // Newest first, each failure just above the turn it followed.
+        const QList<bool> failed{true, true, false, true, false, false};
+        for (int row = 0; row < failed.size(); ++row)
+            QCOMPARE(model->isFailure(row), failed.at(row));
+        QCOMPARE(model->entry(2).output.toInt(), 3);
+        QCOMPARE(model->failure(0).method, QStringLiteral("throwStd"));
+        QCOMPARE(model->failure(1).method, QStringLiteral("incrementThenFail"));
+        QCOMPARE(model->failure(3).afterSeq, model->entry(4).seq);
+        const QModelIndex result = model->index(1, JournalModel::ResultColumn);
+        QVERIFY2(result.data().toString().startsWith("Failed: "), qPrintable(result.data().toString()));
+        QVERIFY(result.data().toString().contains("failing on purpose"));
+        QCOMPARE(result.data(JournalModel::FailedRole).toBool(), true);
+        QVERIFY(result.data(JournalModel::ErrorRole).toString().contains("failing on purpose"));
+        QCOMPARE(model->index(1, JournalModel::SeqColumn).data().toString(), QStringLiteral("failed"));
+        QCOMPARE(model->index(1, JournalModel::TriggerColumn).data().toString(), QStringLiteral("request"));
+        QVERIFY(!model->index(1, JournalModel::DurationColumn).data().toString().isEmpty());
+        QCOMPARE(model->index(2, 0).data(JournalModel::FailedRole).toBool(), false);
+        QCOMPARE(model->rowOfSeq(model->entry(2).seq), 2);
+        QCOMPARE(model->rowOfFailure(model->failure(3).id), 3);
+
+        // A failure arriving later lands at the top with the turns, without a reset.
+        QSignalSpy inserted(model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy reset(model, &QAbstractItemModel::modelReset);
+        runIncrements(*engine, "c", 1);
+        QVERIFY(!call(*engine, "Counter", "c", "incrementThenFail").ok());
+        QTRY_COMPARE(model->rowCount(), 8);
+        QTRY_VERIFY(model->isFailure(0));
+        QCOMPARE(model->failure(0).afterSeq, model->entry(1).seq);
+        QCOMPARE(model->entry(1).output.toInt(), 4);
+        QCOMPARE(reset.count(), 0);
+        // The turn and the failure are read apart: whichever is in first goes on top, the
+        // other above or below it.
+        for (const QList<QVariant> &args : std::as_const(inserted))
+            QVERIFY(args.at(1).toInt() <= 1);
+
+        // Selecting a failure shows its error and the state it left unchanged; it cannot be forked.
+        QSignalSpy shown(&view, &TimelineView::selectionShown);
+        view.journalView()->selectRow(0);
+        QTRY_COMPARE(shown.count(), 1);
+        QVERIFY(view.selectedSeqs().isEmpty());
+        QVERIFY(!view.forkButton()->isEnabled());
+        QVERIFY(view.diffLabel()->text().contains("rolled back"));
+        QTreeWidgetItem *error = topByKey(view.diffTree(), "Error");
+        QVERIFY(error);
+        QVERIFY(error->text(TimelineView::DiffChangeColumn).contains("failing on purpose"));
+        QTreeWidgetItem *count = topByKey(view.stateTree(), "count");
+        QVERIFY(count);
+        QCOMPARE(count->text(1), "4"); // the failed increment was rolled back
+    }
+
+    void failuresOfAnObjectWithoutTurnsAreShown()
+    {
+        QTemporaryDir dir;
+        auto engine = makeEngine(dir.path());
+        QVERIFY(!call(*engine, "Counter", "f", "throwStd").ok());
+        Inspector inspector(engine.get());
+        JournalModel model(&inspector);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setObject("Counter", ObjectId::fromName("Counter", "f"));
+        QTRY_COMPARE(model.rowCount(), 1);
+        QVERIFY(model.isFailure(0));
+        QCOMPARE(model.failure(0).afterSeq, 0);
+        QVERIFY(model.index(0, JournalModel::ResultColumn).data().toString().contains("std failure"));
+    }
+
     void inspectorHasATimelineTabThatLoadsWhenShown()
     {
         QTemporaryDir dir;

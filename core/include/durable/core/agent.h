@@ -21,6 +21,7 @@ namespace Durable {
 
 class HumanInbox;
 struct ModelCallAccess;
+struct AgentAdmin;
 
 namespace AgentDetail {
     template <typename M> struct Member;
@@ -78,6 +79,8 @@ public:
     // UnknownMethod listing the known ones.
     QJsonValue onRequest(const QString &method, const QJsonValue &args) final;
     // Runs every schedule due now, in due order, then re-arms for the earliest remaining one.
+    // An alarm fired before its time (an admin's "fire now") runs what it was set for: the
+    // schedules due by info.scheduledTime, as if that time had come.
     void onAlarm(const AlarmInfo &info) final;
 
     // Names registered so far, in registration order.
@@ -154,6 +157,7 @@ protected:
 private:
     friend class HumanInbox;
     friend struct ModelCallAccess;
+    friend struct AgentAdmin;
     using ModelFn = std::function<QJsonValue(const QJsonValue &, const Result<ChatReply> &)>;
     using HandlerFn = std::function<QJsonValue(const QJsonValue &)>;
     using HumanFn = std::function<QJsonValue(const HumanRequestInfo &, const HumanResponse &)>;
@@ -186,7 +190,13 @@ private:
     QString insertSchedule(ScheduleInfo::Kind kind, qint64 dueMs, const QString &callback,
         const QJsonValue &payload, const QString &cron);
     void rearm();
+    // Runs one schedule (its continuation, or a human request's deadline) and removes it, or
+    // moves a cron schedule to its next match after now.
+    void runSchedule(const ScheduleInfo &schedule);
     void runDeadline(const ScheduleInfo &schedule);
+    // Admin turns (AgentAdmin): run one schedule now; replace the state through validateState().
+    QJsonValue runScheduleNow(const ScheduleInfo &schedule);
+    QJsonValue replaceState(const QJsonObject &next);
     // The "human-answer" turn (HumanInbox::answer).
     QJsonValue deliverHumanAnswer(const QString &requestId, const HumanResponse &response);
     QString label() const;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QDateTime>
 #include <QFuture>
 #include <QHash>
 #include <QJsonObject>
@@ -14,6 +15,7 @@ namespace Durable {
 
 class Engine;
 class EngineCore;
+class Inspector;
 
 // Read (and a few admin) queries about agents for UIs, the CLI and the inspection API: steps
 // per object and per class from the catalog, and one agent's state, schedules and human
@@ -37,12 +39,35 @@ public:
     QFuture<QList<ScheduleInfo>> schedules(const QString &className, const ObjectId &id) const;
     QFuture<QList<HumanRequestInfo>> humanRequests(
         const QString &className, const ObjectId &id, bool pendingOnly = false) const;
-    // Admin: removes one schedule (not a human request's deadline) and re-arms the alarm, as a
-    // turn of the object (trigger "admin"). Yields whether it existed.
+
+    // Admin commands, each a turn of the object journaled with a trigger that says a user did
+    // it. They never create an object (one that does not exist fails with NotFound), and an
+    // unknown schedule fails with NotFound listing the agent's schedules.
+    //
+    // Removes one schedule (not a human request's deadline) and re-arms the alarm
+    // ("admin-schedule"). Yields whether it existed.
     QFuture<bool> cancelSchedule(
         const QString &className, const ObjectId &id, const QString &scheduleId) const;
+    // Runs the schedule's callback now ("admin-fire"), as its alarm would: a one-shot is
+    // removed, a cron schedule moves to its next match after now (an early run keeps the
+    // expression's timetable), a human request's deadline expires the request. Yields the
+    // journal seq of the turn.
+    QFuture<qint64> fireScheduleNow(
+        const QString &className, const ObjectId &id, const QString &scheduleId) const;
+    // Moves one schedule (not a human request's deadline) to when and re-arms the alarm
+    // ("admin-schedule"); a cron schedule moves its next run. Yields the journal seq.
+    QFuture<qint64> rescheduleSchedule(const QString &className, const ObjectId &id,
+        const QString &scheduleId, const QDateTime &when) const;
+    // Replaces the agent's JSON state ("admin-edit") after the class's validateState() accepted
+    // it; a refusal fails with the hook's message and changes nothing. Observers get
+    // StateChanged. Yields the journal seq.
+    QFuture<qint64> setState(
+        const QString &className, const ObjectId &id, const QJsonObject &state) const;
 
 private:
+    friend class Inspector;
+    explicit AgentDirectory(std::shared_ptr<EngineCore> core);
+
     std::shared_ptr<EngineCore> m_core;
 };
 

@@ -12,9 +12,10 @@
 namespace Durable {
 
 // What a model answered: text and/or tool calls, why it stopped, what it cost and how long it
-// took. `provider` ("openai-compatible", "scripted", ...) and `scripted` let the studio and the
-// journal label replies that did not come from a real model. A plain value; the engine persists
-// it as JSON, so toJson()/fromJson() round-trip exactly (toJson() always writes every field).
+// took. `provider` ("openai-compatible", "scripted", ...), `scripted` and `replayedFrom` let the
+// studio and the journal label replies that did not come from a live model. A plain value; the
+// engine persists it as JSON, so toJson()/fromJson() round-trip exactly (toJson() writes every
+// field except an empty replayedFrom, so live replies and recorded cassettes stay as they were).
 struct ChatReply
 {
     QString content;
@@ -25,6 +26,9 @@ struct ChatReply
     QString model; // the model that answered, as the provider named it
     QString provider; // "openai-compatible", "scripted"
     bool scripted = false;
+    // The cassette file (name only) a replay served this reply from; empty for live replies.
+    // Everything else is exactly what was recorded.
+    QString replayedFrom;
 
     // The assistant message to append to the conversation.
     ChatMessage toMessage() const;

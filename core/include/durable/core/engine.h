@@ -16,6 +16,8 @@ namespace Durable {
 
 class Clock;
 class EngineCore;
+class RecordingTap;
+class ScenarioRecorder;
 
 // The durable object engine: a data directory of per-object SQLite files, a fixed pool of worker
 // threads that run each object's turns one at a time, and the alarms that wake them.
@@ -61,14 +63,29 @@ public:
     const EngineOptions &options() const;
     QString dataDir() const;
 
+    // Records what users do — calls through stubs from stub(), HumanInbox answers, evict(),
+    // crash() and the virtual clock's jumps — as a scenario (see ScenarioRecorder). Fails with
+    // Conflict while a recording runs. Costs the engine nothing while none does.
+    Result<std::shared_ptr<ScenarioRecorder>> startRecording();
+    // Stops recording and returns the recorder to save (null when none was recording).
+    std::shared_ptr<ScenarioRecorder> stopRecording();
+    std::shared_ptr<ScenarioRecorder> recorder() const;
+
     // Internal: the shared state behind stubs and the inspection API.
     std::shared_ptr<EngineCore> core() const { return m_core; }
+    // Internal: where stubs and inbox handles find the running recording.
+    std::shared_ptr<RecordingTap> recordingTap() const { return m_tap; }
 
 signals:
     void errorOccurred(const Durable::Error &error);
+    void recordingChanged(bool recording);
 
 private:
+    Result<Stub> tapped(Result<Stub> stub) const;
+    void recordClockMoves();
+
     std::shared_ptr<EngineCore> m_core;
+    std::shared_ptr<RecordingTap> m_tap;
 };
 
 } // namespace Durable

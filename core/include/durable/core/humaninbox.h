@@ -10,6 +10,7 @@ namespace Durable {
 
 class Engine;
 class EngineCore;
+class RecordingTap;
 
 // The inbox of human requests across every agent of an engine: what the studio's inbox, the
 // CLI and the gateway use to list pending requests and answer them.
@@ -34,6 +35,7 @@ public:
 
 private:
     std::shared_ptr<EngineCore> m_core;
+    std::shared_ptr<RecordingTap> m_tap; // answers are a user's to record
 };
 
 } // namespace Durable

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <durable/core/agentdirectory.h>
 #include <durable/core/inspectiontypes.h>
 #include <durable/core/journaltypes.h>
 #include <durable/core/storagetypes.h>
@@ -60,15 +61,30 @@ public:
 
     // Commands, each applied as a turn on the object's strand (never beside a running turn)
     // and journaled with its own trigger. They return the journal seq of that turn.
+    // Commands never create an object: one that does not exist fails with NotFound.
     QFuture<qint64> editState(const QString &className, const ObjectId &id, const QJsonObject &set,
                               const QStringList &remove = {}) const; // "admin-edit"
     QFuture<qint64> reset(const QString &className, const ObjectId &id) const; // deleteAll
+    // Runs the object's alarm handler now ("admin-fire"), as the alarm's own turn would: the
+    // alarm is consumed and onAlarm() gets its scheduled time. A failure is returned to the
+    // caller, not retried, and leaves the alarm as it was. For an agent, whose alarm serves its
+    // schedules, that runs the schedules the alarm is set for (the earliest), as if their time
+    // had come. Fails with NotFound when the object has no alarm. Publishes AlarmFired.
+    QFuture<qint64> fireAlarmNow(const QString &className, const ObjectId &id) const;
+    // Moves the alarm to dueMs (a fresh alarm: no retries) or deletes it ("admin-alarm"). For an
+    // agent this moves or cancels the schedules the alarm is set for, and the alarm then follows
+    // its earliest schedule; a human request's deadline cannot be moved or cancelled.
+    QFuture<qint64> setAlarm(const QString &className, const ObjectId &id, qint64 dueMs) const;
+    QFuture<qint64> cancelAlarm(const QString &className, const ObjectId &id) const;
     QFuture<qint64> compact(const QString &className, const ObjectId &id,
                             const RetentionPolicy &policy) const; // entries dropped
     // A new object of the same class named newName whose key/value storage is the origin's
     // state as of turn seq, marked in the catalog as a fork of it. Returns its id.
     QFuture<ObjectId> fork(const QString &className, const ObjectId &id, qint64 seq,
                            const QString &newName) const;
+
+    // Agent state, schedules and human requests of this engine's objects.
+    AgentDirectory agents() const;
 
     Metrics metrics() const;
 

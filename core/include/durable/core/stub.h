@@ -13,6 +13,7 @@
 namespace Durable {
 
 class EngineCore;
+class RecordingTap;
 
 using ReplyHandler = std::function<void(const Result<QJsonValue> &reply)>;
 
@@ -38,6 +39,7 @@ public:
     void call(const QString &method, const QJsonValue &args, ReplyHandler handler) const;
 
 private:
+    friend class Engine;
     friend class EngineCore;
     Stub(std::shared_ptr<EngineCore> core, QString className, ObjectId id, QString name)
         : m_core(std::move(core)), m_className(std::move(className)), m_id(std::move(id)),
@@ -45,6 +47,9 @@ private:
     {
     }
     std::shared_ptr<EngineCore> m_core;
+    // Set on stubs that Engine::stub() hands out, not on those turns use to message other
+    // objects: only calls from outside the engine are a user's to record.
+    std::shared_ptr<RecordingTap> m_tap;
     QString m_className;
     ObjectId m_id;
     QString m_name;

@@ -43,6 +43,13 @@ public:
     // Used by an engine to fire due work during jumps. One driver at a time.
     void setDriver(TimeDriver *driver);
 
+signals:
+    // Emitted when advance() or runToNextAlarm() returns, from the thread that moved the time:
+    // where the jump started and ended, and how many alarm turns it fired. What a recorder of a
+    // user's session needs; timeJumped() is per step of a jump and says neither.
+    void advanced(qint64 fromMs, qint64 toMs, int fired);
+    void ranToNextAlarm(qint64 fromMs, qint64 toMs, int fired);
+
 private:
     qint64 nowLocked() const;
     void setNowLocked(qint64 ms);

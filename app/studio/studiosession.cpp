@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+#include "studiosession.h"
+
+#include <mainwindow.h>
+
+#include <durable/core/engine.h>
+#include <durable/core/inspector.h>
+#include <durable/core/virtualclock.h>
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QMessageBox>
+#include <QSettings>
+#include <QTemporaryFile>
+#include <QtConcurrentRun>
+
+namespace Durable::Studio {
+
+namespace {
+
+const QString s_recentKey = QStringLiteral("recentDataDirectories");
+
+QString clockKey(const QString &dataDir)
+{
+    const QByteArray hash = QCryptographicHash::hash(QDir(dataDir).absolutePath().toUtf8(),
+                                                     QCryptographicHash::Sha1).toHex().left(16);
+    return QStringLiteral("virtualClock/") + QString::fromLatin1(hash);
+}
+
+} // namespace
+
+StudioSession::StudioSession(bool virtualClock, ClassRegistrar registrar, QObject *parent)
+    : QObject(parent), m_virtualClock(virtualClock), m_registrar(std::move(registrar))
+{
+}
+
+StudioSession::~StudioSession()
+{
+    saveClock();
+    delete m_window;
+    m_inspector.reset();
+    if (m_engine)
+        m_engine->shutdown();
+}
+
+Ui::MainWindow *StudioSession::window() const
+{
+    return m_window;
+}
+
+QStringList StudioSession::recentDirectories()
+{
+    return QSettings().value(s_recentKey).toStringList();
+}
+
+Result<void> StudioSession::checkDirectory(const QString &dataDir) const
+{
+    if (!QDir().mkpath(dataDir))
+        return Error(ErrorCode::Io, tr("%1 cannot be created here").arg(QDir::toNativeSeparators(dataDir)));
+    // The engine would fail later and less clearly: find out with a file of our own.
+    QTemporaryFile probe(QDir(dataDir).filePath(QStringLiteral(".durable-write-check-XXXXXX")));
+    if (!probe.open())
+        return Error(ErrorCode::Io, tr("%1 is not writable").arg(QDir::toNativeSeparators(dataDir)));
+    return {};
+}
+
+std::shared_ptr<VirtualClock> StudioSession::makeClock(const QString &dataDir) const
+{
+    if (!m_virtualClock)
+        return nullptr;
+    // Resume from where this directory's virtual time stood, never behind the real time.
+    const qint64 saved = QSettings().value(clockKey(dataDir), qint64(0)).toLongLong();
+    const qint64 start = std::max(saved, QDateTime::currentMSecsSinceEpoch());
+    auto clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(start, Qt::UTC));
+    clock->resume();
+    return clock;
+}
+
+Result<void> StudioSession::open(const QString &requested)
+{
+    const QString dataDir = QDir(requested).absolutePath();
+    if (m_engine && dataDir == m_dataDir)
+        return Error(ErrorCode::Conflict, tr("%1 is already open").arg(QDir::toNativeSeparators(dataDir)));
+    if (Result<void> usable = checkDirectory(dataDir); !usable)
+        return usable.error().prefixed(tr("Could not open %1").arg(QDir::toNativeSeparators(dataDir)));
+
+    // The new engine starts before the current one stops: if it cannot, nothing changed.
+    EngineOptions options;
+    options.dataDir = dataDir;
+    std::shared_ptr<VirtualClock> clock = makeClock(dataDir);
+    options.clock = clock;
+    auto engine = std::make_unique<Engine>(options);
+    if (m_registrar)
+        m_registrar(*engine);
+    if (Result<void> started = engine->start(); !started)
+        return started.error().prefixed(tr("Could not open %1").arg(QDir::toNativeSeparators(dataDir)));
+
+    std::unique_ptr<Engine> previousEngine = std::move(m_engine);
+    std::unique_ptr<Inspector> previousInspector = std::move(m_inspector);
+    Ui::MainWindow *previousWindow = m_window;
+    const QString previousDir = m_dataDir;
+    saveClock();
+
+    m_engine = std::move(engine);
+    m_clock = clock;
+    m_dataDir = dataDir;
+    m_inspector = std::make_unique<Inspector>(m_engine.get());
+    m_window = new Ui::MainWindow(m_engine.get(), m_inspector.get());
+    connect(m_window, &Ui::MainWindow::openDataDirectoryRequested, this, &StudioSession::openDataDirectory);
+    if (previousWindow)
+        m_window->setGeometry(previousWindow->geometry());
+    m_window->show();
+    remember(dataDir);
+    if (previousEngine)
+        retire(std::move(previousEngine), std::move(previousInspector), previousWindow, previousDir);
+    emit opened(dataDir);
+    return {};
+}
+
+void StudioSession::openDataDirectory(const QString &dataDir)
+{
+    const Result<void> opened = open(dataDir);
+    if (opened)
+        return;
+    emit openFailed(dataDir, opened.error().message());
+    if (!m_window)
+        return;
+    m_window->showMessage(opened.error().message(), 15000);
+    // Not modal: the current directory stays open and usable behind it.
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Open Data Directory"), opened.error().message(),
+                                QMessageBox::Ok, m_window);
+    box->setInformativeText(tr("%1 is still open.").arg(QDir::toNativeSeparators(m_dataDir)));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+void StudioSession::retire(std::unique_ptr<Engine> engine, std::unique_ptr<Inspector> inspector,
+                           Ui::MainWindow *window, const QString &dataDir)
+{
+    // The window goes first (it may be the sender of this switch: later, from the event loop),
+    // then the inspector; the engine commits and stops on a thread of its own, since that waits
+    // for its queued turns, and is deleted back here.
+    if (window) {
+        window->saveLayout();
+        window->hide();
+        window->deleteLater();
+    }
+    inspector.release()->deleteLater();
+    ++m_closing;
+    m_window->showMessage(tr("Closing %1…").arg(QDir::toNativeSeparators(dataDir)), 0);
+    Engine *closing = engine.release();
+    auto *watcher = new QFutureWatcher<void>(this);
+    connect(watcher, &QFutureWatcher<void>::finished, this, [this, watcher, closing, dataDir] {
+        watcher->deleteLater();
+        delete closing;
+        --m_closing;
+        if (m_window)
+            m_window->showMessage(tr("Closed %1; %2 is open")
+                                          .arg(QDir::toNativeSeparators(dataDir), QDir::toNativeSeparators(m_dataDir)));
+        emit previousClosed(dataDir);
+    });
+    watcher->setFuture(QtConcurrent::run([closing] { closing->shutdown(); }));
+}
+
+void StudioSession::saveClock() const
+{
+    if (m_clock && !m_dataDir.isEmpty())
+        QSettings().setValue(clockKey(m_dataDir), m_clock->nowMs());
+}
+
+void StudioSession::remember(const QString &dataDir)
+{
+    QStringList recent = recentDirectories();
+    recent.removeAll(dataDir);
+    recent.prepend(dataDir);
+    while (recent.size() > MaxRecent)
+        recent.removeLast();
+    QSettings().setValue(s_recentKey, recent);
+    showRecent();
+}
+
+void StudioSession::showRecent()
+{
+    QStringList recent = recentDirectories();
+    QStringList missing;
+    for (const QString &dir : std::as_const(recent)) {
+        if (!QFileInfo(dir).isDir())
+            missing.append(dir);
+    }
+    if (!missing.isEmpty()) {
+        for (const QString &dir : std::as_const(missing))
+            recent.removeAll(dir);
+        QSettings().setValue(s_recentKey, recent);
+        m_window->showMessage(tr("Removed from the recent list, no longer there: %1")
+                                      .arg(QDir::toNativeSeparators(missing.join(QStringLiteral(", ")))),
+                              15000);
+    }
+    recent.removeAll(m_dataDir); // the open one is not a choice
+    m_window->setRecentDataDirectories(recent);
+}
+
+} // namespace Durable::Studio

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: MIT
+#include <durable/core/agentpackagereport.h>
+
+#include <QFileInfo>
+
+namespace Durable {
+
+QString AgentPackageReport::summary() const
+{
+    if (error)
+        return error->message();
+    const QString classList = classes.isEmpty() ? QStringLiteral("no classes")
+                                                : classes.join(QStringLiteral(", "));
+    return QStringLiteral("%1 (%2): %3").arg(name, QFileInfo(file).fileName(), classList);
+}
+
+} // namespace Durable

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// File > Open Data Directory: the studio switches to another directory (a new engine and window
+// with the same classes, the old engine shut down off the GUI thread), lists it in Open Recent,
+// drops recent directories that are gone, and keeps the current directory when the new one cannot
+// be opened (held by another engine, not writable).
+#include "builtinclasses.h"
+#include "studiosession.h"
+
+#include <mainwindow.h>
+#include <objectbrowser.h>
+#include <objectlistmodel.h>
+
+#include <durable/core/clock.h>
+#include <durable/core/engine.h>
+
+#include <QAction>
+#include <QMenu>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Durable;
+using namespace Durable::Studio;
+using namespace Durable::Ui;
+
+namespace {
+
+QStringList recentMenuEntries(Ui::MainWindow *window)
+{
+    QStringList entries;
+    for (QAction *action : window->recentMenu()->actions())
+        entries.append(action->text());
+    return entries;
+}
+
+bool listsObject(Ui::MainWindow *window, const QString &name)
+{
+    ObjectListModel *model = window->browser()->objectModel();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->summary(row).name == name)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+class TestOpenDataDir : public QObject
+{
+    Q_OBJECT
+private slots:
+    void init()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().remove(QStringLiteral("recentDataDirectories"));
+    }
+
+    void switchesToAnotherDirectory()
+    {
+        QTemporaryDir first;
+        QTemporaryDir second;
+        // The second directory already holds an object: the new window must list it.
+        {
+            Engine engine(EngineOptions{.dataDir = second.path()});
+            registerBuiltinClasses(engine);
+            QVERIFY(engine.start().ok());
+            auto stub = engine.stub(QStringLiteral("Counter"), QStringLiteral("in-second"));
+            QVERIFY(stub.ok());
+            stub->call(QStringLiteral("increment"), 1).waitForFinished();
+        }
+
+        StudioSession session(true, [](Engine &engine) { registerBuiltinClasses(engine); });
+        QVERIFY(session.open(first.path()).ok());
+        Ui::MainWindow *firstWindow = session.window();
+        QVERIFY(QTest::qWaitForWindowExposed(firstWindow));
+        QVERIFY(!session.engine()->clock()->isPaused()); // the same virtual clock mode for every directory
+        QCOMPARE(StudioSession::recentDirectories(), QStringList{first.path()});
+        QVERIFY(recentMenuEntries(firstWindow).isEmpty()); // the open directory is not offered
+
+        QSignalSpy closed(&session, &StudioSession::previousClosed);
+        QVERIFY(closed.isValid());
+        QPointer<Ui::MainWindow> old(firstWindow);
+        emit firstWindow->openDataDirectoryRequested(second.path()); // what the menu does
+        QCOMPARE(session.dataDir(), second.path());
+        QVERIFY(session.window() != firstWindow);
+        QVERIFY(session.engine()->isRunning());
+        QVERIFY(session.engine()->clock()->isVirtual());
+        QVERIFY(closed.wait(20000));
+        QCOMPARE(closed.constFirst().at(0).toString(), first.path());
+        QCOMPARE(session.closingCount(), 0);
+        QTRY_VERIFY(old.isNull());
+
+        QTRY_VERIFY_WITH_TIMEOUT(listsObject(session.window(), QStringLiteral("in-second")), 10000);
+        QCOMPARE(StudioSession::recentDirectories(), (QStringList{second.path(), first.path()}));
+        QCOMPARE(recentMenuEntries(session.window()), QStringList{QDir::toNativeSeparators(first.path())});
+
+        // And back through the recent list.
+        session.window()->recentMenu()->actions().constFirst()->trigger();
+        QCOMPARE(session.dataDir(), first.path());
+        QCOMPARE(StudioSession::recentDirectories(), (QStringList{first.path(), second.path()}));
+    }
+
+    void keepsTheCurrentDirectoryWhenTheNewOneIsInUse()
+    {
+        QTemporaryDir first;
+        QTemporaryDir busy;
+        Engine other(EngineOptions{.dataDir = busy.path()}); // holds the directory's lock
+        QVERIFY(other.start().ok());
+
+        StudioSession session(false, [](Engine &engine) { registerBuiltinClasses(engine); });
+        QVERIFY(session.open(first.path()).ok());
+        Ui::MainWindow *window = session.window();
+        QSignalSpy failed(&session, &StudioSession::openFailed);
+        QVERIFY(failed.isValid());
+        session.openDataDirectory(busy.path());
+        QCOMPARE(failed.count(), 1);
+        QVERIFY2(failed.constFirst().at(1).toString().contains(busy.path()),
+                 qPrintable(failed.constFirst().at(1).toString()));
+        QCOMPARE(session.window(), window);
+        QCOMPARE(session.dataDir(), first.path());
+        QVERIFY(session.engine()->isRunning());
+        QCOMPARE(StudioSession::recentDirectories(), QStringList{first.path()});
+    }
+
+    void refusesADirectoryThatIsNotWritable()
+    {
+        QTemporaryDir first;
+        QTemporaryDir locked;
+        QFile::setPermissions(locked.path(), QFile::ReadOwner | QFile::ExeOwner);
+        if (QFileInfo(locked.path()).isWritable())
+            QSKIP("running as a user who can write anywhere");
+        StudioSession session(false, [](Engine &engine) { registerBuiltinClasses(engine); });
+        QVERIFY(session.open(first.path()).ok());
+        const Result<void> opened = session.open(locked.path());
+        QFile::setPermissions(locked.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        QVERIFY(!opened.ok());
+        QVERIFY2(opened.error().message().contains(QStringLiteral("not writable")), qPrintable(opened.error().message()));
+        QCOMPARE(session.dataDir(), first.path());
+    }
+
+    void dropsRecentDirectoriesThatAreGone()
+    {
+        QTemporaryDir first;
+        const QString gone = first.path() + QStringLiteral("-gone");
+        QSettings().setValue(QStringLiteral("recentDataDirectories"), QStringList{gone});
+        StudioSession session(false, [](Engine &engine) { registerBuiltinClasses(engine); });
+        QVERIFY(session.open(first.path()).ok());
+        QCOMPARE(StudioSession::recentDirectories(), QStringList{first.path()});
+        QVERIFY(recentMenuEntries(session.window()).isEmpty());
+        QVERIFY(!session.window()->recentMenu()->isEnabled());
+        QVERIFY2(session.window()->statusBar()->currentMessage().contains(QStringLiteral("no longer there")),
+                 qPrintable(session.window()->statusBar()->currentMessage()));
+    }
+};
+
+QTEST_MAIN(TestOpenDataDir)
+#include "tst_opendatadir.moc"

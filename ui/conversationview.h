@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QWidget>
+#include <durable/core/error.h>
+#include <durable/core/modelcallinfo.h>
+#include <durable/core/objectid.h>
+
+class QLabel;
+class QTableView;
+class QTextBrowser;
+
+namespace Durable {
+class Engine;
+class Inspector;
+} // namespace Durable
+
+namespace Durable::Ui {
+
+class ModelCallModel;
+
+// The Conversation tab: an agent's model calls, oldest first, and the selected call in full:
+// its status (pending calls say what they wait on, and the attempt), every message of the
+// request (system, user, assistant with tool calls, tool results), the tools offered, the reply
+// with finish reason, tokens, latency and model, and a banner when the reply came from the
+// scripted model or a cassette replay rather than a live model.
+//
+// Reads only while shown (model calls are read on the object's strand, which would wake a
+// hibernated object) and follows the change feed through its model. GUI thread only.
+class ConversationView : public QWidget
+{
+    Q_OBJECT
+public:
+    ConversationView(Engine *engine, Inspector *inspector, QWidget *parent = nullptr);
+
+    // For a view made before the engine was at hand (engine nullptr in the constructor).
+    void setEngine(Engine *engine);
+    void setObject(const QString &className, const ObjectId &id);
+    ModelCallModel *model() const { return m_model; }
+    QTableView *callView() const { return m_view; }
+    QTextBrowser *detailView() const { return m_detail; }
+    QLabel *summaryLabel() const { return m_summary; }
+    // The call shown in the detail pane ("" when none).
+    QString shownCallId() const { return m_shownCallId; }
+    void selectCall(const QString &callId);
+
+    // The detail pane's HTML for one call (public so the rendering can be tested on its own).
+    static QString callHtml(const ModelCallInfo &call);
+
+signals:
+    void errorOccurred(const Durable::Error &error);
+    // The detail pane shows a call (again, after it changed) or was cleared.
+    void detailShown(const QString &callId);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void callsLoaded();
+    void showSelectedCall();
+    void updateSummary();
+
+    QString m_className;
+    ObjectId m_id;
+    bool m_loadWhenShown = false;
+    QString m_shownCallId;
+    QString m_shownHtml;
+
+    ModelCallModel *m_model;
+    QLabel *m_summary;
+    QTableView *m_view;
+    QTextBrowser *m_detail;
+};
+
+} // namespace Durable::Ui
