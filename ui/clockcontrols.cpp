@@ -56,7 +56,9 @@ ClockControls::ClockControls(Clock *clock, QWidget *parent)
     m_custom->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_4));
     m_next = new QAction(tr("Run to &Next Alarm"), this);
     m_next->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_J));
-    for (QAction *action : {m_minute, m_hour, m_day, m_custom, m_next})
+    m_stop = new QAction(tr("&Stop Jump"), this);
+    m_stop->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+    for (QAction *action : {m_minute, m_hour, m_day, m_custom, m_next, m_stop})
         action->setToolTip(QStringLiteral("%1 (%2)").arg(action->text().remove(QLatin1Char('&')),
                                                          action->shortcut().toString()));
 
@@ -66,6 +68,7 @@ ClockControls::ClockControls(Clock *clock, QWidget *parent)
     connect(m_day, &QAction::triggered, this, [this] { advanceBy(std::chrono::hours(24)); });
     connect(m_custom, &QAction::triggered, this, &ClockControls::askCustomAdvance);
     connect(m_next, &QAction::triggered, this, &ClockControls::runToNextAlarm);
+    connect(m_stop, &QAction::triggered, this, &ClockControls::stopJump);
 
     QFont bold = m_mode->font();
     bold.setBold(true);
@@ -90,6 +93,12 @@ ClockControls::ClockControls(Clock *clock, QWidget *parent)
         layout->addWidget(button);
     }
     layout->addWidget(m_progress);
+    m_stopButton = new QToolButton;
+    m_stopButton->setDefaultAction(m_stop);
+    m_stopButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_stopButton->setAutoRaise(true);
+    m_stopButton->hide();
+    layout->addWidget(m_stopButton);
 
     if (m_virtual) {
         m_mode->setText(tr("VIRTUAL"));
@@ -118,7 +127,7 @@ ClockControls::ClockControls(Clock *clock, QWidget *parent)
 
 QList<QAction *> ClockControls::actions() const
 {
-    return {m_pause, m_minute, m_hour, m_day, m_custom, m_next};
+    return {m_pause, m_minute, m_hour, m_day, m_custom, m_next, m_stop};
 }
 
 void ClockControls::setPaused(bool paused)
@@ -143,8 +152,17 @@ void ClockControls::advanceBy(std::chrono::milliseconds duration)
     // advance() waits for every alarm turn it fires: never on the GUI thread.
     QFuture<int> future = QtConcurrent::run(m_jumps, [clock, duration] { return clock->advance(duration); });
     const QString what = durationName(duration);
-    future.then(this, [this, what](int fired) {
+    const qint64 from = clock->nowMs();
+    m_stopRequested = false;
+    future.then(this, [this, what, from](int fired) {
         setBusy(false);
+        if (m_stopRequested && m_virtual) {
+            const auto reached = std::chrono::milliseconds(m_virtual->nowMs() - from);
+            emit jumpFinished(tr("Stopped after %1 of %2: %n alarm(s) fired", nullptr, fired)
+                                  .arg(reached.count() > 0 ? durationName(reached) : tr("no time"), what),
+                              fired);
+            return;
+        }
         emit jumpFinished(tr("Advanced %1: %n alarm(s) fired", nullptr, fired).arg(what), fired);
     });
 }
@@ -164,6 +182,14 @@ void ClockControls::runToNextAlarm()
     });
 }
 
+void ClockControls::stopJump()
+{
+    if (!m_virtual || !m_busy)
+        return;
+    m_stopRequested = true;
+    m_virtual->cancelJump();
+}
+
 void ClockControls::askCustomAdvance()
 {
     if (!m_virtual || m_busy)
@@ -180,6 +206,7 @@ void ClockControls::setBusy(bool busy)
 {
     m_busy = busy;
     m_progress->setVisible(busy);
+    m_stopButton->setVisible(busy);
     updateActions();
     emit busyChanged(busy);
 }
@@ -198,6 +225,7 @@ void ClockControls::updateActions()
 {
     for (QAction *action : actions())
         action->setEnabled(m_virtual != nullptr && !m_busy);
+    m_stop->setEnabled(m_virtual != nullptr && m_busy); // the one action a jump leaves on
     m_pause->setEnabled(m_virtual != nullptr);
 }
 

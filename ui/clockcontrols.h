@@ -38,6 +38,7 @@ public:
     QAction *advanceDayAction() const { return m_day; }
     QAction *advanceCustomAction() const { return m_custom; }
     QAction *runToNextAlarmAction() const { return m_next; }
+    QAction *stopJumpAction() const { return m_stop; }
     QList<QAction *> actions() const;
 
 public slots:
@@ -45,6 +46,8 @@ public slots:
     void runToNextAlarm();
     void askCustomAdvance();
     void setPaused(bool paused);
+    // Stops a running jump after the alarm turns in progress (VirtualClock::cancelJump).
+    void stopJump();
 
 signals:
     void busyChanged(bool busy);
@@ -62,6 +65,7 @@ private:
     QThreadPool *m_jumps;
     VirtualClock *m_virtual = nullptr;
     bool m_busy = false;
+    bool m_stopRequested = false;
     QLabel *m_mode;
     QLabel *m_time;
     QProgressBar *m_progress;
@@ -71,6 +75,8 @@ private:
     QAction *m_day;
     QAction *m_custom;
     QAction *m_next;
+    QAction *m_stop;
+    QToolButton *m_stopButton;
 };
 
 } // namespace Durable::Ui

@@ -100,6 +100,7 @@ private:
         m_window->browser()->tableView()->setCurrentIndex(model->index(row, 0));
         Ui::ObjectInspector *inspector = m_window->objectInspector();
         inspector->sqlEditor()->setPlainText(QStringLiteral("SELECT * FROM reminders"));
+        m_window->showInbox(); // what a first start shows, whatever layout was saved before
         m_steps = {
             [this] { save(m_window, QStringLiteral("studio-main.png")); },
             [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::StateTab); },

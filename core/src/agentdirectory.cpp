@@ -43,11 +43,12 @@ namespace {
         return future;
     }
 
-    // Runs read on the object's strand and hands its value over once the turn completed.
+    // Runs fn as `turn` on the object's strand and hands its value over once the turn
+    // completed; dispatchTurn sends the prepared turn (a plain dispatch, or AdminCommand's).
     template <typename T>
-    QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
-        const ObjectId &id, bool inspection, const QString &trigger,
-        std::function<T(ObjectHost &)> read)
+    QFuture<T> runTurn(const std::shared_ptr<EngineCore> &core, Turn turn,
+        std::function<T(ObjectHost &)> fn,
+        const std::function<void(const std::shared_ptr<EngineCore> &, Turn)> &dispatchTurn)
     {
         auto promise = std::make_shared<QPromise<T>>();
         promise->start();
@@ -58,46 +59,7 @@ namespace {
             return future;
         }
         auto value = std::make_shared<T>();
-        Turn turn;
         turn.kind = Turn::Kind::Task;
-        turn.inspection = inspection;
-        turn.trigger = trigger;
-        turn.task = [value, read](ObjectHost &host) -> QJsonValue {
-            *value = read(host);
-            return true;
-        };
-        turn.reply = [promise, value](const Result<QJsonValue> &result) {
-            if (result.ok())
-                promise->addResult(*value);
-            else
-                promise->setException(result.error());
-            promise->finish();
-        };
-        core->dispatch(className, id, QString(), std::move(turn));
-        return future;
-    }
-
-    // Runs fn as a command turn of an existing object (see AdminCommand), journaled with
-    // trigger and args.
-    template <typename T>
-    QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
-        const ObjectId &id, const QString &trigger, const QJsonValue &args,
-        std::function<T(ObjectHost &)> fn)
-    {
-        auto promise = std::make_shared<QPromise<T>>();
-        promise->start();
-        QFuture<T> future = promise->future();
-        if (!core) {
-            promise->setException(noEngine());
-            promise->finish();
-            return future;
-        }
-        auto value = std::make_shared<T>();
-        Turn turn;
-        turn.kind = Turn::Kind::Task;
-        turn.trigger = trigger;
-        turn.method = trigger;
-        turn.args = args;
         turn.task = [value, fn](ObjectHost &host) -> QJsonValue {
             *value = fn(host);
             return QJsonValue();
@@ -109,8 +71,40 @@ namespace {
                 promise->setException(result.error());
             promise->finish();
         };
-        AdminCommand::dispatch(core, className, id, std::move(turn));
+        dispatchTurn(core, std::move(turn));
         return future;
+    }
+
+    // Reads on the object's strand (an inspection turn: not journaled, never creates it).
+    template <typename T>
+    QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
+        const ObjectId &id, bool inspection, const QString &trigger,
+        std::function<T(ObjectHost &)> read)
+    {
+        Turn turn;
+        turn.inspection = inspection;
+        turn.trigger = trigger;
+        return runTurn<T>(core, std::move(turn), std::move(read),
+            [className, id](const std::shared_ptr<EngineCore> &c, Turn t) {
+                c->dispatch(className, id, QString(), std::move(t));
+            });
+    }
+
+    // Runs fn as a command turn of an existing object (see AdminCommand), journaled with
+    // trigger and args.
+    template <typename T>
+    QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
+        const ObjectId &id, const QString &trigger, const QJsonValue &args,
+        std::function<T(ObjectHost &)> fn)
+    {
+        Turn turn;
+        turn.trigger = trigger;
+        turn.method = trigger;
+        turn.args = args;
+        return runTurn<T>(core, std::move(turn), std::move(fn),
+            [className, id](const std::shared_ptr<EngineCore> &c, Turn t) {
+                AdminCommand::dispatch(c, className, id, std::move(t));
+            });
     }
 
     QJsonObject scheduleArgs(const QString &scheduleId)

@@ -276,15 +276,16 @@ Result<QSet<QString>> Catalog::objectIds()
     return ids;
 }
 
-Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offset, int limit)
+Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offset, int limit,
+                                              const QString &contains)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    const char *sql = className.isEmpty()
-        ? "SELECT id, class, name, created_ms, last_active_ms, fork_of, fork_seq FROM objects "
-          "ORDER BY class, name, id LIMIT ?2 OFFSET ?3"
-        : "SELECT id, class, name, created_ms, last_active_ms, fork_of, fork_seq FROM objects "
-          "WHERE class = ?1 ORDER BY name, id LIMIT ?2 OFFSET ?3";
+    // ?1 class or NULL, ?4 a LIKE pattern or NULL; NULL disables its condition.
+    const char *sql = "SELECT id, class, name, created_ms, last_active_ms, fork_of, fork_seq FROM objects "
+                      "WHERE (?1 IS NULL OR class = ?1) "
+                      "AND (?4 IS NULL OR name LIKE ?4 ESCAPE '\\' OR id LIKE ?4 ESCAPE '\\') "
+                      "ORDER BY class, name, id LIMIT ?2 OFFSET ?3";
     int rc = sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not list objects"));
@@ -292,6 +293,13 @@ Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offs
         bind(s.stmt, 1, className);
     sqlite3_bind_int(s.stmt, 2, limit);
     sqlite3_bind_int(s.stmt, 3, offset);
+    if (!contains.isEmpty()) {
+        QString escaped = contains;
+        escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+            .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+            .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        bind(s.stmt, 4, QLatin1Char('%') + escaped + QLatin1Char('%'));
+    }
     QList<CatalogObject> result;
     while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
         result.append({text(s.stmt, 0), text(s.stmt, 1),

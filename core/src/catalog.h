@@ -61,8 +61,10 @@ public:
     void recordAlarmGivenUp(const QString &id, const QString &className, const QString &message);
 
     Result<QSet<QString>> objectIds();
+    // Objects by class, name and id; contains, when given, keeps those whose name or id contains it
+    // (ASCII case-insensitively, as SQLite's LIKE), so a filter never builds rows it drops.
     Result<QList<CatalogObject>> objects(const QString &className = {}, int offset = 0,
-                                         int limit = -1);
+                                         int limit = -1, const QString &contains = {});
     Result<qint64> objectCount();
     Result<CatalogObject> object(const QString &id);
     // Marks an object as a fork of another, made from the origin's state as of forkSeq.

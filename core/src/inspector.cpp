@@ -377,18 +377,19 @@ QFuture<QList<ObjectSummary>> Inspector::objects(const ObjectQuery &query) const
     std::shared_ptr<EngineCore> core = m_core;
     return QtConcurrent::run(queryPool(), [core, query]() -> QList<ObjectSummary> {
         (void)core->catalog().flush();
-        auto rows = core->catalog().objects(query.className);
+        // Class, text and paging are the catalog's job (SQL); only a status filter needs the
+        // live states, so only then are all matching rows read and the page cut here.
+        const bool pageInSql = query.statuses.isEmpty();
+        auto rows = core->catalog().objects(query.className, pageInSql ? query.offset : 0,
+                                            pageInSql ? query.limit : -1, query.text);
         if (!rows)
             throw rows.error();
         const QHash<ObjectId, LiveState> live = core->liveStates();
         const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
         const AgentFacts facts = agentFacts(*core, query.className);
         QList<ObjectSummary> result;
-        int skipped = 0;
+        int skipped = pageInSql ? query.offset : 0;
         for (const CatalogObject &row : std::as_const(rows.value())) {
-            if (!query.text.isEmpty() && !row.name.contains(query.text, Qt::CaseInsensitive)
-                && !row.id.contains(query.text, Qt::CaseInsensitive))
-                continue;
             ObjectSummary summary = summarise(*core, row, live, failedIds, facts);
             if (!query.statuses.isEmpty() && !query.statuses.contains(summary.status))
                 continue;

@@ -79,14 +79,19 @@ bool VirtualClock::setTime(qint64 msSinceEpoch)
 int VirtualClock::advance(std::chrono::milliseconds duration)
 {
     QMutexLocker jump(&m_jumpMutex);
+    m_cancelJump = false;
     const qint64 from = nowMs();
-    const qint64 target = from + qMax<qint64>(0, duration.count());
+    qint64 target = from + qMax<qint64>(0, duration.count());
     int fired = 0;
     if (m_driver)
         m_driver->beginJump();
     // Step from due time to due time so each alarm sees the time it was due at, and alarms
     // set by fired turns inside the window are found by the next nextDueMs().
     while (m_driver) {
+        if (m_cancelJump.exchange(false)) {
+            target = nowMs();
+            break;
+        }
         const qint64 due = m_driver->nextDueMs();
         if (due < 0 || due > target)
             break;
@@ -108,6 +113,11 @@ int VirtualClock::advance(std::chrono::milliseconds duration)
     emit timeJumped(target);
     emit advanced(from, target, fired);
     return fired;
+}
+
+void VirtualClock::cancelJump()
+{
+    m_cancelJump = true;
 }
 
 int VirtualClock::runToNextAlarm()

@@ -76,6 +76,33 @@ private slots:
         QCOMPARE(awaitValue(m_inspector->object("Counter", ObjectId::unique())).error().code(), ErrorCode::NotFound);
     }
 
+    void textFilterIsLiteralAndPagesInTheCatalog()
+    {
+        for (const char *name : {"g_h", "G%H", "gxh", "g\\h", "zz"})
+            QVERIFY(call(*m_engine, "Counter", name, "increment").ok());
+        const auto names = [this](const QString &text, int offset = 0, int limit = -1) {
+            ObjectQuery query;
+            query.text = text;
+            query.offset = offset;
+            query.limit = limit;
+            const QList<ObjectSummary> found = awaitValue(m_inspector->objects(query)).value();
+            QStringList result;
+            for (const ObjectSummary &o : found)
+                result << o.name;
+            return result;
+        };
+        // SQL LIKE's wildcards and escape character match as themselves (the names use letters
+        // no hex id has).
+        QCOMPARE(names("g_h"), QStringList{"g_h"});
+        QCOMPARE(names("g%h"), QStringList{"G%H"}); // case-insensitively
+        QCOMPARE(names("g\\h"), QStringList{"g\\h"});
+        QCOMPARE(names("h").size(), 4);
+        QCOMPARE(names("h", 1, 2), names("h").mid(1, 2)); // a page of the filtered list
+        // An id prefix finds its object too.
+        const QString id = ObjectId::fromName("Counter", "zz").toString();
+        QCOMPARE(names(id.left(12).toUpper()), QStringList{"zz"});
+    }
+
     void storageReadsGoThroughTheStrand()
     {
         for (const char *k : {"a", "b", "c"})

@@ -84,6 +84,31 @@ private slots:
         QCOMPARE(clock.runToNextAlarm(), 0);
     }
 
+    void cancelJumpStopsAtTheTimeReached()
+    {
+        VirtualClock clock;
+        AgendaDriver driver;
+        clock.setDriver(&driver);
+        const qint64 t0 = clock.nowMs();
+        for (int tag = 1; tag <= 4; ++tag)
+            driver.agenda.emplace(t0 + tag * 1000, tag);
+        // A user presses Stop while the second alarm's turn runs.
+        QObject::connect(&clock, &Clock::timeJumped, &clock, [&clock, t0](qint64 at) {
+            if (at == t0 + 2000)
+                clock.cancelJump();
+        }, Qt::DirectConnection);
+        QSignalSpy advanced(&clock, &VirtualClock::advanced);
+        QCOMPARE(clock.advance(10s), 2);
+        QCOMPARE(clock.nowMs(), t0 + 2000);
+        const QList<QPair<int, qint64>> expected{{1, t0 + 1000}, {2, t0 + 2000}};
+        QCOMPARE(driver.fired, expected);
+        QCOMPARE(advanced.count(), 1);
+        QCOMPARE(advanced.at(0).at(1).toLongLong(), t0 + 2000); // where the jump really ended
+        // The next jump is not cancelled by the last one's stop.
+        QCOMPARE(clock.advance(10s), 2);
+        QCOMPARE(clock.nowMs(), t0 + 12000);
+    }
+
     void pauseAndResume()
     {
         VirtualClock clock;

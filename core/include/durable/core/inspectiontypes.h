@@ -54,7 +54,7 @@ struct ObjectSummary
 struct ObjectQuery
 {
     QString className;            // empty: every class
-    QString text;                 // substring of name or id (case-insensitive)
+    QString text;                 // substring of name or id (ASCII case-insensitive)
     QList<ObjectStatus> statuses; // empty: any status
     int offset = 0;
     int limit = -1;

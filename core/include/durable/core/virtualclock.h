@@ -6,6 +6,8 @@
 #include <QElapsedTimer>
 #include <QMutex>
 
+#include <atomic>
+
 #include <chrono>
 
 namespace Durable {
@@ -40,6 +42,11 @@ public:
     // Jumps to an absolute time (forward only; earlier times are refused with false).
     bool setTime(qint64 msSinceEpoch);
 
+    // Stops a running advance() once the alarm turns of its current step completed: time stays
+    // at the due time reached (not the target), every alarm up to it having fired. From any
+    // thread; does nothing when no jump runs.
+    void cancelJump();
+
     // Used by an engine to fire due work during jumps. One driver at a time.
     void setDriver(TimeDriver *driver);
 
@@ -60,6 +67,7 @@ private:
     QElapsedTimer m_flow; // real time since the last anchor when running
     bool m_paused = true;
     TimeDriver *m_driver = nullptr;
+    std::atomic<bool> m_cancelJump{false};
 };
 
 // What an engine implements so a VirtualClock can fire its alarms while jumping.
