@@ -231,6 +231,11 @@ void ObjectInspector::refresh()
                     return;
                 m_object = summary;
                 showOverview();
+                // A busy object's last turn may report before its queue and status settle:
+                // look again shortly rather than show it active for good.
+                if ((summary.status == ObjectStatus::Active || summary.queueDepth > 0)
+                    && !m_refreshLater->isActive())
+                    m_refreshLater->start();
                 emit refreshed();
             },
             report);
