@@ -326,9 +326,17 @@ void MainWindow::startRecording()
     // Queued: steps are recorded on the workers and pool threads that ran them.
     connect(m_recorder.get(), &ScenarioRecorder::stepRecorded, this, &MainWindow::updateRecordingIndicator,
             Qt::QueuedConnection);
-    showMessage(pausedClock ? tr("Recording. The virtual clock is paused so the scenario replays exactly; "
-                                 "its jumps are recorded.")
-                            : tr("Recording requests, answers, clock moves and faults."));
+    QString message = pausedClock ? tr("Recording. The virtual clock is paused so the scenario replays exactly; "
+                                       "its jumps are recorded.")
+                                  : tr("Recording requests, answers, clock moves and faults.");
+    // A replay starts from an empty engine: say so while it is still cheap to start over.
+    if (const qint64 existing = m_browser->classModel()->totalCount(); existing > 0) {
+        message += QLatin1Char(' ')
+                + tr("This directory already has %n object(s); the replay starts empty, so steps that "
+                     "rely on them may fail. For a faithful scenario, record in a fresh directory "
+                     "(File > Open Data Directory).", nullptr, int(existing));
+    }
+    showMessage(message, 15000);
     updateRecordingIndicator();
 }
 
