@@ -435,36 +435,23 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
     }
     if (!m_inspector || turned.isEmpty())
         return;
-    QList<QFuture<ObjectSummary>> reads;
+    QList<ObjectId> changed;
     for (const ObjectId &id : std::as_const(turned)) {
-        const int row = m_index.value(id, -1);
-        if (row >= 0)
-            reads.append(m_inspector->object(m_rows[size_t(row)].className, id));
+        if (m_index.contains(id))
+            changed.append(id);
     }
-    if (reads.isEmpty())
+    if (changed.isEmpty())
         return;
     const quint64 generation = m_generation;
+    // One query for the whole batch (not a future per object joined with whenAll, which also
+    // crashed in Qt 6.4 when the futures finished on several threads at once).
     whenReady(
-            QtFuture::whenAll(reads.begin(), reads.end()), this,
-            [this, generation](const QList<QFuture<ObjectSummary>> &done) {
+            m_inspector->objectsById(changed), this,
+            [this, generation](const QList<ObjectSummary> &freshRows) {
                 if (generation != m_generation)
                     return; // a reload read everything afresh
                 int stepFirst = INT_MAX, stepLast = -1, pendingFirst = INT_MAX, pendingLast = -1;
-                for (const QFuture<ObjectSummary> &read : done) {
-                    ObjectSummary fresh;
-                    try {
-                        if (read.isCanceled() || read.resultCount() < 1)
-                            continue;
-                        fresh = read.result();
-                    } catch (const Durable::Error &error) {
-                        if (error.code() != ErrorCode::NotFound) // gone meanwhile: nothing to show
-                            emit errorOccurred(error);
-                        continue;
-                    } catch (const std::exception &error) {
-                        emit errorOccurred(Durable::Error(ErrorCode::Internal,
-                                                          QString::fromUtf8(error.what())));
-                        continue;
-                    }
+                for (const ObjectSummary &fresh : freshRows) {
                     const int row = m_index.value(fresh.id, -1); // rows may have moved meanwhile
                     if (row < 0)
                         continue;

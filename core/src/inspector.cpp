@@ -425,6 +425,31 @@ QFuture<ObjectSummary> Inspector::object(const QString &className, const ObjectI
     });
 }
 
+QFuture<QList<ObjectSummary>> Inspector::objectsById(const QList<ObjectId> &ids) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run(queryPool(), [core, ids]() -> QList<ObjectSummary> {
+        (void)core->catalog().flush();
+        const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
+        QHash<QString, AgentFacts> facts; // per class, read once
+        QList<ObjectSummary> result;
+        result.reserve(ids.size());
+        for (const ObjectId &id : ids) {
+            auto row = core->catalog().object(id.toString());
+            if (!row)
+                continue; // gone, or never indexed: nothing to show
+            auto it = facts.find(row->className);
+            if (it == facts.end())
+                it = facts.insert(row->className, agentFacts(*core, row->className));
+            QHash<ObjectId, LiveState> live;
+            if (const std::optional<LiveState> state = core->liveState(id))
+                live.insert(id, *state);
+            result.append(summarise(*core, row.value(), live, failedIds, *it));
+        }
+        return result;
+    });
+}
+
 QFuture<QList<AlarmSummary>> Inspector::alarms() const
 {
     std::shared_ptr<EngineCore> core = m_core;

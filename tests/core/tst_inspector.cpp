@@ -71,6 +71,13 @@ private slots:
         auto sleeping = awaitValue(m_inspector->objects(hibernated)).value();
         QCOMPARE(sleeping.size(), 1);
         QCOMPARE(sleeping.first().name, QStringLiteral("obj05"));
+        const QList<ObjectId> ids{ObjectId::fromName("Counter", "obj07"), ObjectId::unique(),
+                                  ObjectId::fromName("Counter", "obj05")};
+        const QList<ObjectSummary> some = awaitValue(m_inspector->objectsById(ids)).value();
+        QCOMPARE(some.size(), 2); // the unknown id is left out
+        QCOMPARE(some.at(0).name, QStringLiteral("obj07"));
+        QCOMPARE(some.at(0).status, ObjectStatus::Idle);
+        QCOMPARE(some.at(1).status, ObjectStatus::Hibernated);
         auto one = awaitValue(m_inspector->object("Counter", ObjectId::fromName("Counter", "obj05")));
         QCOMPARE(one.value().status, ObjectStatus::Hibernated);
         QCOMPARE(awaitValue(m_inspector->object("Counter", ObjectId::unique())).error().code(), ErrorCode::NotFound);

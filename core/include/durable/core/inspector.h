@@ -37,6 +37,9 @@ public:
     QFuture<QList<ClassSummary>> classes() const;
     QFuture<QList<ObjectSummary>> objects(const ObjectQuery &query = {}) const;
     QFuture<ObjectSummary> object(const QString &className, const ObjectId &id) const;
+    // Summaries of many objects in one query (a view refreshing the rows a feed batch touched);
+    // ids the catalog does not know are left out. Order follows ids.
+    QFuture<QList<ObjectSummary>> objectsById(const QList<ObjectId> &ids) const;
     QFuture<QList<AlarmSummary>> alarms() const; // every pending alarm, by due time
 
     // One object's storage (read on its strand, so it is consistent with its turns).
