@@ -465,7 +465,8 @@ void MainWindow::resetSelected()
     const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
     const auto answer = QMessageBox::question(
             this, tr("Reset %1").arg(label),
-            tr("Delete all storage of %1 — every key, every table and its alarm?\n\nThe reset is "
+            tr("Delete all storage of %1 — every key, every table and its alarm, and for an agent "
+               "its state, step, schedules, human requests and model calls?\n\nThe reset is "
                "a turn of its own and stays in the object's history.").arg(label),
             QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Reset)

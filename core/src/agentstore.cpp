@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "agentstore.h"
+#include "enginecore.h"
 
 #include "jsontext.h"
 #include "objectdatabase.h"
@@ -327,6 +328,26 @@ void closeHumanRequest(ObjectDatabase &db, const QString &requestId, HumanReques
                                 "answered_ms = ?3, response = ?4 WHERE id = ?1"),
         { requestId, humanRequestStatusName(status), double(atMs),
             response ? QJsonValue(jsonText(response->toJson())) : QJsonValue(QJsonValue::Null) });
+}
+
+void forget(ObjectHost &host)
+{
+    ObjectDatabase &db = host.database();
+    if (!hasSchema(db))
+        return;
+    EngineCore &core = host.core();
+    const SqlResult requests = db.engineSql(QStringLiteral("SELECT id FROM _durable_agent_human_requests"));
+    for (const QJsonArray &row : requests.rows) {
+        if (auto ok = core.catalog().removeHumanRequestHint(row.at(0).toString()); !ok)
+            throw ok.error();
+    }
+    if (auto ok = core.catalog().writeAgentStep(host.id().toString(), host.className(), QString()); !ok)
+        throw ok.error();
+    const SqlResult tables = db.engineSql(
+        QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
+                       "'\\_durable\\_agent\\_%' ESCAPE '\\'"));
+    for (const QJsonArray &row : tables.rows)
+        db.engineSql(QStringLiteral("DELETE FROM \"%1\"").arg(row.at(0).toString()));
 }
 
 } // namespace Durable::AgentStore

@@ -49,6 +49,11 @@ namespace AgentStore {
     void closeHumanRequest(ObjectDatabase &db, const QString &requestId, HumanRequestStatus status,
         qint64 atMs, const std::optional<HumanResponse> &response);
 
+    // Everything an agent stored — state, step, schedules, human requests, model calls — and
+    // its entries in the catalog's step and inbox indexes, as a reset ("delete all storage")
+    // must leave it. Does nothing for an object that never ran as an agent.
+    void forget(ObjectHost &host);
+
 } // namespace AgentStore
 
 } // namespace Durable

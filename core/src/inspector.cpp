@@ -3,6 +3,7 @@
 
 #include "admincommand.h"
 #include "agentadmin.h"
+#include "agentstore.h"
 #include "enginecore.h"
 #include "objecthost.h"
 #include "querypool.h"
@@ -571,6 +572,7 @@ QFuture<qint64> Inspector::reset(const QString &className, const ObjectId &id) c
     return command<qint64>(m_core, className, id, QStringLiteral("admin-reset"), QJsonValue(),
                            [](ObjectHost &host) {
                                host.database().deleteAll();
+                               AgentStore::forget(host); // an agent's own tables too
                                return nextSeq(host);
                            });
 }

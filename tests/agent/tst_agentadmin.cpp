@@ -106,6 +106,33 @@ class TestAgentAdmin : public QObject
 {
     Q_OBJECT
 private slots:
+    void resetForgetsEverythingTheAgentStored()
+    {
+        QTemporaryDir dir;
+        Fixture f = start(dir.path());
+        const ObjectId id = ObjectId::fromName("Probe", "r");
+        QVERIFY(probe(*f.engine, "r", "setState", QJsonObject{{"n", 1}}).ok());
+        QVERIFY(probe(*f.engine, "r", "setStep", "review").ok());
+        QVERIFY(!scheduleIn(*f.engine, "r", Hour, "later").isEmpty());
+        QVERIFY(probe(*f.engine, "r", "ask", QJsonObject{{"title", "Decide"}}).ok());
+        HumanInbox inbox(f.engine.get());
+        QCOMPARE(awaitValue(inbox.pending("Probe")).value().size(), 1);
+        QCOMPARE(awaitValue(f.agents().stepCounts("Probe")).value().value("review"), 1);
+
+        QVERIFY(awaitValue(f.inspector->reset("Probe", id)).ok());
+
+        QCOMPARE(awaitValue(f.agents().state("Probe", id)).value(), QJsonObject());
+        QVERIFY(schedulesOf(f, "r").isEmpty());
+        QVERIFY(awaitValue(f.agents().humanRequests("Probe", id)).value().isEmpty());
+        QVERIFY(awaitValue(inbox.pending("Probe")).value().isEmpty());
+        QVERIFY(!awaitValue(f.agents().stepCounts("Probe")).value().contains("review"));
+        QVERIFY(!awaitValue(f.inspector->alarm("Probe", id)).value().has_value());
+        QCOMPARE(lastEntry(f, "Probe", "r").trigger, QStringLiteral("admin-reset"));
+        // The agent carries on from scratch.
+        QVERIFY(probe(*f.engine, "r", "setStep", "done").ok());
+        QCOMPARE(probe(*f.engine, "r", "step").value().toString(), QStringLiteral("done"));
+    }
+
     void fireAlarmNowRunsTheEarliestSchedules()
     {
         QTemporaryDir dir;
