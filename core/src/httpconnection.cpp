@@ -6,6 +6,7 @@
 #include "httpexchange.h"
 
 #include <QLoggingCategory>
+#include <QScopeGuard>
 #include <QTcpSocket>
 #include <durable/core/httpresponder.h>
 #include <durable/core/httpserver.h>
@@ -242,6 +243,13 @@ void HttpConnection::endStream(quint64 sequence)
 
 void HttpConnection::flush()
 {
+    bool wrote = false;
+    // QTcpSocket only buffers a write and sends it when the event loop next reports the socket
+    // writable: sending at once saves that extra loop pass per response.
+    const auto sendNow = qScopeGuard([this, &wrote] {
+        if (wrote && !m_gone)
+            m_socket->flush();
+    });
     while (!m_gone && !m_slots.empty()) {
         Slot &front = m_slots.front();
         if (front.state == SlotState::Waiting)
@@ -257,6 +265,7 @@ void HttpConnection::flush()
             return;
         }
         m_socket->write(front.bytes);
+        wrote = true;
         const bool keepAlive = front.keepAlive;
         m_slots.pop_front();
         ++m_frontSequence;
