@@ -199,9 +199,10 @@ void WorkflowBoardModel::refresh()
     const int limit = m_listLimit;
     ObjectQuery query;
     query.className = m_className;
-    // Grouped on a pool thread: only the listed objects reach the GUI thread.
+    // Grouped on the query thread that read them (Sync: never Qt's global pool, which the
+    // raster painter waits on): only the listed objects reach the GUI thread.
     QFuture<QHash<QString, QList<ObjectSummary>>> grouped =
-        m_inspector->objects(query).then(QtFuture::Launch::Async,
+        m_inspector->objects(query).then(QtFuture::Launch::Sync,
             [limit](const QList<ObjectSummary> &objects) { return group(objects, limit); });
     whenReady(
         grouped, this,

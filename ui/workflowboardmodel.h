@@ -23,7 +23,7 @@ namespace Durable::Ui {
 // its exact object count (AgentDirectory::stepCounts), and the objects in that step listed
 // down the column, at most listLimit per column with a last "+N more" cell.
 //
-// The class's objects are read and grouped on the engine's and Qt's pool threads; the GUI thread
+// The class's objects are read and grouped on the engine's query threads; the GUI thread
 // only receives at most listLimit objects per step, so a class with 100,000 objects stays
 // smooth. While live, the change feed (events of this class) and clock jumps trigger a re-read,
 // coalesced to at most one every refreshDelay and never two at once; while not live they only

@@ -14,6 +14,7 @@
 #include <QFutureWatcher>
 #include <QMessageBox>
 #include <QSettings>
+#include <QThreadPool>
 #include <QTemporaryFile>
 #include <QtConcurrentRun>
 
@@ -33,7 +34,8 @@ QString clockKey(const QString &dataDir)
 } // namespace
 
 StudioSession::StudioSession(bool virtualClock, ClassRegistrar registrar, QObject *parent)
-    : QObject(parent), m_virtualClock(virtualClock), m_registrar(std::move(registrar))
+    : QObject(parent), m_virtualClock(virtualClock), m_registrar(std::move(registrar)),
+      m_closer(new QThreadPool(this))
 {
 }
 
@@ -162,7 +164,8 @@ void StudioSession::retire(std::unique_ptr<Engine> engine, std::unique_ptr<Inspe
                                           .arg(QDir::toNativeSeparators(dataDir), QDir::toNativeSeparators(m_dataDir)));
         emit previousClosed(dataDir);
     });
-    watcher->setFuture(QtConcurrent::run([closing] { closing->shutdown(); }));
+    // Its own thread, not Qt's global pool: the raster painter waits on that one.
+    watcher->setFuture(QtConcurrent::run(m_closer, [closing] { closing->shutdown(); }));
 }
 
 void StudioSession::saveClock() const

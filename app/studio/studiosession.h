@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+class QThreadPool;
+
 #include <functional>
 #include <memory>
 
@@ -81,6 +83,7 @@ private:
     std::unique_ptr<Inspector> m_inspector;
     QPointer<Ui::MainWindow> m_window;
     int m_closing = 0;
+    QThreadPool *m_closer; // shuts replaced engines down off the GUI thread
 };
 
 } // namespace Durable::Studio

@@ -661,7 +661,7 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
     const ObjectId forkId = ObjectId::fromName(className, newName);
     // Read the origin's state on its strand, then write it as the fork's first turn on the
     // fork's strand, then mark the fork in the catalog.
-    return stateAt(className, id, seq).then(QtFuture::Launch::Async, [core, className, id, seq, newName, forkId](const QList<KeyValue> &state) {
+    return stateAt(className, id, seq).then(queryPool(), [core, className, id, seq, newName, forkId](const QList<KeyValue> &state) {
         if (core->catalog().object(forkId.toString()).ok() || QFileInfo::exists(core->objectPath(className, forkId))) {
             throw Error(ErrorCode::Conflict, QStringLiteral("Cannot fork %1 as \"%2\": an object of that name exists")
                                                  .arg(className, newName));
@@ -674,7 +674,7 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
                 return host.journal().lastSeq() + 1;
             },
             QStringLiteral("fork"), newName);
-        written.waitForFinished(); // on a pool thread: the origin's strand is already free
+        written.waitForFinished(); // on a query thread: the origin's strand is already free
         (void)core->catalog().flush();
         if (auto ok = core->catalog().setFork(forkId.toString(), id.toString(), seq); !ok)
             throw ok.error();
