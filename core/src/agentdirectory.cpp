@@ -78,12 +78,11 @@ namespace {
     // Reads on the object's strand (an inspection turn: not journaled, never creates it).
     template <typename T>
     QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
-        const ObjectId &id, bool inspection, const QString &trigger,
-        std::function<T(ObjectHost &)> read)
+        const ObjectId &id, std::function<T(ObjectHost &)> read)
     {
         Turn turn;
-        turn.inspection = inspection;
-        turn.trigger = trigger;
+        turn.inspection = true;
+        turn.trigger = QStringLiteral("inspect");
         return runTurn<T>(core, std::move(turn), std::move(read),
             [className, id](const std::shared_ptr<EngineCore> &c, Turn t) {
                 c->dispatch(className, id, QString(), std::move(t));
@@ -155,7 +154,7 @@ QFuture<QHash<ObjectId, QString>> AgentDirectory::steps(const QString &className
 QFuture<QJsonObject> AgentDirectory::state(const QString &className, const ObjectId &id) const
 {
     return onStrand<QJsonObject>(
-        m_core, className, id, true, QStringLiteral("inspect"), [](ObjectHost &host) {
+        m_core, className, id, [](ObjectHost &host) {
             return AgentStore::state(host.database()).value_or(QJsonObject());
         });
 }
@@ -163,14 +162,14 @@ QFuture<QJsonObject> AgentDirectory::state(const QString &className, const Objec
 QFuture<QList<ScheduleInfo>> AgentDirectory::schedules(
     const QString &className, const ObjectId &id) const
 {
-    return onStrand<QList<ScheduleInfo>>(m_core, className, id, true, QStringLiteral("inspect"),
+    return onStrand<QList<ScheduleInfo>>(m_core, className, id,
         [](ObjectHost &host) { return AgentStore::schedules(host.database()); });
 }
 
 QFuture<QList<HumanRequestInfo>> AgentDirectory::humanRequests(
     const QString &className, const ObjectId &id, bool pendingOnly) const
 {
-    return onStrand<QList<HumanRequestInfo>>(m_core, className, id, true, QStringLiteral("inspect"),
+    return onStrand<QList<HumanRequestInfo>>(m_core, className, id,
         [pendingOnly](ObjectHost &host) { return AgentStore::humanRequests(host, pendingOnly); });
 }
 
