@@ -8,7 +8,6 @@
 #include <QFuture>
 #include <QTimer>
 #include <algorithm>
-#include <durable/core/agentdirectory.h>
 #include <durable/core/clock.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
@@ -169,18 +168,21 @@ void WorkflowBoardModel::setLive(bool live)
         scheduleRefresh();
 }
 
-QHash<QString, QList<ObjectSummary>> WorkflowBoardModel::group(
+WorkflowBoardModel::Snapshot WorkflowBoardModel::group(
     const QList<ObjectSummary> &objects, int limit)
 {
-    QHash<QString, QList<ObjectSummary>> listed;
+    // Counts and lists come from the same read, so a column never counts an object it does not
+    // list (or the other way round) while a turn moves it between two reads.
+    Snapshot snapshot;
     for (const ObjectSummary &object : objects) {
         if (object.step.isEmpty())
             continue;
-        QList<ObjectSummary> &column = listed[object.step];
+        ++snapshot.counts[object.step];
+        QList<ObjectSummary> &column = snapshot.listed[object.step];
         if (column.size() < limit)
             column.append(object);
     }
-    return listed;
+    return snapshot;
 }
 
 void WorkflowBoardModel::refresh()
@@ -201,39 +203,15 @@ void WorkflowBoardModel::refresh()
     query.className = m_className;
     // Grouped on the query thread that read them (Sync: never Qt's global pool, which the
     // raster painter waits on): only the listed objects reach the GUI thread.
-    QFuture<QHash<QString, QList<ObjectSummary>>> grouped =
-        m_inspector->objects(query).then(QtFuture::Launch::Sync,
-            [limit](const QList<ObjectSummary> &objects) { return group(objects, limit); });
+    QFuture<Snapshot> grouped = m_inspector->objects(query).then(QtFuture::Launch::Sync,
+        [limit](const QList<ObjectSummary> &objects) { return group(objects, limit); });
     whenReady(
         grouped, this,
-        [this, generation](const QHash<QString, QList<ObjectSummary>> &listed) {
-            if (generation == m_generation)
-                readCounts(generation, listed);
-        },
-        [this, generation](const Durable::Error &error) {
+        [this, generation](const Snapshot &snapshot) {
             if (generation != m_generation)
                 return;
             m_loading = false;
-            emit errorOccurred(error);
-            emit loaded();
-        });
-}
-
-void WorkflowBoardModel::readCounts(
-    quint64 generation, const QHash<QString, QList<ObjectSummary>> &listed)
-{
-    if (!m_engine) {
-        m_loading = false;
-        return;
-    }
-    // Counts are read after the lists, so they are never older than what is listed.
-    whenReady(
-        AgentDirectory(m_engine).stepCounts(m_className), this,
-        [this, generation, listed](const QHash<QString, qint64> &counts) {
-            if (generation != m_generation)
-                return;
-            m_loading = false;
-            apply(Snapshot { listed, counts });
+            apply(snapshot);
             emit loaded();
             if (m_refreshAgain) {
                 m_refreshAgain = false;

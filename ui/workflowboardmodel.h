@@ -20,10 +20,11 @@ namespace Durable::Ui {
 
 // The workflow board of one class that declared steps: one column per step in declared order
 // (steps objects report that were not declared follow, sorted), the header naming the step and
-// its exact object count (AgentDirectory::stepCounts), and the objects in that step listed
+// its exact object count, and the objects in that step listed
 // down the column, at most listLimit per column with a last "+N more" cell.
 //
-// The class's objects are read and grouped on the engine's query threads; the GUI thread
+// The class's objects are read, counted and grouped in one pass on the engine's query threads
+// (so counts always agree with the lists); the GUI thread
 // only receives at most listLimit objects per step, so a class with 100,000 objects stays
 // smooth. While live, the change feed (events of this class) and clock jumps trigger a re-read,
 // coalesced to at most one every refreshDelay and never two at once; while not live they only
@@ -81,9 +82,7 @@ private:
         QHash<QString, QList<ObjectSummary>> listed;
         QHash<QString, qint64> counts;
     };
-    static QHash<QString, QList<ObjectSummary>> group(
-        const QList<ObjectSummary> &objects, int limit);
-    void readCounts(quint64 generation, const QHash<QString, QList<ObjectSummary>> &listed);
+    static Snapshot group(const QList<ObjectSummary> &objects, int limit);
     void apply(const Snapshot &snapshot);
     int rowsFor(const QString &step) const;
     void scheduleRefresh();
