@@ -114,40 +114,35 @@ void Agent::finishTurn()
 {
     TurnState &t = *m_turn;
     ObjectHost &host = hostOf(context());
-    EngineCore &core = host.core();
-    // Index writes go to the catalog just before the turn commits: a crash in between leaves
-    // an entry ahead of the object, which readers re-check (never an object change the index
-    // misses). A failed index write fails the turn.
+    TurnEffects &effects = host.effects();
+    // Index rows and change events go through the turn's gate: they leave after the commit, and
+    // not at all if the turn rolls back.
     if (t.stepChanged) {
-        if (auto ok = core.catalog().writeAgentStep(host.id().toString(), host.className(), t.step);
-            !ok)
-            throw ok.error().prefixed(
-                QStringLiteral("Could not index the step of %1").arg(label()));
+        effects.index(QStringLiteral("the step"),
+            [id = host.id().toString(), className = host.className(), step = t.step](
+                Catalog &catalog) { return catalog.writeAgentStep(id, className, step); });
     }
     for (const Catalog::HumanRequestHint &hint : std::as_const(t.opened)) {
-        if (auto ok = core.catalog().writeHumanRequestHint(hint); !ok) {
-            throw ok.error().prefixed(
-                QStringLiteral("Could not index the human request of %1").arg(label()));
-        }
+        effects.index(QStringLiteral("human request %1").arg(hint.requestId),
+            [hint](Catalog &catalog) { return catalog.writeHumanRequestHint(hint); });
     }
-    // Change events go out when the handler returned, before the worker commits the turn (the
-    // worker has no after-commit hook for features built on objects). If that commit fails,
-    // observers saw a change that did not happen; they re-read the object, which is the truth.
-    if (t.stateChanged) {
-        core.publish(ChangeEvent::Kind::StateChanged, host.id(), host.className(), host.name(),
-            { { QStringLiteral("state"), t.state } });
+    for (const QJsonObject &detail : std::as_const(t.closed)) {
+        effects.index(QStringLiteral("human request %1").arg(detail.value(QStringLiteral("requestId")).toString()),
+            [requestId = detail.value(QStringLiteral("requestId")).toString(),
+                status = detail.value(QStringLiteral("status")).toString()](Catalog &catalog) {
+                return catalog.setHumanRequestHintStatus(requestId, status);
+            });
     }
+    if (t.stateChanged)
+        effects.publish(ChangeEvent::Kind::StateChanged, { { QStringLiteral("state"), t.state } });
     for (const Catalog::HumanRequestHint &hint : std::as_const(t.opened)) {
-        core.publish(ChangeEvent::Kind::HumanRequestOpened, host.id(), host.className(),
-            host.name(),
+        effects.publish(ChangeEvent::Kind::HumanRequestOpened,
             { { QStringLiteral("requestId"), hint.requestId },
                 { QStringLiteral("title"), hint.title },
                 { QStringLiteral("deadlineMs"), double(hint.deadlineMs) } });
     }
-    for (const QJsonObject &detail : std::as_const(t.closed)) {
-        core.publish(ChangeEvent::Kind::HumanRequestAnswered, host.id(), host.className(),
-            host.name(), detail);
-    }
+    for (const QJsonObject &detail : std::as_const(t.closed))
+        effects.publish(ChangeEvent::Kind::HumanRequestAnswered, detail);
 }
 
 void Agent::endTurn()
@@ -182,7 +177,8 @@ void Agent::ensureLoaded() const
     t.step = AgentStore::step(db);
     t.loaded = true;
     if (!t.stepSynced) {
-        // A crash after the index write and before the commit leaves the catalog ahead of us.
+        // The index is written after the commit: a crash in between leaves it behind us (the
+        // restart re-indexes objects marked pending; this catches any other drift).
         t.stepSynced = true;
         const Result<QString> indexed = host.core().catalog().agentStep(host.id().toString());
         if (indexed.ok() && indexed.value() != t.step)

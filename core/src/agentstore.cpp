@@ -335,19 +335,43 @@ void forget(ObjectHost &host)
     ObjectDatabase &db = host.database();
     if (!hasSchema(db))
         return;
-    EngineCore &core = host.core();
+    // The index forgets the agent once the reset committed (through the turn's gate).
+    TurnEffects &effects = host.effects();
     const SqlResult requests = db.engineSql(QStringLiteral("SELECT id FROM _durable_agent_human_requests"));
     for (const QJsonArray &row : requests.rows) {
-        if (auto ok = core.catalog().removeHumanRequestHint(row.at(0).toString()); !ok)
-            throw ok.error();
+        effects.index(QStringLiteral("human request %1").arg(row.at(0).toString()),
+            [requestId = row.at(0).toString()](Catalog &catalog) {
+                return catalog.removeHumanRequestHint(requestId);
+            });
     }
-    if (auto ok = core.catalog().writeAgentStep(host.id().toString(), host.className(), QString()); !ok)
-        throw ok.error();
+    effects.index(QStringLiteral("the step"), [id = host.id().toString()](Catalog &catalog) {
+        return catalog.writeAgentStep(id, QString(), QString());
+    });
     const SqlResult tables = db.engineSql(
         QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
                        "'\\_durable\\_agent\\_%' ESCAPE '\\'"));
     for (const QJsonArray &row : tables.rows)
         db.engineSql(QStringLiteral("DELETE FROM \"%1\"").arg(row.at(0).toString()));
+}
+
+void reindex(ObjectHost &host)
+{
+    ObjectDatabase &db = host.database();
+    TurnEffects &effects = host.effects();
+    const QString id = host.id().toString();
+    const QString agentStep = hasSchema(db) ? step(db) : QString();
+    effects.index(QStringLiteral("the step"),
+        [id, className = host.className(), agentStep](Catalog &catalog) {
+            return catalog.writeAgentStep(id, className, agentStep);
+        });
+    if (!hasSchema(db))
+        return;
+    for (const HumanRequestInfo &info : humanRequests(host, false)) {
+        const Catalog::HumanRequestHint hint { info.requestId, id, host.className(), host.name(),
+            info.title, info.createdMs, info.deadlineMs, humanRequestStatusName(info.status) };
+        effects.index(QStringLiteral("human request %1").arg(info.requestId),
+            [hint](Catalog &catalog) { return catalog.writeHumanRequestHint(hint); });
+    }
 }
 
 } // namespace Durable::AgentStore

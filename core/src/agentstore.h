@@ -54,6 +54,10 @@ namespace AgentStore {
     // must leave it. Does nothing for an object that never ran as an agent.
     void forget(ObjectHost &host);
 
+    // Writes the agent's index rows (step, human-request hints) anew from its own tables,
+    // through the turn's gate: after a crash between a commit and its index writes.
+    void reindex(ObjectHost &host);
+
 } // namespace AgentStore
 
 } // namespace Durable

@@ -30,7 +30,19 @@ CREATE TABLE IF NOT EXISTS human_requests(
     status TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS human_requests_by_status ON human_requests(status, created_ms);
 CREATE INDEX IF NOT EXISTS human_requests_by_object ON human_requests(object_id);
+CREATE TABLE IF NOT EXISTS pending_work(
+    id TEXT NOT NULL, kind TEXT NOT NULL, class TEXT NOT NULL, name TEXT,
+    PRIMARY KEY (id, kind)) WITHOUT ROWID;
 )sql";
+
+const char *pendingKindName(Catalog::PendingKind kind)
+{
+    switch (kind) {
+    case Catalog::PendingKind::Index: return "index";
+    case Catalog::PendingKind::Outbox: return "outbox";
+    }
+    return "index";
+}
 
 QString text(sqlite3_stmt *stmt, int column)
 {
@@ -589,6 +601,60 @@ Result<QHash<QString, int>> Catalog::pendingHumanRequestCounts()
     if (rc != SQLITE_DONE)
         return error(rc, QStringLiteral("Could not count human requests"));
     return counts;
+}
+
+Result<void> Catalog::markPending(PendingKind kind, const QString &id, const QString &className,
+                                  const QString &name)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db,
+        "INSERT OR IGNORE INTO pending_work(id, kind, class, name) VALUES (?1, ?2, ?3, ?4)", -1,
+        &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not note pending work"));
+    bind(s.stmt, 1, id.toLower());
+    sqlite3_bind_text(s.stmt, 2, pendingKindName(kind), -1, SQLITE_STATIC);
+    bind(s.stmt, 3, className);
+    bind(s.stmt, 4, name);
+    if ((rc = sqlite3_step(s.stmt)) != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not note pending work"));
+    return {};
+}
+
+Result<void> Catalog::clearPending(PendingKind kind, const QString &id)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db, "DELETE FROM pending_work WHERE id = ?1 AND kind = ?2", -1,
+                                &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not clear pending work"));
+    bind(s.stmt, 1, id.toLower());
+    sqlite3_bind_text(s.stmt, 2, pendingKindName(kind), -1, SQLITE_STATIC);
+    if ((rc = sqlite3_step(s.stmt)) != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not clear pending work"));
+    return {};
+}
+
+Result<QList<AlarmHint>> Catalog::pending(PendingKind kind)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db, "SELECT id, class, name FROM pending_work WHERE kind = ?1",
+                                -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read pending work"));
+    sqlite3_bind_text(s.stmt, 1, pendingKindName(kind), -1, SQLITE_STATIC);
+    QList<AlarmHint> objects;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+        objects.append({text(s.stmt, 0), text(s.stmt, 1),
+                        sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
+                        0});
+    }
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not read pending work"));
+    return objects;
 }
 
 } // namespace Durable

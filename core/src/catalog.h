@@ -72,6 +72,16 @@ public:
     // Objects whose alarm was given up after every retry.
     Result<QSet<QString>> failedAlarmIds();
 
+    // Work an object owes the world past a crash, noted before the turn that owes it commits
+    // and cleared when done: Index, its index rows (written after the commit); Outbox, durable
+    // messages not yet acknowledged. A start after a crash resumes each noted object.
+    enum class PendingKind { Index, Outbox };
+    Result<void> markPending(PendingKind kind, const QString &id, const QString &className,
+                             const QString &name);
+    Result<void> clearPending(PendingKind kind, const QString &id);
+    // Objects with work of that kind outstanding (id, class, name; dueMs unused).
+    Result<QList<AlarmHint>> pending(PendingKind kind);
+
 private:
     Result<void> exec(const char *sql);
     Error error(int code, const QString &what) const;

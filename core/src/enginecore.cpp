@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "enginecore.h"
 
+// TODO(issue 13): the agent layer should register its re-index step instead.
+#include "agentstore.h"
+
 #include "housekeeper.h"
 #include "objectdatabase.h"
 #include "objecthost.h"
@@ -197,20 +200,67 @@ Result<void> EngineCore::reindex()
         meta.createdMs = m_clock->nowMs();
         db.setLabel(path);
         if (auto ok = db.open(path, meta, m_options.durability); !ok) {
-            qCWarning(lcEngine).noquote() << "Skipping unreadable object file:" << ok.error().message();
+            reindexFailed(ok.error().prefixed(
+                QStringLiteral("Could not re-index the object file %1").arg(path)));
             continue;
         }
         m_catalog.noteObject({meta.id, meta.className, meta.name, meta.createdMs, meta.createdMs});
         try {
-            if (const auto alarm = db.alarm())
-                (void)m_catalog.writeAlarmHints({{meta.id, meta.className, meta.name, alarm->dueMs}});
-        } catch (const Error &) {
+            if (const auto alarm = db.alarm()) {
+                if (auto ok = m_catalog.writeAlarmHints(
+                        {{meta.id, meta.className, meta.name, alarm->dueMs}});
+                    !ok)
+                    throw ok.error();
+            }
+        } catch (const Error &error) {
+            // Without its hint the alarm would not wake a hibernated object: say so.
+            reindexFailed(error.prefixed(
+                QStringLiteral("Could not re-index the alarm of %1").arg(path)));
         }
         ++added;
     }
     if (added)
         qCInfo(lcEngine) << "Re-indexed" << added << "object files missing from the catalog";
     return m_catalog.flush();
+}
+
+void EngineCore::reindexFailed(const Error &error)
+{
+    qCWarning(lcEngine).noquote() << error.message();
+    reportError(error);
+}
+
+void EngineCore::resumePendingWork()
+{
+    // Objects whose index rows a crash may have cut off between commit and index write: each
+    // re-indexes itself on its strand (an inspection turn: no history, never creates a file).
+    const auto marked = m_catalog.pending(Catalog::PendingKind::Index);
+    if (!marked) {
+        reindexFailed(marked.error());
+        return;
+    }
+    for (const AlarmHint &object : marked.value()) {
+        const auto id = ObjectId::fromString(object.id);
+        if (!id || !classInfo(object.className))
+            continue;
+        Turn turn;
+        turn.kind = Turn::Kind::Task;
+        turn.inspection = true;
+        turn.trigger = QStringLiteral("reindex");
+        turn.task = [](ObjectHost &host) -> QJsonValue {
+            AgentStore::reindex(host);
+            return true;
+        };
+        const QString label = QStringLiteral("%1 %2").arg(object.className, object.id);
+        std::weak_ptr<EngineCore> weak = weak_from_this();
+        turn.reply = [weak, label](const Result<QJsonValue> &result) {
+            if (const auto core = weak.lock(); core && !result.ok()) {
+                core->reindexFailed(result.error().prefixed(
+                    QStringLiteral("Could not re-index %1").arg(label)));
+            }
+        };
+        dispatch(object.className, id.value(), object.name, std::move(turn));
+    }
 }
 
 Result<void> EngineCore::start()
@@ -266,6 +316,7 @@ Result<void> EngineCore::start()
     if (auto *virtualClock = qobject_cast<VirtualClock *>(m_clock.get()))
         virtualClock->setDriver(this);
     m_running.store(true, std::memory_order_release);
+    resumePendingWork();
     return {};
 }
 
@@ -309,8 +360,9 @@ void EngineCore::dispatch(const QString &className, const ObjectId &id, const QS
         }
         return;
     }
-    if (ObjectHost *caller = runningHost(); caller && turn.kind == Turn::Kind::Request) {
-        caller->outbox.push_back({className, id, name, std::move(turn)});
+    // The output gate: whatever a running turn dispatches leaves only once that turn committed.
+    if (ObjectHost *caller = runningHost()) {
+        caller->effects().send({className, id, name, std::move(turn)});
         return;
     }
     dispatchNow(className, id, name, std::move(turn));

@@ -101,6 +101,8 @@ public:
 private:
     Result<void> prepareDataDir();
     Result<void> reindex();
+    void reindexFailed(const Error &error);
+    void resumePendingWork();
     void raiseFileLimit();
 
     EngineOptions m_options;

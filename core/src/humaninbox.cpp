@@ -202,12 +202,8 @@ QFuture<QJsonValue> HumanInbox::answer(
         turn.reply = [core, requestId, promise, recorder, token](const Result<QJsonValue> &result) {
             if (recorder)
                 recorder->answerFinished(token, result);
-            // Runs after the answer committed: now the index may forget the request.
+            // The index learnt of the answer from the turn's gate before this reply left.
             if (result.ok()) {
-                if (auto ok = core->catalog().setHumanRequestHintStatus(
-                        requestId, QStringLiteral("answered"));
-                    !ok)
-                    qCWarning(lcInbox).noquote() << ok.error().message();
                 promise->addResult(result.value());
             } else {
                 promise->setException(result.error());

@@ -197,7 +197,7 @@ CREATE TABLE IF NOT EXISTS _durable_agent_model_calls(
 
     void pushToSelf(ObjectHost &host, Turn turn)
     {
-        host.outbox.push_back({ host.className(), host.id(), host.name(), std::move(turn) });
+        host.effects().send({ host.className(), host.id(), host.name(), std::move(turn) });
     }
 
     void dispatchReply(const std::weak_ptr<EngineCore> &weakCore, const QString &className,

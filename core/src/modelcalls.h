@@ -39,7 +39,7 @@ namespace ModelCalls {
     QList<ModelCallInfo> list(ObjectDatabase &db, bool pendingOnly);
     void update(ObjectDatabase &db, const ModelCallInfo &info);
 
-    // Held back in the running turn's outbox, so they happen only once it committed.
+    // Held back in the running turn's gate (TurnEffects), so they happen only once it committed.
     void queueSend(ObjectHost &host, const QString &callId);
     void queueTool(ObjectHost &host, const QString &callId, const QJsonObject &toolCall);
     // Re-issues what the calls of this object were waiting for (after a restart or a failed

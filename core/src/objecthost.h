@@ -5,6 +5,7 @@
 #include "journal.h"
 #include "objectdatabase.h"
 #include "turn.h"
+#include "turneffects.h"
 
 #include <durable/core/durableobject.h>
 #include <durable/core/objectcontext.h>
@@ -19,15 +20,6 @@
 namespace Durable {
 
 class EngineCore;
-
-// A message a turn sends to another object; held back until the turn commits.
-struct OutgoingCall
-{
-    QString className;
-    ObjectId id;
-    QString name;
-    Turn turn;
-};
 
 // The strand of one object: its queue of turns, its database connection and its instance.
 //
@@ -81,8 +73,15 @@ public:
     std::atomic<qint64> liveLastActiveMs{0};
     std::list<ObjectHost *>::iterator lruPosition;
     bool inLru = false;
-    // Messages sent by the running turn, released after commit.
-    std::vector<OutgoingCall> outbox;
+    // The output gate of the running turn: everything it does that others may see goes
+    // there (see turneffects.h). Worker thread only, inside a turn.
+    TurnEffects &effects()
+    {
+        Q_ASSERT_X(m_effects, "ObjectHost::effects", "only a running turn has effects");
+        return *m_effects;
+    }
+    bool inTurn() const { return m_effects != nullptr; }
+    void setEffects(TurnEffects *effects) { m_effects = effects; }
     // Set by code running in a turn to name its trigger in the journal (e.g. an agent's
     // schedule firing inside an alarm turn); reset for every turn.
     QString turnTrigger;
@@ -96,6 +95,7 @@ private:
     Storage m_storage{&m_db};
     Journal m_journal{m_db};
     std::unique_ptr<DurableObject> m_instance;
+    TurnEffects *m_effects = nullptr;
     State m_state = State::Hibernated;
     Error m_quarantineError;
 };

@@ -3,6 +3,7 @@
 
 #include "enginecore.h"
 #include "objecthost.h"
+#include "turneffects.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -265,194 +266,232 @@ Result<void> Worker::ensureActive(ObjectHost *host)
     return {};
 }
 
+// One turn that ran, waiting for its batch's commit with its gate closed.
+struct Worker::Completion
+{
+    TurnEffects effects;
+    Result<QJsonValue> result;
+    Turn::Kind kind;
+    QString method;
+    QString trigger;
+    qint64 micros;
+    bool inspection;
+    qint64 seq; // journal seq of this turn, -1 when it wrote no entry
+};
+
 void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from, size_t to)
 {
-    struct Completion
-    {
-        ReplyHandler reply;
-        Result<QJsonValue> result;
-        Turn::Kind kind;
-        QString method;
-        QString trigger;
-        qint64 micros;
-        bool inspection;
-        qint64 seq; // journal seq of this turn, -1 when it wrote no entry
-    };
-    std::vector<Completion> done;
-    done.reserve(to - from);
-    std::vector<OutgoingCall> outbox;
-    bool alarmTouched = false;
-
-    const auto failRest = [&](size_t start, const Error &error) {
-        for (size_t k = start; k < to; ++k) {
-            if (batch[k].reply)
-                batch[k].reply(error);
-        }
-    };
-    const auto failOutbox = [](std::vector<OutgoingCall> &calls, const Error &error) {
-        for (OutgoingCall &call : calls) {
-            if (call.turn.reply)
-                call.turn.reply(error.prefixed(QStringLiteral("Message not sent")));
-        }
-        calls.clear();
-    };
-
     // A crash turn splits the segment: what ran before it is lost, as in a real crash.
     size_t k = from;
     while (k < to) {
-        if (!host->isOpen() && batch[k].inspection && host->state() != ObjectHost::State::Quarantined
-            && !QFileInfo::exists(host->filePath())) {
-            // Looking at an object must never create it.
-            if (batch[k].reply) {
-                batch[k].reply(Error(ErrorCode::NotFound,
-                                     QStringLiteral("No object %1: nothing has been stored for it "
-                                                    "and it was never called").arg(host->label())));
-            }
+        if (refuseToCreate(host, batch[k])) {
             ++k;
             continue;
         }
         if (auto ok = ensureActive(host); !ok) {
-            failRest(k, ok.error());
+            failRest(batch, k, to, ok.error());
             return;
         }
-        ObjectDatabase &db = host->database();
-        if (auto ok = db.begin(); !ok) {
-            failRest(k, ok.error().prefixed(QStringLiteral("Could not start a turn")));
+        if (auto ok = host->database().begin(); !ok) {
+            failRest(batch, k, to, ok.error().prefixed(QStringLiteral("Could not start a turn")));
             return;
         }
-        const qint64 segmentSeq = host->journal().lastSeq();
         size_t end = k;
         while (end < to && batch[end].kind != Turn::Kind::Crash)
             ++end;
-        const bool useSavepoints = end - k > 1;
+        const qint64 segmentSeq = host->journal().lastSeq();
+        std::vector<Completion> done;
+        done.reserve(end - k);
+        bool alarmTouched = false;
+        const bool useSavepoints = end - k > 1; // one failing turn must not undo the others
         for (; k < end; ++k) {
-            QElapsedTimer timer;
-            timer.start();
-            const qint64 seqBefore = host->journal().lastSeq();
-            Result<QJsonValue> result = runTurn(host, batch[k], useSavepoints, alarmTouched);
-            const qint64 seqAfter = host->journal().lastSeq();
-            const qint64 micros = timer.nsecsElapsed() / 1000;
-            if (result.ok()) {
-                std::move(host->outbox.begin(), host->outbox.end(), std::back_inserter(outbox));
-            } else {
-                failOutbox(host->outbox, result.error());
-            }
-            host->outbox.clear();
-            const bool corrupt = !result.ok() && result.error().code() == ErrorCode::Corrupt;
-            done.push_back({std::move(batch[k].reply), std::move(result), batch[k].kind,
-                            batch[k].method, batch[k].trigger, micros, batch[k].inspection,
-                            seqAfter > seqBefore ? seqAfter : -1});
-            if (corrupt) {
-                const Error why = done.back().result.error();
-                db.rollback();
-                host->quarantine(why);
-                --m_openCount;
-                host->liveOpen = false;
-                m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);
-                m_core.publish(ChangeEvent::Kind::ObjectQuarantined, host->id(), host->className(),
-                               host->name(), {{QStringLiteral("error"), why.message()}});
-                if (host->inLru) {
-                    m_lru.erase(host->lruPosition);
-                    host->inLru = false;
-                }
-                m_core.reportError(host->quarantineError());
-                for (Completion &c : done) {
-                    if (c.reply)
-                        c.reply(c.result.ok() ? Result<QJsonValue>(host->quarantineError()) : c.result);
-                }
-                failOutbox(outbox, host->quarantineError());
-                failRest(k + 1, host->quarantineError());
+            done.push_back(runGated(host, batch[k], useSavepoints, alarmTouched));
+            const Result<QJsonValue> &result = done.back().result;
+            if (!result.ok() && result.error().code() == ErrorCode::Corrupt) {
+                quarantineInTurn(host, done, result.error());
+                failRest(batch, k + 1, to, host->quarantineError());
                 return;
             }
         }
-
-        // Hint-ahead: the catalog learns of a new alarm before the turn that set it commits,
-        // so a crash in between leaves a stale hint (dropped at fire time), never a lost alarm.
-        std::optional<AlarmRow> alarmAfter;
-        bool alarmKnown = false;
-        std::optional<Error> hintError;
-        if (alarmTouched && db.inTransaction()) {
-            try {
-                alarmAfter = db.alarm();
-                alarmKnown = true;
-            } catch (const Error &) {
-            }
-            if (alarmAfter && m_core.needsAlarmHint(host->id(), alarmAfter->dueMs)) {
-                if (auto ok = m_core.catalog().writeAlarmHints(
-                        {{host->id().toString(), host->className(), host->name(), alarmAfter->dueMs}});
-                    ok) {
-                    m_core.alarmHintWritten(host->id(), alarmAfter->dueMs);
-                } else {
-                    hintError = ok.error(); // without its hint the alarm could be lost
-                }
-            }
-        }
-
         const bool crashing = k < to && batch[k].kind == Turn::Kind::Crash;
-        Result<void> committed;
-        if (hintError) {
-            committed = *hintError;
-        } else if (crashing) {
-            committed = Error(ErrorCode::Crashed,
-                              QStringLiteral("%1 crashed before the turn committed; its writes "
-                                             "were discarded").arg(host->label()));
-        } else if (db.inTransaction()) {
-            committed = db.commit();
-        }
-        if (committed && !crashing
-            && std::any_of(done.begin(), done.end(), [](const Completion &c) { return !c.inspection; }))
-            m_core.metrics().commits.fetch_add(1, std::memory_order_relaxed);
-        if (!committed) {
-            const Error error = crashing
-                ? committed.error()
-                : Error(ErrorCode::CommitFailed,
-                        QStringLiteral("Could not commit the turn of %1: %2")
-                            .arg(host->label(), committed.error().message()),
-                        committed.error().context());
-            db.rollback();
-            host->journal().rewindTo(segmentSeq);
-            host->discardInstance();
-            for (Completion &c : done) {
-                if (c.result.ok())
-                    c.result = error;
-            }
-            if (!crashing && m_core.options().journal)
-                recordLostTurns(host, done.size(), error, segmentSeq);
-            failOutbox(outbox, error);
-            alarmKnown = false;
-        }
-        if (alarmTouched) {
-            if (!alarmKnown) {
-                try {
-                    alarmAfter = db.alarm();
-                } catch (const Error &) {
-                    alarmAfter.reset();
-                }
-            }
-            m_core.alarmStored(host->id(), host->className(), host->name(),
-                               alarmAfter ? alarmAfter->dueMs : -1,
-                               alarmAfter ? alarmAfter->retryCount : 0);
-        }
-        for (const Completion &c : done) {
-            if (!c.inspection)
-                publishTurn(host, c.kind, c.method, c.trigger, c.micros, c.result, c.seq);
-        }
-        for (Completion &c : done) {
-            if (c.reply)
-                c.reply(c.result);
-        }
-        done.clear();
-        for (OutgoingCall &call : outbox)
-            m_core.dispatchNow(call.className, call.id, call.name, std::move(call.turn));
-        outbox.clear();
-        alarmTouched = false;
-
+        commitSegment(host, done, alarmTouched, crashing, segmentSeq);
+        releaseSegment(host, done);
         if (crashing) {
             crashHost(host);
             if (batch[k].reply)
                 batch[k].reply(QJsonValue());
             ++k;
         }
+    }
+}
+
+bool Worker::refuseToCreate(ObjectHost *host, Turn &turn)
+{
+    // Looking at an object must never create it.
+    if (host->isOpen() || !turn.inspection || host->state() == ObjectHost::State::Quarantined
+        || QFileInfo::exists(host->filePath()))
+        return false;
+    if (turn.reply) {
+        turn.reply(Error(ErrorCode::NotFound,
+                         QStringLiteral("No object %1: nothing has been stored for it "
+                                        "and it was never called").arg(host->label())));
+    }
+    return true;
+}
+
+void Worker::failRest(std::vector<Turn> &batch, size_t from, size_t to, const Error &error)
+{
+    for (size_t k = from; k < to; ++k) {
+        if (batch[k].reply)
+            batch[k].reply(error);
+    }
+}
+
+Worker::Completion Worker::runGated(ObjectHost *host, Turn &turn, bool useSavepoint,
+                                    bool &alarmTouched)
+{
+    Completion c{TurnEffects(std::move(turn.reply)), QJsonValue(), turn.kind, turn.method,
+                 turn.trigger, 0, turn.inspection, -1};
+    QElapsedTimer timer;
+    timer.start();
+    const qint64 seqBefore = host->journal().lastSeq();
+    host->setEffects(&c.effects);
+    c.result = runTurn(host, turn, useSavepoint, alarmTouched);
+    host->setEffects(nullptr);
+    c.micros = timer.nsecsElapsed() / 1000;
+    if (host->journal().lastSeq() > seqBefore)
+        c.seq = host->journal().lastSeq();
+    if (!c.result.ok())
+        c.effects.rollBack(c.result.error());
+    return c;
+}
+
+void Worker::quarantineInTurn(ObjectHost *host, std::vector<Completion> &done, const Error &why)
+{
+    host->database().rollback();
+    host->quarantine(why);
+    --m_openCount;
+    host->liveOpen = false;
+    m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);
+    m_core.publish(ChangeEvent::Kind::ObjectQuarantined, host->id(), host->className(),
+                   host->name(), {{QStringLiteral("error"), why.message()}});
+    if (host->inLru) {
+        m_lru.erase(host->lruPosition);
+        host->inLru = false;
+    }
+    m_core.reportError(host->quarantineError());
+    // Nothing of the batch committed: every turn in it fails, and only its reply leaves.
+    for (Completion &c : done) {
+        c.effects.rollBack(host->quarantineError());
+        (void)c.effects.release(m_core, *host, // rolled back: no index rows left to fail
+                                c.result.ok() ? Result<QJsonValue>(host->quarantineError())
+                                              : c.result);
+    }
+}
+
+Result<void> Worker::writeHintsAhead(ObjectHost *host, const std::vector<Completion> &done,
+                                     bool alarmTouched, std::optional<AlarmRow> &alarmAfter)
+{
+    // Hint-ahead: the catalog learns of a new alarm before the turn that set it commits, so a
+    // crash in between leaves a stale hint (dropped at fire time), never a lost alarm. Hints
+    // are no effect anyone sees: the object's own row is re-checked before anything fires.
+    ObjectDatabase &db = host->database();
+    if (alarmTouched && db.inTransaction()) {
+        alarmAfter = db.alarm();
+        if (alarmAfter && m_core.needsAlarmHint(host->id(), alarmAfter->dueMs)) {
+            auto ok = m_core.catalog().writeAlarmHints(
+                {{host->id().toString(), host->className(), host->name(), alarmAfter->dueMs}});
+            if (!ok)
+                return ok; // without its hint the alarm could be lost
+            m_core.alarmHintWritten(host->id(), alarmAfter->dueMs);
+        }
+    }
+    // Index rows are written after the commit (TurnEffects::release); a mark written before it
+    // tells a restart after a crash in between which objects to re-index.
+    const bool indexes = std::any_of(done.begin(), done.end(),
+                                     [](const Completion &c) { return c.effects.writesIndex(); });
+    if (indexes)
+        return m_core.catalog().markPending(Catalog::PendingKind::Index, host->id().toString(),
+                                            host->className(), host->name());
+    return {};
+}
+
+void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
+                           bool crashing, qint64 segmentSeq)
+{
+    ObjectDatabase &db = host->database();
+    std::optional<AlarmRow> alarmAfter;
+    Result<void> committed;
+    if (crashing) {
+        committed = Error(ErrorCode::Crashed,
+                          QStringLiteral("%1 crashed before the turn committed; its writes "
+                                         "were discarded").arg(host->label()));
+    } else {
+        try {
+            committed = writeHintsAhead(host, done, alarmTouched, alarmAfter);
+        } catch (const Error &error) {
+            committed = error;
+        }
+        if (committed && db.inTransaction())
+            committed = db.commit();
+    }
+    if (committed) {
+        if (std::any_of(done.begin(), done.end(), [](const Completion &c) { return !c.inspection; }))
+            m_core.metrics().commits.fetch_add(1, std::memory_order_relaxed);
+    } else {
+        const Error error = crashing
+            ? committed.error()
+            : Error(ErrorCode::CommitFailed,
+                    QStringLiteral("Could not commit the turn of %1: %2")
+                        .arg(host->label(), committed.error().message()),
+                    committed.error().context());
+        db.rollback();
+        host->journal().rewindTo(segmentSeq);
+        host->discardInstance();
+        for (Completion &c : done) {
+            c.effects.rollBack(error);
+            if (c.result.ok())
+                c.result = error;
+        }
+        if (!crashing && m_core.options().journal)
+            recordLostTurns(host, done.size(), error, segmentSeq);
+    }
+    if (alarmTouched) {
+        // After a rollback (or when the hint step did not read it) the stored row is the truth.
+        if (!committed || !alarmAfter) {
+            try {
+                alarmAfter = db.alarm();
+            } catch (const Error &) {
+                alarmAfter.reset();
+            }
+        }
+        m_core.alarmStored(host->id(), host->className(), host->name(),
+                           alarmAfter ? alarmAfter->dueMs : -1,
+                           alarmAfter ? alarmAfter->retryCount : 0);
+    }
+}
+
+void Worker::releaseSegment(ObjectHost *host, std::vector<Completion> &done)
+{
+    bool indexed = true;
+    bool wroteIndex = false;
+    for (Completion &c : done) {
+        if (!c.inspection)
+            publishTurn(host, c);
+        wroteIndex = wroteIndex || c.effects.writesIndex();
+        if (auto ok = c.effects.release(m_core, *host, c.result); !ok) {
+            // The turn is durable; only the index lags. The mark stays, so the next start
+            // re-indexes this object from its own database.
+            indexed = false;
+            qCWarning(lcWorker).noquote() << ok.error().message();
+            m_core.reportError(ok.error());
+        }
+    }
+    if (wroteIndex && indexed) {
+        if (auto ok = m_core.catalog().clearPending(Catalog::PendingKind::Index,
+                                                    host->id().toString());
+            !ok)
+            qCWarning(lcWorker).noquote() << ok.error().message();
     }
 }
 
@@ -590,9 +629,9 @@ void Worker::journalTurn(ObjectHost *host, const Turn &turn, qint64 startedMs, q
         entry.alarm = row ? QJsonValue(QJsonObject{{QStringLiteral("dueMs"), double(row->dueMs)}})
                           : QJsonValue(QJsonObject{{QStringLiteral("cleared"), true}});
     }
-    if (!host->outbox.empty()) {
+    if (!host->effects().messages().empty()) {
         QJsonArray messages;
-        for (const OutgoingCall &call : host->outbox) {
+        for (const OutgoingCall &call : host->effects().messages()) {
             messages.append(QJsonObject{{QStringLiteral("class"), call.className},
                                         {QStringLiteral("name"), call.name},
                                         {QStringLiteral("id"), call.id.toString()},
@@ -658,26 +697,24 @@ void Worker::failAlarm(ObjectHost *host, const Error &error)
     }
 }
 
-void Worker::publishTurn(ObjectHost *host, Turn::Kind kind, const QString &method,
-                         const QString &trigger, qint64 micros, const Result<QJsonValue> &result,
-                         qint64 seq)
+void Worker::publishTurn(ObjectHost *host, Completion &c)
 {
-    m_core.metrics().recordTurn(micros, result.ok());
+    m_core.metrics().recordTurn(c.micros, c.result.ok());
     if (!m_core.feed().hasSubscribers())
         return;
-    const QString name = trigger.isEmpty() ? triggerName(kind) : trigger;
+    const QString name = c.trigger.isEmpty() ? triggerName(c.kind) : c.trigger;
     QJsonObject detail{{QStringLiteral("trigger"), name},
-                       {QStringLiteral("method"), method},
-                       {QStringLiteral("ok"), result.ok()},
-                       {QStringLiteral("durationUs"), double(micros)}};
-    if (!result.ok())
-        detail.insert(QStringLiteral("error"), result.error().message());
-    if (seq > 0)
-        detail.insert(QStringLiteral("seq"), double(seq));
-    m_core.publish(ChangeEvent::Kind::TurnCompleted, host->id(), host->className(), host->name(),
-                   detail);
-    if (kind == Turn::Kind::Alarm && result.ok() && result.value().toBool())
-        m_core.publish(ChangeEvent::Kind::AlarmFired, host->id(), host->className(), host->name());
+                       {QStringLiteral("method"), c.method},
+                       {QStringLiteral("ok"), c.result.ok()},
+                       {QStringLiteral("durationUs"), double(c.micros)}};
+    if (!c.result.ok())
+        detail.insert(QStringLiteral("error"), c.result.error().message());
+    if (c.seq > 0)
+        detail.insert(QStringLiteral("seq"), double(c.seq));
+    c.effects.publish(ChangeEvent::Kind::TurnCompleted, std::move(detail));
+    if (c.kind == Turn::Kind::Alarm && c.result.ok() && c.result.value().toBool())
+        c.effects.publish(ChangeEvent::Kind::AlarmFired);
+    Q_UNUSED(host);
 }
 
 QString Worker::triggerName(Turn::Kind kind)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "livestate.h"
+#include "objectdatabase.h"
 #include "turn.h"
 
 #include <durable/core/objectid.h>
@@ -64,7 +65,18 @@ protected:
 private:
     void drain();
     void runHost(ObjectHost *host);
+    struct Completion;
+    // The turns of one batch between crash commands: run, commit once, release.
     void runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from, size_t to);
+    bool refuseToCreate(ObjectHost *host, Turn &turn);
+    static void failRest(std::vector<Turn> &batch, size_t from, size_t to, const Error &error);
+    Completion runGated(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched);
+    void quarantineInTurn(ObjectHost *host, std::vector<Completion> &done, const Error &why);
+    Result<void> writeHintsAhead(ObjectHost *host, const std::vector<Completion> &done,
+                                 bool alarmTouched, std::optional<AlarmRow> &alarmAfter);
+    void commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
+                       bool crashing, qint64 segmentSeq);
+    void releaseSegment(ObjectHost *host, std::vector<Completion> &done);
     Result<QJsonValue> runTurn(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched);
     QJsonValue runAlarm(ObjectHost *host);
     void recordLostTurns(ObjectHost *host, size_t count, const Error &error, qint64 afterSeq);
@@ -74,9 +86,7 @@ private:
     void evictHost(ObjectHost *host);
     void crashHost(ObjectHost *host);
     void touch(ObjectHost *host, qint64 activeMs);
-    void publishTurn(ObjectHost *host, Turn::Kind kind, const QString &method,
-                     const QString &trigger, qint64 micros, const Result<QJsonValue> &result,
-                     qint64 seq);
+    void publishTurn(ObjectHost *host, Completion &c);
     static QString triggerName(Turn::Kind kind);
     void enforceOpenLimit();
     void forget(ObjectHost *host);

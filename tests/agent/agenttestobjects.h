@@ -35,6 +35,7 @@ public:
         handle("requests", &Probe::requests);
         handle("log", &Probe::log);
         handle("block", &Probe::block);
+        handle("doomed", &Probe::doomed);
         continuation("record", &Probe::record);
         continuation("onAnswer", &Probe::onAnswer);
         continuation("onAnswerPayload", &Probe::record);
@@ -122,6 +123,32 @@ public:
         return list;
     }
     QJsonValue log() const { return storage().get(QStringLiteral("log")).toArray(); }
+    // Does one of everything a turn can show the world (state, step, a human request, a
+    // schedule, a message to another object), then breaks a deferred foreign key so that only
+    // the COMMIT fails: nothing of it may escape.
+    QJsonValue doomed(const QJsonValue &args)
+    {
+        setState({ { QStringLiteral("doomed"), true } });
+        setStep(QStringLiteral("review"));
+        HumanRequest request;
+        request.title = QStringLiteral("Doomed");
+        askHuman(request, QStringLiteral("onAnswer"));
+        schedule(1h, QStringLiteral("record"), QStringLiteral("later"));
+        context()
+            .stub(QStringLiteral("Probe"), args.toObject().value(QStringLiteral("to")).toString())
+            .call(QStringLiteral("setState"), QJsonObject { { QStringLiteral("reached"), true } },
+                [](const Result<QJsonValue> &reply) {
+                    if (!reply.ok())
+                        doomedMessageErrors.append(reply.error().message());
+                });
+        storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS parent(id INTEGER PRIMARY KEY)"));
+        storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS child(pid INTEGER REFERENCES "
+                                     "parent(id) DEFERRABLE INITIALLY DEFERRED)"));
+        storage().sql(QStringLiteral("INSERT INTO child VALUES (42)"));
+        return QStringLiteral("never seen");
+    }
+    static inline QStringList doomedMessageErrors;
+
     // Holds the object's strand until the test releases it, so the next turns queue up.
     static inline QSemaphore blocked { 0 };
     static inline QSemaphore unblock { 0 };

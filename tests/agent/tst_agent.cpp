@@ -2,6 +2,7 @@
 // The Agent SDK: handlers and continuations by name, state, steps, schedules over the one
 // alarm, human in the loop, and a workflow that survives a SIGKILL of its engine.
 #include "agenttestobjects.h"
+#include "feedutil.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -88,19 +89,6 @@ QString ask(Engine &engine, const QString &name, const QJsonObject &request)
     return id.ok() ? id.value().toString() : QString();
 }
 
-// Collects change events of some kinds from an inspector's feed.
-QList<ChangeEvent> eventsOf(QSignalSpy &spy, ChangeEvent::Kind kind)
-{
-    QList<ChangeEvent> events;
-    for (const QList<QVariant> &arguments : std::as_const(spy)) {
-        const auto batch = arguments.at(0).value<QList<ChangeEvent>>();
-        for (const ChangeEvent &event : batch) {
-            if (event.kind == kind)
-                events.append(event);
-        }
-    }
-    return events;
-}
 
 } // namespace
 
@@ -120,7 +108,7 @@ private slots:
         QCOMPARE(unknown.error().message(),
             QStringLiteral(
                 "Probe has no handler \"ech\"; known handlers: echo, state, setState, "
-                "step, setStep, schedule, schedules, cancel, ask, requests, log, block"));
+                "step, setStep, schedule, schedules, cancel, ask, requests, log, block, doomed"));
         const auto plain = call(*f.engine, "Plain", "x", "status");
         QCOMPARE(plain.error().message(),
             QStringLiteral("Plain has no handler \"status\"; known handlers: setStep"));
@@ -559,7 +547,7 @@ private slots:
             qPrintable(past.error().message()));
     }
 
-    void staleIndexEntriesAreRechecked()
+    void crashedTurnsLeakNothing()
     {
         QTemporaryDir dir;
         auto f = start(dir.path());
@@ -568,11 +556,12 @@ private slots:
         Inspector inspector(f.engine.get());
         inspector.setFeedInterval(10);
         QSignalSpy spy(&inspector, &Inspector::changesAvailable);
+        QVERIFY(spy.isValid());
         const ObjectId id = ObjectId::fromName("Probe", "k");
         const Stub stub = f.engine->stub("Probe", "k").value();
         QVERIFY(probe(*f.engine, "k", "echo").ok());
         // Hold the strand, queue an ask and a step change, then crash the object: the turns
-        // run and write the catalog index, but their transaction never commits.
+        // run, but their transaction never commits.
         auto blocking = stub.call("block");
         QVERIFY(Probe::blocked.tryAcquire(1, 10000));
         auto asking = stub.call("ask", QJsonObject { { "title", "Lost" } });
@@ -581,33 +570,65 @@ private slots:
         Probe::unblock.release();
         QVERIFY(await(blocking).ok());
         QVERIFY(await(crashed).ok());
-        const auto lost = await(asking);
-        QCOMPARE(lost.error().code(), ErrorCode::Crashed);
+        QCOMPARE(await(asking).error().code(), ErrorCode::Crashed);
         QCOMPARE(await(stepping).error().code(), ErrorCode::Crashed);
 
-        // The index is ahead of the object: the step is counted until the agent runs again.
-        QCOMPARE(wait(directory.stepCounts("Probe")).value().value("review"), 1);
-        QCOMPARE(probe(*f.engine, "k", "step").value().toString(), QString());
+        // Neither the index nor the feed ever heard of them.
         QVERIFY(wait(directory.stepCounts("Probe")).value().isEmpty());
-
-        // The request was announced before the commit that never came; the object has none.
-        QTRY_COMPARE(eventsOf(spy, ChangeEvent::Kind::HumanRequestOpened).size(), 1);
-        const QString lostId = eventsOf(spy, ChangeEvent::Kind::HumanRequestOpened)
-                                   .first()
-                                   .detail.value("requestId")
-                                   .toString();
-        QVERIFY(probe(*f.engine, "k", "requests", false).value().toArray().isEmpty());
-        // Still indexed: the answer reaches the object, which refuses it.
-        const auto refused = wait(inbox.answer(lostId, response(HumanAction::Approve)));
-        QCOMPARE(refused.error().code(), ErrorCode::NotFound);
-        QVERIFY2(refused.error().message().contains("has no human request"),
-            qPrintable(refused.error().message()));
-        // The inbox re-checks with the object and drops the entry from the index.
         QVERIFY(wait(inbox.pending()).value().isEmpty());
-        const auto gone = wait(inbox.answer(lostId, response(HumanAction::Approve)));
-        QCOMPARE(gone.error().code(), ErrorCode::NotFound);
-        QVERIFY2(gone.error().message().contains("Unknown human request"),
-            qPrintable(gone.error().message()));
+        QVERIFY(probe(*f.engine, "k", "echo", "after").ok());
+        QTRY_VERIFY(!eventsOf(spy, ChangeEvent::Kind::TurnCompleted).isEmpty()
+            && eventsOf(spy, ChangeEvent::Kind::TurnCompleted).last().detail.value("method")
+                == QStringLiteral("echo"));
+        QVERIFY(eventsOf(spy, ChangeEvent::Kind::HumanRequestOpened).isEmpty());
+        QVERIFY(eventsOf(spy, ChangeEvent::Kind::StateChanged).isEmpty());
+        QCOMPARE(probe(*f.engine, "k", "step").value().toString(), QString());
+    }
+
+    void failedCommitLeaksNothing()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        HumanInbox inbox(f.engine.get());
+        AgentDirectory directory(f.engine.get());
+        Inspector inspector(f.engine.get());
+        inspector.setFeedInterval(10);
+        QSignalSpy spy(&inspector, &Inspector::changesAvailable);
+        QVERIFY(spy.isValid());
+        QVERIFY(probe(*f.engine, "witness", "echo").ok());
+        Probe::doomedMessageErrors.clear();
+
+        const auto doomed = probe(*f.engine, "d", "doomed", QJsonObject { { "to", "witness" } });
+        QCOMPARE(doomed.error().code(), ErrorCode::CommitFailed);
+        QVERIFY2(doomed.error().message().contains("Could not commit the turn of Probe"),
+            qPrintable(doomed.error().message()));
+        // The message's sender learnt it was never sent; the witness never got it.
+        QCOMPARE(Probe::doomedMessageErrors.size(), 1);
+        QVERIFY2(Probe::doomedMessageErrors.first().startsWith("Message not sent"),
+            qPrintable(Probe::doomedMessageErrors.first()));
+        QVERIFY(!probe(*f.engine, "witness", "state").value().toObject().contains("reached"));
+        // No catalog row: no step counted, no request in the inbox, no alarm.
+        QVERIFY(wait(directory.stepCounts("Probe")).value().isEmpty());
+        QVERIFY(wait(inbox.pending()).value().isEmpty());
+        const ObjectSummary summary =
+            wait(inspector.object("Probe", ObjectId::fromName("Probe", "d"))).value();
+        QCOMPARE(summary.step, QString());
+        QCOMPARE(summary.pendingHumanRequests, 0);
+        QCOMPARE(summary.nextAlarmMs, qint64(-1));
+        // No change event but the failed turn's own report.
+        QVERIFY(probe(*f.engine, "d", "echo", "after").ok());
+        QTRY_VERIFY(eventsOf(spy, ChangeEvent::Kind::TurnCompleted).size() >= 3);
+        QVERIFY(eventsOf(spy, ChangeEvent::Kind::StateChanged).isEmpty());
+        QVERIFY(eventsOf(spy, ChangeEvent::Kind::HumanRequestOpened).isEmpty());
+        QVERIFY(eventsOf(spy, ChangeEvent::Kind::AlarmSet).isEmpty());
+        for (const ChangeEvent &event : eventsOf(spy, ChangeEvent::Kind::TurnCompleted)) {
+            if (event.name == "d" && event.detail.value("method") == "doomed")
+                QCOMPARE(event.detail.value("ok").toBool(), false);
+        }
+        // And the object is as before.
+        QVERIFY(!probe(*f.engine, "d", "state").value().toObject().contains("doomed"));
+        QVERIFY(probe(*f.engine, "d", "schedules").value().toArray().isEmpty());
+        QVERIFY(probe(*f.engine, "d", "requests", false).value().toArray().isEmpty());
     }
 
     void workflowSurvivesSigkillAndCompletes()

@@ -182,6 +182,13 @@ public:
         storage().put(QStringLiteral("sent"), storage().get(QStringLiteral("sent")).toInt() + 1);
         if (method == QLatin1String("sendThenFail"))
             throw Error(ErrorCode::InvalidArgument, QStringLiteral("failing after send"));
+        if (method == QLatin1String("sendThenBreakCommit")) {
+            // Every statement passes; the deferred foreign key fails only the COMMIT.
+            storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS parent(id INTEGER PRIMARY KEY)"));
+            storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS child(pid INTEGER REFERENCES "
+                                         "parent(id) DEFERRABLE INITIALLY DEFERRED)"));
+            storage().sql(QStringLiteral("INSERT INTO child VALUES (42)"));
+        }
         return true;
     }
 };

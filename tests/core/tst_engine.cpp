@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The engine core: strands, storage, output gate, catalog, activation and bad input.
 #include "testobjects.h"
+#include "feedutil.h"
 #include "testutil.h"
 
 #include <durable/core/engine.h>
@@ -370,6 +371,27 @@ private slots:
         QVERIFY(call(*engine, "Sender", "s", "send", obj({{"target", "inbox"}})).ok());
         QTRY_COMPARE(call(*engine, "Counter", "inbox", "get").value().toInt(), 2);
         QCOMPARE(call(*engine, "Counter", "inbox", "get").value().toInt(), 2); // the failed one never arrived
+    }
+
+    void failedCommitSendsNoMessage()
+    {
+        QTemporaryDir dir;
+        auto engine = makeEngine(dir.path());
+        Inspector inspector(engine.get());
+        inspector.setFeedInterval(10);
+        QSignalSpy spy(&inspector, &Inspector::changesAvailable);
+        QVERIFY(spy.isValid());
+        const auto broken = call(*engine, "Sender", "s", "sendThenBreakCommit", obj({{"target", "inbox"}}));
+        QCOMPARE(broken.error().code(), ErrorCode::CommitFailed);
+        QVERIFY(call(*engine, "Sender", "s", "send", obj({{"target", "inbox"}})).ok());
+        QTRY_COMPARE(call(*engine, "Counter", "inbox", "get").value().toInt(), 1);
+        // The feed reports the failed turn as failed, and nothing of the Counter before the send.
+        QTRY_VERIFY(eventsOf(spy, ChangeEvent::Kind::TurnCompleted).size() >= 4);
+        const QList<ChangeEvent> turns = eventsOf(spy, ChangeEvent::Kind::TurnCompleted);
+        QCOMPARE(turns.first().name, QStringLiteral("s"));
+        QCOMPARE(turns.first().detail.value("ok").toBool(), false);
+        QCOMPARE(turns.at(1).name, QStringLiteral("s"));
+        QCOMPARE(turns.at(2).name, QStringLiteral("inbox"));
     }
 
     void badInputGivesClearErrors()
