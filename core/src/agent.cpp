@@ -3,6 +3,7 @@
 #include "enginecore.h"
 #include "jsontext.h"
 #include "modelcalls.h"
+#include "objectcalls.h"
 #include "objecthost.h"
 
 #include <QLoggingCategory>
@@ -669,6 +670,75 @@ QJsonValue Agent::deliverHumanAnswer(const QString &requestId, const HumanRespon
         return fn.payload(QJsonObject { { QStringLiteral("request"), info->toJson() },
             { QStringLiteral("response"), response.toJson() } });
     });
+}
+
+// --- calls to other objects ---
+
+QString Agent::storeCall(const QString &className, const QString &name, const QString &method,
+    const QJsonValue &args, const QString &continuationName, const QJsonValue &payload)
+{
+    ObjectHost &host = hostOf(context());
+    if (className.isEmpty() || name.isEmpty() || method.isEmpty()) {
+        throw Error(ErrorCode::InvalidArgument,
+            QStringLiteral("%1 cannot call \"%2/%3.%4\": a call needs a class, a name and a method")
+                .arg(label(), className, name, method));
+    }
+    // An unknown class (or method) is the callee's failure: it comes back as the reply's
+    // error, like any other, so a call stored before a class went away is still answered.
+    OutgoingCallInfo info;
+    info.className = className;
+    info.name = name;
+    info.targetId = ObjectId::fromName(className, name);
+    info.method = method;
+    info.args = args;
+    info.continuation = continuationName;
+    info.payload = payload;
+    return ObjectCalls::send(host, info);
+}
+
+QString Agent::sendTo(
+    const QString &className, const QString &name, const QString &method, const QJsonValue &args)
+{
+    return storeCall(className, name, method, args, {}, {});
+}
+
+QString Agent::callObject(const QString &className, const QString &name, const QString &method,
+    const QJsonValue &args, const QString &continuationName, const QJsonValue &payload)
+{
+    const ContinuationFn &fn = continuationFor(continuationName, "a call's reply");
+    if (!fn.payload) {
+        throw Error(ErrorCode::InvalidArgument,
+            QStringLiteral("%1 cannot call %2/%3 with continuation \"%4\": it takes a human "
+                           "answer or a model reply, not a call's reply")
+                .arg(label(), className, name, continuationName));
+    }
+    return storeCall(className, name, method, args, continuationName, payload);
+}
+
+QList<OutgoingCallInfo> Agent::pendingCalls() const
+{
+    return ObjectCalls::pending(hostOf(context()).database());
+}
+
+QJsonValue Agent::deliverCallReply(const OutgoingCallInfo &call, const Result<QJsonValue> &reply)
+{
+    return inTurn([this, &call, &reply]() -> QJsonValue {
+        QJsonObject wrapped { { QStringLiteral("callId"), call.id },
+            { QStringLiteral("to"),
+                QStringLiteral("%1/%2.%3").arg(call.className, call.name, call.method) },
+            { QStringLiteral("payload"), call.payload } };
+        if (reply.ok())
+            wrapped.insert(QStringLiteral("reply"), reply.value());
+        else
+            wrapped.insert(QStringLiteral("error"), reply.error().message());
+        return continuationFor(call.continuation, "a call's reply").payload(wrapped);
+    });
+}
+
+QJsonValue ObjectCallAccess::deliverReply(
+    Agent &agent, const OutgoingCallInfo &call, const Result<QJsonValue> &reply)
+{
+    return agent.deliverCallReply(call, reply);
 }
 
 // --- model calls and tools ---

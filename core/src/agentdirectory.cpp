@@ -2,6 +2,7 @@
 #include "admincommand.h"
 #include "agentadmin.h"
 #include "agentstore.h"
+#include "objectcalls.h"
 #include "enginecore.h"
 #include "objecthost.h"
 #include "querypool.h"
@@ -164,6 +165,13 @@ QFuture<QList<ScheduleInfo>> AgentDirectory::schedules(
 {
     return onStrand<QList<ScheduleInfo>>(m_core, className, id,
         [](ObjectHost &host) { return AgentStore::schedules(host.database()); });
+}
+
+QFuture<QList<OutgoingCallInfo>> AgentDirectory::pendingCalls(
+    const QString &className, const ObjectId &id) const
+{
+    return onStrand<QList<OutgoingCallInfo>>(m_core, className, id,
+        [](ObjectHost &host) { return ObjectCalls::pending(host.database()); });
 }
 
 QFuture<QList<HumanRequestInfo>> AgentDirectory::humanRequests(

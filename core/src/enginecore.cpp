@@ -3,6 +3,7 @@
 
 // TODO(issue 13): the agent layer should register its re-index step instead.
 #include "agentstore.h"
+#include "objectcalls.h"
 
 #include "housekeeper.h"
 #include "objectdatabase.h"
@@ -232,31 +233,46 @@ void EngineCore::reindexFailed(const Error &error)
 
 void EngineCore::resumePendingWork()
 {
-    // Objects whose index rows a crash may have cut off between commit and index write: each
-    // re-indexes itself on its strand (an inspection turn: no history, never creates a file).
-    const auto marked = m_catalog.pending(Catalog::PendingKind::Index);
+    // Objects whose index rows a crash may have cut off between commit and index write
+    // re-index themselves; objects with unanswered durable calls deliver them again. Each on
+    // its strand, as an inspection turn: no history, and it never creates a file.
+    resumePending(Catalog::PendingKind::Index, QStringLiteral("reindex"), [](ObjectHost &host) {
+        AgentStore::reindex(host);
+    });
+    resumePending(Catalog::PendingKind::Outbox, QStringLiteral("resume-calls"),
+                  [](ObjectHost &host) { ObjectCalls::resume(host); });
+}
+
+void EngineCore::resumePending(Catalog::PendingKind kind, const QString &trigger,
+                               const std::function<void(ObjectHost &)> &work)
+{
+    const auto marked = m_catalog.pending(kind);
     if (!marked) {
         reindexFailed(marked.error());
         return;
     }
     for (const AlarmHint &object : marked.value()) {
         const auto id = ObjectId::fromString(object.id);
-        if (!id || !classInfo(object.className))
+        if (!id || !classInfo(object.className)) {
+            reindexFailed(Error(ErrorCode::UnknownClass,
+                                QStringLiteral("Cannot resume %1 work of %2 %3: its class is not "
+                                               "registered").arg(trigger, object.className, object.id)));
             continue;
+        }
         Turn turn;
         turn.kind = Turn::Kind::Task;
         turn.inspection = true;
-        turn.trigger = QStringLiteral("reindex");
-        turn.task = [](ObjectHost &host) -> QJsonValue {
-            AgentStore::reindex(host);
+        turn.trigger = trigger;
+        turn.task = [work](ObjectHost &host) -> QJsonValue {
+            work(host);
             return true;
         };
-        const QString label = QStringLiteral("%1 %2").arg(object.className, object.id);
+        const QString label = QStringLiteral("%1 %2 (%3)").arg(object.className, object.id, trigger);
         std::weak_ptr<EngineCore> weak = weak_from_this();
         turn.reply = [weak, label](const Result<QJsonValue> &result) {
             if (const auto core = weak.lock(); core && !result.ok()) {
                 core->reindexFailed(result.error().prefixed(
-                    QStringLiteral("Could not re-index %1").arg(label)));
+                    QStringLiteral("Could not resume %1").arg(label)));
             }
         };
         dispatch(object.className, id.value(), object.name, std::move(turn));

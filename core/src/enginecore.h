@@ -103,6 +103,8 @@ private:
     Result<void> reindex();
     void reindexFailed(const Error &error);
     void resumePendingWork();
+    void resumePending(Catalog::PendingKind kind, const QString &trigger,
+                       const std::function<void(ObjectHost &)> &work);
     void raiseFileLimit();
 
     EngineOptions m_options;

@@ -2,6 +2,7 @@
 #include <durable/core/stub.h>
 
 #include "enginecore.h"
+#include "objecthost.h"
 #include "recordingtap.h"
 
 #include <durable/core/scenariorecorder.h>
@@ -10,11 +11,25 @@
 
 namespace Durable {
 
+ObjectHost *runningHost(); // worker.cpp: the host whose turn runs on this thread
+
 QFuture<QJsonValue> Stub::call(const QString &method, const QJsonValue &args) const
 {
     auto promise = std::make_shared<QPromise<QJsonValue>>();
     promise->start();
     QFuture<QJsonValue> future = promise->future();
+    if (const ObjectHost *caller = runningHost()) {
+        // Inside a turn the reply can only be waited for, and waiting would hold the strand
+        // (and its worker) until the callee answers: fail at once, naming the way that works.
+        promise->setException(Error(ErrorCode::InvalidArgument,
+            QStringLiteral("%1 called %2/%3.%4 and would wait for the reply inside its turn, "
+                           "which blocks its worker. Use callObject(\"%2\", \"%3\", \"%4\", "
+                           "args, \"onReply\") to get the reply as a new turn, or sendTo(...) to "
+                           "send without a reply")
+                .arg(caller->label(), m_className, m_name, method)));
+        promise->finish();
+        return future;
+    }
     call(method, args, [promise](const Result<QJsonValue> &reply) {
         if (reply.ok())
             promise->addResult(reply.value());

@@ -33,6 +33,9 @@ struct Turn
     bool inspection = false;
     // What the journal and the change feed call this turn's trigger when it is a Task.
     QString trigger;
+    // Requests sent as durable calls (ObjectCalls): the callee applies each key once and
+    // answers a repeat with the reply it recorded.
+    QString idempotencyKey;
 };
 
 } // namespace Durable

@@ -2,6 +2,7 @@
 #include "worker.h"
 
 #include "enginecore.h"
+#include "objectcalls.h"
 #include "objecthost.h"
 #include "turneffects.h"
 
@@ -517,9 +518,10 @@ Result<QJsonValue> Worker::runTurn(ObjectHost *host, Turn &turn, bool useSavepoi
     Error failure;
     bool failed = false;
     try {
+        bool repeat = false; // a durable call delivered again: answered from the ledger
         switch (turn.kind) {
         case Turn::Kind::Request:
-            result = host->instance().onRequest(turn.method, turn.args);
+            result = runRequest(host, turn, repeat);
             break;
         case Turn::Kind::Alarm:
             alarmTouched = true;
@@ -535,7 +537,7 @@ Result<QJsonValue> Worker::runTurn(ObjectHost *host, Turn &turn, bool useSavepoi
         t_runningHost = nullptr;
         // A stale alarm fired nothing; inspection reads change nothing: neither is history.
         const bool staleAlarm = turn.kind == Turn::Kind::Alarm && !result.value().toBool();
-        if (m_core.options().journal && !turn.inspection && !staleAlarm)
+        if (m_core.options().journal && !turn.inspection && !staleAlarm && !repeat)
             journalTurn(host, turn, startedMs, timer.nsecsElapsed() / 1000, result.value());
     } catch (const Error &error) {
         failure = error;
@@ -640,6 +642,20 @@ void Worker::journalTurn(ObjectHost *host, const Turn &turn, qint64 startedMs, q
         entry.messages = messages;
     }
     host->journal().append(std::move(entry), db.turnChanges());
+}
+
+QJsonValue Worker::runRequest(ObjectHost *host, const Turn &turn, bool &repeat)
+{
+    if (turn.idempotencyKey.isEmpty())
+        return host->instance().onRequest(turn.method, turn.args);
+    ObjectDatabase &db = host->database();
+    if (std::optional<QJsonValue> applied = ObjectCalls::appliedReply(db, turn.idempotencyKey)) {
+        repeat = true;
+        return *applied;
+    }
+    const QJsonValue reply = host->instance().onRequest(turn.method, turn.args);
+    ObjectCalls::recordApplied(db, turn.idempotencyKey, reply, m_core.clock().nowMs());
+    return reply;
 }
 
 QJsonValue Worker::runAlarm(ObjectHost *host)

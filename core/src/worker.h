@@ -78,6 +78,7 @@ private:
                        bool crashing, qint64 segmentSeq);
     void releaseSegment(ObjectHost *host, std::vector<Completion> &done);
     Result<QJsonValue> runTurn(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched);
+    QJsonValue runRequest(ObjectHost *host, const Turn &turn, bool &repeat);
     QJsonValue runAlarm(ObjectHost *host);
     void recordLostTurns(ObjectHost *host, size_t count, const Error &error, qint64 afterSeq);
     void journalTurn(ObjectHost *host, const Turn &turn, qint64 startedMs, qint64 micros,

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <QAtomicInt>
 #include <QSemaphore>
 #include <durable/core/agent.h>
 #include <durable/core/engine.h>
@@ -187,6 +188,123 @@ private:
     }
 };
 
+// A sub-agent for durable calls: counts what it applied (so a message applied twice shows).
+// "research" can be held inside its turn (hold > 0) so a test can stop the engine meanwhile.
+class Researcher : public Agent
+{
+public:
+    Researcher()
+    {
+        handle("research", &Researcher::research);
+        handle("fail", &Researcher::fail);
+        handle("note", &Researcher::note);
+        handle("applied", &Researcher::applied);
+    }
+    QJsonValue research(const QJsonValue &args)
+    {
+        if (hold.loadAcquire() > 0) {
+            entered.release();
+            leave.acquire();
+        }
+        count();
+        const QJsonObject a = args.toObject();
+        return QStringLiteral("findings on %1 (%2)")
+            .arg(a.value(QStringLiteral("topic")).toString(), a.value(QStringLiteral("angle")).toString());
+    }
+    void fail() { throw Error(ErrorCode::InvalidArgument, QStringLiteral("no sources")); }
+    void note() { count(); }
+    QJsonValue applied() const { return state().value(QStringLiteral("applied")).toInt(); }
+
+    static inline QAtomicInt hold { 0 };
+    static inline QSemaphore entered { 0 };
+    static inline QSemaphore leave { 0 };
+
+private:
+    void count()
+    {
+        QJsonObject next = state();
+        next.insert(QStringLiteral("applied"), next.value(QStringLiteral("applied")).toInt() + 1);
+        setState(next);
+    }
+};
+
+// Fans a topic out to two researchers and continues when both replied: the worked example of
+// docs/WRITING_AGENTS.md, and the SIGKILL test's coordinator.
+class Coordinator : public Agent
+{
+public:
+    Coordinator()
+    {
+        handle("start", &Coordinator::start);
+        handle("status", &Coordinator::status);
+        handle("waitInTurn", &Coordinator::waitInTurn);
+        handle("callUnknown", &Coordinator::callUnknown);
+        handle("notify", &Coordinator::notify);
+        handle("pending", &Coordinator::pending);
+        continuation("onPart", &Coordinator::onPart);
+    }
+    QJsonObject initialState() const override { return { { QStringLiteral("parts"), QJsonObject() } }; }
+    QJsonValue start(const QJsonValue &args)
+    {
+        const QString topic = args.toString();
+        QJsonObject next = state();
+        next.insert(QStringLiteral("topic"), topic);
+        next.insert(QStringLiteral("waiting"), 2);
+        setState(next);
+        QJsonArray ids;
+        for (const QString &angle : { QStringLiteral("history"), QStringLiteral("market") }) {
+            ids.append(callObject(QStringLiteral("Researcher"), topic + QLatin1Char('-') + angle,
+                QStringLiteral("research"),
+                QJsonObject { { QStringLiteral("topic"), topic }, { QStringLiteral("angle"), angle } },
+                QStringLiteral("onPart"), angle));
+        }
+        return ids;
+    }
+    void onPart(const QJsonValue &reply)
+    {
+        const QJsonObject r = reply.toObject();
+        QJsonObject next = state();
+        QJsonObject parts = next.value(QStringLiteral("parts")).toObject();
+        const QString angle = r.value(QStringLiteral("payload")).toString();
+        parts.insert(angle,
+            r.contains(QStringLiteral("error")) ? QJsonValue(QStringLiteral("error: ") + r.value(QStringLiteral("error")).toString())
+                                                : r.value(QStringLiteral("reply")));
+        next.insert(QStringLiteral("parts"), parts);
+        next.insert(QStringLiteral("continued"), next.value(QStringLiteral("continued")).toInt() + 1);
+        const int waiting = next.value(QStringLiteral("waiting")).toInt() - 1;
+        next.insert(QStringLiteral("waiting"), waiting);
+        if (waiting == 0)
+            next.insert(QStringLiteral("done"), true);
+        setState(next);
+    }
+    QJsonValue status() const { return state(); }
+    QJsonValue waitInTurn()
+    {
+        return context().stub(QStringLiteral("Researcher"), QStringLiteral("x"))
+            .call(QStringLiteral("research"))
+            .result();
+    }
+    QJsonValue callUnknown()
+    {
+        QJsonObject next = state();
+        next.insert(QStringLiteral("waiting"), 1);
+        setState(next);
+        return callObject(QStringLiteral("Nobody"), QStringLiteral("x"), QStringLiteral("hello"),
+            {}, QStringLiteral("onPart"), QStringLiteral("nobody"));
+    }
+    QJsonValue notify(const QJsonValue &args)
+    {
+        return sendTo(QStringLiteral("Researcher"), args.toString(), QStringLiteral("note"));
+    }
+    QJsonValue pending() const
+    {
+        QJsonArray list;
+        for (const OutgoingCallInfo &call : pendingCalls())
+            list.append(call.toJson());
+        return list;
+    }
+};
+
 // No steps declared, one handler: for the "no steps" and "unknown name" errors.
 class Plain : public Agent
 {
@@ -293,6 +411,8 @@ inline void registerAgentClasses(Engine &engine)
     probe.steps = { QStringLiteral("draft"), QStringLiteral("review"), QStringLiteral("done") };
     (void)engine.registerClass<Probe>(QStringLiteral("Probe"), probe);
     (void)engine.registerClass<Plain>(QStringLiteral("Plain"));
+    (void)engine.registerClass<Researcher>(QStringLiteral("Researcher"));
+    (void)engine.registerClass<Coordinator>(QStringLiteral("Coordinator"));
     ClassOptions recruitment;
     recruitment.steps = Recruitment::workflowSteps();
     (void)engine.registerClass<Recruitment>(QStringLiteral("Recruitment"), recruitment);

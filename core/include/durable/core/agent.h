@@ -11,6 +11,7 @@
 #include <durable/core/durableobject.h>
 #include <durable/core/humanrequest.h>
 #include <durable/core/modelcallinfo.h>
+#include <durable/core/outgoingcallinfo.h>
 #include <durable/core/scheduleinfo.h>
 #include <durable/core/tooldefinition.h>
 #include <functional>
@@ -21,6 +22,7 @@ namespace Durable {
 
 class HumanInbox;
 struct ModelCallAccess;
+struct ObjectCallAccess;
 struct AgentAdmin;
 
 namespace AgentDetail {
@@ -130,6 +132,22 @@ protected:
     QString askHuman(const HumanRequest &request, const QString &continuationName);
     QList<HumanRequestInfo> humanRequests(bool pendingOnly = true) const;
 
+    // --- calls to other objects ---
+    // Durable messages: stored in the running turn's transaction, delivered after it committed
+    // and again after any crash until answered, with an idempotency key so the callee applies
+    // each once. Nothing waits inside the turn. Both return the call's id.
+    //
+    // sendTo: fire and forget (the reply is dropped; a failure is logged).
+    QString sendTo(const QString &className, const QString &name, const QString &method,
+        const QJsonValue &args = {});
+    // callObject: the callee's reply comes back as a "call-reply" turn to continuationName,
+    // which gets {"callId", "to", "payload", "reply"} or, when the callee failed or does not
+    // exist, {"callId", "to", "payload", "error"}. Throws on an unknown continuation.
+    QString callObject(const QString &className, const QString &name, const QString &method,
+        const QJsonValue &args, const QString &continuationName, const QJsonValue &payload = {});
+    // Calls not answered yet, oldest first.
+    QList<OutgoingCallInfo> pendingCalls() const;
+
     // --- model calls and tools ---
     // Records the call in the running turn and returns its id ("mc-<n>"); the engine sends it
     // once the turn committed. With OfferTools::Registered the agent's tools are added when
@@ -157,6 +175,7 @@ protected:
 private:
     friend class HumanInbox;
     friend struct ModelCallAccess;
+    friend struct ObjectCallAccess;
     friend struct AgentAdmin;
     using ModelFn = std::function<QJsonValue(const QJsonValue &, const Result<ChatReply> &)>;
     using HandlerFn = std::function<QJsonValue(const QJsonValue &)>;
@@ -205,6 +224,10 @@ private:
     QJsonValue runToolCall(const QString &callId, const QString &toolCallId);
     QJsonValue runModelContinuation(
         const QString &name, const QJsonValue &payload, const Result<ChatReply> &reply);
+    // The "call-reply" turn (ObjectCallAccess).
+    QJsonValue deliverCallReply(const OutgoingCallInfo &call, const Result<QJsonValue> &reply);
+    QString storeCall(const QString &className, const QString &name, const QString &method,
+        const QJsonValue &args, const QString &continuationName, const QJsonValue &payload);
 
     QHash<QString, HandlerFn> m_handlers;
     QHash<QString, ToolEntry> m_tools;

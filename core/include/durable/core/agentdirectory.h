@@ -3,6 +3,7 @@
 
 #include <QDateTime>
 #include <QFuture>
+#include <durable/core/outgoingcallinfo.h>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
@@ -37,6 +38,8 @@ public:
     // The stored state ({} until the agent first ran).
     QFuture<QJsonObject> state(const QString &className, const ObjectId &id) const;
     QFuture<QList<ScheduleInfo>> schedules(const QString &className, const ObjectId &id) const;
+    // Durable calls to other objects not answered yet (Agent::callObject, Agent::sendTo).
+    QFuture<QList<OutgoingCallInfo>> pendingCalls(const QString &className, const ObjectId &id) const;
     QFuture<QList<HumanRequestInfo>> humanRequests(
         const QString &className, const ObjectId &id, bool pendingOnly = false) const;
 

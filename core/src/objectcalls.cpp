@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+#include "objectcalls.h"
+
+#include "enginecore.h"
+#include "jsontext.h"
+#include "objectdatabase.h"
+#include "objecthost.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QTimer>
+#include <QUuid>
+#include <durable/core/agent.h>
+
+Q_LOGGING_CATEGORY(lcCalls, "durable.core.calls")
+
+namespace Durable {
+
+QJsonObject OutgoingCallInfo::toJson() const
+{
+    QJsonObject json { { QStringLiteral("id"), id }, { QStringLiteral("class"), className },
+        { QStringLiteral("name"), name }, { QStringLiteral("targetId"), targetId.toString() },
+        { QStringLiteral("method"), method }, { QStringLiteral("args"), args },
+        { QStringLiteral("createdMs"), double(createdMs) } };
+    if (!continuation.isEmpty()) {
+        json.insert(QStringLiteral("continuation"), continuation);
+        json.insert(QStringLiteral("payload"), payload);
+    }
+    return json;
+}
+
+namespace ObjectCalls {
+
+namespace {
+
+    const char s_outboxSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS _durable_agent_calls(
+    id TEXT PRIMARY KEY, seq INTEGER NOT NULL, class TEXT NOT NULL, name TEXT NOT NULL,
+    target_id TEXT NOT NULL, method TEXT NOT NULL, args TEXT NOT NULL, continuation TEXT NOT NULL,
+    payload TEXT NOT NULL, created_ms INTEGER NOT NULL);
+)sql";
+
+    const char s_ledgerSchema[] = R"sql(
+CREATE TABLE IF NOT EXISTS _durable_received(
+    key TEXT PRIMARY KEY, reply TEXT NOT NULL, at_ms INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS _durable_received_by_time ON _durable_received(at_ms);
+)sql";
+
+    const QString s_columns = QStringLiteral(
+        "id, class, name, target_id, method, args, continuation, payload, created_ms");
+
+    // Redelivery after "the callee is overloaded": a short real-time backoff, not the engine
+    // clock (a paused virtual clock must not stall delivery).
+    constexpr int RetryFirstMs = 50;
+    constexpr int RetryMaxMs = 5000;
+
+    QString jsonText(const QJsonValue &value)
+    {
+        return QString::fromUtf8(JsonText::serialize(value));
+    }
+
+    QJsonValue parseJson(const QJsonValue &column)
+    {
+        return column.isString() ? JsonText::parse(column.toString().toUtf8()) : QJsonValue();
+    }
+
+    bool hasTable(ObjectDatabase &db, const char *table)
+    {
+        const SqlResult result = db.engineSql(
+            QStringLiteral("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1"),
+            { QString::fromLatin1(table) });
+        return !result.rows.isEmpty() && result.rows.first().at(0).toInteger() == 1;
+    }
+
+    OutgoingCallInfo fromRow(const QJsonArray &row)
+    {
+        OutgoingCallInfo info;
+        info.id = row.at(0).toString();
+        info.className = row.at(1).toString();
+        info.name = row.at(2).toString();
+        info.targetId = ObjectId::fromString(row.at(3).toString()).valueOr(ObjectId());
+        info.method = row.at(4).toString();
+        info.args = parseJson(row.at(5));
+        info.continuation = row.at(6).toString();
+        info.payload = parseJson(row.at(7));
+        info.createdMs = row.at(8).toInteger();
+        return info;
+    }
+
+    struct Caller
+    {
+        std::weak_ptr<EngineCore> core;
+        QString className;
+        ObjectId id;
+        QString name;
+    };
+
+    void dispatchDelivery(const Caller &caller, const OutgoingCallInfo &info, int attempt);
+
+    // The callee answered (or the call was refused): the reply becomes a turn of the caller,
+    // which deletes the row and runs the continuation.
+    void replyArrived(const Caller &caller, const OutgoingCallInfo &info, int attempt,
+                      const Result<QJsonValue> &reply)
+    {
+        const std::shared_ptr<EngineCore> core = caller.core.lock();
+        // Engine stopping: the row stays and is delivered again at the next start.
+        if (!core || !core->isRunning()
+            || (!reply.ok() && reply.error().code() == ErrorCode::ShuttingDown))
+            return;
+        if (!reply.ok() && reply.error().code() == ErrorCode::Overloaded) {
+            const int delay = std::min(RetryMaxMs, RetryFirstMs << std::min(attempt, 10));
+            QTimer::singleShot(delay, [caller, info, attempt] {
+                dispatchDelivery(caller, info, attempt + 1);
+            });
+            return;
+        }
+        Turn turn;
+        turn.kind = Turn::Kind::Task;
+        turn.trigger = QStringLiteral("call-reply");
+        turn.method = info.continuation;
+        QJsonObject args { { QStringLiteral("callId"), info.id },
+            { QStringLiteral("to"), QStringLiteral("%1/%2.%3").arg(info.className, info.name, info.method) } };
+        if (reply.ok())
+            args.insert(QStringLiteral("reply"), reply.value());
+        else
+            args.insert(QStringLiteral("error"), reply.error().message());
+        turn.args = args;
+        turn.task = [callId = info.id, reply](ObjectHost &host) -> QJsonValue {
+            const std::optional<OutgoingCallInfo> call = take(host, callId);
+            if (!call) {
+                return QJsonObject { { QStringLiteral("ignored"),
+                    QStringLiteral("call %1 was answered already").arg(callId) } };
+            }
+            if (call->continuation.isEmpty())
+                return reply.ok() ? reply.value() : QJsonValue(reply.error().message());
+            auto *agent = dynamic_cast<Agent *>(&host.instance());
+            if (!agent) {
+                throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1 is not an agent; it cannot continue call %2")
+                        .arg(host.label(), callId));
+            }
+            return ObjectCallAccess::deliverReply(*agent, *call, reply);
+        };
+        turn.reply = [label = QStringLiteral("%1/%2").arg(caller.className, caller.name),
+                         callId = info.id](const Result<QJsonValue> &result) {
+            if (!result.ok()) {
+                qCWarning(lcCalls).noquote()
+                    << "The reply to call" << callId << "of" << label
+                    << "failed to run:" << result.error().message();
+            }
+        };
+        core->dispatchNow(caller.className, caller.id, caller.name, std::move(turn));
+    }
+
+    Turn deliveryTurn(const Caller &caller, const OutgoingCallInfo &info, int attempt)
+    {
+        Turn turn;
+        turn.method = info.method;
+        turn.args = info.args;
+        turn.idempotencyKey = caller.id.toString() + QLatin1Char(':') + info.id;
+        turn.reply = [caller, info, attempt](const Result<QJsonValue> &reply) {
+            replyArrived(caller, info, attempt, reply);
+        };
+        return turn;
+    }
+
+    void dispatchDelivery(const Caller &caller, const OutgoingCallInfo &info, int attempt)
+    {
+        const std::shared_ptr<EngineCore> core = caller.core.lock();
+        if (!core || !core->isRunning())
+            return;
+        core->dispatchNow(info.className, info.targetId, info.name, deliveryTurn(caller, info, attempt));
+    }
+
+    // Held in the running turn's gate: leaves once the turn that stored the call committed.
+    void deliverAfterCommit(ObjectHost &host, const OutgoingCallInfo &info)
+    {
+        const Caller caller { host.core().weak_from_this(), host.className(), host.id(),
+            host.name() };
+        host.effects().send({ info.className, info.targetId, info.name, deliveryTurn(caller, info, 0) });
+    }
+
+} // namespace
+
+QString send(ObjectHost &host, OutgoingCallInfo info)
+{
+    ObjectDatabase &db = host.database();
+    db.engineSql(QString::fromLatin1(s_outboxSchema));
+    info.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    info.createdMs = host.nowMs();
+    db.engineSql(QStringLiteral("INSERT INTO _durable_agent_calls(id, seq, %1) VALUES (?1, "
+                                "(SELECT coalesce(max(seq), 0) + 1 FROM _durable_agent_calls), "
+                                "?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+                     .arg(s_columns.mid(4)),
+        { info.id, info.className, info.name, info.targetId.toString(), info.method,
+            jsonText(info.args), info.continuation, jsonText(info.payload),
+            double(info.createdMs) });
+    // Before the commit, like an alarm hint: a crash after it must still find the call.
+    if (auto ok = host.core().catalog().markPending(Catalog::PendingKind::Outbox,
+            host.id().toString(), host.className(), host.name());
+        !ok) {
+        throw ok.error().prefixed(QStringLiteral("Could not note the call of %1").arg(host.label()));
+    }
+    deliverAfterCommit(host, info);
+    return info.id;
+}
+
+QList<OutgoingCallInfo> pending(ObjectDatabase &db)
+{
+    QList<OutgoingCallInfo> calls;
+    if (!hasTable(db, "_durable_agent_calls"))
+        return calls;
+    const SqlResult result = db.engineSql(
+        QStringLiteral("SELECT %1 FROM _durable_agent_calls ORDER BY seq").arg(s_columns));
+    for (const QJsonArray &row : result.rows)
+        calls.append(fromRow(row));
+    return calls;
+}
+
+std::optional<OutgoingCallInfo> take(ObjectHost &host, const QString &callId)
+{
+    ObjectDatabase &db = host.database();
+    if (!hasTable(db, "_durable_agent_calls"))
+        return std::nullopt;
+    const SqlResult result = db.engineSql(
+        QStringLiteral("SELECT %1 FROM _durable_agent_calls WHERE id = ?1").arg(s_columns),
+        { callId });
+    if (result.rows.isEmpty())
+        return std::nullopt;
+    db.engineSql(QStringLiteral("DELETE FROM _durable_agent_calls WHERE id = ?1"), { callId });
+    const SqlResult left = db.engineSql(QStringLiteral("SELECT count(*) FROM _durable_agent_calls"));
+    if (left.rows.first().at(0).toInteger() == 0) {
+        host.effects().index(QStringLiteral("the outbox"), [id = host.id().toString()](Catalog &catalog) {
+            return catalog.clearPending(Catalog::PendingKind::Outbox, id);
+        });
+    }
+    return fromRow(result.rows.first());
+}
+
+void resume(ObjectHost &host)
+{
+    const QList<OutgoingCallInfo> calls = pending(host.database());
+    for (const OutgoingCallInfo &info : calls)
+        deliverAfterCommit(host, info);
+    if (calls.isEmpty()) {
+        host.effects().index(QStringLiteral("the outbox"), [id = host.id().toString()](Catalog &catalog) {
+            return catalog.clearPending(Catalog::PendingKind::Outbox, id);
+        });
+    } else {
+        qCInfo(lcCalls).noquote() << "Delivering" << calls.size() << "unanswered calls of"
+                                  << host.label() << "again";
+    }
+}
+
+std::optional<QJsonValue> appliedReply(ObjectDatabase &db, const QString &key)
+{
+    if (!hasTable(db, "_durable_received"))
+        return std::nullopt;
+    const SqlResult result =
+        db.engineSql(QStringLiteral("SELECT reply FROM _durable_received WHERE key = ?1"), { key });
+    if (result.rows.isEmpty())
+        return std::nullopt;
+    return parseJson(result.rows.first().at(0));
+}
+
+void recordApplied(ObjectDatabase &db, const QString &key, const QJsonValue &reply, qint64 nowMs)
+{
+    db.engineSql(QString::fromLatin1(s_ledgerSchema));
+    db.engineSql(QStringLiteral("DELETE FROM _durable_received WHERE at_ms < ?1"),
+        { double(nowMs - AppliedRetentionMs) });
+    db.engineSql(QStringLiteral("INSERT OR REPLACE INTO _durable_received(key, reply, at_ms) "
+                                "VALUES (?1, ?2, ?3)"),
+        { key, jsonText(reply), double(nowMs) });
+}
+
+} // namespace ObjectCalls
+
+} // namespace Durable
