@@ -8,6 +8,7 @@
 #include <durable/core/inspector.h>
 
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QItemSelectionModel>
@@ -30,6 +31,20 @@ constexpr int PreviewChars = 400;
 QString valueText(const QJsonValue &value)
 {
     return value.isUndefined() ? QString() : jsonPreview(value, PreviewChars);
+}
+
+// An agent's state, step, schedules, human requests and model calls are journaled under the
+// engine's reserved keys: show what they are, keep the key in the tooltip.
+QString keyLabel(const QString &key)
+{
+    static const QHash<QString, const char *> labels{
+            {QStringLiteral("_durable_agent_state"), QT_TRANSLATE_NOOP("TimelineView", "agent state")},
+            {QStringLiteral("_durable_agent_step"), QT_TRANSLATE_NOOP("TimelineView", "agent step")},
+            {QStringLiteral("_durable_agent_schedules"), QT_TRANSLATE_NOOP("TimelineView", "schedules")},
+            {QStringLiteral("_durable_agent_requests"), QT_TRANSLATE_NOOP("TimelineView", "human requests")},
+            {QStringLiteral("_durable_agent_model_calls"), QT_TRANSLATE_NOOP("TimelineView", "model calls")}};
+    const char *label = labels.value(key);
+    return label ? TimelineView::tr(label) : key;
 }
 
 QString changeName(const KeyChange &change)
@@ -304,7 +319,8 @@ void TimelineView::showState(const QList<KeyValue> &state)
     m_stateTree->setUpdatesEnabled(false);
     m_stateTree->clear();
     for (const KeyValue &entry : state) {
-        auto *item = new QTreeWidgetItem(m_stateTree, {entry.key, valueText(entry.value)});
+        auto *item = new QTreeWidgetItem(m_stateTree, {keyLabel(entry.key), valueText(entry.value)});
+        item->setToolTip(0, entry.key);
         item->setToolTip(1, jsonPreview(entry.value, 2000));
         item->setFont(0, monospaceFont());
         item->setFont(1, monospaceFont());
@@ -319,8 +335,9 @@ void TimelineView::showDiff(const StateDiff &diff)
     auto *keys = new QTreeWidgetItem(m_diffTree, {tr("Keys"), tr("%n change(s)", nullptr,
                                                                 int(diff.keys.size()))});
     for (const KeyChange &change : diff.keys) {
-        auto *item = new QTreeWidgetItem(keys, {change.key, changeName(change),
+        auto *item = new QTreeWidgetItem(keys, {keyLabel(change.key), changeName(change),
                                                 valueText(change.before), valueText(change.after)});
+        item->setToolTip(DiffKeyColumn, change.key);
         item->setForeground(DiffChangeColumn, changeColor(change));
         item->setFont(DiffKeyColumn, monospaceFont());
         item->setFont(DiffBeforeColumn, monospaceFont());

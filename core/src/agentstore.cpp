@@ -83,12 +83,9 @@ CREATE TABLE IF NOT EXISTS _durable_agent_human_requests(
         return HumanRequestStatus::Pending;
     }
 
-    HumanRequestInfo requestFromRow(ObjectHost &host, const QJsonArray &row)
+    HumanRequestInfo requestFromRow(const QJsonArray &row)
     {
         HumanRequestInfo info;
-        info.objectId = host.id();
-        info.className = host.className();
-        info.objectName = host.name();
         info.requestId = row.at(0).toString();
         info.title = row.at(1).toString();
         info.prompt = row.at(2).toString();
@@ -110,6 +107,15 @@ CREATE TABLE IF NOT EXISTS _durable_agent_human_requests(
             if (auto parsed = HumanResponse::fromJson(response.toObject()))
                 info.response = parsed.value();
         }
+        return info;
+    }
+
+    HumanRequestInfo requestFromRow(ObjectHost &host, const QJsonArray &row)
+    {
+        HumanRequestInfo info = requestFromRow(row);
+        info.objectId = host.id();
+        info.className = host.className();
+        info.objectName = host.name();
         return info;
     }
 
@@ -261,10 +267,9 @@ void rearm(ObjectHost &host)
         db.setAlarm(earliest);
 }
 
-QList<HumanRequestInfo> humanRequests(ObjectHost &host, bool pendingOnly)
+QList<HumanRequestInfo> humanRequests(ObjectDatabase &db, bool pendingOnly)
 {
     QList<HumanRequestInfo> list;
-    ObjectDatabase &db = host.database();
     if (!hasSchema(db))
         return list;
     const SqlResult result = db.engineSql(
@@ -272,7 +277,18 @@ QList<HumanRequestInfo> humanRequests(ObjectHost &host, bool pendingOnly)
             .arg(s_requestColumns,
                 pendingOnly ? QStringLiteral("WHERE status = 'pending'") : QString()));
     for (const QJsonArray &row : result.rows)
-        list.append(requestFromRow(host, row));
+        list.append(requestFromRow(row));
+    return list;
+}
+
+QList<HumanRequestInfo> humanRequests(ObjectHost &host, bool pendingOnly)
+{
+    QList<HumanRequestInfo> list = humanRequests(host.database(), pendingOnly);
+    for (HumanRequestInfo &info : list) {
+        info.objectId = host.id();
+        info.className = host.className();
+        info.objectName = host.name();
+    }
     return list;
 }
 

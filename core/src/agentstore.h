@@ -42,6 +42,8 @@ namespace AgentStore {
     void rearm(ObjectHost &host);
 
     QList<HumanRequestInfo> humanRequests(ObjectHost &host, bool pendingOnly);
+    // The same without the object's identity (objectId, className, objectName stay empty).
+    QList<HumanRequestInfo> humanRequests(ObjectDatabase &db, bool pendingOnly);
     std::optional<HumanRequestInfo> humanRequest(ObjectHost &host, const QString &requestId);
     void insertHumanRequest(
         ObjectDatabase &db, const HumanRequestInfo &info, const QString &deadlineScheduleId);

@@ -3,10 +3,12 @@
 
 #include "admincommand.h"
 #include "agentadmin.h"
+#include "agentjournal.h"
 #include "agentstore.h"
 #include "enginecore.h"
 #include "objecthost.h"
 #include "querypool.h"
+#include "usertables.h"
 #include "worker.h"
 
 #include <durable/core/engine.h>
@@ -66,11 +68,12 @@ QFuture<T> failed(const Error &error)
     return promise.future();
 }
 
-// Runs fn on the object's strand as an inspection turn and converts its result.
+// Runs fn on the object's strand as an inspection turn and converts its result. A command
+// turn (trigger given) has output(result) as its journal output when output is given.
 template<typename T>
 QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &id,
                     std::function<T(ObjectHost &)> fn, const QString &trigger = {},
-                    const QString &name = {})
+                    const QString &name = {}, std::function<QJsonValue(const T &)> output = {})
 {
     if (!core.isRunning())
         return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
@@ -88,9 +91,9 @@ QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &
     turn.inspection = trigger.isEmpty();
     turn.trigger = trigger;
     turn.method = trigger;
-    turn.task = [fn = std::move(fn), value](ObjectHost &host) {
+    turn.task = [fn = std::move(fn), value, output](ObjectHost &host) {
         *value = fn(host);
-        return QJsonValue();
+        return output ? output(**value) : QJsonValue();
     };
     turn.reply = [promise, value](const Result<QJsonValue> &result) {
         if (result.ok() && value->has_value())
@@ -163,6 +166,43 @@ public:
 private:
     ObjectHost &m_host;
 };
+
+// What a fork copies from its origin, read in one inspection turn on the origin's strand.
+struct ForkSource
+{
+    QList<KeyValue> state; // as of the fork's turn, agent facets included
+    UserTables tables;     // as they are now: the journal keeps no row contents
+    qint64 lastSeq = 0;
+};
+
+// The fork's first turn: key/value state, agent tables, user SQL tables. Its output says where
+// it came from and, when the SQL tables are newer than the turn forked, that they are.
+QJsonObject writeFork(ObjectHost &host, const ForkSource &read, qint64 seq, QJsonObject output)
+{
+    ObjectDatabase &db = host.database();
+    QJsonObject facets;
+    for (const KeyValue &kv : read.state) {
+        if (AgentJournal::isFacetKey(kv.key))
+            facets.insert(kv.key, kv.value);
+        else
+            db.put(kv.key, kv.value);
+    }
+    const QJsonObject agent = AgentJournal::restoreFacets(host, facets);
+    if (!agent.isEmpty())
+        output.insert(QStringLiteral("agent"), agent);
+    if (!read.tables.isEmpty()) {
+        read.tables.write(db);
+        output.insert(QStringLiteral("sqlTables"), QJsonArray::fromStringList(read.tables.tableNames()));
+        if (seq != read.lastSeq) {
+            output.insert(QStringLiteral("note"),
+                          QStringLiteral("SQL tables copied as of turn %1, not turn %2: the journal "
+                                         "keeps no row contents")
+                              .arg(read.lastSeq)
+                              .arg(seq));
+        }
+    }
+    return output;
+}
 
 // The journal seq the running command will take: its entry is written after the task returns.
 qint64 nextSeq(ObjectHost &host)
@@ -659,21 +699,26 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
     if (newName.isEmpty())
         return failed<ObjectId>(Error(ErrorCode::InvalidArgument, QStringLiteral("A fork needs a name")));
     const ObjectId forkId = ObjectId::fromName(className, newName);
-    // Read the origin's state on its strand, then write it as the fork's first turn on the
-    // fork's strand, then mark the fork in the catalog.
-    return stateAt(className, id, seq).then(queryPool(), [core, className, id, seq, newName, forkId](const QList<KeyValue> &state) {
+    // Read the origin on its strand, then write it as the fork's first turn on the fork's
+    // strand, then mark the fork in the catalog.
+    QFuture<ForkSource> source = onStrand<ForkSource>(*m_core, className, id, [seq](ObjectHost &host) {
+        ForkSource read;
+        read.state = host.journal().stateAt(seq);
+        read.tables = UserTables::read(host.database());
+        read.lastSeq = host.journal().lastSeq();
+        return read;
+    });
+    return source.then(queryPool(), [core, className, id, seq, newName, forkId](const ForkSource &read) {
         if (core->catalog().object(forkId.toString()).ok() || QFileInfo::exists(core->objectPath(className, forkId))) {
             throw Error(ErrorCode::Conflict, QStringLiteral("Cannot fork %1 as \"%2\": an object of that name exists")
                                                  .arg(className, newName));
         }
-        QFuture<qint64> written = onStrand<qint64>(
+        const QJsonObject origin{{QStringLiteral("forkOf"), id.toString()},
+                                 {QStringLiteral("seq"), double(seq)}};
+        QFuture<QJsonObject> written = onStrand<QJsonObject>(
             *core, className, forkId,
-            [state](ObjectHost &host) {
-                for (const KeyValue &kv : state)
-                    host.database().put(kv.key, kv.value);
-                return host.journal().lastSeq() + 1;
-            },
-            QStringLiteral("fork"), newName);
+            [read, seq, origin](ObjectHost &host) { return writeFork(host, read, seq, origin); },
+            QStringLiteral("fork"), newName, [](const QJsonObject &output) { return QJsonValue(output); });
         written.waitForFinished(); // on a query thread: the origin's strand is already free
         (void)core->catalog().flush();
         if (auto ok = core->catalog().setFork(forkId.toString(), id.toString(), seq); !ok)

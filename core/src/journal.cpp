@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "journal.h"
 
+#include "agentjournal.h"
 #include "jsontext.h"
 #include "objectdatabase.h"
 
@@ -168,6 +169,12 @@ qint64 Journal::append(JournalEntry entry, const TurnChanges &changes)
 
 void Journal::writeSnapshot(qint64 seq)
 {
+    // An agent's facets belong in the snapshot with its keys (stateAt is snapshot + deltas).
+    const QJsonObject facets = AgentJournal::facets(m_db);
+    if (!facets.isEmpty()) {
+        writeSnapshot(seq, facets);
+        return;
+    }
     // SQLite builds the JSON object itself; values are JSON text already.
     if (!m_snapshot) {
         m_snapshot = prepare("INSERT OR REPLACE INTO _durable_snapshots(seq, kv) "
@@ -177,6 +184,20 @@ void Journal::writeSnapshot(qint64 seq)
     const int rc = sqlite3_step(m_snapshot);
     sqlite3_reset(m_snapshot);
     if (rc != SQLITE_DONE)
+        fail(QStringLiteral("Could not write a snapshot"));
+    m_lastSnapshotSeq = seq;
+}
+
+void Journal::writeSnapshot(qint64 seq, const QJsonObject &facets)
+{
+    QJsonObject snapshot = facets;
+    for (const KeyValue &kv : m_db.list(ListOptions()))
+        snapshot.insert(kv.key, kv.value);
+    Statement s;
+    s.stmt = prepare("INSERT OR REPLACE INTO _durable_snapshots(seq, kv) VALUES (?1, ?2)");
+    sqlite3_bind_int64(s.stmt, 1, seq);
+    bindText(s.stmt, 2, JsonText::serialize(snapshot));
+    if (sqlite3_step(s.stmt) != SQLITE_DONE)
         fail(QStringLiteral("Could not write a snapshot"));
     m_lastSnapshotSeq = seq;
 }

@@ -14,7 +14,9 @@ class ObjectDatabase;
 
 // An object's history in its own database: one entry per committed turn, written in the
 // turn's transaction, plus key/value snapshots every SnapshotInterval turns so that the
-// state as of any turn is one snapshot plus at most SnapshotInterval deltas away.
+// state as of any turn is one snapshot plus at most SnapshotInterval deltas away. An agent's
+// state, step, schedules, human requests and model calls are in that map as reserved
+// _durable_agent_* keys (see AgentJournal), in the entries and in the snapshots.
 //
 // Worker thread only (it shares the object's connection). Writes throw Durable::Error, like
 // every storage call inside a turn.
@@ -54,6 +56,7 @@ private:
     sqlite3_stmt *prepare(const char *sql);
     [[noreturn]] void fail(const QString &what) const;
     void writeSnapshot(qint64 seq);
+    void writeSnapshot(qint64 seq, const QJsonObject &facets);
 
     ObjectDatabase &m_db;
     qint64 m_lastSeq = 0;

@@ -380,6 +380,19 @@ void ObjectDatabase::checkKey(const QString &key) const
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("Keys must not be empty"));
 }
 
+void ObjectDatabase::checkWritableKey(const QString &key) const
+{
+    checkKey(key);
+    // The journal's key/value map carries an agent's state, step, schedules, human requests
+    // and model calls under _durable_agent_* keys: a user key there would be mistaken for them.
+    if (key.startsWith(QLatin1String("_durable_"))) {
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Key \"%1\" is reserved: keys starting with _durable_ belong to "
+                                   "the engine")
+                        .arg(key.left(100)));
+    }
+}
+
 QJsonValue ObjectDatabase::get(const QString &key)
 {
     checkKey(key);
@@ -400,7 +413,7 @@ QJsonValue ObjectDatabase::get(const QString &key)
 
 void ObjectDatabase::put(const QString &key, const QJsonValue &value)
 {
-    checkKey(key);
+    checkWritableKey(key);
     const QByteArray k = utf8(key);
     if (k.size() > MaxKeyBytes) {
         throw Error(ErrorCode::LimitExceeded,
@@ -431,7 +444,7 @@ void ObjectDatabase::put(const QString &key, const QJsonValue &value)
 
 bool ObjectDatabase::remove(const QString &key)
 {
-    checkKey(key);
+    checkWritableKey(key);
     const QByteArray k = utf8(key);
     sqlite3_stmt *stmt = cached(KvRemove);
     Reset reset{stmt};
@@ -525,10 +538,16 @@ void ObjectDatabase::deleteAll()
 void ObjectDatabase::preupdate(void *self, sqlite3 *, int op, const char *, const char *table,
                                qint64 oldRow, qint64 newRow)
 {
-    // User tables only: the engine's own tables are journaled in their own terms.
-    if (!table || isReservedName(table))
+    // Row changes of user tables only: the engine's own tables are journaled in their own
+    // terms. Of those, the agent tables are only noted, to be read once after the turn.
+    if (!table)
         return;
     auto *db = static_cast<ObjectDatabase *>(self);
+    if (isReservedName(table)) {
+        if (qstrncmp(table, "_durable_agent_", 15) == 0)
+            db->noteAgentTable(table);
+        return;
+    }
     if (!db->m_lastTableChanges || db->m_lastTable != table) {
         db->m_lastTable = table;
         db->m_lastTableChanges = &db->m_changes.tables[QString::fromUtf8(table)];
@@ -543,6 +562,15 @@ void ObjectDatabase::preupdate(void *self, sqlite3 *, int op, const char *, cons
         ++changes.updated;
     if (changes.rows.size() < TurnChanges::MaxRowsPerTable)
         changes.rows.append(op == SQLITE_DELETE ? oldRow : newRow);
+}
+
+void ObjectDatabase::noteAgentTable(const char *table)
+{
+    // Once per table and turn, not per row.
+    if (m_lastAgentTable == table)
+        return;
+    m_lastAgentTable = table;
+    m_changes.agentTables.insert(QString::fromUtf8(table));
 }
 
 int ObjectDatabase::authorize(void *self, int action, const char *a, const char *b, const char *,
@@ -783,6 +811,7 @@ void ObjectDatabase::transaction(const std::function<void()> &fn)
         m_changes = captured;
         m_turnAlarmChanged = alarmCaptured;
         m_lastTableChanges = nullptr;
+        m_lastAgentTable.clear();
         throw;
     }
     if (auto ok = exec(("RELEASE " + name).constData()); !ok)

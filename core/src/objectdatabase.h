@@ -101,6 +101,7 @@ public:
         m_changes.clear();
         m_turnAlarmChanged = false;
         m_lastTableChanges = nullptr;
+        m_lastAgentTable.clear();
     }
     sqlite3 *handle() const { return m_db; }
 
@@ -116,6 +117,7 @@ private:
     Error sqliteError(int code, const QString &what) const;
     [[noreturn]] void throwSqlite(int code, const QString &what) const;
     void checkKey(const QString &key) const;
+    void checkWritableKey(const QString &key) const;
     Result<void> createSchema(ObjectMeta &meta);
     Result<void> readMeta(ObjectMeta &meta);
     sqlite3_stmt *prepareUser(const QString &query, const char **tail, const char *start);
@@ -142,6 +144,8 @@ private:
     // into one table cost a string compare, not a hash lookup and a QString per row.
     QByteArray m_lastTable;
     TurnChanges::TableChanges *m_lastTableChanges = nullptr;
+    QByteArray m_lastAgentTable; // the same for the agent tables: the last one noted
+    void noteAgentTable(const char *table);
     static void preupdate(void *self, sqlite3 *db, int op, const char *dbName, const char *table,
                           qint64 oldRow, qint64 newRow);
 };

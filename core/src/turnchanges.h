@@ -11,7 +11,9 @@
 namespace Durable {
 
 // What one turn changed in its object's storage, captured as it happens (no extra reads):
-// key/value writes with their new values, and SQL row changes per user table.
+// key/value writes with their new values, SQL row changes per user table, and which of the
+// agent tables (_durable_agent_*) were written, so their facets can be journaled after the turn
+// (see AgentJournal).
 struct TurnChanges
 {
     struct TableChanges
@@ -27,6 +29,7 @@ struct TurnChanges
     QHash<QString, QJsonValue> set; // key -> value after the turn
     QSet<QString> removed;
     QHash<QString, TableChanges> tables;
+    QSet<QString> agentTables; // names of the _durable_agent_* tables written; never serialized
 
     bool isEmpty() const { return !cleared && set.isEmpty() && removed.isEmpty() && tables.isEmpty(); }
     void clear()
@@ -39,6 +42,8 @@ struct TurnChanges
             removed.clear();
         if (!tables.isEmpty())
             tables.clear();
+        if (!agentTables.isEmpty())
+            agentTables.clear();
     }
     QJsonObject toJson() const;
     // The same as JSON text, written directly (the journal's hot path).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "worker.h"
 
+#include "agentjournal.h"
 #include "enginecore.h"
 #include "objectcalls.h"
 #include "objecthost.h"
@@ -641,6 +642,7 @@ void Worker::journalTurn(ObjectHost *host, const Turn &turn, qint64 startedMs, q
         }
         entry.messages = messages;
     }
+    AgentJournal::journalFacets(db, db.turnChanges()); // an agent's tables, as reserved keys
     host->journal().append(std::move(entry), db.turnChanges());
 }
 

@@ -12,6 +12,7 @@
 #include <QTest>
 #include <csignal>
 #include <durable/core/agent.h>
+#include <durable/core/agentdirectory.h>
 #include <durable/core/cassettechatmodel.h>
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
@@ -179,6 +180,66 @@ QJsonObject runApprovePath(Fixture &f, const QString &name)
     return status(engine, name);
 }
 
+
+// The step of an object from the catalog's index: unlike the agent's "status" handler, reading
+// it is no turn of the object, so its journal holds only the workflow's turns.
+QString indexedStep(Engine &engine, const ObjectId &id)
+{
+    return wait(AgentDirectory(&engine).steps(QStringLiteral("Recruitment"))).value().value(id);
+}
+
+QMap<QString, QJsonValue> stateAtTurn(Engine &engine, const ObjectId &id, qint64 seq)
+{
+    QMap<QString, QJsonValue> state;
+    const QList<KeyValue> kvs = wait(Inspector(&engine).stateAt("Recruitment", id, seq)).value();
+    for (const KeyValue &kv : kvs)
+        state.insert(kv.key, kv.value);
+    return state;
+}
+
+// A human request as the journal keeps it, without what differs between objects.
+QJsonObject comparable(QJsonObject request)
+{
+    for (const char *key : { "requestId", "objectId", "className", "objectName" })
+        request.remove(QLatin1String(key));
+    return request;
+}
+
+// The agent as its tables hold it now, read through the public API, in the journal's terms.
+QMap<QString, QJsonValue> agentNow(Engine &engine, const ObjectId &id)
+{
+    AgentDirectory agents(&engine);
+    QMap<QString, QJsonValue> facets;
+    facets.insert("_durable_agent_state", wait(agents.state("Recruitment", id)).value());
+    facets.insert("_durable_agent_step", indexedStep(engine, id));
+    QJsonArray schedules;
+    const QList<ScheduleInfo> listed = wait(agents.schedules("Recruitment", id)).value();
+    for (const ScheduleInfo &info : listed)
+        schedules.append(info.toJson());
+    facets.insert("_durable_agent_schedules", schedules);
+    QJsonArray requests;
+    const QList<HumanRequestInfo> pending = wait(agents.humanRequests("Recruitment", id, true)).value();
+    for (const HumanRequestInfo &info : pending)
+        requests.append(comparable(info.toJson()));
+    facets.insert("_durable_agent_requests", requests);
+    return facets;
+}
+
+// The same facets from stateAt (absent lists are empty), requests made comparable.
+QMap<QString, QJsonValue> agentAt(Engine &engine, const ObjectId &id, qint64 seq)
+{
+    const QMap<QString, QJsonValue> state = stateAtTurn(engine, id, seq);
+    QMap<QString, QJsonValue> facets;
+    facets.insert("_durable_agent_state", state.value("_durable_agent_state").toObject());
+    facets.insert("_durable_agent_step", state.value("_durable_agent_step").toString());
+    facets.insert("_durable_agent_schedules", state.value("_durable_agent_schedules").toArray());
+    QJsonArray requests;
+    for (const QJsonValue &request : state.value("_durable_agent_requests").toArray())
+        requests.append(comparable(request.toObject()));
+    facets.insert("_durable_agent_requests", requests);
+    return facets;
+}
+
 } // namespace
 
 class TestExamples : public QObject
@@ -230,6 +291,103 @@ private slots:
                 "human-answer:answer", "model-reply:onInterviewBooked",
                 "tool:proposeInterviewSlot", "model-reply:onInterviewBooked",
                 "schedule:", "model-reply:onFollowUpDrafted" }));
+    }
+
+    // Issue 12: the journal covers an agent fully. At every turn of the approve path, stateAt
+    // has the agent's state and step, a diff shows the step changing, and a fork at that turn
+    // is the agent as it was then (state, step, schedules, open requests).
+    void recruitmentJournalCoversEveryTurn()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Engine &engine = *f.engine;
+        Inspector inspector(&engine);
+        const ObjectId id = ObjectId::fromName("Recruitment", "eve");
+        const auto lastSeq = [&] { return journalOf(engine, "Recruitment", "eve").last().seq; };
+        // The tables now equal the journal's latest state: the journal is the truth's history.
+        const auto checkpoint = [&] { return agentNow(engine, id) == agentAt(engine, id, lastSeq()); };
+
+        QVERIFY(call(engine, "Recruitment", "eve", "submitResume", resume("Eve")).ok());
+        QTRY_COMPARE(indexedStep(engine, id), QStringLiteral("awaiting-recruiter"));
+        QVERIFY(checkpoint());
+        QVERIFY(decide(engine, "eve", HumanAction::Approve).ok());
+        QTRY_COMPARE(indexedStep(engine, id), QStringLiteral("follow-up-scheduled"));
+        QTRY_COMPARE(lastSeq(), qint64(6));
+        QVERIFY(checkpoint());
+        const qint64 beforeFollowUp = lastSeq();
+
+        // Turn by turn: trigger, step, state keys, schedules, open requests, pending model calls.
+        struct Expected
+        {
+            QString turn;
+            QString step;
+            QStringList stateKeys;
+            int schedules;
+            int requests;
+            int modelCalls;
+        };
+        const QStringList submitted { "candidate", "resume", "role" };
+        const QList<Expected> expected {
+            { "request:submitResume", "screening", submitted, 0, 0, 1 },
+            { "model-reply:onScreened", "awaiting-recruiter", submitted + QStringList { "assessment" }, 0, 1, 0 },
+            { "human-answer:answer", "awaiting-recruiter", submitted + QStringList { "assessment", "decision" }, 0, 0, 1 },
+            { "model-reply:onInterviewBooked", "awaiting-recruiter", submitted + QStringList { "assessment", "decision" }, 0, 0, 1 },
+            { "tool:proposeInterviewSlot", "awaiting-recruiter", submitted + QStringList { "assessment", "decision", "slot" }, 0, 0, 1 },
+            { "model-reply:onInterviewBooked", "follow-up-scheduled", submitted + QStringList { "assessment", "decision", "interview", "slot" }, 1, 0, 0 },
+            { "schedule:", "follow-up-scheduled", submitted + QStringList { "assessment", "decision", "interview", "slot" }, 0, 0, 1 },
+            { "model-reply:onFollowUpDrafted", "closed", submitted + QStringList { "assessment", "decision", "followUpMessage", "interview", "slot" }, 0, 0, 0 },
+        };
+
+        const auto checkTurns = [&](qint64 from, qint64 to) {
+            const QList<JournalEntry> entries = journalOf(engine, "Recruitment", "eve");
+            for (qint64 seq = from; seq <= to; ++seq) {
+                const Expected &e = expected.at(seq - 1);
+                const JournalEntry &entry = entries.at(seq - 1);
+                QCOMPARE(entry.seq, seq);
+                QCOMPARE(entry.trigger + QLatin1Char(':') + entry.method, e.turn);
+                const QMap<QString, QJsonValue> state = stateAtTurn(engine, id, seq);
+                QCOMPARE(state.value("_durable_agent_step").toString(), e.step);
+                QStringList keys = state.value("_durable_agent_state").toObject().keys();
+                keys.sort();
+                QStringList expectedKeys = e.stateKeys;
+                expectedKeys.sort();
+                QCOMPARE(keys, expectedKeys);
+                QCOMPARE(state.value("_durable_agent_schedules").toArray().size(), e.schedules);
+                QCOMPARE(state.value("_durable_agent_requests").toArray().size(), e.requests);
+                QCOMPARE(state.value("_durable_agent_model_calls").toArray().size(), e.modelCalls);
+
+                const StateDiff diff = wait(inspector.diff("Recruitment", id, seq - 1, seq)).value();
+                const QString previous = seq > 1 ? expected.at(seq - 2).step : QString();
+                const auto change = std::find_if(diff.keys.cbegin(), diff.keys.cend(),
+                    [](const KeyChange &c) { return c.key == QLatin1String("_durable_agent_step"); });
+                QCOMPARE(change != diff.keys.cend(), previous != e.step);
+                if (change != diff.keys.cend()) {
+                    QCOMPARE(change->before.toString(), previous);
+                    QCOMPARE(change->after.toString(), e.step);
+                }
+
+                const QString forkName = QStringLiteral("eve-at-%1").arg(seq);
+                const auto forked = wait(inspector.fork("Recruitment", id, seq, forkName));
+                QVERIFY2(forked.ok(), qPrintable(forked.error().message()));
+                const ObjectId forkId = forked.value();
+                QCOMPARE(agentNow(engine, forkId), agentAt(engine, id, seq));
+                QCOMPARE(indexedStep(engine, forkId), e.step);
+                int inInbox = 0;
+                const QList<HumanRequestInfo> inbox = wait(HumanInbox(&engine).pending()).value();
+                for (const HumanRequestInfo &request : inbox)
+                    inInbox += request.objectName == forkName ? 1 : 0;
+                QCOMPARE(inInbox, e.requests);
+            }
+        };
+        // Forks before the clock passes the follow-up: a fork's overdue schedule would run.
+        checkTurns(1, beforeFollowUp);
+        if (QTest::currentTestFailed())
+            return;
+        f.clock->advance(24h);
+        QTRY_COMPARE(indexedStep(engine, id), QStringLiteral("closed"));
+        QTRY_COMPARE(lastSeq(), qint64(expected.size()));
+        QVERIFY(checkpoint());
+        checkTurns(beforeFollowUp + 1, lastSeq());
     }
 
     void recruitmentRejectPath()
