@@ -33,8 +33,9 @@ QString valueText(const QJsonValue &value)
     return value.isUndefined() ? QString() : jsonPreview(value, PreviewChars);
 }
 
-// An agent's state, step, schedules, human requests and model calls are journaled under the
-// engine's reserved keys: show what they are, keep the key in the tooltip.
+// An agent's state, step, schedules, human requests, model calls and calls to other objects
+// are journaled under the engine's reserved keys: show what they are, keep the key in the
+// tooltip.
 QString keyLabel(const QString &key)
 {
     static const QHash<QString, const char *> labels{
@@ -42,7 +43,8 @@ QString keyLabel(const QString &key)
             {QStringLiteral("_durable_agent_step"), QT_TRANSLATE_NOOP("TimelineView", "agent step")},
             {QStringLiteral("_durable_agent_schedules"), QT_TRANSLATE_NOOP("TimelineView", "schedules")},
             {QStringLiteral("_durable_agent_requests"), QT_TRANSLATE_NOOP("TimelineView", "human requests")},
-            {QStringLiteral("_durable_agent_model_calls"), QT_TRANSLATE_NOOP("TimelineView", "model calls")}};
+            {QStringLiteral("_durable_agent_model_calls"), QT_TRANSLATE_NOOP("TimelineView", "model calls")},
+            {QStringLiteral("_durable_agent_calls"), QT_TRANSLATE_NOOP("TimelineView", "calls to other objects")}};
     const char *label = labels.value(key);
     return label ? TimelineView::tr(label) : key;
 }

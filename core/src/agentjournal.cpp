@@ -4,6 +4,7 @@
 #include "agentstore.h"
 #include "enginecore.h"
 #include "modelcalls.h"
+#include "objectcalls.h"
 #include "objectdatabase.h"
 #include "objecthost.h"
 #include "turnchanges.h"
@@ -19,6 +20,7 @@ namespace {
     const QString s_schedulesTable = QStringLiteral("_durable_agent_schedules");
     const QString s_requestsTable = QStringLiteral("_durable_agent_human_requests");
     const QString s_modelCallsTable = QStringLiteral("_durable_agent_model_calls");
+    const QString s_callsTable = QStringLiteral("_durable_agent_calls");
 
     // The facets, each read by itself: a turn that wrote one table reads only its facets.
     QJsonValue stateFacet(ObjectDatabase &db)
@@ -64,6 +66,14 @@ namespace {
     {
         QJsonArray items;
         for (const ModelCallInfo &info : ModelCalls::list(db, true))
+            items.append(info.toJson());
+        return listFacet(items);
+    }
+
+    QJsonValue callsFacet(ObjectDatabase &db)
+    {
+        QJsonArray items;
+        for (const OutgoingCallInfo &info : ObjectCalls::pending(db))
             items.append(info.toJson());
         return listFacet(items);
     }
@@ -146,12 +156,6 @@ namespace {
         return info;
     }
 
-    void check(Result<void> ok, ObjectHost &host, const QString &what)
-    {
-        if (!ok)
-            throw ok.error().prefixed(QStringLiteral("Could not index %1 of %2").arg(what, host.label()));
-    }
-
     // Schedules keep their ids (they are the object's own); a deadline's payload names its
     // request, whose id changes.
     QHash<QString, QString> restoreSchedules(ObjectDatabase &db, const QJsonArray &schedules,
@@ -178,18 +182,19 @@ namespace {
     QJsonArray restoreRequests(ObjectHost &host, const QJsonArray &requests,
         const QHash<QString, QString> &requestIds, const QHash<QString, QString> &deadlineOf)
     {
-        EngineCore &core = host.core();
+        // The inbox and the feed hear of them through the fork turn's gate, after its commit.
+        TurnEffects &effects = host.effects();
         QJsonArray ids;
         for (const QJsonValue &item : requests) {
             HumanRequestInfo info = requestFromJson(item.toObject());
             info.requestId = requestIds.value(info.requestId);
             AgentStore::insertHumanRequest(host.database(), info, deadlineOf.value(info.requestId));
-            check(core.catalog().writeHumanRequestHint({ info.requestId, host.id().toString(),
-                      host.className(), host.name(), info.title, info.createdMs,
-                      info.deadlineMs, QStringLiteral("pending") }),
-                host, QStringLiteral("a human request"));
-            core.publish(ChangeEvent::Kind::HumanRequestOpened, host.id(), host.className(),
-                host.name(),
+            const Catalog::HumanRequestHint hint { info.requestId, host.id().toString(),
+                host.className(), host.name(), info.title, info.createdMs, info.deadlineMs,
+                QStringLiteral("pending") };
+            effects.index(QStringLiteral("human request %1").arg(info.requestId),
+                [hint](Catalog &catalog) { return catalog.writeHumanRequestHint(hint); });
+            effects.publish(ChangeEvent::Kind::HumanRequestOpened,
                 { { QStringLiteral("requestId"), info.requestId },
                     { QStringLiteral("title"), info.title },
                     { QStringLiteral("deadlineMs"), double(info.deadlineMs) } });
@@ -221,7 +226,7 @@ namespace {
 bool isFacetKey(const QString &key)
 {
     return key == StateKey || key == StepKey || key == SchedulesKey || key == RequestsKey
-        || key == ModelCallsKey;
+        || key == ModelCallsKey || key == CallsKey;
 }
 
 void journalFacets(ObjectDatabase &db, TurnChanges &changes)
@@ -238,6 +243,8 @@ void journalFacets(ObjectDatabase &db, TurnChanges &changes)
         record(changes, RequestsKey, requestsFacet(db));
     if (changes.agentTables.contains(s_modelCallsTable))
         record(changes, ModelCallsKey, modelCallsFacet(db));
+    if (changes.agentTables.contains(s_callsTable))
+        record(changes, CallsKey, callsFacet(db));
 }
 
 QJsonObject facets(ObjectDatabase &db)
@@ -250,6 +257,7 @@ QJsonObject facets(ObjectDatabase &db)
         insertIfPresent(result, RequestsKey, requestsFacet(db));
     }
     insertIfPresent(result, ModelCallsKey, modelCallsFacet(db));
+    insertIfPresent(result, CallsKey, callsFacet(db));
     return result;
 }
 
@@ -268,8 +276,10 @@ QJsonObject restoreFacets(ObjectHost &host, const QJsonObject &facets)
     const QString step = facets.value(StepKey).toString();
     if (!step.isEmpty()) {
         AgentStore::writeStep(db, step, now);
-        check(host.core().catalog().writeAgentStep(host.id().toString(), host.className(), step),
-            host, QStringLiteral("the step"));
+        host.effects().index(QStringLiteral("the step"),
+            [id = host.id().toString(), className = host.className(), step](Catalog &catalog) {
+                return catalog.writeAgentStep(id, className, step);
+            });
         written.insert(QStringLiteral("step"), step);
     }
     const QJsonArray requests = facets.value(RequestsKey).toArray();

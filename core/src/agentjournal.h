@@ -19,6 +19,8 @@ struct TurnChanges;
 //   _durable_agent_schedules    ScheduleInfo JSON, in due order
 //   _durable_agent_requests     the pending human requests' JSON, without the object's identity
 //   _durable_agent_model_calls  the pending model calls' JSON
+//   _durable_agent_calls        the unanswered calls to other objects (OutgoingCallInfo JSON);
+//                               shown, never restored: a fork does not call its origin's callees
 //
 // A facet that is empty is absent (removed), so a plain object never has one. User keys
 // starting with _durable_ are refused by ObjectDatabase::put/remove.
@@ -31,6 +33,7 @@ namespace AgentJournal {
     inline const QString SchedulesKey = QStringLiteral("_durable_agent_schedules");
     inline const QString RequestsKey = QStringLiteral("_durable_agent_requests");
     inline const QString ModelCallsKey = QStringLiteral("_durable_agent_model_calls");
+    inline const QString CallsKey = QStringLiteral("_durable_agent_calls");
 
     bool isFacetKey(const QString &key);
 

@@ -100,6 +100,21 @@ private slots:
             [](const JournalEntry &e) { return e.method == QStringLiteral("start"); });
         QVERIFY(start != entries.cend());
         QCOMPARE(start->messages.toArray().size(), 2);
+        // The unanswered calls are part of the agent's history: two after "start", none at the end.
+        const auto callsAt = [&](qint64 seq) {
+            const QList<KeyValue> state = awaitValue(inspector.stateAt(
+                "Coordinator", ObjectId::fromName("Coordinator", "c"), seq)).value();
+            for (const KeyValue &kv : state) {
+                if (kv.key == QStringLiteral("_durable_agent_calls"))
+                    return kv.value.toArray().size();
+            }
+            return qsizetype(0);
+        };
+        QCOMPARE(callsAt(start->seq), 2);
+        qint64 latest = 0;
+        for (const JournalEntry &entry : entries)
+            latest = std::max(latest, entry.seq);
+        QCOMPARE(callsAt(latest), 0);
     }
 
     void pendingCallsAreListedUntilAnswered()
