@@ -109,13 +109,11 @@ QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &
 }
 
 // Runs fn as a command: a real turn on an existing object's strand, journaled with trigger
-// (see AdminCommand). afterCommit runs on the worker once the turn committed, with the host's
-// name (for change events).
+// (see AdminCommand). What it shows the world goes through host.effects(), as in any turn.
 template<typename T>
 QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
                    const ObjectId &id, const QString &trigger, const QJsonValue &args,
-                   std::function<T(ObjectHost &)> fn,
-                   std::function<void(const QString &name)> afterCommit = {})
+                   std::function<T(ObjectHost &)> fn)
 {
     if (!core->isRunning())
         return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
@@ -126,21 +124,17 @@ QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &class
     auto promise = std::make_shared<QPromise<T>>();
     promise->start();
     auto value = std::make_shared<std::optional<T>>();
-    auto name = std::make_shared<QString>();
     Turn turn;
     turn.kind = Turn::Kind::Task;
     turn.trigger = trigger;
     turn.method = trigger;
     turn.args = args;
-    turn.task = [fn = std::move(fn), value, name](ObjectHost &host) {
-        *name = host.name();
+    turn.task = [fn = std::move(fn), value](ObjectHost &host) {
         *value = fn(host);
         return QJsonValue();
     };
-    turn.reply = [promise, value, name, afterCommit](const Result<QJsonValue> &result) {
+    turn.reply = [promise, value](const Result<QJsonValue> &result) {
         if (result.ok() && value->has_value()) {
-            if (afterCommit)
-                afterCommit(*name);
             promise->addResult(std::move(**value));
         } else {
             promise->setException(result.ok() ? Error(ErrorCode::Internal, QStringLiteral("No result"))
@@ -639,11 +633,9 @@ QFuture<qint64> Inspector::fireAlarmNow(const QString &className, const ObjectId
             db.deleteAlarm();
             AdminTrigger trigger(host);
             host.instance().onAlarm(info);
+            host.effects().publish(ChangeEvent::Kind::AlarmFired,
+                                   {{QStringLiteral("trigger"), QStringLiteral("admin-fire")}});
             return nextSeq(host);
-        },
-        [core, className, id](const QString &name) {
-            core->publish(ChangeEvent::Kind::AlarmFired, id, className, name,
-                          {{QStringLiteral("trigger"), QStringLiteral("admin-fire")}});
         });
 }
 

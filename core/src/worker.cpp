@@ -363,8 +363,6 @@ Worker::Completion Worker::runGated(ObjectHost *host, Turn &turn, bool useSavepo
     c.micros = timer.nsecsElapsed() / 1000;
     if (host->journal().lastSeq() > seqBefore)
         c.seq = host->journal().lastSeq();
-    if (!c.result.ok())
-        c.effects.rollBack(c.result.error());
     return c;
 }
 
@@ -555,12 +553,16 @@ Result<QJsonValue> Worker::runTurn(ObjectHost *host, Turn &turn, bool useSavepoi
         alarmTouched = true;
     if (!failed) {
         if (useSavepoint) {
-            if (auto ok = db.release(); !ok)
+            if (auto ok = db.release(); !ok) {
+                host->effects().rollBack(ok.error());
                 return ok.error();
+            }
         }
         return result;
     }
-    // Roll back this turn only; a discarded instance is rebuilt from storage next turn.
+    // Roll back this turn only; a discarded instance is rebuilt from storage next turn. Its
+    // effects go with it; what follows (the failure record, an alarm retry) has its own.
+    host->effects().rollBack(failure);
     if (useSavepoint)
         db.rollbackToSavepoint();
     else
@@ -696,19 +698,27 @@ void Worker::failAlarm(ObjectHost *host, const Error &error)
                     .arg(error.message());
             qCWarning(lcWorker).noquote() << message;
             db.deleteAlarm();
-            m_core.catalog().recordAlarmGivenUp(host->id().toString(), host->className(), message);
-            m_core.reportError(Error(ErrorCode::HandlerFailed, message));
-            m_core.publish(ChangeEvent::Kind::AlarmGivenUp, host->id(), host->className(),
-                           host->name(), {{QStringLiteral("error"), message}});
+            // Known to the world once the deletion committed, with the failure record.
+            TurnEffects &effects = host->effects();
+            effects.index(QStringLiteral("the given-up alarm"),
+                          [id = host->id().toString(), className = host->className(), message](
+                              Catalog &catalog) {
+                              catalog.recordAlarmGivenUp(id, className, message);
+                              return Result<void>();
+                          });
+            effects.publish(ChangeEvent::Kind::AlarmGivenUp, {{QStringLiteral("error"), message}});
+            effects.afterCommit([core = &m_core, message] {
+                core->reportError(Error(ErrorCode::HandlerFailed, message));
+            });
             return;
         }
         const qint64 backoff = AlarmFirstBackoffMs << (retries - 1);
         const qint64 due = m_core.clock().nowMs() + backoff;
         db.writeAlarmRow(due, retries);
-        m_core.publish(ChangeEvent::Kind::AlarmRetrying, host->id(), host->className(), host->name(),
-                       {{QStringLiteral("retry"), retries},
-                        {QStringLiteral("dueMs"), double(due)},
-                        {QStringLiteral("error"), error.message()}});
+        host->effects().publish(ChangeEvent::Kind::AlarmRetrying,
+                                {{QStringLiteral("retry"), retries},
+                                 {QStringLiteral("dueMs"), double(due)},
+                                 {QStringLiteral("error"), error.message()}});
     } catch (const Error &storageError) {
         qCWarning(lcWorker).noquote() << "Could not schedule the alarm retry of" << host->label()
                                       << storageError.message();
