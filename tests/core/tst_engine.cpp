@@ -10,6 +10,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QSignalSpy>
@@ -551,6 +552,39 @@ private slots:
         auto engine = makeEngine(dir.path());
         engine->shutdown();
         QCOMPARE(countRows(), 20);
+    }
+
+    void reindexReportsWhatItCannotRead()
+    {
+        QTemporaryDir dir;
+        makeEngine(dir.path())->shutdown();
+        // After a crash, a file the catalog never heard of and that is not a database.
+        const QString hex = ObjectId::fromName("Counter", "garbled").toString();
+        const QString path = dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite";
+        QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
+        QFile garbage(path);
+        QVERIFY(garbage.open(QIODevice::WriteOnly));
+        garbage.write(QByteArray(8192, 'x'));
+        garbage.close();
+        {
+            sqlite3 *db = nullptr;
+            sqlite3_open(QFile::encodeName(dir.path() + "/engine.sqlite").constData(), &db);
+            QCOMPARE(sqlite3_exec(db, "UPDATE meta SET value = 0 WHERE key = 'clean_shutdown'",
+                                  nullptr, nullptr, nullptr), SQLITE_OK);
+            sqlite3_close(db);
+        }
+        EngineOptions options;
+        options.dataDir = dir.path();
+        Engine engine(options);
+        registerTestClasses(engine);
+        QSignalSpy errors(&engine, &Engine::errorOccurred);
+        QVERIFY(errors.isValid());
+        QVERIFY(engine.start().ok()); // one bad file does not stop the engine
+        QTRY_COMPARE(errors.count(), 1);
+        const QString message = errors.at(0).at(0).value<Error>().message();
+        QVERIFY2(message.startsWith("Could not re-index the object file " + path), qPrintable(message));
+        // The other objects still work.
+        QVERIFY(call(engine, "Counter", "fine", "increment").ok());
     }
 
 private:
