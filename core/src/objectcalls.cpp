@@ -131,15 +131,19 @@ CREATE INDEX IF NOT EXISTS _durable_received_by_time ON _durable_received(at_ms)
                 return QJsonObject { { QStringLiteral("ignored"),
                     QStringLiteral("call %1 was answered already").arg(callId) } };
             }
-            if (call->continuation.isEmpty())
-                return reply.ok() ? reply.value() : QJsonValue(reply.error().message());
-            auto *agent = dynamic_cast<Agent *>(&host.instance());
-            if (!agent) {
-                throw Error(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1 is not an agent; it cannot continue call %2")
-                        .arg(host.label(), callId));
+            QJsonValue output = reply.ok() ? reply.value() : QJsonValue(reply.error().message());
+            if (!call->continuation.isEmpty()) {
+                auto *agent = dynamic_cast<Agent *>(&host.instance());
+                if (!agent) {
+                    throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("%1 is not an agent; it cannot continue call %2")
+                            .arg(host.label(), callId));
+                }
+                output = ObjectCallAccess::deliverReply(*agent, *call, reply);
             }
-            return ObjectCallAccess::deliverReply(*agent, *call, reply);
+            // Counted after the continuation, which may have made new calls.
+            forgetMarkIfDone(host);
+            return output;
         };
         turn.reply = [label = QStringLiteral("%1/%2").arg(caller.className, caller.name),
                          callId = info.id](const Result<QJsonValue> &result) {
@@ -228,12 +232,6 @@ std::optional<OutgoingCallInfo> take(ObjectHost &host, const QString &callId)
     if (result.rows.isEmpty())
         return std::nullopt;
     db.engineSql(QStringLiteral("DELETE FROM _durable_agent_calls WHERE id = ?1"), { callId });
-    const SqlResult left = db.engineSql(QStringLiteral("SELECT count(*) FROM _durable_agent_calls"));
-    if (left.rows.first().at(0).toInteger() == 0) {
-        host.effects().index(QStringLiteral("the outbox"), [id = host.id().toString()](Catalog &catalog) {
-            return catalog.clearPending(Catalog::PendingKind::Outbox, id);
-        });
-    }
     return fromRow(result.rows.first());
 }
 
@@ -242,14 +240,24 @@ void resume(ObjectHost &host)
     const QList<OutgoingCallInfo> calls = pending(host.database());
     for (const OutgoingCallInfo &info : calls)
         deliverAfterCommit(host, info);
-    if (calls.isEmpty()) {
-        host.effects().index(QStringLiteral("the outbox"), [id = host.id().toString()](Catalog &catalog) {
-            return catalog.clearPending(Catalog::PendingKind::Outbox, id);
-        });
-    } else {
+    if (!calls.isEmpty()) {
         qCInfo(lcCalls).noquote() << "Delivering" << calls.size() << "unanswered calls of"
                                   << host.label() << "again";
     }
+    forgetMarkIfDone(host);
+}
+
+void forgetMarkIfDone(ObjectHost &host)
+{
+    ObjectDatabase &db = host.database();
+    if (hasTable(db, "_durable_agent_calls")) {
+        const SqlResult left = db.engineSql(QStringLiteral("SELECT count(*) FROM _durable_agent_calls"));
+        if (left.rows.first().at(0).toInteger() > 0)
+            return;
+    }
+    host.effects().index(QStringLiteral("the outbox"), [id = host.id().toString()](Catalog &catalog) {
+        return catalog.clearPending(Catalog::PendingKind::Outbox, id);
+    });
 }
 
 std::optional<QJsonValue> appliedReply(ObjectDatabase &db, const QString &key)

@@ -202,7 +202,8 @@ public:
     }
     QJsonValue research(const QJsonValue &args)
     {
-        if (hold.loadAcquire() > 0) {
+        const QString topic = args.toObject().value(QStringLiteral("topic")).toString();
+        if (hold.loadAcquire() > 0 && (holdTopic.isEmpty() || topic == holdTopic)) {
             entered.release();
             leave.acquire();
         }
@@ -216,6 +217,7 @@ public:
     QJsonValue applied() const { return state().value(QStringLiteral("applied")).toInt(); }
 
     static inline QAtomicInt hold { 0 };
+    static inline QString holdTopic; // empty: hold every topic; set before the calls are made
     static inline QSemaphore entered { 0 };
     static inline QSemaphore leave { 0 };
 
@@ -241,7 +243,9 @@ public:
         handle("callUnknown", &Coordinator::callUnknown);
         handle("notify", &Coordinator::notify);
         handle("pending", &Coordinator::pending);
+        handle("chain", &Coordinator::chain);
         continuation("onPart", &Coordinator::onPart);
+        continuation("onChain", &Coordinator::onChain);
     }
     QJsonObject initialState() const override { return { { QStringLiteral("parts"), QJsonObject() } }; }
     QJsonValue start(const QJsonValue &args)
@@ -276,6 +280,25 @@ public:
         if (waiting == 0)
             next.insert(QStringLiteral("done"), true);
         setState(next);
+    }
+    // A continuation that calls again: "chain" calls link 1, whose reply calls link 2.
+    QJsonValue chain()
+    {
+        return callObject(QStringLiteral("Researcher"), QStringLiteral("chain-1"),
+            QStringLiteral("research"), QJsonObject { { QStringLiteral("topic"), QStringLiteral("link1") } },
+            QStringLiteral("onChain"), 1);
+    }
+    void onChain(const QJsonValue &reply)
+    {
+        const int link = reply.toObject().value(QStringLiteral("payload")).toInt();
+        QJsonObject next = state();
+        next.insert(QStringLiteral("links"), next.value(QStringLiteral("links")).toInt() + 1);
+        setState(next);
+        if (link == 1) {
+            callObject(QStringLiteral("Researcher"), QStringLiteral("chain-2"),
+                QStringLiteral("research"), QJsonObject { { QStringLiteral("topic"), QStringLiteral("link2") } },
+                QStringLiteral("onChain"), 2);
+        }
     }
     QJsonValue status() const { return state(); }
     QJsonValue waitInTurn()

@@ -65,6 +65,7 @@ private slots:
     void cleanup()
     {
         Researcher::hold.storeRelease(0);
+        Researcher::holdTopic.clear();
         Researcher::entered.acquire(Researcher::entered.available());
         Researcher::leave.acquire(Researcher::leave.available());
     }
@@ -212,6 +213,28 @@ private slots:
         QCOMPARE(applied(*engine, "restart-market"), 1);
         QCOMPARE(coordinator(*engine, "r").value("parts").toObject().value("market").toString(),
             QStringLiteral("findings on restart (market)"));
+    }
+
+    void aCallMadeByAContinuationSurvivesARestart()
+    {
+        QTemporaryDir dir;
+        {
+            auto engine = startEngine(dir.path());
+            Researcher::holdTopic = QStringLiteral("link2");
+            Researcher::hold.storeRelease(1);
+            QVERIFY(call(*engine, "Coordinator", "k", "chain").ok());
+            // Link 2 is inside its turn: the reply to link 1 (which made the call) committed.
+            QVERIFY(Researcher::entered.tryAcquire(1, 10000));
+            std::thread stopper([&engine] { engine->shutdown(); });
+            QTRY_VERIFY(!engine->isRunning());
+            Researcher::leave.release(1);
+            stopper.join();
+        }
+        Researcher::hold.storeRelease(0);
+        auto engine = startEngine(dir.path());
+        QTRY_COMPARE(coordinator(*engine, "k").value("links").toInt(), 2);
+        QCOMPARE(applied(*engine, "chain-2"), 1);
+        QVERIFY(call(*engine, "Coordinator", "k", "pending").value().toArray().isEmpty());
     }
 };
 
