@@ -174,6 +174,7 @@ bool Worker::event(QEvent *event)
 
 void Worker::drain()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     // Bounded rounds, then yield to the event loop so timers and other events still run.
     for (int round = 0; round < 64; ++round) {
         std::vector<ObjectHost *> ready;
@@ -283,6 +284,7 @@ struct Worker::Completion
 
 void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from, size_t to)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     // A crash turn splits the segment: what ran before it is lost, as in a real crash.
     size_t k = from;
     while (k < to) {
@@ -825,6 +827,7 @@ void Worker::enforceOpenLimit()
 
 void Worker::sweep()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     const qint64 now = m_core.clock().nowMs();
     const qint64 idle = m_core.options().idleEviction.count();
     while (!m_lru.empty()) {
