@@ -6,14 +6,17 @@
 #include "format.h"
 #include "futures.h"
 #include "keyvaluemodel.h"
+#include "pendingcallmodel.h"
 #include "sqlresultmodel.h"
 #include "stateview.h"
 #include "timelineview.h"
 
+#include <durable/core/agentdirectory.h>
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
 
 #include <QFormLayout>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -48,6 +51,7 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
       m_clock(clock),
       m_tabs(new QTabWidget(this)),
       m_title(new QLabel),
+      m_pendingCalls(new PendingCallModel(clock, this)),
       m_stateView(new StateView(inspector)),
       m_alarmView(new AlarmSchedulesView(inspector, clock)),
       m_sqlResult(new SqlResultModel(this)),
@@ -98,7 +102,7 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
 QWidget *ObjectInspector::buildOverview()
 {
     auto *page = new QWidget;
-    auto *form = new QFormLayout(page);
+    auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     form->setLabelAlignment(Qt::AlignRight);
     m_idLabel = valueLabel();
@@ -110,6 +114,7 @@ QWidget *ObjectInspector::buildOverview()
     m_queueLabel = valueLabel();
     m_nextAlarmLabel = valueLabel();
     m_pendingLabel = valueLabel();
+    m_callsLabel = valueLabel();
     m_createdLabel = valueLabel();
     m_lastActiveLabel = valueLabel();
     m_forkLabel = valueLabel();
@@ -122,10 +127,37 @@ QWidget *ObjectInspector::buildOverview()
     form->addRow(tr("Queue depth:"), m_queueLabel);
     form->addRow(tr("Next alarm:"), m_nextAlarmLabel);
     form->addRow(tr("Waiting on a human:"), m_pendingLabel);
+    form->addRow(tr("Waiting for replies:"), m_callsLabel);
     form->addRow(tr("Created:"), m_createdLabel);
     form->addRow(tr("Last activity:"), m_lastActiveLabel);
     form->addRow(tr("Fork of:"), m_forkLabel);
+    auto *layout = new QVBoxLayout(page);
+    layout->addLayout(form);
+    layout->addWidget(buildPendingCalls(), 1);
+    layout->addStretch();
     return page;
+}
+
+QWidget *ObjectInspector::buildPendingCalls()
+{
+    auto *view = m_pendingCallView = new QTableView;
+    view->setModel(m_pendingCalls);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setAlternatingRowColors(true);
+    view->setWordWrap(false);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 6);
+    view->horizontalHeader()->setStretchLastSection(true);
+    view->setColumnWidth(PendingCallModel::CalleeColumn, 180);
+    view->setColumnWidth(PendingCallModel::ContinuationColumn, 110);
+    m_pendingCallBox = new QGroupBox(tr("Calls waiting for a reply"));
+    m_pendingCallBox->setToolTip(tr("Durable calls this agent made (callObject, sendTo) that the "
+                                    "callee has not answered yet; each is delivered again after a "
+                                    "restart until its reply has run"));
+    auto *layout = new QVBoxLayout(m_pendingCallBox);
+    layout->addWidget(view);
+    m_pendingCallBox->hide(); // shown while the object has calls waiting
+    return m_pendingCallBox;
 }
 
 QWidget *ObjectInspector::buildStorage()
@@ -198,6 +230,8 @@ void ObjectInspector::setObject(const ObjectSummary &object)
         m_sqlStatus->clear();
         m_schemaTree->clear();
         m_sqlEdit->clear();
+        showPendingCalls({});
+        m_callsLabel->clear(); // not read yet
     }
     setEnabled(!object.id.isNull());
     m_timeline->setObject(object.className, object.id, object.name);
@@ -239,6 +273,7 @@ void ObjectInspector::refresh()
                 emit refreshed();
             },
             report);
+    readPendingCalls(generation);
     whenReady(
             m_inspector->schema(className, id), this,
             [this, generation](const QList<TableSchema> &tables) {
@@ -246,6 +281,21 @@ void ObjectInspector::refresh()
                     showSchema(tables);
             },
             report);
+}
+
+void ObjectInspector::readPendingCalls(quint64 generation)
+{
+    whenReady(
+            m_inspector->agents().pendingCalls(m_object.className, m_object.id), this,
+            [this, generation](const QList<OutgoingCallInfo> &calls) {
+                if (generation == m_generation)
+                    showPendingCalls(calls);
+            },
+            [this, generation](const Durable::Error &error) {
+                // An object that is gone has no calls; its other reads report that already.
+                if (generation == m_generation && error.code() != ErrorCode::NotFound)
+                    emit errorOccurred(error);
+            });
 }
 
 void ObjectInspector::runQuery()
@@ -284,8 +334,8 @@ void ObjectInspector::showOverview()
     if (o.id.isNull()) {
         m_title->setText(tr("No object selected"));
         for (QLabel *label : {m_idLabel, m_nameLabel, m_classLabel, m_statusLabel, m_stepLabel,
-                              m_queueLabel, m_nextAlarmLabel, m_pendingLabel, m_createdLabel,
-                              m_lastActiveLabel, m_forkLabel})
+                              m_queueLabel, m_nextAlarmLabel, m_pendingLabel, m_callsLabel,
+                              m_createdLabel, m_lastActiveLabel, m_forkLabel})
             label->clear();
         return;
     }
@@ -310,6 +360,13 @@ void ObjectInspector::showOverview()
                                                   : QString());
     m_forkLabel->setText(o.forkOf.isEmpty() ? QStringLiteral("—")
                                             : tr("%1 at turn %2").arg(o.forkOf).arg(o.forkSeq));
+}
+
+void ObjectInspector::showPendingCalls(const QList<OutgoingCallInfo> &calls)
+{
+    m_pendingCalls->setCalls(calls);
+    m_callsLabel->setText(m_object.id.isNull() ? QString() : QString::number(calls.size()));
+    m_pendingCallBox->setVisible(!calls.isEmpty());
 }
 
 void ObjectInspector::showSchema(const QList<TableSchema> &tables)

@@ -3,6 +3,7 @@
 
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
+#include <durable/core/outgoingcallinfo.h>
 
 #include <QPointer>
 #include <QWidget>
@@ -10,6 +11,7 @@
 #include <optional>
 
 class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -28,14 +30,16 @@ namespace Durable::Ui {
 class AlarmSchedulesView;
 class ConversationView;
 class KeyValueModel;
+class PendingCallModel;
 class StateView;
 class SqlResultModel;
 class TimelineView;
 
-// One object in detail: Overview, State (the agent state and the key/value entries as JSON trees,
-// editable), Storage (schema and a read-only SQL console), Alarm & Schedules (live countdowns,
-// fire now, reschedule, cancel) and Timeline (the journal, state and diffs per turn, fork). Every read goes through the
-// inspector's futures; results for an object no longer shown are dropped. GUI thread only.
+// One object in detail: Overview (with an agent's calls waiting for a reply), State (the agent
+// state and the key/value entries as JSON trees, editable), Storage (schema and a read-only SQL
+// console), Alarm & Schedules (live countdowns, fire now, reschedule, cancel) and Timeline (the
+// journal, state and diffs per turn, fork). Every read goes through the inspector's futures;
+// results for an object no longer shown are dropped. GUI thread only.
 class ObjectInspector : public QWidget
 {
     Q_OBJECT
@@ -59,6 +63,9 @@ public:
     AlarmSchedulesView *alarmView() const { return m_alarmView; }
     TimelineView *timeline() const { return m_timeline; }
     ConversationView *conversation() const { return m_conversation; }
+    PendingCallModel *pendingCallModel() const { return m_pendingCalls; }
+    QTableView *pendingCallView() const { return m_pendingCallView; }
+    QGroupBox *pendingCallBox() const { return m_pendingCallBox; }
 
 public slots:
     void refresh();
@@ -70,9 +77,12 @@ signals:
 
 private:
     QWidget *buildOverview();
+    QWidget *buildPendingCalls();
     QWidget *buildStorage();
     void showOverview();
     void showSchema(const QList<TableSchema> &tables);
+    void readPendingCalls(quint64 generation);
+    void showPendingCalls(const QList<OutgoingCallInfo> &calls);
     void applyChanges(const QList<ChangeEvent> &batch);
 
     QPointer<Inspector> m_inspector;
@@ -91,9 +101,13 @@ private:
     QLabel *m_queueLabel;
     QLabel *m_nextAlarmLabel;
     QLabel *m_pendingLabel;
+    QLabel *m_callsLabel;
     QLabel *m_createdLabel;
     QLabel *m_lastActiveLabel;
     QLabel *m_forkLabel;
+    PendingCallModel *m_pendingCalls;
+    QTableView *m_pendingCallView;
+    QGroupBox *m_pendingCallBox;
     StateView *m_stateView;
     AlarmSchedulesView *m_alarmView;
     QTreeWidget *m_schemaTree;

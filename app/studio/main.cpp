@@ -11,6 +11,7 @@
 #include <objectinspector.h>
 #include <objectlistmodel.h>
 #include <sendrequestdialog.h>
+#include <timelineview.h>
 #include <workflowboard.h>
 
 #include <durable/core/engine.h>
@@ -31,10 +32,12 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
+#include <QTreeWidget>
 
 #include <cstdio>
 #include <functional>
@@ -119,7 +122,14 @@ private:
             [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::ConversationTab); },
             [this, inspector] { save(inspector, QStringLiteral("inspector-conversation.png")); },
             [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::TimelineTab); },
+            // Its newest turn: the agent's state as of that turn and what the turn changed.
+            [this, inspector] {
+                m_inspectorWidth = setInspectorWidth(inspector, 1080);
+                showTimelineDetails(inspector->timeline());
+                inspector->timeline()->journalView()->selectRow(0);
+            },
             [this, inspector] { save(inspector, QStringLiteral("inspector-timeline.png")); },
+            [this, inspector] { setInspectorWidth(inspector, m_inspectorWidth); },
             [this] {
                 m_window->workflowAction()->setChecked(true);
                 m_window->workflowBoard()->selectClass(QStringLiteral("Recruitment"));
@@ -140,6 +150,33 @@ private:
             [this] { save(m_window->sendRequestDialog(), QStringLiteral("send-request.png")); },
         };
         QTimer::singleShot(2500, m_window, [this] { next(); });
+    }
+
+    // The inspector's dock is narrow by default; the timeline's state and diff panes need room.
+    // Returns the width it had.
+    int setInspectorWidth(QWidget *inspector, int width)
+    {
+        for (QWidget *w = inspector; w; w = w->parentWidget()) {
+            if (auto *dock = qobject_cast<QDockWidget *>(w)) {
+                const int before = dock->width();
+                m_window->resizeDocks({dock}, {width}, Qt::Horizontal);
+                return before;
+            }
+        }
+        return width;
+    }
+
+    // Gives the state and diff panes most of the room, the few turns just what they need.
+    static void showTimelineDetails(Ui::TimelineView *timeline)
+    {
+        const QList<QSplitter *> splitters = timeline->findChildren<QSplitter *>();
+        for (QSplitter *splitter : splitters) {
+            if (splitter->orientation() == Qt::Vertical)
+                splitter->setSizes({120, 1000});
+        }
+        // Room for both values of a change: its kind ("changed") needs little.
+        timeline->diffTree()->setColumnWidth(Ui::TimelineView::DiffKeyColumn, 160);
+        timeline->diffTree()->setColumnWidth(Ui::TimelineView::DiffChangeColumn, 80);
     }
 
     // Selects the first object of className in the browser (if it lists one).
@@ -178,6 +215,7 @@ private:
     QString m_dir;
     QList<std::function<void()>> m_steps;
     qsizetype m_step = 0;
+    int m_inspectorWidth = 0;
     static inline bool m_failed = false;
 };
 
