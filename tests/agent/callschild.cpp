@@ -7,9 +7,9 @@
 //
 // usage: durable-calls-child <dataDir> <cycle> <clockMs> [--in-flight K]
 #include "agenttestobjects.h"
+#include "childoutput.h"
 
 #include <QCoreApplication>
-#include <QMutex>
 #include <atomic>
 #include <cstdio>
 #include <durable/core/engine.h>
@@ -17,17 +17,9 @@
 #include <memory>
 
 using namespace Durable;
+using DurableCrash::printLine;
 
 namespace {
-
-QMutex s_outputMutex;
-
-void printLine(const QByteArray &line)
-{
-    QMutexLocker lock(&s_outputMutex);
-    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-    std::fflush(stdout);
-}
 
 struct Load
 {
