@@ -87,6 +87,34 @@ CREATE INDEX IF NOT EXISTS _durable_received_by_time ON _durable_received(at_ms)
         return info;
     }
 
+    // Whether the object has no unanswered call (no table: it never stored one).
+    bool outboxEmpty(ObjectDatabase &db)
+    {
+        if (!hasTable(db, "_durable_agent_calls"))
+            return true;
+        const SqlResult left =
+            db.engineSql(QStringLiteral("SELECT count(*) FROM _durable_agent_calls"));
+        return left.rows.value(0).at(0).toInteger() == 0;
+    }
+
+    // Clears the outbox's catalog mark once the turn committed, if the outbox is empty then.
+    // Turns are committed together: a later turn of the same commit may have stored a call (and
+    // written its mark) after this one emptied the outbox, and that mark must stay, or a crash
+    // before the call is answered loses it. Same worker as the turn, right after its commit.
+    void clearMarkWhenEmpty(ObjectHost &host)
+    {
+        const auto clear = [&host](Catalog &catalog) -> Result<void> {
+            try {
+                if (!outboxEmpty(host.database()))
+                    return {};
+            } catch (const Error &error) {
+                return error; // the mark stays: the next start looks again
+            }
+            return catalog.clearPending(Catalog::PendingKind::Outbox, host.id().toString());
+        };
+        host.effects().index(QStringLiteral("the outbox"), clear);
+    }
+
     struct Caller
     {
         std::weak_ptr<EngineCore> core;
@@ -249,15 +277,10 @@ void resume(ObjectHost &host)
 
 void forgetMarkIfDone(ObjectHost &host)
 {
-    ObjectDatabase &db = host.database();
-    if (hasTable(db, "_durable_agent_calls")) {
-        const SqlResult left = db.engineSql(QStringLiteral("SELECT count(*) FROM _durable_agent_calls"));
-        if (left.rows.first().at(0).toInteger() > 0)
-            return;
-    }
-    host.effects().index(QStringLiteral("the outbox"), [id = host.id().toString()](Catalog &catalog) {
-        return catalog.clearPending(Catalog::PendingKind::Outbox, id);
-    });
+    // Counted at the end of the turn (a continuation may have called again) and once more after
+    // the commit (a later turn of the same commit may have).
+    if (outboxEmpty(host.database()))
+        clearMarkWhenEmpty(host);
 }
 
 std::optional<QJsonValue> appliedReply(ObjectDatabase &db, const QString &key)

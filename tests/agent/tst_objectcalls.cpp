@@ -55,6 +55,28 @@ int applied(Engine &engine, const QString &name)
     return call(engine, QStringLiteral("Researcher"), name, QStringLiteral("applied")).value().toInt();
 }
 
+// The first of prefix0, prefix1, ... that lives on worker (of workers).
+QString nameOn(const QString &className, const QString &prefix, int worker, int workers,
+    const QString &suffix = {})
+{
+    for (int i = 0;; ++i) {
+        const QString name = prefix + QString::number(i);
+        if (workerOf(className, name + suffix, workers) == worker)
+            return name;
+    }
+}
+
+// A topic whose two researchers both live on worker.
+QString topicOn(int worker, int workers)
+{
+    for (int i = 0;; ++i) {
+        const QString topic = QStringLiteral("topic%1").arg(i);
+        if (workerOf("Researcher", topic + "-history", workers) == worker
+            && workerOf("Researcher", topic + "-market", workers) == worker)
+            return topic;
+    }
+}
+
 } // namespace
 
 class TestObjectCalls : public QObject
@@ -68,6 +90,8 @@ private slots:
         Researcher::holdTopic.clear();
         Researcher::entered.acquire(Researcher::entered.available());
         Researcher::leave.acquire(Researcher::leave.available());
+        Probe::blocked.acquire(Probe::blocked.available());
+        Probe::unblock.acquire(Probe::unblock.available());
     }
 
     void fanOutAndContinueWhenBothReplied()
@@ -235,6 +259,55 @@ private slots:
         QTRY_COMPARE(coordinator(*engine, "k").value("links").toInt(), 2);
         QCOMPARE(applied(*engine, "chain-2"), 1);
         QVERIFY(call(*engine, "Coordinator", "k", "pending").value().toArray().isEmpty());
+    }
+
+    // The last reply empties the outbox and a call made by the next turn fills it again, both
+    // in one commit: the outbox's catalog mark must survive, or a crash before that call is
+    // answered loses it (the restart delivers only what is marked).
+    void aCallMadeRightAfterTheLastReplyIsAnsweredAfterARestart()
+    {
+        QTemporaryDir dir;
+        constexpr int Workers = 2;
+        const QString name = nameOn("Coordinator", "m", 0, Workers);
+        const QString blocker = nameOn("Probe", "blocker", 0, Workers);
+        const QString topic = topicOn(1, Workers);
+        {
+            auto engine = startEngine(dir.path(), Workers);
+            Researcher::hold.storeRelease(1);
+            QVERIFY(call(*engine, "Coordinator", name, "start", topic).ok());
+            QVERIFY(Researcher::entered.tryAcquire(1, 10000));
+            // Hold the coordinator's worker, so both replies and the next call queue up there
+            // and run as one batch.
+            QFuture<QJsonValue> blocked = engine->stub("Probe", blocker).value().call("block");
+            QVERIFY(Probe::blocked.tryAcquire(1, 10000));
+            Researcher::leave.release(2);
+            // Once a researcher's state says applied, its reply is queued on the coordinator.
+            const auto researcherApplied = [&engine](const QString &researcher) {
+                return awaitValue(
+                    AgentDirectory(engine.get())
+                        .state("Researcher", ObjectId::fromName("Researcher", researcher)))
+                    .value()
+                    .value("applied")
+                    .toInt();
+            };
+            QTRY_COMPARE(researcherApplied(topic + "-history"), 1);
+            QTRY_COMPARE(researcherApplied(topic + "-market"), 1);
+            QFuture<QJsonValue> notified =
+                engine->stub("Coordinator", name).value().call("notify", "late");
+            // Stop while they wait: the batch commits and the new call is applied, but its reply
+            // finds the engine stopped, so the call stays unanswered on disk (as after a crash).
+            std::thread stopper([&engine] { engine->shutdown(); });
+            QTRY_VERIFY(!engine->isRunning());
+            Probe::unblock.release();
+            stopper.join();
+            QVERIFY(await(notified).ok());
+            QVERIFY(await(blocked).ok());
+        }
+        Researcher::hold.storeRelease(0);
+        auto engine = startEngine(dir.path(), Workers);
+        QVERIFY(coordinator(*engine, name).value("done").toBool());
+        QTRY_COMPARE(applied(*engine, "late"), 1);
+        QTRY_VERIFY(call(*engine, "Coordinator", name, "pending").value().toArray().isEmpty());
     }
 };
 

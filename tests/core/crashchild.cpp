@@ -4,12 +4,12 @@
 // its turn committed). The crash-recovery tests SIGKILL it in the middle of the load.
 //
 // usage: durable-crash-child <dataDir> [--objects N] [--in-flight K] [--max-writes M]
+#include "childoutput.h"
 #include "crashwriter.h"
 
 #include <durable/core/engine.h>
 
 #include <QCoreApplication>
-#include <QMutex>
 #include <QStringList>
 
 #include <atomic>
@@ -18,17 +18,9 @@
 #include <vector>
 
 using namespace Durable;
+using DurableCrash::printLine;
 
 namespace {
-
-QMutex s_outputMutex;
-
-void printLine(const QByteArray &line)
-{
-    QMutexLocker lock(&s_outputMutex);
-    std::fwrite(line.constData(), 1, size_t(line.size()), stdout);
-    std::fflush(stdout);
-}
 
 struct Load
 {

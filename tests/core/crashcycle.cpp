@@ -1,29 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "crashcycle.h"
 
-#include "testutil.h"
-
-#include <durable/core/inspector.h>
-
-#include <QMap>
-
 #include "crashwriter.h"
-
-#include <durable/core/engine.h>
+#include "sigkillchild.h"
+#include "testutil.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QProcess>
-
-#include <signal.h>
+#include <QMap>
+#include <durable/core/engine.h>
+#include <durable/core/inspector.h>
 
 namespace DurableCrash {
 
 namespace {
 
 using namespace Durable;
-
-constexpr int StallMs = 30000;
 
 Result<QJsonValue> await(QFuture<QJsonValue> future)
 {
@@ -97,41 +89,14 @@ CycleOutcome CrashCycle::run(int killAfterAcks, bool everyObjectFirst)
         return {};
     };
 
-    QProcess child;
-    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    child.start(m_childPath, {m_dataDir, QStringLiteral("--objects"), QString::number(m_objects)});
-    if (!child.waitForStarted(StallMs))
-        return fail(QStringLiteral("could not start %1: %2").arg(m_childPath, child.errorString()));
-    while (outcome.acknowledged < killAfterAcks || (everyObjectFirst && ackedNow.size() < m_objects)) {
-        if (!child.canReadLine()) {
-            if (!child.waitForReadyRead(StallMs)) {
-                return fail(QStringLiteral("the child stopped acknowledging after %1 writes (state %2, exit "
-                                           "code %3)").arg(outcome.acknowledged).arg(int(child.state()))
-                                .arg(child.exitCode()));
-            }
-            continue;
-        }
-        if (const QString wrong = takeLine(child.readLine()); !wrong.isEmpty()) {
-            child.kill();
-            child.waitForFinished(StallMs);
-            return fail(wrong);
-        }
-    }
-    // Mid-load: the child has calls in flight and keeps issuing more.
-    if (child.state() != QProcess::Running)
-        return fail(QStringLiteral("the child exited before it was killed"));
-    ::kill(pid_t(child.processId()), SIGKILL);
-    if (!child.waitForFinished(StallMs))
-        return fail(QStringLiteral("the child did not die"));
-    if (child.exitStatus() != QProcess::CrashExit)
-        return fail(QStringLiteral("the child exited normally instead of being killed"));
-    // Lines written before the kill were acknowledged too: each is one write(2) of a short
-    // line to a pipe, so it is there whole or not at all.
-    const QList<QByteArray> rest = child.readAllStandardOutput().split('\n');
-    for (const QByteArray &line : rest) {
-        if (const QString wrong = takeLine(line); !wrong.isEmpty())
-            return fail(wrong);
-    }
+    const auto enough = [&] {
+        return outcome.acknowledged >= killAfterAcks
+            && (!everyObjectFirst || ackedNow.size() >= m_objects);
+    };
+    const QString killed = runUntilKilled(m_childPath,
+        { m_dataDir, QStringLiteral("--objects"), QString::number(m_objects) }, takeLine, enough);
+    if (!killed.isEmpty())
+        return fail(killed);
     for (auto it = ackedNow.cbegin(); it != ackedNow.cend(); ++it)
         m_highestAcked[it.key()] = std::max(m_highestAcked.value(it.key()), it.value());
     m_acknowledgedTotal += outcome.acknowledged;
