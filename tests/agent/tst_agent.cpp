@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The Agent SDK: handlers and continuations by name, state, steps, schedules over the one
 // alarm, human in the loop, and a workflow that survives a SIGKILL of its engine.
+#include "agentfixture.h"
 #include "agenttestobjects.h"
 #include "feedutil.h"
 #include "testutil.h"
@@ -24,40 +25,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const QDateTime s_start(QDate(2030, 1, 1), QTime(9, 0), Qt::UTC); // a Tuesday
-const qint64 s_t0 = s_start.toMSecsSinceEpoch();
 constexpr qint64 Minute = 60 * 1000;
 constexpr qint64 Hour = 60 * Minute;
 
-struct Fixture
-{
-    std::shared_ptr<VirtualClock> clock;
-    std::unique_ptr<Engine> engine;
-};
-
-Fixture start(const QString &dir, qint64 startMs = s_t0)
-{
-    Fixture f;
-    f.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(startMs, Qt::UTC));
-    EngineOptions options;
-    options.dataDir = dir;
-    options.clock = f.clock;
-    f.engine = std::make_unique<Engine>(options);
-    registerAgentClasses(*f.engine);
-    if (auto ok = f.engine->start(); !ok)
-        qFatal("%s", qPrintable(ok.error().message()));
-    return f;
-}
-
-template <typename T> Result<T> wait(QFuture<T> future)
-{
-    try {
-        future.waitForFinished(); // rethrows a stored exception in Qt 6
-        return future.result();
-    } catch (const Error &error) {
-        return error;
-    }
-}
 
 Result<QJsonValue> probe(
     Engine &engine, const QString &name, const QString &method, const QJsonValue &args = {})

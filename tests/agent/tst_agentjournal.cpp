@@ -2,6 +2,7 @@
 // Agents in the journal: their state, step, schedules, pending human requests and model calls
 // are journaled as reserved _durable_agent_* keys, so replaying the journal, stateAt (snapshots
 // included) and compaction give what the agent tables hold; user keys there are refused.
+#include "agentfixture.h"
 #include "agenttestobjects.h"
 #include "testutil.h"
 
@@ -22,38 +23,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const qint64 s_t0 = QDateTime(QDate(2030, 1, 1), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch();
 constexpr qint64 Hour = 3600 * 1000;
 
-struct Fixture
-{
-    std::shared_ptr<VirtualClock> clock;
-    std::unique_ptr<Engine> engine;
-};
-
-Fixture start(const QString &dir)
-{
-    Fixture f;
-    f.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(s_t0, Qt::UTC));
-    EngineOptions options;
-    options.dataDir = dir;
-    options.clock = f.clock;
-    f.engine = std::make_unique<Engine>(options);
-    registerAgentClasses(*f.engine);
-    if (auto ok = f.engine->start(); !ok)
-        qFatal("%s", qPrintable(ok.error().message()));
-    return f;
-}
-
-template <typename T> Result<T> wait(QFuture<T> future)
-{
-    try {
-        future.waitForFinished();
-        return future.result();
-    } catch (const Error &error) {
-        return error;
-    }
-}
 
 const ObjectId s_id = ObjectId::fromName(QStringLiteral("Probe"), QStringLiteral("p"));
 
