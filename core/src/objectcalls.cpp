@@ -103,16 +103,21 @@ CREATE INDEX IF NOT EXISTS _durable_received_by_time ON _durable_received(at_ms)
     // before the call is answered loses it. Same worker as the turn, right after its commit.
     void clearMarkWhenEmpty(ObjectHost &host)
     {
-        const auto clear = [&host](Catalog &catalog) -> Result<void> {
+        // After the commit, not as an index row: the mark is a recovery hint nobody reads but a
+        // start, so it needs no index mark of its own. If clearing fails the mark stays, and the
+        // next start only finds nothing to deliver.
+        host.effects().afterCommit([&host] {
             try {
                 if (!outboxEmpty(host.database()))
-                    return {};
+                    return;
+                if (auto ok = host.core().catalog().clearPending(Catalog::PendingKind::Outbox,
+                        host.id().toString());
+                    !ok)
+                    qCWarning(lcCalls).noquote() << ok.error().message();
             } catch (const Error &error) {
-                return error; // the mark stays: the next start looks again
+                qCWarning(lcCalls).noquote() << error.message();
             }
-            return catalog.clearPending(Catalog::PendingKind::Outbox, host.id().toString());
-        };
-        host.effects().index(QStringLiteral("the outbox"), clear);
+        });
     }
 
     struct Caller

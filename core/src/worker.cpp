@@ -479,7 +479,7 @@ void Worker::releaseSegment(ObjectHost *host, std::vector<Completion> &done)
     bool wroteIndex = false;
     for (Completion &c : done) {
         if (!c.inspection)
-            publishTurn(host, c);
+            publishTurn(c);
         wroteIndex = wroteIndex || c.effects.writesIndex();
         if (auto ok = c.effects.release(m_core, *host, c.result); !ok) {
             // The turn is durable; only the index lags. The mark stays, so the next start
@@ -727,7 +727,7 @@ void Worker::failAlarm(ObjectHost *host, const Error &error)
     }
 }
 
-void Worker::publishTurn(ObjectHost *host, Completion &c)
+void Worker::publishTurn(Completion &c)
 {
     m_core.metrics().recordTurn(c.micros, c.result.ok());
     if (!m_core.feed().hasSubscribers())
@@ -744,7 +744,6 @@ void Worker::publishTurn(ObjectHost *host, Completion &c)
     c.effects.publish(ChangeEvent::Kind::TurnCompleted, std::move(detail));
     if (c.kind == Turn::Kind::Alarm && c.result.ok() && c.result.value().toBool())
         c.effects.publish(ChangeEvent::Kind::AlarmFired);
-    Q_UNUSED(host);
 }
 
 QString Worker::triggerName(Turn::Kind kind)

@@ -87,7 +87,7 @@ private:
     void evictHost(ObjectHost *host);
     void crashHost(ObjectHost *host);
     void touch(ObjectHost *host, qint64 activeMs);
-    void publishTurn(ObjectHost *host, Completion &c);
+    void publishTurn(Completion &c);
     static QString triggerName(Turn::Kind kind);
     void enforceOpenLimit();
     void forget(ObjectHost *host);
