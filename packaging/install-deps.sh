@@ -4,8 +4,8 @@
 # Everything comes from Debian's own packages (Qt 6.4.2).
 set -euo pipefail
 
-packages=(cmake g++ make qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libsqlite3-dev
-          libgl-dev qt6-qpa-plugins)
+packages=(cmake g++ make qt6-base-dev qt6-base-dev-tools libsqlite3-dev
+          libgl-dev qt6-qpa-plugins clang-format git)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

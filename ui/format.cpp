@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "format.h"
 
+#include <durable/core/duration.h>
+#include <durable/core/jsontext.h>
+
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QJsonArray>
@@ -11,29 +14,10 @@ namespace Durable::Ui {
 
 namespace {
 
-QString durationText(qint64 ms)
-{
-    const qint64 s = ms / 1000;
-    if (s < 60)
-        return QStringLiteral("%1 s").arg(s);
-    if (s < 3600)
-        return QStringLiteral("%1 min %2 s").arg(s / 60).arg(s % 60);
-    if (s < 86400)
-        return QStringLiteral("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-    return QStringLiteral("%1 d %2 h").arg(s / 86400).arg((s % 86400) / 3600);
-}
-
+// Undefined (no value at all) shows as nothing, not as null.
 QByteArray compact(const QJsonValue &value)
 {
-    // QJsonDocument only wraps objects and arrays; scalars go through a one-element array.
-    if (value.isObject())
-        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-    if (value.isArray())
-        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-    if (value.isUndefined())
-        return QByteArray();
-    const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return wrapped.mid(1, wrapped.size() - 2);
+    return value.isUndefined() ? QByteArray() : JsonText::serialize(value);
 }
 
 } // namespace
@@ -44,8 +28,8 @@ QString countdownText(qint64 dueMs, qint64 nowMs)
         return QString();
     const qint64 delta = dueMs - nowMs;
     if (delta < 0)
-        return QStringLiteral("overdue %1").arg(durationText(-delta));
-    return QStringLiteral("in %1").arg(durationText(delta));
+        return QStringLiteral("overdue %1").arg(Duration::describe(std::chrono::milliseconds(-delta)));
+    return QStringLiteral("in %1").arg(Duration::describe(std::chrono::milliseconds(delta)));
 }
 
 QString agoText(qint64 atMs, qint64 nowMs)
@@ -55,7 +39,7 @@ QString agoText(qint64 atMs, qint64 nowMs)
     const qint64 delta = nowMs - atMs;
     if (delta < 1000)
         return QStringLiteral("just now");
-    return QStringLiteral("%1 ago").arg(durationText(delta));
+    return QStringLiteral("%1 ago").arg(Duration::describe(std::chrono::milliseconds(delta)));
 }
 
 QString timeText(qint64 ms)

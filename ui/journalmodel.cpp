@@ -4,6 +4,7 @@
 #include "format.h"
 #include "futures.h"
 
+#include <durable/core/duration.h>
 #include <durable/core/inspector.h>
 
 #include <QColor>
@@ -12,19 +13,6 @@
 #include <algorithm>
 
 namespace Durable::Ui {
-
-namespace {
-
-QString durationText(qint64 us)
-{
-    if (us < 1000)
-        return QStringLiteral("%1 µs").arg(us);
-    if (us < 1000000)
-        return QStringLiteral("%1 ms").arg(double(us) / 1000.0, 0, 'f', us < 10000 ? 2 : 1);
-    return QStringLiteral("%1 s").arg(double(us) / 1000000.0, 0, 'f', 2);
-}
-
-} // namespace
 
 JournalModel::JournalModel(Inspector *inspector, QObject *parent)
     : QAbstractTableModel(parent), m_inspector(inspector), m_refreshLater(new QTimer(this))
@@ -67,7 +55,7 @@ QVariant JournalModel::data(const QModelIndex &index, int role) const
         case MethodColumn:
             return entry.method;
         case DurationColumn:
-            return durationText(entry.durationUs);
+            return Duration::describeMicros(entry.durationUs);
         case ResultColumn:
             return entry.output.isUndefined() ? QString() : jsonPreview(entry.output);
         }
@@ -120,7 +108,7 @@ QVariant JournalModel::failureData(const TurnFailure &failure, int column, int r
         case MethodColumn:
             return failure.method;
         case DurationColumn:
-            return durationText(failure.durationUs);
+            return Duration::describeMicros(failure.durationUs);
         case ResultColumn:
             return tr("Failed: %1").arg(failure.error);
         }

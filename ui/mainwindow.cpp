@@ -317,7 +317,7 @@ void MainWindow::startRecording()
     const bool pausedClock = clock && !clock->isPaused();
     if (pausedClock)
         clock->pause();
-    auto started = m_engine->startRecording();
+    auto started = ScenarioRecorder::start(m_engine);
     if (!started) {
         reportError(started.error());
         return;
@@ -354,7 +354,7 @@ void MainWindow::saveRecording(const QString &file)
 {
     if (!m_engine || !m_recorder || !m_inspector)
         return;
-    m_engine->stopRecording();
+    ScenarioRecorder::stop(m_engine);
     const std::shared_ptr<ScenarioRecorder> recorder = std::exchange(m_recorder, nullptr);
     disconnect(recorder.get(), nullptr, this, nullptr);
     updateRecordingIndicator();

@@ -5,7 +5,7 @@
 #include <QPointer>
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
-#include <durable/core/modelcallinfo.h>
+#include <durable/core/modelcalldirectory.h>
 
 class QTimer;
 

@@ -2,7 +2,7 @@
 #include "changelogger.h"
 
 #include "inspectionjson.h"
-#include "jsonmatch.h"
+#include <durable/core/jsonmatch.h>
 
 #include <durable/core/inspector.h>
 

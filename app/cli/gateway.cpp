@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "gateway.h"
 
-#include "duration.h"
+#include <durable/core/duration.h>
 #include "inspectionjson.h"
 
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
-#include <durable/core/httpserver.h>
+#include "httpserver.h"
 #include <durable/core/inspector.h>
 #include <durable/core/virtualclock.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <durable/core/httpeventstream.h>
+#include "httpeventstream.h"
 #include <durable/core/inspectiontypes.h>
 
 #include <QList>

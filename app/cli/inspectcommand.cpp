@@ -7,7 +7,7 @@
 #include "exitcode.h"
 #include "inspectionjson.h"
 #include "journalreader.h"
-#include "jsonmatch.h"
+#include <durable/core/jsonmatch.h>
 
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>

@@ -2,7 +2,7 @@
 #include "journalreader.h"
 
 #include "awaitresult.h"
-#include "jsonmatch.h"
+#include <durable/core/jsonmatch.h>
 
 #include <durable/core/inspector.h>
 

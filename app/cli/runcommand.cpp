@@ -11,7 +11,7 @@
 
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
-#include <durable/core/httpserver.h>
+#include "httpserver.h"
 #include <durable/core/inspector.h>
 #include <durable/core/scenariorecorder.h>
 #include <durable/core/virtualclock.h>
@@ -61,7 +61,7 @@ std::optional<ListenAddress> parseListen(const QString &text)
 // final state is read from it.
 bool saveRecording(EngineSession &session, const QString &file)
 {
-    const std::shared_ptr<ScenarioRecorder> recorder = session.engine().stopRecording();
+    const std::shared_ptr<ScenarioRecorder> recorder = ScenarioRecorder::stop(&session.engine());
     const Result<int> saved = awaitResult(recorder->save(&session.engine(), &session.inspector(), file));
     if (!saved) {
         CommandLine::printErr(QStringLiteral("durable: the recording was not saved: %1").arg(saved.error().message()));
@@ -191,7 +191,7 @@ int RunCommand::run(const QStringList &arguments, bool serve)
     EngineSession &engine = *session.value();
     std::shared_ptr<ScenarioRecorder> recorder;
     if (parser.isSet(record)) {
-        auto started = engine.engine().startRecording();
+        auto started = ScenarioRecorder::start(&engine.engine());
         if (!started) {
             CommandLine::printErr(QStringLiteral("durable: %1").arg(started.error().message()));
             return exitStatus(ExitCode::EngineError);

@@ -2,16 +2,16 @@
 #include "scenariorunner.h"
 
 #include "awaitresult.h"
-#include "duration.h"
+#include <durable/core/duration.h>
 #include "enginesession.h"
 #include "journalreader.h"
-#include "jsonmatch.h"
+#include <durable/core/jsonmatch.h>
 
 #include <durable/core/agentdirectory.h>
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
-#include <durable/core/modelcallinfo.h>
+#include <durable/core/modelcalldirectory.h>
 #include <durable/core/virtualclock.h>
 
 #include <QElapsedTimer>
@@ -373,7 +373,7 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertState(const ScenarioStep &step
     }
     // state: dotted paths into an agent's JSON state.
     if (p.contains(QStringLiteral("state"))) {
-        const auto state = awaitResult(AgentDirectory(&m_session->engine()).state(step.className(), idOf(step)));
+        const auto state = awaitResult(m_session->inspector().agents().state(step.className(), idOf(step)));
         if (!state)
             return Failure{QStringLiteral("could not read the agent's state"), {}, errorText(state.error())};
         const QJsonObject want = p.value(QStringLiteral("state")).toObject();
@@ -497,7 +497,7 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
     // The request may still be on its way (a model reply opens it): wait for it to be pending.
     const QString title = step.params.value(QStringLiteral("title")).toString();
     (void)settled(step, [this, &step, &title]() -> StepOutcome {
-        const auto pending = awaitResult(HumanInbox(&m_session->engine()).pending(step.className()));
+        const auto pending = awaitResult(m_session->inspector().inbox().pending(step.className()));
         if (pending) {
             for (const HumanRequestInfo &request : pending.value()) {
                 if (request.objectId == idOf(step) && request.title.contains(title, Qt::CaseInsensitive))
@@ -507,7 +507,7 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
         return Failure{QStringLiteral("not pending yet"), {}, {}};
     });
     const QJsonObject &p = step.params;
-    const HumanInbox inbox(&m_session->engine());
+    const HumanInbox inbox = m_session->inspector().inbox();
     const auto pending = awaitResult(inbox.pending(step.className()));
     if (!pending)
         return Failure{QStringLiteral("could not list the inbox"), {}, errorText(pending.error())};
@@ -548,7 +548,7 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertPending(const ScenarioStep &st
 ScenarioRunner::StepOutcome ScenarioRunner::checkPending(const ScenarioStep &step)
 {
     const QJsonObject &p = step.params;
-    const auto pending = awaitResult(HumanInbox(&m_session->engine()).pending(step.className()));
+    const auto pending = awaitResult(m_session->inspector().inbox().pending(step.className()));
     if (!pending)
         return Failure{QStringLiteral("could not list the inbox"), {}, errorText(pending.error())};
     QStringList titles;
@@ -599,7 +599,7 @@ ScenarioRunner::StepOutcome ScenarioRunner::settle(const ScenarioStep &step)
 {
     // A model call in flight is a row in its agent's database until its reply's turn lands; the
     // read queues behind the object's turns, so no row means nothing more is on its way.
-    const ModelCallDirectory calls(&m_session->engine());
+    const ModelCallDirectory calls = m_session->inspector().modelCalls();
     return settled(step, [this, &calls]() -> StepOutcome {
         for (const auto &[className, id] : std::as_const(m_objects)) {
             const auto pending = awaitResult(calls.modelCalls(className, id, true));

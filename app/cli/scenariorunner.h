@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "scenario.h"
+#include <durable/core/scenario.h>
 #include "scenarioresult.h"
 
 #include <durable/core/result.h>

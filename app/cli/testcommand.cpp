@@ -5,7 +5,7 @@
 #include "enginesession.h"
 #include "exitcode.h"
 #include "junitwriter.h"
-#include "scenario.h"
+#include <durable/core/scenario.h>
 #include "scenariorunner.h"
 
 #include <durable/core/agentpackageloader.h>

@@ -25,7 +25,7 @@ namespace {
 
     // Every cycle gets two hours of its own: the child's turns in the first, the checker's in the
     // second, so a journal entry's time says on which side of the kill it ran. The hour between
-    // them is far inside the callee ledger's retention (ObjectCalls::AppliedRetentionMs).
+    // them is far inside the callee ledger's retention (ReceivedCalls::RetentionMs).
     qint64 childClockMs(int cycle)
     {
         return QDateTime(QDate(2030, 1, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch()

@@ -6,7 +6,7 @@
 // JSON line: requests/s and latency percentiles. Not a CTest test.
 #include "servedprocess.h"
 
-#include <durable/core/httploadclient.h>
+#include "httploadclient.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -5,8 +5,8 @@
 #include "httptestclient.h"
 
 #include <durable/core/engine.h>
-#include <durable/core/httploadclient.h>
-#include <durable/core/httpserver.h>
+#include "httploadclient.h"
+#include "httpserver.h"
 #include <durable/core/inspector.h>
 #include <durable/core/virtualclock.h>
 

@@ -5,7 +5,7 @@
 #include "awaitresult.h"
 #include "enginesession.h"
 #include "httptestclient.h"
-#include "scenario.h"
+#include <durable/core/scenario.h>
 #include "scenariorunner.h"
 #include "servedprocess.h"
 
@@ -203,12 +203,12 @@ private slots:
         QTemporaryDir dir;
         auto session = openSession(dir.path());
         QVERIFY(session);
-        QVERIFY(session->engine().startRecording().ok());
-        const auto again = session->engine().startRecording();
+        QVERIFY(ScenarioRecorder::start(&session->engine()).ok());
+        const auto again = ScenarioRecorder::start(&session->engine());
         QVERIFY(!again.ok());
         QCOMPARE(again.error().code(), ErrorCode::Conflict);
-        QVERIFY(session->engine().stopRecording());
-        QVERIFY(!session->engine().stopRecording());
+        QVERIFY(ScenarioRecorder::stop(&session->engine()));
+        QVERIFY(!ScenarioRecorder::stop(&session->engine()));
     }
 
     void emptyRecordingIsNotSaved()
@@ -216,8 +216,8 @@ private slots:
         QTemporaryDir dir;
         auto session = openSession(dir.path());
         QVERIFY(session);
-        QVERIFY(session->engine().startRecording().ok());
-        const auto recorder = session->engine().stopRecording();
+        QVERIFY(ScenarioRecorder::start(&session->engine()).ok());
+        const auto recorder = ScenarioRecorder::stop(&session->engine());
         const QString file = dir.filePath(QStringLiteral("empty.json"));
         const Result<int> saved = awaitResult(recorder->save(&session->engine(), &session->inspector(), file));
         QVERIFY(!saved.ok());
@@ -232,7 +232,7 @@ private slots:
         QTemporaryDir dir;
         auto session = openSession(dir.path());
         QVERIFY(session);
-        auto recorder = session->engine().startRecording();
+        auto recorder = ScenarioRecorder::start(&session->engine());
         QVERIFY(recorder.ok());
         QSignalSpy recorded(recorder->get(), &ScenarioRecorder::stepRecorded);
         QVERIFY(recorded.isValid());
@@ -278,7 +278,7 @@ private:
     // Calls (one refused), a human answer to the recruitment agent, a day's jump, a crash.
     void recordSession(EngineSession &session)
     {
-        auto recorder = session.engine().startRecording();
+        auto recorder = ScenarioRecorder::start(&session.engine());
         QVERIFY(recorder.ok());
         QCOMPARE(call(session, QStringLiteral("Counter"), QStringLiteral("anna"), QStringLiteral("increment"),
                       QJsonObject{{QStringLiteral("by"), 2}})
@@ -312,7 +312,7 @@ private:
         QCOMPARE(call(session, QStringLiteral("Counter"), QStringLiteral("anna"), QStringLiteral("get")).valueOr({}),
                  QJsonValue(2));
 
-        const auto stopped = session.engine().stopRecording();
+        const auto stopped = ScenarioRecorder::stop(&session.engine());
         QCOMPARE(stopped, recorder.value());
         QCOMPARE(stopped->stepCount(), 8);
         const Result<int> saved = awaitResult(stopped->save(&session.engine(), &session.inspector(), m_file));

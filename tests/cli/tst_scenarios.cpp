@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 // `durable test`: scenarios pass and fail readably, in-process (ScenarioRunner) and through the
 // real executable (exit codes, output, JUnit XML).
-#include "duration.h"
-#include "jsonmatch.h"
+#include <durable/core/duration.h>
+#include <durable/core/jsonmatch.h>
 #include "junitwriter.h"
-#include "scenario.h"
+#include <durable/core/scenario.h>
 #include "scenariorunner.h"
 
 #include <QFile>

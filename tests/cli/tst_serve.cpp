@@ -4,7 +4,7 @@
 #include "httptestclient.h"
 #include "servedprocess.h"
 
-#include <durable/core/httploadclient.h>
+#include "httploadclient.h"
 
 #include <QDeadlineTimer>
 #include <QJsonArray>

@@ -17,7 +17,7 @@
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
-#include <durable/core/modelcallinfo.h>
+#include <durable/core/modelcalldirectory.h>
 #include <durable/core/virtualclock.h>
 
 using namespace Durable;

@@ -13,8 +13,8 @@
 #include <QTest>
 #include <QThread>
 #include <QUrl>
-#include <durable/core/httploadclient.h>
-#include <durable/core/httpserver.h>
+#include "httploadclient.h"
+#include "httpserver.h"
 #include <memory>
 
 using namespace Durable;

@@ -10,7 +10,7 @@
 #include <durable/core/cassettechatmodel.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
-#include <durable/core/modelcallinfo.h>
+#include <durable/core/modelcalldirectory.h>
 #include <durable/core/scriptedchatmodel.h>
 #include <durable/core/virtualclock.h>
 

@@ -3,7 +3,7 @@
 // inbox, the clock controls) are recorded; the saved file parses with the CLI's scenario parser
 // and replays green on a fresh engine.
 #include "builtinclasses.h"
-#include "scenario.h"
+#include <durable/core/scenario.h>
 #include "scenariorunner.h"
 
 #include <clockcontrols.h>
@@ -61,7 +61,7 @@ private slots:
         QVERIFY(!window.stopRecordingAction()->isEnabled());
         QVERIFY(!window.recordingLabel()->isVisible());
         window.recordAction()->trigger();
-        QVERIFY(engine.recorder());
+        QVERIFY(ScenarioRecorder::active(&engine));
         QVERIFY(clock->isPaused());
         QVERIFY(window.recordingLabel()->isVisible());
         QVERIFY(window.stopRecordingAction()->isEnabled());
@@ -103,16 +103,16 @@ private slots:
         QSignalSpy saved(&window, &MainWindow::recordingSaved);
         QVERIFY(saved.isValid());
         window.saveRecording(file);
-        QVERIFY(!engine.recorder());
+        QVERIFY(!ScenarioRecorder::active(&engine));
         QVERIFY(!window.recordingLabel()->isVisible());
         QVERIFY(window.recordAction()->isEnabled());
         QVERIFY(saved.wait(20000));
         QCOMPARE(saved.constFirst().at(1).toInt(), 3);
 
-        const auto scenario = Cli::Scenario::load(file);
+        const auto scenario = Scenario::load(file);
         QVERIFY2(scenario.ok(), scenario.ok() ? "" : qPrintable(scenario.error().message()));
         QStringList kinds;
-        for (const Cli::ScenarioStep &step : scenario->steps)
+        for (const ScenarioStep &step : scenario->steps)
             kinds.append(step.kind);
         QCOMPARE(kinds.mid(0, 4), (QStringList{QStringLiteral("call"), QStringLiteral("answer"),
                                                QStringLiteral("settle"), QStringLiteral("advance")}));

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: MIT
+#include "httpconnection.h"
+
+#include "httpconnectionchannel.h"
+#include "httpeventstreamstate.h"
+#include "httpexchange.h"
+
+#include <QLoggingCategory>
+#include <QScopeGuard>
+#include <QTcpSocket>
+#include "httpresponder.h"
+#include "httpserver.h"
+
+namespace Durable {
+
+Q_DECLARE_LOGGING_CATEGORY(lcHttp)
+
+namespace {
+
+    // Qt's own read buffer is capped so a client that pipelines faster than we answer is slowed
+    // down by TCP instead of filling our memory.
+    constexpr qint64 s_socketReadBufferBytes = 256 * 1024;
+
+    bool statusHasNoBody(int status)
+    {
+        return (status >= 100 && status < 200) || status == 204 || status == 304;
+    }
+
+} // namespace
+
+HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
+    : QObject(server)
+    , m_socket(socket)
+    , m_server(server)
+    , m_parser(server->options())
+    , m_channel(std::make_shared<HttpConnectionChannel>(this, this))
+    , m_lastActivityMs(server->nowMs())
+    , m_peerAddress(socket->peerAddress())
+    , m_peerPort(socket->peerPort())
+{
+    m_socket->setParent(this);
+    m_socket->setReadBufferSize(s_socketReadBufferBytes);
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readSocket);
+    connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::handleDisconnect);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
+        // Remote close and write failures both end here; the connection is unusable either way.
+        handleDisconnect();
+    });
+    // Bytes may already be waiting (a client that sends right after connecting).
+    QMetaObject::invokeMethod(this, &HttpConnection::readSocket, Qt::QueuedConnection);
+}
+
+HttpConnection::~HttpConnection()
+{
+    m_channel->detach();
+    if (m_stream)
+        m_stream->markEnded();
+}
+
+bool HttpConnection::isIdle(qint64 nowMs, qint64 timeoutMs) const
+{
+    return !m_gone && m_slots.empty() && !m_stream && nowMs - m_lastActivityMs >= timeoutMs;
+}
+
+void HttpConnection::closeGracefully()
+{
+    if (m_gone || m_closing)
+        return;
+    m_closing = true;
+    m_acceptingRequests = false;
+    m_socket->disconnectFromHost();
+}
+
+void HttpConnection::abort()
+{
+    if (m_gone)
+        return;
+    m_closing = true;
+    m_socket->abort();
+    handleDisconnect();
+}
+
+void HttpConnection::handleDisconnect()
+{
+    if (m_gone)
+        return;
+    m_gone = true;
+    m_acceptingRequests = false;
+    m_channel->detach();
+    if (m_stream)
+        m_stream->markEnded();
+    m_slots.clear();
+    m_server->forgetConnection(this);
+    deleteLater();
+}
+
+void HttpConnection::readSocket()
+{
+    if (m_gone)
+        return;
+    m_lastActivityMs = m_server->nowMs();
+    if (!m_acceptingRequests) {
+        // Closing, streaming or after an error: further requests will not be answered, but
+        // keep draining so the peer's close is still noticed.
+        m_socket->skip(m_socket->bytesAvailable());
+        return;
+    }
+    // Back-pressure: leave the bytes in the socket until responses have gone out.
+    if (int(m_slots.size()) >= m_server->options().maxPipelinedRequests) {
+        m_readPaused = true;
+        return;
+    }
+    m_readPaused = false;
+    const qint64 available = m_socket->bytesAvailable();
+    if (available > 0) {
+        char *target = m_parser.prepareAppend(available);
+        const qint64 read = m_socket->read(target, available);
+        m_parser.commitAppend(qMax<qint64>(read, 0));
+    }
+    processBuffer();
+}
+
+void HttpConnection::processBuffer()
+{
+    if (m_processing)
+        return;
+    m_processing = true;
+    const int maxPipelined = m_server->options().maxPipelinedRequests;
+    while (!m_gone && m_acceptingRequests) {
+        if (int(m_slots.size()) >= maxPipelined) {
+            m_readPaused = true;
+            break;
+        }
+        HttpRequest request;
+        const HttpRequestParser::Status status = m_parser.next(request);
+        if (status == HttpRequestParser::Status::NeedMore) {
+            // Only when nothing is queued before it, or the interim reply would jump the queue.
+            if (m_parser.takeExpectContinue() && m_slots.empty())
+                m_socket->write(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
+            break;
+        }
+        if (status == HttpRequestParser::Status::Failed) {
+            // The byte stream's framing is lost: answer in turn, then close.
+            const HttpRequestParser::Failure &failure = m_parser.failure();
+            qCDebug(lcHttp) << "Refusing request from" << m_peerAddress << failure.status
+                            << failure.message;
+            m_acceptingRequests = false;
+            Slot slot;
+            slot.keepAlive = false;
+            slot.bytes =
+                serialize(HttpResponse::error(failure.status, failure.code, failure.message), slot);
+            slot.state = SlotState::Ready;
+            m_slots.push_back(std::move(slot));
+            ++m_nextSequence;
+            flush();
+            break;
+        }
+
+        const quint64 sequence = m_nextSequence++;
+        Slot slot;
+        slot.keepAlive = m_parser.keepAlive();
+        slot.head = request.method() == "HEAD";
+        // HTTP/1.0 clients only keep the connection open when told so explicitly.
+        slot.http10 = request.minorVersion() == 0;
+        m_slots.push_back(std::move(slot));
+        if (!m_parser.keepAlive())
+            m_acceptingRequests = false;
+        request.setPeer(m_peerAddress, m_peerPort);
+        // The handler may answer synchronously, which re-enters deliver() and flush().
+        m_server->dispatch(
+            request, HttpResponder(std::make_shared<HttpExchange>(m_channel, sequence)));
+    }
+    m_processing = false;
+}
+
+HttpConnection::Slot *HttpConnection::slotFor(quint64 sequence)
+{
+    if (m_gone || sequence < m_frontSequence || sequence - m_frontSequence >= m_slots.size())
+        return nullptr;
+    return &m_slots[sequence - m_frontSequence];
+}
+
+void HttpConnection::deliver(quint64 sequence, const HttpResponse &response)
+{
+    Slot *slot = slotFor(sequence);
+    if (!slot || slot->state != SlotState::Waiting)
+        return;
+    slot->bytes = serialize(response, *slot);
+    slot->state = SlotState::Ready;
+    if (sequence == m_frontSequence)
+        flush();
+}
+
+void HttpConnection::beginStream(
+    quint64 sequence, const std::shared_ptr<HttpEventStreamState> &state, const HttpResponse &extra)
+{
+    Slot *slot = slotFor(sequence);
+    if (!slot || slot->state != SlotState::Waiting) {
+        state->markEnded();
+        return;
+    }
+    // The stream's end is the connection's end: no Content-Length, so nothing can follow it.
+    QByteArray head = QByteArrayLiteral("HTTP/1.1 200 OK\r\n"
+                                        "Content-Type: text/event-stream\r\n"
+                                        "Cache-Control: no-cache\r\n"
+                                        "Connection: close\r\n");
+    for (const HttpHeader &header : extra.headers()) {
+        if (QByteArrayView(header.first).compare("content-type", Qt::CaseInsensitive) == 0
+            || QByteArrayView(header.first).compare("connection", Qt::CaseInsensitive) == 0
+            || QByteArrayView(header.first).compare("content-length", Qt::CaseInsensitive) == 0)
+            continue;
+        head += header.first + ": " + header.second + "\r\n";
+    }
+    head += "\r\n";
+    slot->state = SlotState::Stream;
+    slot->bytes = head;
+    m_stream = state;
+    m_acceptingRequests = false;
+    flush();
+}
+
+void HttpConnection::writeStream(quint64 sequence, const QByteArray &bytes)
+{
+    Slot *slot = slotFor(sequence);
+    if (!slot || slot->state != SlotState::Stream || slot->streamEnded)
+        return;
+    if (slot->streamHeadWritten) {
+        m_socket->write(bytes);
+        return;
+    }
+    slot->bytes += bytes;
+}
+
+void HttpConnection::endStream(quint64 sequence)
+{
+    Slot *slot = slotFor(sequence);
+    if (!slot || slot->state != SlotState::Stream)
+        return;
+    slot->streamEnded = true;
+    flush();
+}
+
+void HttpConnection::flush()
+{
+    bool wrote = false;
+    // QTcpSocket only buffers a write and sends it when the event loop next reports the socket
+    // writable: sending at once saves that extra loop pass per response.
+    const auto sendNow = qScopeGuard([this, &wrote] {
+        if (wrote && !m_gone)
+            m_socket->flush();
+    });
+    while (!m_gone && !m_slots.empty()) {
+        Slot &front = m_slots.front();
+        if (front.state == SlotState::Waiting)
+            break;
+        if (front.state == SlotState::Stream) {
+            if (!front.bytes.isEmpty()) {
+                m_socket->write(front.bytes);
+                front.bytes.clear();
+            }
+            front.streamHeadWritten = true;
+            if (front.streamEnded)
+                closeGracefully();
+            return;
+        }
+        m_socket->write(front.bytes);
+        wrote = true;
+        const bool keepAlive = front.keepAlive;
+        m_slots.pop_front();
+        ++m_frontSequence;
+        if (!keepAlive) {
+            closeGracefully();
+            return;
+        }
+    }
+    // Responses went out: if back-pressure stopped reading, resume.
+    if (m_readPaused && !m_gone && m_acceptingRequests && !m_processing
+        && int(m_slots.size()) < m_server->options().maxPipelinedRequests) {
+        m_readPaused = false;
+        QMetaObject::invokeMethod(this, &HttpConnection::readSocket, Qt::QueuedConnection);
+    }
+}
+
+QByteArray HttpConnection::serialize(const HttpResponse &response, const Slot &slot) const
+{
+    const int status = response.status();
+    const QByteArray body = response.body();
+    const bool noBody = statusHasNoBody(status);
+    QByteArray out;
+    out.reserve(96 + response.headers().size() * 48 + (slot.head || noBody ? 0 : body.size()));
+    out += "HTTP/1.1 ";
+    out += QByteArray::number(status);
+    out += ' ';
+    out += HttpResponse::reasonPhrase(status);
+    out += "\r\n";
+    for (const HttpHeader &header : response.headers()) {
+        // Framing headers are ours: a wrong Content-Length would desynchronise the connection.
+        if (QByteArrayView(header.first).compare("content-length", Qt::CaseInsensitive) == 0
+            || QByteArrayView(header.first).compare("connection", Qt::CaseInsensitive) == 0
+            || QByteArrayView(header.first).compare("transfer-encoding", Qt::CaseInsensitive)
+                == 0) {
+            continue;
+        }
+        out += header.first;
+        out += ": ";
+        out += header.second;
+        out += "\r\n";
+    }
+    if (!noBody) {
+        out += "Content-Length: ";
+        out += QByteArray::number(body.size());
+        out += "\r\n";
+    }
+    if (!slot.keepAlive)
+        out += "Connection: close\r\n";
+    else if (slot.http10)
+        out += "Connection: keep-alive\r\n";
+    out += "\r\n";
+    if (!slot.head && !noBody)
+        out += body;
+    return out;
+}
+
+} // namespace Durable

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QElapsedTimer>
+#include <QHostAddress>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include "httprequest.h"
+#include "httpresponder.h"
+#include "httpserveroptions.h"
+#include <durable/core/result.h>
+#include <functional>
+#include <memory>
+
+class QTcpServer;
+class QTimer;
+
+namespace Durable {
+
+class HttpConnection;
+class HttpRouter;
+
+// Called on the server's thread for each routed request. It may answer at once or keep the
+// responder and answer later from any thread.
+using HttpHandler = std::function<void(
+    const HttpRequest &request, const HttpPathParams &params, HttpResponder responder)>;
+
+// A small HTTP/1.1 server (keep-alive, pipelining, Content-Length bodies, server-sent events)
+// for the engine's gateway.
+//
+// Lives on the thread that created it: connections are accepted, parsed and written there and
+// handlers are called there. Responses may come from any thread through HttpResponder.
+// Emits errorOccurred() when accepting a connection fails.
+class HttpServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit HttpServer(HttpServerOptions options = {}, QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    const HttpServerOptions &options() const { return m_options; }
+
+    // Adds a route. pattern is "/" or "/"-separated segments, each a literal or "{name}", e.g.
+    // "/objects/{class}/{name}/{method}". A literal segment wins over a parameter when both
+    // match. Adding the same method and pattern again replaces the handler. A GET route also
+    // answers HEAD. Server thread only; an invalid pattern is a programming error (asserted,
+    // logged, ignored).
+    void route(const QByteArray &method, const QString &pattern, HttpHandler handler);
+
+    // Starts listening; returns the port actually bound (port 0 picks a free one). Refuses a
+    // non-loopback address when no token is configured.
+    Result<quint16> listen(const QHostAddress &address, quint16 port = 0);
+    // Stops listening and drops every connection; pending responders become no-ops.
+    void close();
+
+    bool isListening() const;
+    quint16 port() const;
+    int connectionCount() const { return int(m_connections.size()); }
+
+Q_SIGNALS:
+    void errorOccurred(const Durable::Error &error);
+
+private:
+    friend class HttpConnection;
+
+    // Called by connections on the server thread for each complete request.
+    void dispatch(const HttpRequest &request, const HttpResponder &responder);
+    void acceptConnections();
+    void closeIdleConnections();
+    void forgetConnection(HttpConnection *connection);
+    qint64 nowMs() const { return m_clock.elapsed(); }
+
+    HttpServerOptions m_options;
+    QByteArray m_expectedAuthorization; // "Bearer <token>", empty when no token is required
+    std::unique_ptr<HttpRouter> m_router;
+    QTcpServer *m_tcpServer = nullptr;
+    QTimer *m_idleTimer = nullptr;
+    QList<HttpConnection *> m_connections;
+    QElapsedTimer m_clock;
+};
+
+} // namespace Durable

@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: MIT
+#include "admincommand.h"
+#include "agentadmin.h"
+#include "agentstore.h"
+#include "objectcalls.h"
+#include "engineaccess.h"
+#include "enginecore.h"
+#include "objecthost.h"
+#include "querypool.h"
+
+#include <QPromise>
+#include <QThreadPool>
+#include <durable/core/agentdirectory.h>
+#include <durable/core/engine.h>
+
+namespace Durable {
+
+namespace {
+
+    Error noEngine()
+    {
+        return Error(
+            ErrorCode::InvalidArgument, QStringLiteral("An agent directory without an engine"));
+    }
+
+    template <typename T, typename F>
+    QFuture<T> onPool(const std::shared_ptr<EngineCore> &core, F read)
+    {
+        auto promise = std::make_shared<QPromise<T>>();
+        promise->start();
+        QFuture<T> future = promise->future();
+        if (!core) {
+            promise->setException(noEngine());
+            promise->finish();
+            return future;
+        }
+        queryPool()->start([core, promise, read] {
+            Result<T> result = read(*core);
+            if (result.ok())
+                promise->addResult(std::move(result).value());
+            else
+                promise->setException(result.error());
+            promise->finish();
+        });
+        return future;
+    }
+
+    // Runs fn as `turn` on the object's strand and hands its value over once the turn
+    // completed; dispatchTurn sends the prepared turn (a plain dispatch, or AdminCommand's).
+    template <typename T>
+    QFuture<T> runTurn(const std::shared_ptr<EngineCore> &core, Turn turn,
+        std::function<T(ObjectHost &)> fn,
+        const std::function<void(const std::shared_ptr<EngineCore> &, Turn)> &dispatchTurn)
+    {
+        auto promise = std::make_shared<QPromise<T>>();
+        promise->start();
+        QFuture<T> future = promise->future();
+        if (!core) {
+            promise->setException(noEngine());
+            promise->finish();
+            return future;
+        }
+        auto value = std::make_shared<T>();
+        turn.kind = Turn::Kind::Task;
+        turn.task = [value, fn](ObjectHost &host) -> QJsonValue {
+            *value = fn(host);
+            return QJsonValue();
+        };
+        turn.reply = [promise, value](const Result<QJsonValue> &result) {
+            if (result.ok())
+                promise->addResult(*value);
+            else
+                promise->setException(result.error());
+            promise->finish();
+        };
+        dispatchTurn(core, std::move(turn));
+        return future;
+    }
+
+    // Reads on the object's strand (an inspection turn: not journaled, never creates it).
+    template <typename T>
+    QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
+        const ObjectId &id, std::function<T(ObjectHost &)> read)
+    {
+        Turn turn;
+        turn.inspection = true;
+        turn.trigger = QStringLiteral("inspect");
+        return runTurn<T>(core, std::move(turn), std::move(read),
+            [className, id](const std::shared_ptr<EngineCore> &c, Turn t) {
+                c->dispatch(className, id, QString(), std::move(t));
+            });
+    }
+
+    // Runs fn as a command turn of an existing object (see AdminCommand), journaled with
+    // trigger and args.
+    template <typename T>
+    QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
+        const ObjectId &id, const QString &trigger, const QJsonValue &args,
+        std::function<T(ObjectHost &)> fn)
+    {
+        Turn turn;
+        turn.trigger = trigger;
+        turn.method = trigger;
+        turn.args = args;
+        return runTurn<T>(core, std::move(turn), std::move(fn),
+            [className, id](const std::shared_ptr<EngineCore> &c, Turn t) {
+                AdminCommand::dispatch(c, className, id, std::move(t));
+            });
+    }
+
+    QJsonObject scheduleArgs(const QString &scheduleId)
+    {
+        return { { QStringLiteral("scheduleId"), scheduleId } };
+    }
+
+    // The journal seq the running command takes: its entry is written after the task returns.
+    qint64 nextSeq(ObjectHost &host)
+    {
+        return host.journal().lastSeq() + 1;
+    }
+
+} // namespace
+
+AgentDirectory::AgentDirectory(Engine *engine)
+    : m_core(EngineAccess::core(engine))
+{
+}
+
+AgentDirectory::AgentDirectory(std::shared_ptr<EngineCore> core)
+    : m_core(std::move(core))
+{
+}
+
+QFuture<QHash<QString, qint64>> AgentDirectory::stepCounts(const QString &className) const
+{
+    return onPool<QHash<QString, qint64>>(m_core,
+        [className](EngineCore &core) { return core.catalog().agentStepCounts(className); });
+}
+
+QFuture<QHash<ObjectId, QString>> AgentDirectory::steps(const QString &className) const
+{
+    return onPool<QHash<ObjectId, QString>>(
+        m_core, [className](EngineCore &core) -> Result<QHash<ObjectId, QString>> {
+            const auto steps = core.catalog().agentSteps(className);
+            if (!steps)
+                return steps.error();
+            QHash<ObjectId, QString> result;
+            for (auto it = steps->cbegin(); it != steps->cend(); ++it) {
+                if (const auto id = ObjectId::fromString(it.key()))
+                    result.insert(id.value(), it.value());
+            }
+            return result;
+        });
+}
+
+QFuture<QJsonObject> AgentDirectory::state(const QString &className, const ObjectId &id) const
+{
+    return onStrand<QJsonObject>(
+        m_core, className, id, [](ObjectHost &host) {
+            return AgentStore::state(host.database()).value_or(QJsonObject());
+        });
+}
+
+QFuture<QList<ScheduleInfo>> AgentDirectory::schedules(
+    const QString &className, const ObjectId &id) const
+{
+    return onStrand<QList<ScheduleInfo>>(m_core, className, id,
+        [](ObjectHost &host) { return AgentStore::schedules(host.database()); });
+}
+
+QFuture<QList<OutgoingCallInfo>> AgentDirectory::pendingCalls(
+    const QString &className, const ObjectId &id) const
+{
+    return onStrand<QList<OutgoingCallInfo>>(m_core, className, id,
+        [](ObjectHost &host) { return ObjectCalls::pending(host.database()); });
+}
+
+QFuture<QList<HumanRequestInfo>> AgentDirectory::humanRequests(
+    const QString &className, const ObjectId &id, bool pendingOnly) const
+{
+    return onStrand<QList<HumanRequestInfo>>(m_core, className, id,
+        [pendingOnly](ObjectHost &host) { return AgentStore::humanRequests(host, pendingOnly); });
+}
+
+QFuture<bool> AgentDirectory::cancelSchedule(
+    const QString &className, const ObjectId &id, const QString &scheduleId) const
+{
+    return command<bool>(m_core, className, id, QStringLiteral("admin-schedule"),
+        QJsonObject { { QStringLiteral("scheduleId"), scheduleId },
+            { QStringLiteral("cancel"), true } },
+        [scheduleId](ObjectHost &host) {
+            ObjectDatabase &db = host.database();
+            const auto existing = AgentStore::schedule(db, scheduleId);
+            if (!existing)
+                return false;
+            if (existing->kind == ScheduleInfo::Kind::Deadline) {
+                throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Schedule %1 of %2 is the deadline of "
+                                   "a human request; it ends when the "
+                                   "request is answered")
+                        .arg(scheduleId, host.label()));
+            }
+            AgentStore::deleteSchedule(db, scheduleId);
+            AgentStore::rearm(host);
+            return true;
+        });
+}
+
+QFuture<qint64> AgentDirectory::fireScheduleNow(
+    const QString &className, const ObjectId &id, const QString &scheduleId) const
+{
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-fire"),
+        scheduleArgs(scheduleId), [scheduleId](ObjectHost &host) {
+            AgentAdmin::runScheduleNow(host, scheduleId);
+            return nextSeq(host);
+        });
+}
+
+QFuture<qint64> AgentDirectory::rescheduleSchedule(const QString &className, const ObjectId &id,
+    const QString &scheduleId, const QDateTime &when) const
+{
+    if (!when.isValid()) {
+        QPromise<qint64> promise;
+        promise.start();
+        promise.setException(Error(ErrorCode::InvalidArgument,
+            QStringLiteral("Cannot reschedule %1 of %2/%3: the new time is not a valid date")
+                .arg(scheduleId, className, id.toString())));
+        promise.finish();
+        return promise.future();
+    }
+    const qint64 dueMs = when.toMSecsSinceEpoch();
+    QJsonObject args = scheduleArgs(scheduleId);
+    args.insert(QStringLiteral("dueMs"), double(dueMs));
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-schedule"), args,
+        [scheduleId, dueMs](ObjectHost &host) {
+            AgentAdmin::moveSchedule(host, scheduleId, dueMs);
+            return nextSeq(host);
+        });
+}
+
+QFuture<qint64> AgentDirectory::setState(
+    const QString &className, const ObjectId &id, const QJsonObject &state) const
+{
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-edit"),
+        QJsonObject { { QStringLiteral("state"), state } }, [state](ObjectHost &host) {
+            AgentAdmin::setState(host, state);
+            return nextSeq(host);
+        });
+}
+
+} // namespace Durable

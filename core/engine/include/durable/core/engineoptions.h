@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <durable/core/durability.h>
+#include <durable/core/modelprovider.h>
+
+#include <QString>
+
+#include <chrono>
+#include <memory>
+
+namespace Durable {
+
+class Clock;
+
+struct EngineOptions
+{
+    QString dataDir;
+    int workerThreads = 0; // 0 = one per core
+    std::chrono::milliseconds idleEviction = std::chrono::minutes(5);
+    Durability durability = Durability::Normal;
+    std::shared_ptr<Clock> clock; // null = the system clock
+    int maxQueueDepth = 10000;    // per object; calls past it fail at once as "overloaded"
+    int maxOpenObjects = 0;       // open SQLite connections; 0 = derived from the file limit
+    int maxTurnsPerCommit = 128;  // write coalescing bound
+    bool journal = true;
+    // Makes the ChatModel behind Agent::callModel, once per worker thread. Empty: the
+    // environment decides (DURABLE_MODEL=openai: OpenAiChatModel from OPENAI_*), else each agent
+    // class answers from its own scripted rules (Agent::scriptedRules()), with no network.
+    ModelProvider modelProvider;
+};
+
+} // namespace Durable

@@ -1,0 +1,733 @@
+// SPDX-License-Identifier: MIT
+#include <durable/core/inspector.h>
+
+#include "admincommand.h"
+#include "agentadmin.h"
+#include "agentjournal.h"
+#include "agentstore.h"
+#include "engineaccess.h"
+#include "enginecore.h"
+#include "objecthost.h"
+#include "querypool.h"
+#include "usertables.h"
+#include "worker.h"
+
+#include <durable/core/engine.h>
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QPromise>
+#include <QTimer>
+#include <QtConcurrent>
+
+#include <deque>
+
+namespace Durable {
+
+QString objectStatusName(ObjectStatus status)
+{
+    switch (status) {
+    case ObjectStatus::Active: return QStringLiteral("active");
+    case ObjectStatus::Idle: return QStringLiteral("idle");
+    case ObjectStatus::Hibernated: return QStringLiteral("hibernated");
+    case ObjectStatus::Failed: return QStringLiteral("failed");
+    case ObjectStatus::Quarantined: return QStringLiteral("quarantined");
+    }
+    return QStringLiteral("hibernated");
+}
+
+QString changeKindName(ChangeEvent::Kind kind)
+{
+    switch (kind) {
+    case ChangeEvent::Kind::ObjectCreated: return QStringLiteral("object-created");
+    case ChangeEvent::Kind::ObjectActivated: return QStringLiteral("object-activated");
+    case ChangeEvent::Kind::ObjectEvicted: return QStringLiteral("object-evicted");
+    case ChangeEvent::Kind::TurnCompleted: return QStringLiteral("turn-completed");
+    case ChangeEvent::Kind::StateChanged: return QStringLiteral("state-changed");
+    case ChangeEvent::Kind::AlarmSet: return QStringLiteral("alarm-set");
+    case ChangeEvent::Kind::AlarmFired: return QStringLiteral("alarm-fired");
+    case ChangeEvent::Kind::AlarmRetrying: return QStringLiteral("alarm-retrying");
+    case ChangeEvent::Kind::AlarmGivenUp: return QStringLiteral("alarm-given-up");
+    case ChangeEvent::Kind::ObjectQuarantined: return QStringLiteral("object-quarantined");
+    case ChangeEvent::Kind::HumanRequestOpened: return QStringLiteral("human-request-opened");
+    case ChangeEvent::Kind::HumanRequestAnswered: return QStringLiteral("human-request-answered");
+    case ChangeEvent::Kind::ClockChanged: return QStringLiteral("clock-changed");
+    case ChangeEvent::Kind::Overflow: return QStringLiteral("overflow");
+    }
+    return QStringLiteral("unknown");
+}
+
+namespace {
+
+template<typename T>
+QFuture<T> failed(const Error &error)
+{
+    QPromise<T> promise;
+    promise.start();
+    promise.setException(error);
+    promise.finish();
+    return promise.future();
+}
+
+// Runs fn on the object's strand as an inspection turn and converts its result. A command
+// turn (trigger given) has output(result) as its journal output when output is given.
+template<typename T>
+QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &id,
+                    std::function<T(ObjectHost &)> fn, const QString &trigger = {},
+                    const QString &name = {}, std::function<QJsonValue(const T &)> output = {})
+{
+    if (!core.isRunning())
+        return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
+    if (!core.classInfo(className)) {
+        return failed<T>(Error(ErrorCode::UnknownClass,
+                               QStringLiteral("Unknown class \"%1\"").arg(className)));
+    }
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    auto value = std::make_shared<std::optional<T>>();
+    Turn turn;
+    turn.kind = Turn::Kind::Task;
+    // Reads are inspection turns (no history, never create the object); commands are real
+    // turns named by their trigger.
+    turn.inspection = trigger.isEmpty();
+    turn.trigger = trigger;
+    turn.method = trigger;
+    turn.task = [fn = std::move(fn), value, output](ObjectHost &host) {
+        *value = fn(host);
+        return output ? output(**value) : QJsonValue();
+    };
+    turn.reply = [promise, value](const Result<QJsonValue> &result) {
+        if (result.ok() && value->has_value())
+            promise->addResult(std::move(**value));
+        else
+            promise->setException(result.ok() ? Error(ErrorCode::Internal, QStringLiteral("No result"))
+                                              : result.error());
+        promise->finish();
+    };
+    QFuture<T> future = promise->future();
+    core.dispatchNow(className, id, name, std::move(turn));
+    return future;
+}
+
+// Runs fn as a command: a real turn on an existing object's strand, journaled with trigger
+// (see AdminCommand). What it shows the world goes through host.effects(), as in any turn.
+template<typename T>
+QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
+                   const ObjectId &id, const QString &trigger, const QJsonValue &args,
+                   std::function<T(ObjectHost &)> fn)
+{
+    if (!core->isRunning())
+        return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
+    if (!core->classInfo(className)) {
+        return failed<T>(Error(ErrorCode::UnknownClass,
+                               QStringLiteral("Unknown class \"%1\"").arg(className)));
+    }
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    auto value = std::make_shared<std::optional<T>>();
+    Turn turn;
+    turn.kind = Turn::Kind::Task;
+    turn.trigger = trigger;
+    turn.method = trigger;
+    turn.args = args;
+    turn.task = [fn = std::move(fn), value](ObjectHost &host) {
+        *value = fn(host);
+        return QJsonValue();
+    };
+    turn.reply = [promise, value](const Result<QJsonValue> &result) {
+        if (result.ok() && value->has_value()) {
+            promise->addResult(std::move(**value));
+        } else {
+            promise->setException(result.ok() ? Error(ErrorCode::Internal, QStringLiteral("No result"))
+                                              : result.error());
+        }
+        promise->finish();
+    };
+    QFuture<T> future = promise->future();
+    AdminCommand::dispatch(core, className, id, std::move(turn));
+    return future;
+}
+
+// Code that runs an object's handlers inside a command may name its own trigger (an agent's
+// alarm says "schedule"); the journal must still say that a user did it.
+class AdminTrigger
+{
+public:
+    explicit AdminTrigger(ObjectHost &host) : m_host(host) { }
+    ~AdminTrigger() { m_host.turnTrigger.clear(); } // the turn's own trigger is used
+    AdminTrigger(const AdminTrigger &) = delete;
+    AdminTrigger &operator=(const AdminTrigger &) = delete;
+
+private:
+    ObjectHost &m_host;
+};
+
+// What a fork copies from its origin, read in one inspection turn on the origin's strand.
+struct ForkSource
+{
+    QList<KeyValue> state; // as of the fork's turn, agent facets included
+    UserTables tables;     // as they are now: the journal keeps no row contents
+    qint64 lastSeq = 0;
+};
+
+// The fork's first turn: key/value state, agent tables, user SQL tables. Its output says where
+// it came from and, when the SQL tables are newer than the turn forked, that they are.
+QJsonObject writeFork(ObjectHost &host, const ForkSource &read, qint64 seq, QJsonObject output)
+{
+    ObjectDatabase &db = host.database();
+    QJsonObject facets;
+    for (const KeyValue &kv : read.state) {
+        if (AgentJournal::isFacetKey(kv.key))
+            facets.insert(kv.key, kv.value);
+        else
+            db.put(kv.key, kv.value);
+    }
+    const QJsonObject agent = AgentJournal::restoreFacets(host, facets);
+    if (!agent.isEmpty())
+        output.insert(QStringLiteral("agent"), agent);
+    if (!read.tables.isEmpty()) {
+        read.tables.write(db);
+        output.insert(QStringLiteral("sqlTables"), QJsonArray::fromStringList(read.tables.tableNames()));
+        if (seq != read.lastSeq) {
+            output.insert(QStringLiteral("note"),
+                          QStringLiteral("SQL tables copied as of turn %1, not turn %2: the journal "
+                                         "keeps no row contents")
+                              .arg(read.lastSeq)
+                              .arg(seq));
+        }
+    }
+    return output;
+}
+
+// The journal seq the running command will take: its entry is written after the task returns.
+qint64 nextSeq(ObjectHost &host)
+{
+    return host.journal().lastSeq() + 1;
+}
+
+ObjectStatus statusOf(const LiveState *live, bool failedAlarm)
+{
+    if (live && live->quarantined)
+        return ObjectStatus::Quarantined;
+    if (failedAlarm)
+        return ObjectStatus::Failed;
+    if (live && live->open)
+        return live->queueDepth > 0 ? ObjectStatus::Active : ObjectStatus::Idle;
+    return ObjectStatus::Hibernated;
+}
+
+QJsonObject editArgs(const QJsonObject &set, const QStringList &remove)
+{
+    QJsonObject args{{QStringLiteral("set"), set}};
+    if (!remove.isEmpty())
+        args.insert(QStringLiteral("remove"), QJsonArray::fromStringList(remove));
+    return args;
+}
+
+// Agent facts from the catalog, looked up once per query.
+struct AgentFacts
+{
+    QHash<QString, QString> steps;  // id hex -> step
+    QHash<QString, int> pendingAsks; // id hex -> pending human requests
+};
+
+AgentFacts agentFacts(EngineCore &core, const QString &className)
+{
+    return {core.catalog().agentSteps(className).valueOr({}),
+            core.catalog().pendingHumanRequestCounts().valueOr({})};
+}
+
+ObjectSummary summarise(EngineCore &core, const CatalogObject &row,
+                        const QHash<ObjectId, LiveState> &live, const QSet<QString> &failedIds,
+                        const AgentFacts &facts)
+{
+    ObjectSummary summary;
+    summary.id = ObjectId::fromString(row.id).valueOr(ObjectId());
+    summary.className = row.className;
+    summary.name = row.name;
+    summary.createdMs = row.createdMs;
+    summary.lastActiveMs = row.lastActiveMs;
+    const auto it = live.constFind(summary.id);
+    const LiveState *state = it == live.cend() ? nullptr : &*it;
+    summary.status = statusOf(state, failedIds.contains(row.id));
+    if (state) {
+        summary.queueDepth = state->queueDepth;
+        summary.lastActiveMs = std::max(summary.lastActiveMs, state->lastActiveMs);
+    }
+    summary.nextAlarmMs = core.scheduler().dueFor(summary.id);
+    summary.forkOf = row.forkOf;
+    summary.forkSeq = row.forkSeq;
+    summary.step = facts.steps.value(row.id);
+    summary.pendingHumanRequests = facts.pendingAsks.value(row.id);
+    return summary;
+}
+
+} // namespace
+
+struct Inspector::MetricsWindow
+{
+    struct Sample
+    {
+        qint64 atMs = 0;
+        qint64 turns = 0;
+        qint64 commits = 0;
+        qint64 failures = 0;
+        std::array<qint64, EngineMetrics::Buckets> durations{};
+    };
+    std::deque<Sample> samples;
+    static constexpr int Seconds = 60;
+};
+
+Inspector::Inspector(Engine *engine, QObject *parent)
+    : QObject(parent), m_core(EngineAccess::core(engine)), m_tap(EngineAccess::recordingTap(engine)), m_window(std::make_unique<MetricsWindow>())
+{
+    qRegisterMetaType<Durable::ChangeEvent>();
+    qRegisterMetaType<QList<Durable::ChangeEvent>>();
+    qRegisterMetaType<Durable::Metrics>();
+    m_subscription = m_core->feed().subscribe();
+    m_feedTimer = new QTimer(this);
+    m_feedTimer->setInterval(50);
+    connect(m_feedTimer, &QTimer::timeout, this, &Inspector::drainFeed);
+    m_feedTimer->start();
+    m_metricsTimer = new QTimer(this);
+    m_metricsTimer->setInterval(1000);
+    connect(m_metricsTimer, &QTimer::timeout, this, &Inspector::sampleMetrics);
+    m_metricsTimer->start();
+    sampleMetrics();
+}
+
+Inspector::~Inspector() = default;
+
+void Inspector::setFeedInterval(int ms)
+{
+    m_feedTimer->setInterval(std::max(1, ms));
+}
+
+int Inspector::feedInterval() const
+{
+    return m_feedTimer->interval();
+}
+
+void Inspector::drainFeed()
+{
+    QList<ChangeEvent> batch = m_subscription->take();
+    if (!batch.isEmpty())
+        emit changesAvailable(batch);
+}
+
+void Inspector::sampleMetrics()
+{
+    EngineMetrics &m = m_core->metrics();
+    MetricsWindow::Sample sample;
+    sample.atMs = QDateTime::currentMSecsSinceEpoch();
+    sample.turns = m.turns.load();
+    sample.commits = m.commits.load();
+    sample.failures = m.failures.load();
+    for (int i = 0; i < EngineMetrics::Buckets; ++i)
+        sample.durations[i] = m.durations[i].load();
+    m_window->samples.push_back(sample);
+    while (m_window->samples.size() > size_t(MetricsWindow::Seconds + 1))
+        m_window->samples.pop_front();
+    emit metricsUpdated(metrics());
+}
+
+Metrics Inspector::metrics() const
+{
+    EngineMetrics &m = m_core->metrics();
+    Metrics out;
+    out.totalTurns = m.turns.load();
+    out.totalCommits = m.commits.load();
+    out.totalFailures = m.failures.load();
+    out.liveObjects = m.liveObjects.load();
+    out.queueDepth = std::max(0, m.queued.load());
+    out.atMs = QDateTime::currentMSecsSinceEpoch();
+    if (m_window->samples.size() < 2)
+        return out;
+    const auto &first = m_window->samples.front();
+    const auto &last = m_window->samples.back();
+    const double seconds = std::max<qint64>(1, last.atMs - first.atMs) / 1000.0;
+    out.windowSeconds = int(std::lround(seconds));
+    out.turnsPerSecond = (last.turns - first.turns) / seconds;
+    out.commitsPerSecond = (last.commits - first.commits) / seconds;
+    out.failuresPerSecond = (last.failures - first.failures) / seconds;
+    qint64 total = 0;
+    std::array<qint64, EngineMetrics::Buckets> delta{};
+    for (int i = 0; i < EngineMetrics::Buckets; ++i) {
+        delta[i] = last.durations[i] - first.durations[i];
+        total += delta[i];
+    }
+    const auto percentile = [&](double p) {
+        const qint64 wanted = qint64(std::ceil(p * total));
+        qint64 seen = 0;
+        for (int i = 0; i < EngineMetrics::Buckets; ++i) {
+            seen += delta[i];
+            if (seen >= wanted)
+                return double(qint64(1) << i) / 1000.0; // bucket upper bound, in ms
+        }
+        return 0.0;
+    };
+    if (total > 0) {
+        out.turnP50Ms = percentile(0.50);
+        out.turnP99Ms = percentile(0.99);
+    }
+    return out;
+}
+
+QFuture<QList<ClassSummary>> Inspector::classes() const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run(queryPool(), [core]() -> QList<ClassSummary> {
+        (void)core->catalog().flush();
+        const auto rows = core->catalog().objects();
+        const QHash<ObjectId, LiveState> live = core->liveStates();
+        QHash<QString, ClassSummary> byName;
+        for (const QString &name : core->classNames()) {
+            ClassSummary summary;
+            summary.name = name;
+            summary.description = core->classInfo(name)->options.description;
+            summary.steps = core->classInfo(name)->options.steps;
+            if (!summary.steps.isEmpty())
+                summary.stepCounts = core->catalog().agentStepCounts(name).valueOr({});
+            byName.insert(name, summary);
+        }
+        if (rows) {
+            for (const CatalogObject &row : rows.value()) {
+                auto it = byName.find(row.className);
+                if (it == byName.end())
+                    continue;
+                ++it->objectCount;
+                const auto state = live.constFind(ObjectId::fromString(row.id).valueOr(ObjectId()));
+                if (state != live.cend() && state->open)
+                    ++it->liveCount;
+            }
+        }
+        QList<ClassSummary> result = byName.values();
+        std::sort(result.begin(), result.end(),
+                  [](const ClassSummary &a, const ClassSummary &b) { return a.name < b.name; });
+        return result;
+    });
+}
+
+QFuture<QList<ObjectSummary>> Inspector::objects(const ObjectQuery &query) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run(queryPool(), [core, query]() -> QList<ObjectSummary> {
+        (void)core->catalog().flush();
+        // Class, text and paging are the catalog's job (SQL); only a status filter needs the
+        // live states, so only then are all matching rows read and the page cut here.
+        const bool pageInSql = query.statuses.isEmpty();
+        auto rows = core->catalog().objects(query.className, pageInSql ? query.offset : 0,
+                                            pageInSql ? query.limit : -1, query.text);
+        if (!rows)
+            throw rows.error();
+        const QHash<ObjectId, LiveState> live = core->liveStates();
+        const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
+        const AgentFacts facts = agentFacts(*core, query.className);
+        QList<ObjectSummary> result;
+        int skipped = pageInSql ? query.offset : 0;
+        for (const CatalogObject &row : std::as_const(rows.value())) {
+            ObjectSummary summary = summarise(*core, row, live, failedIds, facts);
+            if (!query.statuses.isEmpty() && !query.statuses.contains(summary.status))
+                continue;
+            if (skipped < query.offset) {
+                ++skipped;
+                continue;
+            }
+            result.append(std::move(summary));
+            if (query.limit >= 0 && result.size() >= query.limit)
+                break;
+        }
+        return result;
+    });
+}
+
+QFuture<ObjectSummary> Inspector::object(const QString &className, const ObjectId &id) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run(queryPool(), [core, className, id]() -> ObjectSummary {
+        (void)core->catalog().flush();
+        auto row = core->catalog().object(id.toString());
+        if (!row)
+            throw row.error();
+        if (row->className != className) {
+            throw Error(ErrorCode::NotFound,
+                        QStringLiteral("Object %1 is a %2, not a %3").arg(id.toString(), row->className, className));
+        }
+        const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
+        QHash<ObjectId, LiveState> live;
+        if (const std::optional<LiveState> state = core->liveState(id))
+            live.insert(id, *state);
+        return summarise(*core, row.value(), live, failedIds, agentFacts(*core, className));
+    });
+}
+
+QFuture<QList<ObjectSummary>> Inspector::objectsById(const QList<ObjectId> &ids) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run(queryPool(), [core, ids]() -> QList<ObjectSummary> {
+        (void)core->catalog().flush();
+        const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
+        QHash<QString, AgentFacts> facts; // per class, read once
+        QList<ObjectSummary> result;
+        result.reserve(ids.size());
+        for (const ObjectId &id : ids) {
+            auto row = core->catalog().object(id.toString());
+            if (!row)
+                continue; // gone, or never indexed: nothing to show
+            auto it = facts.find(row->className);
+            if (it == facts.end())
+                it = facts.insert(row->className, agentFacts(*core, row->className));
+            QHash<ObjectId, LiveState> live;
+            if (const std::optional<LiveState> state = core->liveState(id))
+                live.insert(id, *state);
+            result.append(summarise(*core, row.value(), live, failedIds, *it));
+        }
+        return result;
+    });
+}
+
+QFuture<QList<AlarmSummary>> Inspector::alarms() const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return QtConcurrent::run(queryPool(), [core]() -> QList<AlarmSummary> {
+        QList<AlarmSummary> result;
+        for (const Scheduler::Entry &entry : core->scheduler().entries())
+            result.append({entry.id, entry.className, entry.name, entry.dueMs, entry.retryCount});
+        return result;
+    });
+}
+
+QFuture<QList<KeyValue>> Inspector::keyValues(const QString &className, const ObjectId &id,
+                                              const ListOptions &options) const
+{
+    return onStrand<QList<KeyValue>>(*m_core, className, id, [options](ObjectHost &host) {
+        return host.database().list(options);
+    });
+}
+
+QFuture<QList<TableSchema>> Inspector::schema(const QString &className, const ObjectId &id) const
+{
+    return onStrand<QList<TableSchema>>(*m_core, className, id, [](ObjectHost &host) {
+        QList<TableSchema> tables;
+        const SqlResult rows = host.database().sqlReadOnly(
+            QStringLiteral("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' "
+                           "ORDER BY type = 'table' DESC, name"),
+            {});
+        for (const QJsonArray &row : rows.rows) {
+            TableSchema table;
+            table.type = row.at(0).toString();
+            table.name = row.at(1).toString();
+            table.sql = row.at(2).toString();
+            if (table.type == QLatin1String("table") || table.type == QLatin1String("view")) {
+                const SqlResult columns = host.database().sqlReadOnly(
+                    QStringLiteral("SELECT name FROM pragma_table_info(?1)"), {table.name});
+                for (const QJsonArray &column : columns.rows)
+                    table.columns.append(column.at(0).toString());
+            }
+            tables.append(table);
+        }
+        return tables;
+    });
+}
+
+QFuture<SqlResult> Inspector::query(const QString &className, const ObjectId &id, const QString &sql,
+                                    const QJsonArray &params) const
+{
+    return onStrand<SqlResult>(*m_core, className, id, [sql, params](ObjectHost &host) {
+        return host.database().sqlReadOnly(sql, params);
+    });
+}
+
+QFuture<std::optional<AlarmSummary>> Inspector::alarm(const QString &className, const ObjectId &id) const
+{
+    return onStrand<std::optional<AlarmSummary>>(
+        *m_core, className, id, [](ObjectHost &host) -> std::optional<AlarmSummary> {
+            const auto row = host.database().alarm();
+            if (!row)
+                return std::nullopt;
+            return AlarmSummary{host.id(), host.className(), host.name(), row->dueMs, row->retryCount};
+        });
+}
+
+QFuture<QList<JournalEntry>> Inspector::journal(const QString &className, const ObjectId &id,
+                                               const JournalQuery &query) const
+{
+    return onStrand<QList<JournalEntry>>(*m_core, className, id, [query](ObjectHost &host) {
+        return host.journal().entries(query);
+    });
+}
+
+QFuture<QList<TurnFailure>> Inspector::failures(const QString &className, const ObjectId &id,
+                                                int limit) const
+{
+    return onStrand<QList<TurnFailure>>(*m_core, className, id, [limit](ObjectHost &host) {
+        return host.journal().failures(limit);
+    });
+}
+
+QFuture<QList<KeyValue>> Inspector::stateAt(const QString &className, const ObjectId &id, qint64 seq) const
+{
+    return onStrand<QList<KeyValue>>(*m_core, className, id, [seq](ObjectHost &host) {
+        return host.journal().stateAt(seq);
+    });
+}
+
+QFuture<StateDiff> Inspector::diff(const QString &className, const ObjectId &id, qint64 fromSeq,
+                                   qint64 toSeq) const
+{
+    return onStrand<StateDiff>(*m_core, className, id, [fromSeq, toSeq](ObjectHost &host) {
+        return host.journal().diff(fromSeq, toSeq);
+    });
+}
+
+QFuture<StorageSize> Inspector::storageSize(const QString &className, const ObjectId &id) const
+{
+    return onStrand<StorageSize>(*m_core, className, id, [](ObjectHost &host) {
+        return host.journal().size();
+    });
+}
+
+QFuture<qint64> Inspector::editState(const QString &className, const ObjectId &id,
+                                     const QJsonObject &set, const QStringList &remove) const
+{
+    return command<qint64>(
+        m_core, className, id, QStringLiteral("admin-edit"), editArgs(set, remove),
+        [set, remove](ObjectHost &host) {
+            ObjectDatabase &db = host.database();
+            for (auto it = set.begin(); it != set.end(); ++it)
+                db.put(it.key(), it.value());
+            for (const QString &key : remove)
+                db.remove(key);
+            return nextSeq(host);
+        });
+}
+
+QFuture<qint64> Inspector::reset(const QString &className, const ObjectId &id) const
+{
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-reset"), QJsonValue(),
+                           [](ObjectHost &host) {
+                               host.database().deleteAll();
+                               AgentStore::forget(host); // an agent's own tables too
+                               return nextSeq(host);
+                           });
+}
+
+QFuture<qint64> Inspector::fireAlarmNow(const QString &className, const ObjectId &id) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return command<qint64>(
+        m_core, className, id, QStringLiteral("admin-fire"), QJsonValue(),
+        [](ObjectHost &host) {
+            ObjectDatabase &db = host.database();
+            const std::optional<AlarmRow> row = db.alarm();
+            if (!row) {
+                throw Error(ErrorCode::NotFound,
+                            QStringLiteral("Cannot fire the alarm of %1: it has no alarm").arg(host.label()));
+            }
+            // As a real alarm turn does: the row goes in the turn's transaction (a failure brings
+            // it back, untouched, for its real time), then the handler runs. The scheduled time
+            // is the alarm's, so an agent runs the schedules the alarm was set for.
+            AlarmInfo info;
+            info.scheduledTime = QDateTime::fromMSecsSinceEpoch(row->dueMs, Qt::UTC);
+            info.retryCount = row->retryCount;
+            info.isRetry = row->retryCount > 0;
+            db.deleteAlarm();
+            AdminTrigger trigger(host);
+            host.instance().onAlarm(info);
+            host.effects().publish(ChangeEvent::Kind::AlarmFired,
+                                   {{QStringLiteral("trigger"), QStringLiteral("admin-fire")}});
+            return nextSeq(host);
+        });
+}
+
+QFuture<qint64> Inspector::setAlarm(const QString &className, const ObjectId &id, qint64 dueMs) const
+{
+    return command<qint64>(
+        m_core, className, id, QStringLiteral("admin-alarm"),
+        QJsonObject{{QStringLiteral("dueMs"), double(dueMs)}}, [dueMs](ObjectHost &host) {
+            if (AgentAdmin::agentOf(host))
+                AgentAdmin::moveAlarm(host, dueMs);
+            else
+                host.database().setAlarm(dueMs); // a new alarm: no retries yet
+            return nextSeq(host);
+        });
+}
+
+QFuture<qint64> Inspector::cancelAlarm(const QString &className, const ObjectId &id) const
+{
+    return command<qint64>(
+        m_core, className, id, QStringLiteral("admin-alarm"),
+        QJsonObject{{QStringLiteral("cancel"), true}}, [](ObjectHost &host) {
+            if (AgentAdmin::agentOf(host)) {
+                AgentAdmin::cancelAlarm(host);
+            } else {
+                if (!host.database().alarm()) {
+                    throw Error(ErrorCode::NotFound,
+                                QStringLiteral("Cannot cancel the alarm of %1: it has no alarm").arg(host.label()));
+                }
+                host.database().deleteAlarm();
+            }
+            return nextSeq(host);
+        });
+}
+
+AgentDirectory Inspector::agents() const
+{
+    return AgentDirectory(m_core);
+}
+
+HumanInbox Inspector::inbox() const
+{
+    return HumanInbox(m_core, m_tap);
+}
+
+ModelCallDirectory Inspector::modelCalls() const
+{
+    return ModelCallDirectory(m_core);
+}
+
+QFuture<qint64> Inspector::compact(const QString &className, const ObjectId &id,
+                                   const RetentionPolicy &policy) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    return onStrand<qint64>(*m_core, className, id, [policy, core](ObjectHost &host) {
+        return host.journal().compact(policy, core->clock().nowMs());
+    });
+}
+
+QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, qint64 seq,
+                                  const QString &newName) const
+{
+    std::shared_ptr<EngineCore> core = m_core;
+    if (newName.isEmpty())
+        return failed<ObjectId>(Error(ErrorCode::InvalidArgument, QStringLiteral("A fork needs a name")));
+    const ObjectId forkId = ObjectId::fromName(className, newName);
+    // Read the origin on its strand, then write it as the fork's first turn on the fork's
+    // strand, then mark the fork in the catalog.
+    QFuture<ForkSource> source = onStrand<ForkSource>(*m_core, className, id, [seq](ObjectHost &host) {
+        ForkSource read;
+        read.state = host.journal().stateAt(seq);
+        read.tables = UserTables::read(host.database());
+        read.lastSeq = host.journal().lastSeq();
+        return read;
+    });
+    return source.then(queryPool(), [core, className, id, seq, newName, forkId](const ForkSource &read) {
+        if (core->catalog().object(forkId.toString()).ok() || QFileInfo::exists(core->objectPath(className, forkId))) {
+            throw Error(ErrorCode::Conflict, QStringLiteral("Cannot fork %1 as \"%2\": an object of that name exists")
+                                                 .arg(className, newName));
+        }
+        const QJsonObject origin{{QStringLiteral("forkOf"), id.toString()},
+                                 {QStringLiteral("seq"), double(seq)}};
+        QFuture<QJsonObject> written = onStrand<QJsonObject>(
+            *core, className, forkId,
+            [read, seq, origin](ObjectHost &host) { return writeFork(host, read, seq, origin); },
+            QStringLiteral("fork"), newName, [](const QJsonObject &output) { return QJsonValue(output); });
+        written.waitForFinished(); // on a query thread: the origin's strand is already free
+        (void)core->catalog().flush();
+        if (auto ok = core->catalog().setFork(forkId.toString(), id.toString(), seq); !ok)
+            throw ok.error();
+        return forkId;
+    });
+}
+
+} // namespace Durable

@@ -1,0 +1,875 @@
+// SPDX-License-Identifier: MIT
+#include "objectdatabase.h"
+
+#include <durable/core/jsontext.h>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <sqlite3.h>
+
+namespace Durable {
+
+namespace {
+
+constexpr int SchemaVersion = 1;
+
+// Statement texts for ObjectDatabase::CachedStatement, in enum order.
+const char *const s_cachedSql[] = {
+    "BEGIN",
+    "COMMIT",
+    "ROLLBACK",
+    "SAVEPOINT turn",
+    "RELEASE turn",
+    "ROLLBACK TO turn",
+    "SELECT value FROM _durable_kv WHERE key = ?1",
+    "INSERT INTO _durable_kv(key, value) VALUES (?1, ?2) "
+    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    "DELETE FROM _durable_kv WHERE key = ?1",
+    "SELECT due_ms, retry_count FROM _durable_alarm WHERE slot = 1",
+    "INSERT INTO _durable_alarm(slot, due_ms, retry_count) VALUES (1, ?1, ?2) "
+    "ON CONFLICT(slot) DO UPDATE SET due_ms = excluded.due_ms, retry_count = excluded.retry_count",
+    "DELETE FROM _durable_alarm WHERE slot = 1",
+};
+
+const char s_schema[] = R"sql(
+CREATE TABLE IF NOT EXISTS _durable_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _durable_kv(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS _durable_alarm(slot INTEGER PRIMARY KEY CHECK (slot = 1),
+    due_ms INTEGER NOT NULL, retry_count INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS _durable_journal(seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,
+    duration_us INTEGER NOT NULL, trigger TEXT NOT NULL, method TEXT, input TEXT, output TEXT,
+    changes TEXT, alarm TEXT, messages TEXT);
+CREATE TABLE IF NOT EXISTS _durable_snapshots(seq INTEGER PRIMARY KEY, kv TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS _durable_journal_sql(seq INTEGER NOT NULL, tbl TEXT NOT NULL,
+    op TEXT NOT NULL, row INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS _durable_journal_sql_by_seq ON _durable_journal_sql(seq);
+CREATE TABLE IF NOT EXISTS _durable_failures(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,
+    duration_us INTEGER NOT NULL, trigger TEXT NOT NULL, method TEXT, input TEXT,
+    error TEXT NOT NULL, after_seq INTEGER NOT NULL);
+)sql";
+
+QByteArray utf8(const QString &text)
+{
+    return text.toUtf8();
+}
+
+QString fromSqlite(const unsigned char *text, int size)
+{
+    return QString::fromUtf8(reinterpret_cast<const char *>(text), size);
+}
+
+void bindText(sqlite3_stmt *stmt, int index, const QByteArray &bytes)
+{
+    sqlite3_bind_text(stmt, index, bytes.constData(), int(bytes.size()), SQLITE_TRANSIENT);
+}
+
+// Resets a cached statement however the scope is left.
+struct Reset
+{
+    sqlite3_stmt *stmt;
+    ~Reset() { sqlite3_reset(stmt); }
+};
+
+// The smallest string greater than every string that starts with prefix (byte-wise, as
+// SQLite's BINARY collation compares). UTF-8 never contains 0xFF, so no carry is needed.
+QByteArray prefixUpperBound(QByteArray prefix)
+{
+    prefix[prefix.size() - 1] = char(quint8(prefix.back()) + 1);
+    return prefix;
+}
+
+bool isReservedName(const char *name)
+{
+    return name && qstrnicmp(name, "_durable_", 9) == 0;
+}
+
+QJsonValue columnValue(sqlite3_stmt *stmt, int column)
+{
+    switch (sqlite3_column_type(stmt, column)) {
+    case SQLITE_INTEGER:
+        return double(sqlite3_column_int64(stmt, column));
+    case SQLITE_FLOAT:
+        return sqlite3_column_double(stmt, column);
+    case SQLITE_TEXT:
+        return fromSqlite(sqlite3_column_text(stmt, column), sqlite3_column_bytes(stmt, column));
+    case SQLITE_BLOB: {
+        const QByteArray blob(static_cast<const char *>(sqlite3_column_blob(stmt, column)),
+                              sqlite3_column_bytes(stmt, column));
+        return QString::fromLatin1(blob.toBase64());
+    }
+    default:
+        return QJsonValue::Null;
+    }
+}
+
+} // namespace
+
+ObjectDatabase::~ObjectDatabase()
+{
+    close();
+}
+
+bool ObjectDatabase::isCorruption(int sqliteCode)
+{
+    const int primary = sqliteCode & 0xff;
+    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
+
+Error ObjectDatabase::sqliteError(int code, const QString &what) const
+{
+    const QString detail = m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
+                                : QString::fromUtf8(sqlite3_errstr(code));
+    ErrorCode errorCode = ErrorCode::StorageError;
+    if (isCorruption(code))
+        errorCode = ErrorCode::Corrupt;
+    else if ((code & 0xff) == SQLITE_TOOBIG)
+        errorCode = ErrorCode::LimitExceeded;
+    const QString message = errorCode == ErrorCode::Corrupt
+        ? QStringLiteral("the file %1 of %2 is damaged or not a database (%3)")
+              .arg(m_path, m_label, detail)
+        : QStringLiteral("%1 of %2: %3").arg(what, m_label, detail);
+    Error error(errorCode, message);
+    error.withContext(QStringLiteral("file"), m_path);
+    error.withContext(QStringLiteral("sqlite"), code);
+    return error;
+}
+
+void ObjectDatabase::throwSqlite(int code, const QString &what) const
+{
+    throw sqliteError(code, what);
+}
+
+Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durability durability)
+{
+    close();
+    m_path = path;
+    // NOMUTEX: the strand guarantees one thread at a time, so SQLite's own mutexes are waste.
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        const Error error = sqliteError(rc, QStringLiteral("Could not open %1").arg(path));
+        close();
+        return error;
+    }
+    sqlite3_extended_result_codes(m_db, 1);
+    sqlite3_busy_timeout(m_db, 0);
+    // Closing (hibernating) must not cost a checkpoint and its fsyncs: the WAL stays beside
+    // the file and is replayed on the next open.
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+    // The default lookaside arena is ~120 KB per connection; thousands of small objects stay
+    // open at once, so a small one keeps memory per object low.
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 128, 32);
+    // A new file holds nothing yet: build it without fsyncs (a crash leaves a file without
+    // its identity, which the next open recreates or quarantines), then turn durability on.
+    if (auto ok = exec("PRAGMA synchronous=OFF;"
+                       "PRAGMA locking_mode=EXCLUSIVE;"
+                       "PRAGMA journal_mode=WAL;"
+                       "PRAGMA cache_size=-256;"
+                       "PRAGMA foreign_keys=ON;");
+        !ok) {
+        close();
+        return ok.error();
+    }
+    if (auto ok = createSchema(meta); !ok) {
+        close();
+        return ok.error();
+    }
+    if (auto ok = exec(durability == Durability::Full ? "PRAGMA synchronous=FULL"
+                                                      : "PRAGMA synchronous=NORMAL");
+        !ok) {
+        close();
+        return ok.error();
+    }
+    sqlite3_set_authorizer(m_db, &ObjectDatabase::authorize, this);
+    sqlite3_preupdate_hook(m_db, &ObjectDatabase::preupdate, this);
+    return {};
+}
+
+Result<void> ObjectDatabase::createSchema(ObjectMeta &meta)
+{
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(m_db, "PRAGMA user_version", -1, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return sqliteError(rc, QStringLiteral("Could not read %1").arg(m_path));
+    rc = sqlite3_step(stmt);
+    const int version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW)
+        return sqliteError(rc, QStringLiteral("Could not read %1").arg(m_path));
+    if (version == SchemaVersion)
+        return readMeta(meta);
+    if (version != 0) {
+        return Error(ErrorCode::Corrupt,
+                     QStringLiteral("%1 has storage format %2; this engine reads format %3")
+                         .arg(m_path).arg(version).arg(SchemaVersion));
+    }
+    // A new file (or one whose creation a crash interrupted: schema and identity commit
+    // together, so it holds neither): it needs an identity to be created.
+    if (meta.className.isEmpty() || meta.id.isEmpty()) {
+        return Error(ErrorCode::Corrupt,
+                     QStringLiteral("%1 has no schema and no identity to create it with").arg(m_path));
+    }
+    if (auto ok = exec("BEGIN"); !ok)
+        return ok;
+    if (auto ok = exec(s_schema); !ok) {
+        (void)exec("ROLLBACK");
+        return ok;
+    }
+    rc = sqlite3_prepare_v2(m_db,
+                            "INSERT OR REPLACE INTO _durable_meta VALUES ('class', ?1), ('id', ?2),"
+                            " ('name', ?3), ('created_ms', ?4)",
+                            -1, &stmt, nullptr);
+    if (rc == SQLITE_OK) {
+        bindText(stmt, 1, utf8(meta.className));
+        bindText(stmt, 2, utf8(meta.id));
+        if (meta.name.isNull())
+            sqlite3_bind_null(stmt, 3);
+        else
+            bindText(stmt, 3, utf8(meta.name));
+        sqlite3_bind_int64(stmt, 4, meta.createdMs);
+        rc = sqlite3_step(stmt);
+        sqlite3_finalize(stmt);
+    }
+    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
+        const Error error = sqliteError(rc, QStringLiteral("Could not create %1").arg(m_path));
+        (void)exec("ROLLBACK");
+        return error;
+    }
+    if (auto ok = exec("PRAGMA user_version=1; COMMIT"); !ok) {
+        (void)exec("ROLLBACK");
+        return ok;
+    }
+    return {};
+}
+
+Result<void> ObjectDatabase::readMeta(ObjectMeta &meta)
+{
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(m_db, "SELECT key, value FROM _durable_meta", -1, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return sqliteError(rc, QStringLiteral("Could not read the identity in %1").arg(m_path));
+    QString storedClass;
+    QString storedId;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const QByteArrayView key(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
+        const QString value = fromSqlite(sqlite3_column_text(stmt, 1), sqlite3_column_bytes(stmt, 1));
+        if (key == "class")
+            storedClass = value;
+        else if (key == "id")
+            storedId = value;
+        else if (key == "name" && sqlite3_column_type(stmt, 1) != SQLITE_NULL)
+            meta.name = value;
+        else if (key == "created_ms")
+            meta.createdMs = sqlite3_column_int64(stmt, 1);
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE)
+        return sqliteError(rc, QStringLiteral("Could not read the identity in %1").arg(m_path));
+    if ((!meta.className.isEmpty() && storedClass != meta.className)
+        || (!meta.id.isEmpty() && storedId.compare(meta.id, Qt::CaseInsensitive) != 0)) {
+        return Error(ErrorCode::Corrupt,
+                     QStringLiteral("%1 belongs to %2/%3, not to %4/%5")
+                         .arg(m_path, storedClass, storedId, meta.className, meta.id));
+    }
+    meta.className = storedClass;
+    meta.id = storedId;
+    return {};
+}
+
+void ObjectDatabase::close()
+{
+    for (sqlite3_stmt *&stmt : m_cached) {
+        sqlite3_finalize(stmt);
+        stmt = nullptr;
+    }
+    for (sqlite3_stmt *stmt : std::as_const(m_userStatements))
+        sqlite3_finalize(stmt);
+    m_userStatements.clear();
+    if (m_db) {
+        sqlite3_close_v2(m_db);
+        m_db = nullptr;
+    }
+    m_inTransaction = false;
+}
+
+Result<void> ObjectDatabase::exec(const char *sql)
+{
+    char *message = nullptr;
+    const int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK)
+        return sqliteError(rc, QStringLiteral("Storage operation failed"));
+    return {};
+}
+
+sqlite3_stmt *ObjectDatabase::cached(CachedStatement which)
+{
+    sqlite3_stmt *&stmt = m_cached[which];
+    if (!stmt) {
+        const int rc = sqlite3_prepare_v3(m_db, s_cachedSql[which], -1, SQLITE_PREPARE_PERSISTENT,
+                                          &stmt, nullptr);
+        if (rc != SQLITE_OK) {
+            stmt = nullptr;
+            throwSqlite(rc, QStringLiteral("Could not prepare a storage statement"));
+        }
+    }
+    return stmt;
+}
+
+Result<void> ObjectDatabase::stepDone(CachedStatement which)
+{
+    try {
+        sqlite3_stmt *stmt = cached(which);
+        const int rc = sqlite3_step(stmt);
+        sqlite3_reset(stmt);
+        if (rc != SQLITE_DONE)
+            return sqliteError(rc, QString::fromLatin1(s_cachedSql[which]) + QStringLiteral(" failed"));
+        return {};
+    } catch (const Error &error) {
+        return error;
+    }
+}
+
+Result<void> ObjectDatabase::begin()
+{
+    m_alarmChanged = false;
+    auto ok = stepDone(Begin);
+    m_inTransaction = ok.ok();
+    return ok;
+}
+
+Result<void> ObjectDatabase::commit()
+{
+    auto ok = stepDone(Commit);
+    if (ok)
+        m_inTransaction = false;
+    return ok;
+}
+
+void ObjectDatabase::rollback()
+{
+    if (m_db && !sqlite3_get_autocommit(m_db))
+        (void)stepDone(Rollback);
+    m_inTransaction = false;
+    m_userSavepoints = 0;
+}
+
+Result<void> ObjectDatabase::savepoint()
+{
+    return stepDone(Savepoint);
+}
+
+Result<void> ObjectDatabase::release()
+{
+    return stepDone(Release);
+}
+
+void ObjectDatabase::rollbackToSavepoint()
+{
+    (void)stepDone(RollbackTo);
+    (void)stepDone(Release);
+    m_userSavepoints = 0;
+}
+
+void ObjectDatabase::checkKey(const QString &key) const
+{
+    if (key.isEmpty())
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("Keys must not be empty"));
+}
+
+void ObjectDatabase::checkWritableKey(const QString &key) const
+{
+    checkKey(key);
+    // The journal's key/value map carries an agent's state, step, schedules, human requests
+    // and model calls under _durable_agent_* keys: a user key there would be mistaken for them.
+    if (key.startsWith(QLatin1String("_durable_"))) {
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Key \"%1\" is reserved: keys starting with _durable_ belong to "
+                                   "the engine")
+                        .arg(key.left(100)));
+    }
+}
+
+QJsonValue ObjectDatabase::get(const QString &key)
+{
+    checkKey(key);
+    const QByteArray k = utf8(key);
+    if (k.size() > MaxKeyBytes) // such a key can never have been stored
+        return QJsonValue::Undefined;
+    sqlite3_stmt *stmt = cached(KvGet);
+    Reset reset{stmt};
+    sqlite3_bind_text(stmt, 1, k.constData(), int(k.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE)
+        return QJsonValue::Undefined;
+    if (rc != SQLITE_ROW)
+        throwSqlite(rc, QStringLiteral("Could not read key \"%1\"").arg(key.left(100)));
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0));
+    return JsonText::parse(text, sqlite3_column_bytes(stmt, 0));
+}
+
+void ObjectDatabase::put(const QString &key, const QJsonValue &value)
+{
+    checkWritableKey(key);
+    const QByteArray k = utf8(key);
+    if (k.size() > MaxKeyBytes) {
+        throw Error(ErrorCode::LimitExceeded,
+                    QStringLiteral("Key \"%1...\" is %2 bytes; keys are limited to %3 bytes")
+                        .arg(key.left(40)).arg(k.size()).arg(MaxKeyBytes));
+    }
+    if (value.isUndefined()) {
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Cannot store an undefined value under \"%1\"; use remove()")
+                        .arg(key.left(100)));
+    }
+    const QByteArray text = JsonText::serialize(value);
+    if (text.size() > MaxValueBytes) {
+        throw Error(ErrorCode::LimitExceeded,
+                    QStringLiteral("Value for key \"%1\" is %2 bytes; values are limited to %3 bytes")
+                        .arg(key.left(100)).arg(text.size()).arg(MaxValueBytes));
+    }
+    sqlite3_stmt *stmt = cached(KvPut);
+    Reset reset{stmt};
+    sqlite3_bind_text(stmt, 1, k.constData(), int(k.size()), SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 2, text.constData(), int(text.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE)
+        throwSqlite(rc, QStringLiteral("Could not write key \"%1\"").arg(key.left(100)));
+    m_changes.removed.remove(key);
+    m_changes.set.insert(key, value);
+}
+
+bool ObjectDatabase::remove(const QString &key)
+{
+    checkWritableKey(key);
+    const QByteArray k = utf8(key);
+    sqlite3_stmt *stmt = cached(KvRemove);
+    Reset reset{stmt};
+    sqlite3_bind_text(stmt, 1, k.constData(), int(k.size()), SQLITE_STATIC);
+    const int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE)
+        throwSqlite(rc, QStringLiteral("Could not remove key \"%1\"").arg(key.left(100)));
+    const bool existed = sqlite3_changes(m_db) > 0;
+    if (existed || m_changes.set.contains(key)) {
+        m_changes.set.remove(key);
+        m_changes.removed.insert(key);
+    }
+    return existed;
+}
+
+QList<KeyValue> ObjectDatabase::list(const ListOptions &options)
+{
+    // Built per call: the combinations are few and listing is not the hot path.
+    QByteArray sql = "SELECT key, value FROM _durable_kv WHERE 1";
+    QList<QByteArray> binds;
+    QByteArray lower = utf8(options.start);
+    QByteArray upper = utf8(options.end);
+    if (!options.prefix.isEmpty()) {
+        const QByteArray prefix = utf8(options.prefix);
+        if (prefix > lower)
+            lower = prefix;
+        const QByteArray bound = prefixUpperBound(prefix);
+        if (upper.isEmpty() || bound < upper)
+            upper = bound;
+    }
+    if (!lower.isEmpty()) {
+        sql += " AND key >= ?";
+        binds.append(lower);
+    }
+    if (!upper.isEmpty()) {
+        sql += " AND key < ?";
+        binds.append(upper);
+    }
+    sql += options.reverse ? " ORDER BY key DESC" : " ORDER BY key";
+    if (options.limit >= 0)
+        sql += " LIMIT " + QByteArray::number(options.limit);
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(m_db, sql.constData(), -1, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        throwSqlite(rc, QStringLiteral("Could not list keys"));
+    for (int i = 0; i < binds.size(); ++i)
+        bindText(stmt, i + 1, binds.at(i));
+    QList<KeyValue> result;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 1));
+        result.append({fromSqlite(sqlite3_column_text(stmt, 0), sqlite3_column_bytes(stmt, 0)),
+                       JsonText::parse(text, sqlite3_column_bytes(stmt, 1))});
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE)
+        throwSqlite(rc, QStringLiteral("Could not list keys"));
+    return result;
+}
+
+void ObjectDatabase::deleteAll()
+{
+    // User tables go too, so the object is as new; the journal (the history) stays.
+    QStringList drops;
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(m_db,
+                                "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE "
+                                "'\\_durable\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' "
+                                "ESCAPE '\\' AND type IN ('table', 'view')",
+                                -1, &stmt, nullptr);
+    if (rc != SQLITE_OK)
+        throwSqlite(rc, QStringLiteral("Could not delete all storage"));
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        const QString type = fromSqlite(sqlite3_column_text(stmt, 0), sqlite3_column_bytes(stmt, 0));
+        const QString name = fromSqlite(sqlite3_column_text(stmt, 1), sqlite3_column_bytes(stmt, 1));
+        drops.append(QStringLiteral("DROP %1 IF EXISTS \"%2\"")
+                         .arg(type.toUpper(), QString(name).replace(u'"', QStringLiteral("\"\""))));
+    }
+    sqlite3_finalize(stmt);
+    for (const QString &drop : std::as_const(drops)) {
+        if (auto ok = exec(drop.toUtf8().constData()); !ok)
+            throw ok.error();
+    }
+    if (auto ok = exec("DELETE FROM _durable_kv"); !ok)
+        throw ok.error();
+    m_changes.set.clear();
+    m_changes.removed.clear();
+    m_changes.cleared = true;
+    deleteAlarm();
+}
+
+void ObjectDatabase::preupdate(void *self, sqlite3 *, int op, const char *, const char *table,
+                               qint64 oldRow, qint64 newRow)
+{
+    // Row changes of user tables only: the engine's own tables are journaled in their own
+    // terms. Of those, the agent tables are only noted, to be read once after the turn.
+    if (!table)
+        return;
+    auto *db = static_cast<ObjectDatabase *>(self);
+    if (isReservedName(table)) {
+        if (qstrncmp(table, "_durable_agent_", 15) == 0)
+            db->noteAgentTable(table);
+        return;
+    }
+    if (!db->m_lastTableChanges || db->m_lastTable != table) {
+        db->m_lastTable = table;
+        db->m_lastTableChanges = &db->m_changes.tables[QString::fromUtf8(table)];
+        // Inserting may have moved other entries: only the one just looked up is valid.
+    }
+    TurnChanges::TableChanges &changes = *db->m_lastTableChanges;
+    if (op == SQLITE_INSERT)
+        ++changes.inserted;
+    else if (op == SQLITE_DELETE)
+        ++changes.deleted;
+    else
+        ++changes.updated;
+    if (changes.rows.size() < TurnChanges::MaxRowsPerTable)
+        changes.rows.append(op == SQLITE_DELETE ? oldRow : newRow);
+}
+
+void ObjectDatabase::noteAgentTable(const char *table)
+{
+    // Once per table and turn, not per row.
+    if (m_lastAgentTable == table)
+        return;
+    m_lastAgentTable = table;
+    m_changes.agentTables.insert(QString::fromUtf8(table));
+}
+
+int ObjectDatabase::authorize(void *self, int action, const char *a, const char *b, const char *,
+                              const char *)
+{
+    auto *db = static_cast<ObjectDatabase *>(self);
+    if (db->m_sqlMode == SqlMode::Engine)
+        return SQLITE_OK;
+    if (db->m_sqlMode == SqlMode::ReadOnly) {
+        switch (action) {
+        case SQLITE_READ:
+        case SQLITE_SELECT:
+        case SQLITE_FUNCTION:
+        case SQLITE_RECURSIVE:
+            return SQLITE_OK;
+        case SQLITE_PRAGMA:
+            break; // the whitelist below
+        case SQLITE_UPDATE:
+            // SQLite asks this while reading the schema table itself; real writes to it are
+            // impossible here, and sqlite3_stmt_readonly() is checked as well.
+            if (a && qstrnicmp(a, "sqlite_", 7) == 0)
+                return SQLITE_OK;
+            Q_FALLTHROUGH();
+        default:
+            db->m_denied = QStringLiteral("the console is read-only; change an object's data "
+                                          "through its methods or an admin edit");
+            return SQLITE_DENY;
+        }
+    }
+    switch (action) {
+    case SQLITE_TRANSACTION:
+    case SQLITE_SAVEPOINT:
+        db->m_denied = QStringLiteral("transaction control is not allowed in user SQL; each turn "
+                                      "is already a transaction and Storage::transaction() "
+                                      "gives a nested one");
+        return SQLITE_DENY;
+    case SQLITE_ATTACH:
+    case SQLITE_DETACH:
+        db->m_denied = QStringLiteral("ATTACH and DETACH are not allowed: an object sees only "
+                                      "its own database");
+        return SQLITE_DENY;
+    case SQLITE_PRAGMA: {
+        static const char *const allowed[] = {"table_info", "table_xinfo", "table_list",
+                                              "index_list", "index_info", "foreign_key_list",
+                                              "foreign_key_check"};
+        for (const char *name : allowed) {
+            if (a && qstricmp(a, name) == 0)
+                return SQLITE_OK;
+        }
+        db->m_denied = QStringLiteral("PRAGMA %1 is not allowed in user SQL")
+                           .arg(QString::fromUtf8(a));
+        return SQLITE_DENY;
+    }
+    default:
+        break;
+    }
+    const char *reserved = isReservedName(a) ? a : (isReservedName(b) ? b : nullptr);
+    if (reserved && action != SQLITE_FUNCTION && db->m_sqlMode == SqlMode::User) {
+        db->m_denied = QStringLiteral("table %1 is reserved for the engine; user SQL may not "
+                                      "use _durable_* tables")
+                           .arg(QString::fromUtf8(reserved));
+        return SQLITE_DENY;
+    }
+    return SQLITE_OK;
+}
+
+sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tail, const char *start)
+{
+    sqlite3_stmt *stmt = nullptr;
+    m_denied.clear();
+    const int rc = sqlite3_prepare_v2(m_db, start, -1, &stmt, tail);
+    if (rc == SQLITE_OK)
+        return stmt;
+    sqlite3_finalize(stmt);
+    if (!m_denied.isEmpty()) {
+        throw Error(ErrorCode::ReservedTable,
+                    QStringLiteral("SQL refused on %1: %2").arg(m_label, m_denied))
+            .withContext(QStringLiteral("query"), query.left(500));
+    }
+    throw Error(ErrorCode::SqlError,
+                QStringLiteral("Invalid SQL on %1: %2").arg(m_label, QString::fromUtf8(sqlite3_errmsg(m_db))))
+        .withContext(QStringLiteral("query"), query.left(500));
+}
+
+SqlResult ObjectDatabase::sql(const QString &query, const QJsonArray &params)
+{
+    return runSql(query, params, SqlMode::User);
+}
+
+SqlResult ObjectDatabase::sqlReadOnly(const QString &query, const QJsonArray &params)
+{
+    return runSql(query, params, SqlMode::ReadOnly);
+}
+
+SqlResult ObjectDatabase::engineSql(const QString &query, const QJsonArray &params)
+{
+    return runSql(query, params, SqlMode::Engine);
+}
+
+SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params, SqlMode mode)
+{
+    // Cached statements were authorised in the mode that prepared them: keep the modes apart.
+    struct ModeGuard
+    {
+        SqlMode &mode;
+        ~ModeGuard() { mode = SqlMode::Engine; }
+    } guard{m_sqlMode};
+    m_sqlMode = mode;
+    const QByteArray text = utf8(query);
+    // Statements are authorised when prepared: cache engine and user statements apart, or
+    // user SQL could reuse an engine statement that touches _durable_* tables.
+    const QByteArray cacheKey = (mode == SqlMode::Engine ? QByteArrayLiteral("E:") : QByteArrayLiteral("U:")) + text;
+    SqlResult result;
+    const char *cursor = text.constData();
+    const char *end = text.constData() + text.size();
+    bool first = true;
+    while (cursor < end) {
+        // One statement at a time, so scripts work; the statement cache keys on its text.
+        const char *tail = nullptr;
+        sqlite3_stmt *stmt = nullptr;
+        const char *stmtStart = cursor;
+        while (stmtStart < end && (*stmtStart == ' ' || *stmtStart == '\n' || *stmtStart == '\t'
+                                   || *stmtStart == '\r' || *stmtStart == ';'))
+            ++stmtStart;
+        if (stmtStart >= end)
+            break;
+        // Look the statement up by its exact text only for single-statement queries, the
+        // common case that benefits from caching.
+        const bool single = first && mode != SqlMode::ReadOnly;
+        auto it = single ? m_userStatements.find(cacheKey) : m_userStatements.end();
+        if (it != m_userStatements.end()) {
+            stmt = it.value();
+            tail = end;
+        } else {
+            stmt = prepareUser(query, &tail, stmtStart);
+            if (!stmt) // whitespace or a comment only
+                break;
+            if (single && tail && (tail == end || QByteArrayView(tail, end - tail).trimmed().isEmpty())) {
+                if (m_userStatements.size() >= 64) {
+                    for (sqlite3_stmt *old : std::as_const(m_userStatements))
+                        sqlite3_finalize(old);
+                    m_userStatements.clear();
+                }
+                m_userStatements.insert(cacheKey, stmt);
+            }
+        }
+        const bool cachedStmt = m_userStatements.value(cacheKey) == stmt;
+        first = false;
+        const bool isLast = !tail || QByteArrayView(tail, end - tail).trimmed().isEmpty()
+            || QByteArrayView(tail, end - tail).trimmed() == ";";
+        const int paramCount = sqlite3_bind_parameter_count(stmt);
+        if (paramCount > 0 && paramCount > params.size()) {
+            if (!cachedStmt)
+                sqlite3_finalize(stmt);
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("SQL on %1 expects %2 parameters, got %3")
+                            .arg(m_label).arg(paramCount).arg(params.size()));
+        }
+        for (int i = 0; i < paramCount; ++i) {
+            const QJsonValue value = params.at(i);
+            switch (value.type()) {
+            case QJsonValue::Bool:
+                sqlite3_bind_int(stmt, i + 1, value.toBool() ? 1 : 0);
+                break;
+            case QJsonValue::Double: {
+                const double d = value.toDouble();
+                if (d == double(qint64(d)))
+                    sqlite3_bind_int64(stmt, i + 1, qint64(d));
+                else
+                    sqlite3_bind_double(stmt, i + 1, d);
+                break;
+            }
+            case QJsonValue::String:
+                bindText(stmt, i + 1, utf8(value.toString()));
+                break;
+            case QJsonValue::Array:
+            case QJsonValue::Object:
+                bindText(stmt, i + 1, JsonText::serialize(value));
+                break;
+            default:
+                sqlite3_bind_null(stmt, i + 1);
+            }
+        }
+        const bool readOnly = sqlite3_stmt_readonly(stmt);
+        if (mode == SqlMode::ReadOnly && !readOnly) {
+            if (!cachedStmt)
+                sqlite3_finalize(stmt);
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("The console is read-only; this statement would change %1")
+                            .arg(m_label));
+        }
+        SqlResult current;
+        const int columns = sqlite3_column_count(stmt);
+        for (int c = 0; c < columns; ++c)
+            current.columns.append(QString::fromUtf8(sqlite3_column_name(stmt, c)));
+        int rc;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+            QJsonArray row;
+            for (int c = 0; c < columns; ++c)
+                row.append(columnValue(stmt, c));
+            current.rows.append(row);
+        }
+        const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        if (!cachedStmt)
+            sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE) {
+            if (isCorruption(rc))
+                throwSqlite(rc, QStringLiteral("SQL failed"));
+            throw Error(ErrorCode::SqlError, QStringLiteral("SQL failed on %1: %2").arg(m_label, message))
+                .withContext(QStringLiteral("query"), query.left(500));
+        }
+        result.rowsRead += current.rows.size();
+        if (!readOnly)
+            result.rowsWritten += sqlite3_changes(m_db);
+        result.columns = current.columns;
+        result.rows = std::move(current.rows);
+        if (isLast)
+            break;
+        cursor = tail;
+    }
+    return result;
+}
+
+void ObjectDatabase::transaction(const std::function<void()> &fn)
+{
+    const QByteArray name = "user_tx_" + QByteArray::number(++m_userSavepoints);
+    if (auto ok = exec(("SAVEPOINT " + name).constData()); !ok)
+        throw ok.error();
+    const TurnChanges captured = m_changes; // a rolled-back nested transaction changed nothing
+    const bool alarmCaptured = m_turnAlarmChanged;
+    try {
+        fn();
+    } catch (...) {
+        (void)exec(("ROLLBACK TO " + name + "; RELEASE " + name).constData());
+        --m_userSavepoints;
+        m_changes = captured;
+        m_turnAlarmChanged = alarmCaptured;
+        m_lastTableChanges = nullptr;
+        m_lastAgentTable.clear();
+        throw;
+    }
+    if (auto ok = exec(("RELEASE " + name).constData()); !ok)
+        throw ok.error();
+    --m_userSavepoints;
+}
+
+std::optional<AlarmRow> ObjectDatabase::alarm()
+{
+    sqlite3_stmt *stmt = cached(AlarmGet);
+    Reset reset{stmt};
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE)
+        return std::nullopt;
+    if (rc != SQLITE_ROW)
+        throwSqlite(rc, QStringLiteral("Could not read the alarm"));
+    return AlarmRow{sqlite3_column_int64(stmt, 0), sqlite3_column_int(stmt, 1)};
+}
+
+void ObjectDatabase::setAlarm(qint64 dueMs)
+{
+    if (!m_alarmsAllowed) {
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1 cannot set an alarm: its class does not override "
+                                   "DurableObject::onAlarm, so the alarm could never be handled")
+                        .arg(m_label));
+    }
+    // Anything before 1970 or after year 9999 is a bug in the caller, not a time.
+    if (dueMs < 0 || dueMs > 253402300799999LL) {
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("Invalid alarm time %1 ms for %2: expected a time between "
+                                   "1970 and 9999").arg(dueMs).arg(m_label));
+    }
+    writeAlarmRow(dueMs, 0);
+}
+
+void ObjectDatabase::writeAlarmRow(qint64 dueMs, int retryCount)
+{
+    sqlite3_stmt *stmt = cached(AlarmSet);
+    Reset reset{stmt};
+    sqlite3_bind_int64(stmt, 1, dueMs);
+    sqlite3_bind_int(stmt, 2, retryCount);
+    const int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE)
+        throwSqlite(rc, QStringLiteral("Could not set the alarm"));
+    m_alarmChanged = true;
+    m_turnAlarmChanged = true;
+}
+
+void ObjectDatabase::deleteAlarm()
+{
+    sqlite3_stmt *stmt = cached(AlarmDelete);
+    Reset reset{stmt};
+    const int rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE)
+        throwSqlite(rc, QStringLiteral("Could not delete the alarm"));
+    m_alarmChanged = true;
+    m_turnAlarmChanged = true;
+}
+
+} // namespace Durable
