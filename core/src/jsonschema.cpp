@@ -379,8 +379,7 @@ Result<void> JsonSchema::Node::readType(const QJsonValue &value, const QString &
         names = value.toArray();
     else
         return malformedSchema(where,
-            QStringLiteral("\"type\" must be a type name or a "
-                           "non-empty array of type names"));
+            QStringLiteral("\"type\" must be a type name or a non-empty array of type names"));
     for (const QJsonValue &name : std::as_const(names)) {
         bool known = false;
         for (const TypeName &type : s_typeNames) {
@@ -392,9 +391,8 @@ Result<void> JsonSchema::Node::readType(const QJsonValue &value, const QString &
         }
         if (!known)
             return malformedSchema(where,
-                QStringLiteral("unknown type %1 (expected string, "
-                               "number, integer, boolean, object, "
-                               "array or null)")
+                QStringLiteral("unknown type %1 (expected string, number, integer, boolean, "
+                               "object, array or null)")
                     .arg(formatValue(name)));
     }
     return {};
@@ -404,8 +402,7 @@ Result<void> JsonSchema::Node::readProperties(const QJsonValue &value, const QSt
 {
     if (!value.isObject())
         return malformedSchema(where,
-            QStringLiteral("\"properties\" must be an object mapping "
-                           "names to schemas"));
+            QStringLiteral("\"properties\" must be an object mapping names to schemas"));
     const QJsonObject object = value.toObject();
     for (auto property = object.begin(); property != object.end(); ++property) {
         auto sub = build(property.value(), childPath(where, property.key()));
@@ -420,14 +417,12 @@ Result<void> JsonSchema::Node::readRequired(const QJsonValue &value, const QStri
 {
     if (!value.isArray())
         return malformedSchema(where,
-            QStringLiteral("\"required\" must be an array of "
-                           "property names"));
+            QStringLiteral("\"required\" must be an array of property names"));
     const QJsonArray names = value.toArray();
     for (const QJsonValue &name : names) {
         if (!name.isString())
             return malformedSchema(where,
-                QStringLiteral("\"required\" must list property "
-                               "names, found %1")
+                QStringLiteral("\"required\" must list property names, found %1")
                     .arg(formatValue(name)));
         required.append(name.toString());
     }
@@ -452,8 +447,8 @@ Result<void> JsonSchema::Node::readItems(const QJsonValue &value, const QString 
 {
     if (value.isArray())
         return malformedSchema(where,
-            QStringLiteral("\"items\" as an array (tuple validation) "
-                           "is not supported; use a single schema"));
+            QStringLiteral("\"items\" as an array (tuple validation) is not supported; use a "
+                           "single schema"));
     auto sub = build(value, where);
     if (!sub.ok())
         return sub.error();
@@ -469,8 +464,7 @@ Result<void> JsonSchema::Node::readPattern(const QJsonValue &value, const QStrin
     QRegularExpression regex(value.toString());
     if (!regex.isValid())
         return malformedSchema(where,
-            QStringLiteral("invalid regular expression %1: %2 at "
-                           "offset %3")
+            QStringLiteral("invalid regular expression %1: %2 at offset %3")
                 .arg(formatValue(value), regex.errorString())
                 .arg(regex.patternErrorOffset()));
     regex.optimize();
@@ -483,9 +477,7 @@ Result<void> JsonSchema::Node::readSchemaList(
 {
     if (!value.isArray() || value.toArray().isEmpty())
         return malformedSchema(where,
-            QStringLiteral("\"%1\" must be a non-empty array of "
-                           "schemas")
-                .arg(key));
+            QStringLiteral("\"%1\" must be a non-empty array of schemas").arg(key));
     const QJsonArray array = value.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
         auto sub = build(array.at(i), childPath(where, QString::number(i)));
