@@ -71,6 +71,123 @@ QJsonObject clockJson(const Clock *clock)
                        {QStringLiteral("paused"), clock->isPaused()}};
 }
 
+// POST /objects/{class}/{name}/{method}: the body, if any, is the call's argument.
+void callObject(Engine *engine, const HttpRequest &request, const HttpPathParams &params, HttpResponder responder)
+{
+    QJsonValue args;
+    if (!request.body().trimmed().isEmpty()) {
+        const Result<QJsonValue> body = request.jsonBody();
+        if (!body) {
+            responder.respond(HttpResponse::fromError(body.error()));
+            return;
+        }
+        args = body.value();
+    }
+    const Result<Stub> stub = engine->stub(params.value(QStringLiteral("class")), params.value(QStringLiteral("name")));
+    if (!stub) {
+        responder.respond(HttpResponse::fromError(stub.error()));
+        return;
+    }
+    stub->call(params.value(QStringLiteral("method")), args, [responder](const Result<QJsonValue> &reply) {
+        if (reply.ok())
+            responder.respond(HttpResponse::json(200, QJsonObject{{QStringLiteral("result"), defined(reply.value())}}));
+        else
+            responder.respond(HttpResponse::fromError(reply.error()));
+    });
+}
+
+// GET /objects?class=&text=&offset=&limit=
+void listObjects(Inspector *inspector, const HttpRequest &request, HttpResponder responder)
+{
+    const QUrlQuery query = request.query();
+    ObjectQuery objectQuery;
+    objectQuery.className = query.queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded);
+    objectQuery.text = query.queryItemValue(QStringLiteral("text"), QUrl::FullyDecoded);
+    bool ok = true;
+    objectQuery.offset = intParam(query, QStringLiteral("offset"), 0, &ok);
+    objectQuery.limit = intParam(query, QStringLiteral("limit"), 1000, &ok);
+    if (!ok || objectQuery.offset < 0) {
+        responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                              QStringLiteral("offset and limit must be integers (offset >= 0)")));
+        return;
+    }
+    respondWhenReady(inspector->objects(objectQuery), responder, [](const QList<ObjectSummary> &objects) {
+        QJsonArray list;
+        for (const ObjectSummary &summary : objects)
+            list.append(InspectionJson::objectSummary(summary));
+        return QJsonValue(QJsonObject{{QStringLiteral("objects"), list}});
+    });
+}
+
+// The rest of GET /objects/{class}/{name} once the summary is known: its key/value entries,
+// then its alarm. Runs on the inspector's thread.
+void respondWithObjectDetail(Inspector *inspector, const QString &className, const ObjectId &id,
+                             const ObjectSummary &summary, const HttpResponder &responder)
+{
+    inspector->keyValues(className, id).then(inspector, [inspector, className, id, summary, responder](QFuture<QList<KeyValue>> kvDone) {
+        QJsonObject kv;
+        try {
+            for (const KeyValue &entry : kvDone.result())
+                kv.insert(entry.key, entry.value);
+        } catch (const Error &error) {
+            responder.respond(HttpResponse::fromError(error));
+            return;
+        }
+        respondWhenReady(inspector->alarm(className, id), responder, [summary, kv](const std::optional<AlarmSummary> &alarm) {
+            return QJsonValue(QJsonObject{{QStringLiteral("object"), InspectionJson::objectSummary(summary)},
+                                          {QStringLiteral("kv"), kv},
+                                          {QStringLiteral("alarm"), alarm ? QJsonValue(InspectionJson::alarm(*alarm)) : QJsonValue()}});
+        });
+    });
+}
+
+// GET /objects/{class}/{name}: summary, key/value entries and alarm of one object.
+void describeObject(Engine *engine, Inspector *inspector, const HttpPathParams &params, HttpResponder responder)
+{
+    const QString className = params.value(QStringLiteral("class"));
+    const QString name = params.value(QStringLiteral("name"));
+    if (!engine->classNames().contains(className)) {
+        responder.respond(HttpResponse::fromError(Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\"").arg(className))));
+        return;
+    }
+    const ObjectId id = ObjectId::fromName(className, name);
+    // Summary first (it fails with NotFound for an object that never existed, and reading
+    // its storage must not create it), then its key/value entries, then its alarm; the
+    // follow-up queries are issued from the inspector's thread.
+    inspector->object(className, id).then(inspector, [inspector, className, id, responder](QFuture<ObjectSummary> summaryDone) {
+        ObjectSummary summary;
+        try {
+            summary = summaryDone.result();
+        } catch (const Error &error) {
+            responder.respond(HttpResponse::fromError(error));
+            return;
+        }
+        respondWithObjectDetail(inspector, className, id, summary, responder);
+    });
+}
+
+// POST /inbox/{id}: the body is the person's answer, e.g. {"action": "approve"}.
+void answerHumanRequest(Inspector *inspector, const HttpRequest &request, const HttpPathParams &params, HttpResponder responder)
+{
+    const Result<QJsonValue> body = request.jsonBody();
+    if (!body) {
+        responder.respond(HttpResponse::fromError(body.error()));
+        return;
+    }
+    if (!body->isObject()) {
+        responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                              QStringLiteral("The answer must be a JSON object such as {\"action\": \"approve\", \"text\": \"...\"}")));
+        return;
+    }
+    const Result<HumanResponse> response = HumanResponse::fromJson(body->toObject());
+    if (!response) {
+        responder.respond(HttpResponse::fromError(response.error()));
+        return;
+    }
+    respondWhenReady(inspector->inbox().answer(params.value(QStringLiteral("id")), response.value()), responder,
+                     [](const QJsonValue &result) { return QJsonValue(QJsonObject{{QStringLiteral("result"), defined(result)}}); });
+}
+
 } // namespace
 
 Gateway::Gateway(Engine *engine, Inspector *inspector, HttpServer *server, QObject *parent)
@@ -98,92 +215,36 @@ void Gateway::closeEventStreams()
 
 void Gateway::installRoutes()
 {
+    installObjectRoutes();
+    installInspectionRoutes();
+    installInboxRoutes();
+    installClockRoutes();
+    installEventStreamRoute();
+}
+
+void Gateway::installObjectRoutes()
+{
     Engine *engine = m_engine;
     Inspector *inspector = m_inspector;
 
     m_server->route("POST", QStringLiteral("/objects/{class}/{name}/{method}"),
                     [engine](const HttpRequest &request, const HttpPathParams &params, HttpResponder responder) {
-        QJsonValue args;
-        if (!request.body().trimmed().isEmpty()) {
-            const Result<QJsonValue> body = request.jsonBody();
-            if (!body) {
-                responder.respond(HttpResponse::fromError(body.error()));
-                return;
-            }
-            args = body.value();
-        }
-        const Result<Stub> stub = engine->stub(params.value(QStringLiteral("class")), params.value(QStringLiteral("name")));
-        if (!stub) {
-            responder.respond(HttpResponse::fromError(stub.error()));
-            return;
-        }
-        stub->call(params.value(QStringLiteral("method")), args, [responder](const Result<QJsonValue> &reply) {
-            if (reply.ok())
-                responder.respond(HttpResponse::json(200, QJsonObject{{QStringLiteral("result"), defined(reply.value())}}));
-            else
-                responder.respond(HttpResponse::fromError(reply.error()));
-        });
+        callObject(engine, request, params, std::move(responder));
     });
-
     m_server->route("GET", QStringLiteral("/objects"),
                     [inspector](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
-        const QUrlQuery query = request.query();
-        ObjectQuery objectQuery;
-        objectQuery.className = query.queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded);
-        objectQuery.text = query.queryItemValue(QStringLiteral("text"), QUrl::FullyDecoded);
-        bool ok = true;
-        objectQuery.offset = intParam(query, QStringLiteral("offset"), 0, &ok);
-        objectQuery.limit = intParam(query, QStringLiteral("limit"), 1000, &ok);
-        if (!ok || objectQuery.offset < 0) {
-            responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
-                                                  QStringLiteral("offset and limit must be integers (offset >= 0)")));
-            return;
-        }
-        respondWhenReady(inspector->objects(objectQuery), responder, [](const QList<ObjectSummary> &objects) {
-            QJsonArray list;
-            for (const ObjectSummary &summary : objects)
-                list.append(InspectionJson::objectSummary(summary));
-            return QJsonValue(QJsonObject{{QStringLiteral("objects"), list}});
-        });
+        listObjects(inspector, request, std::move(responder));
     });
-
     m_server->route("GET", QStringLiteral("/objects/{class}/{name}"),
                     [engine, inspector](const HttpRequest &, const HttpPathParams &params, HttpResponder responder) {
-        const QString className = params.value(QStringLiteral("class"));
-        const QString name = params.value(QStringLiteral("name"));
-        if (!engine->classNames().contains(className)) {
-            responder.respond(HttpResponse::fromError(Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\"").arg(className))));
-            return;
-        }
-        const ObjectId id = ObjectId::fromName(className, name);
-        // Summary first (it fails with NotFound for an object that never existed, and reading
-        // its storage must not create it), then its key/value entries, then its alarm; the
-        // follow-up queries are issued from the inspector's thread.
-        inspector->object(className, id).then(inspector, [inspector, className, id, responder](QFuture<ObjectSummary> summaryDone) {
-            ObjectSummary summary;
-            try {
-                summary = summaryDone.result();
-            } catch (const Error &error) {
-                responder.respond(HttpResponse::fromError(error));
-                return;
-            }
-            inspector->keyValues(className, id).then(inspector, [inspector, className, id, summary, responder](QFuture<QList<KeyValue>> kvDone) {
-                QJsonObject kv;
-                try {
-                    for (const KeyValue &entry : kvDone.result())
-                        kv.insert(entry.key, entry.value);
-                } catch (const Error &error) {
-                    responder.respond(HttpResponse::fromError(error));
-                    return;
-                }
-                respondWhenReady(inspector->alarm(className, id), responder, [summary, kv](const std::optional<AlarmSummary> &alarm) {
-                    return QJsonValue(QJsonObject{{QStringLiteral("object"), InspectionJson::objectSummary(summary)},
-                                                  {QStringLiteral("kv"), kv},
-                                                  {QStringLiteral("alarm"), alarm ? QJsonValue(InspectionJson::alarm(*alarm)) : QJsonValue()}});
-                });
-            });
-        });
+        describeObject(engine, inspector, params, std::move(responder));
     });
+}
+
+void Gateway::installInspectionRoutes()
+{
+    Engine *engine = m_engine;
+    Inspector *inspector = m_inspector;
 
     m_server->route("GET", QStringLiteral("/classes"), [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
         respondWhenReady(inspector->classes(), responder, [](const QList<ClassSummary> &classes) {
@@ -211,10 +272,15 @@ void Gateway::installRoutes()
         const bool running = engine->isRunning();
         responder.respond(HttpResponse::json(running ? 200 : 503, QJsonObject{{QStringLiteral("running"), running}}));
     });
+}
 
-    m_server->route("GET", QStringLiteral("/inbox"), [engine](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+void Gateway::installInboxRoutes()
+{
+    Inspector *inspector = m_inspector;
+
+    m_server->route("GET", QStringLiteral("/inbox"), [inspector](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
         const QString className = request.query().queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded);
-        respondWhenReady(HumanInbox(engine).pending(className), responder, [](const QList<HumanRequestInfo> &requests) {
+        respondWhenReady(inspector->inbox().pending(className), responder, [](const QList<HumanRequestInfo> &requests) {
             QJsonArray list;
             for (const HumanRequestInfo &info : requests)
                 list.append(info.toJson());
@@ -222,25 +288,14 @@ void Gateway::installRoutes()
         });
     });
 
-    m_server->route("POST", QStringLiteral("/inbox/{id}"), [engine](const HttpRequest &request, const HttpPathParams &params, HttpResponder responder) {
-        const Result<QJsonValue> body = request.jsonBody();
-        if (!body) {
-            responder.respond(HttpResponse::fromError(body.error()));
-            return;
-        }
-        if (!body->isObject()) {
-            responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
-                                                  QStringLiteral("The answer must be a JSON object such as {\"action\": \"approve\", \"text\": \"...\"}")));
-            return;
-        }
-        const Result<HumanResponse> response = HumanResponse::fromJson(body->toObject());
-        if (!response) {
-            responder.respond(HttpResponse::fromError(response.error()));
-            return;
-        }
-        respondWhenReady(HumanInbox(engine).answer(params.value(QStringLiteral("id")), response.value()), responder,
-                         [](const QJsonValue &result) { return QJsonValue(QJsonObject{{QStringLiteral("result"), defined(result)}}); });
+    m_server->route("POST", QStringLiteral("/inbox/{id}"), [inspector](const HttpRequest &request, const HttpPathParams &params, HttpResponder responder) {
+        answerHumanRequest(inspector, request, params, std::move(responder));
     });
+}
+
+void Gateway::installClockRoutes()
+{
+    Engine *engine = m_engine;
 
     m_server->route("GET", QStringLiteral("/clock"), [engine](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
         responder.respond(HttpResponse::json(200, clockJson(engine->clock())));
@@ -279,7 +334,10 @@ void Gateway::installRoutes()
     m_server->route("POST", QStringLiteral("/clock/next-alarm"), [jump](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
         jump(responder, [](VirtualClock *clock) { return clock->runToNextAlarm(); });
     });
+}
 
+void Gateway::installEventStreamRoute()
+{
     m_server->route("GET", QStringLiteral("/events"), [this](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
         HttpResponse extra;
         extra.setHeader("Cache-Control", "no-cache");

@@ -48,6 +48,11 @@ private:
     };
 
     void installRoutes();
+    void installObjectRoutes();
+    void installInspectionRoutes();
+    void installInboxRoutes();
+    void installClockRoutes();
+    void installEventStreamRoute();
     void broadcast(const QList<Durable::ChangeEvent> &batch);
     void heartbeat();
 

@@ -65,6 +65,159 @@ int dataError(const Error &error)
     return exitStatus(ExitCode::EngineError);
 }
 
+// Usage error for a missing, unknown or wrongly-argued view; nullopt when args name a view.
+std::optional<int> checkView(const CommandLine &cli, const QStringList &args)
+{
+    if (args.isEmpty())
+        return cli.usageError(QStringLiteral("which view? classes, objects, object, journal, alarms or inbox"));
+    const QString view = args.first();
+    const QStringList views{QStringLiteral("classes"), QStringLiteral("objects"), QStringLiteral("object"),
+                            QStringLiteral("journal"), QStringLiteral("alarms"), QStringLiteral("inbox")};
+    if (!views.contains(view))
+        return cli.usageError(QStringLiteral("unknown view \"%1\" (one of %2)").arg(view, views.join(QStringLiteral(", "))));
+    const bool needsObject = view == QLatin1String("object") || view == QLatin1String("journal");
+    if (needsObject && args.size() != 3)
+        return cli.usageError(QStringLiteral("%1 needs CLASS NAME").arg(view));
+    if (!needsObject && args.size() != 1)
+        return cli.usageError(QStringLiteral("unexpected argument \"%1\"").arg(args.at(1)));
+    return std::nullopt;
+}
+
+int printClasses(Inspector &inspector, bool asJson)
+{
+    const auto classes = awaitResult(inspector.classes());
+    if (!classes)
+        return dataError(classes.error());
+    QJsonArray list;
+    QList<QStringList> rows;
+    for (const ClassSummary &summary : classes.value()) {
+        list.append(InspectionJson::classSummary(summary));
+        rows.append({summary.name, QString::number(summary.objectCount), summary.description});
+    }
+    asJson ? printJson(list) : printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"), QStringLiteral("DESCRIPTION")}, rows);
+    return exitStatus(ExitCode::Ok);
+}
+
+int printObjects(Inspector &inspector, const ObjectQuery &query, bool asJson)
+{
+    const auto objects = awaitResult(inspector.objects(query));
+    if (!objects)
+        return dataError(objects.error());
+    QJsonArray list;
+    QList<QStringList> rows;
+    for (const ObjectSummary &summary : objects.value()) {
+        list.append(InspectionJson::objectSummary(summary));
+        rows.append({summary.className, summary.displayName(), objectStatusName(summary.status),
+                     timeText(summary.nextAlarmMs), summary.step.isEmpty() ? QStringLiteral("-") : summary.step,
+                     summary.id.toString().left(16)});
+    }
+    asJson ? printJson(list)
+           : printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
+                         QStringLiteral("NEXT ALARM"), QStringLiteral("STEP"), QStringLiteral("ID")}, rows);
+    return exitStatus(ExitCode::Ok);
+}
+
+// `object CLASS NAME`: the summary, every key/value entry and the alarm.
+int printObjectDetail(Inspector &inspector, const QString &cls, const ObjectId &id, const ObjectSummary &summary, bool asJson)
+{
+    const auto kv = awaitResult(inspector.keyValues(cls, id));
+    if (!kv)
+        return dataError(kv.error());
+    const auto alarm = awaitResult(inspector.alarm(cls, id));
+    if (!alarm)
+        return dataError(alarm.error());
+    QJsonObject entries;
+    for (const KeyValue &entry : kv.value())
+        entries.insert(entry.key, entry.value);
+    if (asJson) {
+        printJson(QJsonObject{{QStringLiteral("object"), InspectionJson::objectSummary(summary)},
+                              {QStringLiteral("kv"), entries},
+                              {QStringLiteral("alarm"), alarm.value() ? QJsonValue(InspectionJson::alarm(*alarm.value())) : QJsonValue()}});
+        return exitStatus(ExitCode::Ok);
+    }
+    QString out = QStringLiteral("%1/%2\n  id       %3\n  status   %4\n  created  %5\n  active   %6\n  alarm    %7")
+                      .arg(cls, summary.displayName(), summary.id.toString(), objectStatusName(summary.status),
+                           timeText(summary.createdMs), timeText(summary.lastActiveMs),
+                           alarm.value() ? timeText(alarm.value()->dueMs) : QStringLiteral("none"));
+    if (!summary.step.isEmpty())
+        out += QStringLiteral("\n  step     ") + summary.step;
+    out += QStringLiteral("\n  storage  %1 keys").arg(kv->size());
+    for (const KeyValue &entry : kv.value())
+        out += QStringLiteral("\n    %1 = %2").arg(entry.key, JsonMatch::text(entry.value, 200));
+    CommandLine::printOut(out);
+    return exitStatus(ExitCode::Ok);
+}
+
+// `journal CLASS NAME`: the last entries of the object's journal (50 unless --limit).
+int printJournal(Inspector &inspector, const QString &cls, const ObjectId &id, int rowLimit, bool asJson)
+{
+    const auto entries = JournalReader(inspector).last(cls, id, rowLimit < 0 ? 50 : rowLimit);
+    if (!entries)
+        return dataError(entries.error());
+    if (asJson) {
+        QJsonArray list;
+        for (const JournalEntry &entry : entries.value())
+            list.append(JournalReader::toJson(entry));
+        printJson(list);
+    } else {
+        QStringList lines;
+        for (const JournalEntry &entry : entries.value())
+            lines.append(JournalReader::describe(entry));
+        CommandLine::printOut(lines.isEmpty() ? QStringLiteral("(no journal entries)") : lines.join(QLatin1Char('\n')));
+    }
+    return exitStatus(ExitCode::Ok);
+}
+
+// `object` and `journal` views: the object must exist (reading it must not create it).
+int printObjectView(EngineSession &session, const QStringList &args, int rowLimit, bool asJson)
+{
+    const QString cls = args.at(1);
+    const QString name = args.at(2);
+    if (!session.engine().classNames().contains(cls))
+        return dataError(Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\" (known: %2)").arg(cls, session.engine().classNames().join(QStringLiteral(", ")))));
+    const ObjectId id = ObjectId::fromName(cls, name);
+    const auto summary = awaitResult(session.inspector().object(cls, id));
+    if (!summary)
+        return dataError(summary.error());
+    if (args.first() == QLatin1String("object"))
+        return printObjectDetail(session.inspector(), cls, id, summary.value(), asJson);
+    return printJournal(session.inspector(), cls, id, rowLimit, asJson);
+}
+
+int printAlarms(Inspector &inspector, bool asJson)
+{
+    const auto alarms = awaitResult(inspector.alarms());
+    if (!alarms)
+        return dataError(alarms.error());
+    QJsonArray list;
+    QList<QStringList> rows;
+    for (const AlarmSummary &alarm : alarms.value()) {
+        list.append(InspectionJson::alarm(alarm));
+        rows.append({timeText(alarm.dueMs), alarm.className, alarm.name.isEmpty() ? alarm.id.toString().left(16) : alarm.name,
+                     QString::number(alarm.retryCount)});
+    }
+    asJson ? printJson(list)
+           : printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("RETRIES")}, rows);
+    return exitStatus(ExitCode::Ok);
+}
+
+int printInbox(const Inspector &inspector, const QString &className, bool asJson)
+{
+    const auto pending = awaitResult(inspector.inbox().pending(className));
+    if (!pending)
+        return dataError(pending.error());
+    QJsonArray list;
+    QList<QStringList> rows;
+    for (const HumanRequestInfo &request : pending.value()) {
+        list.append(request.toJson());
+        rows.append({request.requestId, request.className, request.objectName, timeText(request.createdMs), request.title});
+    }
+    asJson ? printJson(list)
+           : printTable({QStringLiteral("ID"), QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("CREATED"),
+                         QStringLiteral("TITLE")}, rows);
+    return exitStatus(ExitCode::Ok);
+}
+
 } // namespace
 
 int InspectCommand::run(const QStringList &arguments)
@@ -88,18 +241,9 @@ int InspectCommand::run(const QStringList &arguments)
     const QStringList args = parser.positionalArguments();
     if (!parser.isSet(data))
         return cli.usageError(QStringLiteral("--data DIR is required"));
-    if (args.isEmpty())
-        return cli.usageError(QStringLiteral("which view? classes, objects, object, journal, alarms or inbox"));
+    if (const auto stop = checkView(cli, args))
+        return *stop;
     const QString view = args.first();
-    const QStringList views{QStringLiteral("classes"), QStringLiteral("objects"), QStringLiteral("object"),
-                            QStringLiteral("journal"), QStringLiteral("alarms"), QStringLiteral("inbox")};
-    if (!views.contains(view))
-        return cli.usageError(QStringLiteral("unknown view \"%1\" (one of %2)").arg(view, views.join(QStringLiteral(", "))));
-    const bool needsObject = view == QLatin1String("object") || view == QLatin1String("journal");
-    if (needsObject && args.size() != 3)
-        return cli.usageError(QStringLiteral("%1 needs CLASS NAME").arg(view));
-    if (!needsObject && args.size() != 1)
-        return cli.usageError(QStringLiteral("unexpected argument \"%1\"").arg(args.at(1)));
     int rowLimit = -1;
     if (parser.isSet(limit)) {
         bool ok = false;
@@ -122,118 +266,22 @@ int InspectCommand::run(const QStringList &arguments)
     if (!opened)
         return dataError(opened.error());
     EngineSession &session = *opened.value();
-    Inspector &inspector = session.inspector();
     const bool asJson = parser.isSet(json);
 
-    if (view == QLatin1String("classes")) {
-        const auto classes = awaitResult(inspector.classes());
-        if (!classes)
-            return dataError(classes.error());
-        QJsonArray list;
-        QList<QStringList> rows;
-        for (const ClassSummary &summary : classes.value()) {
-            list.append(InspectionJson::classSummary(summary));
-            rows.append({summary.name, QString::number(summary.objectCount), summary.description});
-        }
-        asJson ? printJson(list) : printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"), QStringLiteral("DESCRIPTION")}, rows);
-    } else if (view == QLatin1String("objects")) {
+    if (view == QLatin1String("classes"))
+        return printClasses(session.inspector(), asJson);
+    if (view == QLatin1String("objects")) {
         ObjectQuery query;
         query.className = parser.value(className);
         query.text = parser.value(text);
         query.limit = rowLimit;
-        const auto objects = awaitResult(inspector.objects(query));
-        if (!objects)
-            return dataError(objects.error());
-        QJsonArray list;
-        QList<QStringList> rows;
-        for (const ObjectSummary &summary : objects.value()) {
-            list.append(InspectionJson::objectSummary(summary));
-            rows.append({summary.className, summary.displayName(), objectStatusName(summary.status),
-                         timeText(summary.nextAlarmMs), summary.step.isEmpty() ? QStringLiteral("-") : summary.step,
-                         summary.id.toString().left(16)});
-        }
-        asJson ? printJson(list)
-               : printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
-                             QStringLiteral("NEXT ALARM"), QStringLiteral("STEP"), QStringLiteral("ID")}, rows);
-    } else if (view == QLatin1String("object") || view == QLatin1String("journal")) {
-        const QString cls = args.at(1);
-        const QString name = args.at(2);
-        if (!session.engine().classNames().contains(cls))
-            return dataError(Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\" (known: %2)").arg(cls, session.engine().classNames().join(QStringLiteral(", ")))));
-        const ObjectId id = ObjectId::fromName(cls, name);
-        const auto summary = awaitResult(inspector.object(cls, id));
-        if (!summary)
-            return dataError(summary.error());
-        if (view == QLatin1String("object")) {
-            const auto kv = awaitResult(inspector.keyValues(cls, id));
-            if (!kv)
-                return dataError(kv.error());
-            const auto alarm = awaitResult(inspector.alarm(cls, id));
-            if (!alarm)
-                return dataError(alarm.error());
-            QJsonObject entries;
-            for (const KeyValue &entry : kv.value())
-                entries.insert(entry.key, entry.value);
-            if (asJson) {
-                printJson(QJsonObject{{QStringLiteral("object"), InspectionJson::objectSummary(summary.value())},
-                                      {QStringLiteral("kv"), entries},
-                                      {QStringLiteral("alarm"), alarm.value() ? QJsonValue(InspectionJson::alarm(*alarm.value())) : QJsonValue()}});
-            } else {
-                QString out = QStringLiteral("%1/%2\n  id       %3\n  status   %4\n  created  %5\n  active   %6\n  alarm    %7")
-                                  .arg(cls, summary->displayName(), summary->id.toString(), objectStatusName(summary->status),
-                                       timeText(summary->createdMs), timeText(summary->lastActiveMs),
-                                       alarm.value() ? timeText(alarm.value()->dueMs) : QStringLiteral("none"));
-                if (!summary->step.isEmpty())
-                    out += QStringLiteral("\n  step     ") + summary->step;
-                out += QStringLiteral("\n  storage  %1 keys").arg(kv->size());
-                for (const KeyValue &entry : kv.value())
-                    out += QStringLiteral("\n    %1 = %2").arg(entry.key, JsonMatch::text(entry.value, 200));
-                CommandLine::printOut(out);
-            }
-        } else {
-            const auto entries = JournalReader(inspector).last(cls, id, rowLimit < 0 ? 50 : rowLimit);
-            if (!entries)
-                return dataError(entries.error());
-            if (asJson) {
-                QJsonArray list;
-                for (const JournalEntry &entry : entries.value())
-                    list.append(JournalReader::toJson(entry));
-                printJson(list);
-            } else {
-                QStringList lines;
-                for (const JournalEntry &entry : entries.value())
-                    lines.append(JournalReader::describe(entry));
-                CommandLine::printOut(lines.isEmpty() ? QStringLiteral("(no journal entries)") : lines.join(QLatin1Char('\n')));
-            }
-        }
-    } else if (view == QLatin1String("alarms")) {
-        const auto alarms = awaitResult(inspector.alarms());
-        if (!alarms)
-            return dataError(alarms.error());
-        QJsonArray list;
-        QList<QStringList> rows;
-        for (const AlarmSummary &alarm : alarms.value()) {
-            list.append(InspectionJson::alarm(alarm));
-            rows.append({timeText(alarm.dueMs), alarm.className, alarm.name.isEmpty() ? alarm.id.toString().left(16) : alarm.name,
-                         QString::number(alarm.retryCount)});
-        }
-        asJson ? printJson(list)
-               : printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("RETRIES")}, rows);
-    } else if (view == QLatin1String("inbox")) {
-        const auto pending = awaitResult(HumanInbox(&session.engine()).pending(parser.value(className)));
-        if (!pending)
-            return dataError(pending.error());
-        QJsonArray list;
-        QList<QStringList> rows;
-        for (const HumanRequestInfo &request : pending.value()) {
-            list.append(request.toJson());
-            rows.append({request.requestId, request.className, request.objectName, timeText(request.createdMs), request.title});
-        }
-        asJson ? printJson(list)
-               : printTable({QStringLiteral("ID"), QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("CREATED"),
-                             QStringLiteral("TITLE")}, rows);
+        return printObjects(session.inspector(), query, asJson);
     }
-    return exitStatus(ExitCode::Ok);
+    if (view == QLatin1String("object") || view == QLatin1String("journal"))
+        return printObjectView(session, args, rowLimit, asJson);
+    if (view == QLatin1String("alarms"))
+        return printAlarms(session.inspector(), asJson);
+    return printInbox(session.inspector(), parser.value(className), asJson);
 }
 
 } // namespace Durable::Cli

@@ -73,6 +73,141 @@ bool saveRecording(EngineSession &session, const QString &file)
     return true;
 }
 
+// The options of `run`; `serve` adds listen, token and max-body.
+struct RunOptions
+{
+    QCommandLineOption data = CommandLine::dataOption();
+    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Log one JSON object per event.")};
+    QCommandLineOption quiet{QStringLiteral("quiet"), QStringLiteral("Log failures only.")};
+    QCommandLineOption verbose{QStringLiteral("verbose"), QStringLiteral("Log every event of the change feed.")};
+    QCommandLineOption virtualClock{QStringLiteral("virtual-clock"),
+                                    QStringLiteral("Run on a paused virtual clock that only moves when told "
+                                                   "(POST /clock/advance).")};
+    QCommandLineOption clockStart{QStringLiteral("clock-start"),
+                                  QStringLiteral("Start the virtual clock at TIME (ISO 8601; default: now)."),
+                                  QStringLiteral("TIME")};
+    QCommandLineOption workers{QStringLiteral("workers"), QStringLiteral("Worker threads (default: one per core)."),
+                               QStringLiteral("N")};
+    QCommandLineOption durability{QStringLiteral("durability"),
+                                  QStringLiteral("normal (survives a process crash) or full (fsync every commit)."),
+                                  QStringLiteral("LEVEL"), QStringLiteral("normal")};
+    QCommandLineOption listen{QStringLiteral("listen"),
+                              QStringLiteral("Address and port to listen on (default 127.0.0.1:8080; port 0 picks "
+                                             "a free one). A non-loopback address needs a token."),
+                              QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080")};
+    QCommandLineOption token{QStringLiteral("token"),
+                             QStringLiteral("Require \"Authorization: Bearer T\" on every request (default: "
+                                            "$DURABLE_GATEWAY_TOKEN)."),
+                             QStringLiteral("T")};
+    QCommandLineOption maxBody{QStringLiteral("max-body"),
+                               QStringLiteral("Largest request body in bytes (default 1048576); larger ones get 413."),
+                               QStringLiteral("BYTES")};
+    QCommandLineOption record{QStringLiteral("record"),
+                              QStringLiteral("Record what clients do (requests, human answers, clock moves, "
+                                             "evict and crash) and, on shutdown, write it to FILE as a scenario "
+                                             "that \"durable test FILE\" replays, ending with the final state "
+                                             "of every object touched."),
+                              QStringLiteral("FILE")};
+    QCommandLineOption agents = CommandLine::agentsOption();
+};
+
+void addOptions(CommandLine &cli, const RunOptions &flags, bool serve)
+{
+    cli.addOption(flags.record);
+    for (const QCommandLineOption &option : {flags.data, flags.json, flags.quiet, flags.verbose, flags.virtualClock,
+                                             flags.clockStart, flags.workers, flags.durability, flags.agents})
+        cli.addOption(option);
+    if (serve) {
+        for (const QCommandLineOption &option : {flags.listen, flags.token, flags.maxBody})
+            cli.addOption(option);
+    }
+}
+
+// Workers, durability and clock; returns the usage error's exit code if one is wrong.
+std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &flags, EngineOptions &options)
+{
+    const QCommandLineParser &parser = cli.parser();
+    if (parser.isSet(flags.workers)) {
+        bool ok = false;
+        options.workerThreads = parser.value(flags.workers).toInt(&ok);
+        if (!ok || options.workerThreads < 1)
+            return cli.usageError(QStringLiteral("--workers needs a positive number"));
+    }
+    const QString level = parser.value(flags.durability).toLower();
+    if (level == QLatin1String("full"))
+        options.durability = Durability::Full;
+    else if (level != QLatin1String("normal"))
+        return cli.usageError(QStringLiteral("--durability is normal or full, not \"%1\"").arg(level));
+    if (parser.isSet(flags.clockStart) && !parser.isSet(flags.virtualClock))
+        return cli.usageError(QStringLiteral("--clock-start needs --virtual-clock"));
+    if (parser.isSet(flags.virtualClock)) {
+        QDateTime start = QDateTime::currentDateTimeUtc();
+        if (parser.isSet(flags.clockStart)) {
+            start = QDateTime::fromString(parser.value(flags.clockStart), Qt::ISODateWithMs);
+            if (!start.isValid())
+                return cli.usageError(QStringLiteral("--clock-start needs an ISO 8601 time such as 2030-01-01T09:00:00Z"));
+        }
+        options.clock = std::make_shared<VirtualClock>(start);
+    }
+    return std::nullopt;
+}
+
+// Listen address, token and body limit of `serve`; returns the usage error's exit code if one
+// is wrong.
+std::optional<int> readGatewayOptions(const CommandLine &cli, const RunOptions &flags, HttpServerOptions &httpOptions,
+                                      ListenAddress &address)
+{
+    const QCommandLineParser &parser = cli.parser();
+    const auto parsed = parseListen(parser.value(flags.listen));
+    if (!parsed)
+        return cli.usageError(QStringLiteral("--listen needs HOST:PORT, not \"%1\"").arg(parser.value(flags.listen)));
+    address = *parsed;
+    httpOptions.token = parser.isSet(flags.token) ? parser.value(flags.token) : qEnvironmentVariable("DURABLE_GATEWAY_TOKEN");
+    if (parser.isSet(flags.maxBody)) {
+        bool ok = false;
+        httpOptions.maxBodyBytes = parser.value(flags.maxBody).toLongLong(&ok);
+        if (!ok || httpOptions.maxBodyBytes < 0)
+            return cli.usageError(QStringLiteral("--max-body needs a number of bytes"));
+    }
+    return std::nullopt;
+}
+
+ChangeLogger::Level logLevelOf(const QCommandLineParser &parser, const RunOptions &flags)
+{
+    if (parser.isSet(flags.verbose))
+        return ChangeLogger::Level::Verbose;
+    return parser.isSet(flags.quiet) ? ChangeLogger::Level::Quiet : ChangeLogger::Level::Normal;
+}
+
+// Starts the HTTP gateway and prints where it listens; false (after saying why) if it can't.
+bool startGateway(EngineSession &engine, const HttpServerOptions &httpOptions, const ListenAddress &address,
+                  std::unique_ptr<HttpServer> &server, std::unique_ptr<Gateway> &gateway)
+{
+    server = std::make_unique<HttpServer>(httpOptions);
+    gateway = std::make_unique<Gateway>(&engine.engine(), &engine.inspector(), server.get());
+    const Result<quint16> port = server->listen(address.address, address.port);
+    if (!port) {
+        CommandLine::printErr(QStringLiteral("durable serve: %1").arg(port.error().message()));
+        return false;
+    }
+    const QString host = address.address.protocol() == QAbstractSocket::IPv6Protocol
+        ? QStringLiteral("[%1]").arg(address.address.toString())
+        : address.address.toString();
+    // On stdout, so scripts and tests can read the port that was picked.
+    CommandLine::printOut(QStringLiteral("listening on http://%1:%2").arg(host).arg(port.value()));
+    return true;
+}
+
+// Runs the event loop until SIGINT or SIGTERM.
+void runUntilSignal(SignalWatcher &watcher)
+{
+    QObject::connect(&watcher, &SignalWatcher::signalReceived, qApp, [](int signal) {
+        CommandLine::printErr(QStringLiteral("durable: %1 received, stopping").arg(SignalWatcher::signalName(signal)));
+        QCoreApplication::quit();
+    });
+    QCoreApplication::exec();
+}
+
 } // namespace
 
 int RunCommand::run(const QStringList &arguments, bool serve)
@@ -85,94 +220,25 @@ int RunCommand::run(const QStringList &arguments, bool serve)
                                            "GET /events (server-sent events), GET /metrics, GET /health.")
                           : QStringLiteral("Runs the engine headless on a data directory until SIGINT or SIGTERM, "
                                            "logging turns and failures to stderr."));
-    const QCommandLineOption data = CommandLine::dataOption();
-    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Log one JSON object per event."));
-    const QCommandLineOption quiet(QStringLiteral("quiet"), QStringLiteral("Log failures only."));
-    const QCommandLineOption verbose(QStringLiteral("verbose"), QStringLiteral("Log every event of the change feed."));
-    const QCommandLineOption virtualClock(QStringLiteral("virtual-clock"),
-                                          QStringLiteral("Run on a paused virtual clock that only moves when told "
-                                                         "(POST /clock/advance)."));
-    const QCommandLineOption clockStart(QStringLiteral("clock-start"),
-                                        QStringLiteral("Start the virtual clock at TIME (ISO 8601; default: now)."),
-                                        QStringLiteral("TIME"));
-    const QCommandLineOption workers(QStringLiteral("workers"), QStringLiteral("Worker threads (default: one per core)."),
-                                     QStringLiteral("N"));
-    const QCommandLineOption durability(QStringLiteral("durability"),
-                                        QStringLiteral("normal (survives a process crash) or full (fsync every commit)."),
-                                        QStringLiteral("LEVEL"), QStringLiteral("normal"));
-    const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QStringLiteral("Address and port to listen on (default 127.0.0.1:8080; port 0 picks "
-                                                   "a free one). A non-loopback address needs a token."),
-                                    QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080"));
-    const QCommandLineOption token(QStringLiteral("token"),
-                                   QStringLiteral("Require \"Authorization: Bearer T\" on every request (default: "
-                                                  "$DURABLE_GATEWAY_TOKEN)."),
-                                   QStringLiteral("T"));
-    const QCommandLineOption maxBody(QStringLiteral("max-body"),
-                                     QStringLiteral("Largest request body in bytes (default 1048576); larger ones get 413."),
-                                     QStringLiteral("BYTES"));
-    const QCommandLineOption record(QStringLiteral("record"),
-                                    QStringLiteral("Record what clients do (requests, human answers, clock moves, "
-                                                   "evict and crash) and, on shutdown, write it to FILE as a scenario "
-                                                   "that \"durable test FILE\" replays, ending with the final state "
-                                                   "of every object touched."),
-                                    QStringLiteral("FILE"));
-    cli.addOption(record);
-    const QCommandLineOption agents = CommandLine::agentsOption();
-    for (const QCommandLineOption &option : {data, json, quiet, verbose, virtualClock, clockStart, workers, durability,
-                                             agents})
-        cli.addOption(option);
-    if (serve) {
-        for (const QCommandLineOption &option : {listen, token, maxBody})
-            cli.addOption(option);
-    }
+    const RunOptions flags;
+    addOptions(cli, flags, serve);
     if (const auto stop = cli.parse(arguments))
         return *stop;
     const QCommandLineParser &parser = cli.parser();
     if (!parser.positionalArguments().isEmpty())
         return cli.usageError(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
-    if (!parser.isSet(data))
+    if (!parser.isSet(flags.data))
         return cli.usageError(QStringLiteral("--data DIR is required"));
 
     EngineOptions options;
-    options.dataDir = parser.value(data);
-    if (parser.isSet(workers)) {
-        bool ok = false;
-        options.workerThreads = parser.value(workers).toInt(&ok);
-        if (!ok || options.workerThreads < 1)
-            return cli.usageError(QStringLiteral("--workers needs a positive number"));
-    }
-    const QString level = parser.value(durability).toLower();
-    if (level == QLatin1String("full"))
-        options.durability = Durability::Full;
-    else if (level != QLatin1String("normal"))
-        return cli.usageError(QStringLiteral("--durability is normal or full, not \"%1\"").arg(level));
-    if (parser.isSet(clockStart) && !parser.isSet(virtualClock))
-        return cli.usageError(QStringLiteral("--clock-start needs --virtual-clock"));
-    if (parser.isSet(virtualClock)) {
-        QDateTime start = QDateTime::currentDateTimeUtc();
-        if (parser.isSet(clockStart)) {
-            start = QDateTime::fromString(parser.value(clockStart), Qt::ISODateWithMs);
-            if (!start.isValid())
-                return cli.usageError(QStringLiteral("--clock-start needs an ISO 8601 time such as 2030-01-01T09:00:00Z"));
-        }
-        options.clock = std::make_shared<VirtualClock>(start);
-    }
-
+    options.dataDir = parser.value(flags.data);
+    if (const auto stop = readEngineOptions(cli, flags, options))
+        return *stop;
     HttpServerOptions httpOptions;
     ListenAddress address;
     if (serve) {
-        const auto parsed = parseListen(parser.value(listen));
-        if (!parsed)
-            return cli.usageError(QStringLiteral("--listen needs HOST:PORT, not \"%1\"").arg(parser.value(listen)));
-        address = *parsed;
-        httpOptions.token = parser.isSet(token) ? parser.value(token) : qEnvironmentVariable("DURABLE_GATEWAY_TOKEN");
-        if (parser.isSet(maxBody)) {
-            bool ok = false;
-            httpOptions.maxBodyBytes = parser.value(maxBody).toLongLong(&ok);
-            if (!ok || httpOptions.maxBodyBytes < 0)
-                return cli.usageError(QStringLiteral("--max-body needs a number of bytes"));
-        }
+        if (const auto stop = readGatewayOptions(cli, flags, httpOptions, address))
+            return *stop;
     }
 
     SignalWatcher watcher;
@@ -190,7 +256,7 @@ int RunCommand::run(const QStringList &arguments, bool serve)
     }
     EngineSession &engine = *session.value();
     std::shared_ptr<ScenarioRecorder> recorder;
-    if (parser.isSet(record)) {
+    if (parser.isSet(flags.record)) {
         auto started = ScenarioRecorder::start(&engine.engine());
         if (!started) {
             CommandLine::printErr(QStringLiteral("durable: %1").arg(started.error().message()));
@@ -198,39 +264,19 @@ int RunCommand::run(const QStringList &arguments, bool serve)
         }
         recorder = started.value();
     }
-    const ChangeLogger::Level logLevel = parser.isSet(verbose) ? ChangeLogger::Level::Verbose
-        : parser.isSet(quiet)                                  ? ChangeLogger::Level::Quiet
-                                                               : ChangeLogger::Level::Normal;
-    ChangeLogger logger(&engine.inspector(), logLevel, parser.isSet(json));
+    ChangeLogger logger(&engine.inspector(), logLevelOf(parser, flags), parser.isSet(flags.json));
     QObject::connect(&engine.engine(), &Engine::errorOccurred, &engine.engine(), [](const Error &error) {
         CommandLine::printErr(QStringLiteral("durable: engine error: %1: %2").arg(error.codeName(), error.message()));
     });
 
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<Gateway> gateway;
-    if (serve) {
-        server = std::make_unique<HttpServer>(httpOptions);
-        gateway = std::make_unique<Gateway>(&engine.engine(), &engine.inspector(), server.get());
-        const Result<quint16> port = server->listen(address.address, address.port);
-        if (!port) {
-            CommandLine::printErr(QStringLiteral("durable serve: %1").arg(port.error().message()));
-            return exitStatus(ExitCode::EngineError);
-        }
-        const QString host = address.address.protocol() == QAbstractSocket::IPv6Protocol
-            ? QStringLiteral("[%1]").arg(address.address.toString())
-            : address.address.toString();
-        // On stdout, so scripts and tests can read the port that was picked.
-        CommandLine::printOut(QStringLiteral("listening on http://%1:%2").arg(host).arg(port.value()));
-    }
+    if (serve && !startGateway(engine, httpOptions, address, server, gateway))
+        return exitStatus(ExitCode::EngineError);
     CommandLine::printErr(QStringLiteral("durable %1: engine running on %2 (%3 clock); Ctrl-C to stop")
                               .arg(serve ? QStringLiteral("serve") : QStringLiteral("run"), options.dataDir,
                                    options.clock ? QStringLiteral("virtual") : QStringLiteral("system")));
-
-    QObject::connect(&watcher, &SignalWatcher::signalReceived, qApp, [](int signal) {
-        CommandLine::printErr(QStringLiteral("durable: %1 received, stopping").arg(SignalWatcher::signalName(signal)));
-        QCoreApplication::quit();
-    });
-    QCoreApplication::exec();
+    runUntilSignal(watcher);
 
     // Stop taking requests, then let the engine finish and commit what it accepted. Replies of
     // turns that complete now have no connection left: their callers never saw an answer.
@@ -238,7 +284,7 @@ int RunCommand::run(const QStringList &arguments, bool serve)
         gateway->closeEventStreams();
     if (server)
         server->close();
-    const bool recorded = !recorder || saveRecording(engine, parser.value(record));
+    const bool recorded = !recorder || saveRecording(engine, parser.value(flags.record));
     engine.shutdown();
     CommandLine::printErr(QStringLiteral("durable: stopped"));
     return exitStatus(recorded ? ExitCode::Ok : ExitCode::EngineError);

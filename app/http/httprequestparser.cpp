@@ -231,8 +231,23 @@ HttpRequestParser::Status HttpRequestParser::parseHead(qsizetype headEnd, HttpRe
         return line;
     };
 
-    // Request line: METHOD SP request-target SP HTTP-version
-    const QByteArrayView requestLine = nextLine();
+    if (parseRequestLine(nextLine(), request) == Status::Failed)
+        return Status::Failed;
+    HeadFields fields;
+    while (lineStart < head.size()) {
+        const QByteArrayView line = nextLine();
+        if (line.isEmpty())
+            break;
+        if (parseHeaderLine(line, request, fields) == Status::Failed)
+            return Status::Failed;
+    }
+    return applyFraming(fields, request);
+}
+
+// Request line: METHOD SP request-target SP HTTP-version
+HttpRequestParser::Status HttpRequestParser::parseRequestLine(
+    QByteArrayView requestLine, HttpRequest &request)
+{
     const qsizetype firstSpace = requestLine.indexOf(' ');
     const qsizetype lastSpace = requestLine.lastIndexOf(' ');
     if (firstSpace <= 0 || lastSpace == firstSpace) {
@@ -261,21 +276,28 @@ HttpRequestParser::Status HttpRequestParser::parseHead(qsizetype headEnd, HttpRe
             QStringLiteral("Malformed request line \"%1\": invalid HTTP version")
                 .arg(printable(requestLine)));
     }
+    if (parseTarget(target, request) == Status::Failed)
+        return Status::Failed;
+    request.setMethod(internMethod(method));
+    return Status::Complete;
+}
+
+// The request-target in origin form: a path, optionally followed by '?' and a query.
+HttpRequestParser::Status HttpRequestParser::parseTarget(
+    QByteArrayView target, HttpRequest &request)
+{
     if (target.isEmpty() || target.front() != '/') {
         return fail(400, "bad-request",
-            QStringLiteral("Malformed request target \"%1\": expected a path starting "
-                           "with '/'")
+            QStringLiteral("Malformed request target \"%1\": expected a path starting with '/'")
                 .arg(printable(target)));
     }
     for (char c : target) {
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
             return fail(400, "bad-request",
-                QStringLiteral("Malformed request target \"%1\": control character or "
-                               "space")
+                QStringLiteral("Malformed request target \"%1\": control character or space")
                     .arg(printable(target)));
         }
     }
-    request.setMethod(internMethod(method));
     const qsizetype question = target.indexOf('?');
     if (question < 0) {
         request.setRawPath(target.toByteArray());
@@ -283,82 +305,85 @@ HttpRequestParser::Status HttpRequestParser::parseHead(qsizetype headEnd, HttpRe
         request.setRawPath(target.first(question).toByteArray());
         request.setRawQuery(target.sliced(question + 1).toByteArray());
     }
+    return Status::Complete;
+}
 
-    // Header fields.
-    bool haveLength = false;
-    qint64 contentLength = 0;
-    bool chunked = false;
-    bool connectionClose = false;
-    bool connectionKeepAlive = false;
-    bool expectContinue = false;
-    while (lineStart < head.size()) {
-        const QByteArrayView line = nextLine();
-        if (line.isEmpty())
-            break;
-        if (line.front() == ' ' || line.front() == '\t') {
+// One "Name: value" line: checked, added to the request, and noted in fields if it frames the
+// body or the connection.
+HttpRequestParser::Status HttpRequestParser::parseHeaderLine(
+    QByteArrayView line, HttpRequest &request, HeadFields &fields)
+{
+    if (line.front() == ' ' || line.front() == '\t') {
+        return fail(400, "bad-request",
+            QStringLiteral("Header line \"%1\" starts with whitespace (obsolete "
+                           "line folding is not accepted)")
+                .arg(printable(line)));
+    }
+    const qsizetype colon = line.indexOf(':');
+    if (colon <= 0 || !isToken(line.first(colon))) {
+        return fail(400, "bad-request",
+            QStringLiteral("Malformed header line \"%1\": expected \"Name: value\"")
+                .arg(printable(line)));
+    }
+    const QByteArrayView name = line.first(colon);
+    const QByteArrayView value = trimmed(line.sliced(colon + 1));
+    for (char c : value) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u < 0x20 && c != '\t') || u == 0x7f) {
             return fail(400, "bad-request",
-                QStringLiteral("Header line \"%1\" starts with whitespace (obsolete "
-                               "line folding is not accepted)")
-                    .arg(printable(line)));
+                QStringLiteral("Header \"%1\" contains a control character")
+                    .arg(printable(name)));
         }
-        const qsizetype colon = line.indexOf(':');
-        if (colon <= 0 || !isToken(line.first(colon))) {
-            return fail(400, "bad-request",
-                QStringLiteral("Malformed header line \"%1\": expected \"Name: value\"")
-                    .arg(printable(line)));
-        }
-        const QByteArrayView name = line.first(colon);
-        const QByteArrayView value = trimmed(line.sliced(colon + 1));
-        for (char c : value) {
-            const auto u = static_cast<unsigned char>(c);
-            if ((u < 0x20 && c != '\t') || u == 0x7f) {
-                return fail(400, "bad-request",
-                    QStringLiteral("Header \"%1\" contains a control character")
-                        .arg(printable(name)));
-            }
-        }
-
-        if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
-            bool ok = !value.isEmpty() && value.size() <= 18;
-            for (char c : value)
-                ok = ok && c >= '0' && c <= '9';
-            const qint64 length = ok ? value.toLongLong(&ok) : -1;
-            if (!ok || (haveLength && length != contentLength)) {
-                return fail(400, "bad-request",
-                    QStringLiteral("Invalid Content-Length \"%1\"").arg(printable(value)));
-            }
-            haveLength = true;
-            contentLength = length;
-        } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
-            chunked = true;
-        } else if (name.compare("connection", Qt::CaseInsensitive) == 0) {
-            connectionClose = connectionClose || listContains(value, "close");
-            connectionKeepAlive = connectionKeepAlive || listContains(value, "keep-alive");
-        } else if (name.compare("expect", Qt::CaseInsensitive) == 0) {
-            if (value.compare("100-continue", Qt::CaseInsensitive) != 0) {
-                return fail(417, "expectation-failed",
-                    QStringLiteral("Unsupported Expect header \"%1\"").arg(printable(value)));
-            }
-            expectContinue = true;
-        }
-        request.addHeader(name.toByteArray(), value.toByteArray());
     }
 
-    if (chunked) {
+    if (name.compare("content-length", Qt::CaseInsensitive) == 0) {
+        bool ok = !value.isEmpty() && value.size() <= 18;
+        for (char c : value)
+            ok = ok && c >= '0' && c <= '9';
+        const qint64 length = ok ? value.toLongLong(&ok) : -1;
+        if (!ok || (fields.haveLength && length != fields.contentLength)) {
+            return fail(400, "bad-request",
+                QStringLiteral("Invalid Content-Length \"%1\"").arg(printable(value)));
+        }
+        fields.haveLength = true;
+        fields.contentLength = length;
+    } else if (name.compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
+        fields.chunked = true;
+    } else if (name.compare("connection", Qt::CaseInsensitive) == 0) {
+        fields.connectionClose = fields.connectionClose || listContains(value, "close");
+        fields.connectionKeepAlive =
+            fields.connectionKeepAlive || listContains(value, "keep-alive");
+    } else if (name.compare("expect", Qt::CaseInsensitive) == 0) {
+        if (value.compare("100-continue", Qt::CaseInsensitive) != 0) {
+            return fail(417, "expectation-failed",
+                QStringLiteral("Unsupported Expect header \"%1\"").arg(printable(value)));
+        }
+        fields.expectContinue = true;
+    }
+    request.addHeader(name.toByteArray(), value.toByteArray());
+    return Status::Complete;
+}
+
+// Decides from the framing headers how long the body is and whether the connection stays open.
+HttpRequestParser::Status HttpRequestParser::applyFraming(
+    const HeadFields &fields, const HttpRequest &request)
+{
+    if (fields.chunked) {
         return fail(501, "not-implemented",
             QStringLiteral("Transfer-Encoding request bodies (chunked) are not "
                            "supported; send the body with a Content-Length header"));
     }
-    if (contentLength > m_options.maxBodyBytes) {
+    if (fields.contentLength > m_options.maxBodyBytes) {
         return fail(413, "payload-too-large",
             QStringLiteral("Request body of %1 bytes exceeds the limit of %2 bytes")
-                .arg(contentLength)
+                .arg(fields.contentLength)
                 .arg(m_options.maxBodyBytes));
     }
-    m_bodyLength = contentLength;
-    m_keepAlive =
-        request.minorVersion() >= 1 ? !connectionClose : (connectionKeepAlive && !connectionClose);
-    m_expectContinue = expectContinue && contentLength > 0;
+    m_bodyLength = fields.contentLength;
+    m_keepAlive = request.minorVersion() >= 1
+        ? !fields.connectionClose
+        : (fields.connectionKeepAlive && !fields.connectionClose);
+    m_expectContinue = fields.expectContinue && fields.contentLength > 0;
     return Status::Complete;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QString>
 #include "httprequest.h"
 #include "httpserveroptions.h"
@@ -44,7 +45,22 @@ public:
 
 private:
     Status fail(int status, const char *code, const QString &message);
+    // The head's header fields that frame the body and the connection.
+    struct HeadFields
+    {
+        bool haveLength = false;
+        qint64 contentLength = 0;
+        bool chunked = false;
+        bool connectionClose = false;
+        bool connectionKeepAlive = false;
+        bool expectContinue = false;
+    };
+
     Status parseHead(qsizetype headEnd, HttpRequest &request);
+    Status parseRequestLine(QByteArrayView requestLine, HttpRequest &request);
+    Status parseTarget(QByteArrayView target, HttpRequest &request);
+    Status parseHeaderLine(QByteArrayView line, HttpRequest &request, HeadFields &fields);
+    Status applyFraming(const HeadFields &fields, const HttpRequest &request);
     void compact();
 
     const HttpServerOptions &m_options;

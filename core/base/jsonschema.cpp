@@ -1,18 +1,26 @@
 // SPDX-License-Identifier: MIT
 #include <durable/core/jsonschema.h>
 
+#include "jsonschemavalues.h"
+
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QMap>
 #include <QRegularExpression>
 
-#include <cmath>
 #include <optional>
 #include <vector>
 
 namespace Durable {
 
 namespace {
+
+using JsonSchemaValues::codePointCount;
+using JsonSchemaValues::describeValue;
+using JsonSchemaValues::formatNumber;
+using JsonSchemaValues::formatValue;
+using JsonSchemaValues::isIntegral;
+using JsonSchemaValues::jsonEqual;
+using JsonSchemaValues::jsonTypeName;
 
 enum TypeBit : unsigned {
     StringType = 1u << 0,
@@ -67,13 +75,7 @@ const char *const s_unsupportedKeywords[] = {
     "unevaluatedProperties",
 };
 
-constexpr qsizetype s_maxShownValueLength = 60;
 constexpr qsizetype s_maxShownEnumValues = 10;
-
-bool isIntegral(double number)
-{
-    return std::isfinite(number) && std::floor(number) == number;
-}
 
 // An integral number is both a number and an integer, so 30.0 passes "type": "integer".
 unsigned typeBitsOf(const QJsonValue &value)
@@ -95,97 +97,6 @@ unsigned typeBitsOf(const QJsonValue &value)
         break;
     }
     return 0;
-}
-
-QString formatNumber(double number)
-{
-    // Integral values print without a fraction or exponent, as the user wrote them.
-    if (isIntegral(number) && std::fabs(number) < 1e15)
-        return QString::number(qint64(number));
-    return QString::number(number, 'g', QLocale::FloatingPointShortest);
-}
-
-// A compact JSON rendering for messages, cut short so a huge value can't flood a message.
-QString formatValue(const QJsonValue &value)
-{
-    QString text;
-    switch (value.type()) {
-    case QJsonValue::Double:
-        return formatNumber(value.toDouble());
-    case QJsonValue::Bool:
-        return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Undefined:
-        return QStringLiteral("undefined");
-    case QJsonValue::Object:
-        text = QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-        break;
-    case QJsonValue::Array:
-        text = QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact));
-        break;
-    case QJsonValue::String: {
-        // Shorten the content, not the quoted form, so the closing quote survives; wrapping in
-        // an array is the only way to get QJsonDocument's string escaping.
-        QString content = value.toString();
-        if (content.size() > s_maxShownValueLength) {
-            qsizetype keep = s_maxShownValueLength;
-            if (content.at(keep - 1).isHighSurrogate())
-                --keep; // never split a surrogate pair into invalid UTF-16
-            content = content.left(keep) + QStringLiteral("...");
-        }
-        const QString array =
-            QString::fromUtf8(QJsonDocument(QJsonArray { content }).toJson(QJsonDocument::Compact));
-        return array.mid(1, array.size() - 2);
-    }
-    }
-    if (text.size() > s_maxShownValueLength)
-        text = text.left(s_maxShownValueLength) + QStringLiteral("...");
-    return text;
-}
-
-QString describeValue(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::String:
-        return QStringLiteral("string ") + formatValue(value);
-    case QJsonValue::Double:
-        return (isIntegral(value.toDouble()) ? QStringLiteral("integer ")
-                                             : QStringLiteral("number "))
-            + formatValue(value);
-    case QJsonValue::Bool:
-        return QStringLiteral("boolean ") + formatValue(value);
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
-}
-
-QString jsonTypeName(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Object:
-        return QStringLiteral("an object");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Undefined:
-        break;
-    }
-    return QStringLiteral("nothing");
 }
 
 // "a", "a or b", "a, b or c".
@@ -216,57 +127,87 @@ QString displayPath(const QString &path)
     return path.isEmpty() ? QStringLiteral("(root)") : path;
 }
 
-// JSON Schema counts string length in code points, not UTF-16 units.
-qsizetype codePointCount(const QString &text)
-{
-    qsizetype count = 0;
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        if (text.at(i).isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
-            ++i;
-        ++count;
-    }
-    return count;
-}
-
-// JSON equality: 1 and 1.0 are the same number; objects compare by content, not key order.
-bool jsonEqual(const QJsonValue &a, const QJsonValue &b)
-{
-    if (a.type() != b.type())
-        return false;
-    switch (a.type()) {
-    case QJsonValue::Double:
-        return a.toDouble() == b.toDouble();
-    case QJsonValue::Array: {
-        const QJsonArray left = a.toArray();
-        const QJsonArray right = b.toArray();
-        if (left.size() != right.size())
-            return false;
-        for (qsizetype i = 0; i < left.size(); ++i) {
-            if (!jsonEqual(left.at(i), right.at(i)))
-                return false;
-        }
-        return true;
-    }
-    case QJsonValue::Object: {
-        const QJsonObject left = a.toObject();
-        const QJsonObject right = b.toObject();
-        if (left.size() != right.size())
-            return false;
-        for (auto it = left.begin(); it != left.end(); ++it) {
-            if (!right.contains(it.key()) || !jsonEqual(it.value(), right.value(it.key())))
-                return false;
-        }
-        return true;
-    }
-    default:
-        return a == b;
-    }
-}
-
 QString plural(qsizetype count, const char *singular, const char *pluralForm)
 {
     return QStringLiteral("%1 %2").arg(count).arg(
         QLatin1String(count == 1 ? singular : pluralForm));
+}
+
+Error malformedSchema(const QString &where, const QString &why)
+{
+    return Error(ErrorCode::InvalidArgument,
+        QStringLiteral("Invalid JSON schema at %1: %2").arg(displayPath(where), why));
+}
+
+Result<void> readNumber(const QString &key, const QJsonValue &value, const QString &where,
+    std::optional<double> &target)
+{
+    if (!value.isDouble())
+        return malformedSchema(where,
+            QStringLiteral("\"%1\" must be a number, not %2").arg(key, jsonTypeName(value)));
+    target = value.toDouble();
+    return {};
+}
+
+Result<void> readCount(const QString &key, const QJsonValue &value, const QString &where,
+    std::optional<qint64> &target)
+{
+    if (!value.isDouble() || !isIntegral(value.toDouble()) || value.toDouble() < 0)
+        return malformedSchema(where,
+            QStringLiteral("\"%1\" must be a non-negative integer, not %2")
+                .arg(key, formatValue(value)));
+    target = value.toInteger();
+    return {};
+}
+
+// Draft-04 spelled exclusive bounds as booleans, later drafts as numbers; the boolean is kept
+// aside and applied once "minimum"/"maximum" are known.
+Result<void> readExclusive(const QString &key, const QJsonValue &value, const QString &where,
+    std::optional<double> &target, std::optional<bool> &draft4)
+{
+    if (value.isBool()) {
+        draft4 = value.toBool();
+        return {};
+    }
+    return readNumber(key, value, where, target);
+}
+
+bool isUnsupportedKeyword(const QString &key)
+{
+    for (const char *unsupported : s_unsupportedKeywords) {
+        if (key == QLatin1String(unsupported))
+            return true;
+    }
+    return false;
+}
+
+// Contradictory bounds can never be satisfied: almost certainly a typo in the schema.
+template<typename T>
+Result<void> checkBoundsOrder(const QString &at, const char *low, const std::optional<T> &lowValue,
+    const char *high, const std::optional<T> &highValue)
+{
+    if (!lowValue || !highValue || *lowValue <= *highValue)
+        return {};
+    return malformedSchema(at,
+        QStringLiteral("\"%1\" (%2) is greater than \"%3\" (%4)")
+            .arg(QLatin1String(low), formatNumber(double(*lowValue)), QLatin1String(high),
+                formatNumber(double(*highValue))));
+}
+
+void addViolation(QStringList &out, const QString &path, const QString &problem)
+{
+    out.append(displayPath(path) + QStringLiteral(": ") + problem);
+}
+
+// The first few allowed values, so a long enum can't flood the message.
+QString shownEnumValues(const QJsonArray &values)
+{
+    QStringList shown;
+    for (qsizetype i = 0; i < values.size() && i < s_maxShownEnumValues; ++i)
+        shown.append(formatValue(values.at(i)));
+    if (values.size() > s_maxShownEnumValues)
+        shown.append(QStringLiteral("..."));
+    return shown.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -301,15 +242,39 @@ struct JsonSchema::Node
     std::vector<Ptr> anyOf;
     std::vector<Ptr> oneOf;
     std::vector<Ptr> allOf;
+
+private:
+    // Draft-04 `"exclusiveMinimum": true` style flags, applied after all keywords are read.
+    struct Draft4Exclusive
+    {
+        std::optional<bool> minimum;
+        std::optional<bool> maximum;
+    };
+
+    Result<void> readKeyword(const QString &key, const QJsonValue &value, const QString &where,
+        Draft4Exclusive &draft4);
+    Result<void> readType(const QJsonValue &value, const QString &where);
+    Result<void> readProperties(const QJsonValue &value, const QString &where);
+    Result<void> readRequired(const QJsonValue &value, const QString &where);
+    Result<void> readAdditionalProperties(const QJsonValue &value, const QString &where);
+    Result<void> readItems(const QJsonValue &value, const QString &where);
+    Result<void> readPattern(const QJsonValue &value, const QString &where);
+    static Result<void> readSchemaList(const QString &key, const QJsonValue &value,
+        const QString &where, std::vector<Ptr> &target);
+    Result<void> applyDraft4Exclusive(const Draft4Exclusive &draft4, const QString &at);
+
+    void checkEnumAndConst(const QJsonValue &value, const QString &path, QStringList &out) const;
+    void checkNumber(double number, const QString &path, QStringList &out) const;
+    void checkString(const QJsonValue &value, const QString &path, QStringList &out) const;
+    void checkArray(const QJsonArray &array, const QString &path, QStringList &out) const;
+    void checkObject(const QJsonObject &object, const QString &path, QStringList &out) const;
+    void checkAlternatives(const QJsonValue &value, const QString &path, QStringList &out) const;
+    static QStringList failuresOf(const std::vector<Ptr> &alternatives, const QJsonValue &value,
+        const QString &path, QList<qsizetype> &matching);
 };
 
 Result<JsonSchema::Node::Ptr> JsonSchema::Node::build(const QJsonValue &schema, const QString &at)
 {
-    const auto malformed = [](const QString &where, const QString &why) {
-        return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("Invalid JSON schema at %1: %2").arg(displayPath(where), why));
-    };
-
     auto node = std::make_shared<Node>();
     node->json = schema;
     if (schema.isBool()) {
@@ -317,371 +282,408 @@ Result<JsonSchema::Node::Ptr> JsonSchema::Node::build(const QJsonValue &schema, 
         return Ptr(std::move(node));
     }
     if (!schema.isObject())
-        return malformed(at,
+        return malformedSchema(at,
             QStringLiteral("a schema must be an object or a boolean, not %1")
                 .arg(jsonTypeName(schema)));
 
+    // Keywords are read in key order and the first malformed one is reported.
     const QJsonObject object = schema.toObject();
-    std::optional<bool> draft4ExclusiveMinimum;
-    std::optional<bool> draft4ExclusiveMaximum;
-
+    Draft4Exclusive draft4;
     for (auto it = object.begin(); it != object.end(); ++it) {
-        const QString key = it.key();
-        const QJsonValue value = it.value();
-        const QString where = childPath(at, key);
-        const auto is = [&key](const char *name) { return key == QLatin1String(name); };
-
-        const auto readNumber = [&](std::optional<double> &target) -> Result<void> {
-            if (!value.isDouble())
-                return malformed(where,
-                    QStringLiteral("\"%1\" must be a number, not %2")
-                        .arg(key, jsonTypeName(value)));
-            target = value.toDouble();
-            return {};
-        };
-        const auto readCount = [&](std::optional<qint64> &target) -> Result<void> {
-            if (!value.isDouble() || !isIntegral(value.toDouble()) || value.toDouble() < 0)
-                return malformed(where,
-                    QStringLiteral("\"%1\" must be a non-negative integer, not %2")
-                        .arg(key, formatValue(value)));
-            target = value.toInteger();
-            return {};
-        };
-        const auto readSchemaList = [&](std::vector<Ptr> &target) -> Result<void> {
-            if (!value.isArray() || value.toArray().isEmpty())
-                return malformed(where,
-                    QStringLiteral("\"%1\" must be a non-empty array of "
-                                   "schemas")
-                        .arg(key));
-            const QJsonArray array = value.toArray();
-            for (qsizetype i = 0; i < array.size(); ++i) {
-                auto sub = build(array.at(i), childPath(where, QString::number(i)));
-                if (!sub.ok())
-                    return sub.error();
-                target.push_back(std::move(sub).value());
-            }
-            return {};
-        };
-        const auto readExclusive = [&](std::optional<double> &target,
-                                       std::optional<bool> &draft4) -> Result<void> {
-            if (value.isBool()) {
-                draft4 = value.toBool();
-                return {};
-            }
-            return readNumber(target);
-        };
-
-        Result<void> keywordResult;
-        if (is("type")) {
-            QJsonArray names;
-            if (value.isString())
-                names.append(value);
-            else if (value.isArray() && !value.toArray().isEmpty())
-                names = value.toArray();
-            else
-                return malformed(where,
-                    QStringLiteral("\"type\" must be a type name or a "
-                                   "non-empty array of type names"));
-            for (const QJsonValue &name : std::as_const(names)) {
-                bool known = false;
-                for (const TypeName &type : s_typeNames) {
-                    if (name.isString() && name.toString() == QLatin1String(type.name)) {
-                        node->types |= type.bits;
-                        node->typeNames.append(name.toString());
-                        known = true;
-                    }
-                }
-                if (!known)
-                    return malformed(where,
-                        QStringLiteral("unknown type %1 (expected string, "
-                                       "number, integer, boolean, object, "
-                                       "array or null)")
-                            .arg(formatValue(name)));
-            }
-        } else if (is("properties")) {
-            if (!value.isObject())
-                return malformed(where,
-                    QStringLiteral("\"properties\" must be an object mapping "
-                                   "names to schemas"));
-            const QJsonObject properties = value.toObject();
-            for (auto property = properties.begin(); property != properties.end(); ++property) {
-                auto sub = build(property.value(), childPath(where, property.key()));
-                if (!sub.ok())
-                    return sub.error();
-                node->properties.insert(property.key(), std::move(sub).value());
-            }
-        } else if (is("required")) {
-            if (!value.isArray())
-                return malformed(where,
-                    QStringLiteral("\"required\" must be an array of "
-                                   "property names"));
-            const QJsonArray names = value.toArray();
-            for (const QJsonValue &name : names) {
-                if (!name.isString())
-                    return malformed(where,
-                        QStringLiteral("\"required\" must list property "
-                                       "names, found %1")
-                            .arg(formatValue(name)));
-                node->required.append(name.toString());
-            }
-        } else if (is("additionalProperties")) {
-            if (value.isBool()) {
-                node->additionalForbidden = !value.toBool();
-            } else {
-                auto sub = build(value, where);
-                if (!sub.ok())
-                    return sub.error();
-                node->additional = std::move(sub).value();
-            }
-        } else if (is("items")) {
-            if (value.isArray())
-                return malformed(where,
-                    QStringLiteral("\"items\" as an array (tuple validation) "
-                                   "is not supported; use a single schema"));
-            auto sub = build(value, where);
-            if (!sub.ok())
-                return sub.error();
-            node->items = std::move(sub).value();
-        } else if (is("enum")) {
-            if (!value.isArray() || value.toArray().isEmpty())
-                return malformed(where, QStringLiteral("\"enum\" must be a non-empty array"));
-            node->enumValues = value.toArray();
-        } else if (is("const")) {
-            node->constValue = value;
-        } else if (is("minimum")) {
-            keywordResult = readNumber(node->minimum);
-        } else if (is("maximum")) {
-            keywordResult = readNumber(node->maximum);
-        } else if (is("exclusiveMinimum")) {
-            keywordResult = readExclusive(node->exclusiveMinimum, draft4ExclusiveMinimum);
-        } else if (is("exclusiveMaximum")) {
-            keywordResult = readExclusive(node->exclusiveMaximum, draft4ExclusiveMaximum);
-        } else if (is("minLength")) {
-            keywordResult = readCount(node->minLength);
-        } else if (is("maxLength")) {
-            keywordResult = readCount(node->maxLength);
-        } else if (is("minItems")) {
-            keywordResult = readCount(node->minItems);
-        } else if (is("maxItems")) {
-            keywordResult = readCount(node->maxItems);
-        } else if (is("pattern")) {
-            if (!value.isString())
-                return malformed(where,
-                    QStringLiteral("\"pattern\" must be a string, not %1")
-                        .arg(jsonTypeName(value)));
-            QRegularExpression regex(value.toString());
-            if (!regex.isValid())
-                return malformed(where,
-                    QStringLiteral("invalid regular expression %1: %2 at "
-                                   "offset %3")
-                        .arg(formatValue(value), regex.errorString())
-                        .arg(regex.patternErrorOffset()));
-            regex.optimize();
-            node->pattern = regex;
-        } else if (is("anyOf")) {
-            keywordResult = readSchemaList(node->anyOf);
-        } else if (is("oneOf")) {
-            keywordResult = readSchemaList(node->oneOf);
-        } else if (is("allOf")) {
-            keywordResult = readSchemaList(node->allOf);
-        } else if (is("title") || is("description")) {
-            // Forms show these to people, so a non-string is a mistake worth reporting.
-            if (!value.isString())
-                return malformed(where,
-                    QStringLiteral("\"%1\" must be a string, not %2")
-                        .arg(key, jsonTypeName(value)));
-        } else {
-            for (const char *unsupported : s_unsupportedKeywords) {
-                if (is(unsupported))
-                    return malformed(
-                        where, QStringLiteral("keyword \"%1\" is not supported").arg(key));
-            }
-            // Anything else (default, format, examples, $schema, ...) is an annotation.
-        }
-        if (!keywordResult.ok())
-            return keywordResult.error();
+        const Result<void> read =
+            node->readKeyword(it.key(), it.value(), childPath(at, it.key()), draft4);
+        if (!read.ok())
+            return read.error();
     }
+    if (const Result<void> applied = node->applyDraft4Exclusive(draft4, at); !applied.ok())
+        return applied.error();
 
-    // Draft-04 spelled exclusive bounds as booleans modifying minimum/maximum.
-    if (draft4ExclusiveMinimum.value_or(false)) {
-        if (!node->minimum)
-            return malformed(childPath(at, QStringLiteral("exclusiveMinimum")),
-                QStringLiteral("\"exclusiveMinimum\": true needs \"minimum\""));
-        node->exclusiveMinimum = node->minimum;
-        node->minimum.reset();
+    for (const Result<void> &order : {
+             checkBoundsOrder(at, "minimum", node->minimum, "maximum", node->maximum),
+             checkBoundsOrder(at, "minLength", node->minLength, "maxLength", node->maxLength),
+             checkBoundsOrder(at, "minItems", node->minItems, "maxItems", node->maxItems),
+         }) {
+        if (!order.ok())
+            return order.error();
     }
-    if (draft4ExclusiveMaximum.value_or(false)) {
-        if (!node->maximum)
-            return malformed(childPath(at, QStringLiteral("exclusiveMaximum")),
-                QStringLiteral("\"exclusiveMaximum\": true needs \"maximum\""));
-        node->exclusiveMaximum = node->maximum;
-        node->maximum.reset();
-    }
-
-    // Contradictory bounds can never be satisfied: almost certainly a typo in the schema.
-    const auto contradictory = [&](const char *low, const char *high, auto lowValue,
-                                   auto highValue) {
-        return malformed(at,
-            QStringLiteral("\"%1\" (%2) is greater than \"%3\" (%4)")
-                .arg(QLatin1String(low), formatNumber(double(lowValue)), QLatin1String(high),
-                    formatNumber(double(highValue))));
-    };
-    if (node->minimum && node->maximum && *node->minimum > *node->maximum)
-        return contradictory("minimum", "maximum", *node->minimum, *node->maximum);
-    if (node->minLength && node->maxLength && *node->minLength > *node->maxLength)
-        return contradictory("minLength", "maxLength", *node->minLength, *node->maxLength);
-    if (node->minItems && node->maxItems && *node->minItems > *node->maxItems)
-        return contradictory("minItems", "maxItems", *node->minItems, *node->maxItems);
-
     return Ptr(std::move(node));
+}
+
+Result<void> JsonSchema::Node::readKeyword(
+    const QString &key, const QJsonValue &value, const QString &where, Draft4Exclusive &draft4)
+{
+    const auto is = [&key](const char *name) { return key == QLatin1String(name); };
+    if (is("type"))
+        return readType(value, where);
+    if (is("properties"))
+        return readProperties(value, where);
+    if (is("required"))
+        return readRequired(value, where);
+    if (is("additionalProperties"))
+        return readAdditionalProperties(value, where);
+    if (is("items"))
+        return readItems(value, where);
+    if (is("enum")) {
+        if (!value.isArray() || value.toArray().isEmpty())
+            return malformedSchema(where, QStringLiteral("\"enum\" must be a non-empty array"));
+        enumValues = value.toArray();
+        return {};
+    }
+    if (is("const")) {
+        constValue = value;
+        return {};
+    }
+    if (is("minimum"))
+        return readNumber(key, value, where, minimum);
+    if (is("maximum"))
+        return readNumber(key, value, where, maximum);
+    if (is("exclusiveMinimum"))
+        return readExclusive(key, value, where, exclusiveMinimum, draft4.minimum);
+    if (is("exclusiveMaximum"))
+        return readExclusive(key, value, where, exclusiveMaximum, draft4.maximum);
+    if (is("minLength"))
+        return readCount(key, value, where, minLength);
+    if (is("maxLength"))
+        return readCount(key, value, where, maxLength);
+    if (is("minItems"))
+        return readCount(key, value, where, minItems);
+    if (is("maxItems"))
+        return readCount(key, value, where, maxItems);
+    if (is("pattern"))
+        return readPattern(value, where);
+    if (is("anyOf"))
+        return readSchemaList(key, value, where, anyOf);
+    if (is("oneOf"))
+        return readSchemaList(key, value, where, oneOf);
+    if (is("allOf"))
+        return readSchemaList(key, value, where, allOf);
+    if (is("title") || is("description")) {
+        // Forms show these to people, so a non-string is a mistake worth reporting.
+        if (!value.isString())
+            return malformedSchema(where,
+                QStringLiteral("\"%1\" must be a string, not %2").arg(key, jsonTypeName(value)));
+        return {};
+    }
+    if (isUnsupportedKeyword(key))
+        return malformedSchema(where, QStringLiteral("keyword \"%1\" is not supported").arg(key));
+    // Anything else (default, format, examples, $schema, ...) is an annotation.
+    return {};
+}
+
+Result<void> JsonSchema::Node::readType(const QJsonValue &value, const QString &where)
+{
+    QJsonArray names;
+    if (value.isString())
+        names.append(value);
+    else if (value.isArray() && !value.toArray().isEmpty())
+        names = value.toArray();
+    else
+        return malformedSchema(where,
+            QStringLiteral("\"type\" must be a type name or a non-empty array of type names"));
+    for (const QJsonValue &name : std::as_const(names)) {
+        bool known = false;
+        for (const TypeName &type : s_typeNames) {
+            if (name.isString() && name.toString() == QLatin1String(type.name)) {
+                types |= type.bits;
+                typeNames.append(name.toString());
+                known = true;
+            }
+        }
+        if (!known)
+            return malformedSchema(where,
+                QStringLiteral("unknown type %1 (expected string, number, integer, boolean, "
+                               "object, array or null)")
+                    .arg(formatValue(name)));
+    }
+    return {};
+}
+
+Result<void> JsonSchema::Node::readProperties(const QJsonValue &value, const QString &where)
+{
+    if (!value.isObject())
+        return malformedSchema(where,
+            QStringLiteral("\"properties\" must be an object mapping names to schemas"));
+    const QJsonObject object = value.toObject();
+    for (auto property = object.begin(); property != object.end(); ++property) {
+        auto sub = build(property.value(), childPath(where, property.key()));
+        if (!sub.ok())
+            return sub.error();
+        properties.insert(property.key(), std::move(sub).value());
+    }
+    return {};
+}
+
+Result<void> JsonSchema::Node::readRequired(const QJsonValue &value, const QString &where)
+{
+    if (!value.isArray())
+        return malformedSchema(where,
+            QStringLiteral("\"required\" must be an array of property names"));
+    const QJsonArray names = value.toArray();
+    for (const QJsonValue &name : names) {
+        if (!name.isString())
+            return malformedSchema(where,
+                QStringLiteral("\"required\" must list property names, found %1")
+                    .arg(formatValue(name)));
+        required.append(name.toString());
+    }
+    return {};
+}
+
+Result<void> JsonSchema::Node::readAdditionalProperties(
+    const QJsonValue &value, const QString &where)
+{
+    if (value.isBool()) {
+        additionalForbidden = !value.toBool();
+        return {};
+    }
+    auto sub = build(value, where);
+    if (!sub.ok())
+        return sub.error();
+    additional = std::move(sub).value();
+    return {};
+}
+
+Result<void> JsonSchema::Node::readItems(const QJsonValue &value, const QString &where)
+{
+    if (value.isArray())
+        return malformedSchema(where,
+            QStringLiteral("\"items\" as an array (tuple validation) is not supported; use a "
+                           "single schema"));
+    auto sub = build(value, where);
+    if (!sub.ok())
+        return sub.error();
+    items = std::move(sub).value();
+    return {};
+}
+
+Result<void> JsonSchema::Node::readPattern(const QJsonValue &value, const QString &where)
+{
+    if (!value.isString())
+        return malformedSchema(where,
+            QStringLiteral("\"pattern\" must be a string, not %1").arg(jsonTypeName(value)));
+    QRegularExpression regex(value.toString());
+    if (!regex.isValid())
+        return malformedSchema(where,
+            QStringLiteral("invalid regular expression %1: %2 at offset %3")
+                .arg(formatValue(value), regex.errorString())
+                .arg(regex.patternErrorOffset()));
+    regex.optimize();
+    pattern = regex;
+    return {};
+}
+
+Result<void> JsonSchema::Node::readSchemaList(
+    const QString &key, const QJsonValue &value, const QString &where, std::vector<Ptr> &target)
+{
+    if (!value.isArray() || value.toArray().isEmpty())
+        return malformedSchema(where,
+            QStringLiteral("\"%1\" must be a non-empty array of schemas").arg(key));
+    const QJsonArray array = value.toArray();
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        auto sub = build(array.at(i), childPath(where, QString::number(i)));
+        if (!sub.ok())
+            return sub.error();
+        target.push_back(std::move(sub).value());
+    }
+    return {};
+}
+
+// Draft-04 spelled exclusive bounds as booleans modifying minimum/maximum.
+Result<void> JsonSchema::Node::applyDraft4Exclusive(
+    const Draft4Exclusive &draft4, const QString &at)
+{
+    if (draft4.minimum.value_or(false)) {
+        if (!minimum)
+            return malformedSchema(childPath(at, QStringLiteral("exclusiveMinimum")),
+                QStringLiteral("\"exclusiveMinimum\": true needs \"minimum\""));
+        exclusiveMinimum = minimum;
+        minimum.reset();
+    }
+    if (draft4.maximum.value_or(false)) {
+        if (!maximum)
+            return malformedSchema(childPath(at, QStringLiteral("exclusiveMaximum")),
+                QStringLiteral("\"exclusiveMaximum\": true needs \"maximum\""));
+        exclusiveMaximum = maximum;
+        maximum.reset();
+    }
+    return {};
 }
 
 void JsonSchema::Node::check(const QJsonValue &value, const QString &path, QStringList &out) const
 {
-    const auto report = [&out, &path](const QString &problem) {
-        out.append(displayPath(path) + QStringLiteral(": ") + problem);
-    };
-
     if (rejectAll) {
-        report(QStringLiteral("no value is allowed here"));
+        addViolation(out, path, QStringLiteral("no value is allowed here"));
         return;
     }
     if (types && !(types & typeBitsOf(value))) {
         // Every other keyword assumes the right type; reporting them too would only be noise.
-        report(QStringLiteral("expected %1, got %2")
-                   .arg(joinAlternatives(typeNames), describeValue(value)));
+        addViolation(out, path,
+            QStringLiteral("expected %1, got %2")
+                .arg(joinAlternatives(typeNames), describeValue(value)));
         return;
     }
 
+    checkEnumAndConst(value, path, out);
+    if (value.isDouble())
+        checkNumber(value.toDouble(), path, out);
+    if (value.isString())
+        checkString(value, path, out);
+    if (value.isArray())
+        checkArray(value.toArray(), path, out);
+    if (value.isObject())
+        checkObject(value.toObject(), path, out);
+    for (const Ptr &sub : allOf)
+        sub->check(value, path, out);
+    checkAlternatives(value, path, out);
+}
+
+void JsonSchema::Node::checkEnumAndConst(
+    const QJsonValue &value, const QString &path, QStringList &out) const
+{
     if (enumValues) {
         bool found = false;
         for (const QJsonValue &allowed : *enumValues)
             found = found || jsonEqual(value, allowed);
-        if (!found) {
-            QStringList shown;
-            for (qsizetype i = 0; i < enumValues->size() && i < s_maxShownEnumValues; ++i)
-                shown.append(formatValue(enumValues->at(i)));
-            if (enumValues->size() > s_maxShownEnumValues)
-                shown.append(QStringLiteral("..."));
-            report(QStringLiteral("%1 is not one of %2")
-                       .arg(formatValue(value), shown.join(QStringLiteral(", "))));
-        }
+        if (!found)
+            addViolation(out, path,
+                QStringLiteral("%1 is not one of %2")
+                    .arg(formatValue(value), shownEnumValues(*enumValues)));
     }
     if (constValue && !jsonEqual(value, *constValue))
-        report(QStringLiteral("%1 is not the constant %2")
-                   .arg(formatValue(value), formatValue(*constValue)));
+        addViolation(out, path,
+            QStringLiteral("%1 is not the constant %2")
+                .arg(formatValue(value), formatValue(*constValue)));
+}
 
-    if (value.isDouble()) {
-        const double number = value.toDouble();
-        const QString shown = formatNumber(number);
-        if (minimum && number < *minimum)
-            report(QStringLiteral("%1 is less than the minimum %2")
-                       .arg(shown, formatNumber(*minimum)));
-        if (maximum && number > *maximum)
-            report(QStringLiteral("%1 is greater than the maximum %2")
-                       .arg(shown, formatNumber(*maximum)));
-        if (exclusiveMinimum && number <= *exclusiveMinimum)
-            report(QStringLiteral("%1 is not greater than the exclusive minimum %2")
-                       .arg(shown, formatNumber(*exclusiveMinimum)));
-        if (exclusiveMaximum && number >= *exclusiveMaximum)
-            report(QStringLiteral("%1 is not less than the exclusive maximum %2")
-                       .arg(shown, formatNumber(*exclusiveMaximum)));
+void JsonSchema::Node::checkNumber(double number, const QString &path, QStringList &out) const
+{
+    const QString shown = formatNumber(number);
+    if (minimum && number < *minimum)
+        addViolation(out, path,
+            QStringLiteral("%1 is less than the minimum %2").arg(shown, formatNumber(*minimum)));
+    if (maximum && number > *maximum)
+        addViolation(out, path,
+            QStringLiteral("%1 is greater than the maximum %2")
+                .arg(shown, formatNumber(*maximum)));
+    if (exclusiveMinimum && number <= *exclusiveMinimum)
+        addViolation(out, path,
+            QStringLiteral("%1 is not greater than the exclusive minimum %2")
+                .arg(shown, formatNumber(*exclusiveMinimum)));
+    if (exclusiveMaximum && number >= *exclusiveMaximum)
+        addViolation(out, path,
+            QStringLiteral("%1 is not less than the exclusive maximum %2")
+                .arg(shown, formatNumber(*exclusiveMaximum)));
+}
+
+void JsonSchema::Node::checkString(
+    const QJsonValue &value, const QString &path, QStringList &out) const
+{
+    const QString text = value.toString();
+    const qsizetype length = codePointCount(text);
+    if (minLength && length < *minLength)
+        addViolation(out, path,
+            QStringLiteral("%1 is shorter than the minimum length %2 (it has %3)")
+                .arg(formatValue(value))
+                .arg(*minLength)
+                .arg(plural(length, "character", "characters")));
+    if (maxLength && length > *maxLength)
+        addViolation(out, path,
+            QStringLiteral("%1 is longer than the maximum length %2 (it has %3)")
+                .arg(formatValue(value))
+                .arg(*maxLength)
+                .arg(plural(length, "character", "characters")));
+    if (pattern && !pattern->match(text).hasMatch())
+        addViolation(out, path,
+            QStringLiteral("%1 does not match the pattern %2")
+                .arg(formatValue(value), formatValue(pattern->pattern())));
+}
+
+void JsonSchema::Node::checkArray(
+    const QJsonArray &array, const QString &path, QStringList &out) const
+{
+    if (minItems && array.size() < *minItems)
+        addViolation(out, path,
+            QStringLiteral("array has %1, fewer than the minimum %2")
+                .arg(plural(array.size(), "item", "items"))
+                .arg(*minItems));
+    if (maxItems && array.size() > *maxItems)
+        addViolation(out, path,
+            QStringLiteral("array has %1, more than the maximum %2")
+                .arg(plural(array.size(), "item", "items"))
+                .arg(*maxItems));
+    if (items) {
+        for (qsizetype i = 0; i < array.size(); ++i)
+            items->check(array.at(i), childPath(path, QString::number(i)), out);
     }
+}
 
-    if (value.isString()) {
-        const QString text = value.toString();
-        const qsizetype length = codePointCount(text);
-        if (minLength && length < *minLength)
-            report(QStringLiteral("%1 is shorter than the minimum length %2 (it has %3)")
-                       .arg(formatValue(value))
-                       .arg(*minLength)
-                       .arg(plural(length, "character", "characters")));
-        if (maxLength && length > *maxLength)
-            report(QStringLiteral("%1 is longer than the maximum length %2 (it has %3)")
-                       .arg(formatValue(value))
-                       .arg(*maxLength)
-                       .arg(plural(length, "character", "characters")));
-        if (pattern && !pattern->match(text).hasMatch())
-            report(QStringLiteral("%1 does not match the pattern %2")
-                       .arg(formatValue(value), formatValue(pattern->pattern())));
+void JsonSchema::Node::checkObject(
+    const QJsonObject &object, const QString &path, QStringList &out) const
+{
+    for (const QString &name : required) {
+        if (!object.contains(name))
+            addViolation(out, path,
+                QStringLiteral("missing required property %1").arg(formatValue(QJsonValue(name))));
     }
-
-    if (value.isArray()) {
-        const QJsonArray array = value.toArray();
-        if (minItems && array.size() < *minItems)
-            report(QStringLiteral("array has %1, fewer than the minimum %2")
-                       .arg(plural(array.size(), "item", "items"))
-                       .arg(*minItems));
-        if (maxItems && array.size() > *maxItems)
-            report(QStringLiteral("array has %1, more than the maximum %2")
-                       .arg(plural(array.size(), "item", "items"))
-                       .arg(*maxItems));
-        if (items) {
-            for (qsizetype i = 0; i < array.size(); ++i)
-                items->check(array.at(i), childPath(path, QString::number(i)), out);
-        }
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        const auto property = properties.constFind(it.key());
+        if (property != properties.cend())
+            (*property)->check(it.value(), childPath(path, it.key()), out);
+        else if (additionalForbidden)
+            addViolation(out, path,
+                QStringLiteral("property %1 is not allowed")
+                    .arg(formatValue(QJsonValue(it.key()))));
+        else if (additional)
+            additional->check(it.value(), childPath(path, it.key()), out);
     }
+}
 
-    if (value.isObject()) {
-        const QJsonObject object = value.toObject();
-        for (const QString &name : required) {
-            if (!object.contains(name))
-                report(QStringLiteral("missing required property %1")
-                           .arg(formatValue(QJsonValue(name))));
-        }
-        for (auto it = object.begin(); it != object.end(); ++it) {
-            const auto property = properties.constFind(it.key());
-            if (property != properties.cend())
-                (*property)->check(it.value(), childPath(path, it.key()), out);
-            else if (additionalForbidden)
-                report(QStringLiteral("property %1 is not allowed")
-                           .arg(formatValue(QJsonValue(it.key()))));
-            else if (additional)
-                additional->check(it.value(), childPath(path, it.key()), out);
-        }
+// Alternatives report why each one failed, since "matches none" alone says nothing useful.
+QStringList JsonSchema::Node::failuresOf(const std::vector<Ptr> &alternatives,
+    const QJsonValue &value, const QString &path, QList<qsizetype> &matching)
+{
+    QStringList reasons;
+    for (size_t i = 0; i < alternatives.size(); ++i) {
+        QStringList problems;
+        alternatives[i]->check(value, path, problems);
+        if (problems.isEmpty())
+            matching.append(qsizetype(i) + 1);
+        else
+            reasons.append(
+                QStringLiteral("[%1] %2").arg(i + 1).arg(problems.join(QStringLiteral("; "))));
     }
+    return reasons;
+}
 
-    for (const Ptr &sub : allOf)
-        sub->check(value, path, out);
-
-    // Alternatives report why each one failed, since "matches none" alone says nothing useful.
-    const auto failuresOf = [&value, &path](
-                                const std::vector<Ptr> &alternatives, QList<qsizetype> &matching) {
-        QStringList reasons;
-        for (size_t i = 0; i < alternatives.size(); ++i) {
-            QStringList problems;
-            alternatives[i]->check(value, path, problems);
-            if (problems.isEmpty())
-                matching.append(qsizetype(i) + 1);
-            else
-                reasons.append(
-                    QStringLiteral("[%1] %2").arg(i + 1).arg(problems.join(QStringLiteral("; "))));
-        }
-        return reasons;
-    };
+void JsonSchema::Node::checkAlternatives(
+    const QJsonValue &value, const QString &path, QStringList &out) const
+{
     if (!anyOf.empty()) {
         QList<qsizetype> matching;
-        const QStringList reasons = failuresOf(anyOf, matching);
+        const QStringList reasons = failuresOf(anyOf, value, path, matching);
         if (matching.isEmpty())
-            report(QStringLiteral("matches none of the %1 anyOf alternatives (%2)")
-                       .arg(anyOf.size())
-                       .arg(reasons.join(QStringLiteral("; "))));
+            addViolation(out, path,
+                QStringLiteral("matches none of the %1 anyOf alternatives (%2)")
+                    .arg(anyOf.size())
+                    .arg(reasons.join(QStringLiteral("; "))));
     }
     if (!oneOf.empty()) {
         QList<qsizetype> matching;
-        const QStringList reasons = failuresOf(oneOf, matching);
+        const QStringList reasons = failuresOf(oneOf, value, path, matching);
         if (matching.isEmpty()) {
-            report(QStringLiteral("matches none of the %1 oneOf alternatives (%2)")
-                       .arg(oneOf.size())
-                       .arg(reasons.join(QStringLiteral("; "))));
+            addViolation(out, path,
+                QStringLiteral("matches none of the %1 oneOf alternatives (%2)")
+                    .arg(oneOf.size())
+                    .arg(reasons.join(QStringLiteral("; "))));
         } else if (matching.size() > 1) {
             QStringList shown;
             for (qsizetype index : std::as_const(matching))
                 shown.append(QStringLiteral("[%1]").arg(index));
-            report(QStringLiteral("matches %1 of the oneOf alternatives (%2) but must match "
-                                  "exactly one")
-                       .arg(matching.size())
-                       .arg(shown.join(QStringLiteral(", "))));
+            addViolation(out, path,
+                QStringLiteral("matches %1 of the oneOf alternatives (%2) but must match "
+                               "exactly one")
+                    .arg(matching.size())
+                    .arg(shown.join(QStringLiteral(", "))));
         }
     }
 }

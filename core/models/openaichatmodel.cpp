@@ -238,48 +238,16 @@ void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetwork
     }
 
     if (status == 0) {
-        QString why;
-        switch (reply->error()) {
-        case QNetworkReply::ConnectionRefusedError:
-            why = QStringLiteral("connection refused. Is the server running, and is "
-                                 "OPENAI_BASE_URL right?");
-            break;
-        case QNetworkReply::HostNotFoundError:
-            why = QStringLiteral("host \"%1\" not found").arg(m_config.baseUrl.host());
-            break;
-        case QNetworkReply::RemoteHostClosedError:
-            why = QStringLiteral("the server closed the connection without answering");
-            break;
-        default:
-            why = redacted(reply->errorString());
-            break;
-        }
         call->done(makeError(ErrorCode::Network,
-            QStringLiteral("Could not reach the model server at %1: %2").arg(urlText(), why),
+            QStringLiteral("Could not reach the model server at %1: %2")
+                .arg(urlText(), unreachableReason(*reply)),
             *call));
         return;
     }
 
     if (status == 429 || status >= 500) {
         if (call->attempt < m_config.maxRetries) {
-            int delayMs = 0;
-            const QByteArray retryAfter = reply->rawHeader(QByteArrayLiteral("Retry-After"));
-            bool isSeconds = false;
-            const double seconds = retryAfter.trimmed().toDouble(&isSeconds);
-            if (isSeconds && seconds >= 0) {
-                delayMs = int(std::min<double>(seconds * 1000.0, m_config.maxBackoffMs));
-            } else if (!retryAfter.isEmpty()) {
-                const QDateTime when =
-                    QDateTime::fromString(QString::fromLatin1(retryAfter), Qt::RFC2822Date);
-                delayMs = when.isValid()
-                    ? int(std::clamp<qint64>(
-                        QDateTime::currentDateTimeUtc().msecsTo(when), 0, m_config.maxBackoffMs))
-                    : m_config.initialBackoffMs;
-            } else {
-                const qint64 backoff = qint64(m_config.initialBackoffMs)
-                    << std::min(call->attempt, 20);
-                delayMs = int(std::min<qint64>(backoff, m_config.maxBackoffMs));
-            }
+            const int delayMs = retryDelayMs(*reply, call->attempt);
             qCInfo(lcOpenAi).noquote()
                 << "HTTP" << status << "from" << urlText() << "- retrying in" << delayMs
                 << "ms (attempt" << attempts + 1 << "of" << m_config.maxRetries + 1 << ")";
@@ -297,6 +265,57 @@ void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetwork
         return;
     }
 
+    if (status < 200 || status >= 300) {
+        call->done(rejectionError(*call, status, body));
+        return;
+    }
+
+    Result<ChatReply> parsed = parseReply(*call, body);
+    if (parsed)
+        parsed->latencyMs = call->started.elapsed();
+    call->done(std::move(parsed));
+}
+
+// Why a reply without an HTTP status never reached the server, in words a user can act on.
+QString OpenAiChatModel::unreachableReason(const QNetworkReply &reply) const
+{
+    switch (reply.error()) {
+    case QNetworkReply::ConnectionRefusedError:
+        return QStringLiteral("connection refused. Is the server running, and is "
+                              "OPENAI_BASE_URL right?");
+    case QNetworkReply::HostNotFoundError:
+        return QStringLiteral("host \"%1\" not found").arg(m_config.baseUrl.host());
+    case QNetworkReply::RemoteHostClosedError:
+        return QStringLiteral("the server closed the connection without answering");
+    default:
+        return redacted(reply.errorString());
+    }
+}
+
+// The server's Retry-After (seconds or an HTTP date) when it sent one, else exponential
+// backoff; never more than maxBackoffMs.
+int OpenAiChatModel::retryDelayMs(const QNetworkReply &reply, int attempt) const
+{
+    const QByteArray retryAfter = reply.rawHeader(QByteArrayLiteral("Retry-After"));
+    bool isSeconds = false;
+    const double seconds = retryAfter.trimmed().toDouble(&isSeconds);
+    if (isSeconds && seconds >= 0)
+        return int(std::min<double>(seconds * 1000.0, m_config.maxBackoffMs));
+    if (!retryAfter.isEmpty()) {
+        const QDateTime when =
+            QDateTime::fromString(QString::fromLatin1(retryAfter), Qt::RFC2822Date);
+        return when.isValid()
+            ? int(std::clamp<qint64>(
+                QDateTime::currentDateTimeUtc().msecsTo(when), 0, m_config.maxBackoffMs))
+            : m_config.initialBackoffMs;
+    }
+    const qint64 backoff = qint64(m_config.initialBackoffMs) << std::min(attempt, 20);
+    return int(std::min<qint64>(backoff, m_config.maxBackoffMs));
+}
+
+// A 4xx (other than 429) that retrying will not fix: say what to change.
+Error OpenAiChatModel::rejectionError(const Call &call, int status, const QByteArray &body) const
+{
     if (status == 401 || status == 403) {
         // The server's text is left out: for 401 it often quotes part of the key.
         const QString message = m_config.apiKey.isEmpty()
@@ -306,36 +325,23 @@ void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetwork
             : QStringLiteral("The model server at %1 rejected the API key (HTTP %2%3); check "
                              "OPENAI_API_KEY and that the key may use model \"%4\".")
                   .arg(urlText(), QString::number(status),
-                      status == 403 ? QStringLiteral(", access denied") : QString(), call->model);
-        call->done(makeError(ErrorCode::InvalidArgument, message, *call, status));
-        return;
+                      status == 403 ? QStringLiteral(", access denied") : QString(), call.model);
+        return makeError(ErrorCode::InvalidArgument, message, call, status);
     }
-
     if (status == 404) {
-        call->done(makeError(ErrorCode::NotFound,
+        return makeError(ErrorCode::NotFound,
             QStringLiteral("Model \"%1\" not found at %2 (HTTP 404: %3); check "
                            "OPENAI_MODEL, and that OPENAI_BASE_URL points at "
                            "the API root (it usually ends in /v1).")
-                .arg(call->model, endpoint().toString(QUrl::RemoveUserInfo),
+                .arg(call.model, endpoint().toString(QUrl::RemoveUserInfo),
                     redacted(serverMessage(body))),
-            *call, status));
-        return;
+            call, status);
     }
-
-    if (status < 200 || status >= 300) {
-        call->done(makeError(ErrorCode::InvalidArgument,
-            QStringLiteral("The model server at %1 rejected the request for "
-                           "model \"%2\" (HTTP %3): %4")
-                .arg(
-                    urlText(), call->model, QString::number(status), redacted(serverMessage(body))),
-            *call, status));
-        return;
-    }
-
-    Result<ChatReply> parsed = parseReply(*call, body);
-    if (parsed)
-        parsed->latencyMs = call->started.elapsed();
-    call->done(std::move(parsed));
+    return makeError(ErrorCode::InvalidArgument,
+        QStringLiteral("The model server at %1 rejected the request for "
+                       "model \"%2\" (HTTP %3): %4")
+            .arg(urlText(), call.model, QString::number(status), redacted(serverMessage(body))),
+        call, status);
 }
 
 Result<ChatReply> OpenAiChatModel::parseReply(const Call &call, const QByteArray &body) const

@@ -11,6 +11,12 @@ namespace Durable {
 
 namespace {
 
+    // A mistake in a script, prefixed with where it is.
+    Error invalidScript(const QString &where, const QString &what)
+    {
+        return Error(ErrorCode::InvalidArgument, where + QStringLiteral(": ") + what);
+    }
+
     const QString s_provider = QStringLiteral("scripted");
 
     QString quoted(const QString &text, int limit = 200)
@@ -193,15 +199,13 @@ Result<void> ScriptedChatModel::setRules(const QJsonObject &json, const QString 
 Result<ScriptedChatModel::Rule> ScriptedChatModel::parseRule(
     const QJsonObject &json, const QString &where)
 {
-    const auto invalid = [&where](const QString &what) {
-        return Error(ErrorCode::InvalidArgument, where + QStringLiteral(": ") + what);
-    };
     static const QStringList ruleKeys { QStringLiteral("name"), QStringLiteral("when"),
         QStringLiteral("reply"), QStringLiteral("delayMs") };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!ruleKeys.contains(it.key()))
-            return invalid(QStringLiteral("unknown key \"%1\"; expected one of %2")
-                               .arg(it.key(), ruleKeys.join(QStringLiteral(", "))));
+            return invalidScript(where,
+                QStringLiteral("unknown key \"%1\"; expected one of %2")
+                    .arg(it.key(), ruleKeys.join(QStringLiteral(", "))));
     }
 
     Rule rule;
@@ -209,85 +213,109 @@ Result<ScriptedChatModel::Rule> ScriptedChatModel::parseRule(
 
     const QJsonValue when = json.value(QStringLiteral("when"));
     if (!when.isUndefined() && !when.isObject())
-        return invalid(QStringLiteral("\"when\" is not an object"));
+        return invalidScript(where, QStringLiteral("\"when\" is not an object"));
     const QJsonObject whenObject = when.toObject();
     for (auto it = whenObject.begin(); it != whenObject.end(); ++it) {
-        Condition condition;
-        if (it.key() == QStringLiteral("lastUser"))
-            condition.field = Field::LastUser;
-        else if (it.key() == QStringLiteral("system"))
-            condition.field = Field::System;
-        else if (it.key() == QStringLiteral("lastToolResult"))
-            condition.field = Field::LastToolResult;
-        else
-            return invalid(QStringLiteral("unknown condition \"%1\"; use lastUser, system or "
-                                          "lastToolResult")
-                               .arg(it.key()));
-        if (it.value().isString()) {
-            condition.contains = it.value().toString();
-        } else if (it.value().isObject()) {
-            const QJsonObject test = it.value().toObject();
-            for (auto key = test.begin(); key != test.end(); ++key) {
-                if (key.key() != QStringLiteral("contains")
-                    && key.key() != QStringLiteral("matches"))
-                    return invalid(QStringLiteral("condition \"%1\" has unknown key \"%2\"; use "
-                                                  "\"contains\" or \"matches\"")
-                                       .arg(it.key(), key.key()));
-            }
-            condition.contains = test.value(QStringLiteral("contains")).toString();
-            if (test.contains(QStringLiteral("matches"))) {
-                QRegularExpression regex(test.value(QStringLiteral("matches")).toString());
-                if (!regex.isValid()) {
-                    return invalid(QStringLiteral("\"matches\" of condition \"%1\" is not a valid "
-                                                  "regular expression: %2 at offset %3")
-                                       .arg(it.key(), regex.errorString(),
-                                           QString::number(regex.patternErrorOffset())));
-                }
-                condition.matches = regex;
-            }
-        } else {
-            return invalid(QStringLiteral("condition \"%1\" must be a string or an object with "
-                                          "\"contains\" and/or \"matches\"")
-                               .arg(it.key()));
-        }
-        rule.conditions.append(condition);
+        Result<Condition> condition = parseCondition(it.key(), it.value(), where);
+        if (!condition)
+            return condition.error();
+        rule.conditions.append(std::move(condition).value());
     }
 
-    const QJsonValue reply = json.value(QStringLiteral("reply"));
-    if (reply.isString()) {
-        rule.reply.insert(QStringLiteral("content"), reply.toString());
-    } else if (reply.isObject()) {
-        rule.reply = reply.toObject();
-        static const QStringList replyKeys { QStringLiteral("content"), QStringLiteral("toolCalls"),
-            QStringLiteral("finishReason") };
-        for (auto it = rule.reply.begin(); it != rule.reply.end(); ++it) {
-            if (!replyKeys.contains(it.key()))
-                return invalid(
-                    QStringLiteral("\"reply\" has unknown key \"%1\"; expected one of %2")
-                        .arg(it.key(), replyKeys.join(QStringLiteral(", "))));
-        }
-        const QJsonValue calls = rule.reply.value(QStringLiteral("toolCalls"));
-        if (!calls.isUndefined() && !calls.isArray())
-            return invalid(QStringLiteral("\"toolCalls\" is not an array"));
-        const QJsonArray callArray = calls.toArray();
-        for (qsizetype i = 0; i < callArray.size(); ++i) {
-            Result<ToolCall> call = ToolCall::fromJson(callArray.at(i).toObject());
-            if (!call)
-                return invalid(
-                    QStringLiteral("tool call %1: %2").arg(i + 1).arg(call.error().message()));
-        }
-    } else {
-        return invalid(QStringLiteral("has no \"reply\" (a string or an object with \"content\" "
-                                      "and/or \"toolCalls\")"));
-    }
+    Result<QJsonObject> reply = parseReply(json.value(QStringLiteral("reply")), where);
+    if (!reply)
+        return reply.error();
+    rule.reply = std::move(reply).value();
 
     const QJsonValue delay = json.value(QStringLiteral("delayMs"));
     if (!delay.isUndefined()) {
         if (!delay.isDouble() || delay.toDouble() < 0)
-            return invalid(QStringLiteral("\"delayMs\" must be a number of milliseconds >= 0"));
+            return invalidScript(
+                where, QStringLiteral("\"delayMs\" must be a number of milliseconds >= 0"));
         rule.delayMs = qint64(delay.toDouble());
     }
     return rule;
+}
+
+// One entry of "when": a field name and either the text it contains or an object with
+// "contains" and/or "matches".
+Result<ScriptedChatModel::Condition> ScriptedChatModel::parseCondition(
+    const QString &field, const QJsonValue &test, const QString &where)
+{
+    Condition condition;
+    if (field == QStringLiteral("lastUser"))
+        condition.field = Field::LastUser;
+    else if (field == QStringLiteral("system"))
+        condition.field = Field::System;
+    else if (field == QStringLiteral("lastToolResult"))
+        condition.field = Field::LastToolResult;
+    else
+        return invalidScript(where,
+            QStringLiteral("unknown condition \"%1\"; use lastUser, system or "
+                           "lastToolResult")
+                .arg(field));
+    if (test.isString()) {
+        condition.contains = test.toString();
+        return condition;
+    }
+    if (!test.isObject())
+        return invalidScript(where,
+            QStringLiteral("condition \"%1\" must be a string or an object with "
+                           "\"contains\" and/or \"matches\"")
+                .arg(field));
+    const QJsonObject object = test.toObject();
+    for (auto key = object.begin(); key != object.end(); ++key) {
+        if (key.key() != QStringLiteral("contains") && key.key() != QStringLiteral("matches"))
+            return invalidScript(where,
+                QStringLiteral("condition \"%1\" has unknown key \"%2\"; use "
+                               "\"contains\" or \"matches\"")
+                    .arg(field, key.key()));
+    }
+    condition.contains = object.value(QStringLiteral("contains")).toString();
+    if (object.contains(QStringLiteral("matches"))) {
+        QRegularExpression regex(object.value(QStringLiteral("matches")).toString());
+        if (!regex.isValid()) {
+            return invalidScript(where,
+                QStringLiteral("\"matches\" of condition \"%1\" is not a valid "
+                               "regular expression: %2 at offset %3")
+                    .arg(field, regex.errorString(),
+                        QString::number(regex.patternErrorOffset())));
+        }
+        condition.matches = regex;
+    }
+    return condition;
+}
+
+// "reply": a string (the content) or an object with content, toolCalls and finishReason; tool
+// calls are checked now so a broken script fails when loaded, not in the middle of a run.
+Result<QJsonObject> ScriptedChatModel::parseReply(const QJsonValue &reply, const QString &where)
+{
+    if (reply.isString())
+        return QJsonObject { { QStringLiteral("content"), reply.toString() } };
+    if (!reply.isObject())
+        return invalidScript(where,
+            QStringLiteral("has no \"reply\" (a string or an object with \"content\" "
+                           "and/or \"toolCalls\")"));
+    const QJsonObject object = reply.toObject();
+    static const QStringList replyKeys { QStringLiteral("content"), QStringLiteral("toolCalls"),
+        QStringLiteral("finishReason") };
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!replyKeys.contains(it.key()))
+            return invalidScript(where,
+                QStringLiteral("\"reply\" has unknown key \"%1\"; expected one of %2")
+                    .arg(it.key(), replyKeys.join(QStringLiteral(", "))));
+    }
+    const QJsonValue calls = object.value(QStringLiteral("toolCalls"));
+    if (!calls.isUndefined() && !calls.isArray())
+        return invalidScript(where, QStringLiteral("\"toolCalls\" is not an array"));
+    const QJsonArray callArray = calls.toArray();
+    for (qsizetype i = 0; i < callArray.size(); ++i) {
+        Result<ToolCall> call = ToolCall::fromJson(callArray.at(i).toObject());
+        if (!call)
+            return invalidScript(where,
+                QStringLiteral("tool call %1: %2").arg(i + 1).arg(call.error().message()));
+    }
+    return object;
 }
 
 bool ScriptedChatModel::conditionHolds(const Condition &condition, const ChatRequest &request)

@@ -105,6 +105,42 @@ QJsonValue columnValue(sqlite3_stmt *stmt, int column)
     }
 }
 
+// Whitespace and empty statements between the statements of a script.
+const char *skipStatementSeparators(const char *cursor, const char *end)
+{
+    while (cursor < end && (*cursor == ' ' || *cursor == '\n' || *cursor == '\t' || *cursor == '\r'
+                            || *cursor == ';'))
+        ++cursor;
+    return cursor;
+}
+
+// JSON to SQLite: integral numbers as integers, objects and arrays as JSON text.
+void bindValue(sqlite3_stmt *stmt, int index, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool:
+        sqlite3_bind_int(stmt, index, value.toBool() ? 1 : 0);
+        break;
+    case QJsonValue::Double: {
+        const double d = value.toDouble();
+        if (d == double(qint64(d)))
+            sqlite3_bind_int64(stmt, index, qint64(d));
+        else
+            sqlite3_bind_double(stmt, index, d);
+        break;
+    }
+    case QJsonValue::String:
+        bindText(stmt, index, utf8(value.toString()));
+        break;
+    case QJsonValue::Array:
+    case QJsonValue::Object:
+        bindText(stmt, index, JsonText::serialize(value));
+        break;
+    default:
+        sqlite3_bind_null(stmt, index);
+    }
+}
+
 } // namespace
 
 ObjectDatabase::~ObjectDatabase()
@@ -689,71 +725,21 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
     bool first = true;
     while (cursor < end) {
         // One statement at a time, so scripts work; the statement cache keys on its text.
-        const char *tail = nullptr;
-        sqlite3_stmt *stmt = nullptr;
-        const char *stmtStart = cursor;
-        while (stmtStart < end && (*stmtStart == ' ' || *stmtStart == '\n' || *stmtStart == '\t'
-                                   || *stmtStart == '\r' || *stmtStart == ';'))
-            ++stmtStart;
+        const char *stmtStart = skipStatementSeparators(cursor, end);
         if (stmtStart >= end)
             break;
         // Look the statement up by its exact text only for single-statement queries, the
         // common case that benefits from caching.
         const bool single = first && mode != SqlMode::ReadOnly;
-        auto it = single ? m_userStatements.find(cacheKey) : m_userStatements.end();
-        if (it != m_userStatements.end()) {
-            stmt = it.value();
-            tail = end;
-        } else {
-            stmt = prepareUser(query, &tail, stmtStart);
-            if (!stmt) // whitespace or a comment only
-                break;
-            if (single && tail && (tail == end || QByteArrayView(tail, end - tail).trimmed().isEmpty())) {
-                if (m_userStatements.size() >= 64) {
-                    for (sqlite3_stmt *old : std::as_const(m_userStatements))
-                        sqlite3_finalize(old);
-                    m_userStatements.clear();
-                }
-                m_userStatements.insert(cacheKey, stmt);
-            }
-        }
+        const char *tail = nullptr;
+        sqlite3_stmt *stmt = userStatement(query, cacheKey, single, stmtStart, end, &tail);
+        if (!stmt) // whitespace or a comment only
+            break;
         const bool cachedStmt = m_userStatements.value(cacheKey) == stmt;
         first = false;
         const bool isLast = !tail || QByteArrayView(tail, end - tail).trimmed().isEmpty()
             || QByteArrayView(tail, end - tail).trimmed() == ";";
-        const int paramCount = sqlite3_bind_parameter_count(stmt);
-        if (paramCount > 0 && paramCount > params.size()) {
-            if (!cachedStmt)
-                sqlite3_finalize(stmt);
-            throw Error(ErrorCode::InvalidArgument,
-                        QStringLiteral("SQL on %1 expects %2 parameters, got %3")
-                            .arg(m_label).arg(paramCount).arg(params.size()));
-        }
-        for (int i = 0; i < paramCount; ++i) {
-            const QJsonValue value = params.at(i);
-            switch (value.type()) {
-            case QJsonValue::Bool:
-                sqlite3_bind_int(stmt, i + 1, value.toBool() ? 1 : 0);
-                break;
-            case QJsonValue::Double: {
-                const double d = value.toDouble();
-                if (d == double(qint64(d)))
-                    sqlite3_bind_int64(stmt, i + 1, qint64(d));
-                else
-                    sqlite3_bind_double(stmt, i + 1, d);
-                break;
-            }
-            case QJsonValue::String:
-                bindText(stmt, i + 1, utf8(value.toString()));
-                break;
-            case QJsonValue::Array:
-            case QJsonValue::Object:
-                bindText(stmt, i + 1, JsonText::serialize(value));
-                break;
-            default:
-                sqlite3_bind_null(stmt, i + 1);
-            }
-        }
+        bindUserParameters(stmt, params, cachedStmt);
         const bool readOnly = sqlite3_stmt_readonly(stmt);
         if (mode == SqlMode::ReadOnly && !readOnly) {
             if (!cachedStmt)
@@ -762,28 +748,7 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
                         QStringLiteral("The console is read-only; this statement would change %1")
                             .arg(m_label));
         }
-        SqlResult current;
-        const int columns = sqlite3_column_count(stmt);
-        for (int c = 0; c < columns; ++c)
-            current.columns.append(QString::fromUtf8(sqlite3_column_name(stmt, c)));
-        int rc;
-        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-            QJsonArray row;
-            for (int c = 0; c < columns; ++c)
-                row.append(columnValue(stmt, c));
-            current.rows.append(row);
-        }
-        const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
-        sqlite3_reset(stmt);
-        sqlite3_clear_bindings(stmt);
-        if (!cachedStmt)
-            sqlite3_finalize(stmt);
-        if (rc != SQLITE_DONE) {
-            if (isCorruption(rc))
-                throwSqlite(rc, QStringLiteral("SQL failed"));
-            throw Error(ErrorCode::SqlError, QStringLiteral("SQL failed on %1: %2").arg(m_label, message))
-                .withContext(QStringLiteral("query"), query.left(500));
-        }
+        SqlResult current = stepUserStatement(stmt, query, cachedStmt);
         result.rowsRead += current.rows.size();
         if (!readOnly)
             result.rowsWritten += sqlite3_changes(m_db);
@@ -794,6 +759,75 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
         cursor = tail;
     }
     return result;
+}
+
+// The statement starting at start: from the cache for a single-statement query seen before,
+// otherwise prepared (and cached if it is the whole query). Null for a comment only.
+sqlite3_stmt *ObjectDatabase::userStatement(const QString &query, const QByteArray &cacheKey, bool single,
+                                            const char *start, const char *end, const char **tail)
+{
+    auto it = single ? m_userStatements.find(cacheKey) : m_userStatements.end();
+    if (it != m_userStatements.end()) {
+        *tail = end;
+        return it.value();
+    }
+    sqlite3_stmt *stmt = prepareUser(query, tail, start);
+    if (!stmt)
+        return nullptr;
+    if (single && *tail && (*tail == end || QByteArrayView(*tail, end - *tail).trimmed().isEmpty())) {
+        if (m_userStatements.size() >= 64) {
+            for (sqlite3_stmt *old : std::as_const(m_userStatements))
+                sqlite3_finalize(old);
+            m_userStatements.clear();
+        }
+        m_userStatements.insert(cacheKey, stmt);
+    }
+    return stmt;
+}
+
+// Binds params in order; a statement that needs more than were given is finalized (unless
+// cached) and refused.
+void ObjectDatabase::bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params, bool cachedStmt)
+{
+    const int paramCount = sqlite3_bind_parameter_count(stmt);
+    if (paramCount > 0 && paramCount > params.size()) {
+        if (!cachedStmt)
+            sqlite3_finalize(stmt);
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("SQL on %1 expects %2 parameters, got %3")
+                        .arg(m_label).arg(paramCount).arg(params.size()));
+    }
+    for (int i = 0; i < paramCount; ++i)
+        bindValue(stmt, i + 1, params.at(i));
+}
+
+// Steps stmt to the end, collecting its rows; then resets it for reuse (cached) or finalizes
+// it, and throws if a step failed.
+SqlResult ObjectDatabase::stepUserStatement(sqlite3_stmt *stmt, const QString &query, bool cachedStmt)
+{
+    SqlResult current;
+    const int columns = sqlite3_column_count(stmt);
+    for (int c = 0; c < columns; ++c)
+        current.columns.append(QString::fromUtf8(sqlite3_column_name(stmt, c)));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        QJsonArray row;
+        for (int c = 0; c < columns; ++c)
+            row.append(columnValue(stmt, c));
+        current.rows.append(row);
+    }
+    const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (!cachedStmt)
+        sqlite3_finalize(stmt);
+    if (rc != SQLITE_DONE) {
+        if (isCorruption(rc))
+            throwSqlite(rc, QStringLiteral("SQL failed"));
+        throw Error(ErrorCode::SqlError, QStringLiteral("SQL failed on %1: %2").arg(m_label, message))
+            .withContext(QStringLiteral("query"), query.left(500));
+    }
+    return current;
 }
 
 void ObjectDatabase::transaction(const std::function<void()> &fn)

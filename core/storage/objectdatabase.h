@@ -136,6 +136,10 @@ private:
     enum class SqlMode { Engine, User, ReadOnly };
     SqlMode m_sqlMode = SqlMode::Engine; // the authorizer polices user and read-only SQL
     SqlResult runSql(const QString &query, const QJsonArray &params, SqlMode mode);
+    sqlite3_stmt *userStatement(const QString &query, const QByteArray &cacheKey, bool single,
+                                const char *start, const char *end, const char **tail);
+    void bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params, bool cachedStmt);
+    SqlResult stepUserStatement(sqlite3_stmt *stmt, const QString &query, bool cachedStmt);
     QString m_denied;         // why the authorizer refused the last user statement
     int m_userSavepoints = 0;
     TurnChanges m_changes;

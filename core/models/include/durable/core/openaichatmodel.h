@@ -39,6 +39,9 @@ private:
     struct Call;
     void sendAttempt(const std::shared_ptr<Call> &call);
     void handleFinished(const std::shared_ptr<Call> &call, QNetworkReply *reply);
+    QString unreachableReason(const QNetworkReply &reply) const;
+    int retryDelayMs(const QNetworkReply &reply, int attempt) const;
+    Error rejectionError(const Call &call, int status, const QByteArray &body) const;
     Result<ChatReply> parseReply(const Call &call, const QByteArray &body) const;
     Error makeError(
         ErrorCode code, const QString &message, const Call &call, int httpStatus = 0) const;

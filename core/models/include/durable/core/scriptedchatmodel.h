@@ -85,6 +85,9 @@ private:
     };
 
     static Result<Rule> parseRule(const QJsonObject &json, const QString &where);
+    static Result<Condition> parseCondition(
+        const QString &field, const QJsonValue &test, const QString &where);
+    static Result<QJsonObject> parseReply(const QJsonValue &reply, const QString &where);
     static bool conditionHolds(const Condition &condition, const ChatRequest &request);
     Result<ChatReply> replyFor(const Rule &rule, const ChatRequest &request) const;
     qint64 nowMs() const;
