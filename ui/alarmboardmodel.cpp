@@ -132,11 +132,11 @@ void AlarmBoardModel::refresh()
 {
     if (!m_inspector)
         return;
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     whenReady(
             m_inspector->alarms(), this,
-            [this, generation](const QList<AlarmSummary> &alarms) {
-                if (generation != m_generation)
+            [this, ticket](const QList<AlarmSummary> &alarms) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 setAlarms(alarms);
                 emit refreshed();

@@ -141,8 +141,8 @@ void AlarmSchedulesView::setObject(const QString &className, const ObjectId &id,
 {
     if (id == m_id && className == m_className)
         return;
-    ++m_generation; // results for the previous object are dropped
-    ++m_objectGeneration;
+    m_reads.invalidate(); // results for the previous object are dropped
+    m_commands.invalidate();
     m_className = className;
     m_id = id;
     m_label = label;
@@ -157,33 +157,33 @@ void AlarmSchedulesView::setObject(const QString &className, const ObjectId &id,
 
 void AlarmSchedulesView::refresh()
 {
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     if (m_id.isNull() || !m_inspector)
         return;
     whenReady(
             m_inspector->alarm(m_className, m_id), this,
-            [this, generation](const std::optional<AlarmSummary> &alarm) {
-                if (generation != m_generation)
+            [this, ticket](const std::optional<AlarmSummary> &alarm) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_alarm = alarm;
                 showAlarm();
                 updateActions();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation == m_generation && error.code() != ErrorCode::NotFound)
+            [this, ticket](const Durable::Error &error) {
+                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
                     emit errorOccurred(error);
             });
     whenReady(
             m_agents.schedules(m_className, m_id), this,
-            [this, generation](const QList<ScheduleInfo> &schedules) {
-                if (generation != m_generation)
+            [this, ticket](const QList<ScheduleInfo> &schedules) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_schedules->setSchedules(schedules);
                 showAlarm();
                 updateActions();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation == m_generation && error.code() != ErrorCode::NotFound)
+            [this, ticket](const Durable::Error &error) {
+                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
                     emit errorOccurred(error);
             });
 }
@@ -249,13 +249,13 @@ void AlarmSchedulesView::showMessage(const QString &text, bool error)
 template<typename T>
 void AlarmSchedulesView::runCommand(QFuture<T> future, std::function<QString(const T &)> describe)
 {
-    const quint64 generation = m_objectGeneration;
+    const RefreshTracker::Ticket ticket = m_commands.current();
     m_busy = true;
     updateActions();
     whenReady(
             future, this,
-            [this, generation, describe](const T &value) {
-                if (generation != m_objectGeneration)
+            [this, ticket, describe](const T &value) {
+                if (!m_commands.isCurrent(ticket))
                     return;
                 m_busy = false;
                 const QString message = describe(value);
@@ -263,8 +263,8 @@ void AlarmSchedulesView::runCommand(QFuture<T> future, std::function<QString(con
                 emit commandApplied(message);
                 refresh();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_objectGeneration)
+            [this, ticket](const Durable::Error &error) {
+                if (!m_commands.isCurrent(ticket))
                     return;
                 m_busy = false;
                 showMessage(error.message(), true);

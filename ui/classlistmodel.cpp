@@ -82,11 +82,11 @@ void ClassListModel::refresh()
 {
     if (!m_inspector)
         return;
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     whenReady(
             m_inspector->classes(), this,
-            [this, generation](const QList<ClassSummary> &classes) {
-                if (generation == m_generation)
+            [this, ticket](const QList<ClassSummary> &classes) {
+                if (m_reads.isCurrent(ticket))
                     setClasses(classes);
             },
             [this](const Durable::Error &error) { emit errorOccurred(error); });

@@ -158,15 +158,10 @@ int InboxModel::rowOf(const QString &requestId) const
 
 void InboxModel::refresh()
 {
-    if (m_inFlight) {
-        m_dirty = true;
-        return;
-    }
-    m_inFlight = true;
-    m_dirty = false;
+    if (!m_reads.start())
+        return; // once more when the read in flight is in
     auto finished = [this] {
-        m_inFlight = false;
-        if (m_dirty)
+        if (m_reads.finish())
             refresh();
     };
     whenReady(

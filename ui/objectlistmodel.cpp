@@ -259,15 +259,15 @@ void ObjectListModel::requestChunk()
     query.offset = m_serverOffset;
     query.limit = m_sortColumn >= 0 ? std::max(m_chunkSize, SortChunkSize) : m_chunkSize;
     setFetching(true);
-    const quint64 generation = m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.current();
     const int limit = query.limit;
     whenReady(
             m_inspector->objects(query), this,
-            [this, generation, limit](const QList<ObjectSummary> &chunk) {
-                chunkArrived(generation, limit, chunk);
+            [this, ticket, limit](const QList<ObjectSummary> &chunk) {
+                chunkArrived(ticket, limit, chunk);
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_generation)
+            [this, ticket](const Durable::Error &error) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 setFetching(false);
                 m_complete = true; // stop asking; reload() starts over
@@ -275,9 +275,9 @@ void ObjectListModel::requestChunk()
             });
 }
 
-void ObjectListModel::chunkArrived(quint64 generation, int limit, const QList<ObjectSummary> &chunk)
+void ObjectListModel::chunkArrived(RefreshTracker::Ticket ticket, int limit, const QList<ObjectSummary> &chunk)
 {
-    if (generation != m_generation)
+    if (!m_reads.isCurrent(ticket))
         return; // a reload happened meanwhile
     m_serverOffset += int(chunk.size());
     m_complete = chunk.size() < limit;
@@ -308,7 +308,7 @@ void ObjectListModel::chunkArrived(quint64 generation, int limit, const QList<Ob
 
 void ObjectListModel::reload()
 {
-    ++m_generation;
+    m_reads.invalidate();
     beginResetModel();
     m_rows.clear();
     m_index.clear();
@@ -442,13 +442,13 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
     }
     if (changed.isEmpty())
         return;
-    const quint64 generation = m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.current();
     // One query for the whole batch (not a future per object joined with whenAll, which also
     // crashed in Qt 6.4 when the futures finished on several threads at once).
     whenReady(
             m_inspector->objectsById(changed), this,
-            [this, generation](const QList<ObjectSummary> &freshRows) {
-                if (generation != m_generation)
+            [this, ticket](const QList<ObjectSummary> &freshRows) {
+                if (!m_reads.isCurrent(ticket))
                     return; // a reload read everything afresh
                 int stepFirst = INT_MAX, stepLast = -1, pendingFirst = INT_MAX, pendingLast = -1;
                 for (const ObjectSummary &fresh : freshRows) {
@@ -474,8 +474,8 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
                     emit dataChanged(index(pendingFirst, PendingColumn), index(pendingLast, PendingColumn),
                                      {Qt::DisplayRole, PendingRole, SummaryRole});
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation == m_generation)
+            [this, ticket](const Durable::Error &error) {
+                if (m_reads.isCurrent(ticket))
                     emit errorOccurred(error);
             });
 }

@@ -136,7 +136,7 @@ void WorkflowBoardModel::setClass(const QString &className, const QStringList &d
 {
     if (className == m_className && declaredSteps == m_declaredSteps)
         return;
-    ++m_generation;
+    m_reads.invalidate();
     m_refreshLater->stop();
     beginResetModel();
     m_className = className;
@@ -145,8 +145,6 @@ void WorkflowBoardModel::setClass(const QString &className, const QStringList &d
     m_counts.clear();
     m_listed.clear();
     m_rows = 0;
-    m_loading = false;
-    m_refreshAgain = false;
     endResetModel();
     refresh();
 }
@@ -192,12 +190,9 @@ void WorkflowBoardModel::refresh()
         emit loaded();
         return;
     }
-    if (m_loading) {
-        m_refreshAgain = true;
-        return;
-    }
-    m_loading = true;
-    const quint64 generation = m_generation;
+    const std::optional<RefreshTracker::Ticket> started = m_reads.start();
+    if (!started)
+        return; // once more when the read in flight is in
     const int limit = m_listLimit;
     ObjectQuery query;
     query.className = m_className;
@@ -207,21 +202,19 @@ void WorkflowBoardModel::refresh()
         [limit](const QList<ObjectSummary> &objects) { return group(objects, limit); });
     whenReady(
         grouped, this,
-        [this, generation](const Snapshot &snapshot) {
-            if (generation != m_generation)
+        [this, ticket = *started](const Snapshot &snapshot) {
+            if (!m_reads.isCurrent(ticket))
                 return;
-            m_loading = false;
+            const bool again = m_reads.finish();
             apply(snapshot);
             emit loaded();
-            if (m_refreshAgain) {
-                m_refreshAgain = false;
+            if (again)
                 scheduleRefresh();
-            }
         },
-        [this, generation](const Durable::Error &error) {
-            if (generation != m_generation)
+        [this, ticket = *started](const Durable::Error &error) {
+            if (!m_reads.isCurrent(ticket))
                 return;
-            m_loading = false;
+            m_reads.finish(); // a refresh asked for meanwhile is dropped with the error
             emit errorOccurred(error);
             emit loaded();
         });
