@@ -58,21 +58,33 @@ AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidg
       m_cancelSchedule(new QPushButton(tr("Cancel"))),
       m_dialog(new RescheduleDialog(clock, this))
 {
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_message);
+    layout->addWidget(createAlarmBox());
+    layout->addWidget(createScheduleBox(), 1);
+    connectActions();
+    auto *tick = new QTimer(this);
+    tick->setInterval(1000);
+    connect(tick, &QTimer::timeout, this, &AlarmSchedulesView::showAlarm);
+    tick->start();
+    showAlarm();
+    updateActions();
+}
+
+QGroupBox *AlarmSchedulesView::createAlarmBox()
+{
     QFont big = m_countdown->font();
     big.setPointSizeF(big.pointSizeF() * 2.0);
     big.setBold(true);
     m_countdown->setFont(big);
     m_alarmNote->setWordWrap(true);
     m_alarmNote->setEnabled(false);
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
     m_fireAlarm->setToolTip(tr("Run the alarm handler now, as a turn journaled \"admin-fire\""));
     m_rescheduleAlarm->setToolTip(tr("Move the alarm to another time"));
     m_cancelAlarm->setToolTip(tr("Delete the alarm"));
-    m_fireSchedule->setToolTip(tr("Run the selected schedule's callback now"));
-    m_rescheduleSchedule->setToolTip(tr("Move the selected schedule to another time"));
-    m_cancelSchedule->setToolTip(tr("Remove the selected schedule"));
 
     auto *alarmBox = new QGroupBox(tr("Alarm"));
     auto *form = new QFormLayout;
@@ -88,7 +100,14 @@ AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidg
     alarmLayout->addLayout(form);
     alarmLayout->addWidget(m_alarmNote);
     alarmLayout->addLayout(alarmButtons);
+    return alarmBox;
+}
 
+QGroupBox *AlarmSchedulesView::createScheduleBox()
+{
+    m_fireSchedule->setToolTip(tr("Run the selected schedule's callback now"));
+    m_rescheduleSchedule->setToolTip(tr("Move the selected schedule to another time"));
+    m_cancelSchedule->setToolTip(tr("Remove the selected schedule"));
     m_scheduleView->setModel(m_schedules);
     m_scheduleView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_scheduleView->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -108,12 +127,11 @@ AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidg
     auto *scheduleLayout = new QVBoxLayout(scheduleBox);
     scheduleLayout->addWidget(m_scheduleView, 1);
     scheduleLayout->addLayout(scheduleButtons);
+    return scheduleBox;
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_message);
-    layout->addWidget(alarmBox);
-    layout->addWidget(scheduleBox, 1);
-
+void AlarmSchedulesView::connectActions()
+{
     connect(m_fireAlarm, &QPushButton::clicked, this, &AlarmSchedulesView::fireAlarm);
     connect(m_cancelAlarm, &QPushButton::clicked, this, &AlarmSchedulesView::cancelAlarm);
     connect(m_rescheduleAlarm, &QPushButton::clicked, this, &AlarmSchedulesView::askForAlarmTime);
@@ -129,12 +147,6 @@ AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidg
         else if (m_reschedulingSchedule == selectedScheduleId())
             rescheduleSelectedSchedule(m_dialog->dueMs());
     });
-    auto *tick = new QTimer(this);
-    tick->setInterval(1000);
-    connect(tick, &QTimer::timeout, this, &AlarmSchedulesView::showAlarm);
-    tick->start();
-    showAlarm();
-    updateActions();
 }
 
 void AlarmSchedulesView::setObject(const QString &className, const ObjectId &id, const QString &label)

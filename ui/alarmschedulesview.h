@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 
+class QGroupBox;
 class QLabel;
 class QPushButton;
 class QTableView;
@@ -69,6 +70,9 @@ signals:
     void commandApplied(const QString &message);
 
 private:
+    QGroupBox *createAlarmBox();
+    QGroupBox *createScheduleBox();
+    void connectActions();
     void showAlarm();
     void updateActions();
     void askForAlarmTime();

@@ -421,22 +421,31 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
     }
     if (lastRow >= 0)
         emit dataChanged(index(firstRow, firstColumn), index(lastRow, lastColumn));
-    if (!added.isEmpty()) {
-        const int first = int(m_rows.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        for (const ObjectSummary &summary : std::as_const(added)) {
-            m_index.insert(summary.id, int(m_rows.size()));
-            m_rows.push_back(summary);
-        }
-        endInsertRows();
-        // Rows already on screen keep their place while they change; new ones join in order.
-        if (m_sortColumn >= 0 && m_complete)
-            sortRows();
+    if (!added.isEmpty())
+        appendRows(added);
+    rereadTurned(turned);
+}
+
+void ObjectListModel::appendRows(const QList<ObjectSummary> &added)
+{
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(added.size()) - 1);
+    for (const ObjectSummary &summary : added) {
+        m_index.insert(summary.id, int(m_rows.size()));
+        m_rows.push_back(summary);
     }
+    endInsertRows();
+    // Rows already on screen keep their place while they change; new ones join in order.
+    if (m_sortColumn >= 0 && m_complete)
+        sortRows();
+}
+
+void ObjectListModel::rereadTurned(const QList<ObjectId> &turned)
+{
     if (!m_inspector || turned.isEmpty())
         return;
     QList<ObjectId> changed;
-    for (const ObjectId &id : std::as_const(turned)) {
+    for (const ObjectId &id : turned) {
         if (m_index.contains(id))
             changed.append(id);
     }
@@ -448,36 +457,40 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
     whenReady(
             m_inspector->objectsById(changed), this,
             [this, ticket](const QList<ObjectSummary> &freshRows) {
-                if (!m_reads.isCurrent(ticket))
-                    return; // a reload read everything afresh
-                int stepFirst = INT_MAX, stepLast = -1, pendingFirst = INT_MAX, pendingLast = -1;
-                for (const ObjectSummary &fresh : freshRows) {
-                    const int row = m_index.value(fresh.id, -1); // rows may have moved meanwhile
-                    if (row < 0)
-                        continue;
-                    ObjectSummary &summary = m_rows[size_t(row)];
-                    if (summary.step != fresh.step) {
-                        summary.step = fresh.step;
-                        stepFirst = std::min(stepFirst, row);
-                        stepLast = std::max(stepLast, row);
-                    }
-                    if (summary.pendingHumanRequests != fresh.pendingHumanRequests) {
-                        summary.pendingHumanRequests = fresh.pendingHumanRequests;
-                        pendingFirst = std::min(pendingFirst, row);
-                        pendingLast = std::max(pendingLast, row);
-                    }
-                }
-                if (stepLast >= 0)
-                    emit dataChanged(index(stepFirst, StepColumn), index(stepLast, StepColumn),
-                                     {Qt::DisplayRole, StepRole, SummaryRole});
-                if (pendingLast >= 0)
-                    emit dataChanged(index(pendingFirst, PendingColumn), index(pendingLast, PendingColumn),
-                                     {Qt::DisplayRole, PendingRole, SummaryRole});
+                if (m_reads.isCurrent(ticket)) // else a reload read everything afresh
+                    showReread(freshRows);
             },
             [this, ticket](const Durable::Error &error) {
                 if (m_reads.isCurrent(ticket))
                     emit errorOccurred(error);
             });
+}
+
+void ObjectListModel::showReread(const QList<ObjectSummary> &freshRows)
+{
+    int stepFirst = INT_MAX, stepLast = -1, pendingFirst = INT_MAX, pendingLast = -1;
+    for (const ObjectSummary &fresh : freshRows) {
+        const int row = m_index.value(fresh.id, -1); // rows may have moved meanwhile
+        if (row < 0)
+            continue;
+        ObjectSummary &summary = m_rows[size_t(row)];
+        if (summary.step != fresh.step) {
+            summary.step = fresh.step;
+            stepFirst = std::min(stepFirst, row);
+            stepLast = std::max(stepLast, row);
+        }
+        if (summary.pendingHumanRequests != fresh.pendingHumanRequests) {
+            summary.pendingHumanRequests = fresh.pendingHumanRequests;
+            pendingFirst = std::min(pendingFirst, row);
+            pendingLast = std::max(pendingLast, row);
+        }
+    }
+    if (stepLast >= 0)
+        emit dataChanged(index(stepFirst, StepColumn), index(stepLast, StepColumn),
+                         {Qt::DisplayRole, StepRole, SummaryRole});
+    if (pendingLast >= 0)
+        emit dataChanged(index(pendingFirst, PendingColumn), index(pendingLast, PendingColumn),
+                         {Qt::DisplayRole, PendingRole, SummaryRole});
 }
 
 bool ObjectListModel::lessThan(const ObjectSummary &a, const ObjectSummary &b) const

@@ -85,6 +85,10 @@ private:
     void requestChunk();
     void chunkArrived(RefreshTracker::Ticket ticket, int limit, const QList<ObjectSummary> &chunk);
     void applyChanges(const QList<ChangeEvent> &batch);
+    void appendRows(const QList<ObjectSummary> &added); // one insert, then sorted if sorting
+    // Re-reads the summaries of loaded objects that finished a turn (step, open requests).
+    void rereadTurned(const QList<ObjectId> &turned);
+    void showReread(const QList<ObjectSummary> &freshRows);
     bool matches(const ObjectSummary &summary) const;
     bool lessThan(const ObjectSummary &a, const ObjectSummary &b) const;
     void sortRows();
