@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
@@ -130,6 +131,7 @@ int AlarmBoardModel::overdueCount() const
 
 void AlarmBoardModel::refresh()
 {
+    assertGuiThread(this);
     if (!m_inspector)
         return;
     const RefreshTracker::Ticket ticket = m_reads.next();
@@ -165,6 +167,7 @@ void AlarmBoardModel::setAlarms(QList<AlarmSummary> alarms)
 
 void AlarmBoardModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     using Kind = ChangeEvent::Kind;
     for (const ChangeEvent &event : batch) {
         switch (event.kind) {

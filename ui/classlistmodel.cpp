@@ -2,6 +2,7 @@
 #include "classlistmodel.h"
 
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/inspector.h>
 
@@ -80,6 +81,7 @@ QHash<int, QByteArray> ClassListModel::roleNames() const
 
 void ClassListModel::refresh()
 {
+    assertGuiThread(this);
     if (!m_inspector)
         return;
     const RefreshTracker::Ticket ticket = m_reads.next();
@@ -109,6 +111,7 @@ void ClassListModel::setClasses(const QList<ClassSummary> &classes)
 
 void ClassListModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     // Counting events on top of a snapshot double-counts objects the snapshot already saw; a
     // catalog snapshot per burst (coalesced) is exact and cheap.
     for (const ChangeEvent &event : batch) {

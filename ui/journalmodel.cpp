@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/inspector.h>
 
@@ -201,12 +202,14 @@ bool JournalModel::canFetchMore(const QModelIndex &parent) const
 
 void JournalModel::fetchMore(const QModelIndex &parent)
 {
+    assertGuiThread(this);
     if (canFetchMore(parent))
         requestPage();
 }
 
 void JournalModel::setObject(const QString &className, const ObjectId &id)
 {
+    assertGuiThread(this);
     m_className = className;
     m_id = id;
     reload();
@@ -343,6 +346,7 @@ void JournalModel::showFailuresInRange()
 
 void JournalModel::reload()
 {
+    assertGuiThread(this);
     m_reads.invalidate();
     m_failureReads.invalidate();
     m_refreshLater->stop();
@@ -430,6 +434,7 @@ void JournalModel::requestPage()
 
 void JournalModel::refreshNewest()
 {
+    assertGuiThread(this);
     if (!m_inspector || m_id.isNull())
         return;
     if (m_failureReads.takeDeferred())
@@ -483,6 +488,7 @@ void JournalModel::refreshNewest()
 
 void JournalModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     if (m_id.isNull())
         return;
     bool refresh = false;

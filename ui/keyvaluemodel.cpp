@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/inspector.h>
 
@@ -92,12 +93,14 @@ bool KeyValueModel::canFetchMore(const QModelIndex &parent) const
 
 void KeyValueModel::fetchMore(const QModelIndex &parent)
 {
+    assertGuiThread(this);
     if (canFetchMore(parent))
         requestPage();
 }
 
 void KeyValueModel::setObject(const QString &className, const ObjectId &id)
 {
+    assertGuiThread(this);
     m_className = className;
     m_id = id;
     reload();
@@ -105,6 +108,7 @@ void KeyValueModel::setObject(const QString &className, const ObjectId &id)
 
 void KeyValueModel::reload()
 {
+    assertGuiThread(this);
     m_reads.invalidate();
     beginResetModel();
     m_entries.clear();

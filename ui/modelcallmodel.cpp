@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <QColor>
 #include <QJsonArray>
@@ -191,6 +192,7 @@ QVariant ModelCallModel::headerData(int section, Qt::Orientation orientation, in
 
 void ModelCallModel::setEngine(Engine *engine)
 {
+    assertGuiThread(this);
     m_directory = ModelCallDirectory(engine);
     m_reads.invalidate(); // a read in flight came from the other engine
     refresh();
@@ -198,6 +200,7 @@ void ModelCallModel::setEngine(Engine *engine)
 
 void ModelCallModel::setObject(const QString &className, const ObjectId &id)
 {
+    assertGuiThread(this);
     if (className == m_className && id == m_id)
         return;
     m_reads.invalidate();
@@ -230,6 +233,7 @@ void ModelCallModel::setRefreshDelay(int ms)
 
 void ModelCallModel::refresh()
 {
+    assertGuiThread(this);
     if (m_id.isNull()) {
         emit loaded();
         return;
@@ -285,6 +289,7 @@ void ModelCallModel::apply(const QList<ModelCallInfo> &calls)
 
 void ModelCallModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     if (m_id.isNull())
         return;
     for (const ChangeEvent &event : batch) {

@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
@@ -247,6 +248,7 @@ bool ObjectListModel::canFetchMore(const QModelIndex &parent) const
 
 void ObjectListModel::fetchMore(const QModelIndex &parent)
 {
+    assertGuiThread(this);
     if (canFetchMore(parent))
         requestChunk();
 }
@@ -308,6 +310,7 @@ void ObjectListModel::chunkArrived(RefreshTracker::Ticket ticket, int limit, con
 
 void ObjectListModel::reload()
 {
+    assertGuiThread(this);
     m_reads.invalidate();
     beginResetModel();
     m_rows.clear();
@@ -321,6 +324,7 @@ void ObjectListModel::reload()
 
 void ObjectListModel::setClassFilter(const QString &className)
 {
+    assertGuiThread(this);
     if (m_query.className == className)
         return;
     m_query.className = className;
@@ -329,6 +333,7 @@ void ObjectListModel::setClassFilter(const QString &className)
 
 void ObjectListModel::setTextFilter(const QString &text)
 {
+    assertGuiThread(this);
     if (m_query.text == text)
         return;
     m_query.text = text;
@@ -337,6 +342,7 @@ void ObjectListModel::setTextFilter(const QString &text)
 
 void ObjectListModel::setStatusFilter(const QList<ObjectStatus> &statuses)
 {
+    assertGuiThread(this);
     if (m_query.statuses == statuses)
         return;
     m_query.statuses = statuses;
@@ -345,6 +351,7 @@ void ObjectListModel::setStatusFilter(const QList<ObjectStatus> &statuses)
 
 void ObjectListModel::setChunkSize(int rows)
 {
+    assertGuiThread(this);
     m_chunkSize = std::max(1, rows);
 }
 
@@ -369,6 +376,7 @@ bool ObjectListModel::matches(const ObjectSummary &summary) const
 
 void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     int firstRow = INT_MAX, lastRow = -1, firstColumn = INT_MAX, lastColumn = -1;
     QList<ObjectSummary> added;
     QHash<ObjectId, int> addedIndex;
@@ -519,6 +527,7 @@ bool ObjectListModel::lessThan(const ObjectSummary &a, const ObjectSummary &b) c
 
 void ObjectListModel::sort(int column, Qt::SortOrder order)
 {
+    assertGuiThread(this);
     if (column < 0 || column >= ColumnCount) {
         m_sortColumn = -1;
         return;

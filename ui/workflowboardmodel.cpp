@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <QColor>
 #include <QFuture>
@@ -134,6 +135,7 @@ Qt::ItemFlags WorkflowBoardModel::flags(const QModelIndex &index) const
 
 void WorkflowBoardModel::setClass(const QString &className, const QStringList &declaredSteps)
 {
+    assertGuiThread(this);
     if (className == m_className && declaredSteps == m_declaredSteps)
         return;
     m_reads.invalidate();
@@ -161,6 +163,7 @@ void WorkflowBoardModel::setRefreshDelay(int ms)
 
 void WorkflowBoardModel::setLive(bool live)
 {
+    assertGuiThread(this);
     m_live = live;
     if (live && m_stale)
         scheduleRefresh();
@@ -185,6 +188,7 @@ WorkflowBoardModel::Snapshot WorkflowBoardModel::group(
 
 void WorkflowBoardModel::refresh()
 {
+    assertGuiThread(this);
     m_stale = false;
     if (m_className.isEmpty() || !m_inspector || !m_engine) {
         emit loaded();
@@ -283,6 +287,7 @@ void WorkflowBoardModel::scheduleRefresh()
 
 void WorkflowBoardModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     if (m_className.isEmpty())
         return;
     using Kind = ChangeEvent::Kind;
