@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
@@ -130,13 +131,14 @@ int AlarmBoardModel::overdueCount() const
 
 void AlarmBoardModel::refresh()
 {
+    assertGuiThread(this);
     if (!m_inspector)
         return;
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     whenReady(
             m_inspector->alarms(), this,
-            [this, generation](const QList<AlarmSummary> &alarms) {
-                if (generation != m_generation)
+            [this, ticket](const QList<AlarmSummary> &alarms) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 setAlarms(alarms);
                 emit refreshed();
@@ -165,6 +167,7 @@ void AlarmBoardModel::setAlarms(QList<AlarmSummary> alarms)
 
 void AlarmBoardModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     using Kind = ChangeEvent::Kind;
     for (const ChangeEvent &event : batch) {
         switch (event.kind) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
 
@@ -61,7 +63,7 @@ private:
     QPointer<Inspector> m_inspector;
     QPointer<Clock> m_clock;
     QList<AlarmSummary> m_alarms;
-    quint64 m_generation = 0;
+    RefreshTracker m_reads;
     QTimer *m_tick = nullptr;
     QTimer *m_refreshLater = nullptr;
 };

@@ -58,21 +58,33 @@ AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidg
       m_cancelSchedule(new QPushButton(tr("Cancel"))),
       m_dialog(new RescheduleDialog(clock, this))
 {
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_message);
+    layout->addWidget(createAlarmBox());
+    layout->addWidget(createScheduleBox(), 1);
+    connectActions();
+    auto *tick = new QTimer(this);
+    tick->setInterval(1000);
+    connect(tick, &QTimer::timeout, this, &AlarmSchedulesView::showAlarm);
+    tick->start();
+    showAlarm();
+    updateActions();
+}
+
+QGroupBox *AlarmSchedulesView::createAlarmBox()
+{
     QFont big = m_countdown->font();
     big.setPointSizeF(big.pointSizeF() * 2.0);
     big.setBold(true);
     m_countdown->setFont(big);
     m_alarmNote->setWordWrap(true);
     m_alarmNote->setEnabled(false);
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_message->hide();
     m_fireAlarm->setToolTip(tr("Run the alarm handler now, as a turn journaled \"admin-fire\""));
     m_rescheduleAlarm->setToolTip(tr("Move the alarm to another time"));
     m_cancelAlarm->setToolTip(tr("Delete the alarm"));
-    m_fireSchedule->setToolTip(tr("Run the selected schedule's callback now"));
-    m_rescheduleSchedule->setToolTip(tr("Move the selected schedule to another time"));
-    m_cancelSchedule->setToolTip(tr("Remove the selected schedule"));
 
     auto *alarmBox = new QGroupBox(tr("Alarm"));
     auto *form = new QFormLayout;
@@ -88,7 +100,14 @@ AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidg
     alarmLayout->addLayout(form);
     alarmLayout->addWidget(m_alarmNote);
     alarmLayout->addLayout(alarmButtons);
+    return alarmBox;
+}
 
+QGroupBox *AlarmSchedulesView::createScheduleBox()
+{
+    m_fireSchedule->setToolTip(tr("Run the selected schedule's callback now"));
+    m_rescheduleSchedule->setToolTip(tr("Move the selected schedule to another time"));
+    m_cancelSchedule->setToolTip(tr("Remove the selected schedule"));
     m_scheduleView->setModel(m_schedules);
     m_scheduleView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_scheduleView->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -108,12 +127,11 @@ AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidg
     auto *scheduleLayout = new QVBoxLayout(scheduleBox);
     scheduleLayout->addWidget(m_scheduleView, 1);
     scheduleLayout->addLayout(scheduleButtons);
+    return scheduleBox;
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_message);
-    layout->addWidget(alarmBox);
-    layout->addWidget(scheduleBox, 1);
-
+void AlarmSchedulesView::connectActions()
+{
     connect(m_fireAlarm, &QPushButton::clicked, this, &AlarmSchedulesView::fireAlarm);
     connect(m_cancelAlarm, &QPushButton::clicked, this, &AlarmSchedulesView::cancelAlarm);
     connect(m_rescheduleAlarm, &QPushButton::clicked, this, &AlarmSchedulesView::askForAlarmTime);
@@ -129,20 +147,14 @@ AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidg
         else if (m_reschedulingSchedule == selectedScheduleId())
             rescheduleSelectedSchedule(m_dialog->dueMs());
     });
-    auto *tick = new QTimer(this);
-    tick->setInterval(1000);
-    connect(tick, &QTimer::timeout, this, &AlarmSchedulesView::showAlarm);
-    tick->start();
-    showAlarm();
-    updateActions();
 }
 
 void AlarmSchedulesView::setObject(const QString &className, const ObjectId &id, const QString &label)
 {
     if (id == m_id && className == m_className)
         return;
-    ++m_generation; // results for the previous object are dropped
-    ++m_objectGeneration;
+    m_reads.invalidate(); // results for the previous object are dropped
+    m_commands.invalidate();
     m_className = className;
     m_id = id;
     m_label = label;
@@ -157,33 +169,33 @@ void AlarmSchedulesView::setObject(const QString &className, const ObjectId &id,
 
 void AlarmSchedulesView::refresh()
 {
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     if (m_id.isNull() || !m_inspector)
         return;
     whenReady(
             m_inspector->alarm(m_className, m_id), this,
-            [this, generation](const std::optional<AlarmSummary> &alarm) {
-                if (generation != m_generation)
+            [this, ticket](const std::optional<AlarmSummary> &alarm) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_alarm = alarm;
                 showAlarm();
                 updateActions();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation == m_generation && error.code() != ErrorCode::NotFound)
+            [this, ticket](const Durable::Error &error) {
+                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
                     emit errorOccurred(error);
             });
     whenReady(
             m_agents.schedules(m_className, m_id), this,
-            [this, generation](const QList<ScheduleInfo> &schedules) {
-                if (generation != m_generation)
+            [this, ticket](const QList<ScheduleInfo> &schedules) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_schedules->setSchedules(schedules);
                 showAlarm();
                 updateActions();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation == m_generation && error.code() != ErrorCode::NotFound)
+            [this, ticket](const Durable::Error &error) {
+                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
                     emit errorOccurred(error);
             });
 }
@@ -249,13 +261,13 @@ void AlarmSchedulesView::showMessage(const QString &text, bool error)
 template<typename T>
 void AlarmSchedulesView::runCommand(QFuture<T> future, std::function<QString(const T &)> describe)
 {
-    const quint64 generation = m_objectGeneration;
+    const RefreshTracker::Ticket ticket = m_commands.current();
     m_busy = true;
     updateActions();
     whenReady(
             future, this,
-            [this, generation, describe](const T &value) {
-                if (generation != m_objectGeneration)
+            [this, ticket, describe](const T &value) {
+                if (!m_commands.isCurrent(ticket))
                     return;
                 m_busy = false;
                 const QString message = describe(value);
@@ -263,8 +275,8 @@ void AlarmSchedulesView::runCommand(QFuture<T> future, std::function<QString(con
                 emit commandApplied(message);
                 refresh();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_objectGeneration)
+            [this, ticket](const Durable::Error &error) {
+                if (!m_commands.isCurrent(ticket))
                     return;
                 m_busy = false;
                 showMessage(error.message(), true);

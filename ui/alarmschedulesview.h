@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/agentdirectory.h>
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
@@ -11,6 +13,7 @@
 #include <functional>
 #include <optional>
 
+class QGroupBox;
 class QLabel;
 class QPushButton;
 class QTableView;
@@ -67,6 +70,9 @@ signals:
     void commandApplied(const QString &message);
 
 private:
+    QGroupBox *createAlarmBox();
+    QGroupBox *createScheduleBox();
+    void connectActions();
     void showAlarm();
     void updateActions();
     void askForAlarmTime();
@@ -83,8 +89,8 @@ private:
     ObjectId m_id;
     QString m_label;
     std::optional<AlarmSummary> m_alarm;
-    quint64 m_generation = 0; // reads: a newer refresh drops older results
-    quint64 m_objectGeneration = 0; // commands: dropped only when the object changed
+    RefreshTracker m_reads; // reads: a newer refresh drops older results
+    RefreshTracker m_commands; // commands: dropped only when the object changed
     bool m_busy = false;
 
     QLabel *m_countdown;

@@ -2,6 +2,7 @@
 #include "classlistmodel.h"
 
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/inspector.h>
 
@@ -80,13 +81,14 @@ QHash<int, QByteArray> ClassListModel::roleNames() const
 
 void ClassListModel::refresh()
 {
+    assertGuiThread(this);
     if (!m_inspector)
         return;
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     whenReady(
             m_inspector->classes(), this,
-            [this, generation](const QList<ClassSummary> &classes) {
-                if (generation == m_generation)
+            [this, ticket](const QList<ClassSummary> &classes) {
+                if (m_reads.isCurrent(ticket))
                     setClasses(classes);
             },
             [this](const Durable::Error &error) { emit errorOccurred(error); });
@@ -109,6 +111,7 @@ void ClassListModel::setClasses(const QList<ClassSummary> &classes)
 
 void ClassListModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     // Counting events on top of a snapshot double-counts objects the snapshot already saw; a
     // catalog snapshot per burst (coalesced) is exact and cheap.
     for (const ChangeEvent &event : batch) {

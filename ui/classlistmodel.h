@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
 
@@ -44,7 +46,7 @@ private:
 
     QPointer<Inspector> m_inspector;
     QList<ClassSummary> m_classes;
-    quint64 m_generation = 0;
+    RefreshTracker m_reads;
     QTimer *m_refreshLater = nullptr;
 };
 

@@ -42,6 +42,21 @@ ClockControls::ClockControls(Clock *clock, QWidget *parent)
       m_time(new QLabel),
       m_progress(new QProgressBar)
 {
+    createActions();
+    layOut();
+    showClockKind();
+    if (clock)
+        connect(clock, &Clock::timeJumped, this, &ClockControls::updateTime);
+    auto *timer = new QTimer(this);
+    timer->setInterval(500);
+    connect(timer, &QTimer::timeout, this, &ClockControls::updateTime);
+    timer->start();
+    updateTime();
+    updateActions();
+}
+
+void ClockControls::createActions()
+{
     m_pause = new QAction(tr("&Pause Clock"), this);
     m_pause->setCheckable(true);
     m_pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
@@ -69,7 +84,10 @@ ClockControls::ClockControls(Clock *clock, QWidget *parent)
     connect(m_custom, &QAction::triggered, this, &ClockControls::askCustomAdvance);
     connect(m_next, &QAction::triggered, this, &ClockControls::runToNextAlarm);
     connect(m_stop, &QAction::triggered, this, &ClockControls::stopJump);
+}
 
+void ClockControls::layOut()
+{
     QFont bold = m_mode->font();
     bold.setBold(true);
     m_mode->setFont(bold);
@@ -99,7 +117,10 @@ ClockControls::ClockControls(Clock *clock, QWidget *parent)
     m_stopButton->setAutoRaise(true);
     m_stopButton->hide();
     layout->addWidget(m_stopButton);
+}
 
+void ClockControls::showClockKind()
+{
     if (m_virtual) {
         m_mode->setText(tr("VIRTUAL"));
         m_mode->setStyleSheet(QStringLiteral("color: white; background: #7b4fd1; border-radius: 3px; padding: 1px 6px;"));
@@ -115,14 +136,6 @@ ClockControls::ClockControls(Clock *clock, QWidget *parent)
         m_mode->setStyleSheet(QStringLiteral("color: white; background: #2e9d4f; border-radius: 3px; padding: 1px 6px;"));
         m_mode->setToolTip(tr("System clock: start the studio with --virtual-clock to jump time"));
     }
-    if (clock)
-        connect(clock, &Clock::timeJumped, this, &ClockControls::updateTime);
-    auto *timer = new QTimer(this);
-    timer->setInterval(500);
-    connect(timer, &QTimer::timeout, this, &ClockControls::updateTime);
-    timer->start();
-    updateTime();
-    updateActions();
 }
 
 QList<QAction *> ClockControls::actions() const

@@ -55,6 +55,10 @@ signals:
     void jumpFinished(const QString &summary, int fired);
 
 private:
+    // Construction steps, in this order.
+    void createActions();
+    void layOut();
+    void showClockKind(); // virtual or live: the badge, and pause follows the clock
     void setBusy(bool busy);
     void updateTime();
     void updateActions();

@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
@@ -158,15 +159,11 @@ int InboxModel::rowOf(const QString &requestId) const
 
 void InboxModel::refresh()
 {
-    if (m_inFlight) {
-        m_dirty = true;
-        return;
-    }
-    m_inFlight = true;
-    m_dirty = false;
+    assertGuiThread(this);
+    if (!m_reads.start())
+        return; // once more when the read in flight is in
     auto finished = [this] {
-        m_inFlight = false;
-        if (m_dirty)
+        if (m_reads.finish())
             refresh();
     };
     whenReady(
@@ -184,6 +181,7 @@ void InboxModel::refresh()
 
 void InboxModel::answer(const QString &id, const HumanResponse &response)
 {
+    assertGuiThread(this);
     // A copy: removing the row moves the view's current row, and id may refer to the caller's
     // record of the request it shows, which then changes.
     const QString requestId = id;
@@ -288,6 +286,7 @@ void InboxModel::setRequests(QList<HumanRequestInfo> requests)
 
 void InboxModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     using Kind = ChangeEvent::Kind;
     for (const ChangeEvent &event : batch) {
         switch (event.kind) {

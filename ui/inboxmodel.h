@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/humanrequest.h>
@@ -52,7 +54,7 @@ public:
 
     HumanRequestInfo request(int row) const;
     int rowOf(const QString &requestId) const; // -1 when not listed
-    bool isRefreshing() const { return m_inFlight; }
+    bool isRefreshing() const { return m_reads.isBusy(); }
 
 public slots:
     // Queries now, or once the running query returned.
@@ -77,8 +79,7 @@ private:
     QList<HumanRequestInfo> m_requests;
     // Answered here, maybe still in a snapshot that was taken before the answer landed.
     QSet<QString> m_answering;
-    bool m_inFlight = false;
-    bool m_dirty = false;
+    RefreshTracker m_reads; // one read at a time: no ticket checks, every read is for the same inbox
     QTimer *m_tick = nullptr;
     QTimer *m_refreshLater = nullptr;
 };

@@ -67,6 +67,17 @@ InboxPanel::InboxPanel(Engine *engine, Inspector *inspector, Clock *clock, QWidg
       m_approveAction(new QAction(tr("Approve"), this)),
       m_rejectAction(new QAction(tr("Reject"), this))
 {
+    setUpList();
+    setUpDetails();
+    layOut();
+    setUpActions();
+    connectViewAndModel();
+    showRequest(-1);
+    updateSummary();
+}
+
+void InboxPanel::setUpList()
+{
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -83,8 +94,11 @@ InboxPanel::InboxPanel(Engine *engine, Inspector *inspector, Clock *clock, QWidg
     m_view->setColumnWidth(InboxModel::ClassColumn, widthOf(QStringLiteral("Recruitment")));
     m_view->setColumnWidth(InboxModel::TitleColumn, widthOf(QStringLiteral("Review Candidate Name xx")));
     m_view->setColumnWidth(InboxModel::AgeColumn, widthOf(QStringLiteral("23 h 59 min ago")));
+}
 
-    // Details of the selected request.
+void InboxPanel::setUpDetails()
+{
+    const QFontMetrics metrics = m_view->fontMetrics();
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setStyleSheet(QStringLiteral("color: palette(mid);"));
     QFont titleFont = m_title->font();
@@ -117,7 +131,10 @@ InboxPanel::InboxPanel(Engine *engine, Inspector *inspector, Clock *clock, QWidg
     m_reject->setToolTip(tr("Refuse, with the text as an optional reason (Ctrl+Backspace)"));
     m_respond->setToolTip(tr("Answer with the text (and the JSON value, if any)"));
     m_edit->setToolTip(tr("Send back the edited JSON"));
+}
 
+void InboxPanel::layOut()
+{
     auto *valueLayout = new QVBoxLayout(m_valueBox);
     valueLayout->setContentsMargins(0, 0, 0, 0);
     valueLayout->addWidget(sectionLabel(tr("Value (JSON)")));
@@ -166,7 +183,10 @@ InboxPanel::InboxPanel(Engine *engine, Inspector *inspector, Clock *clock, QWidg
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(splitter);
+}
 
+void InboxPanel::setUpActions()
+{
     // Triage keys work anywhere in the panel (text boxes keep Ctrl+Backspace for deleting words).
     m_previousAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
     m_nextAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
@@ -186,7 +206,10 @@ InboxPanel::InboxPanel(Engine *engine, Inspector *inspector, Clock *clock, QWidg
     connect(m_respond, &QPushButton::clicked, this, &InboxPanel::respond);
     connect(m_edit, &QPushButton::clicked, this, &InboxPanel::submitEdit);
     connect(m_value, &QPlainTextEdit::textChanged, this, &InboxPanel::validateValue);
+}
 
+void InboxPanel::connectViewAndModel()
+{
     connect(m_view, &QTableView::activated, this, [this](const QModelIndex &index) {
         const HumanRequestInfo request = m_model->request(index.row());
         emit objectActivated(request.className, request.objectId);
@@ -213,9 +236,6 @@ InboxPanel::InboxPanel(Engine *engine, Inspector *inspector, Clock *clock, QWidg
         m_summary->setText(tr("<span style=\"color:#b01e1e\">Could not list the requests: %1</span>")
                                    .arg(error.message().toHtmlEscaped()));
     });
-
-    showRequest(-1);
-    updateSummary();
 }
 
 QString InboxPanel::localUserName()

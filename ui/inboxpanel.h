@@ -80,6 +80,13 @@ signals:
     void countChanged(int pending);
 
 private:
+    // Construction steps, in this order.
+    void setUpList();
+    void setUpDetails();
+    void layOut();
+    void setUpActions();
+    void connectViewAndModel();
+
     void selectRow(int row);
     void showRequest(int row);
     void send(HumanAction action, const QString &text, const QJsonValue &value = {});

@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/duration.h>
 #include <durable/core/inspector.h>
@@ -189,12 +190,14 @@ bool JournalModel::canFetchMore(const QModelIndex &parent) const
 
 void JournalModel::fetchMore(const QModelIndex &parent)
 {
+    assertGuiThread(this);
     if (canFetchMore(parent))
         requestPage();
 }
 
 void JournalModel::setObject(const QString &className, const ObjectId &id)
 {
+    assertGuiThread(this);
     m_className = className;
     m_id = id;
     reload();
@@ -331,16 +334,14 @@ void JournalModel::showFailuresInRange()
 
 void JournalModel::reload()
 {
-    ++m_generation;
+    assertGuiThread(this);
+    m_reads.invalidate();
+    m_failureReads.invalidate();
     m_refreshLater->stop();
     beginResetModel();
     m_rows.clear();
     m_failures.clear();
     m_fetching = false;
-    m_refreshing = false;
-    m_refreshAgain = false;
-    m_readingFailures = false;
-    m_failuresStale = false;
     m_complete = m_id.isNull() || !m_inspector;
     endResetModel();
     if (m_complete) {
@@ -355,29 +356,26 @@ void JournalModel::readFailures()
 {
     if (!m_inspector || m_id.isNull())
         return;
-    if (m_readingFailures) {
-        m_failuresStale = true; // read once more when the read in flight is in
-        return;
-    }
-    m_readingFailures = true;
-    m_failuresStale = false;
-    const quint64 generation = m_generation;
+    const std::optional<RefreshTracker::Ticket> started = m_failureReads.start();
+    if (!started)
+        return; // read once more when the read in flight is in
     whenReady(
             m_inspector->failures(m_className, m_id, FailureLimit), this,
-            [this, generation](const QList<TurnFailure> &failures) {
-                if (generation != m_generation)
+            [this, ticket = *started](const QList<TurnFailure> &failures) {
+                if (!m_failureReads.isCurrent(ticket))
                     return;
-                m_readingFailures = false;
+                const bool again = m_failureReads.finish();
                 m_failures = failures;
                 showFailuresInRange();
                 emit pageLoaded();
-                if (m_failuresStale)
+                if (again)
                     readFailures();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_generation)
+            [this, ticket = *started](const Durable::Error &error) {
+                if (!m_failureReads.isCurrent(ticket))
                     return;
-                m_readingFailures = false;
+                if (m_failureReads.finish())
+                    m_failureReads.defer(); // still stale: the next refreshNewest() reads them
                 emit errorOccurred(error);
             });
 }
@@ -390,12 +388,12 @@ void JournalModel::requestPage()
     query.limit = m_pageSize;
     query.beforeSeq = oldestSeq();
     m_fetching = true;
-    const quint64 generation = m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.current();
     const int limit = query.limit;
     whenReady(
             m_inspector->journal(m_className, m_id, query), this,
-            [this, generation, limit](const QList<JournalEntry> &page) {
-                if (generation != m_generation)
+            [this, ticket, limit](const QList<JournalEntry> &page) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_complete = page.size() < limit;
                 // A refresh may have inserted newer turns meanwhile; those are skipped.
@@ -409,13 +407,11 @@ void JournalModel::requestPage()
                 // request for the same page.
                 m_fetching = false;
                 emit pageLoaded();
-                if (m_refreshAgain) {
-                    m_refreshAgain = false;
+                if (m_reads.takeDeferred())
                     refreshNewest();
-                }
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_generation)
+            [this, ticket](const Durable::Error &error) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_fetching = false;
                 m_complete = true; // stop asking; reload() starts over
@@ -426,12 +422,13 @@ void JournalModel::requestPage()
 
 void JournalModel::refreshNewest()
 {
+    assertGuiThread(this);
     if (!m_inspector || m_id.isNull())
         return;
-    if (m_failuresStale)
+    if (m_failureReads.takeDeferred())
         readFailures();
-    if (m_refreshing || (m_fetching && !hasEntries())) {
-        m_refreshAgain = true; // read once more when the request in flight is in
+    if (m_fetching && !hasEntries()) {
+        m_reads.defer(); // read once more when the page in flight is in
         return;
     }
     if (!hasEntries()) {
@@ -440,17 +437,18 @@ void JournalModel::refreshNewest()
         requestPage();
         return;
     }
+    const std::optional<RefreshTracker::Ticket> started = m_reads.start();
+    if (!started)
+        return; // read once more when the read in flight is in
     JournalQuery query;
     query.limit = m_pageSize;
-    m_refreshing = true;
-    const quint64 generation = m_generation;
     const int limit = query.limit;
     whenReady(
             m_inspector->journal(m_className, m_id, query), this,
-            [this, generation, limit](const QList<JournalEntry> &page) {
-                if (generation != m_generation)
+            [this, ticket = *started, limit](const QList<JournalEntry> &page) {
+                if (!m_reads.isCurrent(ticket))
                     return;
-                m_refreshing = false;
+                const bool again = m_reads.finish();
                 const qint64 newest = newestSeq();
                 QList<Row> rows;
                 for (const JournalEntry &entry : page) {
@@ -465,33 +463,31 @@ void JournalModel::refreshNewest()
                 }
                 insertSorted(rows);
                 emit pageLoaded();
-                if (m_refreshAgain) {
-                    m_refreshAgain = false;
+                if (again)
                     refreshNewest();
-                }
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_generation)
+            [this, ticket = *started](const Durable::Error &error) {
+                if (!m_reads.isCurrent(ticket))
                     return;
-                m_refreshing = false;
-                m_refreshAgain = false;
+                m_reads.finish(); // a refresh asked for meanwhile is dropped with the error
                 emit errorOccurred(error);
             });
 }
 
 void JournalModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     if (m_id.isNull())
         return;
     bool refresh = false;
     for (const ChangeEvent &event : batch) {
         if (event.kind == ChangeEvent::Kind::Overflow) {
             refresh = true;
-            m_failuresStale = true;
+            m_failureReads.defer();
         } else if (event.id == m_id && event.kind == ChangeEvent::Kind::TurnCompleted) {
             refresh = true;
             if (!event.detail.value(QStringLiteral("ok")).toBool(true))
-                m_failuresStale = true;
+                m_failureReads.defer();
         }
     }
     if (refresh && !m_refreshLater->isActive())

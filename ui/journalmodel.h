@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
 #include <durable/core/journaltypes.h>
@@ -71,7 +73,7 @@ public:
     TurnFailure failure(int row) const;
     int rowOfSeq(qint64 seq) const;
     int rowOfFailure(qint64 failureId) const;
-    bool isLoading() const { return m_fetching || m_refreshing || m_readingFailures; }
+    bool isLoading() const { return m_fetching || m_reads.isBusy() || m_failureReads.isBusy(); }
     bool isComplete() const { return m_complete; }
 
 public slots:
@@ -115,13 +117,10 @@ private:
     ObjectId m_id;
     QList<Row> m_rows; // newest first
     QList<TurnFailure> m_failures; // read, newest first; shown once in range
-    bool m_readingFailures = false;
-    bool m_failuresStale = false;
-    quint64 m_generation = 0;
+    RefreshTracker m_reads; // pages and refreshNewest(); one refresh at a time
+    RefreshTracker m_failureReads; // deferred also while no read is in flight: failures are stale
     int m_pageSize = 100;
     bool m_fetching = false;
-    bool m_refreshing = false;
-    bool m_refreshAgain = false;
     bool m_complete = true;
     QTimer *m_refreshLater;
 };

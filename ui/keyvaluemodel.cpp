@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/inspector.h>
 
@@ -92,12 +93,14 @@ bool KeyValueModel::canFetchMore(const QModelIndex &parent) const
 
 void KeyValueModel::fetchMore(const QModelIndex &parent)
 {
+    assertGuiThread(this);
     if (canFetchMore(parent))
         requestPage();
 }
 
 void KeyValueModel::setObject(const QString &className, const ObjectId &id)
 {
+    assertGuiThread(this);
     m_className = className;
     m_id = id;
     reload();
@@ -105,7 +108,8 @@ void KeyValueModel::setObject(const QString &className, const ObjectId &id)
 
 void KeyValueModel::reload()
 {
-    ++m_generation;
+    assertGuiThread(this);
+    m_reads.invalidate();
     beginResetModel();
     m_entries.clear();
     m_sizes.clear();
@@ -129,12 +133,12 @@ void KeyValueModel::requestPage()
         options.start = m_entries.constLast().key;
     options.limit = m_pageSize + (resume ? 1 : 0);
     m_fetching = true;
-    const quint64 generation = m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.current();
     const int limit = options.limit;
     whenReady(
             m_inspector->keyValues(m_className, m_id, options), this,
-            [this, generation, limit, resume](const QList<KeyValue> &page) {
-                if (generation != m_generation)
+            [this, ticket, limit, resume](const QList<KeyValue> &page) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_complete = page.size() < limit;
                 qsizetype from = 0;
@@ -154,8 +158,8 @@ void KeyValueModel::requestPage()
                 m_fetching = false;
                 emit pageLoaded();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_generation)
+            [this, ticket](const Durable::Error &error) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_fetching = false;
                 m_complete = true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/objectid.h>
 #include <durable/core/storagetypes.h>
@@ -54,7 +56,7 @@ private:
     ObjectId m_id;
     QList<KeyValue> m_entries;
     QList<qsizetype> m_sizes;
-    quint64 m_generation = 0;
+    RefreshTracker m_reads;
     int m_pageSize = 500;
     bool m_fetching = false;
     bool m_complete = true;

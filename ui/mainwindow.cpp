@@ -176,6 +176,16 @@ void MainWindow::createDocks()
 
 void MainWindow::createActions()
 {
+    createFileMenu();
+    createObjectMenu();
+    createClockMenu();
+    createViewMenu();
+    createHelpMenu();
+    createToolBar();
+}
+
+void MainWindow::createFileMenu()
+{
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_send = file->addAction(tr("&Send Request…"), this, &MainWindow::showSendRequest);
     m_send->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
@@ -183,7 +193,10 @@ void MainWindow::createActions()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+}
 
+void MainWindow::createObjectMenu()
+{
     QMenu *object = menuBar()->addMenu(tr("&Object"));
     m_evict = object->addAction(tr("&Evict"), this, &MainWindow::evictSelected);
     m_evict->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
@@ -203,14 +216,20 @@ void MainWindow::createActions()
         m_inspectorView->sqlEditor()->setFocus();
     });
     runSql->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+}
 
+void MainWindow::createClockMenu()
+{
     QMenu *clock = menuBar()->addMenu(tr("&Clock"));
     const QList<QAction *> clockActions = m_clockControls->actions();
     clock->addAction(clockActions.constFirst());
     clock->addSeparator();
     for (qsizetype i = 1; i < clockActions.size(); ++i)
         clock->addAction(clockActions.at(i));
+}
 
+void MainWindow::createViewMenu()
+{
     QMenu *view = menuBar()->addMenu(tr("&View"));
     m_refresh = view->addAction(tr("&Refresh"), this, &MainWindow::refreshAll);
     m_refresh->setShortcut(QKeySequence::Refresh);
@@ -241,7 +260,10 @@ void MainWindow::createActions()
     view->addSeparator();
     QAction *reset = view->addAction(tr("Reset &Layout"), this, &MainWindow::resetLayout);
     reset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+}
 
+void MainWindow::createHelpMenu()
+{
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Durable Studio"), this, [this] {
         QMessageBox::about(this, tr("About Durable Studio"),
@@ -250,7 +272,10 @@ void MainWindow::createActions()
                                    .arg(QCoreApplication::applicationVersion()));
     });
     about->setShortcut(QKeySequence::HelpContents);
+}
 
+void MainWindow::createToolBar()
+{
     QToolBar *toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("MainToolBar"));
     toolbar->setMovable(false);

@@ -103,7 +103,13 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    void createActions();
+    void createActions(); // the menus, in order, then the tool bar
+    void createFileMenu();
+    void createObjectMenu();
+    void createClockMenu();
+    void createViewMenu();
+    void createHelpMenu();
+    void createToolBar();
     void createDocks();
     void createStatusBar();
     void resetLayout();

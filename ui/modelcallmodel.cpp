@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <QColor>
 #include <QJsonArray>
@@ -191,24 +192,23 @@ QVariant ModelCallModel::headerData(int section, Qt::Orientation orientation, in
 
 void ModelCallModel::setEngine(Engine *engine)
 {
+    assertGuiThread(this);
     m_directory = ModelCallDirectory(engine);
-    ++m_generation; // a read in flight came from the other engine
-    m_loading = false;
+    m_reads.invalidate(); // a read in flight came from the other engine
     refresh();
 }
 
 void ModelCallModel::setObject(const QString &className, const ObjectId &id)
 {
+    assertGuiThread(this);
     if (className == m_className && id == m_id)
         return;
-    ++m_generation;
+    m_reads.invalidate();
     m_refreshLater->stop();
     beginResetModel();
     m_className = className;
     m_id = id;
     m_calls.clear();
-    m_loading = false;
-    m_refreshAgain = false;
     endResetModel();
     refresh();
 }
@@ -233,34 +233,29 @@ void ModelCallModel::setRefreshDelay(int ms)
 
 void ModelCallModel::refresh()
 {
+    assertGuiThread(this);
     if (m_id.isNull()) {
         emit loaded();
         return;
     }
-    if (m_loading) {
-        m_refreshAgain = true; // once more when the read in flight is in
-        return;
-    }
-    m_loading = true;
-    const quint64 generation = m_generation;
+    const std::optional<RefreshTracker::Ticket> started = m_reads.start();
+    if (!started)
+        return; // once more when the read in flight is in
     whenReady(
         m_directory.modelCalls(m_className, m_id), this,
-        [this, generation](const QList<ModelCallInfo> &calls) {
-            if (generation != m_generation)
+        [this, ticket = *started](const QList<ModelCallInfo> &calls) {
+            if (!m_reads.isCurrent(ticket))
                 return;
-            m_loading = false;
+            const bool again = m_reads.finish();
             apply(calls);
             emit loaded();
-            if (m_refreshAgain) {
-                m_refreshAgain = false;
+            if (again)
                 refresh();
-            }
         },
-        [this, generation](const Durable::Error &error) {
-            if (generation != m_generation)
+        [this, ticket = *started](const Durable::Error &error) {
+            if (!m_reads.isCurrent(ticket))
                 return;
-            m_loading = false;
-            m_refreshAgain = false;
+            m_reads.finish(); // a refresh asked for meanwhile is dropped with the error
             emit errorOccurred(error);
             emit loaded();
         });
@@ -294,6 +289,7 @@ void ModelCallModel::apply(const QList<ModelCallInfo> &calls)
 
 void ModelCallModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     if (m_id.isNull())
         return;
     for (const ChangeEvent &event : batch) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <QAbstractTableModel>
 #include <QPointer>
 #include <durable/core/error.h>
@@ -60,7 +62,7 @@ public:
     ObjectId objectId() const { return m_id; }
     ModelCallInfo call(int row) const;
     int rowOfCall(const QString &callId) const;
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_reads.isBusy(); }
     // How long the object's TurnCompleted events are collected before the calls are re-read.
     void setRefreshDelay(int ms);
 
@@ -86,9 +88,7 @@ private:
     QString m_className;
     ObjectId m_id;
     QList<ModelCallInfo> m_calls; // oldest first
-    quint64 m_generation = 0;
-    bool m_loading = false;
-    bool m_refreshAgain = false;
+    RefreshTracker m_reads;
     QTimer *m_refreshLater;
 };
 

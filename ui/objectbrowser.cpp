@@ -33,8 +33,31 @@ ObjectBrowser::ObjectBrowser(Inspector *inspector, Clock *clock, QWidget *parent
     m_classView->setModel(m_classes);
     m_classView->setUniformItemSizes(true);
     m_classView->setMinimumWidth(140);
+    setUpTable();
 
     auto *right = new QWidget(m_splitter);
+    auto *rightLayout = new QVBoxLayout(right);
+    rightLayout->setContentsMargins(0, 0, 0, 0);
+    rightLayout->addLayout(createFilterRow());
+    rightLayout->addWidget(m_table, 1);
+
+    m_splitter->addWidget(m_classView);
+    m_splitter->addWidget(right);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setSizes({150, 700});
+    m_splitter->setChildrenCollapsible(false);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_splitter);
+
+    connectWidgets();
+    updateCountLabel();
+}
+
+QHBoxLayout *ObjectBrowser::createFilterRow()
+{
     auto *filterRow = new QHBoxLayout;
     m_filter->setPlaceholderText(tr("Filter by name or id…"));
     m_filter->setClearButtonEnabled(true);
@@ -47,7 +70,11 @@ ObjectBrowser::ObjectBrowser(Inspector *inspector, Clock *clock, QWidget *parent
     filterRow->addWidget(m_filter, 1);
     filterRow->addWidget(m_status);
     filterRow->addWidget(m_count);
+    return filterRow;
+}
 
+void ObjectBrowser::setUpTable()
+{
     m_table->setModel(m_objects);
     m_table->setSortingEnabled(false); // enabled below without sorting right away
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -74,23 +101,10 @@ ObjectBrowser::ObjectBrowser(Inspector *inspector, Clock *clock, QWidget *parent
     m_table->setColumnWidth(ObjectListModel::PendingColumn, widthOf(QStringLiteral("Asks")));
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
+}
 
-    auto *rightLayout = new QVBoxLayout(right);
-    rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addLayout(filterRow);
-    rightLayout->addWidget(m_table, 1);
-
-    m_splitter->addWidget(m_classView);
-    m_splitter->addWidget(right);
-    m_splitter->setStretchFactor(0, 0);
-    m_splitter->setStretchFactor(1, 1);
-    m_splitter->setSizes({150, 700});
-    m_splitter->setChildrenCollapsible(false);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(m_splitter);
-
+void ObjectBrowser::connectWidgets()
+{
     // One query per pause in typing, not per keystroke.
     m_filterDelay->setSingleShot(true);
     m_filterDelay->setInterval(150);
@@ -109,7 +123,6 @@ ObjectBrowser::ObjectBrowser(Inspector *inspector, Clock *clock, QWidget *parent
     connect(m_objects, &QAbstractItemModel::rowsInserted, this, &ObjectBrowser::updateCountLabel);
     connect(m_objects, &QAbstractItemModel::modelReset, this, &ObjectBrowser::updateCountLabel);
     connect(m_objects, &ObjectListModel::loadingChanged, this, &ObjectBrowser::updateCountLabel);
-    updateCountLabel();
 }
 
 ObjectSummary ObjectBrowser::currentObject() const

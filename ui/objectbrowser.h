@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QListView;
@@ -52,6 +53,9 @@ signals:
     void activated(const Durable::ObjectSummary &object);
 
 private:
+    void setUpTable();
+    QHBoxLayout *createFilterRow();
+    void connectWidgets();
     void applyTextFilter();
     void applyStatusFilter();
     void classSelected();

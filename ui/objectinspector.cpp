@@ -246,22 +246,21 @@ void ObjectInspector::setObject(const ObjectSummary &object)
 
 void ObjectInspector::refresh()
 {
-    ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     m_stateView->refresh();
     m_alarmView->refresh();
     if (m_object.id.isNull() || !m_inspector)
         return;
-    const quint64 generation = m_generation;
     const QString className = m_object.className;
     const ObjectId id = m_object.id;
-    auto report = [this, generation](const Durable::Error &error) {
-        if (generation == m_generation)
+    auto report = [this, ticket](const Durable::Error &error) {
+        if (m_reads.isCurrent(ticket))
             emit errorOccurred(error);
     };
     whenReady(
             m_inspector->object(className, id), this,
-            [this, generation](const ObjectSummary &summary) {
-                if (generation != m_generation)
+            [this, ticket](const ObjectSummary &summary) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_object = summary;
                 showOverview();
@@ -273,27 +272,27 @@ void ObjectInspector::refresh()
                 emit refreshed();
             },
             report);
-    readPendingCalls(generation);
+    readPendingCalls(ticket);
     whenReady(
             m_inspector->schema(className, id), this,
-            [this, generation](const QList<TableSchema> &tables) {
-                if (generation == m_generation)
+            [this, ticket](const QList<TableSchema> &tables) {
+                if (m_reads.isCurrent(ticket))
                     showSchema(tables);
             },
             report);
 }
 
-void ObjectInspector::readPendingCalls(quint64 generation)
+void ObjectInspector::readPendingCalls(RefreshTracker::Ticket ticket)
 {
     whenReady(
             m_inspector->agents().pendingCalls(m_object.className, m_object.id), this,
-            [this, generation](const QList<OutgoingCallInfo> &calls) {
-                if (generation == m_generation)
+            [this, ticket](const QList<OutgoingCallInfo> &calls) {
+                if (m_reads.isCurrent(ticket))
                     showPendingCalls(calls);
             },
-            [this, generation](const Durable::Error &error) {
+            [this, ticket](const Durable::Error &error) {
                 // An object that is gone has no calls; its other reads report that already.
-                if (generation == m_generation && error.code() != ErrorCode::NotFound)
+                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
                     emit errorOccurred(error);
             });
 }
@@ -303,14 +302,14 @@ void ObjectInspector::runQuery()
     const QString sql = m_sqlEdit->toPlainText().trimmed();
     if (sql.isEmpty() || m_object.id.isNull() || !m_inspector)
         return;
-    const quint64 generation = ++m_queryGeneration;
+    const RefreshTracker::Ticket ticket = m_queries.next();
     m_sqlStatus->setStyleSheet(QString());
     m_sqlStatus->setText(tr("Running…"));
     m_runButton->setEnabled(false);
     whenReady(
             m_inspector->query(m_object.className, m_object.id, sql), this,
-            [this, generation](const SqlResult &result) {
-                if (generation != m_queryGeneration)
+            [this, ticket](const SqlResult &result) {
+                if (!m_queries.isCurrent(ticket))
                     return;
                 m_runButton->setEnabled(true);
                 m_sqlResult->setResult(result);
@@ -318,8 +317,8 @@ void ObjectInspector::runQuery()
                 m_sqlStatus->setText(tr("%n row(s)", nullptr, int(result.rows.size()))
                                      + tr(" · %1 read").arg(result.rowsRead));
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_queryGeneration)
+            [this, ticket](const Durable::Error &error) {
+                if (!m_queries.isCurrent(ticket))
                     return;
                 m_runButton->setEnabled(true);
                 m_sqlResult->clear();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
 #include <durable/core/outgoingcallinfo.h>
@@ -81,15 +83,15 @@ private:
     QWidget *buildStorage();
     void showOverview();
     void showSchema(const QList<TableSchema> &tables);
-    void readPendingCalls(quint64 generation);
+    void readPendingCalls(RefreshTracker::Ticket ticket);
     void showPendingCalls(const QList<OutgoingCallInfo> &calls);
     void applyChanges(const QList<ChangeEvent> &batch);
 
     QPointer<Inspector> m_inspector;
     QPointer<Clock> m_clock;
     ObjectSummary m_object;
-    quint64 m_generation = 0;
-    quint64 m_queryGeneration = 0;
+    RefreshTracker m_reads;
+    RefreshTracker m_queries;
 
     QTabWidget *m_tabs;
     QLabel *m_title;

@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
@@ -247,6 +248,7 @@ bool ObjectListModel::canFetchMore(const QModelIndex &parent) const
 
 void ObjectListModel::fetchMore(const QModelIndex &parent)
 {
+    assertGuiThread(this);
     if (canFetchMore(parent))
         requestChunk();
 }
@@ -259,15 +261,15 @@ void ObjectListModel::requestChunk()
     query.offset = m_serverOffset;
     query.limit = m_sortColumn >= 0 ? std::max(m_chunkSize, SortChunkSize) : m_chunkSize;
     setFetching(true);
-    const quint64 generation = m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.current();
     const int limit = query.limit;
     whenReady(
             m_inspector->objects(query), this,
-            [this, generation, limit](const QList<ObjectSummary> &chunk) {
-                chunkArrived(generation, limit, chunk);
+            [this, ticket, limit](const QList<ObjectSummary> &chunk) {
+                chunkArrived(ticket, limit, chunk);
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_generation)
+            [this, ticket](const Durable::Error &error) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 setFetching(false);
                 m_complete = true; // stop asking; reload() starts over
@@ -275,9 +277,9 @@ void ObjectListModel::requestChunk()
             });
 }
 
-void ObjectListModel::chunkArrived(quint64 generation, int limit, const QList<ObjectSummary> &chunk)
+void ObjectListModel::chunkArrived(RefreshTracker::Ticket ticket, int limit, const QList<ObjectSummary> &chunk)
 {
-    if (generation != m_generation)
+    if (!m_reads.isCurrent(ticket))
         return; // a reload happened meanwhile
     m_serverOffset += int(chunk.size());
     m_complete = chunk.size() < limit;
@@ -308,7 +310,8 @@ void ObjectListModel::chunkArrived(quint64 generation, int limit, const QList<Ob
 
 void ObjectListModel::reload()
 {
-    ++m_generation;
+    assertGuiThread(this);
+    m_reads.invalidate();
     beginResetModel();
     m_rows.clear();
     m_index.clear();
@@ -321,6 +324,7 @@ void ObjectListModel::reload()
 
 void ObjectListModel::setClassFilter(const QString &className)
 {
+    assertGuiThread(this);
     if (m_query.className == className)
         return;
     m_query.className = className;
@@ -329,6 +333,7 @@ void ObjectListModel::setClassFilter(const QString &className)
 
 void ObjectListModel::setTextFilter(const QString &text)
 {
+    assertGuiThread(this);
     if (m_query.text == text)
         return;
     m_query.text = text;
@@ -337,6 +342,7 @@ void ObjectListModel::setTextFilter(const QString &text)
 
 void ObjectListModel::setStatusFilter(const QList<ObjectStatus> &statuses)
 {
+    assertGuiThread(this);
     if (m_query.statuses == statuses)
         return;
     m_query.statuses = statuses;
@@ -345,6 +351,7 @@ void ObjectListModel::setStatusFilter(const QList<ObjectStatus> &statuses)
 
 void ObjectListModel::setChunkSize(int rows)
 {
+    assertGuiThread(this);
     m_chunkSize = std::max(1, rows);
 }
 
@@ -369,6 +376,7 @@ bool ObjectListModel::matches(const ObjectSummary &summary) const
 
 void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     int firstRow = INT_MAX, lastRow = -1, firstColumn = INT_MAX, lastColumn = -1;
     QList<ObjectSummary> added;
     QHash<ObjectId, int> addedIndex;
@@ -421,63 +429,76 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
     }
     if (lastRow >= 0)
         emit dataChanged(index(firstRow, firstColumn), index(lastRow, lastColumn));
-    if (!added.isEmpty()) {
-        const int first = int(m_rows.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        for (const ObjectSummary &summary : std::as_const(added)) {
-            m_index.insert(summary.id, int(m_rows.size()));
-            m_rows.push_back(summary);
-        }
-        endInsertRows();
-        // Rows already on screen keep their place while they change; new ones join in order.
-        if (m_sortColumn >= 0 && m_complete)
-            sortRows();
+    if (!added.isEmpty())
+        appendRows(added);
+    rereadTurned(turned);
+}
+
+void ObjectListModel::appendRows(const QList<ObjectSummary> &added)
+{
+    const int first = int(m_rows.size());
+    beginInsertRows({}, first, first + int(added.size()) - 1);
+    for (const ObjectSummary &summary : added) {
+        m_index.insert(summary.id, int(m_rows.size()));
+        m_rows.push_back(summary);
     }
+    endInsertRows();
+    // Rows already on screen keep their place while they change; new ones join in order.
+    if (m_sortColumn >= 0 && m_complete)
+        sortRows();
+}
+
+void ObjectListModel::rereadTurned(const QList<ObjectId> &turned)
+{
     if (!m_inspector || turned.isEmpty())
         return;
     QList<ObjectId> changed;
-    for (const ObjectId &id : std::as_const(turned)) {
+    for (const ObjectId &id : turned) {
         if (m_index.contains(id))
             changed.append(id);
     }
     if (changed.isEmpty())
         return;
-    const quint64 generation = m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.current();
     // One query for the whole batch (not a future per object joined with whenAll, which also
     // crashed in Qt 6.4 when the futures finished on several threads at once).
     whenReady(
             m_inspector->objectsById(changed), this,
-            [this, generation](const QList<ObjectSummary> &freshRows) {
-                if (generation != m_generation)
-                    return; // a reload read everything afresh
-                int stepFirst = INT_MAX, stepLast = -1, pendingFirst = INT_MAX, pendingLast = -1;
-                for (const ObjectSummary &fresh : freshRows) {
-                    const int row = m_index.value(fresh.id, -1); // rows may have moved meanwhile
-                    if (row < 0)
-                        continue;
-                    ObjectSummary &summary = m_rows[size_t(row)];
-                    if (summary.step != fresh.step) {
-                        summary.step = fresh.step;
-                        stepFirst = std::min(stepFirst, row);
-                        stepLast = std::max(stepLast, row);
-                    }
-                    if (summary.pendingHumanRequests != fresh.pendingHumanRequests) {
-                        summary.pendingHumanRequests = fresh.pendingHumanRequests;
-                        pendingFirst = std::min(pendingFirst, row);
-                        pendingLast = std::max(pendingLast, row);
-                    }
-                }
-                if (stepLast >= 0)
-                    emit dataChanged(index(stepFirst, StepColumn), index(stepLast, StepColumn),
-                                     {Qt::DisplayRole, StepRole, SummaryRole});
-                if (pendingLast >= 0)
-                    emit dataChanged(index(pendingFirst, PendingColumn), index(pendingLast, PendingColumn),
-                                     {Qt::DisplayRole, PendingRole, SummaryRole});
+            [this, ticket](const QList<ObjectSummary> &freshRows) {
+                if (m_reads.isCurrent(ticket)) // else a reload read everything afresh
+                    showReread(freshRows);
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation == m_generation)
+            [this, ticket](const Durable::Error &error) {
+                if (m_reads.isCurrent(ticket))
                     emit errorOccurred(error);
             });
+}
+
+void ObjectListModel::showReread(const QList<ObjectSummary> &freshRows)
+{
+    int stepFirst = INT_MAX, stepLast = -1, pendingFirst = INT_MAX, pendingLast = -1;
+    for (const ObjectSummary &fresh : freshRows) {
+        const int row = m_index.value(fresh.id, -1); // rows may have moved meanwhile
+        if (row < 0)
+            continue;
+        ObjectSummary &summary = m_rows[size_t(row)];
+        if (summary.step != fresh.step) {
+            summary.step = fresh.step;
+            stepFirst = std::min(stepFirst, row);
+            stepLast = std::max(stepLast, row);
+        }
+        if (summary.pendingHumanRequests != fresh.pendingHumanRequests) {
+            summary.pendingHumanRequests = fresh.pendingHumanRequests;
+            pendingFirst = std::min(pendingFirst, row);
+            pendingLast = std::max(pendingLast, row);
+        }
+    }
+    if (stepLast >= 0)
+        emit dataChanged(index(stepFirst, StepColumn), index(stepLast, StepColumn),
+                         {Qt::DisplayRole, StepRole, SummaryRole});
+    if (pendingLast >= 0)
+        emit dataChanged(index(pendingFirst, PendingColumn), index(pendingLast, PendingColumn),
+                         {Qt::DisplayRole, PendingRole, SummaryRole});
 }
 
 bool ObjectListModel::lessThan(const ObjectSummary &a, const ObjectSummary &b) const
@@ -506,6 +527,7 @@ bool ObjectListModel::lessThan(const ObjectSummary &a, const ObjectSummary &b) c
 
 void ObjectListModel::sort(int column, Qt::SortOrder order)
 {
+    assertGuiThread(this);
     if (column < 0 || column >= ColumnCount) {
         m_sortColumn = -1;
         return;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
 
@@ -81,8 +83,12 @@ signals:
 
 private:
     void requestChunk();
-    void chunkArrived(quint64 generation, int limit, const QList<ObjectSummary> &chunk);
+    void chunkArrived(RefreshTracker::Ticket ticket, int limit, const QList<ObjectSummary> &chunk);
     void applyChanges(const QList<ChangeEvent> &batch);
+    void appendRows(const QList<ObjectSummary> &added); // one insert, then sorted if sorting
+    // Re-reads the summaries of loaded objects that finished a turn (step, open requests).
+    void rereadTurned(const QList<ObjectId> &turned);
+    void showReread(const QList<ObjectSummary> &freshRows);
     bool matches(const ObjectSummary &summary) const;
     bool lessThan(const ObjectSummary &a, const ObjectSummary &b) const;
     void sortRows();
@@ -95,7 +101,7 @@ private:
     ObjectQuery m_query;
     std::vector<ObjectSummary> m_rows;
     QHash<ObjectId, int> m_index;
-    quint64 m_generation = 0;
+    RefreshTracker m_reads;
     int m_chunkSize = 2000;
     int m_serverOffset = 0;
     bool m_fetching = false;

@@ -2,6 +2,7 @@
 #include "pendingcallmodel.h"
 
 #include "format.h"
+#include "guithread.h"
 
 #include <durable/core/clock.h>
 
@@ -128,6 +129,7 @@ QHash<int, QByteArray> PendingCallModel::roleNames() const
 
 void PendingCallModel::setCalls(QList<OutgoingCallInfo> calls)
 {
+    assertGuiThread(this);
     bool sameRows = calls.size() == m_calls.size();
     for (qsizetype i = 0; sameRows && i < calls.size(); ++i)
         sameRows = calls.at(i).id == m_calls.at(i).id;
@@ -145,6 +147,7 @@ void PendingCallModel::setCalls(QList<OutgoingCallInfo> calls)
 
 void PendingCallModel::clear()
 {
+    assertGuiThread(this);
     if (m_calls.isEmpty())
         return;
     beginResetModel();

@@ -2,6 +2,7 @@
 #include "schedulemodel.h"
 
 #include "format.h"
+#include "guithread.h"
 
 #include <durable/core/clock.h>
 
@@ -126,6 +127,7 @@ QHash<int, QByteArray> ScheduleModel::roleNames() const
 
 void ScheduleModel::setSchedules(QList<ScheduleInfo> schedules)
 {
+    assertGuiThread(this);
     std::stable_sort(schedules.begin(), schedules.end(),
                      [](const ScheduleInfo &a, const ScheduleInfo &b) { return a.dueMs < b.dueMs; });
     bool sameRows = schedules.size() == m_schedules.size();
@@ -145,6 +147,7 @@ void ScheduleModel::setSchedules(QList<ScheduleInfo> schedules)
 
 void ScheduleModel::clear()
 {
+    assertGuiThread(this);
     if (m_schedules.isEmpty())
         return;
     beginResetModel();

@@ -183,7 +183,7 @@ void SendRequestDialog::send()
         m_status->setText(stub.error().message());
         return;
     }
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_sends.next();
     const ObjectId id = stub->id();
     m_status->setStyleSheet(QString());
     m_status->setText(tr("Sending %1 to %2/%3…").arg(method, className, target));
@@ -191,16 +191,16 @@ void SendRequestDialog::send()
     timer->start();
     whenReady(
             stub->call(method, args), this,
-            [this, generation, className, id, timer](const QJsonValue &reply) {
-                if (generation != m_generation)
+            [this, ticket, className, id, timer](const QJsonValue &reply) {
+                if (!m_sends.isCurrent(ticket))
                     return;
                 m_reply->setPlainText(reply.isUndefined() ? QStringLiteral("(no value)") : jsonPretty(reply));
                 m_status->setStyleSheet(QStringLiteral("color: #2e9d4f;"));
                 m_status->setText(tr("Replied in %1 ms · %2").arg(timer->elapsed()).arg(id.toString()));
                 emit replied(className, id, reply);
             },
-            [this, generation, className, id](const Durable::Error &error) {
-                if (generation != m_generation)
+            [this, ticket, className, id](const Durable::Error &error) {
+                if (!m_sends.isCurrent(ticket))
                     return;
                 m_reply->clear();
                 m_status->setStyleSheet(QStringLiteral("color: #b01e1e;"));

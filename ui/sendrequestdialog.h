@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/objectid.h>
 
@@ -63,7 +65,7 @@ private:
     QPushButton *m_send;
     QPlainTextEdit *m_reply;
     QLabel *m_status;
-    quint64 m_generation = 0;
+    RefreshTracker m_sends;
 };
 
 } // namespace Durable::Ui

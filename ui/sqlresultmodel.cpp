@@ -2,6 +2,7 @@
 #include "sqlresultmodel.h"
 
 #include "format.h"
+#include "guithread.h"
 
 #include <QColor>
 
@@ -71,6 +72,7 @@ QHash<int, QByteArray> SqlResultModel::roleNames() const
 
 void SqlResultModel::setResult(const SqlResult &result)
 {
+    assertGuiThread(this);
     beginResetModel();
     m_result = result;
     endResetModel();
@@ -78,6 +80,7 @@ void SqlResultModel::setResult(const SqlResult &result)
 
 void SqlResultModel::clear()
 {
+    assertGuiThread(this);
     setResult({});
 }
 

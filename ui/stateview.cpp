@@ -238,8 +238,8 @@ void StateView::setObject(const QString &className, const ObjectId &id, const QS
 {
     if (id == m_id && className == m_className)
         return;
-    ++m_generation;
-    ++m_objectGeneration;
+    m_reads.invalidate();
+    m_edits.invalidate();
     m_className = className;
     m_id = id;
     m_label = label;
@@ -256,7 +256,7 @@ void StateView::setObject(const QString &className, const ObjectId &id, const QS
 
 void StateView::refresh()
 {
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     if (m_id.isNull() || !m_inspector) {
         m_keyValues->setObject(QString(), ObjectId());
         return;
@@ -264,14 +264,14 @@ void StateView::refresh()
     m_keyValues->setObject(m_className, m_id);
     whenReady(
             m_agents.state(m_className, m_id), this,
-            [this, generation](const QJsonObject &state) {
-                if (generation != m_generation)
+            [this, ticket](const QJsonObject &state) {
+                if (!m_reads.isCurrent(ticket))
                     return;
                 m_agentState = state;
                 rebuildAgentTree();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation == m_generation && error.code() != ErrorCode::NotFound)
+            [this, ticket](const Durable::Error &error) {
+                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
                     emit errorOccurred(error);
             });
 }
@@ -370,11 +370,11 @@ void StateView::apply(const QJsonValue &value)
                                          QJsonObject{{key, withValueAt(current, m_editPath, value, 1)}});
     }
     m_editor->setBusy(true);
-    const quint64 generation = m_objectGeneration;
+    const RefreshTracker::Ticket ticket = m_edits.current();
     whenReady(
             applied, this,
-            [this, generation](qint64 seq) {
-                if (generation != m_objectGeneration)
+            [this, ticket](qint64 seq) {
+                if (!m_edits.isCurrent(ticket))
                     return;
                 m_editor->setBusy(false);
                 m_editor->hide();
@@ -384,8 +384,8 @@ void StateView::apply(const QJsonValue &value)
                 emit commandApplied(message);
                 refresh();
             },
-            [this, generation](const Durable::Error &error) {
-                if (generation != m_objectGeneration)
+            [this, ticket](const Durable::Error &error) {
+                if (!m_edits.isCurrent(ticket))
                     return;
                 m_editor->showError(error.message());
                 showMessage(error.message(), true);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/agentdirectory.h>
 #include <durable/core/error.h>
 #include <durable/core/objectid.h>
@@ -79,8 +81,8 @@ private:
     ObjectId m_id;
     QString m_label;
     QJsonObject m_agentState;
-    quint64 m_generation = 0;
-    quint64 m_objectGeneration = 0;
+    RefreshTracker m_reads;
+    RefreshTracker m_edits;
     Target m_editTarget = Target::None;
     QVariantList m_editPath;
     QTreeWidget *m_lastTree = nullptr;

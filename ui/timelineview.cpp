@@ -167,7 +167,7 @@ void TimelineView::setObject(const QString &className, const ObjectId &id, const
         return;
     m_className = className;
     m_id = id;
-    ++m_forkGeneration;
+    m_forks.invalidate();
     m_forking = false;
     m_forkStatus->clear();
     if (isVisible() || id.isNull()) {
@@ -202,7 +202,7 @@ QList<qint64> TimelineView::selectedSeqs() const
 
 void TimelineView::selectionChanged()
 {
-    const quint64 generation = ++m_selectionGeneration;
+    const RefreshTracker::Ticket ticket = m_selections.next();
     m_stateTree->clear();
     m_diffTree->clear();
     updateForkButton();
@@ -210,7 +210,7 @@ void TimelineView::selectionChanged()
     const QModelIndexList rows = m_view->selectionModel()->selectedRows(JournalModel::SeqColumn);
     const bool oneFailure = rows.size() == 1 && m_model->isFailure(rows.constFirst().row());
     if (oneFailure && m_inspector && !m_id.isNull()) {
-        showFailure(m_model->failure(rows.constFirst().row()), generation);
+        showFailure(m_model->failure(rows.constFirst().row()), ticket);
         return;
     }
     if (seqs.isEmpty() || seqs.size() > 2 || !m_inspector || m_id.isNull()) {
@@ -229,46 +229,46 @@ void TimelineView::selectionChanged()
     m_partsPending = 2;
     whenReady(
             m_inspector->stateAt(m_className, m_id, to), this,
-            [this, generation, to](const QList<KeyValue> &state) {
-                if (generation != m_selectionGeneration)
+            [this, ticket, to](const QList<KeyValue> &state) {
+                if (!m_selections.isCurrent(ticket))
                     return;
                 showInfo(m_stateLabel, tr("State after turn %1: %n key(s)", nullptr,
                                           int(state.size())).arg(to));
                 showState(state);
-                partArrived(generation);
+                partArrived(ticket);
             },
-            [this, generation, to](const Durable::Error &error) {
-                if (generation != m_selectionGeneration)
+            [this, ticket, to](const Durable::Error &error) {
+                if (!m_selections.isCurrent(ticket))
                     return;
                 showError(m_stateLabel, tr("Could not read the state after turn %1: %2")
                                                 .arg(to)
                                                 .arg(error.message()));
-                partArrived(generation);
+                partArrived(ticket);
             });
     const bool pair = seqs.size() == 2;
     whenReady(
             m_inspector->diff(m_className, m_id, from, to), this,
-            [this, generation, from, to, pair](const StateDiff &diff) {
-                if (generation != m_selectionGeneration)
+            [this, ticket, from, to, pair](const StateDiff &diff) {
+                if (!m_selections.isCurrent(ticket))
                     return;
                 const QString what = pair ? tr("Turn %1 → turn %2").arg(from).arg(to)
                                           : tr("Changes of turn %1").arg(to);
                 showInfo(m_diffLabel, tr("%1: %n key(s)", nullptr, int(diff.keys.size())).arg(what));
                 showDiff(diff);
-                partArrived(generation);
+                partArrived(ticket);
             },
-            [this, generation, from, to](const Durable::Error &error) {
-                if (generation != m_selectionGeneration)
+            [this, ticket, from, to](const Durable::Error &error) {
+                if (!m_selections.isCurrent(ticket))
                     return;
                 showError(m_diffLabel, tr("Could not compare turn %1 with turn %2: %3")
                                                .arg(from)
                                                .arg(to)
                                                .arg(error.message()));
-                partArrived(generation);
+                partArrived(ticket);
             });
 }
 
-void TimelineView::showFailure(const TurnFailure &failure, quint64 generation)
+void TimelineView::showFailure(const TurnFailure &failure, RefreshTracker::Ticket ticket)
 {
     // The turn rolled back: the state is the one after the turn before it, and it changed nothing.
     const qint64 seq = failure.afterSeq;
@@ -290,29 +290,29 @@ void TimelineView::showFailure(const TurnFailure &failure, quint64 generation)
     m_partsPending = 1;
     whenReady(
             m_inspector->stateAt(m_className, m_id, seq), this,
-            [this, generation, seq](const QList<KeyValue> &state) {
-                if (generation != m_selectionGeneration)
+            [this, ticket, seq](const QList<KeyValue> &state) {
+                if (!m_selections.isCurrent(ticket))
                     return;
                 showInfo(m_stateLabel, tr("State after turn %1, which the failed turn left "
                                           "unchanged: %n key(s)",
                                           nullptr, int(state.size()))
                                                .arg(seq));
                 showState(state);
-                partArrived(generation);
+                partArrived(ticket);
             },
-            [this, generation, seq](const Durable::Error &error) {
-                if (generation != m_selectionGeneration)
+            [this, ticket, seq](const Durable::Error &error) {
+                if (!m_selections.isCurrent(ticket))
                     return;
                 showError(m_stateLabel, tr("Could not read the state after turn %1: %2")
                                                 .arg(seq)
                                                 .arg(error.message()));
-                partArrived(generation);
+                partArrived(ticket);
             });
 }
 
-void TimelineView::partArrived(quint64 generation)
+void TimelineView::partArrived(RefreshTracker::Ticket ticket)
 {
-    if (generation == m_selectionGeneration && --m_partsPending == 0)
+    if (m_selections.isCurrent(ticket) && --m_partsPending == 0)
         emit selectionShown();
 }
 
@@ -396,14 +396,14 @@ void TimelineView::forkFrom(qint64 seq, const QString &newName)
 {
     if (!m_inspector || m_id.isNull() || m_forking)
         return;
-    const quint64 generation = m_forkGeneration;
+    const RefreshTracker::Ticket ticket = m_forks.current();
     m_forking = true;
     updateForkButton();
     setForkStatus(tr("Forking “%1” from turn %2…").arg(newName).arg(seq), false);
     whenReady(
             m_inspector->fork(m_className, m_id, seq, newName), this,
-            [this, generation, newName, seq](const ObjectId &id) {
-                if (generation == m_forkGeneration) {
+            [this, ticket, newName, seq](const ObjectId &id) {
+                if (m_forks.isCurrent(ticket)) {
                     m_forking = false;
                     updateForkButton();
                     setForkStatus(tr("Forked from turn %1 as “%2” (%3)")
@@ -413,8 +413,8 @@ void TimelineView::forkFrom(qint64 seq, const QString &newName)
                 }
                 emit forked(id, newName);
             },
-            [this, generation, newName, seq](const Durable::Error &error) {
-                if (generation != m_forkGeneration) {
+            [this, ticket, newName, seq](const Durable::Error &error) {
+                if (!m_forks.isCurrent(ticket)) {
                     emit errorOccurred(error); // its object is no longer shown
                     return;
                 }

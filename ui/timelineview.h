@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <durable/core/error.h>
 #include <durable/core/journaltypes.h>
 #include <durable/core/objectid.h>
@@ -71,8 +73,8 @@ private:
     void selectionChanged();
     void showState(const QList<KeyValue> &state);
     void showDiff(const StateDiff &diff);
-    void showFailure(const TurnFailure &failure, quint64 generation);
-    void partArrived(quint64 generation);
+    void showFailure(const TurnFailure &failure, RefreshTracker::Ticket ticket);
+    void partArrived(RefreshTracker::Ticket ticket);
     void setForkStatus(const QString &text, bool failed);
     void updateForkButton();
 
@@ -81,9 +83,9 @@ private:
     ObjectId m_id;
     QString m_name;
     bool m_loadWhenShown = false;
-    quint64 m_selectionGeneration = 0;
+    RefreshTracker m_selections;
     int m_partsPending = 0;
-    quint64 m_forkGeneration = 0;
+    RefreshTracker m_forks;
     bool m_forking = false;
 
     JournalModel *m_model;

@@ -75,15 +75,15 @@ void WorkflowBoard::refresh()
 {
     if (!m_inspector)
         return;
-    const quint64 generation = ++m_generation;
+    const RefreshTracker::Ticket ticket = m_reads.next();
     whenReady(
         m_inspector->classes(), this,
-        [this, generation](const QList<ClassSummary> &classes) {
-            if (generation == m_generation)
+        [this, ticket](const QList<ClassSummary> &classes) {
+            if (m_reads.isCurrent(ticket))
                 showClasses(classes);
         },
-        [this, generation](const Durable::Error &error) {
-            if (generation == m_generation)
+        [this, ticket](const Durable::Error &error) {
+            if (m_reads.isCurrent(ticket))
                 emit errorOccurred(error);
         });
     m_model->refresh();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <QPointer>
 #include <QWidget>
 #include <durable/core/error.h>
@@ -60,7 +62,7 @@ private:
     QPointer<Inspector> m_inspector;
     QList<ClassSummary> m_classes; // those with steps
     QString m_wanted; // the class to show once the list is in
-    quint64 m_generation = 0;
+    RefreshTracker m_reads;
 
     WorkflowBoardModel *m_model;
     QComboBox *m_classCombo;

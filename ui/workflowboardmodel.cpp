@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "futures.h"
+#include "guithread.h"
 
 #include <QColor>
 #include <QFuture>
@@ -134,9 +135,10 @@ Qt::ItemFlags WorkflowBoardModel::flags(const QModelIndex &index) const
 
 void WorkflowBoardModel::setClass(const QString &className, const QStringList &declaredSteps)
 {
+    assertGuiThread(this);
     if (className == m_className && declaredSteps == m_declaredSteps)
         return;
-    ++m_generation;
+    m_reads.invalidate();
     m_refreshLater->stop();
     beginResetModel();
     m_className = className;
@@ -145,8 +147,6 @@ void WorkflowBoardModel::setClass(const QString &className, const QStringList &d
     m_counts.clear();
     m_listed.clear();
     m_rows = 0;
-    m_loading = false;
-    m_refreshAgain = false;
     endResetModel();
     refresh();
 }
@@ -163,6 +163,7 @@ void WorkflowBoardModel::setRefreshDelay(int ms)
 
 void WorkflowBoardModel::setLive(bool live)
 {
+    assertGuiThread(this);
     m_live = live;
     if (live && m_stale)
         scheduleRefresh();
@@ -187,17 +188,15 @@ WorkflowBoardModel::Snapshot WorkflowBoardModel::group(
 
 void WorkflowBoardModel::refresh()
 {
+    assertGuiThread(this);
     m_stale = false;
     if (m_className.isEmpty() || !m_inspector || !m_engine) {
         emit loaded();
         return;
     }
-    if (m_loading) {
-        m_refreshAgain = true;
-        return;
-    }
-    m_loading = true;
-    const quint64 generation = m_generation;
+    const std::optional<RefreshTracker::Ticket> started = m_reads.start();
+    if (!started)
+        return; // once more when the read in flight is in
     const int limit = m_listLimit;
     ObjectQuery query;
     query.className = m_className;
@@ -207,21 +206,19 @@ void WorkflowBoardModel::refresh()
         [limit](const QList<ObjectSummary> &objects) { return group(objects, limit); });
     whenReady(
         grouped, this,
-        [this, generation](const Snapshot &snapshot) {
-            if (generation != m_generation)
+        [this, ticket = *started](const Snapshot &snapshot) {
+            if (!m_reads.isCurrent(ticket))
                 return;
-            m_loading = false;
+            const bool again = m_reads.finish();
             apply(snapshot);
             emit loaded();
-            if (m_refreshAgain) {
-                m_refreshAgain = false;
+            if (again)
                 scheduleRefresh();
-            }
         },
-        [this, generation](const Durable::Error &error) {
-            if (generation != m_generation)
+        [this, ticket = *started](const Durable::Error &error) {
+            if (!m_reads.isCurrent(ticket))
                 return;
-            m_loading = false;
+            m_reads.finish(); // a refresh asked for meanwhile is dropped with the error
             emit errorOccurred(error);
             emit loaded();
         });
@@ -290,6 +287,7 @@ void WorkflowBoardModel::scheduleRefresh()
 
 void WorkflowBoardModel::applyChanges(const QList<ChangeEvent> &batch)
 {
+    assertGuiThread(this);
     if (m_className.isEmpty())
         return;
     using Kind = ChangeEvent::Kind;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "refreshtracker.h"
+
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QPointer>
@@ -66,7 +68,7 @@ public:
     // re-reads when made live again.
     void setLive(bool live);
     bool isLive() const { return m_live; }
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_reads.isBusy(); }
 
 public slots:
     void refresh();
@@ -97,9 +99,7 @@ private:
     QHash<QString, QList<ObjectSummary>> m_listed;
     int m_rows = 0;
     int m_listLimit = DefaultListLimit;
-    quint64 m_generation = 0;
-    bool m_loading = false;
-    bool m_refreshAgain = false;
+    RefreshTracker m_reads;
     bool m_live = true;
     bool m_stale = false;
     QTimer *m_refreshLater;
