@@ -57,7 +57,8 @@ public:
 public slots:
     // Queries now, or once the running query returned.
     void refresh();
-    void answer(const QString &requestId, const Durable::HumanResponse &response);
+    // request: as a snapshot listed it (the model or the caller's copy of one of its rows).
+    void answer(const Durable::HumanRequestInfo &request, const Durable::HumanResponse &response);
 
 signals:
     void refreshed();

@@ -200,7 +200,7 @@ private slots:
         HumanResponse response;
         response.action = HumanAction::Reject;
         response.answeredBy = QStringLiteral("tester");
-        model.answer(model.request(0).requestId, response);
+        model.answer(model.request(0), response);
         QCOMPARE(model.rowCount(), 1); // at once, before the engine replied
         QCOMPARE(rowFor(model, QStringLiteral("bob")), 0);
         QVERIFY(answered.wait(10000));
