@@ -28,7 +28,6 @@ Q_LOGGING_CATEGORY(lcEngine, "durable.core.engine")
 
 namespace Durable {
 
-ObjectHost *runningHost(); // worker.cpp
 
 namespace {
 
