@@ -40,6 +40,7 @@ Worker::~Worker()
 
 void Worker::begin()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     m_sweepTimer = new QTimer(this);
     const qint64 idle = m_core.options().idleEviction.count();
     m_sweepTimer->setInterval(int(std::clamp<qint64>(idle / 2, 10, 1000)));
@@ -178,6 +179,7 @@ void Worker::drain()
 
 void Worker::runHost(ObjectHost *host)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     std::vector<Turn> batch;
     {
         QMutexLocker lock(&m_mutex);
@@ -219,6 +221,7 @@ void Worker::runHost(ObjectHost *host)
 
 Result<void> Worker::ensureActive(ObjectHost *host)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (host->isOpen())
         return {};
     if (host->state() == ObjectHost::State::Quarantined)
@@ -401,6 +404,7 @@ Result<void> Worker::writeHintsAhead(ObjectHost *host, const std::vector<Complet
 void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
                            bool crashing, qint64 segmentSeq)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     ObjectDatabase &db = host->database();
     std::optional<AlarmRow> alarmAfter;
     Result<void> committed;
@@ -455,6 +459,7 @@ void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool
 
 void Worker::releaseSegment(ObjectHost *host, std::vector<Completion> &done)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     bool indexed = true;
     bool wroteIndex = false;
     for (Completion &c : done) {
@@ -519,6 +524,7 @@ void Worker::publishTurn(Completion &c)
 
 void Worker::touch(ObjectHost *host, qint64 activeMs)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     host->lastActiveMs = std::max(host->lastActiveMs, activeMs);
     host->liveLastActiveMs.store(host->lastActiveMs, std::memory_order_relaxed);
     if (!host->isOpen())
@@ -532,6 +538,7 @@ void Worker::touch(ObjectHost *host, qint64 activeMs)
 
 void Worker::evictHost(ObjectHost *host)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (host->isOpen()) {
         --m_openCount;
         host->liveOpen = false;
@@ -561,6 +568,7 @@ void Worker::forget(ObjectHost *host)
 
 void Worker::enforceOpenLimit()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     // Least recently used objects hibernate first; busy ones (queued turns) are skipped.
     auto it = m_lru.end();
     while (m_openCount >= m_openLimit && it != m_lru.begin()) {
@@ -606,6 +614,7 @@ void Worker::sweep()
 
 void Worker::finish()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     {
         QMutexLocker lock(&m_mutex);
         m_accepting = false;

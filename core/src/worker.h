@@ -55,10 +55,11 @@ public:
     std::optional<LiveState> liveState(const ObjectId &id) const;
     int openObjects() const { return m_openCount; }
 
+    // The slots and everything private run on the worker's thread and assert it.
 public slots:
     void begin();     // on the worker thread: timers
     void finish();    // on the worker thread: drain, commit and close everything
-    void sweep();     // idle eviction and the open-connection bound
+    void sweep();     // on the worker thread: idle eviction and the open-connection bound
 
 protected:
     bool event(QEvent *event) override;
