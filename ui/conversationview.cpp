@@ -172,9 +172,9 @@ namespace {
 
 } // namespace
 
-ConversationView::ConversationView(Engine *engine, Inspector *inspector, QWidget *parent)
+ConversationView::ConversationView(Inspector *inspector, QWidget *parent)
     : QWidget(parent)
-    , m_model(new ModelCallModel(engine, inspector, this))
+    , m_model(new ModelCallModel(inspector, this))
     , m_summary(new QLabel)
     , m_view(new QTableView)
     , m_detail(new QTextBrowser)
@@ -216,11 +216,6 @@ ConversationView::ConversationView(Engine *engine, Inspector *inspector, QWidget
     connect(m_model, &ModelCallModel::errorOccurred, this, &ConversationView::errorOccurred);
     updateSummary();
     showSelectedCall();
-}
-
-void ConversationView::setEngine(Engine *engine)
-{
-    m_model->setEngine(engine);
 }
 
 void ConversationView::setObject(const QString &className, const ObjectId &id)

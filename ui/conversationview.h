@@ -11,7 +11,6 @@ class QTableView;
 class QTextBrowser;
 
 namespace Durable {
-class Engine;
 class Inspector;
 } // namespace Durable
 
@@ -31,10 +30,8 @@ class ConversationView : public QWidget
 {
     Q_OBJECT
 public:
-    ConversationView(Engine *engine, Inspector *inspector, QWidget *parent = nullptr);
+    explicit ConversationView(Inspector *inspector, QWidget *parent = nullptr);
 
-    // For a view made before the engine was at hand (engine nullptr in the constructor).
-    void setEngine(Engine *engine);
     void setObject(const QString &className, const ObjectId &id);
     ModelCallModel *model() const { return m_model; }
     QTableView *callView() const { return m_view; }

@@ -31,8 +31,8 @@ bool sameRow(const HumanRequestInfo &a, const HumanRequestInfo &b)
 
 } // namespace
 
-InboxModel::InboxModel(Engine *engine, Inspector *inspector, Clock *clock, QObject *parent)
-    : QAbstractTableModel(parent), m_inbox(engine), m_clock(clock), m_tick(new QTimer(this)),
+InboxModel::InboxModel(Inspector *inspector, Clock *clock, QObject *parent)
+    : QAbstractTableModel(parent), m_inbox(inspector->inbox()), m_clock(clock), m_tick(new QTimer(this)),
       m_refreshLater(new QTimer(this))
 {
     if (inspector)
@@ -179,19 +179,20 @@ void InboxModel::refresh()
             });
 }
 
-void InboxModel::answer(const QString &id, const HumanResponse &response)
+void InboxModel::answer(const HumanRequestInfo &shown, const HumanResponse &response)
 {
     assertGuiThread(this);
-    // A copy: removing the row moves the view's current row, and id may refer to the caller's
+    // A copy: removing the row moves the view's current row, and shown may be the caller's
     // record of the request it shows, which then changes.
-    const QString requestId = id;
+    const HumanRequestInfo request = shown;
+    const QString requestId = request.requestId;
     const int row = rowOf(requestId);
-    const QString title = row >= 0 ? m_requests.at(row).title : requestId;
+    const QString title = request.title.isEmpty() ? requestId : request.title;
     m_answering.insert(requestId);
     if (row >= 0)
         removeRow(row);
     whenReady(
-            m_inbox.answer(requestId, response), this,
+            m_inbox.answer(request, response), this,
             [this, requestId, title](const QJsonValue &result) { emit answered(requestId, title, result); },
             [this, requestId, title](const Durable::Error &error) {
                 // Whatever the object still holds as pending comes back with the next snapshot.

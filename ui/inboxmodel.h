@@ -16,7 +16,6 @@ class QTimer;
 
 namespace Durable {
 class Clock;
-class Engine;
 class Inspector;
 } // namespace Durable
 
@@ -44,7 +43,7 @@ public:
         OverdueRole,
     };
 
-    InboxModel(Engine *engine, Inspector *inspector, Clock *clock, QObject *parent = nullptr);
+    InboxModel(Inspector *inspector, Clock *clock, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -59,7 +58,8 @@ public:
 public slots:
     // Queries now, or once the running query returned.
     void refresh();
-    void answer(const QString &requestId, const Durable::HumanResponse &response);
+    // request: as a snapshot listed it (the model or the caller's copy of one of its rows).
+    void answer(const Durable::HumanRequestInfo &request, const Durable::HumanResponse &response);
 
 signals:
     void refreshed();

@@ -42,9 +42,9 @@ QLabel *sectionLabel(const QString &text)
 
 } // namespace
 
-InboxPanel::InboxPanel(Engine *engine, Inspector *inspector, Clock *clock, QWidget *parent)
+InboxPanel::InboxPanel(Inspector *inspector, Clock *clock, QWidget *parent)
     : QWidget(parent),
-      m_model(new InboxModel(engine, inspector, clock, this)),
+      m_model(new InboxModel(inspector, clock, this)),
       m_view(new QTableView),
       m_summary(new QLabel),
       m_stack(new QStackedWidget),
@@ -466,11 +466,10 @@ void InboxPanel::send(HumanAction action, const QString &text, const QJsonValue 
     response.text = text;
     response.value = value;
     response.answeredBy = localUserName();
-    const QString requestId = m_current.requestId;
-    const int row = m_model->rowOf(requestId);
+    const int row = m_model->rowOf(m_current.requestId);
     // The model drops the row at once (the view then moves on, changing m_current); carry on
     // with the request that took its place.
-    m_model->answer(requestId, response);
+    m_model->answer(m_current, response);
     if (m_model->rowCount() > 0)
         selectRow(std::clamp(row, 0, m_model->rowCount() - 1));
     else

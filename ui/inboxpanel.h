@@ -18,7 +18,6 @@ class QWidget;
 
 namespace Durable {
 class Clock;
-class Engine;
 class Inspector;
 } // namespace Durable
 
@@ -37,7 +36,7 @@ class InboxPanel : public QWidget
 {
     Q_OBJECT
 public:
-    InboxPanel(Engine *engine, Inspector *inspector, Clock *clock, QWidget *parent = nullptr);
+    InboxPanel(Inspector *inspector, Clock *clock, QWidget *parent = nullptr);
 
     InboxModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }

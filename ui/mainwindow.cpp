@@ -65,7 +65,7 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
       m_browser(new ObjectBrowser(inspector, engine->clock(), this)),
       m_inspectorView(new ObjectInspector(inspector, engine->clock())),
       m_alarmBoard(new AlarmBoard(inspector, engine->clock())),
-      m_inbox(new InboxPanel(engine, inspector, engine->clock())),
+      m_inbox(new InboxPanel(inspector, engine->clock())),
       m_workflowBoard(new WorkflowBoard(engine, inspector, engine->clock())),
       m_metrics(new MetricsPanel),
       m_clockControls(new ClockControls(engine->clock()))
@@ -85,7 +85,6 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
     connect(m_inbox, &InboxPanel::objectActivated, this, &MainWindow::showObject);
     connect(m_workflowBoard, &WorkflowBoard::objectActivated, this, &MainWindow::showObject);
     connect(m_workflowBoard, &WorkflowBoard::errorOccurred, this, &MainWindow::reportError);
-    m_inspectorView->conversation()->setEngine(engine);
     connect(m_inbox, &InboxPanel::countChanged, this, [this](int pending) {
         m_inboxDock->setWindowTitle(pending > 0 ? tr("Inbox (%1)").arg(pending) : tr("Inbox"));
     });

@@ -33,9 +33,9 @@ namespace {
 
 } // namespace
 
-ModelCallModel::ModelCallModel(Engine *engine, Inspector *inspector, QObject *parent)
+ModelCallModel::ModelCallModel(Inspector *inspector, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_directory(engine)
+    , m_directory(inspector->modelCalls())
     , m_refreshLater(new QTimer(this))
 {
     // A tool loop completes several turns in a row: re-read at most every 200 ms.
@@ -188,14 +188,6 @@ QVariant ModelCallModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Started (UTC)");
     }
     return {};
-}
-
-void ModelCallModel::setEngine(Engine *engine)
-{
-    assertGuiThread(this);
-    m_directory = ModelCallDirectory(engine);
-    m_reads.invalidate(); // a read in flight came from the other engine
-    refresh();
 }
 
 void ModelCallModel::setObject(const QString &className, const ObjectId &id)

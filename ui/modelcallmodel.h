@@ -12,7 +12,6 @@
 class QTimer;
 
 namespace Durable {
-class Engine;
 class Inspector;
 } // namespace Durable
 
@@ -48,15 +47,13 @@ public:
         LatencyRole, // qint64 ms, -1 while no reply
     };
 
-    ModelCallModel(Engine *engine, Inspector *inspector, QObject *parent = nullptr);
+    explicit ModelCallModel(Inspector *inspector, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
-    // The engine whose calls are read (a view built before the engine was at hand gets it here).
-    void setEngine(Engine *engine);
     void setObject(const QString &className, const ObjectId &id);
     QString className() const { return m_className; }
     ObjectId objectId() const { return m_id; }

@@ -71,7 +71,7 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
     m_tabs->addTab(buildStorage(), tr("Storage"));
     m_tabs->addTab(m_alarmView, tr("Alarm && Schedules"));
     m_tabs->addTab(m_timeline, tr("Timeline"));
-    m_conversation = new ConversationView(nullptr, inspector); // engine: MainWindow sets it
+    m_conversation = new ConversationView(inspector);
     m_tabs->addTab(m_conversation, tr("Conversation"));
 
     auto *layout = new QVBoxLayout(this);

@@ -21,6 +21,7 @@
 #include <QThread>
 
 #include <algorithm>
+#include <optional>
 
 using namespace std::chrono_literals;
 
@@ -513,15 +514,15 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
         return Failure{QStringLiteral("could not list the inbox"), {}, errorText(pending.error())};
     const ObjectId id = idOf(step);
     QStringList seen;
-    QString requestId;
+    std::optional<HumanRequestInfo> chosen;
     for (const HumanRequestInfo &request : pending.value()) {
         if (request.objectId != id)
             continue;
         seen.append(request.title);
-        if (requestId.isEmpty() && (request.title == title || request.title.contains(title, Qt::CaseInsensitive)))
-            requestId = request.requestId;
+        if (!chosen && (request.title == title || request.title.contains(title, Qt::CaseInsensitive)))
+            chosen = request;
     }
-    if (requestId.isEmpty()) {
+    if (!chosen) {
         return Failure{QStringLiteral("no pending request with that title"), QStringLiteral("\"%1\"").arg(title),
                        seen.isEmpty() ? QStringLiteral("no pending requests for this object")
                                       : QStringLiteral("pending: \"%1\"").arg(seen.join(QStringLiteral("\", \"")))};
@@ -536,7 +537,7 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
     const auto response = HumanResponse::fromJson(responseJson);
     if (!response)
         return checkReply(step, response.error());
-    return checkReply(step, awaitResult(inbox.answer(requestId, response.value())));
+    return checkReply(step, awaitResult(inbox.answer(*chosen, response.value())));
 }
 
 

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: MIT
-#include "admincommand.h"
 #include "agentadmin.h"
 #include "agentstore.h"
 #include "objectcalls.h"
@@ -7,6 +6,7 @@
 #include "enginecore.h"
 #include "objecthost.h"
 #include "querypool.h"
+#include "strandcall.h"
 
 #include <QPromise>
 #include <QThreadPool>
@@ -30,50 +30,10 @@ namespace {
         promise->start();
         QFuture<T> future = promise->future();
         if (!core) {
-            promise->setException(noEngine());
-            promise->finish();
+            fulfil<T>(*promise, noEngine());
             return future;
         }
-        queryPool()->start([core, promise, read] {
-            Result<T> result = read(*core);
-            if (result.ok())
-                promise->addResult(std::move(result).value());
-            else
-                promise->setException(result.error());
-            promise->finish();
-        });
-        return future;
-    }
-
-    // Runs fn as `turn` on the object's strand and hands its value over once the turn
-    // completed; dispatchTurn sends the prepared turn (a plain dispatch, or AdminCommand's).
-    template <typename T>
-    QFuture<T> runTurn(const std::shared_ptr<EngineCore> &core, Turn turn,
-        std::function<T(ObjectHost &)> fn,
-        const std::function<void(const std::shared_ptr<EngineCore> &, Turn)> &dispatchTurn)
-    {
-        auto promise = std::make_shared<QPromise<T>>();
-        promise->start();
-        QFuture<T> future = promise->future();
-        if (!core) {
-            promise->setException(noEngine());
-            promise->finish();
-            return future;
-        }
-        auto value = std::make_shared<T>();
-        turn.kind = Turn::Kind::Task;
-        turn.task = [value, fn](ObjectHost &host) -> QJsonValue {
-            *value = fn(host);
-            return QJsonValue();
-        };
-        turn.reply = [promise, value](const Result<QJsonValue> &result) {
-            if (result.ok())
-                promise->addResult(*value);
-            else
-                promise->setException(result.error());
-            promise->finish();
-        };
-        dispatchTurn(core, std::move(turn));
+        queryPool()->start([core, promise, read] { fulfil<T>(*promise, read(*core)); });
         return future;
     }
 
@@ -82,13 +42,11 @@ namespace {
     QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
         const ObjectId &id, std::function<T(ObjectHost &)> read)
     {
-        Turn turn;
-        turn.inspection = true;
-        turn.trigger = QStringLiteral("inspect");
-        return runTurn<T>(core, std::move(turn), std::move(read),
-            [className, id](const std::shared_ptr<EngineCore> &c, Turn t) {
-                c->dispatch(className, id, QString(), std::move(t));
-            });
+        StrandCall call;
+        call.owner = QStringLiteral("An agent directory");
+        call.className = className;
+        call.id = id;
+        return runOnStrand<T>(core, call, std::move(read));
     }
 
     // Runs fn as a command turn of an existing object (see AdminCommand), journaled with
@@ -98,14 +56,14 @@ namespace {
         const ObjectId &id, const QString &trigger, const QJsonValue &args,
         std::function<T(ObjectHost &)> fn)
     {
-        Turn turn;
-        turn.trigger = trigger;
-        turn.method = trigger;
-        turn.args = args;
-        return runTurn<T>(core, std::move(turn), std::move(fn),
-            [className, id](const std::shared_ptr<EngineCore> &c, Turn t) {
-                AdminCommand::dispatch(c, className, id, std::move(t));
-            });
+        StrandCall call;
+        call.kind = StrandCall::Kind::Command;
+        call.owner = QStringLiteral("An agent directory");
+        call.className = className;
+        call.id = id;
+        call.trigger = trigger;
+        call.args = args;
+        return runOnStrand<T>(core, call, std::move(fn));
     }
 
     QJsonObject scheduleArgs(const QString &scheduleId)
@@ -220,13 +178,9 @@ QFuture<qint64> AgentDirectory::rescheduleSchedule(const QString &className, con
     const QString &scheduleId, const QDateTime &when) const
 {
     if (!when.isValid()) {
-        QPromise<qint64> promise;
-        promise.start();
-        promise.setException(Error(ErrorCode::InvalidArgument,
+        return failedFuture<qint64>(Error(ErrorCode::InvalidArgument,
             QStringLiteral("Cannot reschedule %1 of %2/%3: the new time is not a valid date")
                 .arg(scheduleId, className, id.toString())));
-        promise.finish();
-        return promise.future();
     }
     const qint64 dueMs = when.toMSecsSinceEpoch();
     QJsonObject args = scheduleArgs(scheduleId);

@@ -5,6 +5,7 @@
 #include "objecthost.h"
 #include "querypool.h"
 #include "recordingtap.h"
+#include "strandcall.h"
 
 #include <QLoggingCategory>
 #include <QMutex>
@@ -65,6 +66,29 @@ namespace {
         }
     }
 
+    // The request as the catalog indexes it: enough to reach its object. Pool thread.
+    Result<HumanRequestInfo> indexedRequest(EngineCore &core, const QString &requestId)
+    {
+        const Result<Catalog::HumanRequestHint> hint = core.catalog().humanRequestHint(requestId);
+        if (!hint) {
+            if (hint.error().code() != ErrorCode::NotFound)
+                return hint.error();
+            return Error(ErrorCode::NotFound,
+                QStringLiteral("Unknown human request \"%1\": no agent asked it").arg(requestId))
+                .withContext(QStringLiteral("requestId"), requestId);
+        }
+        const Result<ObjectId> id = ObjectId::fromString(hint->objectId);
+        if (!id)
+            return id.error();
+        HumanRequestInfo request;
+        request.requestId = requestId;
+        request.objectId = id.value();
+        request.className = hint->className;
+        request.objectName = hint->name;
+        request.title = hint->title;
+        return request;
+    }
+
 } // namespace
 
 HumanInbox::HumanInbox(Engine *engine)
@@ -120,32 +144,30 @@ QFuture<QList<HumanRequestInfo>> HumanInbox::pending(const QString &className) c
                 listing->finishOne();
                 continue;
             }
-            auto stored = std::make_shared<QList<HumanRequestInfo>>();
-            Turn turn;
-            turn.kind = Turn::Kind::Task;
-            turn.inspection = true;
-            turn.trigger = QStringLiteral("inspect");
-            turn.task = [stored](ObjectHost &host) -> QJsonValue {
-                *stored = AgentStore::humanRequests(host, false);
-                return true;
-            };
-            turn.reply = [core, listing, objectHints, stored](const Result<QJsonValue> &result) {
-                const bool missing = !result.ok() && result.error().code() == ErrorCode::NotFound;
-                if (result.ok() || missing)
-                    reconcile(*core, objectHints, *stored, missing);
-                else
-                    qCWarning(lcInbox).noquote()
-                        << "Could not re-check human requests:" << result.error().message();
-                QMutexLocker lock(&listing->mutex);
-                if (result.ok()) {
-                    for (const HumanRequestInfo &info : std::as_const(*stored)) {
-                        if (info.status == HumanRequestStatus::Pending)
-                            listing->requests.append(info);
+            StrandCall call;
+            call.owner = QStringLiteral("A human inbox");
+            call.className = first.className;
+            call.id = id.value();
+            call.name = first.name;
+            callOnStrand<QList<HumanRequestInfo>>(
+                core, call,
+                [](ObjectHost &host) { return AgentStore::humanRequests(host, false); },
+                [core, listing, objectHints](Result<QList<HumanRequestInfo>> stored) {
+                    const bool missing = !stored.ok() && stored.error().code() == ErrorCode::NotFound;
+                    if (stored.ok() || missing)
+                        reconcile(*core, objectHints, stored.valueOr({}), missing);
+                    else
+                        qCWarning(lcInbox).noquote()
+                            << "Could not re-check human requests:" << stored.error().message();
+                    QMutexLocker lock(&listing->mutex);
+                    if (stored.ok()) {
+                        for (const HumanRequestInfo &info : std::as_const(stored.value())) {
+                            if (info.status == HumanRequestStatus::Pending)
+                                listing->requests.append(info);
+                        }
                     }
-                }
-                listing->finishOne();
-            };
-            core->dispatch(first.className, id.value(), first.name, std::move(turn));
+                    listing->finishOne();
+                });
         }
         QMutexLocker lock(&listing->mutex);
         listing->finishOne();
@@ -154,48 +176,75 @@ QFuture<QList<HumanRequestInfo>> HumanInbox::pending(const QString &className) c
 }
 
 QFuture<QJsonValue> HumanInbox::answer(
-    const QString &requestId, const HumanResponse &response) const
+    const HumanRequestInfo &request, const HumanResponse &response) const
 {
+    if (request.requestId.isEmpty() || request.objectId.isNull()) {
+        return failedFuture<QJsonValue>(Error(ErrorCode::InvalidArgument,
+            QStringLiteral("Cannot answer a human request that names no request or no object")));
+    }
+    const std::shared_ptr<OperationRecorder> recorder = m_tap ? m_tap->recorder() : nullptr;
+    const int token = recorder ? recorder->answerIssued(request.requestId, response.toJson()) : -1;
+    if (recorder) {
+        recorder->answerTargeted(
+            token, request.className, request.objectName, request.objectId, request.title);
+    }
     auto promise = std::make_shared<QPromise<QJsonValue>>();
     promise->start();
     QFuture<QJsonValue> future = promise->future();
-    const auto fail = [promise](const Error &error) {
-        promise->setException(error);
-        promise->finish();
-    };
+    deliver(request, response, recorder, token, promise);
+    return future;
+}
+
+QFuture<QJsonValue> HumanInbox::answer(
+    const QString &requestId, const HumanResponse &response) const
+{
     if (!m_core) {
-        fail(Error(ErrorCode::InvalidArgument, QStringLiteral("A human inbox without an engine")));
-        return future;
+        return failedFuture<QJsonValue>(
+            Error(ErrorCode::InvalidArgument, QStringLiteral("A human inbox without an engine")));
     }
     std::shared_ptr<EngineCore> core = m_core;
     // Recorded in the order answers are given; the object and title follow from the index.
     const std::shared_ptr<OperationRecorder> recorder = m_tap ? m_tap->recorder() : nullptr;
     const int token = recorder ? recorder->answerIssued(requestId, response.toJson()) : -1;
-    queryPool()->start([core, requestId, response, promise, fail, recorder, token] {
-        const Result<Catalog::HumanRequestHint> hint = core->catalog().humanRequestHint(requestId);
-        if (!hint) {
-            fail(hint.error().code() == ErrorCode::NotFound
-                    ? Error(ErrorCode::NotFound,
-                        QStringLiteral("Unknown human request \"%1\": no agent asked it")
-                            .arg(requestId))
-                          .withContext(QStringLiteral("requestId"), requestId)
-                    : hint.error());
+    auto promise = std::make_shared<QPromise<QJsonValue>>();
+    promise->start();
+    QFuture<QJsonValue> future = promise->future();
+    const HumanInbox inbox = *this; // a handle: the caller's may be gone when the lookup ends
+    queryPool()->start([inbox, core, requestId, response, promise, recorder, token] {
+        const Result<HumanRequestInfo> request = indexedRequest(*core, requestId);
+        if (!request) {
+            fulfil<QJsonValue>(*promise, request.error());
             return;
         }
-        const Result<ObjectId> id = ObjectId::fromString(hint->objectId);
-        if (!id) {
-            fail(id.error());
-            return;
+        if (recorder) {
+            recorder->answerTargeted(token, request->className, request->objectName,
+                request->objectId, request->title);
         }
-        if (recorder)
-            recorder->answerTargeted(token, hint->className, hint->name, id.value(), hint->title);
-        Turn turn;
-        turn.kind = Turn::Kind::Task;
-        turn.trigger = QStringLiteral("human-answer");
-        turn.method = QStringLiteral("answer");
-        turn.args = QJsonObject { { QStringLiteral("requestId"), requestId },
-            { QStringLiteral("response"), response.toJson() } };
-        turn.task = [requestId, response](ObjectHost &host) -> QJsonValue {
+        inbox.deliver(request.value(), response, recorder, token, promise);
+    });
+    return future;
+}
+
+// The object, which holds the request, is the one to check it (pending, allowed action,
+// schema). A member, as only the inbox may hand an agent its answer.
+void HumanInbox::deliver(const HumanRequestInfo &request, const HumanResponse &response,
+    const std::shared_ptr<OperationRecorder> &recorder, int token,
+    const std::shared_ptr<QPromise<QJsonValue>> &promise) const
+{
+    const QString requestId = request.requestId;
+    StrandCall call;
+    call.kind = StrandCall::Kind::Turn;
+    call.owner = QStringLiteral("A human inbox");
+    call.className = request.className;
+    call.id = request.objectId;
+    call.name = request.objectName;
+    call.trigger = QStringLiteral("human-answer");
+    call.method = QStringLiteral("answer");
+    call.args = QJsonObject { { QStringLiteral("requestId"), requestId },
+        { QStringLiteral("response"), response.toJson() } };
+    callOnStrand<QJsonValue>(
+        m_core, call,
+        [requestId, response](ObjectHost &host) -> QJsonValue {
             auto *agent = dynamic_cast<Agent *>(&host.instance());
             if (!agent) {
                 throw Error(ErrorCode::InvalidArgument,
@@ -203,21 +252,14 @@ QFuture<QJsonValue> HumanInbox::answer(
                         .arg(host.label(), requestId));
             }
             return agent->deliverHumanAnswer(requestId, response);
-        };
-        turn.reply = [core, requestId, promise, recorder, token](const Result<QJsonValue> &result) {
+        },
+        [promise, recorder, token](Result<QJsonValue> result) {
             if (recorder)
                 recorder->answerFinished(token, result);
             // The index learnt of the answer from the turn's gate before this reply left.
-            if (result.ok()) {
-                promise->addResult(result.value());
-            } else {
-                promise->setException(result.error());
-            }
-            promise->finish();
-        };
-        core->dispatch(hint->className, id.value(), hint->name, std::move(turn));
-    });
-    return future;
+            fulfil(*promise, std::move(result));
+        },
+        [](const QJsonValue &output) { return output; });
 }
 
 } // namespace Durable

@@ -6,12 +6,12 @@
 #include <durable/core/jsontext.h>
 #include "objectdatabase.h"
 #include "objecthost.h"
+#include "strandcall.h"
 #include "worker.h"
 
 #include <QHash>
 #include <QLoggingCategory>
 #include <QPointer>
-#include <QPromise>
 #include <QSet>
 #include <durable/core/agent.h>
 #include <durable/core/modelcalldirectory.h>
@@ -453,33 +453,13 @@ ModelCallDirectory::ModelCallDirectory(std::shared_ptr<EngineCore> core)
 QFuture<QList<ModelCallInfo>> ModelCallDirectory::modelCalls(
     const QString &className, const ObjectId &id, bool pendingOnly) const
 {
-    auto promise = std::make_shared<QPromise<QList<ModelCallInfo>>>();
-    promise->start();
-    QFuture<QList<ModelCallInfo>> future = promise->future();
-    if (!m_core) {
-        promise->setException(Error(
-            ErrorCode::InvalidArgument, QStringLiteral("A model call directory without an engine")));
-        promise->finish();
-        return future;
-    }
-    auto value = std::make_shared<QList<ModelCallInfo>>();
-    Turn turn;
-    turn.kind = Turn::Kind::Task;
-    turn.inspection = true;
-    turn.trigger = QStringLiteral("inspect");
-    turn.task = [value, pendingOnly](ObjectHost &host) -> QJsonValue {
-        *value = ModelCalls::list(host.database(), pendingOnly);
-        return true;
-    };
-    turn.reply = [promise, value](const Result<QJsonValue> &result) {
-        if (result.ok())
-            promise->addResult(*value);
-        else
-            promise->setException(result.error());
-        promise->finish();
-    };
-    m_core->dispatch(className, id, QString(), std::move(turn));
-    return future;
+    StrandCall call;
+    call.owner = QStringLiteral("A model call directory");
+    call.className = className;
+    call.id = id;
+    return runOnStrand<QList<ModelCallInfo>>(m_core, call, [pendingOnly](ObjectHost &host) {
+        return ModelCalls::list(host.database(), pendingOnly);
+    });
 }
 
 } // namespace Durable

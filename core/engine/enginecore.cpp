@@ -27,7 +27,6 @@ Q_LOGGING_CATEGORY(lcEngine, "durable.core.engine")
 
 namespace Durable {
 
-ObjectHost *runningHost(); // worker.cpp
 
 namespace {
 

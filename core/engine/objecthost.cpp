@@ -4,9 +4,11 @@
 #include "turnextension.h"
 
 #include "enginecore.h"
+#include "worker.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QThread>
 
 namespace Durable {
 
@@ -33,6 +35,11 @@ qint64 ObjectHost::nowMs() const
     return m_core.clock().nowMs();
 }
 
+bool ObjectHost::onWorkerThread() const
+{
+    return QThread::currentThread() == m_core.workerFor(m_id).thread();
+}
+
 QString ObjectHost::label() const
 {
     return m_class.name + u'/' + (m_name.isEmpty() ? m_id.toString().left(16) : m_name);
@@ -45,6 +52,7 @@ QString ObjectHost::filePath() const
 
 Result<void> ObjectHost::activate(bool &created)
 {
+    Q_ASSERT(onWorkerThread());
     created = false;
     if (m_state == State::Quarantined)
         return m_quarantineError;
@@ -80,6 +88,7 @@ Result<void> ObjectHost::activate(bool &created)
 
 DurableObject &ObjectHost::instance()
 {
+    Q_ASSERT(onWorkerThread());
     if (!m_instance) {
         std::unique_ptr<DurableObject> fresh = m_class.factory();
         if (!fresh) {
@@ -95,6 +104,7 @@ DurableObject &ObjectHost::instance()
 
 void ObjectHost::close()
 {
+    Q_ASSERT(onWorkerThread());
     m_instance.reset();
     m_journal.close();
     m_db.close();
@@ -104,6 +114,7 @@ void ObjectHost::close()
 
 void ObjectHost::quarantine(const Error &why)
 {
+    Q_ASSERT(onWorkerThread());
     m_instance.reset();
     m_journal.close();
     m_db.close();

@@ -51,11 +51,23 @@ public:
     std::deque<Turn> queue;
     bool ready = false;
 
-    // Worker thread only.
+    // Worker thread only (state() is also read by Worker::liveState under its mutex).
     State state() const { return m_state; }
-    bool isOpen() const { return m_db.isOpen(); }
-    ObjectDatabase &database() { return m_db; }
-    Journal &journal() { return m_journal; }
+    bool isOpen() const
+    {
+        Q_ASSERT(onWorkerThread());
+        return m_db.isOpen();
+    }
+    ObjectDatabase &database()
+    {
+        Q_ASSERT(onWorkerThread());
+        return m_db;
+    }
+    Journal &journal()
+    {
+        Q_ASSERT(onWorkerThread());
+        return m_journal;
+    }
     // Opens the file (creating it on first use). Sets `created` when the file is new.
     Result<void> activate(bool &created);
     // Makes sure an instance exists, running onStart() for a new one. Throws.
@@ -81,12 +93,20 @@ public:
         return *m_effects;
     }
     bool inTurn() const { return m_effects != nullptr; }
-    void setEffects(TurnEffects *effects) { m_effects = effects; }
+    void setEffects(TurnEffects *effects)
+    {
+        Q_ASSERT(onWorkerThread());
+        m_effects = effects;
+    }
     // Set by code running in a turn to name its trigger in the journal (e.g. an agent's
     // schedule firing inside an alarm turn); reset for every turn.
     QString turnTrigger;
 
 private:
+    // Whether the caller runs on the thread of the worker this object is pinned to: what the
+    // worker-thread-only members assert.
+    bool onWorkerThread() const;
+
     EngineCore &m_core;
     const ClassInfo &m_class;
     ObjectId m_id;

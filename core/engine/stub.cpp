@@ -4,14 +4,13 @@
 #include "enginecore.h"
 #include "objecthost.h"
 #include "recordingtap.h"
+#include "turnrunner.h"
 
 #include <durable/core/operationrecorder.h>
 
 #include <QPromise>
 
 namespace Durable {
-
-ObjectHost *runningHost(); // worker.cpp: the host whose turn runs on this thread
 
 QFuture<QJsonValue> Stub::call(const QString &method, const QJsonValue &args) const
 {

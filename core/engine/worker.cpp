@@ -2,14 +2,12 @@
 #include "worker.h"
 
 #include "enginecore.h"
-#include "receivedcalls.h"
 #include "objecthost.h"
 #include "turneffects.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QThread>
@@ -25,26 +23,9 @@ namespace {
 
 const QEvent::Type WakeEvent = QEvent::Type(QEvent::User + 101);
 
-// The host whose turn runs on this thread right now: stubs called inside a turn hold their
-// messages in its outbox until the turn commits (the output gate).
-thread_local ObjectHost *t_runningHost = nullptr;
-
-constexpr int AlarmMaxRetries = 6;
-constexpr qint64 AlarmFirstBackoffMs = 2000;
-
-Error handlerFailure(const QString &label, const QString &what)
-{
-    return Error(ErrorCode::HandlerFailed, QStringLiteral("%1 failed: %2").arg(label, what));
-}
-
 } // namespace
 
-ObjectHost *runningHost()
-{
-    return t_runningHost;
-}
-
-Worker::Worker(EngineCore &core, int index) : m_core(core), m_index(index)
+Worker::Worker(EngineCore &core, int index) : m_core(core), m_index(index), m_turns(core)
 {
     const int total = std::max(1, core.options().maxOpenObjects);
     const int workers = std::max<int>(1, int(core.options().workerThreads));
@@ -59,6 +40,7 @@ Worker::~Worker()
 
 void Worker::begin()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     m_sweepTimer = new QTimer(this);
     const qint64 idle = m_core.options().idleEviction.count();
     m_sweepTimer->setInterval(int(std::clamp<qint64>(idle / 2, 10, 1000)));
@@ -197,6 +179,7 @@ void Worker::drain()
 
 void Worker::runHost(ObjectHost *host)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     std::vector<Turn> batch;
     {
         QMutexLocker lock(&m_mutex);
@@ -238,6 +221,7 @@ void Worker::runHost(ObjectHost *host)
 
 Result<void> Worker::ensureActive(ObjectHost *host)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (host->isOpen())
         return {};
     if (host->state() == ObjectHost::State::Quarantined)
@@ -359,7 +343,7 @@ Worker::Completion Worker::runGated(ObjectHost *host, Turn &turn, bool useSavepo
     timer.start();
     const qint64 seqBefore = host->journal().lastSeq();
     host->setEffects(&c.effects);
-    c.result = runTurn(host, turn, useSavepoint, alarmTouched);
+    c.result = m_turns.run(host, turn, useSavepoint, alarmTouched);
     host->setEffects(nullptr);
     c.micros = timer.nsecsElapsed() / 1000;
     if (host->journal().lastSeq() > seqBefore)
@@ -420,6 +404,7 @@ Result<void> Worker::writeHintsAhead(ObjectHost *host, const std::vector<Complet
 void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
                            bool crashing, qint64 segmentSeq)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     ObjectDatabase &db = host->database();
     std::optional<AlarmRow> alarmAfter;
     Result<void> committed;
@@ -474,6 +459,7 @@ void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool
 
 void Worker::releaseSegment(ObjectHost *host, std::vector<Completion> &done)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     bool indexed = true;
     bool wroteIndex = false;
     for (Completion &c : done) {
@@ -494,106 +480,6 @@ void Worker::releaseSegment(ObjectHost *host, std::vector<Completion> &done)
             !ok)
             qCWarning(lcWorker).noquote() << ok.error().message();
     }
-}
-
-Result<QJsonValue> Worker::runTurn(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched)
-{
-    ObjectDatabase &db = host->database();
-    if (!db.inTransaction()) {
-        if (auto ok = db.begin(); !ok)
-            return ok.error();
-    }
-    if (useSavepoint) {
-        if (auto ok = db.savepoint(); !ok)
-            return ok.error();
-    }
-    const qint64 startedMs = m_core.clock().nowMs();
-    QElapsedTimer timer;
-    timer.start();
-    const qint64 seqBefore = host->journal().lastSeq();
-    db.resetTurnCapture();
-    host->turnTrigger.clear();
-    t_runningHost = host;
-    Result<QJsonValue> result{QJsonValue()};
-    Error failure;
-    bool failed = false;
-    try {
-        bool repeat = false; // a durable call delivered again: answered from the ledger
-        switch (turn.kind) {
-        case Turn::Kind::Request:
-            result = runRequest(host, turn, repeat);
-            break;
-        case Turn::Kind::Alarm:
-            alarmTouched = true;
-            result = runAlarm(host);
-            break;
-        case Turn::Kind::Task:
-            result = turn.task(*host);
-            break;
-        case Turn::Kind::Evict:
-        case Turn::Kind::Crash:
-            break;
-        }
-        t_runningHost = nullptr;
-        // A stale alarm fired nothing; inspection reads change nothing: neither is history.
-        const bool staleAlarm = turn.kind == Turn::Kind::Alarm && !result.value().toBool();
-        if (m_core.options().journal && !turn.inspection && !staleAlarm && !repeat)
-            journalTurn(host, turn, startedMs, timer.nsecsElapsed() / 1000, result.value());
-    } catch (const Error &error) {
-        failure = error;
-        failed = true;
-    } catch (const std::exception &error) {
-        failure = handlerFailure(host->label(), QString::fromUtf8(error.what()));
-        failed = true;
-    } catch (...) {
-        failure = handlerFailure(host->label(), QStringLiteral("an unknown exception was thrown"));
-        failed = true;
-    }
-    t_runningHost = nullptr;
-    if (db.alarmChanged())
-        alarmTouched = true;
-    if (!failed) {
-        if (useSavepoint) {
-            if (auto ok = db.release(); !ok) {
-                host->effects().rollBack(ok.error());
-                return ok.error();
-            }
-        }
-        return result;
-    }
-    // Roll back this turn only; a discarded instance is rebuilt from storage next turn. Its
-    // effects go with it; what follows (the failure record, an alarm retry) has its own.
-    host->effects().rollBack(failure);
-    if (useSavepoint)
-        db.rollbackToSavepoint();
-    else
-        db.rollback();
-    host->journal().rewindTo(seqBefore);
-    host->discardInstance();
-    if (failure.code() == ErrorCode::Corrupt)
-        return failure;
-    if (!db.inTransaction())
-        (void)db.begin();
-    if (m_core.options().journal && !turn.inspection) {
-        // Outside the rolled-back work, so the failure stays visible.
-        TurnFailure record;
-        record.atMs = startedMs;
-        record.durationUs = timer.nsecsElapsed() / 1000;
-        record.trigger = host->turnTrigger.isEmpty() ? (turn.trigger.isEmpty() ? triggerName(turn.kind) : turn.trigger)
-                                                     : host->turnTrigger;
-        record.method = turn.method;
-        record.input = turn.args;
-        record.error = failure.message();
-        record.afterSeq = seqBefore;
-        try {
-            host->journal().appendFailure(record);
-        } catch (const Error &error) {
-            qCWarning(lcWorker).noquote() << error.message();
-        }
-    }
-    if (turn.kind == Turn::Kind::Alarm)
-        failAlarm(host, failure);
-    return failure;
 }
 
 void Worker::recordLostTurns(ObjectHost *host, size_t count, const Error &error, qint64 afterSeq)
@@ -617,121 +503,12 @@ void Worker::recordLostTurns(ObjectHost *host, size_t count, const Error &error,
     }
 }
 
-void Worker::journalTurn(ObjectHost *host, const Turn &turn, qint64 startedMs, qint64 micros,
-                         const QJsonValue &output)
-{
-    ObjectDatabase &db = host->database();
-    JournalEntry entry;
-    entry.atMs = startedMs;
-    entry.durationUs = micros;
-    entry.trigger = !host->turnTrigger.isEmpty() ? host->turnTrigger
-                    : !turn.trigger.isEmpty()   ? turn.trigger
-                                                : triggerName(turn.kind);
-    entry.method = turn.method;
-    entry.input = turn.args;
-    entry.output = output;
-    if (db.turnAlarmChanged()) {
-        const auto row = db.alarm();
-        entry.alarm = row ? QJsonValue(QJsonObject{{QStringLiteral("dueMs"), double(row->dueMs)}})
-                          : QJsonValue(QJsonObject{{QStringLiteral("cleared"), true}});
-    }
-    if (!host->effects().messages().empty()) {
-        QJsonArray messages;
-        for (const OutgoingCall &call : host->effects().messages()) {
-            messages.append(QJsonObject{{QStringLiteral("class"), call.className},
-                                        {QStringLiteral("name"), call.name},
-                                        {QStringLiteral("id"), call.id.toString()},
-                                        {QStringLiteral("method"), call.turn.method}});
-        }
-        entry.messages = messages;
-    }
-    host->journal().recordFacets(db.turnChanges()); // an agent's tables, as reserved keys
-    host->journal().append(std::move(entry), db.turnChanges());
-}
-
-QJsonValue Worker::runRequest(ObjectHost *host, const Turn &turn, bool &repeat)
-{
-    if (turn.idempotencyKey.isEmpty())
-        return host->instance().onRequest(turn.method, turn.args);
-    ObjectDatabase &db = host->database();
-    if (std::optional<QJsonValue> applied = ReceivedCalls::appliedReply(db, turn.idempotencyKey)) {
-        repeat = true;
-        return *applied;
-    }
-    const QJsonValue reply = host->instance().onRequest(turn.method, turn.args);
-    ReceivedCalls::recordApplied(db, turn.idempotencyKey, reply, m_core.clock().nowMs());
-    return reply;
-}
-
-QJsonValue Worker::runAlarm(ObjectHost *host)
-{
-    ObjectDatabase &db = host->database();
-    const std::optional<AlarmRow> row = db.alarm();
-    const qint64 now = m_core.clock().nowMs();
-    // The object's own database is the truth: a hint for an alarm that was moved or deleted
-    // is stale and fires nothing.
-    if (!row || row->dueMs > now)
-        return false;
-    AlarmInfo info;
-    info.scheduledTime = QDateTime::fromMSecsSinceEpoch(row->dueMs, Qt::UTC);
-    info.retryCount = row->retryCount;
-    info.isRetry = row->retryCount > 0;
-    // Deleted in the turn's transaction: alarm() inside the handler sees only a new alarm, and
-    // a rollback (or a crash) brings this one back, so it fires again (at least once).
-    db.deleteAlarm();
-    host->instance().onAlarm(info);
-    return true;
-}
-
-void Worker::failAlarm(ObjectHost *host, const Error &error)
-{
-    ObjectDatabase &db = host->database();
-    try {
-        const std::optional<AlarmRow> row = db.alarm();
-        if (!row)
-            return;
-        const int retries = row->retryCount + 1;
-        if (retries > AlarmMaxRetries) {
-            const QString message =
-                QStringLiteral("Alarm of %1 given up after %2 retries: %3")
-                    .arg(host->label())
-                    .arg(AlarmMaxRetries)
-                    .arg(error.message());
-            qCWarning(lcWorker).noquote() << message;
-            db.deleteAlarm();
-            // Known to the world once the deletion committed, with the failure record.
-            TurnEffects &effects = host->effects();
-            effects.index(QStringLiteral("the given-up alarm"),
-                          [id = host->id().toString(), className = host->className(), message](
-                              Catalog &catalog) {
-                              catalog.recordAlarmGivenUp(id, className, message);
-                              return Result<void>();
-                          });
-            effects.publish(ChangeEvent::Kind::AlarmGivenUp, {{QStringLiteral("error"), message}});
-            effects.afterCommit([core = &m_core, message] {
-                core->reportError(Error(ErrorCode::HandlerFailed, message));
-            });
-            return;
-        }
-        const qint64 backoff = AlarmFirstBackoffMs << (retries - 1);
-        const qint64 due = m_core.clock().nowMs() + backoff;
-        db.writeAlarmRow(due, retries);
-        host->effects().publish(ChangeEvent::Kind::AlarmRetrying,
-                                {{QStringLiteral("retry"), retries},
-                                 {QStringLiteral("dueMs"), double(due)},
-                                 {QStringLiteral("error"), error.message()}});
-    } catch (const Error &storageError) {
-        qCWarning(lcWorker).noquote() << "Could not schedule the alarm retry of" << host->label()
-                                      << storageError.message();
-    }
-}
-
 void Worker::publishTurn(Completion &c)
 {
     m_core.metrics().recordTurn(c.micros, c.result.ok());
     if (!m_core.feed().hasSubscribers())
         return;
-    const QString name = c.trigger.isEmpty() ? triggerName(c.kind) : c.trigger;
+    const QString name = c.trigger.isEmpty() ? TurnRunner::triggerName(c.kind) : c.trigger;
     QJsonObject detail{{QStringLiteral("trigger"), name},
                        {QStringLiteral("method"), c.method},
                        {QStringLiteral("ok"), c.result.ok()},
@@ -745,20 +522,9 @@ void Worker::publishTurn(Completion &c)
         c.effects.publish(ChangeEvent::Kind::AlarmFired);
 }
 
-QString Worker::triggerName(Turn::Kind kind)
-{
-    switch (kind) {
-    case Turn::Kind::Request: return QStringLiteral("request");
-    case Turn::Kind::Alarm: return QStringLiteral("alarm");
-    case Turn::Kind::Task: return QStringLiteral("admin");
-    case Turn::Kind::Evict: return QStringLiteral("evict");
-    case Turn::Kind::Crash: return QStringLiteral("crash");
-    }
-    return QStringLiteral("request");
-}
-
 void Worker::touch(ObjectHost *host, qint64 activeMs)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     host->lastActiveMs = std::max(host->lastActiveMs, activeMs);
     host->liveLastActiveMs.store(host->lastActiveMs, std::memory_order_relaxed);
     if (!host->isOpen())
@@ -772,6 +538,7 @@ void Worker::touch(ObjectHost *host, qint64 activeMs)
 
 void Worker::evictHost(ObjectHost *host)
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     if (host->isOpen()) {
         --m_openCount;
         host->liveOpen = false;
@@ -801,6 +568,7 @@ void Worker::forget(ObjectHost *host)
 
 void Worker::enforceOpenLimit()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     // Least recently used objects hibernate first; busy ones (queued turns) are skipped.
     auto it = m_lru.end();
     while (m_openCount >= m_openLimit && it != m_lru.begin()) {
@@ -846,6 +614,7 @@ void Worker::sweep()
 
 void Worker::finish()
 {
+    Q_ASSERT(QThread::currentThread() == thread());
     {
         QMutexLocker lock(&m_mutex);
         m_accepting = false;

@@ -4,6 +4,7 @@
 #include "livestate.h"
 #include "objectdatabase.h"
 #include "turn.h"
+#include "turnrunner.h"
 
 #include <durable/core/objectid.h>
 #include <durable/core/result.h>
@@ -54,10 +55,11 @@ public:
     std::optional<LiveState> liveState(const ObjectId &id) const;
     int openObjects() const { return m_openCount; }
 
+    // The slots and everything private run on the worker's thread and assert it.
 public slots:
     void begin();     // on the worker thread: timers
     void finish();    // on the worker thread: drain, commit and close everything
-    void sweep();     // idle eviction and the open-connection bound
+    void sweep();     // on the worker thread: idle eviction and the open-connection bound
 
 protected:
     bool event(QEvent *event) override;
@@ -77,24 +79,18 @@ private:
     void commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
                        bool crashing, qint64 segmentSeq);
     void releaseSegment(ObjectHost *host, std::vector<Completion> &done);
-    Result<QJsonValue> runTurn(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched);
-    QJsonValue runRequest(ObjectHost *host, const Turn &turn, bool &repeat);
-    QJsonValue runAlarm(ObjectHost *host);
     void recordLostTurns(ObjectHost *host, size_t count, const Error &error, qint64 afterSeq);
-    void journalTurn(ObjectHost *host, const Turn &turn, qint64 startedMs, qint64 micros,
-                     const QJsonValue &output);
-    void failAlarm(ObjectHost *host, const Error &error);
     void evictHost(ObjectHost *host);
     void crashHost(ObjectHost *host);
     void touch(ObjectHost *host, qint64 activeMs);
     void publishTurn(Completion &c);
-    static QString triggerName(Turn::Kind kind);
     void enforceOpenLimit();
     void forget(ObjectHost *host);
     Result<void> ensureActive(ObjectHost *host);
 
     EngineCore &m_core;
     const int m_index;
+    TurnRunner m_turns; // worker thread only
 
     mutable QMutex m_mutex; // guards m_hosts, m_ready, m_wakePosted, m_accepting and each host's queue
     QHash<ObjectId, ObjectHost *> m_hosts;

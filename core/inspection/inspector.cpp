@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <durable/core/inspector.h>
 
-#include "admincommand.h"
 #include "agentadmin.h"
 #include "agentjournal.h"
 #include "agentstore.h"
@@ -9,6 +8,7 @@
 #include "enginecore.h"
 #include "objecthost.h"
 #include "querypool.h"
+#include "strandcall.h"
 #include "usertables.h"
 #include "worker.h"
 
@@ -16,7 +16,6 @@
 
 #include <QDateTime>
 #include <QFileInfo>
-#include <QPromise>
 #include <QTimer>
 #include <QtConcurrent>
 
@@ -59,54 +58,16 @@ QString changeKindName(ChangeEvent::Kind kind)
 
 namespace {
 
+// Reads fn on the object's strand (an inspection turn: no history, never creates the object).
 template<typename T>
-QFuture<T> failed(const Error &error)
+QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
+                    const ObjectId &id, std::function<T(ObjectHost &)> fn)
 {
-    QPromise<T> promise;
-    promise.start();
-    promise.setException(error);
-    promise.finish();
-    return promise.future();
-}
-
-// Runs fn on the object's strand as an inspection turn and converts its result. A command
-// turn (trigger given) has output(result) as its journal output when output is given.
-template<typename T>
-QFuture<T> onStrand(EngineCore &core, const QString &className, const ObjectId &id,
-                    std::function<T(ObjectHost &)> fn, const QString &trigger = {},
-                    const QString &name = {}, std::function<QJsonValue(const T &)> output = {})
-{
-    if (!core.isRunning())
-        return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
-    if (!core.classInfo(className)) {
-        return failed<T>(Error(ErrorCode::UnknownClass,
-                               QStringLiteral("Unknown class \"%1\"").arg(className)));
-    }
-    auto promise = std::make_shared<QPromise<T>>();
-    promise->start();
-    auto value = std::make_shared<std::optional<T>>();
-    Turn turn;
-    turn.kind = Turn::Kind::Task;
-    // Reads are inspection turns (no history, never create the object); commands are real
-    // turns named by their trigger.
-    turn.inspection = trigger.isEmpty();
-    turn.trigger = trigger;
-    turn.method = trigger;
-    turn.task = [fn = std::move(fn), value, output](ObjectHost &host) {
-        *value = fn(host);
-        return output ? output(**value) : QJsonValue();
-    };
-    turn.reply = [promise, value](const Result<QJsonValue> &result) {
-        if (result.ok() && value->has_value())
-            promise->addResult(std::move(**value));
-        else
-            promise->setException(result.ok() ? Error(ErrorCode::Internal, QStringLiteral("No result"))
-                                              : result.error());
-        promise->finish();
-    };
-    QFuture<T> future = promise->future();
-    core.dispatchNow(className, id, name, std::move(turn));
-    return future;
+    StrandCall call;
+    call.owner = QStringLiteral("An inspector");
+    call.className = className;
+    call.id = id;
+    return runOnStrand<T>(core, call, std::move(fn));
 }
 
 // Runs fn as a command: a real turn on an existing object's strand, journaled with trigger
@@ -116,36 +77,14 @@ QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &class
                    const ObjectId &id, const QString &trigger, const QJsonValue &args,
                    std::function<T(ObjectHost &)> fn)
 {
-    if (!core->isRunning())
-        return failed<T>(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
-    if (!core->classInfo(className)) {
-        return failed<T>(Error(ErrorCode::UnknownClass,
-                               QStringLiteral("Unknown class \"%1\"").arg(className)));
-    }
-    auto promise = std::make_shared<QPromise<T>>();
-    promise->start();
-    auto value = std::make_shared<std::optional<T>>();
-    Turn turn;
-    turn.kind = Turn::Kind::Task;
-    turn.trigger = trigger;
-    turn.method = trigger;
-    turn.args = args;
-    turn.task = [fn = std::move(fn), value](ObjectHost &host) {
-        *value = fn(host);
-        return QJsonValue();
-    };
-    turn.reply = [promise, value](const Result<QJsonValue> &result) {
-        if (result.ok() && value->has_value()) {
-            promise->addResult(std::move(**value));
-        } else {
-            promise->setException(result.ok() ? Error(ErrorCode::Internal, QStringLiteral("No result"))
-                                              : result.error());
-        }
-        promise->finish();
-    };
-    QFuture<T> future = promise->future();
-    AdminCommand::dispatch(core, className, id, std::move(turn));
-    return future;
+    StrandCall call;
+    call.kind = StrandCall::Kind::Command;
+    call.owner = QStringLiteral("An inspector");
+    call.className = className;
+    call.id = id;
+    call.trigger = trigger;
+    call.args = args;
+    return runOnStrand<T>(core, call, std::move(fn));
 }
 
 // Code that runs an object's handlers inside a command may name its own trigger (an agent's
@@ -500,14 +439,14 @@ QFuture<QList<AlarmSummary>> Inspector::alarms() const
 QFuture<QList<KeyValue>> Inspector::keyValues(const QString &className, const ObjectId &id,
                                               const ListOptions &options) const
 {
-    return onStrand<QList<KeyValue>>(*m_core, className, id, [options](ObjectHost &host) {
+    return onStrand<QList<KeyValue>>(m_core, className, id, [options](ObjectHost &host) {
         return host.database().list(options);
     });
 }
 
 QFuture<QList<TableSchema>> Inspector::schema(const QString &className, const ObjectId &id) const
 {
-    return onStrand<QList<TableSchema>>(*m_core, className, id, [](ObjectHost &host) {
+    return onStrand<QList<TableSchema>>(m_core, className, id, [](ObjectHost &host) {
         QList<TableSchema> tables;
         const SqlResult rows = host.database().sqlReadOnly(
             QStringLiteral("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' "
@@ -533,7 +472,7 @@ QFuture<QList<TableSchema>> Inspector::schema(const QString &className, const Ob
 QFuture<SqlResult> Inspector::query(const QString &className, const ObjectId &id, const QString &sql,
                                     const QJsonArray &params) const
 {
-    return onStrand<SqlResult>(*m_core, className, id, [sql, params](ObjectHost &host) {
+    return onStrand<SqlResult>(m_core, className, id, [sql, params](ObjectHost &host) {
         return host.database().sqlReadOnly(sql, params);
     });
 }
@@ -541,7 +480,7 @@ QFuture<SqlResult> Inspector::query(const QString &className, const ObjectId &id
 QFuture<std::optional<AlarmSummary>> Inspector::alarm(const QString &className, const ObjectId &id) const
 {
     return onStrand<std::optional<AlarmSummary>>(
-        *m_core, className, id, [](ObjectHost &host) -> std::optional<AlarmSummary> {
+        m_core, className, id, [](ObjectHost &host) -> std::optional<AlarmSummary> {
             const auto row = host.database().alarm();
             if (!row)
                 return std::nullopt;
@@ -552,7 +491,7 @@ QFuture<std::optional<AlarmSummary>> Inspector::alarm(const QString &className, 
 QFuture<QList<JournalEntry>> Inspector::journal(const QString &className, const ObjectId &id,
                                                const JournalQuery &query) const
 {
-    return onStrand<QList<JournalEntry>>(*m_core, className, id, [query](ObjectHost &host) {
+    return onStrand<QList<JournalEntry>>(m_core, className, id, [query](ObjectHost &host) {
         return host.journal().entries(query);
     });
 }
@@ -560,14 +499,14 @@ QFuture<QList<JournalEntry>> Inspector::journal(const QString &className, const 
 QFuture<QList<TurnFailure>> Inspector::failures(const QString &className, const ObjectId &id,
                                                 int limit) const
 {
-    return onStrand<QList<TurnFailure>>(*m_core, className, id, [limit](ObjectHost &host) {
+    return onStrand<QList<TurnFailure>>(m_core, className, id, [limit](ObjectHost &host) {
         return host.journal().failures(limit);
     });
 }
 
 QFuture<QList<KeyValue>> Inspector::stateAt(const QString &className, const ObjectId &id, qint64 seq) const
 {
-    return onStrand<QList<KeyValue>>(*m_core, className, id, [seq](ObjectHost &host) {
+    return onStrand<QList<KeyValue>>(m_core, className, id, [seq](ObjectHost &host) {
         return host.journal().stateAt(seq);
     });
 }
@@ -575,14 +514,14 @@ QFuture<QList<KeyValue>> Inspector::stateAt(const QString &className, const Obje
 QFuture<StateDiff> Inspector::diff(const QString &className, const ObjectId &id, qint64 fromSeq,
                                    qint64 toSeq) const
 {
-    return onStrand<StateDiff>(*m_core, className, id, [fromSeq, toSeq](ObjectHost &host) {
+    return onStrand<StateDiff>(m_core, className, id, [fromSeq, toSeq](ObjectHost &host) {
         return host.journal().diff(fromSeq, toSeq);
     });
 }
 
 QFuture<StorageSize> Inspector::storageSize(const QString &className, const ObjectId &id) const
 {
-    return onStrand<StorageSize>(*m_core, className, id, [](ObjectHost &host) {
+    return onStrand<StorageSize>(m_core, className, id, [](ObjectHost &host) {
         return host.journal().size();
     });
 }
@@ -690,7 +629,7 @@ QFuture<qint64> Inspector::compact(const QString &className, const ObjectId &id,
                                    const RetentionPolicy &policy) const
 {
     std::shared_ptr<EngineCore> core = m_core;
-    return onStrand<qint64>(*m_core, className, id, [policy, core](ObjectHost &host) {
+    return onStrand<qint64>(m_core, className, id, [policy, core](ObjectHost &host) {
         return host.journal().compact(policy, core->clock().nowMs());
     });
 }
@@ -700,11 +639,11 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
 {
     std::shared_ptr<EngineCore> core = m_core;
     if (newName.isEmpty())
-        return failed<ObjectId>(Error(ErrorCode::InvalidArgument, QStringLiteral("A fork needs a name")));
+        return failedFuture<ObjectId>(Error(ErrorCode::InvalidArgument, QStringLiteral("A fork needs a name")));
     const ObjectId forkId = ObjectId::fromName(className, newName);
     // Read the origin on its strand, then write it as the fork's first turn on the fork's
     // strand, then mark the fork in the catalog.
-    QFuture<ForkSource> source = onStrand<ForkSource>(*m_core, className, id, [seq](ObjectHost &host) {
+    QFuture<ForkSource> source = onStrand<ForkSource>(m_core, className, id, [seq](ObjectHost &host) {
         ForkSource read;
         read.state = host.journal().stateAt(seq);
         read.tables = UserTables::read(host.database());
@@ -718,10 +657,18 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
         }
         const QJsonObject origin{{QStringLiteral("forkOf"), id.toString()},
                                  {QStringLiteral("seq"), double(seq)}};
-        QFuture<QJsonObject> written = onStrand<QJsonObject>(
-            *core, className, forkId,
+        // The fork's first turn is a real one: it creates the object and is its history.
+        StrandCall call;
+        call.kind = StrandCall::Kind::Turn;
+        call.owner = QStringLiteral("An inspector");
+        call.className = className;
+        call.id = forkId;
+        call.name = newName;
+        call.trigger = QStringLiteral("fork");
+        QFuture<QJsonObject> written = runOnStrand<QJsonObject>(
+            core, call,
             [read, seq, origin](ObjectHost &host) { return writeFork(host, read, seq, origin); },
-            QStringLiteral("fork"), newName, [](const QJsonObject &output) { return QJsonValue(output); });
+            [](const QJsonObject &output) { return QJsonValue(output); });
         written.waitForFinished(); // on a query thread: the origin's strand is already free
         (void)core->catalog().flush();
         if (auto ok = core->catalog().setFork(forkId.toString(), id.toString(), seq); !ok)

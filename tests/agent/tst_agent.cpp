@@ -297,7 +297,7 @@ private slots:
 
         auto pending = wait(inbox.pending()).value();
         QCOMPARE(pending.size(), 2);
-        const HumanRequestInfo &info = pending.at(0); // oldest first
+        const HumanRequestInfo info = pending.at(0); // oldest first
         QCOMPARE(info.requestId, first);
         QCOMPARE(info.objectId, ObjectId::fromName("Probe", "h"));
         QCOMPARE(info.className, QStringLiteral("Probe"));
@@ -312,7 +312,7 @@ private slots:
         QCOMPARE(pending.at(1).requestId, second);
         QCOMPARE(wait(inbox.pending("Plain")).value().size(), 0);
 
-        const auto answered = wait(inbox.answer(first, response(HumanAction::Approve, "great")));
+        const auto answered = wait(inbox.answer(info, response(HumanAction::Approve, "great")));
         QVERIFY2(answered.ok(), qPrintable(answered.error().message()));
         QCOMPARE(answered.value().toString(), QStringLiteral("handled approve"));
         QJsonArray log = logOf(*f.engine, "h");
@@ -332,6 +332,12 @@ private slots:
         QVERIFY2(twice.error().message().contains("was already answered (approve by anna)"),
             qPrintable(twice.error().message()));
         QCOMPARE(logOf(*f.engine, "h").size(), 1); // nothing ran
+        // A listed request is no authority: its object checks the request it holds.
+        const auto stale = wait(inbox.answer(info, response(HumanAction::Reject, {}, {}, "bob")));
+        QCOMPARE(stale.error().code(), ErrorCode::Conflict);
+        QCOMPARE(logOf(*f.engine, "h").size(), 1);
+        const auto nobody = wait(inbox.answer(HumanRequestInfo {}, response(HumanAction::Approve)));
+        QCOMPARE(nobody.error().code(), ErrorCode::InvalidArgument);
         const auto unknown = wait(inbox.answer("nope", response(HumanAction::Approve)));
         QCOMPARE(unknown.error().code(), ErrorCode::NotFound);
         QVERIFY2(unknown.error().message().contains("Unknown human request \"nope\""),
@@ -641,7 +647,7 @@ private slots:
         QCOMPARE(status().value("reminders").toInt(), 1);
 
         const auto decided =
-            wait(inbox.answer(pending.at(0).requestId, response(HumanAction::Approve)));
+            wait(inbox.answer(pending.at(0), response(HumanAction::Approve)));
         QVERIFY2(decided.ok(), qPrintable(decided.error().message()));
         QCOMPARE(decided.value().toString(), QStringLiteral("interview"));
         s = status();

@@ -302,7 +302,7 @@ private:
         approve.action = HumanAction::Approve;
         approve.text = QStringLiteral("Book her.");
         approve.answeredBy = QStringLiteral("recruiter");
-        QVERIFY(awaitResult(inbox.answer(pending.first().requestId, approve)).ok());
+        QVERIFY(awaitResult(inbox.answer(pending.first(), approve)).ok());
         const ObjectId grace = ObjectId::fromName(QStringLiteral("Recruitment"), QStringLiteral("grace"));
         QTRY_COMPARE(awaitResult(session.inspector().object(QStringLiteral("Recruitment"), grace)).valueOr({}).step,
                      QStringLiteral("follow-up-scheduled"));

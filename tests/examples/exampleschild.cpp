@@ -82,7 +82,7 @@ int main(int argc, char **argv)
         if (request.objectName == QLatin1String("alan")) {
             HumanResponse approve;
             approve.action = HumanAction::Approve;
-            inbox.answer(request.requestId, approve).waitForFinished();
+            inbox.answer(request, approve).waitForFinished();
         }
     }
     waitForStep(engine, QStringLiteral("alan"), QStringLiteral("follow-up-scheduled"));

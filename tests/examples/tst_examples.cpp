@@ -141,7 +141,7 @@ Result<QJsonValue> decide(Engine &engine, const QString &name, HumanAction actio
     response.action = action;
     response.text = text;
     response.answeredBy = QStringLiteral("rita");
-    return wait(HumanInbox(&engine).answer(pendingFor(engine, name).requestId, response));
+    return wait(HumanInbox(&engine).answer(pendingFor(engine, name), response));
 }
 
 QList<JournalEntry> journalOf(Engine &engine, const QString &cls, const QString &name)

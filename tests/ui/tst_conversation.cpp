@@ -99,7 +99,7 @@ private slots:
     {
         auto f = startEngine();
         QVERIFY(submit(*f->engine, QStringLiteral("ada")));
-        ConversationView view(f->engine.get(), f->inspector.get());
+        ConversationView view(f->inspector.get());
         QAbstractItemModelTester tester(
             view.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.resize(900, 700);
@@ -148,7 +148,7 @@ private slots:
     {
         auto f = startEngine(s_replyDelayMs);
         QVERIFY(submit(*f->engine, QStringLiteral("bo")));
-        ConversationView view(f->engine.get(), f->inspector.get());
+        ConversationView view(f->inspector.get());
         QAbstractItemModelTester tester(
             view.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.show();
@@ -253,7 +253,6 @@ private slots:
         auto f = startEngine();
         QVERIFY(submit(*f->engine, QStringLiteral("cy")));
         ObjectInspector inspector(f->inspector.get(), f->clock.get());
-        inspector.conversation()->setEngine(f->engine.get());
         inspector.show();
         QVERIFY(QTest::qWaitForWindowExposed(&inspector));
         QCOMPARE(inspector.tabs()->tabText(ObjectInspector::ConversationTab),

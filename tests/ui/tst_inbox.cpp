@@ -158,7 +158,7 @@ private slots:
     void modelListsOldestFirstAndAnswerRemovesAtOnce()
     {
         auto f = startEngine();
-        InboxModel model(f->engine.get(), f->inspector.get(), f->clock.get());
+        InboxModel model(f->inspector.get(), f->clock.get());
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model.columnCount(), int(InboxModel::ColumnCount));
         QCOMPARE(model.headerData(InboxModel::DeadlineColumn, Qt::Horizontal, Qt::DisplayRole).toString(),
@@ -200,7 +200,7 @@ private slots:
         HumanResponse response;
         response.action = HumanAction::Reject;
         response.answeredBy = QStringLiteral("tester");
-        model.answer(model.request(0).requestId, response);
+        model.answer(model.request(0), response);
         QCOMPARE(model.rowCount(), 1); // at once, before the engine replied
         QCOMPARE(rowFor(model, QStringLiteral("bob")), 0);
         QVERIFY(answered.wait(10000));
@@ -219,7 +219,7 @@ private slots:
     void approveThroughThePanel()
     {
         auto f = startEngine();
-        InboxPanel panel(f->engine.get(), f->inspector.get(), f->clock.get());
+        InboxPanel panel(f->inspector.get(), f->clock.get());
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.resize(1100, 600);
         panel.show();
@@ -281,7 +281,7 @@ private slots:
     void keyboardTriage()
     {
         auto f = startEngine();
-        InboxPanel panel(f->engine.get(), f->inspector.get(), f->clock.get());
+        InboxPanel panel(f->inspector.get(), f->clock.get());
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.resize(1100, 600);
         panel.show();
@@ -327,7 +327,7 @@ private slots:
     void editIsValidatedAgainstTheSchema()
     {
         auto f = startEngine();
-        InboxPanel panel(f->engine.get(), f->inspector.get(), f->clock.get());
+        InboxPanel panel(f->inspector.get(), f->clock.get());
         QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -384,7 +384,7 @@ private slots:
     void failureIsShownInline()
     {
         auto f = startEngine();
-        InboxPanel panel(f->engine.get(), f->inspector.get(), f->clock.get());
+        InboxPanel panel(f->inspector.get(), f->clock.get());
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
         for (const QString &name : {QStringLiteral("a"), QStringLiteral("b")}) {

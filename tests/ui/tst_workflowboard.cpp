@@ -184,11 +184,11 @@ private slots:
         HumanInbox inbox(f->engine.get());
         const auto pending = awaitValue(inbox.pending(QStringLiteral("Recruitment")));
         QVERIFY(pending.ok());
-        QString bobRequest;
+        HumanRequestInfo bobRequest;
         for (const HumanRequestInfo &request : pending.value())
             if (request.objectName == QLatin1String("bob"))
-                bobRequest = request.requestId;
-        QVERIFY(!bobRequest.isEmpty());
+                bobRequest = request;
+        QVERIFY(!bobRequest.requestId.isEmpty());
         HumanResponse reject;
         reject.action = HumanAction::Reject;
         reject.answeredBy = QStringLiteral("tester");
