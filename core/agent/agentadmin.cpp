@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "agentadmin.h"
 
+#include "agentaccess.h"
 #include "agentstore.h"
 #include "objecthost.h"
 
@@ -97,7 +98,7 @@ Agent *AgentAdmin::agentOf(ObjectHost &host)
 QJsonValue AgentAdmin::runScheduleNow(ObjectHost &host, const QString &scheduleId)
 {
     Agent &agent = requireAgent(host, QStringLiteral("fire schedule %1").arg(scheduleId));
-    return agent.runScheduleNow(existingSchedule(host, scheduleId));
+    return AgentAccess::runScheduleNow(agent, existingSchedule(host, scheduleId));
 }
 
 QJsonValue AgentAdmin::moveSchedule(ObjectHost &host, const QString &scheduleId, qint64 dueMs)
@@ -114,7 +115,8 @@ QJsonValue AgentAdmin::moveSchedule(ObjectHost &host, const QString &scheduleId,
 
 QJsonValue AgentAdmin::setState(ObjectHost &host, const QJsonObject &state)
 {
-    return requireAgent(host, QStringLiteral("set the agent state")).replaceState(state);
+    return AgentAccess::replaceState(
+        requireAgent(host, QStringLiteral("set the agent state")), state);
 }
 
 QJsonValue AgentAdmin::moveAlarm(ObjectHost &host, qint64 dueMs)

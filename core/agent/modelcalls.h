@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "agentaccess.h"
+
 #include <QList>
 #include <durable/core/chatreply.h>
 #include <durable/core/modelcallinfo.h>
@@ -14,14 +16,9 @@ class ChatModel;
 class ObjectDatabase;
 class ObjectHost;
 
-// The private parts of Agent that the model-call turns reach.
-struct ModelCallAccess
-{
-    static QJsonValue deliverReply(
-        Agent &agent, const QString &callId, int round, const Result<ChatReply> &reply);
-    static QJsonValue runTool(Agent &agent, const QString &callId, const QString &toolCallId);
-    static QJsonObject scriptedRules(const Agent &agent);
-};
+// The private parts of Agent that the model-call turns reach (deliverReply, runTool,
+// scriptedRules): the agent's one access struct, under the name this file has always used.
+using ModelCallAccess = AgentAccess;
 
 // Durable model calls of agents: the _durable_agent_model_calls table, and the turns that send
 // a call after its turn committed, deliver the reply ("model-reply") and run tools ("tool").

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "agentaccess.h"
+
 #include <durable/core/outgoingcallinfo.h>
 #include <durable/core/result.h>
 
@@ -13,12 +15,8 @@ class Agent;
 class ObjectDatabase;
 class ObjectHost;
 
-// The engine's way into an agent for the "call-reply" turn.
-struct ObjectCallAccess
-{
-    static QJsonValue deliverReply(
-        Agent &agent, const OutgoingCallInfo &call, const Result<QJsonValue> &reply);
-};
+// The engine's way into an agent for the "call-reply" turn (deliverReply).
+using ObjectCallAccess = AgentAccess;
 
 // Durable calls between objects: the caller's outbox (_durable_agent_calls); the callee's
 // ledger of messages already applied is the engine's (receivedcalls.h).

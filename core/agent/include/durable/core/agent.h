@@ -21,11 +21,21 @@
 namespace Durable {
 
 class HumanInbox;
-struct ModelCallAccess;
-struct ObjectCallAccess;
-struct AgentAdmin;
+struct AgentAccess;
 
 namespace AgentDetail {
+    // What the registration templates below store: handlers, tools and continuations as
+    // type-erased calls on the agent. Internal to the SDK; agents never name these.
+    using HandlerFn = std::function<QJsonValue(const QJsonValue &)>;
+    using HumanFn = std::function<QJsonValue(const HumanRequestInfo &, const HumanResponse &)>;
+    using ModelFn = std::function<QJsonValue(const QJsonValue &, const Result<ChatReply> &)>;
+    struct ContinuationFn
+    {
+        HandlerFn payload; // set for (const QJsonValue &payload) continuations
+        HumanFn human; // set for (request, response) continuations
+        ModelFn model; // set for (payload, reply) continuations
+    };
+
     template <typename M> struct Member;
     template <typename C, typename R, typename... A> struct Member<R (C::*)(A...)>
     {
@@ -66,11 +76,11 @@ namespace AgentDetail {
 // tool calls (at most maxToolRounds() rounds). A call in flight when the engine stopped is
 // re-issued when the object next runs a turn (at least once).
 //
-// Worker thread only, inside a turn, like every DurableObject; agent-facing calls throw
-// Durable::Error, which fails (and rolls back) the turn. The agent owns its object's alarm:
-// do not call storage().setAlarm() in an agent. Its engine tables are _durable_agent_state,
-// _durable_agent_schedules, _durable_agent_human_requests and _durable_agent_model_calls in the
-// object's own database.
+// Worker thread only (asserted at every entry point), inside a turn, like every DurableObject;
+// agent-facing calls throw Durable::Error, which fails (and rolls back) the turn. The agent owns
+// its object's alarm: do not call storage().setAlarm() in an agent. Its engine tables are
+// _durable_agent_state, _durable_agent_schedules, _durable_agent_human_requests and
+// _durable_agent_model_calls in the object's own database.
 class Agent : public DurableObject
 {
 public:
@@ -86,8 +96,8 @@ public:
     void onAlarm(const AlarmInfo &info) final;
 
     // Names registered so far, in registration order.
-    QStringList handlerNames() const { return m_handlerOrder; }
-    QStringList continuationNames() const { return m_continuationOrder; }
+    QStringList handlerNames() const;
+    QStringList continuationNames() const;
 
 protected:
     // --- registration (constructor) ---
@@ -173,71 +183,33 @@ protected:
     virtual int maxToolRounds() const { return 8; }
 
 private:
+    // The engine's ways in: HumanInbox runs the "human-answer" turn; AgentAccess (agentaccess.h)
+    // is how the other engine parts (model calls, object calls, admin commands) reach the
+    // turns below.
     friend class HumanInbox;
-    friend struct ModelCallAccess;
-    friend struct ObjectCallAccess;
-    friend struct AgentAdmin;
-    using ModelFn = std::function<QJsonValue(const QJsonValue &, const Result<ChatReply> &)>;
-    using HandlerFn = std::function<QJsonValue(const QJsonValue &)>;
-    using HumanFn = std::function<QJsonValue(const HumanRequestInfo &, const HumanResponse &)>;
-    struct ContinuationFn
-    {
-        HandlerFn payload; // set for (const QJsonValue &payload) continuations
-        HumanFn human; // set for (request, response) continuations
-        ModelFn model; // set for (payload, reply) continuations
-    };
-    struct ToolEntry
-    {
-        ToolDefinition definition;
-        HandlerFn handler;
-    };
+    friend struct AgentAccess;
+    using HandlerFn = AgentDetail::HandlerFn;
+    using ContinuationFn = AgentDetail::ContinuationFn;
     void addTool(const ToolDefinition &definition, HandlerFn fn);
     void addHandler(const QString &name, HandlerFn fn);
     void addContinuation(const QString &name, ContinuationFn fn);
 
-    // The turn boundary of every agent entry point: per-turn caches, then the catalog index
-    // writes and change events once the handler returned.
-    template <typename F> QJsonValue inTurn(F &&fn);
-    void beginTurn();
-    void finishTurn();
-    void endTurn();
-
-    void ensureSchema() const;
-    void ensureLoaded() const;
-    const ContinuationFn &continuationFor(const QString &name, const char *use) const;
-    QJsonValue runContinuation(const QString &name, const QJsonValue &payload);
-    QString insertSchedule(ScheduleInfo::Kind kind, qint64 dueMs, const QString &callback,
-        const QJsonValue &payload, const QString &cron);
-    void rearm();
-    // Runs one schedule (its continuation, or a human request's deadline) and removes it, or
-    // moves a cron schedule to its next match after now.
-    void runSchedule(const ScheduleInfo &schedule);
-    void runDeadline(const ScheduleInfo &schedule);
-    // Admin turns (AgentAdmin): run one schedule now; replace the state through validateState().
+    // Turns the engine runs on the agent, besides onRequest() and onAlarm().
+    QJsonValue deliverHumanAnswer(const QString &requestId, const HumanResponse &response);
     QJsonValue runScheduleNow(const ScheduleInfo &schedule);
     QJsonValue replaceState(const QJsonObject &next);
-    // The "human-answer" turn (HumanInbox::answer).
-    QJsonValue deliverHumanAnswer(const QString &requestId, const HumanResponse &response);
-    QString label() const;
-    // The "model-reply" and "tool" turns (ModelCallAccess).
     QJsonValue deliverModelReply(const QString &callId, int round, const Result<ChatReply> &reply);
     QJsonValue runToolCall(const QString &callId, const QString &toolCallId);
-    QJsonValue runModelContinuation(
-        const QString &name, const QJsonValue &payload, const Result<ChatReply> &reply);
-    // The "call-reply" turn (ObjectCallAccess).
     QJsonValue deliverCallReply(const OutgoingCallInfo &call, const Result<QJsonValue> &reply);
-    QString storeCall(const QString &className, const QString &name, const QString &method,
-        const QJsonValue &args, const QString &continuationName, const QJsonValue &payload);
 
-    QHash<QString, HandlerFn> m_handlers;
-    QHash<QString, ToolEntry> m_tools;
-    QStringList m_toolOrder;
-    QStringList m_handlerOrder;
-    QHash<QString, ContinuationFn> m_continuations;
-    QStringList m_continuationOrder;
+    // The turn boundary of every entry point above (see agent.cpp).
+    template <typename F> QJsonValue inTurn(F &&fn);
+    void ensureLoaded() const;
 
-    struct TurnState;
-    std::unique_ptr<TurnState> m_turn;
+    // The concerns (registry, state, step, schedules, human requests, model and object calls)
+    // as collaborator classes, kept out of this header.
+    struct Parts;
+    std::unique_ptr<Parts> m_parts;
 };
 
 template <typename M> void Agent::handle(const QString &name, M method)
