@@ -37,33 +37,22 @@ namespace {
         return future;
     }
 
-    // Reads on the object's strand (an inspection turn: not journaled, never creates it).
-    template <typename T>
+    // Reads on the object's strand (see readOnStrand).
+    template<typename T>
     QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
         const ObjectId &id, std::function<T(ObjectHost &)> read)
     {
-        StrandCall call;
-        call.owner = QStringLiteral("An agent directory");
-        call.className = className;
-        call.id = id;
-        return runOnStrand<T>(core, call, std::move(read));
+        return readOnStrand<T>(core, QStringLiteral("An agent directory"), className, id, std::move(read));
     }
 
-    // Runs fn as a command turn of an existing object (see AdminCommand), journaled with
-    // trigger and args.
-    template <typename T>
+    // Runs fn as a command turn of an existing object (see commandOnStrand).
+    template<typename T>
     QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
         const ObjectId &id, const QString &trigger, const QJsonValue &args,
         std::function<T(ObjectHost &)> fn)
     {
-        StrandCall call;
-        call.kind = StrandCall::Kind::Command;
-        call.owner = QStringLiteral("An agent directory");
-        call.className = className;
-        call.id = id;
-        call.trigger = trigger;
-        call.args = args;
-        return runOnStrand<T>(core, call, std::move(fn));
+        return commandOnStrand<T>(core, QStringLiteral("An agent directory"), className, id, trigger, args,
+                                  std::move(fn));
     }
 
     QJsonObject scheduleArgs(const QString &scheduleId)

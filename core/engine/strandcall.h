@@ -128,4 +128,35 @@ QFuture<T> runOnStrand(const std::shared_ptr<EngineCore> &core, const StrandCall
     return future;
 }
 
+// A read on the object's strand (an inspection turn: not journaled, never creates the object).
+// owner names the API making it, for errors: "An inspector".
+template<typename T>
+QFuture<T> readOnStrand(const std::shared_ptr<EngineCore> &core, const QString &owner,
+                        const QString &className, const ObjectId &id,
+                        std::function<T(ObjectHost &)> fn)
+{
+    StrandCall call;
+    call.owner = owner;
+    call.className = className;
+    call.id = id;
+    return runOnStrand<T>(core, call, std::move(fn));
+}
+
+// A command: a real turn on an existing object's strand, journaled with trigger and args (see
+// AdminCommand). What it shows the world goes through host.effects(), as in any turn.
+template<typename T>
+QFuture<T> commandOnStrand(const std::shared_ptr<EngineCore> &core, const QString &owner,
+                           const QString &className, const ObjectId &id, const QString &trigger,
+                           const QJsonValue &args, std::function<T(ObjectHost &)> fn)
+{
+    StrandCall call;
+    call.kind = StrandCall::Kind::Command;
+    call.owner = owner;
+    call.className = className;
+    call.id = id;
+    call.trigger = trigger;
+    call.args = args;
+    return runOnStrand<T>(core, call, std::move(fn));
+}
+
 } // namespace Durable

@@ -58,33 +58,22 @@ QString changeKindName(ChangeEvent::Kind kind)
 
 namespace {
 
-// Reads fn on the object's strand (an inspection turn: no history, never creates the object).
+// Reads fn on the object's strand (see readOnStrand).
 template<typename T>
 QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
-                    const ObjectId &id, std::function<T(ObjectHost &)> fn)
+    const ObjectId &id, std::function<T(ObjectHost &)> read)
 {
-    StrandCall call;
-    call.owner = QStringLiteral("An inspector");
-    call.className = className;
-    call.id = id;
-    return runOnStrand<T>(core, call, std::move(fn));
+    return readOnStrand<T>(core, QStringLiteral("An inspector"), className, id, std::move(read));
 }
 
-// Runs fn as a command: a real turn on an existing object's strand, journaled with trigger
-// (see AdminCommand). What it shows the world goes through host.effects(), as in any turn.
+// Runs fn as a command turn of an existing object (see commandOnStrand).
 template<typename T>
 QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
-                   const ObjectId &id, const QString &trigger, const QJsonValue &args,
-                   std::function<T(ObjectHost &)> fn)
+    const ObjectId &id, const QString &trigger, const QJsonValue &args,
+    std::function<T(ObjectHost &)> fn)
 {
-    StrandCall call;
-    call.kind = StrandCall::Kind::Command;
-    call.owner = QStringLiteral("An inspector");
-    call.className = className;
-    call.id = id;
-    call.trigger = trigger;
-    call.args = args;
-    return runOnStrand<T>(core, call, std::move(fn));
+    return commandOnStrand<T>(core, QStringLiteral("An inspector"), className, id, trigger, args,
+                              std::move(fn));
 }
 
 // Code that runs an object's handlers inside a command may name its own trigger (an agent's
