@@ -23,21 +23,16 @@ namespace {
 
 QString labelOf(const AlarmSummary &alarm)
 {
-    return QStringLiteral("%1/%2").arg(alarm.className,
-                                       alarm.name.isEmpty() ? alarm.id.toString().left(16) : alarm.name);
+    return QStringLiteral("%1/%2").arg(
+        alarm.className, alarm.name.isEmpty() ? alarm.id.toString().left(16) : alarm.name);
 }
 
 } // namespace
 
 AlarmBoard::AlarmBoard(Inspector *inspector, Clock *clock, QWidget *parent)
-    : QWidget(parent),
-      m_inspector(inspector),
-      m_model(new AlarmBoardModel(inspector, clock, this)),
-      m_view(new QTableView),
-      m_summary(new QLabel),
-      m_message(new QLabel),
-      m_fireNow(new QAction(tr("Fire Now"), this)),
-      m_cancel(new QAction(tr("Cancel Alarm"), this))
+    : QWidget(parent), m_inspector(inspector), m_model(new AlarmBoardModel(inspector, clock, this)),
+      m_view(new QTableView), m_summary(new QLabel), m_message(new QLabel),
+      m_fireNow(new QAction(tr("Fire Now"), this)), m_cancel(new QAction(tr("Cancel Alarm"), this))
 {
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -50,12 +45,18 @@ AlarmBoard::AlarmBoard(Inspector *inspector, Clock *clock, QWidget *parent)
     m_view->setItemDelegate(new AlarmBoardDelegate(m_view));
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     const QFontMetrics metrics = m_view->fontMetrics();
-    auto widthOf = [&metrics](const QString &sample) { return metrics.horizontalAdvance(sample) + 24; };
-    m_view->setColumnWidth(AlarmBoardModel::ObjectColumn, widthOf(QStringLiteral("weekly-review-xx")));
+    auto widthOf = [&metrics](const QString &sample) {
+        return metrics.horizontalAdvance(sample) + 24;
+    };
+    m_view->setColumnWidth(AlarmBoardModel::ObjectColumn,
+                           widthOf(QStringLiteral("weekly-review-xx")));
     m_view->setColumnWidth(AlarmBoardModel::ClassColumn, widthOf(QStringLiteral("Reminder")));
-    m_view->setColumnWidth(AlarmBoardModel::DueColumn,
-                           QFontMetrics(monospaceFont()).horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) + 24);
-    m_view->setColumnWidth(AlarmBoardModel::CountdownColumn, widthOf(QStringLiteral("overdue 23 h 59 min")));
+    m_view->setColumnWidth(
+        AlarmBoardModel::DueColumn,
+        QFontMetrics(monospaceFont()).horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) +
+            24);
+    m_view->setColumnWidth(AlarmBoardModel::CountdownColumn,
+                           widthOf(QStringLiteral("overdue 23 h 59 min")));
 
     m_fireNow->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F));
     m_fireNow->setToolTip(tr("Run the selected object's alarm now, as a turn journaled "
@@ -151,15 +152,15 @@ void AlarmBoard::fireSelected()
         return;
     const QString label = labelOf(*alarm);
     whenReady(
-            m_inspector->fireAlarmNow(alarm->className, alarm->id), this,
-            [this, label](qint64 seq) {
-                showMessage(tr("Fired the alarm of %1 (turn %2)").arg(label).arg(seq), false);
-                refresh();
-            },
-            [this](const Durable::Error &error) {
-                showMessage(error.message(), true);
-                refresh();
-            });
+        m_inspector->fireAlarmNow(alarm->className, alarm->id), this,
+        [this, label](qint64 seq) {
+            showMessage(tr("Fired the alarm of %1 (turn %2)").arg(label).arg(seq), false);
+            refresh();
+        },
+        [this](const Durable::Error &error) {
+            showMessage(error.message(), true);
+            refresh();
+        });
 }
 
 void AlarmBoard::cancelSelected()
@@ -169,15 +170,15 @@ void AlarmBoard::cancelSelected()
         return;
     const QString label = labelOf(*alarm);
     whenReady(
-            m_inspector->cancelAlarm(alarm->className, alarm->id), this,
-            [this, label](qint64 seq) {
-                showMessage(tr("Cancelled the alarm of %1 (turn %2)").arg(label).arg(seq), false);
-                refresh();
-            },
-            [this](const Durable::Error &error) {
-                showMessage(error.message(), true);
-                refresh();
-            });
+        m_inspector->cancelAlarm(alarm->className, alarm->id), this,
+        [this, label](qint64 seq) {
+            showMessage(tr("Cancelled the alarm of %1 (turn %2)").arg(label).arg(seq), false);
+            refresh();
+        },
+        [this](const Durable::Error &error) {
+            showMessage(error.message(), true);
+            refresh();
+        });
 }
 
 } // namespace Durable::Ui

@@ -17,7 +17,8 @@ QColor AlarmBoardDelegate::retryingTint()
     return QColor(0xff, 0xf1, 0xd6);
 }
 
-void AlarmBoardDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+void AlarmBoardDelegate::initStyleOption(QStyleOptionViewItem *option,
+                                         const QModelIndex &index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
     const bool retrying = index.data(AlarmBoardModel::RetryingRole).toBool();

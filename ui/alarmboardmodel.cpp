@@ -119,7 +119,7 @@ QHash<int, QByteArray> AlarmBoardModel::roleNames() const
 
 AlarmSummary AlarmBoardModel::alarm(int row) const
 {
-    return row >= 0 && row < m_alarms.size() ? m_alarms.at(row) : AlarmSummary{};
+    return row >= 0 && row < m_alarms.size() ? m_alarms.at(row) : AlarmSummary {};
 }
 
 int AlarmBoardModel::overdueCount() const
@@ -136,20 +136,21 @@ void AlarmBoardModel::refresh()
         return;
     const RefreshTracker::Ticket ticket = m_reads.next();
     whenReady(
-            m_inspector->alarms(), this,
-            [this, ticket](const QList<AlarmSummary> &alarms) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                setAlarms(alarms);
-                emit refreshed();
-            },
-            [this](const Durable::Error &error) { emit errorOccurred(error); });
+        m_inspector->alarms(), this,
+        [this, ticket](const QList<AlarmSummary> &alarms) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            setAlarms(alarms);
+            emit refreshed();
+        },
+        [this](const Durable::Error &error) { emit errorOccurred(error); });
 }
 
 void AlarmBoardModel::setAlarms(QList<AlarmSummary> alarms)
 {
-    std::stable_sort(alarms.begin(), alarms.end(),
-                     [](const AlarmSummary &a, const AlarmSummary &b) { return a.dueMs < b.dueMs; });
+    std::stable_sort(
+        alarms.begin(), alarms.end(),
+        [](const AlarmSummary &a, const AlarmSummary &b) { return a.dueMs < b.dueMs; });
     bool sameRows = alarms.size() == m_alarms.size();
     for (qsizetype i = 0; sameRows && i < alarms.size(); ++i)
         sameRows = alarms.at(i).id == m_alarms.at(i).id;
@@ -201,7 +202,8 @@ void AlarmBoardModel::applyChanges(const QList<ChangeEvent> &batch)
 void AlarmBoardModel::tick()
 {
     if (!m_alarms.isEmpty())
-        emit dataChanged(index(0, CountdownColumn), index(int(m_alarms.size()) - 1, CountdownColumn),
+        emit dataChanged(index(0, CountdownColumn),
+                         index(int(m_alarms.size()) - 1, CountdownColumn),
                          {Qt::DisplayRole, OverdueRole});
 }
 

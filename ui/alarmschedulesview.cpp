@@ -39,24 +39,14 @@ QString seqText(qint64 seq)
 } // namespace
 
 AlarmSchedulesView::AlarmSchedulesView(Inspector *inspector, Clock *clock, QWidget *parent)
-    : QWidget(parent),
-      m_inspector(inspector),
-      m_clock(clock),
-      m_agents(inspector->agents()),
-      m_countdown(new QLabel),
-      m_due(valueLabel()),
-      m_retries(valueLabel()),
-      m_alarmNote(new QLabel),
-      m_message(new QLabel),
-      m_fireAlarm(new QPushButton(tr("Fire Now"))),
+    : QWidget(parent), m_inspector(inspector), m_clock(clock), m_agents(inspector->agents()),
+      m_countdown(new QLabel), m_due(valueLabel()), m_retries(valueLabel()),
+      m_alarmNote(new QLabel), m_message(new QLabel), m_fireAlarm(new QPushButton(tr("Fire Now"))),
       m_rescheduleAlarm(new QPushButton(tr("Reschedule…"))),
-      m_cancelAlarm(new QPushButton(tr("Cancel"))),
-      m_schedules(new ScheduleModel(clock, this)),
-      m_scheduleView(new QTableView),
-      m_fireSchedule(new QPushButton(tr("Fire Now"))),
+      m_cancelAlarm(new QPushButton(tr("Cancel"))), m_schedules(new ScheduleModel(clock, this)),
+      m_scheduleView(new QTableView), m_fireSchedule(new QPushButton(tr("Fire Now"))),
       m_rescheduleSchedule(new QPushButton(tr("Reschedule…"))),
-      m_cancelSchedule(new QPushButton(tr("Cancel"))),
-      m_dialog(new RescheduleDialog(clock, this))
+      m_cancelSchedule(new QPushButton(tr("Cancel"))), m_dialog(new RescheduleDialog(clock, this))
 {
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -116,8 +106,11 @@ QGroupBox *AlarmSchedulesView::createScheduleBox()
     m_scheduleView->verticalHeader()->hide();
     m_scheduleView->horizontalHeader()->setStretchLastSection(true);
     const QFontMetrics mono(monospaceFont());
-    m_scheduleView->setColumnWidth(ScheduleModel::IdColumn, mono.horizontalAdvance(QStringLiteral("00000000-0000")) + 16);
-    m_scheduleView->setColumnWidth(ScheduleModel::DueColumn, mono.horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) + 16);
+    m_scheduleView->setColumnWidth(ScheduleModel::IdColumn,
+                                   mono.horizontalAdvance(QStringLiteral("00000000-0000")) + 16);
+    m_scheduleView->setColumnWidth(ScheduleModel::DueColumn,
+                                   mono.horizontalAdvance(QStringLiteral("0000-00-00 00:00:00")) +
+                                       16);
     auto *scheduleBox = new QGroupBox(tr("Schedules"));
     auto *scheduleButtons = new QHBoxLayout;
     scheduleButtons->addWidget(m_fireSchedule);
@@ -136,8 +129,10 @@ void AlarmSchedulesView::connectActions()
     connect(m_cancelAlarm, &QPushButton::clicked, this, &AlarmSchedulesView::cancelAlarm);
     connect(m_rescheduleAlarm, &QPushButton::clicked, this, &AlarmSchedulesView::askForAlarmTime);
     connect(m_fireSchedule, &QPushButton::clicked, this, &AlarmSchedulesView::fireSelectedSchedule);
-    connect(m_cancelSchedule, &QPushButton::clicked, this, &AlarmSchedulesView::cancelSelectedSchedule);
-    connect(m_rescheduleSchedule, &QPushButton::clicked, this, &AlarmSchedulesView::askForScheduleTime);
+    connect(m_cancelSchedule, &QPushButton::clicked, this,
+            &AlarmSchedulesView::cancelSelectedSchedule);
+    connect(m_rescheduleSchedule, &QPushButton::clicked, this,
+            &AlarmSchedulesView::askForScheduleTime);
     connect(m_scheduleView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &AlarmSchedulesView::updateActions);
     connect(m_schedules, &QAbstractItemModel::modelReset, this, &AlarmSchedulesView::updateActions);
@@ -149,7 +144,8 @@ void AlarmSchedulesView::connectActions()
     });
 }
 
-void AlarmSchedulesView::setObject(const QString &className, const ObjectId &id, const QString &label)
+void AlarmSchedulesView::setObject(const QString &className, const ObjectId &id,
+                                   const QString &label)
 {
     if (id == m_id && className == m_className)
         return;
@@ -173,31 +169,31 @@ void AlarmSchedulesView::refresh()
     if (m_id.isNull() || !m_inspector)
         return;
     whenReady(
-            m_inspector->alarm(m_className, m_id), this,
-            [this, ticket](const std::optional<AlarmSummary> &alarm) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_alarm = alarm;
-                showAlarm();
-                updateActions();
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
-                    emit errorOccurred(error);
-            });
+        m_inspector->alarm(m_className, m_id), this,
+        [this, ticket](const std::optional<AlarmSummary> &alarm) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_alarm = alarm;
+            showAlarm();
+            updateActions();
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
+                emit errorOccurred(error);
+        });
     whenReady(
-            m_agents.schedules(m_className, m_id), this,
-            [this, ticket](const QList<ScheduleInfo> &schedules) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_schedules->setSchedules(schedules);
-                showAlarm();
-                updateActions();
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
-                    emit errorOccurred(error);
-            });
+        m_agents.schedules(m_className, m_id), this,
+        [this, ticket](const QList<ScheduleInfo> &schedules) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_schedules->setSchedules(schedules);
+            showAlarm();
+            updateActions();
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
+                emit errorOccurred(error);
+        });
 }
 
 void AlarmSchedulesView::showAlarm()
@@ -213,9 +209,10 @@ void AlarmSchedulesView::showAlarm()
         m_countdown->setStyleSheet(overdue ? QStringLiteral("color: #b01e1e;") : QString());
         m_countdown->setText(countdownText(m_alarm->dueMs, now));
         m_due->setText(timeText(m_alarm->dueMs));
-        m_retries->setText(m_alarm->retryCount > 0
-                                   ? tr("%1 (retrying after a failed alarm turn)").arg(m_alarm->retryCount)
-                                   : QStringLiteral("0"));
+        m_retries->setText(
+            m_alarm->retryCount > 0
+                ? tr("%1 (retrying after a failed alarm turn)").arg(m_alarm->retryCount)
+                : QStringLiteral("0"));
     }
     // An agent's alarm serves its schedules: say what the alarm's actions will act on.
     QStringList served;
@@ -229,7 +226,7 @@ void AlarmSchedulesView::showAlarm()
     m_alarmNote->setVisible(!served.isEmpty());
     m_alarmNote->setText(tr("This alarm runs the agent's earliest schedule (%1): Fire Now runs "
                             "it, Reschedule… moves it and Cancel removes it.")
-                                 .arg(served.join(QStringLiteral(", "))));
+                             .arg(served.join(QStringLiteral(", "))));
 }
 
 void AlarmSchedulesView::updateActions()
@@ -265,39 +262,41 @@ void AlarmSchedulesView::runCommand(QFuture<T> future, std::function<QString(con
     m_busy = true;
     updateActions();
     whenReady(
-            future, this,
-            [this, ticket, describe](const T &value) {
-                if (!m_commands.isCurrent(ticket))
-                    return;
-                m_busy = false;
-                const QString message = describe(value);
-                showMessage(message, false);
-                emit commandApplied(message);
-                refresh();
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (!m_commands.isCurrent(ticket))
-                    return;
-                m_busy = false;
-                showMessage(error.message(), true);
-                refresh();
-            });
+        future, this,
+        [this, ticket, describe](const T &value) {
+            if (!m_commands.isCurrent(ticket))
+                return;
+            m_busy = false;
+            const QString message = describe(value);
+            showMessage(message, false);
+            emit commandApplied(message);
+            refresh();
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (!m_commands.isCurrent(ticket))
+                return;
+            m_busy = false;
+            showMessage(error.message(), true);
+            refresh();
+        });
 }
 
 void AlarmSchedulesView::fireAlarm()
 {
     if (m_id.isNull() || !m_inspector)
         return;
-    runCommand<qint64>(m_inspector->fireAlarmNow(m_className, m_id),
-                       [](const qint64 &seq) { return tr("Fired the alarm (%1)").arg(seqText(seq)); });
+    runCommand<qint64>(m_inspector->fireAlarmNow(m_className, m_id), [](const qint64 &seq) {
+        return tr("Fired the alarm (%1)").arg(seqText(seq));
+    });
 }
 
 void AlarmSchedulesView::cancelAlarm()
 {
     if (m_id.isNull() || !m_inspector)
         return;
-    runCommand<qint64>(m_inspector->cancelAlarm(m_className, m_id),
-                       [](const qint64 &seq) { return tr("Cancelled the alarm (%1)").arg(seqText(seq)); });
+    runCommand<qint64>(m_inspector->cancelAlarm(m_className, m_id), [](const qint64 &seq) {
+        return tr("Cancelled the alarm (%1)").arg(seqText(seq));
+    });
 }
 
 void AlarmSchedulesView::rescheduleAlarm(qint64 dueMs)
@@ -325,11 +324,11 @@ void AlarmSchedulesView::cancelSelectedSchedule()
     const QString scheduleId = selectedScheduleId();
     if (scheduleId.isEmpty() || m_id.isNull())
         return;
-    runCommand<bool>(m_agents.cancelSchedule(m_className, m_id, scheduleId),
-                     [scheduleId](const bool &existed) {
-                         return existed ? tr("Cancelled schedule %1").arg(scheduleId)
-                                        : tr("Schedule %1 had already run or been cancelled").arg(scheduleId);
-                     });
+    runCommand<bool>(
+        m_agents.cancelSchedule(m_className, m_id, scheduleId), [scheduleId](const bool &existed) {
+            return existed ? tr("Cancelled schedule %1").arg(scheduleId)
+                           : tr("Schedule %1 had already run or been cancelled").arg(scheduleId);
+        });
 }
 
 void AlarmSchedulesView::rescheduleSelectedSchedule(qint64 dueMs)
@@ -338,11 +337,11 @@ void AlarmSchedulesView::rescheduleSelectedSchedule(qint64 dueMs)
     if (scheduleId.isEmpty() || m_id.isNull())
         return;
     runCommand<qint64>(
-            m_agents.rescheduleSchedule(m_className, m_id, scheduleId,
-                                        QDateTime::fromMSecsSinceEpoch(dueMs, QTimeZone::utc())),
-            [scheduleId, dueMs](const qint64 &seq) {
-                return tr("Rescheduled %1 to %2 (%3)").arg(scheduleId, timeText(dueMs), seqText(seq));
-            });
+        m_agents.rescheduleSchedule(m_className, m_id, scheduleId,
+                                    QDateTime::fromMSecsSinceEpoch(dueMs, QTimeZone::utc())),
+        [scheduleId, dueMs](const qint64 &seq) {
+            return tr("Rescheduled %1 to %2 (%3)").arg(scheduleId, timeText(dueMs), seqText(seq));
+        });
 }
 
 void AlarmSchedulesView::askForAlarmTime()

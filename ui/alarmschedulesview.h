@@ -89,7 +89,7 @@ private:
     ObjectId m_id;
     QString m_label;
     std::optional<AlarmSummary> m_alarm;
-    RefreshTracker m_reads; // reads: a newer refresh drops older results
+    RefreshTracker m_reads;    // reads: a newer refresh drops older results
     RefreshTracker m_commands; // commands: dropped only when the object changed
     bool m_busy = false;
 

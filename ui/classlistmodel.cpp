@@ -55,8 +55,8 @@ QVariant ClassListModel::data(const QModelIndex &index, int role) const
         return QStringLiteral("%1  (%2)").arg(summary.name).arg(summary.objectCount);
     case Qt::ToolTipRole:
         return summary.description.isEmpty()
-                ? tr("%1 objects, %2 in memory").arg(summary.objectCount).arg(summary.liveCount)
-                : summary.description;
+                   ? tr("%1 objects, %2 in memory").arg(summary.objectCount).arg(summary.liveCount)
+                   : summary.description;
     case NameRole:
         return summary.name;
     case CountRole:
@@ -86,12 +86,12 @@ void ClassListModel::refresh()
         return;
     const RefreshTracker::Ticket ticket = m_reads.next();
     whenReady(
-            m_inspector->classes(), this,
-            [this, ticket](const QList<ClassSummary> &classes) {
-                if (m_reads.isCurrent(ticket))
-                    setClasses(classes);
-            },
-            [this](const Durable::Error &error) { emit errorOccurred(error); });
+        m_inspector->classes(), this,
+        [this, ticket](const QList<ClassSummary> &classes) {
+            if (m_reads.isCurrent(ticket))
+                setClasses(classes);
+        },
+        [this](const Durable::Error &error) { emit errorOccurred(error); });
 }
 
 void ClassListModel::setClasses(const QList<ClassSummary> &classes)

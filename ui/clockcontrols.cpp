@@ -34,12 +34,8 @@ QString durationName(std::chrono::milliseconds duration)
 } // namespace
 
 ClockControls::ClockControls(Clock *clock, QWidget *parent)
-    : QWidget(parent),
-      m_clock(clock),
-      m_jumps(new QThreadPool(this)),
-      m_virtual(qobject_cast<VirtualClock *>(clock)),
-      m_mode(new QLabel),
-      m_time(new QLabel),
+    : QWidget(parent), m_clock(clock), m_jumps(new QThreadPool(this)),
+      m_virtual(qobject_cast<VirtualClock *>(clock)), m_mode(new QLabel), m_time(new QLabel),
       m_progress(new QProgressBar)
 {
     createActions();
@@ -92,7 +88,8 @@ void ClockControls::layOut()
     bold.setBold(true);
     m_mode->setFont(bold);
     m_time->setFont(monospaceFont());
-    m_time->setMinimumWidth(m_time->fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00 UTC")) + 8);
+    m_time->setMinimumWidth(
+        m_time->fontMetrics().horizontalAdvance(QStringLiteral("0000-00-00 00:00:00 UTC")) + 8);
     m_progress->setRange(0, 0);
     m_progress->setMaximumWidth(80);
     m_progress->setMaximumHeight(14);
@@ -123,7 +120,8 @@ void ClockControls::showClockKind()
 {
     if (m_virtual) {
         m_mode->setText(tr("VIRTUAL"));
-        m_mode->setStyleSheet(QStringLiteral("color: white; background: #7b4fd1; border-radius: 3px; padding: 1px 6px;"));
+        m_mode->setStyleSheet(QStringLiteral(
+            "color: white; background: #7b4fd1; border-radius: 3px; padding: 1px 6px;"));
         m_mode->setToolTip(tr("Virtual clock: time can be paused and jumped"));
         connect(m_virtual, &Clock::pausedChanged, this, [this](bool paused) {
             const QSignalBlocker blocker(m_pause);
@@ -133,7 +131,8 @@ void ClockControls::showClockKind()
         m_pause->setChecked(m_virtual->isPaused());
     } else {
         m_mode->setText(tr("LIVE"));
-        m_mode->setStyleSheet(QStringLiteral("color: white; background: #2e9d4f; border-radius: 3px; padding: 1px 6px;"));
+        m_mode->setStyleSheet(QStringLiteral(
+            "color: white; background: #2e9d4f; border-radius: 3px; padding: 1px 6px;"));
         m_mode->setToolTip(tr("System clock: start the studio with --virtual-clock to jump time"));
     }
 }
@@ -163,7 +162,8 @@ void ClockControls::advanceBy(std::chrono::milliseconds duration)
     setBusy(true);
     VirtualClock *clock = m_virtual;
     // advance() waits for every alarm turn it fires: never on the GUI thread.
-    QFuture<int> future = QtConcurrent::run(m_jumps, [clock, duration] { return clock->advance(duration); });
+    QFuture<int> future = QtConcurrent::run(m_jumps,
+                                            [clock, duration] { return clock->advance(duration); });
     const QString what = durationName(duration);
     const qint64 from = clock->nowMs();
     m_stopRequested = false;
@@ -171,9 +171,10 @@ void ClockControls::advanceBy(std::chrono::milliseconds duration)
         setBusy(false);
         if (m_stopRequested && m_virtual) {
             const auto reached = std::chrono::milliseconds(m_virtual->nowMs() - from);
-            emit jumpFinished(tr("Stopped after %1 of %2: %n alarm(s) fired", nullptr, fired)
-                                  .arg(reached.count() > 0 ? durationName(reached) : tr("no time"), what),
-                              fired);
+            emit jumpFinished(
+                tr("Stopped after %1 of %2: %n alarm(s) fired", nullptr, fired)
+                    .arg(reached.count() > 0 ? durationName(reached) : tr("no time"), what),
+                fired);
             return;
         }
         emit jumpFinished(tr("Advanced %1: %n alarm(s) fired", nullptr, fired).arg(what), fired);
@@ -228,9 +229,11 @@ void ClockControls::updateTime()
 {
     if (!m_clock)
         return;
-    QString text = m_clock->now().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) + QStringLiteral(" UTC");
+    QString text = m_clock->now().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) +
+                   QStringLiteral(" UTC");
     m_time->setText(text);
-    m_time->setToolTip(m_clock->isPaused() ? tr("The clock is paused") : tr("The clock is running"));
+    m_time->setToolTip(m_clock->isPaused() ? tr("The clock is paused")
+                                           : tr("The clock is running"));
     m_time->setStyleSheet(m_clock->isPaused() ? QStringLiteral("color: #8a8f98;") : QString());
 }
 

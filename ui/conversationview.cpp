@@ -18,166 +18,160 @@ namespace Durable::Ui {
 
 namespace {
 
-    QString escaped(const QString &text)
-    {
-        return text.toHtmlEscaped();
-    }
+QString escaped(const QString &text)
+{
+    return text.toHtmlEscaped();
+}
 
-    // Text that keeps its line breaks and wraps in the pane.
-    QString block(const QString &text, bool monospace = false)
-    {
-        const QString font = monospace ? QStringLiteral("font-family:monospace;") : QString();
-        return QStringLiteral("<p style=\"white-space:pre-wrap; margin:2px 0 6px 12px; %1\">%2</p>")
-            .arg(font, escaped(text));
-    }
+// Text that keeps its line breaks and wraps in the pane.
+QString block(const QString &text, bool monospace = false)
+{
+    const QString font = monospace ? QStringLiteral("font-family:monospace;") : QString();
+    return QStringLiteral("<p style=\"white-space:pre-wrap; margin:2px 0 6px 12px; %1\">%2</p>")
+        .arg(font, escaped(text));
+}
 
-    QString roleColor(ChatRole role)
-    {
-        switch (role) {
-        case ChatRole::System:
-            return QStringLiteral("#6b7280");
-        case ChatRole::User:
-            return QStringLiteral("#1d4ed8");
-        case ChatRole::Assistant:
-            return QStringLiteral("#047857");
-        case ChatRole::Tool:
-            return QStringLiteral("#9a6700");
-        }
-        return QStringLiteral("#000000");
+QString roleColor(ChatRole role)
+{
+    switch (role) {
+    case ChatRole::System:
+        return QStringLiteral("#6b7280");
+    case ChatRole::User:
+        return QStringLiteral("#1d4ed8");
+    case ChatRole::Assistant:
+        return QStringLiteral("#047857");
+    case ChatRole::Tool:
+        return QStringLiteral("#9a6700");
     }
+    return QStringLiteral("#000000");
+}
 
-    QString toolCallLine(const ToolCall &call)
-    {
-        return QStringLiteral("<p style=\"margin:2px 0 2px 12px;\">&#8594; calls tool <b>%1</b> "
-                              "<span style=\"color:#6b7280;\">(%2)</span></p>%3")
-            .arg(escaped(call.name), escaped(call.id), block(jsonPretty(call.arguments), true));
-    }
+QString toolCallLine(const ToolCall &call)
+{
+    return QStringLiteral("<p style=\"margin:2px 0 2px 12px;\">&#8594; calls tool <b>%1</b> "
+                          "<span style=\"color:#6b7280;\">(%2)</span></p>%3")
+        .arg(escaped(call.name), escaped(call.id), block(jsonPretty(call.arguments), true));
+}
 
-    QString messageHtml(const ChatMessage &message)
-    {
-        QString heading = QStringLiteral("<span style=\"color:%1; font-weight:bold;\">%2</span>")
-                              .arg(roleColor(message.role), ChatMessage::roleName(message.role));
-        if (message.role == ChatRole::Tool)
-            heading +=
-                ConversationView::tr(" result of %1 <span style=\"color:#6b7280;\">(%2)</span>")
-                    .arg(escaped(message.name.isEmpty() ? ConversationView::tr("a tool")
-                                                        : message.name),
-                        escaped(message.toolCallId));
-        QString html = QStringLiteral("<p style=\"margin:6px 0 0 0;\">%1</p>").arg(heading);
-        if (!message.content.isEmpty())
-            html += block(message.content, message.role == ChatRole::Tool);
-        for (const ToolCall &call : message.toolCalls)
-            html += toolCallLine(call);
-        return html;
-    }
+QString messageHtml(const ChatMessage &message)
+{
+    QString heading = QStringLiteral("<span style=\"color:%1; font-weight:bold;\">%2</span>")
+                          .arg(roleColor(message.role), ChatMessage::roleName(message.role));
+    if (message.role == ChatRole::Tool)
+        heading += ConversationView::tr(" result of %1 <span style=\"color:#6b7280;\">(%2)</span>")
+                       .arg(escaped(message.name.isEmpty() ? ConversationView::tr("a tool")
+                                                           : message.name),
+                            escaped(message.toolCallId));
+    QString html = QStringLiteral("<p style=\"margin:6px 0 0 0;\">%1</p>").arg(heading);
+    if (!message.content.isEmpty())
+        html += block(message.content, message.role == ChatRole::Tool);
+    for (const ToolCall &call : message.toolCalls)
+        html += toolCallLine(call);
+    return html;
+}
 
-    QString banner(const QString &text, const QString &color, const QString &background)
-    {
-        return QStringLiteral("<table width=\"100%\" cellpadding=\"6\" style=\"margin:4px 0;\"><tr>"
-                              "<td style=\"background:%1; color:%2;\">%3</td></tr></table>")
-            .arg(background, color, text);
-    }
+QString banner(const QString &text, const QString &color, const QString &background)
+{
+    return QStringLiteral("<table width=\"100%\" cellpadding=\"6\" style=\"margin:4px 0;\"><tr>"
+                          "<td style=\"background:%1; color:%2;\">%3</td></tr></table>")
+        .arg(background, color, text);
+}
 
-    QString statusBanner(const ModelCallInfo &call)
-    {
-        const QString status = escaped(ModelCallModel::statusText(call));
-        switch (call.status) {
-        case ModelCallInfo::Status::Model:
-            return banner(ConversationView::tr("<b>Pending</b> — in flight: %1. The continuation "
-                                               "“%2” runs when the reply arrives.")
-                              .arg(status, escaped(call.continuation)),
-                QStringLiteral("#7a4f00"), QStringLiteral("#fff4d6"));
-        case ModelCallInfo::Status::Tools:
-            return banner(ConversationView::tr("<b>Pending</b> — %1 (round %2); the model is asked "
-                                               "again with their results.")
-                              .arg(status)
-                              .arg(call.round + 1),
-                QStringLiteral("#7a4f00"), QStringLiteral("#fff4d6"));
-        case ModelCallInfo::Status::Failed:
-            return banner(ConversationView::tr("<b>Failed</b>: %1").arg(escaped(call.error)),
-                QStringLiteral("#8b1414"), QStringLiteral("#fde2e2"));
-        case ModelCallInfo::Status::Done:
-            return banner(
-                ConversationView::tr("<b>%1</b> — the continuation “%2” ran with the reply.")
-                    .arg(status, escaped(call.continuation)),
-                QStringLiteral("#14532d"), QStringLiteral("#e3f6e8"));
-        }
-        return QString();
+QString statusBanner(const ModelCallInfo &call)
+{
+    const QString status = escaped(ModelCallModel::statusText(call));
+    switch (call.status) {
+    case ModelCallInfo::Status::Model:
+        return banner(ConversationView::tr("<b>Pending</b> — in flight: %1. The continuation "
+                                           "“%2” runs when the reply arrives.")
+                          .arg(status, escaped(call.continuation)),
+                      QStringLiteral("#7a4f00"), QStringLiteral("#fff4d6"));
+    case ModelCallInfo::Status::Tools:
+        return banner(ConversationView::tr("<b>Pending</b> — %1 (round %2); the model is asked "
+                                           "again with their results.")
+                          .arg(status)
+                          .arg(call.round + 1),
+                      QStringLiteral("#7a4f00"), QStringLiteral("#fff4d6"));
+    case ModelCallInfo::Status::Failed:
+        return banner(ConversationView::tr("<b>Failed</b>: %1").arg(escaped(call.error)),
+                      QStringLiteral("#8b1414"), QStringLiteral("#fde2e2"));
+    case ModelCallInfo::Status::Done:
+        return banner(ConversationView::tr("<b>%1</b> — the continuation “%2” ran with the reply.")
+                          .arg(status, escaped(call.continuation)),
+                      QStringLiteral("#14532d"), QStringLiteral("#e3f6e8"));
     }
+    return QString();
+}
 
-    QString sourceBanner(const QJsonObject &reply)
-    {
-        const QString cassette = reply.value(QStringLiteral("replayedFrom")).toString();
-        const bool scripted = reply.value(QStringLiteral("scripted")).toBool();
-        if (!cassette.isEmpty())
-            return banner(
-                ConversationView::tr("<b>Cassette replay</b> — this reply was replayed from "
-                                     "%1, not asked of a model now%2.")
-                    .arg(escaped(cassette),
-                        scripted ? ConversationView::tr(" (it was recorded from the "
-                                                        "scripted model)")
-                                 : QString()),
-                QStringLiteral("#4c1d95"), QStringLiteral("#efe7fb"));
-        if (scripted)
-            return banner(
-                ConversationView::tr("<b>Scripted model</b> — this reply comes from the "
-                                     "scripted model's rules, not from a language model."),
-                QStringLiteral("#4c1d95"), QStringLiteral("#efe7fb"));
-        return QString();
-    }
+QString sourceBanner(const QJsonObject &reply)
+{
+    const QString cassette = reply.value(QStringLiteral("replayedFrom")).toString();
+    const bool scripted = reply.value(QStringLiteral("scripted")).toBool();
+    if (!cassette.isEmpty())
+        return banner(ConversationView::tr("<b>Cassette replay</b> — this reply was replayed from "
+                                           "%1, not asked of a model now%2.")
+                          .arg(escaped(cassette),
+                               scripted ? ConversationView::tr(" (it was recorded from the "
+                                                               "scripted model)")
+                                        : QString()),
+                      QStringLiteral("#4c1d95"), QStringLiteral("#efe7fb"));
+    if (scripted)
+        return banner(ConversationView::tr("<b>Scripted model</b> — this reply comes from the "
+                                           "scripted model's rules, not from a language model."),
+                      QStringLiteral("#4c1d95"), QStringLiteral("#efe7fb"));
+    return QString();
+}
 
-    QString factRow(const QString &name, const QString &value)
-    {
-        return QStringLiteral("<tr><td style=\"color:#6b7280; padding-right:12px;\">%1</td>"
-                              "<td>%2</td></tr>")
-            .arg(escaped(name), value);
-    }
+QString factRow(const QString &name, const QString &value)
+{
+    return QStringLiteral("<tr><td style=\"color:#6b7280; padding-right:12px;\">%1</td>"
+                          "<td>%2</td></tr>")
+        .arg(escaped(name), value);
+}
 
-    QString replyHtml(const ModelCallInfo &call)
-    {
-        if (call.lastReply.isEmpty())
-            return block(ConversationView::tr("No reply yet: waiting on the model (attempt %1).")
-                             .arg(call.attempt));
-        const Result<ChatReply> parsed = ChatReply::fromJson(call.lastReply);
-        if (!parsed)
-            return block(ConversationView::tr("The stored reply could not be read: %1")
-                             .arg(parsed.error().message()));
-        const ChatReply &reply = parsed.value();
-        QString html = sourceBanner(call.lastReply);
-        if (!reply.content.isEmpty())
-            html += block(reply.content);
-        for (const ToolCall &toolCall : reply.toolCalls)
-            html += toolCallLine(toolCall);
-        if (reply.content.isEmpty() && reply.toolCalls.isEmpty())
-            html += block(ConversationView::tr("(empty reply)"));
-        QString facts;
-        facts += factRow(ConversationView::tr("Model"),
-            escaped(reply.model.isEmpty() ? ConversationView::tr("(not named)") : reply.model));
-        facts += factRow(ConversationView::tr("Provider"),
-            escaped(
-                reply.provider.isEmpty() ? ConversationView::tr("(not named)") : reply.provider));
-        facts += factRow(ConversationView::tr("Finish reason"), escaped(reply.finishReason));
-        facts += factRow(ConversationView::tr("Tokens"),
-            ConversationView::tr("%1 (prompt %2, completion %3)%4")
-                .arg(reply.usage.totalTokens)
-                .arg(reply.usage.promptTokens)
-                .arg(reply.usage.completionTokens)
-                .arg(reply.scripted ? ConversationView::tr(", estimated") : QString()));
-        facts += factRow(
-            ConversationView::tr("Latency"), ConversationView::tr("%1 ms").arg(reply.latencyMs));
-        return html
-            + QStringLiteral("<table cellspacing=\"2\" style=\"margin:4px 0 0 12px;\">%1</table>")
-                  .arg(facts);
-    }
+QString replyHtml(const ModelCallInfo &call)
+{
+    if (call.lastReply.isEmpty())
+        return block(ConversationView::tr("No reply yet: waiting on the model (attempt %1).")
+                         .arg(call.attempt));
+    const Result<ChatReply> parsed = ChatReply::fromJson(call.lastReply);
+    if (!parsed)
+        return block(ConversationView::tr("The stored reply could not be read: %1")
+                         .arg(parsed.error().message()));
+    const ChatReply &reply = parsed.value();
+    QString html = sourceBanner(call.lastReply);
+    if (!reply.content.isEmpty())
+        html += block(reply.content);
+    for (const ToolCall &toolCall : reply.toolCalls)
+        html += toolCallLine(toolCall);
+    if (reply.content.isEmpty() && reply.toolCalls.isEmpty())
+        html += block(ConversationView::tr("(empty reply)"));
+    QString facts;
+    facts += factRow(
+        ConversationView::tr("Model"),
+        escaped(reply.model.isEmpty() ? ConversationView::tr("(not named)") : reply.model));
+    facts += factRow(
+        ConversationView::tr("Provider"),
+        escaped(reply.provider.isEmpty() ? ConversationView::tr("(not named)") : reply.provider));
+    facts += factRow(ConversationView::tr("Finish reason"), escaped(reply.finishReason));
+    facts += factRow(ConversationView::tr("Tokens"),
+                     ConversationView::tr("%1 (prompt %2, completion %3)%4")
+                         .arg(reply.usage.totalTokens)
+                         .arg(reply.usage.promptTokens)
+                         .arg(reply.usage.completionTokens)
+                         .arg(reply.scripted ? ConversationView::tr(", estimated") : QString()));
+    facts += factRow(ConversationView::tr("Latency"),
+                     ConversationView::tr("%1 ms").arg(reply.latencyMs));
+    return html +
+           QStringLiteral("<table cellspacing=\"2\" style=\"margin:4px 0 0 12px;\">%1</table>")
+               .arg(facts);
+}
 
 } // namespace
 
 ConversationView::ConversationView(Inspector *inspector, QWidget *parent)
-    : QWidget(parent)
-    , m_model(new ModelCallModel(inspector, this))
-    , m_summary(new QLabel)
-    , m_view(new QTableView)
-    , m_detail(new QTextBrowser)
+    : QWidget(parent), m_model(new ModelCallModel(inspector, this)), m_summary(new QLabel),
+      m_view(new QTableView), m_detail(new QTextBrowser)
 {
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -186,8 +180,8 @@ ConversationView::ConversationView(Inspector *inspector, QWidget *parent)
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setSectionResizeMode(
-        ModelCallModel::StatusColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(ModelCallModel::StatusColumn,
+                                                     QHeaderView::Stretch);
     m_view->setColumnWidth(ModelCallModel::CallColumn, 60);
     m_view->setColumnWidth(ModelCallModel::ModelColumn, 90);
     m_view->setColumnWidth(ModelCallModel::SourceColumn, 120);
@@ -209,7 +203,7 @@ ConversationView::ConversationView(Inspector *inspector, QWidget *parent)
     layout->addWidget(split, 1);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-        &ConversationView::showSelectedCall);
+            &ConversationView::showSelectedCall);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ConversationView::showSelectedCall);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &ConversationView::showSelectedCall);
     connect(m_model, &ModelCallModel::loaded, this, &ConversationView::callsLoaded);
@@ -249,8 +243,8 @@ void ConversationView::selectCall(const QString &callId)
     const int row = m_model->rowOfCall(callId);
     if (row < 0)
         return;
-    m_view->selectionModel()->select(
-        m_model->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->select(m_model->index(row, 0), QItemSelectionModel::ClearAndSelect |
+                                                                 QItemSelectionModel::Rows);
     m_view->scrollTo(m_model->index(row, 0));
 }
 
@@ -286,7 +280,7 @@ void ConversationView::updateSummary()
         scripted += index.data(ModelCallModel::ScriptedRole).toBool() ? 1 : 0;
         replayed += index.data(ModelCallModel::ReplayedFromRole).toString().isEmpty() ? 0 : 1;
     }
-    QStringList parts { tr("%n model call(s), oldest first", nullptr, total) };
+    QStringList parts {tr("%n model call(s), oldest first", nullptr, total)};
     if (pending > 0)
         parts.append(tr("%n pending", nullptr, pending));
     if (replayed > 0)
@@ -338,8 +332,8 @@ QString ConversationView::callHtml(const ModelCallInfo &call)
         for (const ToolDefinition &tool : call.request.tools)
             tools.append(QStringLiteral("<b>%1</b> — %2")
                              .arg(escaped(tool.name), escaped(tool.description)));
-        html += QStringLiteral(
-            "<h4 style=\"margin:10px 0 2px 0;\">%1</h4><p style=\"margin:2px 0 0 12px;\">%2</p>")
+        html += QStringLiteral("<h4 style=\"margin:10px 0 2px 0;\">%1</h4><p style=\"margin:2px 0 "
+                               "0 12px;\">%2</p>")
                     .arg(tr("Tools offered"), tools.join(QStringLiteral("<br>")));
     }
     QStringList options;

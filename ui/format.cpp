@@ -28,7 +28,8 @@ QString countdownText(qint64 dueMs, qint64 nowMs)
         return QString();
     const qint64 delta = dueMs - nowMs;
     if (delta < 0)
-        return QStringLiteral("overdue %1").arg(Duration::describe(std::chrono::milliseconds(-delta)));
+        return QStringLiteral("overdue %1")
+            .arg(Duration::describe(std::chrono::milliseconds(-delta)));
     return QStringLiteral("in %1").arg(Duration::describe(std::chrono::milliseconds(delta)));
 }
 
@@ -46,7 +47,8 @@ QString timeText(qint64 ms)
 {
     if (ms < 0)
         return QString();
-    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)
+        .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 QString jsonPreview(const QJsonValue &value, int maxChars)
@@ -60,9 +62,11 @@ QString jsonPreview(const QJsonValue &value, int maxChars)
 QString jsonPretty(const QJsonValue &value)
 {
     if (value.isObject())
-        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented)).trimmed();
+        return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Indented))
+            .trimmed();
     if (value.isArray())
-        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented)).trimmed();
+        return QString::fromUtf8(QJsonDocument(value.toArray()).toJson(QJsonDocument::Indented))
+            .trimmed();
     return QString::fromUtf8(compact(value));
 }
 

@@ -22,28 +22,31 @@ namespace Durable::Ui {
 template<typename T, typename OnValue, typename OnError>
 void whenReady(QFuture<T> future, QObject *context, OnValue onValue, OnError onError)
 {
-    future.then(context, [context, onValue = std::move(onValue), onError = std::move(onError)](QFuture<T> done) {
+    future.then(context, [context, onValue = std::move(onValue),
+                          onError = std::move(onError)](QFuture<T> done) {
         QMetaObject::invokeMethod(
-                context,
-                [onValue, onError, done]() mutable {
-                    try {
-                        done.waitForFinished(); // finished already: only rethrows a stored failure
-                        if (done.isCanceled())
-                            throw Durable::Error(Durable::ErrorCode::Internal,
-                                                 QStringLiteral("the query was cancelled"));
-                        if constexpr (std::is_void_v<T>)
-                            onValue();
-                        else
-                            onValue(done.result());
-                    } catch (const Durable::Error &error) {
-                        onError(error);
-                    } catch (const std::exception &error) {
-                        onError(Durable::Error(Durable::ErrorCode::Internal, QString::fromUtf8(error.what())));
-                    } catch (...) {
-                        onError(Durable::Error(Durable::ErrorCode::Internal, QStringLiteral("unknown failure")));
-                    }
-                },
-                Qt::QueuedConnection);
+            context,
+            [onValue, onError, done]() mutable {
+                try {
+                    done.waitForFinished(); // finished already: only rethrows a stored failure
+                    if (done.isCanceled())
+                        throw Durable::Error(Durable::ErrorCode::Internal,
+                                             QStringLiteral("the query was cancelled"));
+                    if constexpr (std::is_void_v<T>)
+                        onValue();
+                    else
+                        onValue(done.result());
+                } catch (const Durable::Error &error) {
+                    onError(error);
+                } catch (const std::exception &error) {
+                    onError(Durable::Error(Durable::ErrorCode::Internal,
+                                           QString::fromUtf8(error.what())));
+                } catch (...) {
+                    onError(Durable::Error(Durable::ErrorCode::Internal,
+                                           QStringLiteral("unknown failure")));
+                }
+            },
+            Qt::QueuedConnection);
     });
 }
 

@@ -25,15 +25,15 @@ bool olderFirst(const HumanRequestInfo &a, const HumanRequestInfo &b)
 
 bool sameRow(const HumanRequestInfo &a, const HumanRequestInfo &b)
 {
-    return a.title == b.title && a.objectName == b.objectName && a.className == b.className
-            && a.deadlineMs == b.deadlineMs && a.createdMs == b.createdMs;
+    return a.title == b.title && a.objectName == b.objectName && a.className == b.className &&
+           a.deadlineMs == b.deadlineMs && a.createdMs == b.createdMs;
 }
 
 } // namespace
 
 InboxModel::InboxModel(Inspector *inspector, Clock *clock, QObject *parent)
-    : QAbstractTableModel(parent), m_inbox(inspector->inbox()), m_clock(clock), m_tick(new QTimer(this)),
-      m_refreshLater(new QTimer(this))
+    : QAbstractTableModel(parent), m_inbox(inspector->inbox()), m_clock(clock),
+      m_tick(new QTimer(this)), m_refreshLater(new QTimer(this))
 {
     if (inspector)
         connect(inspector, &Inspector::changesAvailable, this, &InboxModel::applyChanges);
@@ -145,7 +145,7 @@ QHash<int, QByteArray> InboxModel::roleNames() const
 
 HumanRequestInfo InboxModel::request(int row) const
 {
-    return row >= 0 && row < m_requests.size() ? m_requests.at(row) : HumanRequestInfo{};
+    return row >= 0 && row < m_requests.size() ? m_requests.at(row) : HumanRequestInfo {};
 }
 
 int InboxModel::rowOf(const QString &requestId) const
@@ -167,16 +167,16 @@ void InboxModel::refresh()
             refresh();
     };
     whenReady(
-            m_inbox.pending(), this,
-            [this, finished](const QList<HumanRequestInfo> &requests) {
-                setRequests(requests);
-                emit refreshed();
-                finished();
-            },
-            [this, finished](const Durable::Error &error) {
-                emit errorOccurred(error);
-                finished();
-            });
+        m_inbox.pending(), this,
+        [this, finished](const QList<HumanRequestInfo> &requests) {
+            setRequests(requests);
+            emit refreshed();
+            finished();
+        },
+        [this, finished](const Durable::Error &error) {
+            emit errorOccurred(error);
+            finished();
+        });
 }
 
 void InboxModel::answer(const HumanRequestInfo &shown, const HumanResponse &response)
@@ -192,14 +192,16 @@ void InboxModel::answer(const HumanRequestInfo &shown, const HumanResponse &resp
     if (row >= 0)
         removeRow(row);
     whenReady(
-            m_inbox.answer(request, response), this,
-            [this, requestId, title](const QJsonValue &result) { emit answered(requestId, title, result); },
-            [this, requestId, title](const Durable::Error &error) {
-                // Whatever the object still holds as pending comes back with the next snapshot.
-                m_answering.remove(requestId);
-                emit answerFailed(requestId, title, error);
-                refresh();
-            });
+        m_inbox.answer(request, response), this,
+        [this, requestId, title](const QJsonValue &result) {
+            emit answered(requestId, title, result);
+        },
+        [this, requestId, title](const Durable::Error &error) {
+            // Whatever the object still holds as pending comes back with the next snapshot.
+            m_answering.remove(requestId);
+            emit answerFailed(requestId, title, error);
+            refresh();
+        });
 }
 
 void InboxModel::removeRow(int row)
@@ -262,7 +264,8 @@ void InboxModel::setRequests(QList<HumanRequestInfo> requests)
     int row = 0;
     qsizetype next = 0;
     while (next < requests.size()) {
-        if (row < m_requests.size() && m_requests.at(row).requestId == requests.at(next).requestId) {
+        if (row < m_requests.size() &&
+            m_requests.at(row).requestId == requests.at(next).requestId) {
             const bool changed = !sameRow(m_requests.at(row), requests.at(next));
             m_requests[row] = requests.at(next);
             if (changed)

@@ -79,7 +79,8 @@ private:
     QList<HumanRequestInfo> m_requests;
     // Answered here, maybe still in a snapshot that was taken before the answer landed.
     QSet<QString> m_answering;
-    RefreshTracker m_reads; // one read at a time: no ticket checks, every read is for the same inbox
+    RefreshTracker
+        m_reads; // one read at a time: no ticket checks, every read is for the same inbox
     QTimer *m_tick = nullptr;
     QTimer *m_refreshLater = nullptr;
 };

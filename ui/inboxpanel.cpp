@@ -43,26 +43,14 @@ QLabel *sectionLabel(const QString &text)
 } // namespace
 
 InboxPanel::InboxPanel(Inspector *inspector, Clock *clock, QWidget *parent)
-    : QWidget(parent),
-      m_model(new InboxModel(inspector, clock, this)),
-      m_view(new QTableView),
-      m_summary(new QLabel),
-      m_stack(new QStackedWidget),
-      m_placeholder(new QLabel),
-      m_title(new QLabel),
-      m_meta(new QLabel),
-      m_prompt(new QTextBrowser),
-      m_context(new QPlainTextEdit),
-      m_notes(new QPlainTextEdit),
-      m_valueBox(new QWidget),
-      m_value(new QPlainTextEdit),
-      m_valueState(new QLabel),
-      m_approve(new QPushButton(tr("&Approve"))),
-      m_reject(new QPushButton(tr("Re&ject"))),
-      m_respond(new QPushButton(tr("Re&spond"))),
-      m_edit(new QPushButton(tr("Send &Edit"))),
-      m_error(new QLabel),
-      m_previousAction(new QAction(tr("Previous Request"), this)),
+    : QWidget(parent), m_model(new InboxModel(inspector, clock, this)), m_view(new QTableView),
+      m_summary(new QLabel), m_stack(new QStackedWidget), m_placeholder(new QLabel),
+      m_title(new QLabel), m_meta(new QLabel), m_prompt(new QTextBrowser),
+      m_context(new QPlainTextEdit), m_notes(new QPlainTextEdit), m_valueBox(new QWidget),
+      m_value(new QPlainTextEdit), m_valueState(new QLabel),
+      m_approve(new QPushButton(tr("&Approve"))), m_reject(new QPushButton(tr("Re&ject"))),
+      m_respond(new QPushButton(tr("Re&spond"))), m_edit(new QPushButton(tr("Send &Edit"))),
+      m_error(new QLabel), m_previousAction(new QAction(tr("Previous Request"), this)),
       m_nextAction(new QAction(tr("Next Request"), this)),
       m_approveAction(new QAction(tr("Approve"), this)),
       m_rejectAction(new QAction(tr("Reject"), this))
@@ -89,10 +77,13 @@ void InboxPanel::setUpList()
     m_view->setItemDelegateForColumn(InboxModel::DeadlineColumn,
                                      new StatusDelegate(0, InboxModel::OverdueRole, m_view));
     const QFontMetrics metrics = m_view->fontMetrics();
-    auto widthOf = [&metrics](const QString &sample) { return metrics.horizontalAdvance(sample) + 24; };
+    auto widthOf = [&metrics](const QString &sample) {
+        return metrics.horizontalAdvance(sample) + 24;
+    };
     m_view->setColumnWidth(InboxModel::ObjectColumn, widthOf(QStringLiteral("candidate-name-x")));
     m_view->setColumnWidth(InboxModel::ClassColumn, widthOf(QStringLiteral("Recruitment")));
-    m_view->setColumnWidth(InboxModel::TitleColumn, widthOf(QStringLiteral("Review Candidate Name xx")));
+    m_view->setColumnWidth(InboxModel::TitleColumn,
+                           widthOf(QStringLiteral("Review Candidate Name xx")));
     m_view->setColumnWidth(InboxModel::AgeColumn, widthOf(QStringLiteral("23 h 59 min ago")));
 }
 
@@ -115,7 +106,8 @@ void InboxPanel::setUpDetails()
     m_context->setFont(monospaceFont());
     m_context->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_context->setMinimumHeight(metrics.height() * 5);
-    m_notes->setPlaceholderText(tr("Comment, reason or response (optional for approve and reject)"));
+    m_notes->setPlaceholderText(
+        tr("Comment, reason or response (optional for approve and reject)"));
     m_notes->setTabChangesFocus(true);
     m_notes->setFixedHeight(metrics.height() * 4);
     m_value->setFont(monospaceFont());
@@ -127,7 +119,8 @@ void InboxPanel::setUpDetails()
     m_error->setStyleSheet(s_red);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_error->hide();
-    m_approve->setToolTip(tr("Accept as proposed, with the text as an optional comment (Ctrl+Return)"));
+    m_approve->setToolTip(
+        tr("Accept as proposed, with the text as an optional comment (Ctrl+Return)"));
     m_reject->setToolTip(tr("Refuse, with the text as an optional reason (Ctrl+Backspace)"));
     m_respond->setToolTip(tr("Answer with the text (and the JSON value, if any)"));
     m_edit->setToolTip(tr("Send back the edited JSON"));
@@ -190,8 +183,8 @@ void InboxPanel::setUpActions()
     // Triage keys work anywhere in the panel (text boxes keep Ctrl+Backspace for deleting words).
     m_previousAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Up));
     m_nextAction->setShortcut(QKeySequence(Qt::ALT | Qt::Key_Down));
-    m_approveAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return),
-                                   QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    m_approveAction->setShortcuts(
+        {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
     m_rejectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Backspace));
     for (QAction *action : {m_previousAction, m_nextAction, m_approveAction, m_rejectAction}) {
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -215,7 +208,9 @@ void InboxPanel::connectViewAndModel()
         emit objectActivated(request.className, request.objectId);
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) { showRequest(current.isValid() ? current.row() : -1); });
+            [this](const QModelIndex &current) {
+                showRequest(current.isValid() ? current.row() : -1);
+            });
     connect(m_model, &InboxModel::refreshed, this, [this] {
         // Something to triage and nothing chosen: start with the oldest.
         if (!m_view->selectionModel()->currentIndex().isValid() && m_model->rowCount() > 0)
@@ -233,8 +228,9 @@ void InboxPanel::connectViewAndModel()
                 showError(tr("Could not answer “%1”: %2").arg(title, error.message()));
             });
     connect(m_model, &InboxModel::errorOccurred, this, [this](const Durable::Error &error) {
-        m_summary->setText(tr("<span style=\"color:#b01e1e\">Could not list the requests: %1</span>")
-                                   .arg(error.message().toHtmlEscaped()));
+        m_summary->setText(
+            tr("<span style=\"color:#b01e1e\">Could not list the requests: %1</span>")
+                .arg(error.message().toHtmlEscaped()));
     });
 }
 
@@ -256,15 +252,16 @@ bool InboxPanel::parseJson(const QString &text, QJsonValue *value, QString *erro
     }
     // Wrapping in an array lets bare scalars ("42", "\"hi\"", "true") through the parser.
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson("[" + trimmed.toUtf8() + "]", &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isArray()
-        || document.array().size() != 1) {
+    const QJsonDocument document = QJsonDocument::fromJson("[" + trimmed.toUtf8() + "]",
+                                                           &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isArray() ||
+        document.array().size() != 1) {
         if (error) {
             *error = parseError.error != QJsonParseError::NoError
-                    ? tr("Invalid JSON at character %1: %2")
-                              .arg(std::max(1, parseError.offset))
-                              .arg(parseError.errorString())
-                    : tr("Give one JSON value");
+                         ? tr("Invalid JSON at character %1: %2")
+                               .arg(std::max(1, parseError.offset))
+                               .arg(parseError.errorString())
+                         : tr("Give one JSON value");
         }
         return false;
     }
@@ -292,8 +289,8 @@ void InboxPanel::selectRow(int row)
     if (row < 0 || row >= m_model->rowCount())
         return;
     const QModelIndex index = m_model->index(row, 0);
-    m_view->selectionModel()->setCurrentIndex(
-            index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                         QItemSelectionModel::Rows);
     m_view->scrollTo(index);
 }
 
@@ -346,15 +343,16 @@ void InboxPanel::showRequest(int row)
     m_title->setText(m_current.title.isEmpty() ? tr("(untitled request)") : m_current.title);
     const QString object = m_current.objectName.isEmpty() ? m_current.objectId.toString()
                                                           : m_current.objectName;
-    QString meta = tr("%1/%2 · opened %3 UTC").arg(m_current.className, object, timeText(m_current.createdMs));
+    QString meta =
+        tr("%1/%2 · opened %3 UTC").arg(m_current.className, object, timeText(m_current.createdMs));
     if (m_current.deadlineMs >= 0)
         meta += tr(" · deadline %1 UTC").arg(timeText(m_current.deadlineMs));
     meta += tr(" · %1").arg(m_current.requestId);
     m_meta->setText(meta);
     m_prompt->setMarkdown(m_current.prompt);
     m_context->setPlainText(m_current.context.isUndefined() || m_current.context.isNull()
-                                    ? QString()
-                                    : jsonPretty(m_current.context));
+                                ? QString()
+                                : jsonPretty(m_current.context));
 
     m_schemaError.clear();
     m_schema = JsonSchema();
@@ -402,7 +400,8 @@ void InboxPanel::validateValue()
         m_valueState->setText(error);
     } else if (const QStringList violations = m_schema.violations(value); !violations.isEmpty()) {
         m_valueState->setStyleSheet(s_red);
-        m_valueState->setText(tr("Does not match the schema: %1").arg(violations.join(QStringLiteral("; "))));
+        m_valueState->setText(
+            tr("Does not match the schema: %1").arg(violations.join(QStringLiteral("; "))));
     } else {
         m_valueValid = true;
         m_valueState->setStyleSheet(s_green);
@@ -482,8 +481,8 @@ void InboxPanel::showError(const QString &text)
     m_error->show();
     if (m_stack->currentIndex() == 0) {
         // Nothing selected any more (the list emptied): the placeholder carries the error.
-        m_placeholder->setText(QStringLiteral("<span style=\"%1\">%2</span>")
-                                       .arg(s_red, text.toHtmlEscaped()));
+        m_placeholder->setText(
+            QStringLiteral("<span style=\"%1\">%2</span>").arg(s_red, text.toHtmlEscaped()));
     }
 }
 

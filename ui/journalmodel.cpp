@@ -118,8 +118,8 @@ QVariant JournalModel::failureData(const TurnFailure &failure, int column, int r
         if (column == MethodColumn && !failure.input.isUndefined())
             return tr("Input: %1").arg(jsonPreview(failure.input, 2000));
         return tr("Failed after turn %1 and rolled back (nothing it wrote was kept):\n%2")
-                .arg(failure.afterSeq)
-                .arg(failure.error);
+            .arg(failure.afterSeq)
+            .arg(failure.error);
     case Qt::ForegroundRole:
         if (column == SeqColumn || column == ResultColumn)
             return QColor(0xb0, 0x1e, 0x1e);
@@ -227,8 +227,7 @@ TurnFailure JournalModel::failure(int row) const
 
 JournalModel::Key JournalModel::keyOf(const Row &row)
 {
-    return row.failed ? Key{row.failure.afterSeq, 1, row.failure.id}
-                      : Key{row.entry.seq, 0, 0};
+    return row.failed ? Key {row.failure.afterSeq, 1, row.failure.id} : Key {row.entry.seq, 0, 0};
 }
 
 JournalModel::Row JournalModel::entryRow(const JournalEntry &entry)
@@ -252,8 +251,9 @@ namespace {
 template<typename Rows, typename Key, typename KeyOf>
 qsizetype positionOf(const Rows &rows, const Key &key, KeyOf keyOf)
 {
-    const auto it = std::lower_bound(rows.cbegin(), rows.cend(), key,
-                                     [&keyOf](const auto &row, const Key &k) { return keyOf(row) > k; });
+    const auto it = std::lower_bound(
+        rows.cbegin(), rows.cend(), key,
+        [&keyOf](const auto &row, const Key &k) { return keyOf(row) > k; });
     return it - rows.cbegin();
 }
 
@@ -261,7 +261,7 @@ qsizetype positionOf(const Rows &rows, const Key &key, KeyOf keyOf)
 
 int JournalModel::rowOfSeq(qint64 seq) const
 {
-    const Key key{seq, 0, 0};
+    const Key key {seq, 0, 0};
     const qsizetype at = positionOf(m_rows, key, &JournalModel::keyOf);
     return at < m_rows.size() && keyOf(m_rows.at(at)) == key ? int(at) : -1;
 }
@@ -304,8 +304,8 @@ void JournalModel::insertSorted(QList<Row> rows)
         }
         // Every following new row that also sorts before m_rows[at] goes in the same run.
         qsizetype end = i + 1;
-        while (end < rows.size() && keyOf(rows.at(end)) < keyOf(rows.at(end - 1))
-               && (at == m_rows.size() || keyOf(rows.at(end)) > keyOf(m_rows.at(at))))
+        while (end < rows.size() && keyOf(rows.at(end)) < keyOf(rows.at(end - 1)) &&
+               (at == m_rows.size() || keyOf(rows.at(end)) > keyOf(m_rows.at(at))))
             ++end;
         beginInsertRows({}, int(at), int(at + (end - i)) - 1);
         for (qsizetype k = i; k < end; ++k)
@@ -360,24 +360,24 @@ void JournalModel::readFailures()
     if (!started)
         return; // read once more when the read in flight is in
     whenReady(
-            m_inspector->failures(m_className, m_id, FailureLimit), this,
-            [this, ticket = *started](const QList<TurnFailure> &failures) {
-                if (!m_failureReads.isCurrent(ticket))
-                    return;
-                const bool again = m_failureReads.finish();
-                m_failures = failures;
-                showFailuresInRange();
-                emit pageLoaded();
-                if (again)
-                    readFailures();
-            },
-            [this, ticket = *started](const Durable::Error &error) {
-                if (!m_failureReads.isCurrent(ticket))
-                    return;
-                if (m_failureReads.finish())
-                    m_failureReads.defer(); // still stale: the next refreshNewest() reads them
-                emit errorOccurred(error);
-            });
+        m_inspector->failures(m_className, m_id, FailureLimit), this,
+        [this, ticket = *started](const QList<TurnFailure> &failures) {
+            if (!m_failureReads.isCurrent(ticket))
+                return;
+            const bool again = m_failureReads.finish();
+            m_failures = failures;
+            showFailuresInRange();
+            emit pageLoaded();
+            if (again)
+                readFailures();
+        },
+        [this, ticket = *started](const Durable::Error &error) {
+            if (!m_failureReads.isCurrent(ticket))
+                return;
+            if (m_failureReads.finish())
+                m_failureReads.defer(); // still stale: the next refreshNewest() reads them
+            emit errorOccurred(error);
+        });
 }
 
 void JournalModel::requestPage()
@@ -391,33 +391,33 @@ void JournalModel::requestPage()
     const RefreshTracker::Ticket ticket = m_reads.current();
     const int limit = query.limit;
     whenReady(
-            m_inspector->journal(m_className, m_id, query), this,
-            [this, ticket, limit](const QList<JournalEntry> &page) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_complete = page.size() < limit;
-                // A refresh may have inserted newer turns meanwhile; those are skipped.
-                QList<Row> rows;
-                rows.reserve(page.size());
-                for (const JournalEntry &entry : page)
-                    rows.append(entryRow(entry));
-                insertSorted(rows);
-                showFailuresInRange();
-                // Only now: a view asking for more during the insert must not get a second
-                // request for the same page.
-                m_fetching = false;
-                emit pageLoaded();
-                if (m_reads.takeDeferred())
-                    refreshNewest();
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_fetching = false;
-                m_complete = true; // stop asking; reload() starts over
-                emit errorOccurred(error);
-                emit pageLoaded();
-            });
+        m_inspector->journal(m_className, m_id, query), this,
+        [this, ticket, limit](const QList<JournalEntry> &page) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_complete = page.size() < limit;
+            // A refresh may have inserted newer turns meanwhile; those are skipped.
+            QList<Row> rows;
+            rows.reserve(page.size());
+            for (const JournalEntry &entry : page)
+                rows.append(entryRow(entry));
+            insertSorted(rows);
+            showFailuresInRange();
+            // Only now: a view asking for more during the insert must not get a second
+            // request for the same page.
+            m_fetching = false;
+            emit pageLoaded();
+            if (m_reads.takeDeferred())
+                refreshNewest();
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_fetching = false;
+            m_complete = true; // stop asking; reload() starts over
+            emit errorOccurred(error);
+            emit pageLoaded();
+        });
 }
 
 void JournalModel::refreshNewest()
@@ -444,34 +444,34 @@ void JournalModel::refreshNewest()
     query.limit = m_pageSize;
     const int limit = query.limit;
     whenReady(
-            m_inspector->journal(m_className, m_id, query), this,
-            [this, ticket = *started, limit](const QList<JournalEntry> &page) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                const bool again = m_reads.finish();
-                const qint64 newest = newestSeq();
-                QList<Row> rows;
-                for (const JournalEntry &entry : page) {
-                    if (entry.seq <= newest)
-                        break;
-                    rows.append(entryRow(entry));
-                }
-                if (rows.size() == limit && page.constLast().seq > newest + 1) {
-                    // More new turns than one page: the gap is easier to close by starting over.
-                    reload();
-                    return;
-                }
-                insertSorted(rows);
-                emit pageLoaded();
-                if (again)
-                    refreshNewest();
-            },
-            [this, ticket = *started](const Durable::Error &error) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_reads.finish(); // a refresh asked for meanwhile is dropped with the error
-                emit errorOccurred(error);
-            });
+        m_inspector->journal(m_className, m_id, query), this,
+        [this, ticket = *started, limit](const QList<JournalEntry> &page) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            const bool again = m_reads.finish();
+            const qint64 newest = newestSeq();
+            QList<Row> rows;
+            for (const JournalEntry &entry : page) {
+                if (entry.seq <= newest)
+                    break;
+                rows.append(entryRow(entry));
+            }
+            if (rows.size() == limit && page.constLast().seq > newest + 1) {
+                // More new turns than one page: the gap is easier to close by starting over.
+                reload();
+                return;
+            }
+            insertSorted(rows);
+            emit pageLoaded();
+            if (again)
+                refreshNewest();
+        },
+        [this, ticket = *started](const Durable::Error &error) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_reads.finish(); // a refresh asked for meanwhile is dropped with the error
+            emit errorOccurred(error);
+        });
 }
 
 void JournalModel::applyChanges(const QList<ChangeEvent> &batch)

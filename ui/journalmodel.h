@@ -31,19 +31,26 @@ class JournalModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { SeqColumn, TimeColumn, TriggerColumn, MethodColumn, DurationColumn,
-                  ResultColumn, ColumnCount };
+    enum Column {
+        SeqColumn,
+        TimeColumn,
+        TriggerColumn,
+        MethodColumn,
+        DurationColumn,
+        ResultColumn,
+        ColumnCount
+    };
     enum Role {
         SeqRole = Qt::UserRole + 1, // qint64
         AtRole,                     // qint64 ms
         TriggerRole,
         MethodRole,
-        DurationRole,               // qint64 µs
-        OutputRole,                 // QJsonValue
-        ChangesRole,                // QJsonObject
-        FailedRole,                 // bool: a failed, rolled-back turn
-        ErrorRole,                  // QString: why it failed
-        AfterSeqRole,               // qint64: failed rows, the last committed turn before it
+        DurationRole, // qint64 µs
+        OutputRole,   // QJsonValue
+        ChangesRole,  // QJsonObject
+        FailedRole,   // bool: a failed, rolled-back turn
+        ErrorRole,    // QString: why it failed
+        AfterSeqRole, // qint64: failed rows, the last committed turn before it
     };
     // Failed turns read per object (the newest ones).
     static constexpr int FailureLimit = 500;
@@ -115,9 +122,9 @@ private:
     QPointer<Inspector> m_inspector;
     QString m_className;
     ObjectId m_id;
-    QList<Row> m_rows; // newest first
+    QList<Row> m_rows;             // newest first
     QList<TurnFailure> m_failures; // read, newest first; shown once in range
-    RefreshTracker m_reads; // pages and refreshNewest(); one refresh at a time
+    RefreshTracker m_reads;        // pages and refreshNewest(); one refresh at a time
     RefreshTracker m_failureReads; // deferred also while no read is in flight: failures are stale
     int m_pageSize = 100;
     bool m_fetching = false;

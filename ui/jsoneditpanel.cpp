@@ -19,18 +19,15 @@ namespace {
 
 void setTone(QLabel *label, bool error)
 {
-    label->setStyleSheet(error ? QStringLiteral("color: #b01e1e;") : QStringLiteral("color: #2e7d32;"));
+    label->setStyleSheet(error ? QStringLiteral("color: #b01e1e;")
+                               : QStringLiteral("color: #2e7d32;"));
 }
 
 } // namespace
 
 JsonEditPanel::JsonEditPanel(QWidget *parent)
-    : QWidget(parent),
-      m_title(new QLabel),
-      m_text(new QPlainTextEdit),
-      m_validation(new QLabel),
-      m_apply(new QPushButton(tr("Apply"))),
-      m_cancel(new QPushButton(tr("Cancel")))
+    : QWidget(parent), m_title(new QLabel), m_text(new QPlainTextEdit), m_validation(new QLabel),
+      m_apply(new QPushButton(tr("Apply"))), m_cancel(new QPushButton(tr("Cancel")))
 {
     QFont bold = m_title->font();
     bold.setBold(true);
@@ -82,14 +79,15 @@ bool JsonEditPanel::parse(const QString &text, QJsonValue *value, QString *error
     }
     // Wrapping in an array lets bare scalars ("42", "\"hi\"", "true") through the parser.
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson("[" + trimmed.toUtf8() + "]", &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isArray()
-        || document.array().size() != 1) {
+    const QJsonDocument document = QJsonDocument::fromJson("[" + trimmed.toUtf8() + "]",
+                                                           &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isArray() ||
+        document.array().size() != 1) {
         *error = parseError.error != QJsonParseError::NoError
-                ? tr("Invalid JSON at character %1: %2")
-                          .arg(std::max(1, parseError.offset))
-                          .arg(parseError.errorString())
-                : tr("Give one JSON value");
+                     ? tr("Invalid JSON at character %1: %2")
+                           .arg(std::max(1, parseError.offset))
+                           .arg(parseError.errorString())
+                     : tr("Give one JSON value");
         return false;
     }
     *value = document.array().at(0);

@@ -11,8 +11,7 @@ namespace Durable::Ui {
 
 KeyValueModel::KeyValueModel(Inspector *inspector, QObject *parent)
     : QAbstractTableModel(parent), m_inspector(inspector)
-{
-}
+{ }
 
 int KeyValueModel::rowCount(const QModelIndex &parent) const
 {
@@ -136,36 +135,36 @@ void KeyValueModel::requestPage()
     const RefreshTracker::Ticket ticket = m_reads.current();
     const int limit = options.limit;
     whenReady(
-            m_inspector->keyValues(m_className, m_id, options), this,
-            [this, ticket, limit, resume](const QList<KeyValue> &page) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_complete = page.size() < limit;
-                qsizetype from = 0;
-                if (resume && !page.isEmpty() && page.constFirst().key == m_entries.constLast().key)
-                    from = 1;
-                if (from < page.size()) {
-                    const int first = int(m_entries.size());
-                    beginInsertRows({}, first, first + int(page.size() - from) - 1);
-                    for (qsizetype i = from; i < page.size(); ++i) {
-                        m_entries.append(page.at(i));
-                        m_sizes.append(page.at(i).key.toUtf8().size() + jsonSize(page.at(i).value));
-                    }
-                    endInsertRows();
+        m_inspector->keyValues(m_className, m_id, options), this,
+        [this, ticket, limit, resume](const QList<KeyValue> &page) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_complete = page.size() < limit;
+            qsizetype from = 0;
+            if (resume && !page.isEmpty() && page.constFirst().key == m_entries.constLast().key)
+                from = 1;
+            if (from < page.size()) {
+                const int first = int(m_entries.size());
+                beginInsertRows({}, first, first + int(page.size() - from) - 1);
+                for (qsizetype i = from; i < page.size(); ++i) {
+                    m_entries.append(page.at(i));
+                    m_sizes.append(page.at(i).key.toUtf8().size() + jsonSize(page.at(i).value));
                 }
-                // Only now: a view (or tester) asking for more during the insert must not get a
-                // second request for the same page.
-                m_fetching = false;
-                emit pageLoaded();
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_fetching = false;
-                m_complete = true;
-                emit errorOccurred(error);
-                emit pageLoaded();
-            });
+                endInsertRows();
+            }
+            // Only now: a view (or tester) asking for more during the insert must not get a
+            // second request for the same page.
+            m_fetching = false;
+            emit pageLoaded();
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_fetching = false;
+            m_complete = true;
+            emit errorOccurred(error);
+            emit pageLoaded();
+        });
 }
 
 } // namespace Durable::Ui

@@ -27,18 +27,18 @@
 #include <QCloseEvent>
 #include <QDateTime>
 #include <QDir>
+#include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLoggingCategory>
 #include <QMenuBar>
-#include <QTabWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolBar>
 
@@ -59,16 +59,13 @@ constexpr int LayoutVersion = 3;
 } // namespace
 
 MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
-    : QMainWindow(parent),
-      m_engine(engine),
-      m_inspector(inspector),
+    : QMainWindow(parent), m_engine(engine), m_inspector(inspector),
       m_browser(new ObjectBrowser(inspector, engine->clock(), this)),
       m_inspectorView(new ObjectInspector(inspector, engine->clock())),
       m_alarmBoard(new AlarmBoard(inspector, engine->clock())),
       m_inbox(new InboxPanel(inspector, engine->clock())),
       m_workflowBoard(new WorkflowBoard(engine, inspector, engine->clock())),
-      m_metrics(new MetricsPanel),
-      m_clockControls(new ClockControls(engine->clock()))
+      m_metrics(new MetricsPanel), m_clockControls(new ClockControls(engine->clock()))
 {
     setObjectName(QStringLiteral("DurableStudioMainWindow"));
     setWindowTitle(tr("Durable Studio — %1").arg(engine->dataDir()));
@@ -89,22 +86,26 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
         m_inboxDock->setWindowTitle(pending > 0 ? tr("Inbox (%1)").arg(pending) : tr("Inbox"));
     });
     connect(m_inbox->model(), &InboxModel::answered, this,
-            [this](const QString &, const QString &title) { showMessage(tr("Answered “%1”").arg(title)); });
+            [this](const QString &, const QString &title) {
+                showMessage(tr("Answered “%1”").arg(title));
+            });
     connect(m_inbox->model(), &InboxModel::errorOccurred, this, &MainWindow::reportError);
     connect(m_browser->objectModel(), &QAbstractItemModel::rowsInserted, this, [this] {
         if (!m_pendingSelection.isNull() && m_browser->selectObject(m_pendingSelection))
             m_pendingSelection = ObjectId();
     });
-    connect(m_browser->objectModel(), &ObjectListModel::errorOccurred, this, &MainWindow::reportError);
-    connect(m_browser->classModel(), &ClassListModel::errorOccurred, this, &MainWindow::reportError);
+    connect(m_browser->objectModel(), &ObjectListModel::errorOccurred, this,
+            &MainWindow::reportError);
+    connect(m_browser->classModel(), &ClassListModel::errorOccurred, this,
+            &MainWindow::reportError);
     connect(m_inspectorView, &ObjectInspector::errorOccurred, this, &MainWindow::reportError);
     connect(inspector, &Inspector::metricsUpdated, this, &MainWindow::showMetrics);
     connect(inspector, &Inspector::changesAvailable, this, [this](const QList<ChangeEvent> &batch) {
         // Failed turns surface in the status bar (the last one of a batch) and the log.
         const ChangeEvent *lastFailure = nullptr;
         for (const ChangeEvent &event : batch) {
-            if (event.kind == ChangeEvent::Kind::TurnCompleted
-                && !event.detail.value(QStringLiteral("ok")).toBool(true)) {
+            if (event.kind == ChangeEvent::Kind::TurnCompleted &&
+                !event.detail.value(QStringLiteral("ok")).toBool(true)) {
                 qCInfo(lcUi) << "turn failed:" << event.className << event.name
                              << event.detail.value(QStringLiteral("method")).toString()
                              << event.detail.value(QStringLiteral("error")).toString();
@@ -113,9 +114,9 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
         }
         if (lastFailure)
             showMessage(tr("%1/%2: %3 failed: %4")
-                                .arg(lastFailure->className, lastFailure->name,
-                                     lastFailure->detail.value(QStringLiteral("method")).toString(),
-                                     lastFailure->detail.value(QStringLiteral("error")).toString()));
+                            .arg(lastFailure->className, lastFailure->name,
+                                 lastFailure->detail.value(QStringLiteral("method")).toString(),
+                                 lastFailure->detail.value(QStringLiteral("error")).toString()));
     });
     connect(engine, &Engine::errorOccurred, this, &MainWindow::reportError);
     connect(m_clockControls, &ClockControls::jumpFinished, this,
@@ -207,7 +208,8 @@ void MainWindow::createObjectMenu()
     m_reset->setToolTip(tr("Delete every key, table and the alarm of the selected object, as a "
                            "journaled admin turn"));
     object->addSeparator();
-    QAction *filter = object->addAction(tr("&Filter Objects"), m_browser, &ObjectBrowser::focusFilter);
+    QAction *filter = object->addAction(tr("&Filter Objects"), m_browser,
+                                        &ObjectBrowser::focusFilter);
     filter->setShortcut(QKeySequence::Find);
     QAction *runSql = object->addAction(tr("Open SQL &Console"), this, [this] {
         m_inspectorDock->show();
@@ -255,7 +257,8 @@ void MainWindow::createViewMenu()
     });
     m_showInbox = view->addAction(tr("Go to &Inbox"), this, &MainWindow::showInbox);
     m_showInbox->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
-    m_showInbox->setToolTip(tr("Show the inbox and focus its list for keyboard triage (Ctrl+Shift+I)"));
+    m_showInbox->setToolTip(
+        tr("Show the inbox and focus its list for keyboard triage (Ctrl+Shift+I)"));
     view->addSeparator();
     QAction *reset = view->addAction(tr("Reset &Layout"), this, &MainWindow::resetLayout);
     reset->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
@@ -268,7 +271,7 @@ void MainWindow::createHelpMenu()
         QMessageBox::about(this, tr("About Durable Studio"),
                            tr("<b>Durable Studio %1</b><p>Inspect, test and steer stateful agents "
                               "built as durable objects.</p>")
-                                   .arg(QCoreApplication::applicationVersion()));
+                               .arg(QCoreApplication::applicationVersion()));
     });
     about->setShortcut(QKeySequence::HelpContents);
 }
@@ -290,7 +293,8 @@ void MainWindow::createToolBar()
 void MainWindow::createFileActions(QMenu *file)
 {
     file->addSeparator();
-    m_openDataDirectory = file->addAction(tr("&Open Data Directory…"), this, &MainWindow::chooseDataDirectory);
+    m_openDataDirectory = file->addAction(tr("&Open Data Directory…"), this,
+                                          &MainWindow::chooseDataDirectory);
     m_openDataDirectory->setShortcut(QKeySequence::Open);
     m_openDataDirectory->setToolTip(tr("Close this data directory and open another one"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
@@ -301,7 +305,8 @@ void MainWindow::createFileActions(QMenu *file)
     m_record->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_R));
     m_record->setToolTip(tr("Record requests, answers, clock moves and faults as a scenario that "
                             "\"durable test\" replays (Ctrl+Alt+R)"));
-    m_stopRecording = file->addAction(tr("S&top Recording and Save…"), this, &MainWindow::stopRecordingAndSave);
+    m_stopRecording = file->addAction(tr("S&top Recording and Save…"), this,
+                                      &MainWindow::stopRecordingAndSave);
     m_stopRecording->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_S));
     m_stopRecording->setEnabled(false);
 }
@@ -311,7 +316,8 @@ void MainWindow::setRecentDataDirectories(const QStringList &directories)
     m_recentMenu->clear();
     for (const QString &directory : directories) {
         QAction *open = m_recentMenu->addAction(QDir::toNativeSeparators(directory));
-        connect(open, &QAction::triggered, this, [this, directory] { emit openDataDirectoryRequested(directory); });
+        connect(open, &QAction::triggered, this,
+                [this, directory] { emit openDataDirectoryRequested(directory); });
     }
     m_recentMenu->setEnabled(!directories.isEmpty());
 }
@@ -319,8 +325,8 @@ void MainWindow::setRecentDataDirectories(const QStringList &directories)
 void MainWindow::chooseDataDirectory()
 {
     const QString current = m_engine ? m_engine->dataDir() : QString();
-    const QString directory = QFileDialog::getExistingDirectory(
-            this, tr("Open Data Directory"), QFileInfo(current).absolutePath());
+    const QString directory = QFileDialog::getExistingDirectory(this, tr("Open Data Directory"),
+                                                                QFileInfo(current).absolutePath());
     if (!directory.isEmpty())
         emit openDataDirectoryRequested(directory);
 }
@@ -329,7 +335,7 @@ QString MainWindow::defaultScenarioFile() const
 {
     const QString stamp = QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     return QDir(m_engine ? m_engine->dataDir() : QDir::homePath())
-            .filePath(QStringLiteral("scenarios/session-%1.json").arg(stamp));
+        .filePath(QStringLiteral("scenarios/session-%1.json").arg(stamp));
 }
 
 void MainWindow::startRecording()
@@ -348,17 +354,20 @@ void MainWindow::startRecording()
     }
     m_recorder = started.value();
     // Queued: steps are recorded on the workers and pool threads that ran them.
-    connect(m_recorder.get(), &ScenarioRecorder::stepRecorded, this, &MainWindow::updateRecordingIndicator,
-            Qt::QueuedConnection);
-    QString message = pausedClock ? tr("Recording. The virtual clock is paused so the scenario replays exactly; "
-                                       "its jumps are recorded.")
-                                  : tr("Recording requests, answers, clock moves and faults.");
+    connect(m_recorder.get(), &ScenarioRecorder::stepRecorded, this,
+            &MainWindow::updateRecordingIndicator, Qt::QueuedConnection);
+    QString message =
+        pausedClock ? tr("Recording. The virtual clock is paused so the scenario replays exactly; "
+                         "its jumps are recorded.")
+                    : tr("Recording requests, answers, clock moves and faults.");
     // A replay starts from an empty engine: say so while it is still cheap to start over.
     if (const qint64 existing = m_browser->classModel()->totalCount(); existing > 0) {
-        message += QLatin1Char(' ')
-                + tr("This directory already has %n object(s); the replay starts empty, so steps that "
-                     "rely on them may fail. For a faithful scenario, record in a fresh directory "
-                     "(File > Open Data Directory).", nullptr, int(existing));
+        message +=
+            QLatin1Char(' ') +
+            tr("This directory already has %n object(s); the replay starts empty, so steps that "
+               "rely on them may fail. For a faithful scenario, record in a fresh directory "
+               "(File > Open Data Directory).",
+               nullptr, int(existing));
     }
     showMessage(message, 15000);
     updateRecordingIndicator();
@@ -368,8 +377,8 @@ void MainWindow::stopRecordingAndSave()
 {
     if (!m_recorder)
         return;
-    const QString file = QFileDialog::getSaveFileName(this, tr("Save Recording as Scenario"), defaultScenarioFile(),
-                                                      tr("Scenarios (*.json)"));
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Save Recording as Scenario"), defaultScenarioFile(), tr("Scenarios (*.json)"));
     if (!file.isEmpty())
         saveRecording(file);
 }
@@ -385,17 +394,17 @@ void MainWindow::saveRecording(const QString &file)
     showMessage(tr("Saving the scenario to %1…").arg(QDir::toNativeSeparators(file)));
     // The recorder stays alive with the continuation until the file is written.
     whenReady(
-            recorder->save(m_engine, m_inspector, file), this,
-            [this, file, recorder](int steps) {
-                showMessage(tr("Saved %1 to %2; replay with: durable test %2")
-                                    .arg(stepsText(steps), QDir::toNativeSeparators(file)),
-                            15000);
-                emit recordingSaved(file, steps);
-            },
-            [this, file](const Durable::Error &error) {
-                showMessage(tr("The scenario was not saved: %1").arg(error.message()), 15000);
-                emit recordingSaveFailed(file, error);
-            });
+        recorder->save(m_engine, m_inspector, file), this,
+        [this, file, recorder](int steps) {
+            showMessage(tr("Saved %1 to %2; replay with: durable test %2")
+                            .arg(stepsText(steps), QDir::toNativeSeparators(file)),
+                        15000);
+            emit recordingSaved(file, steps);
+        },
+        [this, file](const Durable::Error &error) {
+            showMessage(tr("The scenario was not saved: %1").arg(error.message()), 15000);
+            emit recordingSaveFailed(file, error);
+        });
 }
 
 void MainWindow::updateRecordingIndicator()
@@ -406,7 +415,7 @@ void MainWindow::updateRecordingIndicator()
     m_recordingLabel->setVisible(recording);
     if (recording)
         m_recordingLabel->setText(tr("<span style=\"color:#d13b3b\">&#9679;</span> Recording (%1)")
-                                          .arg(stepsText(m_recorder->stepCount())));
+                                      .arg(stepsText(m_recorder->stepCount())));
 }
 
 void MainWindow::createStatusBar()
@@ -416,7 +425,8 @@ void MainWindow::createStatusBar()
     m_clockLabel->setFont(monospaceFont());
     m_metricsLabel = new QLabel;
     m_recordingLabel = new QLabel;
-    m_recordingLabel->setToolTip(tr("Recording this session as a scenario: File > Stop Recording and Save…"));
+    m_recordingLabel->setToolTip(
+        tr("Recording this session as a scenario: File > Stop Recording and Save…"));
     m_recordingLabel->hide();
     statusBar()->addPermanentWidget(m_recordingLabel);
     statusBar()->addPermanentWidget(m_metricsLabel);
@@ -446,7 +456,8 @@ void MainWindow::showSendRequest()
     SendRequestDialog *dialog = sendRequestDialog();
     const ObjectSummary current = m_browser->currentObject();
     if (!current.id.isNull() && dialog->targetEdit()->text().isEmpty())
-        dialog->setTarget(current.className, current.name.isEmpty() ? current.id.toString() : current.name);
+        dialog->setTarget(current.className,
+                          current.name.isEmpty() ? current.id.toString() : current.name);
     dialog->reloadClasses();
     dialog->show();
     dialog->raise();
@@ -461,10 +472,11 @@ void MainWindow::evictSelected()
     const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
     showMessage(tr("Evicting %1…").arg(label));
     whenReady(
-            m_engine->evict(object.id), this, [this, label] { showMessage(tr("Evicted %1").arg(label)); },
-            [this, label](const Durable::Error &error) {
-                showMessage(tr("Could not evict %1: %2").arg(label, error.message()));
-            });
+        m_engine->evict(object.id), this,
+        [this, label] { showMessage(tr("Evicted %1").arg(label)); },
+        [this, label](const Durable::Error &error) {
+            showMessage(tr("Could not evict %1: %2").arg(label, error.message()));
+        });
 }
 
 void MainWindow::crashSelected()
@@ -474,11 +486,13 @@ void MainWindow::crashSelected()
         return;
     const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
     whenReady(
-            m_engine->crash(object.id), this,
-            [this, label] { showMessage(tr("Crashed %1: its next turn rebuilds it from storage").arg(label)); },
-            [this, label](const Durable::Error &error) {
-                showMessage(tr("Could not crash %1: %2").arg(label, error.message()));
-            });
+        m_engine->crash(object.id), this,
+        [this, label] {
+            showMessage(tr("Crashed %1: its next turn rebuilds it from storage").arg(label));
+        },
+        [this, label](const Durable::Error &error) {
+            showMessage(tr("Could not crash %1: %2").arg(label, error.message()));
+        });
 }
 
 void MainWindow::resetSelected()
@@ -488,19 +502,20 @@ void MainWindow::resetSelected()
         return;
     const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
     const auto answer = QMessageBox::question(
-            this, tr("Reset %1").arg(label),
-            tr("Delete all storage of %1 — every key, every table and its alarm, and for an agent "
-               "its state, step, schedules, human requests and model calls?\n\nThe reset is "
-               "a turn of its own and stays in the object's history.").arg(label),
-            QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel);
+        this, tr("Reset %1").arg(label),
+        tr("Delete all storage of %1 — every key, every table and its alarm, and for an agent "
+           "its state, step, schedules, human requests and model calls?\n\nThe reset is "
+           "a turn of its own and stays in the object's history.")
+            .arg(label),
+        QMessageBox::Reset | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer != QMessageBox::Reset)
         return;
     whenReady(
-            m_inspector->reset(object.className, object.id), this,
-            [this, label](qint64 seq) { showMessage(tr("Reset %1 (turn %2)").arg(label).arg(seq)); },
-            [this, label](const Durable::Error &error) {
-                showMessage(tr("Could not reset %1: %2").arg(label, error.message()));
-            });
+        m_inspector->reset(object.className, object.id), this,
+        [this, label](qint64 seq) { showMessage(tr("Reset %1 (turn %2)").arg(label).arg(seq)); },
+        [this, label](const Durable::Error &error) {
+            showMessage(tr("Could not reset %1: %2").arg(label, error.message()));
+        });
 }
 
 void MainWindow::showObject(const QString &className, const ObjectId &id)
@@ -513,12 +528,12 @@ void MainWindow::showObject(const QString &className, const ObjectId &id)
     if (!m_inspector)
         return;
     whenReady(
-            m_inspector->object(className, id), this,
-            [this](const ObjectSummary &summary) {
-                if (m_browser->currentObject().id != summary.id)
-                    m_inspectorView->setObject(summary);
-            },
-            [this](const Durable::Error &error) { reportError(error); });
+        m_inspector->object(className, id), this,
+        [this](const ObjectSummary &summary) {
+            if (m_browser->currentObject().id != summary.id)
+                m_inspectorView->setObject(summary);
+        },
+        [this](const Durable::Error &error) { reportError(error); });
 }
 
 void MainWindow::refreshAll()
@@ -559,14 +574,17 @@ void MainWindow::updateObjectActions()
 void MainWindow::updateStatus()
 {
     const bool running = m_engine && m_engine->isRunning();
-    m_engineState->setText(running ? tr("<span style=\"color:#2e9d4f\">&#9679;</span> Engine running")
-                                   : tr("<span style=\"color:#d13b3b\">&#9679;</span> Engine stopped"));
+    m_engineState->setText(running
+                               ? tr("<span style=\"color:#2e9d4f\">&#9679;</span> Engine running")
+                               : tr("<span style=\"color:#d13b3b\">&#9679;</span> Engine stopped"));
     m_engineState->setToolTip(m_engine ? m_engine->dataDir() : QString());
     if (Clock *clock = m_engine ? m_engine->clock() : nullptr) {
-        const QString mode = clock->isVirtual() ? (clock->isPaused() ? tr("virtual, paused") : tr("virtual"))
-                                                : tr("live");
-        m_clockLabel->setText(QStringLiteral("%1 UTC (%2)")
-                                      .arg(clock->now().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), mode));
+        const QString mode = clock->isVirtual()
+                                 ? (clock->isPaused() ? tr("virtual, paused") : tr("virtual"))
+                                 : tr("live");
+        m_clockLabel->setText(
+            QStringLiteral("%1 UTC (%2)")
+                .arg(clock->now().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")), mode));
     }
 }
 
@@ -574,11 +592,11 @@ void MainWindow::showMetrics(const Durable::Metrics &metrics)
 {
     m_metrics->addSample(metrics);
     m_metricsLabel->setText(tr("%1 turns/s · %2 commits/s · %3 live · queue %4 · p99 %5 ms")
-                                    .arg(metrics.turnsPerSecond, 0, 'f', 1)
-                                    .arg(metrics.commitsPerSecond, 0, 'f', 1)
-                                    .arg(metrics.liveObjects)
-                                    .arg(metrics.queueDepth)
-                                    .arg(metrics.turnP99Ms, 0, 'f', 1));
+                                .arg(metrics.turnsPerSecond, 0, 'f', 1)
+                                .arg(metrics.commitsPerSecond, 0, 'f', 1)
+                                .arg(metrics.liveObjects)
+                                .arg(metrics.queueDepth)
+                                .arg(metrics.turnP99Ms, 0, 'f', 1));
 }
 
 void MainWindow::reportError(const Durable::Error &error)
@@ -608,7 +626,8 @@ void MainWindow::saveLayout() const
 void MainWindow::resetLayout()
 {
     restoreState(m_defaultState, LayoutVersion);
-    for (QDockWidget *dock : {m_inspectorDock, m_alarmDock, m_inboxDock, m_metricsDock, m_workflowDock})
+    for (QDockWidget *dock :
+         {m_inspectorDock, m_alarmDock, m_inboxDock, m_metricsDock, m_workflowDock})
         dock->show();
 }
 

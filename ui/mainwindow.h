@@ -32,8 +32,9 @@ class SendRequestDialog;
 class WorkflowBoard;
 
 // The studio window: the object browser in the middle, the inspector, alarm board, human inbox,
-// workflow board and metrics in docks (layout kept in QSettings), clock controls in a toolbar, every action in a
-// menu with a shortcut, and the engine state, clock and live metrics in the status bar. GUI thread only.
+// workflow board and metrics in docks (layout kept in QSettings), clock controls in a toolbar,
+// every action in a menu with a shortcut, and the engine state, clock and live metrics in the
+// status bar. GUI thread only.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT

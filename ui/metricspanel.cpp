@@ -22,11 +22,16 @@ struct Series
 QList<Series> allSeries()
 {
     return {
-        {QObject::tr("Turns/s"), QColor(0x2f, 0x7d, 0xd1), [](const Metrics &m) { return m.turnsPerSecond; }, 1},
-        {QObject::tr("Commits/s"), QColor(0x2e, 0x9d, 0x4f), [](const Metrics &m) { return m.commitsPerSecond; }, 1},
-        {QObject::tr("Failures/s"), QColor(0xd1, 0x3b, 0x3b), [](const Metrics &m) { return m.failuresPerSecond; }, 2},
-        {QObject::tr("Live objects"), QColor(0x7b, 0x4f, 0xd1), [](const Metrics &m) { return double(m.liveObjects); }, 0},
-        {QObject::tr("Queue depth"), QColor(0xc2, 0x6a, 0x00), [](const Metrics &m) { return double(m.queueDepth); }, 0},
+        {QObject::tr("Turns/s"), QColor(0x2f, 0x7d, 0xd1),
+         [](const Metrics &m) { return m.turnsPerSecond; }, 1},
+        {QObject::tr("Commits/s"), QColor(0x2e, 0x9d, 0x4f),
+         [](const Metrics &m) { return m.commitsPerSecond; }, 1},
+        {QObject::tr("Failures/s"), QColor(0xd1, 0x3b, 0x3b),
+         [](const Metrics &m) { return m.failuresPerSecond; }, 2},
+        {QObject::tr("Live objects"), QColor(0x7b, 0x4f, 0xd1),
+         [](const Metrics &m) { return double(m.liveObjects); }, 0},
+        {QObject::tr("Queue depth"), QColor(0xc2, 0x6a, 0x00),
+         [](const Metrics &m) { return double(m.queueDepth); }, 0},
     };
 }
 
@@ -75,14 +80,14 @@ void MetricsPanel::paintEvent(QPaintEvent *)
     valueFont.setPointSizeF(valueFont.pointSizeF() * 1.3);
     const qint64 endMs = m_samples.empty() ? 0 : m_samples.back().atMs;
     // Until the history fills up, the samples there are span the whole width.
-    const qint64 startMs = m_samples.empty()
-            ? 0
-            : std::max(endMs - qint64(m_historySeconds) * 1000, m_samples.front().atMs);
+    const qint64 startMs = m_samples.empty() ? 0
+                                             : std::max(endMs - qint64(m_historySeconds) * 1000,
+                                                        m_samples.front().atMs);
 
     for (int i = 0; i < series.size(); ++i) {
         const Series &s = series.at(i);
-        const QRect cell(gap + (i % columns) * (cellWidth + gap), gap + (i / columns) * (cellHeight + gap),
-                         cellWidth, cellHeight);
+        const QRect cell(gap + (i % columns) * (cellWidth + gap),
+                         gap + (i / columns) * (cellHeight + gap), cellWidth, cellHeight);
         painter.setPen(palette().color(QPalette::Mid));
         painter.setBrush(palette().color(QPalette::AlternateBase));
         painter.drawRoundedRect(cell.adjusted(0, 0, -1, -1), 4, 4);
@@ -94,7 +99,8 @@ void MetricsPanel::paintEvent(QPaintEvent *)
         painter.drawText(titleRect, Qt::AlignLeft | Qt::AlignTop, s.title);
         painter.setFont(valueFont);
         painter.setPen(s.color);
-        painter.drawText(titleRect, Qt::AlignRight | Qt::AlignTop, QString::number(current, 'f', s.decimals));
+        painter.drawText(titleRect, Qt::AlignRight | Qt::AlignTop,
+                         QString::number(current, 'f', s.decimals));
 
         const int top = cell.top() + QFontMetrics(valueFont).height() + 8;
         const QRectF plot(cell.left() + 8, top, cell.width() - 16, cell.bottom() - top - 6);
@@ -108,7 +114,8 @@ void MetricsPanel::paintEvent(QPaintEvent *)
         QPainterPath line;
         bool first = true;
         for (const Metrics &m : m_samples) {
-            const double x = plot.left() + plot.width() * double(m.atMs - startMs) / double(endMs - startMs);
+            const double x = plot.left() +
+                             plot.width() * double(m.atMs - startMs) / double(endMs - startMs);
             const double y = plot.bottom() - plot.height() * s.value(m) / peak;
             if (first)
                 line.moveTo(std::max(x, plot.left()), y);

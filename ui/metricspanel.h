@@ -21,7 +21,7 @@ public:
     // How much history the charts show.
     void setHistorySeconds(int seconds) { m_historySeconds = seconds; }
     qsizetype sampleCount() const { return qsizetype(m_samples.size()); }
-    Metrics latest() const { return m_samples.empty() ? Metrics{} : m_samples.back(); }
+    Metrics latest() const { return m_samples.empty() ? Metrics {} : m_samples.back(); }
 
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;

@@ -14,29 +14,28 @@ namespace Durable::Ui {
 
 namespace {
 
-    QStringList pendingToolNames(const ModelCallInfo &call)
-    {
-        QStringList names;
-        for (const QJsonValue &tool : call.pendingTools)
-            names.append(tool.toObject().value(QStringLiteral("name")).toString());
-        return names;
-    }
+QStringList pendingToolNames(const ModelCallInfo &call)
+{
+    QStringList names;
+    for (const QJsonValue &tool : call.pendingTools)
+        names.append(tool.toObject().value(QStringLiteral("name")).toString());
+    return names;
+}
 
-    QString modelName(const ModelCallInfo &call)
-    {
-        const QString answered = call.lastReply.value(QStringLiteral("model")).toString();
-        if (!answered.isEmpty())
-            return answered;
-        return call.request.model.isEmpty() ? ModelCallModel::tr("(default model)")
-                                            : call.request.model;
-    }
+QString modelName(const ModelCallInfo &call)
+{
+    const QString answered = call.lastReply.value(QStringLiteral("model")).toString();
+    if (!answered.isEmpty())
+        return answered;
+    return call.request.model.isEmpty() ? ModelCallModel::tr("(default model)")
+                                        : call.request.model;
+}
 
 } // namespace
 
 ModelCallModel::ModelCallModel(Inspector *inspector, QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_directory(inspector->modelCalls())
-    , m_refreshLater(new QTimer(this))
+    : QAbstractTableModel(parent), m_directory(inspector->modelCalls()),
+      m_refreshLater(new QTimer(this))
 {
     // A tool loop completes several turns in a row: re-read at most every 200 ms.
     m_refreshLater->setSingleShot(true);

@@ -39,12 +39,12 @@ public:
     };
     enum Role {
         CallIdRole = Qt::UserRole + 1, // QString "mc-<n>"
-        StatusRole, // int ModelCallInfo::Status
-        PendingRole, // bool
-        ScriptedRole, // bool: the latest reply came from the scripted model
-        ReplayedFromRole, // QString: the cassette the latest reply was replayed from
-        TotalTokensRole, // int, -1 while no reply
-        LatencyRole, // qint64 ms, -1 while no reply
+        StatusRole,                    // int ModelCallInfo::Status
+        PendingRole,                   // bool
+        ScriptedRole,                  // bool: the latest reply came from the scripted model
+        ReplayedFromRole,              // QString: the cassette the latest reply was replayed from
+        TotalTokensRole,               // int, -1 while no reply
+        LatencyRole,                   // qint64 ms, -1 while no reply
     };
 
     explicit ModelCallModel(Inspector *inspector, QObject *parent = nullptr);

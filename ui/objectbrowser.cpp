@@ -19,16 +19,11 @@
 namespace Durable::Ui {
 
 ObjectBrowser::ObjectBrowser(Inspector *inspector, Clock *clock, QWidget *parent)
-    : QWidget(parent),
-      m_classes(new ClassListModel(inspector, this)),
+    : QWidget(parent), m_classes(new ClassListModel(inspector, this)),
       m_objects(new ObjectListModel(inspector, clock, this)),
-      m_splitter(new QSplitter(Qt::Horizontal, this)),
-      m_classView(new QListView(m_splitter)),
-      m_table(new QTableView),
-      m_filter(new QLineEdit),
-      m_status(new QComboBox),
-      m_count(new QLabel),
-      m_filterDelay(new QTimer(this))
+      m_splitter(new QSplitter(Qt::Horizontal, this)), m_classView(new QListView(m_splitter)),
+      m_table(new QTableView), m_filter(new QLineEdit), m_status(new QComboBox),
+      m_count(new QLabel), m_filterDelay(new QTimer(this))
 {
     m_classView->setModel(m_classes);
     m_classView->setUniformItemSizes(true);
@@ -92,12 +87,18 @@ void ObjectBrowser::setUpTable()
     m_table->setItemDelegateForColumn(ObjectListModel::NextAlarmColumn,
                                       new StatusDelegate(0, ObjectListModel::OverdueRole, m_table));
     const QFontMetrics metrics = m_table->fontMetrics();
-    auto widthOf = [&metrics](const QString &sample) { return metrics.horizontalAdvance(sample) + 24; };
-    m_table->setColumnWidth(ObjectListModel::NameColumn, widthOf(QStringLiteral("weekly-review-xx")));
+    auto widthOf = [&metrics](const QString &sample) {
+        return metrics.horizontalAdvance(sample) + 24;
+    };
+    m_table->setColumnWidth(ObjectListModel::NameColumn,
+                            widthOf(QStringLiteral("weekly-review-xx")));
     m_table->setColumnWidth(ObjectListModel::ClassColumn, widthOf(QStringLiteral("Recruitment")));
-    m_table->setColumnWidth(ObjectListModel::StatusColumn, widthOf(QStringLiteral("hibernated")) + 12);
-    m_table->setColumnWidth(ObjectListModel::StepColumn, widthOf(QStringLiteral("awaiting-recruiter")));
-    m_table->setColumnWidth(ObjectListModel::NextAlarmColumn, widthOf(QStringLiteral("in 23 h 59 min")));
+    m_table->setColumnWidth(ObjectListModel::StatusColumn,
+                            widthOf(QStringLiteral("hibernated")) + 12);
+    m_table->setColumnWidth(ObjectListModel::StepColumn,
+                            widthOf(QStringLiteral("awaiting-recruiter")));
+    m_table->setColumnWidth(ObjectListModel::NextAlarmColumn,
+                            widthOf(QStringLiteral("in 23 h 59 min")));
     m_table->setColumnWidth(ObjectListModel::PendingColumn, widthOf(QStringLiteral("Asks")));
     m_table->setSortingEnabled(true);
     m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
@@ -117,9 +118,8 @@ void ObjectBrowser::connectWidgets()
             [this](const QModelIndex &current) {
                 emit currentObjectChanged(m_objects->summary(current.row()));
             });
-    connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
-        emit activated(m_objects->summary(index.row()));
-    });
+    connect(m_table, &QTableView::activated, this,
+            [this](const QModelIndex &index) { emit activated(m_objects->summary(index.row())); });
     connect(m_objects, &QAbstractItemModel::rowsInserted, this, &ObjectBrowser::updateCountLabel);
     connect(m_objects, &QAbstractItemModel::modelReset, this, &ObjectBrowser::updateCountLabel);
     connect(m_objects, &ObjectListModel::loadingChanged, this, &ObjectBrowser::updateCountLabel);
@@ -160,13 +160,14 @@ void ObjectBrowser::applyTextFilter()
 void ObjectBrowser::applyStatusFilter()
 {
     const QVariant status = m_status->currentData();
-    m_objects->setStatusFilter(status.isValid() ? QList<ObjectStatus>{ObjectStatus(status.toInt())}
-                                                : QList<ObjectStatus>{});
+    m_objects->setStatusFilter(status.isValid() ? QList<ObjectStatus> {ObjectStatus(status.toInt())}
+                                                : QList<ObjectStatus> {});
 }
 
 void ObjectBrowser::classSelected()
 {
-    m_objects->setClassFilter(m_classView->currentIndex().data(ClassListModel::NameRole).toString());
+    m_objects->setClassFilter(
+        m_classView->currentIndex().data(ClassListModel::NameRole).toString());
 }
 
 void ObjectBrowser::updateCountLabel()

@@ -46,18 +46,11 @@ QLabel *valueLabel()
 } // namespace
 
 ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *parent)
-    : QWidget(parent),
-      m_inspector(inspector),
-      m_clock(clock),
-      m_tabs(new QTabWidget(this)),
-      m_title(new QLabel),
-      m_pendingCalls(new PendingCallModel(clock, this)),
-      m_stateView(new StateView(inspector)),
-      m_alarmView(new AlarmSchedulesView(inspector, clock)),
-      m_sqlResult(new SqlResultModel(this)),
-      m_timeline(new TimelineView(inspector)),
-      m_tick(new QTimer(this)),
-      m_refreshLater(new QTimer(this))
+    : QWidget(parent), m_inspector(inspector), m_clock(clock), m_tabs(new QTabWidget(this)),
+      m_title(new QLabel), m_pendingCalls(new PendingCallModel(clock, this)),
+      m_stateView(new StateView(inspector)), m_alarmView(new AlarmSchedulesView(inspector, clock)),
+      m_sqlResult(new SqlResultModel(this)), m_timeline(new TimelineView(inspector)),
+      m_tick(new QTimer(this)), m_refreshLater(new QTimer(this))
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
@@ -95,7 +88,8 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
     connect(m_stateView, &StateView::errorOccurred, this, &ObjectInspector::errorOccurred);
     connect(m_alarmView, &AlarmSchedulesView::errorOccurred, this, &ObjectInspector::errorOccurred);
     connect(m_timeline, &TimelineView::errorOccurred, this, &ObjectInspector::errorOccurred);
-    connect(m_conversation, &ConversationView::errorOccurred, this, &ObjectInspector::errorOccurred);
+    connect(m_conversation, &ConversationView::errorOccurred, this,
+            &ObjectInspector::errorOccurred);
     setObject({});
 }
 
@@ -200,7 +194,8 @@ QWidget *ObjectInspector::buildStorage()
         const QString type = item->text(1);
         if (type != QLatin1String("table") && type != QLatin1String("view"))
             return;
-        m_sqlEdit->setPlainText(QStringLiteral("SELECT * FROM \"%1\" LIMIT 200").arg(item->text(0)));
+        m_sqlEdit->setPlainText(
+            QStringLiteral("SELECT * FROM \"%1\" LIMIT 200").arg(item->text(0)));
         runQuery();
     });
     return splitter;
@@ -258,43 +253,43 @@ void ObjectInspector::refresh()
             emit errorOccurred(error);
     };
     whenReady(
-            m_inspector->object(className, id), this,
-            [this, ticket](const ObjectSummary &summary) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_object = summary;
-                showOverview();
-                // A busy object's last turn may report before its queue and status settle:
-                // look again shortly rather than show it active for good.
-                if ((summary.status == ObjectStatus::Active || summary.queueDepth > 0)
-                    && !m_refreshLater->isActive())
-                    m_refreshLater->start();
-                emit refreshed();
-            },
-            report);
+        m_inspector->object(className, id), this,
+        [this, ticket](const ObjectSummary &summary) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_object = summary;
+            showOverview();
+            // A busy object's last turn may report before its queue and status settle:
+            // look again shortly rather than show it active for good.
+            if ((summary.status == ObjectStatus::Active || summary.queueDepth > 0) &&
+                !m_refreshLater->isActive())
+                m_refreshLater->start();
+            emit refreshed();
+        },
+        report);
     readPendingCalls(ticket);
     whenReady(
-            m_inspector->schema(className, id), this,
-            [this, ticket](const QList<TableSchema> &tables) {
-                if (m_reads.isCurrent(ticket))
-                    showSchema(tables);
-            },
-            report);
+        m_inspector->schema(className, id), this,
+        [this, ticket](const QList<TableSchema> &tables) {
+            if (m_reads.isCurrent(ticket))
+                showSchema(tables);
+        },
+        report);
 }
 
 void ObjectInspector::readPendingCalls(RefreshTracker::Ticket ticket)
 {
     whenReady(
-            m_inspector->agents().pendingCalls(m_object.className, m_object.id), this,
-            [this, ticket](const QList<OutgoingCallInfo> &calls) {
-                if (m_reads.isCurrent(ticket))
-                    showPendingCalls(calls);
-            },
-            [this, ticket](const Durable::Error &error) {
-                // An object that is gone has no calls; its other reads report that already.
-                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
-                    emit errorOccurred(error);
-            });
+        m_inspector->agents().pendingCalls(m_object.className, m_object.id), this,
+        [this, ticket](const QList<OutgoingCallInfo> &calls) {
+            if (m_reads.isCurrent(ticket))
+                showPendingCalls(calls);
+        },
+        [this, ticket](const Durable::Error &error) {
+            // An object that is gone has no calls; its other reads report that already.
+            if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
+                emit errorOccurred(error);
+        });
 }
 
 void ObjectInspector::runQuery()
@@ -307,24 +302,24 @@ void ObjectInspector::runQuery()
     m_sqlStatus->setText(tr("Running…"));
     m_runButton->setEnabled(false);
     whenReady(
-            m_inspector->query(m_object.className, m_object.id, sql), this,
-            [this, ticket](const SqlResult &result) {
-                if (!m_queries.isCurrent(ticket))
-                    return;
-                m_runButton->setEnabled(true);
-                m_sqlResult->setResult(result);
-                m_sqlView->resizeColumnsToContents();
-                m_sqlStatus->setText(tr("%n row(s)", nullptr, int(result.rows.size()))
-                                     + tr(" · %1 read").arg(result.rowsRead));
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (!m_queries.isCurrent(ticket))
-                    return;
-                m_runButton->setEnabled(true);
-                m_sqlResult->clear();
-                m_sqlStatus->setStyleSheet(QStringLiteral("color: #b01e1e;"));
-                m_sqlStatus->setText(error.message());
-            });
+        m_inspector->query(m_object.className, m_object.id, sql), this,
+        [this, ticket](const SqlResult &result) {
+            if (!m_queries.isCurrent(ticket))
+                return;
+            m_runButton->setEnabled(true);
+            m_sqlResult->setResult(result);
+            m_sqlView->resizeColumnsToContents();
+            m_sqlStatus->setText(tr("%n row(s)", nullptr, int(result.rows.size())) +
+                                 tr(" · %1 read").arg(result.rowsRead));
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (!m_queries.isCurrent(ticket))
+                return;
+            m_runButton->setEnabled(true);
+            m_sqlResult->clear();
+            m_sqlStatus->setStyleSheet(QStringLiteral("color: #b01e1e;"));
+            m_sqlStatus->setText(error.message());
+        });
 }
 
 void ObjectInspector::showOverview()
@@ -344,19 +339,19 @@ void ObjectInspector::showOverview()
     m_nameLabel->setText(o.name.isEmpty() ? tr("(addressed by id)") : o.name);
     m_classLabel->setText(o.className);
     m_statusLabel->setText(QStringLiteral("<span style=\"color:%1\">&#9679;</span> %2")
-                                   .arg(statusColor(o.status).name(), objectStatusName(o.status)));
+                               .arg(statusColor(o.status).name(), objectStatusName(o.status)));
     m_stepLabel->setText(o.step.isEmpty() ? QStringLiteral("—") : o.step);
     m_queueLabel->setText(QString::number(o.queueDepth));
-    m_nextAlarmLabel->setText(o.nextAlarmMs < 0 ? tr("none")
-                                                : QStringLiteral("%1  (%2)").arg(
-                                                          timeText(o.nextAlarmMs),
-                                                          countdownText(o.nextAlarmMs, now)));
+    m_nextAlarmLabel->setText(
+        o.nextAlarmMs < 0 ? tr("none")
+                          : QStringLiteral("%1  (%2)")
+                                .arg(timeText(o.nextAlarmMs), countdownText(o.nextAlarmMs, now)));
     m_pendingLabel->setText(QString::number(o.pendingHumanRequests));
     m_createdLabel->setText(timeText(o.createdMs));
-    m_lastActiveLabel->setText(o.lastActiveMs > 0 ? QStringLiteral("%1  (%2)").arg(
-                                                            timeText(o.lastActiveMs),
-                                                            agoText(o.lastActiveMs, now))
-                                                  : QString());
+    m_lastActiveLabel->setText(
+        o.lastActiveMs > 0
+            ? QStringLiteral("%1  (%2)").arg(timeText(o.lastActiveMs), agoText(o.lastActiveMs, now))
+            : QString());
     m_forkLabel->setText(o.forkOf.isEmpty() ? QStringLiteral("—")
                                             : tr("%1 at turn %2").arg(o.forkOf).arg(o.forkSeq));
 }
@@ -416,11 +411,11 @@ void ObjectInspector::applyChanges(const QList<ChangeEvent> &batch)
             showOverview();
             continue;
         }
-        if (event.kind == Kind::Overflow
-            || (event.id == m_object.id
-                && (event.kind == Kind::TurnCompleted || event.kind == Kind::StateChanged
-                    || event.kind == Kind::AlarmSet || event.kind == Kind::AlarmFired
-                    || event.kind == Kind::AlarmGivenUp || event.kind == Kind::ObjectQuarantined))) {
+        if (event.kind == Kind::Overflow ||
+            (event.id == m_object.id &&
+             (event.kind == Kind::TurnCompleted || event.kind == Kind::StateChanged ||
+              event.kind == Kind::AlarmSet || event.kind == Kind::AlarmFired ||
+              event.kind == Kind::AlarmGivenUp || event.kind == Kind::ObjectQuarantined))) {
             if (!m_refreshLater->isActive())
                 m_refreshLater->start();
             return;

@@ -41,9 +41,9 @@ void applyEvent(ObjectSummary &row, const ChangeEvent &event)
         break;
     case Kind::TurnCompleted:
         row.lastActiveMs = event.atMs;
-        if (event.detail.value(QStringLiteral("trigger")).toString() == QLatin1String("alarm")
-            && event.detail.value(QStringLiteral("ok")).toBool() && row.nextAlarmMs >= 0
-            && row.nextAlarmMs <= event.atMs)
+        if (event.detail.value(QStringLiteral("trigger")).toString() == QLatin1String("alarm") &&
+            event.detail.value(QStringLiteral("ok")).toBool() && row.nextAlarmMs >= 0 &&
+            row.nextAlarmMs <= event.atMs)
             row.nextAlarmMs = -1; // the alarm ran; deleting an alarm has no feed event of its own
         if (row.status == ObjectStatus::Active || row.status == ObjectStatus::Hibernated) {
             row.queueDepth = event.detail.value(QStringLiteral("queueDepth")).toInt(0);
@@ -264,20 +264,21 @@ void ObjectListModel::requestChunk()
     const RefreshTracker::Ticket ticket = m_reads.current();
     const int limit = query.limit;
     whenReady(
-            m_inspector->objects(query), this,
-            [this, ticket, limit](const QList<ObjectSummary> &chunk) {
-                chunkArrived(ticket, limit, chunk);
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                setFetching(false);
-                m_complete = true; // stop asking; reload() starts over
-                emit errorOccurred(error);
-            });
+        m_inspector->objects(query), this,
+        [this, ticket, limit](const QList<ObjectSummary> &chunk) {
+            chunkArrived(ticket, limit, chunk);
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            setFetching(false);
+            m_complete = true; // stop asking; reload() starts over
+            emit errorOccurred(error);
+        });
 }
 
-void ObjectListModel::chunkArrived(RefreshTracker::Ticket ticket, int limit, const QList<ObjectSummary> &chunk)
+void ObjectListModel::chunkArrived(RefreshTracker::Ticket ticket, int limit,
+                                   const QList<ObjectSummary> &chunk)
 {
     if (!m_reads.isCurrent(ticket))
         return; // a reload happened meanwhile
@@ -368,8 +369,8 @@ bool ObjectListModel::matches(const ObjectSummary &summary) const
         return false;
     if (!m_query.statuses.isEmpty() && !m_query.statuses.contains(summary.status))
         return false;
-    if (!m_query.text.isEmpty() && !summary.name.contains(m_query.text, Qt::CaseInsensitive)
-        && !summary.id.toString().contains(m_query.text, Qt::CaseInsensitive))
+    if (!m_query.text.isEmpty() && !summary.name.contains(m_query.text, Qt::CaseInsensitive) &&
+        !summary.id.toString().contains(m_query.text, Qt::CaseInsensitive))
         return false;
     return true;
 }
@@ -385,8 +386,8 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
     QList<ObjectId> turned;
     QSet<ObjectId> turnedSeen;
     for (const ChangeEvent &event : batch) {
-        if (event.kind == ChangeEvent::Kind::TurnCompleted && !event.id.isNull()
-            && !turnedSeen.contains(event.id)) {
+        if (event.kind == ChangeEvent::Kind::TurnCompleted && !event.id.isNull() &&
+            !turnedSeen.contains(event.id)) {
             turnedSeen.insert(event.id);
             turned.append(event.id);
         }
@@ -463,15 +464,15 @@ void ObjectListModel::rereadTurned(const QList<ObjectId> &turned)
     // One query for the whole batch (not a future per object joined with whenAll, which also
     // crashed in Qt 6.4 when the futures finished on several threads at once).
     whenReady(
-            m_inspector->objectsById(changed), this,
-            [this, ticket](const QList<ObjectSummary> &freshRows) {
-                if (m_reads.isCurrent(ticket)) // else a reload read everything afresh
-                    showReread(freshRows);
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (m_reads.isCurrent(ticket))
-                    emit errorOccurred(error);
-            });
+        m_inspector->objectsById(changed), this,
+        [this, ticket](const QList<ObjectSummary> &freshRows) {
+            if (m_reads.isCurrent(ticket)) // else a reload read everything afresh
+                showReread(freshRows);
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (m_reads.isCurrent(ticket))
+                emit errorOccurred(error);
+        });
 }
 
 void ObjectListModel::showReread(const QList<ObjectSummary> &freshRows)

@@ -31,19 +31,27 @@ class ObjectListModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { NameColumn, ClassColumn, StatusColumn, StepColumn, NextAlarmColumn,
-                  PendingColumn, LastActiveColumn, ColumnCount };
+    enum Column {
+        NameColumn,
+        ClassColumn,
+        StatusColumn,
+        StepColumn,
+        NextAlarmColumn,
+        PendingColumn,
+        LastActiveColumn,
+        ColumnCount
+    };
     enum Role {
         NameRole = Qt::UserRole + 1,
-        IdRole,          // QString, 64 hex
+        IdRole, // QString, 64 hex
         ClassRole,
-        StatusRole,      // int(ObjectStatus)
+        StatusRole, // int(ObjectStatus)
         StepRole,
-        NextAlarmRole,   // qint64 ms, -1 none
+        NextAlarmRole, // qint64 ms, -1 none
         PendingRole,
-        LastActiveRole,  // qint64 ms
-        OverdueRole,     // bool: the alarm is due and has not fired
-        SummaryRole,     // Durable::ObjectSummary
+        LastActiveRole, // qint64 ms
+        OverdueRole,    // bool: the alarm is due and has not fired
+        SummaryRole,    // Durable::ObjectSummary
     };
 
     ObjectListModel(Inspector *inspector, Clock *clock, QObject *parent = nullptr);

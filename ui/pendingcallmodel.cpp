@@ -59,8 +59,8 @@ QVariant PendingCallModel::toolTip(const OutgoingCallInfo &call, int column) con
         return tr("%1 (id %2)").arg(calleeText(call), call.targetId.toString());
     case ContinuationColumn:
         return call.continuation.isEmpty()
-                ? tr("Sent with sendTo: nothing runs when the reply arrives")
-                : tr("Runs with the reply; payload: %1").arg(jsonPreview(call.payload, 2000));
+                   ? tr("Sent with sendTo: nothing runs when the reply arrives")
+                   : tr("Runs with the reply; payload: %1").arg(jsonPreview(call.payload, 2000));
     case AgeColumn:
         return tr("Made at %1 UTC (call %2)").arg(timeText(call.createdMs), call.id);
     case ArgsColumn:
@@ -157,7 +157,7 @@ void PendingCallModel::clear()
 
 OutgoingCallInfo PendingCallModel::call(int row) const
 {
-    return row >= 0 && row < m_calls.size() ? m_calls.at(row) : OutgoingCallInfo{};
+    return row >= 0 && row < m_calls.size() ? m_calls.at(row) : OutgoingCallInfo {};
 }
 
 void PendingCallModel::tick()

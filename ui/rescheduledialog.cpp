@@ -16,10 +16,7 @@
 namespace Durable::Ui {
 
 RescheduleDialog::RescheduleDialog(Clock *clock, QWidget *parent)
-    : QDialog(parent),
-      m_clock(clock),
-      m_what(new QLabel),
-      m_edit(new QDateTimeEdit),
+    : QDialog(parent), m_clock(clock), m_what(new QLabel), m_edit(new QDateTimeEdit),
       m_countdown(new QLabel),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel))
 {
@@ -34,9 +31,8 @@ RescheduleDialog::RescheduleDialog(Clock *clock, QWidget *parent)
 
     auto *offsets = new QHBoxLayout;
     offsets->addWidget(new QLabel(tr("From now:")));
-    const QList<QPair<QString, qint64>> quick{{tr("+1 min"), 60'000},
-                                              {tr("+1 h"), 3'600'000},
-                                              {tr("+1 day"), 86'400'000}};
+    const QList<QPair<QString, qint64>> quick {
+        {tr("+1 min"), 60'000}, {tr("+1 h"), 3'600'000}, {tr("+1 day"), 86'400'000}};
     for (const auto &[label, ms] : quick) {
         auto *button = new QPushButton(label);
         button->setAutoDefault(false);

@@ -72,11 +72,11 @@ QVariant ScheduleModel::data(const QModelIndex &index, int role) const
             return jsonPretty(schedule.payload);
         if (index.column() == KindColumn && schedule.kind == ScheduleInfo::Kind::Deadline)
             return tr("The deadline of human request %1")
-                    .arg(schedule.payload.toObject().value(QStringLiteral("requestId")).toString());
+                .arg(schedule.payload.toObject().value(QStringLiteral("requestId")).toString());
         return {};
     case Qt::FontRole:
-        if (index.column() == IdColumn || index.column() == DueColumn
-            || index.column() == PayloadColumn)
+        if (index.column() == IdColumn || index.column() == DueColumn ||
+            index.column() == PayloadColumn)
             return monospaceFont();
         return {};
     case IdRole:
@@ -128,8 +128,9 @@ QHash<int, QByteArray> ScheduleModel::roleNames() const
 void ScheduleModel::setSchedules(QList<ScheduleInfo> schedules)
 {
     assertGuiThread(this);
-    std::stable_sort(schedules.begin(), schedules.end(),
-                     [](const ScheduleInfo &a, const ScheduleInfo &b) { return a.dueMs < b.dueMs; });
+    std::stable_sort(
+        schedules.begin(), schedules.end(),
+        [](const ScheduleInfo &a, const ScheduleInfo &b) { return a.dueMs < b.dueMs; });
     bool sameRows = schedules.size() == m_schedules.size();
     for (qsizetype i = 0; sameRows && i < schedules.size(); ++i)
         sameRows = schedules.at(i).id == m_schedules.at(i).id;
@@ -157,7 +158,7 @@ void ScheduleModel::clear()
 
 ScheduleInfo ScheduleModel::schedule(int row) const
 {
-    return row >= 0 && row < m_schedules.size() ? m_schedules.at(row) : ScheduleInfo{};
+    return row >= 0 && row < m_schedules.size() ? m_schedules.at(row) : ScheduleInfo {};
 }
 
 int ScheduleModel::rowOf(const QString &scheduleId) const

@@ -34,16 +34,9 @@ bool looksLikeId(const QString &text)
 } // namespace
 
 SendRequestDialog::SendRequestDialog(Engine *engine, QWidget *parent)
-    : QDialog(parent),
-      m_engine(engine),
-      m_class(new QComboBox),
-      m_target(new QLineEdit),
-      m_targetKind(new QLabel),
-      m_method(new QLineEdit),
-      m_args(new QPlainTextEdit),
-      m_argsState(new QLabel),
-      m_send(new QPushButton(tr("&Send"))),
-      m_reply(new QPlainTextEdit),
+    : QDialog(parent), m_engine(engine), m_class(new QComboBox), m_target(new QLineEdit),
+      m_targetKind(new QLabel), m_method(new QLineEdit), m_args(new QPlainTextEdit),
+      m_argsState(new QLabel), m_send(new QPushButton(tr("&Send"))), m_reply(new QPlainTextEdit),
       m_status(new QLabel)
 {
     setWindowTitle(tr("Send Request"));
@@ -129,13 +122,15 @@ bool SendRequestDialog::parseArguments(const QString &text, QJsonValue *value, Q
     QJsonParseError parseError;
     const QByteArray wrapped = "[" + trimmed.toUtf8() + "]";
     const QJsonDocument document = QJsonDocument::fromJson(wrapped, &parseError);
-    if (parseError.error != QJsonParseError::NoError || !document.isArray()
-        || document.array().size() != 1) {
+    if (parseError.error != QJsonParseError::NoError || !document.isArray() ||
+        document.array().size() != 1) {
         if (error) {
             const int at = std::max(0, parseError.offset - 1);
             *error = parseError.error != QJsonParseError::NoError
-                    ? tr("Invalid JSON at character %1: %2").arg(at + 1).arg(parseError.errorString())
-                    : tr("Give one JSON value");
+                         ? tr("Invalid JSON at character %1: %2")
+                               .arg(at + 1)
+                               .arg(parseError.errorString())
+                         : tr("Give one JSON value");
         }
         return false;
     }
@@ -151,15 +146,17 @@ void SendRequestDialog::validate()
     if (argsOk) {
         m_argsState->setStyleSheet(QStringLiteral("color: #2e9d4f;"));
         m_argsState->setText(m_args->toPlainText().trimmed().isEmpty() ? tr("No arguments")
-                                                                        : tr("Valid JSON"));
+                                                                       : tr("Valid JSON"));
     } else {
         m_argsState->setStyleSheet(QStringLiteral("color: #b01e1e;"));
         m_argsState->setText(error);
     }
     const QString target = m_target->text().trimmed();
-    m_targetKind->setText(target.isEmpty() ? QString() : looksLikeId(target) ? tr("(id)") : tr("(name)"));
-    m_send->setEnabled(argsOk && !target.isEmpty() && !m_method->text().trimmed().isEmpty()
-                       && m_class->currentIndex() >= 0);
+    m_targetKind->setText(target.isEmpty()      ? QString()
+                          : looksLikeId(target) ? tr("(id)")
+                                                : tr("(name)"));
+    m_send->setEnabled(argsOk && !target.isEmpty() && !m_method->text().trimmed().isEmpty() &&
+                       m_class->currentIndex() >= 0);
 }
 
 void SendRequestDialog::send()
@@ -177,7 +174,8 @@ void SendRequestDialog::send()
         if (!id)
             return id.error();
         return m_engine->stub(className, id.value());
-    }() : m_engine->stub(className, target);
+    }()
+        : m_engine->stub(className, target);
     if (!stub) {
         m_status->setStyleSheet(QStringLiteral("color: #b01e1e;"));
         m_status->setText(stub.error().message());
@@ -190,23 +188,24 @@ void SendRequestDialog::send()
     auto timer = std::make_shared<QElapsedTimer>();
     timer->start();
     whenReady(
-            stub->call(method, args), this,
-            [this, ticket, className, id, timer](const QJsonValue &reply) {
-                if (!m_sends.isCurrent(ticket))
-                    return;
-                m_reply->setPlainText(reply.isUndefined() ? QStringLiteral("(no value)") : jsonPretty(reply));
-                m_status->setStyleSheet(QStringLiteral("color: #2e9d4f;"));
-                m_status->setText(tr("Replied in %1 ms · %2").arg(timer->elapsed()).arg(id.toString()));
-                emit replied(className, id, reply);
-            },
-            [this, ticket, className, id](const Durable::Error &error) {
-                if (!m_sends.isCurrent(ticket))
-                    return;
-                m_reply->clear();
-                m_status->setStyleSheet(QStringLiteral("color: #b01e1e;"));
-                m_status->setText(QStringLiteral("%1: %2").arg(error.codeName(), error.message()));
-                emit failed(className, id, error);
-            });
+        stub->call(method, args), this,
+        [this, ticket, className, id, timer](const QJsonValue &reply) {
+            if (!m_sends.isCurrent(ticket))
+                return;
+            m_reply->setPlainText(reply.isUndefined() ? QStringLiteral("(no value)")
+                                                      : jsonPretty(reply));
+            m_status->setStyleSheet(QStringLiteral("color: #2e9d4f;"));
+            m_status->setText(tr("Replied in %1 ms · %2").arg(timer->elapsed()).arg(id.toString()));
+            emit replied(className, id, reply);
+        },
+        [this, ticket, className, id](const Durable::Error &error) {
+            if (!m_sends.isCurrent(ticket))
+                return;
+            m_reply->clear();
+            m_status->setStyleSheet(QStringLiteral("color: #b01e1e;"));
+            m_status->setText(QStringLiteral("%1: %2").arg(error.codeName(), error.message()));
+            emit failed(className, id, error);
+        });
 }
 
 } // namespace Durable::Ui

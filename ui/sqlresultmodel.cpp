@@ -8,7 +8,8 @@
 
 namespace Durable::Ui {
 
-SqlResultModel::SqlResultModel(QObject *parent) : QAbstractTableModel(parent) { }
+SqlResultModel::SqlResultModel(QObject *parent) : QAbstractTableModel(parent)
+{ }
 
 int SqlResultModel::rowCount(const QModelIndex &parent) const
 {
@@ -56,8 +57,8 @@ QVariant SqlResultModel::data(const QModelIndex &index, int role) const
 
 QVariant SqlResultModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0
-        && section < m_result.columns.size())
+    if (orientation == Qt::Horizontal && role == Qt::DisplayRole && section >= 0 &&
+        section < m_result.columns.size())
         return m_result.columns.at(section);
     return QAbstractTableModel::headerData(section, orientation, role);
 }

@@ -50,7 +50,8 @@ bool isIndex(const QVariant &step)
 
 // Arrays and objects become children; scalars show their compact JSON. Every item knows the
 // path of its value, so a double-click can edit it in place.
-void addJson(QTreeWidgetItem *item, const QJsonValue &value, const QVariantList &path, int depth = 0)
+void addJson(QTreeWidgetItem *item, const QJsonValue &value, const QVariantList &path,
+             int depth = 0)
 {
     item->setData(0, StateView::PathRole, path);
     item->setText(2, typeName(value));
@@ -100,7 +101,8 @@ QJsonValue withValueAt(const QJsonValue &root, const QVariantList &path, const Q
         return array;
     }
     QJsonObject object = root.toObject();
-    object.insert(step.toString(), withValueAt(object.value(step.toString()), path, value, from + 1));
+    object.insert(step.toString(),
+                  withValueAt(object.value(step.toString()), path, value, from + 1));
     return object;
 }
 
@@ -144,16 +146,10 @@ QWidget *titled(const QString &title, QWidget *content)
 } // namespace
 
 StateView::StateView(Inspector *inspector, QWidget *parent)
-    : QWidget(parent),
-      m_inspector(inspector),
-      m_agents(inspector->agents()),
-      m_message(new QLabel),
-      m_editButton(new QPushButton(tr("Edit…"))),
-      m_agentTree(jsonTree()),
-      m_keyValues(new KeyValueModel(inspector, this)),
-      m_keyValueView(new QTableView),
-      m_keyValueTree(jsonTree()),
-      m_editor(new JsonEditPanel)
+    : QWidget(parent), m_inspector(inspector), m_agents(inspector->agents()), m_message(new QLabel),
+      m_editButton(new QPushButton(tr("Edit…"))), m_agentTree(jsonTree()),
+      m_keyValues(new KeyValueModel(inspector, this)), m_keyValueView(new QTableView),
+      m_keyValueTree(jsonTree()), m_editor(new JsonEditPanel)
 {
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -263,17 +259,17 @@ void StateView::refresh()
     }
     m_keyValues->setObject(m_className, m_id);
     whenReady(
-            m_agents.state(m_className, m_id), this,
-            [this, ticket](const QJsonObject &state) {
-                if (!m_reads.isCurrent(ticket))
-                    return;
-                m_agentState = state;
-                rebuildAgentTree();
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
-                    emit errorOccurred(error);
-            });
+        m_agents.state(m_className, m_id), this,
+        [this, ticket](const QJsonObject &state) {
+            if (!m_reads.isCurrent(ticket))
+                return;
+            m_agentState = state;
+            rebuildAgentTree();
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
+                emit errorOccurred(error);
+        });
 }
 
 void StateView::rebuildAgentTree()
@@ -313,7 +309,9 @@ void StateView::editItem(QTreeWidgetItem *item)
 
 void StateView::editCurrent()
 {
-    QTreeWidget *tree = m_lastTree ? m_lastTree : m_agentPane->isVisible() ? m_agentTree : m_keyValueTree;
+    QTreeWidget *tree = m_lastTree                 ? m_lastTree
+                        : m_agentPane->isVisible() ? m_agentTree
+                                                   : m_keyValueTree;
     if (QTreeWidgetItem *item = tree->currentItem())
         editItem(item);
     else if (tree == m_agentTree)
@@ -329,8 +327,8 @@ void StateView::editAgentState(const QVariantList &path)
     m_editTarget = Target::AgentState;
     m_editPath = path;
     const QString title = path.isEmpty()
-            ? tr("Edit the agent state of %1").arg(m_label)
-            : tr("Edit %1 in the agent state of %2").arg(pathText(path), m_label);
+                              ? tr("Edit the agent state of %1").arg(m_label)
+                              : tr("Edit %1 in the agent state of %2").arg(pathText(path), m_label);
     m_editor->edit(title, valueAt(m_agentState, path), path.isEmpty());
 }
 
@@ -346,9 +344,9 @@ void StateView::editKeyValue(const QVariantList &path)
         return;
     m_editTarget = Target::KeyValue;
     m_editPath = path;
-    const QString title = path.size() == 1
-            ? tr("Edit key \"%1\" of %2").arg(key, m_label)
-            : tr("Edit %1 in key \"%2\" of %3").arg(pathText(path, 1), key, m_label);
+    const QString title =
+        path.size() == 1 ? tr("Edit key \"%1\" of %2").arg(key, m_label)
+                         : tr("Edit %1 in key \"%2\" of %3").arg(pathText(path, 1), key, m_label);
     m_editor->edit(title, valueAt(entry->value, path, 1), false);
 }
 
@@ -366,30 +364,30 @@ void StateView::apply(const QJsonValue &value)
         const auto entry = std::find_if(entries.cbegin(), entries.cend(),
                                         [&key](const KeyValue &kv) { return kv.key == key; });
         const QJsonValue current = entry == entries.cend() ? QJsonValue() : entry->value;
-        applied = m_inspector->editState(m_className, m_id,
-                                         QJsonObject{{key, withValueAt(current, m_editPath, value, 1)}});
+        applied = m_inspector->editState(
+            m_className, m_id, QJsonObject {{key, withValueAt(current, m_editPath, value, 1)}});
     }
     m_editor->setBusy(true);
     const RefreshTracker::Ticket ticket = m_edits.current();
     whenReady(
-            applied, this,
-            [this, ticket](qint64 seq) {
-                if (!m_edits.isCurrent(ticket))
-                    return;
-                m_editor->setBusy(false);
-                m_editor->hide();
-                m_editTarget = Target::None;
-                const QString message = tr("Applied as turn %1 (admin-edit)").arg(seq);
-                showMessage(message, false);
-                emit commandApplied(message);
-                refresh();
-            },
-            [this, ticket](const Durable::Error &error) {
-                if (!m_edits.isCurrent(ticket))
-                    return;
-                m_editor->showError(error.message());
-                showMessage(error.message(), true);
-            });
+        applied, this,
+        [this, ticket](qint64 seq) {
+            if (!m_edits.isCurrent(ticket))
+                return;
+            m_editor->setBusy(false);
+            m_editor->hide();
+            m_editTarget = Target::None;
+            const QString message = tr("Applied as turn %1 (admin-edit)").arg(seq);
+            showMessage(message, false);
+            emit commandApplied(message);
+            refresh();
+        },
+        [this, ticket](const Durable::Error &error) {
+            if (!m_edits.isCurrent(ticket))
+                return;
+            m_editor->showError(error.message());
+            showMessage(error.message(), true);
+        });
 }
 
 void StateView::showMessage(const QString &text, bool error)

@@ -28,10 +28,11 @@ class JsonEditPanel;
 class KeyValueModel;
 
 // The "State" tab of the object inspector: the agent's JSON state (AgentDirectory::state; the
-// pane shows once there is one) and the key/value entries (a paged table and a JSON tree). Double-click or Edit… on any value opens
-// an inline JSON editor validated as you type; applying it is an admin-edit turn (the agent state
-// through AgentDirectory::setState, which runs the class's validation hook; a key/value entry
-// through Inspector::editState). Refusals are shown inline in the tab. GUI thread only.
+// pane shows once there is one) and the key/value entries (a paged table and a JSON tree).
+// Double-click or Edit… on any value opens an inline JSON editor validated as you type; applying it
+// is an admin-edit turn (the agent state through AgentDirectory::setState, which runs the class's
+// validation hook; a key/value entry through Inspector::editState). Refusals are shown inline in
+// the tab. GUI thread only.
 class StateView : public QWidget
 {
     Q_OBJECT

@@ -20,8 +20,7 @@ bool isOverdue(const QModelIndex &index, int role)
 
 StatusDelegate::StatusDelegate(int statusRole, int overdueRole, QObject *parent)
     : QStyledItemDelegate(parent), m_statusRole(statusRole), m_overdueRole(overdueRole)
-{
-}
+{ }
 
 void StatusDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
 {

@@ -38,13 +38,17 @@ QString valueText(const QJsonValue &value)
 // tooltip.
 QString keyLabel(const QString &key)
 {
-    static const QHash<QString, const char *> labels{
-            {QStringLiteral("_durable_agent_state"), QT_TRANSLATE_NOOP("TimelineView", "agent state")},
-            {QStringLiteral("_durable_agent_step"), QT_TRANSLATE_NOOP("TimelineView", "agent step")},
-            {QStringLiteral("_durable_agent_schedules"), QT_TRANSLATE_NOOP("TimelineView", "schedules")},
-            {QStringLiteral("_durable_agent_requests"), QT_TRANSLATE_NOOP("TimelineView", "human requests")},
-            {QStringLiteral("_durable_agent_model_calls"), QT_TRANSLATE_NOOP("TimelineView", "model calls")},
-            {QStringLiteral("_durable_agent_calls"), QT_TRANSLATE_NOOP("TimelineView", "calls to other objects")}};
+    static const QHash<QString, const char *> labels {
+        {QStringLiteral("_durable_agent_state"), QT_TRANSLATE_NOOP("TimelineView", "agent state")},
+        {QStringLiteral("_durable_agent_step"), QT_TRANSLATE_NOOP("TimelineView", "agent step")},
+        {QStringLiteral("_durable_agent_schedules"),
+         QT_TRANSLATE_NOOP("TimelineView", "schedules")},
+        {QStringLiteral("_durable_agent_requests"),
+         QT_TRANSLATE_NOOP("TimelineView", "human requests")},
+        {QStringLiteral("_durable_agent_model_calls"),
+         QT_TRANSLATE_NOOP("TimelineView", "model calls")},
+        {QStringLiteral("_durable_agent_calls"),
+         QT_TRANSLATE_NOOP("TimelineView", "calls to other objects")}};
     const char *label = labels.value(key);
     return label ? TimelineView::tr(label) : key;
 }
@@ -94,16 +98,10 @@ void showInfo(QLabel *label, const QString &text)
 } // namespace
 
 TimelineView::TimelineView(Inspector *inspector, QWidget *parent)
-    : QWidget(parent),
-      m_inspector(inspector),
-      m_model(new JournalModel(inspector, this)),
-      m_view(new QTableView),
-      m_stateLabel(new QLabel),
-      m_stateTree(new QTreeWidget),
-      m_diffLabel(new QLabel),
-      m_diffTree(new QTreeWidget),
-      m_forkButton(new QPushButton(tr("Fork from here…"))),
-      m_forkStatus(new QLabel)
+    : QWidget(parent), m_inspector(inspector), m_model(new JournalModel(inspector, this)),
+      m_view(new QTableView), m_stateLabel(new QLabel), m_stateTree(new QTreeWidget),
+      m_diffLabel(new QLabel), m_diffTree(new QTreeWidget),
+      m_forkButton(new QPushButton(tr("Fork from here…"))), m_forkStatus(new QLabel)
 {
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -112,7 +110,8 @@ TimelineView::TimelineView(Inspector *inspector, QWidget *parent)
     m_view->setWordWrap(false);
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setDefaultSectionSize(m_view->fontMetrics().height() + 6);
-    m_view->horizontalHeader()->setSectionResizeMode(JournalModel::ResultColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSectionResizeMode(JournalModel::ResultColumn,
+                                                     QHeaderView::Stretch);
     m_view->setColumnWidth(JournalModel::SeqColumn, 60);
     m_view->setColumnWidth(JournalModel::TimeColumn, 150);
     m_view->setToolTip(tr("Select one turn for its state and changes, or two to compare them"));
@@ -228,44 +227,44 @@ void TimelineView::selectionChanged()
                                            : tr("Changes of turn %1 (loading…)").arg(to));
     m_partsPending = 2;
     whenReady(
-            m_inspector->stateAt(m_className, m_id, to), this,
-            [this, ticket, to](const QList<KeyValue> &state) {
-                if (!m_selections.isCurrent(ticket))
-                    return;
-                showInfo(m_stateLabel, tr("State after turn %1: %n key(s)", nullptr,
-                                          int(state.size())).arg(to));
-                showState(state);
-                partArrived(ticket);
-            },
-            [this, ticket, to](const Durable::Error &error) {
-                if (!m_selections.isCurrent(ticket))
-                    return;
-                showError(m_stateLabel, tr("Could not read the state after turn %1: %2")
-                                                .arg(to)
-                                                .arg(error.message()));
-                partArrived(ticket);
-            });
+        m_inspector->stateAt(m_className, m_id, to), this,
+        [this, ticket, to](const QList<KeyValue> &state) {
+            if (!m_selections.isCurrent(ticket))
+                return;
+            showInfo(m_stateLabel,
+                     tr("State after turn %1: %n key(s)", nullptr, int(state.size())).arg(to));
+            showState(state);
+            partArrived(ticket);
+        },
+        [this, ticket, to](const Durable::Error &error) {
+            if (!m_selections.isCurrent(ticket))
+                return;
+            showError(
+                m_stateLabel,
+                tr("Could not read the state after turn %1: %2").arg(to).arg(error.message()));
+            partArrived(ticket);
+        });
     const bool pair = seqs.size() == 2;
     whenReady(
-            m_inspector->diff(m_className, m_id, from, to), this,
-            [this, ticket, from, to, pair](const StateDiff &diff) {
-                if (!m_selections.isCurrent(ticket))
-                    return;
-                const QString what = pair ? tr("Turn %1 → turn %2").arg(from).arg(to)
-                                          : tr("Changes of turn %1").arg(to);
-                showInfo(m_diffLabel, tr("%1: %n key(s)", nullptr, int(diff.keys.size())).arg(what));
-                showDiff(diff);
-                partArrived(ticket);
-            },
-            [this, ticket, from, to](const Durable::Error &error) {
-                if (!m_selections.isCurrent(ticket))
-                    return;
-                showError(m_diffLabel, tr("Could not compare turn %1 with turn %2: %3")
-                                               .arg(from)
-                                               .arg(to)
-                                               .arg(error.message()));
-                partArrived(ticket);
-            });
+        m_inspector->diff(m_className, m_id, from, to), this,
+        [this, ticket, from, to, pair](const StateDiff &diff) {
+            if (!m_selections.isCurrent(ticket))
+                return;
+            const QString what = pair ? tr("Turn %1 → turn %2").arg(from).arg(to)
+                                      : tr("Changes of turn %1").arg(to);
+            showInfo(m_diffLabel, tr("%1: %n key(s)", nullptr, int(diff.keys.size())).arg(what));
+            showDiff(diff);
+            partArrived(ticket);
+        },
+        [this, ticket, from, to](const Durable::Error &error) {
+            if (!m_selections.isCurrent(ticket))
+                return;
+            showError(m_diffLabel, tr("Could not compare turn %1 with turn %2: %3")
+                                       .arg(from)
+                                       .arg(to)
+                                       .arg(error.message()));
+            partArrived(ticket);
+        });
 }
 
 void TimelineView::showFailure(const TurnFailure &failure, RefreshTracker::Ticket ticket)
@@ -275,8 +274,9 @@ void TimelineView::showFailure(const TurnFailure &failure, RefreshTracker::Ticke
     showInfo(m_stateLabel,
              tr("State after turn %1, which the failed turn left unchanged (loading…)").arg(seq));
     const QString what = failure.method.isEmpty() ? failure.trigger : failure.method;
-    showError(m_diffLabel, tr("“%1” failed at %2 UTC and was rolled back: nothing it wrote was kept.")
-                                   .arg(what, timeText(failure.atMs)));
+    showError(m_diffLabel,
+              tr("“%1” failed at %2 UTC and was rolled back: nothing it wrote was kept.")
+                  .arg(what, timeText(failure.atMs)));
     auto *error = new QTreeWidgetItem(m_diffTree, {tr("Error"), failure.error});
     error->setForeground(DiffChangeColumn, QColor(0xb0, 0x1e, 0x1e));
     error->setToolTip(DiffChangeColumn, failure.error);
@@ -289,25 +289,25 @@ void TimelineView::showFailure(const TurnFailure &failure, RefreshTracker::Ticke
     }
     m_partsPending = 1;
     whenReady(
-            m_inspector->stateAt(m_className, m_id, seq), this,
-            [this, ticket, seq](const QList<KeyValue> &state) {
-                if (!m_selections.isCurrent(ticket))
-                    return;
-                showInfo(m_stateLabel, tr("State after turn %1, which the failed turn left "
-                                          "unchanged: %n key(s)",
-                                          nullptr, int(state.size()))
-                                               .arg(seq));
-                showState(state);
-                partArrived(ticket);
-            },
-            [this, ticket, seq](const Durable::Error &error) {
-                if (!m_selections.isCurrent(ticket))
-                    return;
-                showError(m_stateLabel, tr("Could not read the state after turn %1: %2")
-                                                .arg(seq)
-                                                .arg(error.message()));
-                partArrived(ticket);
-            });
+        m_inspector->stateAt(m_className, m_id, seq), this,
+        [this, ticket, seq](const QList<KeyValue> &state) {
+            if (!m_selections.isCurrent(ticket))
+                return;
+            showInfo(m_stateLabel, tr("State after turn %1, which the failed turn left "
+                                      "unchanged: %n key(s)",
+                                      nullptr, int(state.size()))
+                                       .arg(seq));
+            showState(state);
+            partArrived(ticket);
+        },
+        [this, ticket, seq](const Durable::Error &error) {
+            if (!m_selections.isCurrent(ticket))
+                return;
+            showError(
+                m_stateLabel,
+                tr("Could not read the state after turn %1: %2").arg(seq).arg(error.message()));
+            partArrived(ticket);
+        });
 }
 
 void TimelineView::partArrived(RefreshTracker::Ticket ticket)
@@ -321,7 +321,8 @@ void TimelineView::showState(const QList<KeyValue> &state)
     m_stateTree->setUpdatesEnabled(false);
     m_stateTree->clear();
     for (const KeyValue &entry : state) {
-        auto *item = new QTreeWidgetItem(m_stateTree, {keyLabel(entry.key), valueText(entry.value)});
+        auto *item = new QTreeWidgetItem(m_stateTree,
+                                         {keyLabel(entry.key), valueText(entry.value)});
         item->setToolTip(0, entry.key);
         item->setToolTip(1, jsonPreview(entry.value, 2000));
         item->setFont(0, monospaceFont());
@@ -334,8 +335,8 @@ void TimelineView::showDiff(const StateDiff &diff)
 {
     m_diffTree->setUpdatesEnabled(false);
     m_diffTree->clear();
-    auto *keys = new QTreeWidgetItem(m_diffTree, {tr("Keys"), tr("%n change(s)", nullptr,
-                                                                int(diff.keys.size()))});
+    auto *keys = new QTreeWidgetItem(
+        m_diffTree, {tr("Keys"), tr("%n change(s)", nullptr, int(diff.keys.size()))});
     for (const KeyChange &change : diff.keys) {
         auto *item = new QTreeWidgetItem(keys, {keyLabel(change.key), changeName(change),
                                                 valueText(change.before), valueText(change.after)});
@@ -345,25 +346,25 @@ void TimelineView::showDiff(const StateDiff &diff)
         item->setFont(DiffBeforeColumn, monospaceFont());
         item->setFont(DiffAfterColumn, monospaceFont());
         item->setToolTip(DiffBeforeColumn, change.before.isUndefined()
-                                                   ? tr("(did not exist)")
-                                                   : jsonPreview(change.before, 2000));
+                                               ? tr("(did not exist)")
+                                               : jsonPreview(change.before, 2000));
         item->setToolTip(DiffAfterColumn, change.after.isUndefined()
-                                                  ? tr("(removed)")
-                                                  : jsonPreview(change.after, 2000));
+                                              ? tr("(removed)")
+                                              : jsonPreview(change.after, 2000));
     }
     keys->setExpanded(true);
-    auto *tables = new QTreeWidgetItem(m_diffTree, {tr("SQL tables"), tr("%n table(s)", nullptr,
-                                                                        int(diff.tables.size()))});
+    auto *tables = new QTreeWidgetItem(
+        m_diffTree, {tr("SQL tables"), tr("%n table(s)", nullptr, int(diff.tables.size()))});
     for (const TableChange &table : diff.tables) {
         auto *item = new QTreeWidgetItem(
-                tables, {table.table,
-                         tr("+%1 ~%2 −%3").arg(table.inserted).arg(table.updated).arg(table.deleted)});
+            tables, {table.table,
+                     tr("+%1 ~%2 −%3").arg(table.inserted).arg(table.updated).arg(table.deleted)});
         item->setToolTip(DiffChangeColumn, tr("%1 inserted, %2 updated, %3 deleted")
-                                                   .arg(table.inserted)
-                                                   .arg(table.updated)
-                                                   .arg(table.deleted));
+                                               .arg(table.inserted)
+                                               .arg(table.updated)
+                                               .arg(table.deleted));
         item->setData(DiffChangeColumn, Qt::UserRole,
-                      QVariantList{table.inserted, table.updated, table.deleted});
+                      QVariantList {table.inserted, table.updated, table.deleted});
         item->setFont(DiffKeyColumn, monospaceFont());
     }
     tables->setExpanded(true);
@@ -387,7 +388,7 @@ void TimelineView::forkFromSelection()
     const QString name = QInputDialog::getText(this, tr("Fork from turn %1").arg(seq),
                                                tr("Name of the new %1:").arg(m_className),
                                                QLineEdit::Normal, suggested, &ok)
-                                 .trimmed();
+                             .trimmed();
     if (ok && !name.isEmpty())
         forkFrom(seq, name);
 }
@@ -401,30 +402,28 @@ void TimelineView::forkFrom(qint64 seq, const QString &newName)
     updateForkButton();
     setForkStatus(tr("Forking “%1” from turn %2…").arg(newName).arg(seq), false);
     whenReady(
-            m_inspector->fork(m_className, m_id, seq, newName), this,
-            [this, ticket, newName, seq](const ObjectId &id) {
-                if (m_forks.isCurrent(ticket)) {
-                    m_forking = false;
-                    updateForkButton();
-                    setForkStatus(tr("Forked from turn %1 as “%2” (%3)")
-                                          .arg(seq)
-                                          .arg(newName, id.toString()),
-                                  false);
-                }
-                emit forked(id, newName);
-            },
-            [this, ticket, newName, seq](const Durable::Error &error) {
-                if (!m_forks.isCurrent(ticket)) {
-                    emit errorOccurred(error); // its object is no longer shown
-                    return;
-                }
+        m_inspector->fork(m_className, m_id, seq, newName), this,
+        [this, ticket, newName, seq](const ObjectId &id) {
+            if (m_forks.isCurrent(ticket)) {
                 m_forking = false;
                 updateForkButton();
-                setForkStatus(tr("Could not fork turn %1 as “%2”: %3")
-                                      .arg(seq)
-                                      .arg(newName, error.message()),
-                              true);
-            });
+                setForkStatus(
+                    tr("Forked from turn %1 as “%2” (%3)").arg(seq).arg(newName, id.toString()),
+                    false);
+            }
+            emit forked(id, newName);
+        },
+        [this, ticket, newName, seq](const Durable::Error &error) {
+            if (!m_forks.isCurrent(ticket)) {
+                emit errorOccurred(error); // its object is no longer shown
+                return;
+            }
+            m_forking = false;
+            updateForkButton();
+            setForkStatus(
+                tr("Could not fork turn %1 as “%2”: %3").arg(seq).arg(newName, error.message()),
+                true);
+        });
 }
 
 void TimelineView::setForkStatus(const QString &text, bool failed)

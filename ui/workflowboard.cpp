@@ -16,12 +16,9 @@
 namespace Durable::Ui {
 
 WorkflowBoard::WorkflowBoard(Engine *engine, Inspector *inspector, Clock *clock, QWidget *parent)
-    : QWidget(parent)
-    , m_inspector(inspector)
-    , m_model(new WorkflowBoardModel(engine, inspector, clock, this))
-    , m_classCombo(new QComboBox)
-    , m_summary(new QLabel)
-    , m_view(new QTableView)
+    : QWidget(parent), m_inspector(inspector),
+      m_model(new WorkflowBoardModel(engine, inspector, clock, this)), m_classCombo(new QComboBox),
+      m_summary(new QLabel), m_view(new QTableView)
 {
     m_classCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_classCombo->setToolTip(tr("Classes that declare workflow steps"));
@@ -162,8 +159,8 @@ void WorkflowBoard::activate(const QModelIndex &index)
 {
     const QVariant id = index.data(WorkflowBoardModel::ObjectIdRole);
     if (id.isValid())
-        emit objectActivated(
-            index.data(WorkflowBoardModel::ClassNameRole).toString(), id.value<ObjectId>());
+        emit objectActivated(index.data(WorkflowBoardModel::ClassNameRole).toString(),
+                             id.value<ObjectId>());
 }
 
 void WorkflowBoard::showEvent(QShowEvent *event)

@@ -61,7 +61,7 @@ private:
 
     QPointer<Inspector> m_inspector;
     QList<ClassSummary> m_classes; // those with steps
-    QString m_wanted; // the class to show once the list is in
+    QString m_wanted;              // the class to show once the list is in
     RefreshTracker m_reads;
 
     WorkflowBoardModel *m_model;

@@ -15,12 +15,10 @@
 
 namespace Durable::Ui {
 
-WorkflowBoardModel::WorkflowBoardModel(
-    Engine *engine, Inspector *inspector, Clock *clock, QObject *parent)
-    : QAbstractTableModel(parent)
-    , m_engine(engine)
-    , m_inspector(inspector)
-    , m_refreshLater(new QTimer(this))
+WorkflowBoardModel::WorkflowBoardModel(Engine *engine, Inspector *inspector, Clock *clock,
+                                       QObject *parent)
+    : QAbstractTableModel(parent), m_engine(engine), m_inspector(inspector),
+      m_refreshLater(new QTimer(this))
 {
     // Reading a large class costs a pass over its catalog rows: at most two a second.
     m_refreshLater->setSingleShot(true);
@@ -107,9 +105,9 @@ QVariant WorkflowBoardModel::headerData(int section, Qt::Orientation orientation
         return tr("%1\n%n object(s)", nullptr, int(std::min<qint64>(count, INT_MAX))).arg(step);
     case Qt::ToolTipRole:
         return m_declaredSteps.contains(step)
-            ? tr("%n object(s) in step “%1”", nullptr, int(count)).arg(step)
-            : tr("%n object(s) in step “%1”, which %2 does not declare", nullptr, int(count))
-                  .arg(step, m_className);
+                   ? tr("%n object(s) in step “%1”", nullptr, int(count)).arg(step)
+                   : tr("%n object(s) in step “%1”, which %2 does not declare", nullptr, int(count))
+                         .arg(step, m_className);
     case StepRole:
         return step;
     case CountRole:
@@ -121,8 +119,8 @@ QVariant WorkflowBoardModel::headerData(int section, Qt::Orientation orientation
 Qt::ItemFlags WorkflowBoardModel::flags(const QModelIndex &index) const
 {
     // Views ask for the root's flags: that is no misuse.
-    if (!index.isValid()
-        || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() ||
+        !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return Qt::NoItemFlags;
     const QString &step = m_steps.at(index.column());
     const qsizetype listed = m_listed.value(step).size();
@@ -169,8 +167,8 @@ void WorkflowBoardModel::setLive(bool live)
         scheduleRefresh();
 }
 
-WorkflowBoardModel::Snapshot WorkflowBoardModel::group(
-    const QList<ObjectSummary> &objects, int limit)
+WorkflowBoardModel::Snapshot WorkflowBoardModel::group(const QList<ObjectSummary> &objects,
+                                                       int limit)
 {
     // Counts and lists come from the same read, so a column never counts an object it does not
     // list (or the other way round) while a turn moves it between two reads.
@@ -202,7 +200,8 @@ void WorkflowBoardModel::refresh()
     query.className = m_className;
     // Grouped on the query thread that read them (Sync: never Qt's global pool, which the
     // raster painter waits on): only the listed objects reach the GUI thread.
-    QFuture<Snapshot> grouped = m_inspector->objects(query).then(QtFuture::Launch::Sync,
+    QFuture<Snapshot> grouped = m_inspector->objects(query).then(
+        QtFuture::Launch::Sync,
         [limit](const QList<ObjectSummary> &objects) { return group(objects, limit); });
     whenReady(
         grouped, this,
@@ -292,10 +291,10 @@ void WorkflowBoardModel::applyChanges(const QList<ChangeEvent> &batch)
         return;
     using Kind = ChangeEvent::Kind;
     for (const ChangeEvent &event : batch) {
-        const bool ours = event.className == m_className
-            && (event.kind == Kind::TurnCompleted || event.kind == Kind::StateChanged
-                || event.kind == Kind::ObjectCreated || event.kind == Kind::ObjectEvicted
-                || event.kind == Kind::ObjectActivated);
+        const bool ours = event.className == m_className &&
+                          (event.kind == Kind::TurnCompleted || event.kind == Kind::StateChanged ||
+                           event.kind == Kind::ObjectCreated || event.kind == Kind::ObjectEvicted ||
+                           event.kind == Kind::ObjectActivated);
         if (ours || event.kind == Kind::Overflow) {
             scheduleRefresh();
             return;

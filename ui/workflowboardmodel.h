@@ -37,16 +37,16 @@ class WorkflowBoardModel : public QAbstractTableModel
 public:
     enum Role {
         ObjectIdRole = Qt::UserRole + 1, // ObjectId of an object cell
-        ClassNameRole, // QString
-        StatusRole, // int ObjectStatus of an object cell
-        MoreRole, // qint64: objects not listed (the "+N more" cell)
-        StepRole, // QString: the column's step (cells and header)
-        CountRole, // qint64: the column's object count (cells and header)
+        ClassNameRole,                   // QString
+        StatusRole,                      // int ObjectStatus of an object cell
+        MoreRole,                        // qint64: objects not listed (the "+N more" cell)
+        StepRole,                        // QString: the column's step (cells and header)
+        CountRole,                       // qint64: the column's object count (cells and header)
     };
     static constexpr int DefaultListLimit = 200;
 
-    WorkflowBoardModel(
-        Engine *engine, Inspector *inspector, Clock *clock, QObject *parent = nullptr);
+    WorkflowBoardModel(Engine *engine, Inspector *inspector, Clock *clock,
+                       QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

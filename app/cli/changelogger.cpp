@@ -38,19 +38,23 @@ bool interesting(const ChangeEvent &event, ChangeLogger::Level level)
 
 QString describe(const ChangeEvent &event)
 {
-    const QString time = QDateTime::fromMSecsSinceEpoch(event.atMs, Qt::UTC).toString(Qt::ISODateWithMs);
-    const QString object = event.className + QLatin1Char('/')
-        + (event.name.isEmpty() ? event.id.toString().left(16) : event.name);
+    const QString time =
+        QDateTime::fromMSecsSinceEpoch(event.atMs, Qt::UTC).toString(Qt::ISODateWithMs);
+    const QString object = event.className + QLatin1Char('/') +
+                           (event.name.isEmpty() ? event.id.toString().left(16) : event.name);
     const QJsonObject &d = event.detail;
     if (event.kind == ChangeEvent::Kind::TurnCompleted) {
         const bool ok = d.value(QStringLiteral("ok")).toBool(true);
-        QString line = QStringLiteral("%1 %2 %3").arg(time, ok ? QStringLiteral("turn") : QStringLiteral("turn FAILED"), object);
+        QString line = QStringLiteral("%1 %2 %3")
+                           .arg(time, ok ? QStringLiteral("turn") : QStringLiteral("turn FAILED"),
+                                object);
         if (d.contains(QStringLiteral("seq")))
             line += QStringLiteral(" #%1").arg(qint64(d.value(QStringLiteral("seq")).toDouble()));
         line += QLatin1Char(' ') + d.value(QStringLiteral("trigger")).toString();
         if (!d.value(QStringLiteral("method")).toString().isEmpty())
             line += QLatin1Char(' ') + d.value(QStringLiteral("method")).toString();
-        line += QStringLiteral(" (%1 ms)").arg(d.value(QStringLiteral("durationUs")).toDouble() / 1000.0, 0, 'f', 2);
+        line += QStringLiteral(" (%1 ms)")
+                    .arg(d.value(QStringLiteral("durationUs")).toDouble() / 1000.0, 0, 'f', 2);
         if (!ok)
             line += QStringLiteral(": ") + d.value(QStringLiteral("error")).toVariant().toString();
         return line;

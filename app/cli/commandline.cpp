@@ -22,7 +22,7 @@ void CommandLine::addOption(const QCommandLineOption &option)
 
 std::optional<int> CommandLine::parse(const QStringList &arguments)
 {
-    QStringList all{QStringLiteral("durable ") + m_command};
+    QStringList all {QStringLiteral("durable ") + m_command};
     all += arguments;
     if (!m_parser.parse(all))
         return usageError(m_parser.errorText());
@@ -35,13 +35,15 @@ std::optional<int> CommandLine::parse(const QStringList &arguments)
 
 int CommandLine::usageError(const QString &message) const
 {
-    printErr(QStringLiteral("durable %1: %2\nRun \"durable %1 --help\" for usage.").arg(m_command, message));
+    printErr(QStringLiteral("durable %1: %2\nRun \"durable %1 --help\" for usage.")
+                 .arg(m_command, message));
     return exitStatus(ExitCode::Usage);
 }
 
 QCommandLineOption CommandLine::dataOption()
 {
-    return QCommandLineOption(QStringLiteral("data"), QStringLiteral("The engine's data directory."),
+    return QCommandLineOption(QStringLiteral("data"),
+                              QStringLiteral("The engine's data directory."),
                               QStringLiteral("DIR"));
 }
 
@@ -52,10 +54,11 @@ QCommandLineOption CommandLine::jsonOption()
 
 QCommandLineOption CommandLine::agentsOption()
 {
-    return QCommandLineOption(QStringLiteral("agents"),
-                              QStringLiteral("Load the agent packages (shared libraries built against the "
-                                             "Durable SDK) in DIR, or the one library DIR names; repeatable."),
-                              QStringLiteral("DIR"));
+    return QCommandLineOption(
+        QStringLiteral("agents"),
+        QStringLiteral("Load the agent packages (shared libraries built against the "
+                       "Durable SDK) in DIR, or the one library DIR names; repeatable."),
+        QStringLiteral("DIR"));
 }
 
 bool CommandLine::loadAgentPackages(AgentPackageLoader &loader) const
@@ -68,7 +71,8 @@ bool CommandLine::loadAgentPackages(AgentPackageLoader &loader) const
         for (const AgentPackageReport &report : reports) {
             allLoaded &= report.ok();
             printErr(QStringLiteral("durable %1: %2%3")
-                         .arg(m_command, report.ok() ? QStringLiteral("loaded agent package ") : QString(),
+                         .arg(m_command,
+                              report.ok() ? QStringLiteral("loaded agent package ") : QString(),
                               report.summary()));
         }
     }

@@ -12,8 +12,7 @@ namespace Durable::Cli {
 
 EngineSession::EngineSession(EngineOptions options, const AgentPackageLoader *packages)
     : m_options(std::move(options)), m_packages(packages)
-{
-}
+{ }
 
 EngineSession::~EngineSession()
 {
@@ -21,7 +20,7 @@ EngineSession::~EngineSession()
 }
 
 Result<std::unique_ptr<EngineSession>> EngineSession::open(EngineOptions options,
-                                                          const AgentPackageLoader *packages)
+                                                           const AgentPackageLoader *packages)
 {
     std::unique_ptr<EngineSession> session(new EngineSession(std::move(options), packages));
     const Result<void> started = session->start();
@@ -51,7 +50,7 @@ Result<void> EngineSession::start()
 
 Result<void> EngineSession::checkPackages(const AgentPackageLoader &packages)
 {
-    EngineSession probe(EngineOptions{}, &packages);
+    EngineSession probe(EngineOptions {}, &packages);
     probe.m_engine = std::make_unique<Engine>(probe.m_options);
     registerBuiltinClasses(*probe.m_engine);
     return probe.registerPackages();

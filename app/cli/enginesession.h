@@ -17,8 +17,9 @@ class VirtualClock;
 namespace Durable::Cli {
 
 // An engine on one data directory with the built-in classes (and those of the loaded agent
-// packages, if any) registered, started, and an Inspector on it: what every command works with. restart() shuts the engine down and starts a
-// new one on the same directory and the same clock (so a virtual time carries over).
+// packages, if any) registered, started, and an Inspector on it: what every command works with.
+// restart() shuts the engine down and starts a new one on the same directory and the same clock (so
+// a virtual time carries over).
 //
 // Lives on the thread that opened it (the main thread).
 class EngineSession
@@ -29,8 +30,8 @@ public:
     // options.clock null means the system clock. packages, if given, must outlive the session:
     // their classes are registered into every engine it starts (a class name that is taken fails
     // the start).
-    static Result<std::unique_ptr<EngineSession>> open(EngineOptions options,
-                                                       const AgentPackageLoader *packages = nullptr);
+    static Result<std::unique_ptr<EngineSession>> open(
+        EngineOptions options, const AgentPackageLoader *packages = nullptr);
 
     Engine &engine() const { return *m_engine; }
     Inspector &inspector() const { return *m_inspector; }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "gateway.h"
 
-#include <durable/core/duration.h>
 #include "inspectionjson.h"
+#include <durable/core/duration.h>
 
+#include "httpserver.h"
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
-#include "httpserver.h"
 #include <durable/core/inspector.h>
 #include <durable/core/virtualclock.h>
 
@@ -65,14 +65,15 @@ int intParam(const QUrlQuery &query, const QString &name, int fallback, bool *ok
 
 QJsonObject clockJson(const Clock *clock)
 {
-    return QJsonObject{{QStringLiteral("nowMs"), double(clock->nowMs())},
-                       {QStringLiteral("now"), InspectionJson::time(clock->nowMs())},
-                       {QStringLiteral("virtual"), clock->isVirtual()},
-                       {QStringLiteral("paused"), clock->isPaused()}};
+    return QJsonObject {{QStringLiteral("nowMs"), double(clock->nowMs())},
+                        {QStringLiteral("now"), InspectionJson::time(clock->nowMs())},
+                        {QStringLiteral("virtual"), clock->isVirtual()},
+                        {QStringLiteral("paused"), clock->isPaused()}};
 }
 
 // POST /objects/{class}/{name}/{method}: the body, if any, is the call's argument.
-void callObject(Engine *engine, const HttpRequest &request, const HttpPathParams &params, HttpResponder responder)
+void callObject(Engine *engine, const HttpRequest &request, const HttpPathParams &params,
+                HttpResponder responder)
 {
     QJsonValue args;
     if (!request.body().trimmed().isEmpty()) {
@@ -83,17 +84,20 @@ void callObject(Engine *engine, const HttpRequest &request, const HttpPathParams
         }
         args = body.value();
     }
-    const Result<Stub> stub = engine->stub(params.value(QStringLiteral("class")), params.value(QStringLiteral("name")));
+    const Result<Stub> stub = engine->stub(params.value(QStringLiteral("class")),
+                                           params.value(QStringLiteral("name")));
     if (!stub) {
         responder.respond(HttpResponse::fromError(stub.error()));
         return;
     }
-    stub->call(params.value(QStringLiteral("method")), args, [responder](const Result<QJsonValue> &reply) {
-        if (reply.ok())
-            responder.respond(HttpResponse::json(200, QJsonObject{{QStringLiteral("result"), defined(reply.value())}}));
-        else
-            responder.respond(HttpResponse::fromError(reply.error()));
-    });
+    stub->call(params.value(QStringLiteral("method")), args,
+               [responder](const Result<QJsonValue> &reply) {
+                   if (reply.ok())
+                       responder.respond(HttpResponse::json(
+                           200, QJsonObject {{QStringLiteral("result"), defined(reply.value())}}));
+                   else
+                       responder.respond(HttpResponse::fromError(reply.error()));
+               });
 }
 
 // GET /objects?class=&text=&offset=&limit=
@@ -107,16 +111,18 @@ void listObjects(Inspector *inspector, const HttpRequest &request, HttpResponder
     objectQuery.offset = intParam(query, QStringLiteral("offset"), 0, &ok);
     objectQuery.limit = intParam(query, QStringLiteral("limit"), 1000, &ok);
     if (!ok || objectQuery.offset < 0) {
-        responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
-                                              QStringLiteral("offset and limit must be integers (offset >= 0)")));
+        responder.respond(
+            HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                QStringLiteral("offset and limit must be integers (offset >= 0)")));
         return;
     }
-    respondWhenReady(inspector->objects(objectQuery), responder, [](const QList<ObjectSummary> &objects) {
-        QJsonArray list;
-        for (const ObjectSummary &summary : objects)
-            list.append(InspectionJson::objectSummary(summary));
-        return QJsonValue(QJsonObject{{QStringLiteral("objects"), list}});
-    });
+    respondWhenReady(inspector->objects(objectQuery), responder,
+                     [](const QList<ObjectSummary> &objects) {
+                         QJsonArray list;
+                         for (const ObjectSummary &summary : objects)
+                             list.append(InspectionJson::objectSummary(summary));
+                         return QJsonValue(QJsonObject {{QStringLiteral("objects"), list}});
+                     });
 }
 
 // The rest of GET /objects/{class}/{name} once the summary is known: its key/value entries,
@@ -124,50 +130,60 @@ void listObjects(Inspector *inspector, const HttpRequest &request, HttpResponder
 void respondWithObjectDetail(Inspector *inspector, const QString &className, const ObjectId &id,
                              const ObjectSummary &summary, const HttpResponder &responder)
 {
-    inspector->keyValues(className, id).then(inspector, [inspector, className, id, summary, responder](QFuture<QList<KeyValue>> kvDone) {
-        QJsonObject kv;
-        try {
-            for (const KeyValue &entry : kvDone.result())
-                kv.insert(entry.key, entry.value);
-        } catch (const Error &error) {
-            responder.respond(HttpResponse::fromError(error));
-            return;
-        }
-        respondWhenReady(inspector->alarm(className, id), responder, [summary, kv](const std::optional<AlarmSummary> &alarm) {
-            return QJsonValue(QJsonObject{{QStringLiteral("object"), InspectionJson::objectSummary(summary)},
-                                          {QStringLiteral("kv"), kv},
-                                          {QStringLiteral("alarm"), alarm ? QJsonValue(InspectionJson::alarm(*alarm)) : QJsonValue()}});
-        });
-    });
+    inspector->keyValues(className, id)
+        .then(inspector,
+              [inspector, className, id, summary, responder](QFuture<QList<KeyValue>> kvDone) {
+                  QJsonObject kv;
+                  try {
+                      for (const KeyValue &entry : kvDone.result())
+                          kv.insert(entry.key, entry.value);
+                  } catch (const Error &error) {
+                      responder.respond(HttpResponse::fromError(error));
+                      return;
+                  }
+                  respondWhenReady(
+                      inspector->alarm(className, id), responder,
+                      [summary, kv](const std::optional<AlarmSummary> &alarm) {
+                          return QJsonValue(QJsonObject {
+                              {QStringLiteral("object"), InspectionJson::objectSummary(summary)},
+                              {QStringLiteral("kv"), kv},
+                              {QStringLiteral("alarm"),
+                               alarm ? QJsonValue(InspectionJson::alarm(*alarm)) : QJsonValue()}});
+                      });
+              });
 }
 
 // GET /objects/{class}/{name}: summary, key/value entries and alarm of one object.
-void describeObject(Engine *engine, Inspector *inspector, const HttpPathParams &params, HttpResponder responder)
+void describeObject(Engine *engine, Inspector *inspector, const HttpPathParams &params,
+                    HttpResponder responder)
 {
     const QString className = params.value(QStringLiteral("class"));
     const QString name = params.value(QStringLiteral("name"));
     if (!engine->classNames().contains(className)) {
-        responder.respond(HttpResponse::fromError(Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\"").arg(className))));
+        responder.respond(HttpResponse::fromError(
+            Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\"").arg(className))));
         return;
     }
     const ObjectId id = ObjectId::fromName(className, name);
     // Summary first (it fails with NotFound for an object that never existed, and reading
     // its storage must not create it), then its key/value entries, then its alarm; the
     // follow-up queries are issued from the inspector's thread.
-    inspector->object(className, id).then(inspector, [inspector, className, id, responder](QFuture<ObjectSummary> summaryDone) {
-        ObjectSummary summary;
-        try {
-            summary = summaryDone.result();
-        } catch (const Error &error) {
-            responder.respond(HttpResponse::fromError(error));
-            return;
-        }
-        respondWithObjectDetail(inspector, className, id, summary, responder);
-    });
+    inspector->object(className, id)
+        .then(inspector, [inspector, className, id, responder](QFuture<ObjectSummary> summaryDone) {
+            ObjectSummary summary;
+            try {
+                summary = summaryDone.result();
+            } catch (const Error &error) {
+                responder.respond(HttpResponse::fromError(error));
+                return;
+            }
+            respondWithObjectDetail(inspector, className, id, summary, responder);
+        });
 }
 
 // POST /inbox/{id}: the body is the person's answer, e.g. {"action": "approve"}.
-void answerHumanRequest(Inspector *inspector, const HttpRequest &request, const HttpPathParams &params, HttpResponder responder)
+void answerHumanRequest(Inspector *inspector, const HttpRequest &request,
+                        const HttpPathParams &params, HttpResponder responder)
 {
     const Result<QJsonValue> body = request.jsonBody();
     if (!body) {
@@ -175,8 +191,10 @@ void answerHumanRequest(Inspector *inspector, const HttpRequest &request, const 
         return;
     }
     if (!body->isObject()) {
-        responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
-                                              QStringLiteral("The answer must be a JSON object such as {\"action\": \"approve\", \"text\": \"...\"}")));
+        responder.respond(
+            HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                QStringLiteral("The answer must be a JSON object such as "
+                                               "{\"action\": \"approve\", \"text\": \"...\"}")));
         return;
     }
     const Result<HumanResponse> response = HumanResponse::fromJson(body->toObject());
@@ -184,8 +202,11 @@ void answerHumanRequest(Inspector *inspector, const HttpRequest &request, const 
         responder.respond(HttpResponse::fromError(response.error()));
         return;
     }
-    respondWhenReady(inspector->inbox().answer(params.value(QStringLiteral("id")), response.value()), responder,
-                     [](const QJsonValue &result) { return QJsonValue(QJsonObject{{QStringLiteral("result"), defined(result)}}); });
+    respondWhenReady(
+        inspector->inbox().answer(params.value(QStringLiteral("id")), response.value()), responder,
+        [](const QJsonValue &result) {
+            return QJsonValue(QJsonObject {{QStringLiteral("result"), defined(result)}});
+        });
 }
 
 } // namespace
@@ -228,17 +249,20 @@ void Gateway::installObjectRoutes()
     Inspector *inspector = m_inspector;
 
     m_server->route("POST", QStringLiteral("/objects/{class}/{name}/{method}"),
-                    [engine](const HttpRequest &request, const HttpPathParams &params, HttpResponder responder) {
-        callObject(engine, request, params, std::move(responder));
-    });
-    m_server->route("GET", QStringLiteral("/objects"),
-                    [inspector](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
-        listObjects(inspector, request, std::move(responder));
-    });
+                    [engine](const HttpRequest &request, const HttpPathParams &params,
+                             HttpResponder responder) {
+                        callObject(engine, request, params, std::move(responder));
+                    });
+    m_server->route(
+        "GET", QStringLiteral("/objects"),
+        [inspector](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+            listObjects(inspector, request, std::move(responder));
+        });
     m_server->route("GET", QStringLiteral("/objects/{class}/{name}"),
-                    [engine, inspector](const HttpRequest &, const HttpPathParams &params, HttpResponder responder) {
-        describeObject(engine, inspector, params, std::move(responder));
-    });
+                    [engine, inspector](const HttpRequest &, const HttpPathParams &params,
+                                        HttpResponder responder) {
+                        describeObject(engine, inspector, params, std::move(responder));
+                    });
 }
 
 void Gateway::installInspectionRoutes()
@@ -246,110 +270,142 @@ void Gateway::installInspectionRoutes()
     Engine *engine = m_engine;
     Inspector *inspector = m_inspector;
 
-    m_server->route("GET", QStringLiteral("/classes"), [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
-        respondWhenReady(inspector->classes(), responder, [](const QList<ClassSummary> &classes) {
-            QJsonArray list;
-            for (const ClassSummary &summary : classes)
-                list.append(InspectionJson::classSummary(summary));
-            return QJsonValue(QJsonObject{{QStringLiteral("classes"), list}});
+    m_server->route(
+        "GET", QStringLiteral("/classes"),
+        [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+            respondWhenReady(inspector->classes(), responder,
+                             [](const QList<ClassSummary> &classes) {
+                                 QJsonArray list;
+                                 for (const ClassSummary &summary : classes)
+                                     list.append(InspectionJson::classSummary(summary));
+                                 return QJsonValue(QJsonObject {{QStringLiteral("classes"), list}});
+                             });
         });
-    });
 
-    m_server->route("GET", QStringLiteral("/alarms"), [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
-        respondWhenReady(inspector->alarms(), responder, [](const QList<AlarmSummary> &alarms) {
-            QJsonArray list;
-            for (const AlarmSummary &alarm : alarms)
-                list.append(InspectionJson::alarm(alarm));
-            return QJsonValue(QJsonObject{{QStringLiteral("alarms"), list}});
+    m_server->route(
+        "GET", QStringLiteral("/alarms"),
+        [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+            respondWhenReady(inspector->alarms(), responder, [](const QList<AlarmSummary> &alarms) {
+                QJsonArray list;
+                for (const AlarmSummary &alarm : alarms)
+                    list.append(InspectionJson::alarm(alarm));
+                return QJsonValue(QJsonObject {{QStringLiteral("alarms"), list}});
+            });
         });
-    });
 
-    m_server->route("GET", QStringLiteral("/metrics"), [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
-        responder.respond(HttpResponse::json(200, InspectionJson::metrics(inspector->metrics())));
-    });
+    m_server->route(
+        "GET", QStringLiteral("/metrics"),
+        [inspector](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+            responder.respond(
+                HttpResponse::json(200, InspectionJson::metrics(inspector->metrics())));
+        });
 
-    m_server->route("GET", QStringLiteral("/health"), [engine](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
-        const bool running = engine->isRunning();
-        responder.respond(HttpResponse::json(running ? 200 : 503, QJsonObject{{QStringLiteral("running"), running}}));
-    });
+    m_server->route("GET", QStringLiteral("/health"),
+                    [engine](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+                        const bool running = engine->isRunning();
+                        responder.respond(
+                            HttpResponse::json(running ? 200 : 503,
+                                               QJsonObject {{QStringLiteral("running"), running}}));
+                    });
 }
 
 void Gateway::installInboxRoutes()
 {
     Inspector *inspector = m_inspector;
 
-    m_server->route("GET", QStringLiteral("/inbox"), [inspector](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
-        const QString className = request.query().queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded);
-        respondWhenReady(inspector->inbox().pending(className), responder, [](const QList<HumanRequestInfo> &requests) {
-            QJsonArray list;
-            for (const HumanRequestInfo &info : requests)
-                list.append(info.toJson());
-            return QJsonValue(QJsonObject{{QStringLiteral("requests"), list}});
+    m_server->route(
+        "GET", QStringLiteral("/inbox"),
+        [inspector](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+            const QString className = request.query().queryItemValue(QStringLiteral("class"),
+                                                                     QUrl::FullyDecoded);
+            respondWhenReady(
+                inspector->inbox().pending(className), responder,
+                [](const QList<HumanRequestInfo> &requests) {
+                    QJsonArray list;
+                    for (const HumanRequestInfo &info : requests)
+                        list.append(info.toJson());
+                    return QJsonValue(QJsonObject {{QStringLiteral("requests"), list}});
+                });
         });
-    });
 
-    m_server->route("POST", QStringLiteral("/inbox/{id}"), [inspector](const HttpRequest &request, const HttpPathParams &params, HttpResponder responder) {
-        answerHumanRequest(inspector, request, params, std::move(responder));
-    });
+    m_server->route("POST", QStringLiteral("/inbox/{id}"),
+                    [inspector](const HttpRequest &request, const HttpPathParams &params,
+                                HttpResponder responder) {
+                        answerHumanRequest(inspector, request, params, std::move(responder));
+                    });
 }
 
 void Gateway::installClockRoutes()
 {
     Engine *engine = m_engine;
 
-    m_server->route("GET", QStringLiteral("/clock"), [engine](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
-        responder.respond(HttpResponse::json(200, clockJson(engine->clock())));
-    });
+    m_server->route("GET", QStringLiteral("/clock"),
+                    [engine](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+                        responder.respond(HttpResponse::json(200, clockJson(engine->clock())));
+                    });
 
     // Jumps block until the alarms they fire have run, so they run on a pool thread.
     auto jump = [engine](HttpResponder responder, const std::function<int(VirtualClock *)> &move) {
         auto *clock = qobject_cast<VirtualClock *>(engine->clock());
         if (!clock) {
-            responder.respond(HttpResponse::error(409, QStringLiteral("conflict"),
-                                                  QStringLiteral("The clock is not virtual; start the server with --virtual-clock")));
+            responder.respond(HttpResponse::error(
+                409, QStringLiteral("conflict"),
+                QStringLiteral("The clock is not virtual; start the server with --virtual-clock")));
             return;
         }
-        respondWhenReady(QtConcurrent::run([clock, move] { return move(clock); }), responder, [clock](int fired) {
-            QJsonObject json = clockJson(clock);
-            json.insert(QStringLiteral("fired"), fired);
-            return QJsonValue(json);
-        });
+        respondWhenReady(QtConcurrent::run([clock, move] { return move(clock); }), responder,
+                         [clock](int fired) {
+                             QJsonObject json = clockJson(clock);
+                             json.insert(QStringLiteral("fired"), fired);
+                             return QJsonValue(json);
+                         });
     };
-    m_server->route("POST", QStringLiteral("/clock/advance"), [jump](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
-        const Result<QJsonValue> body = request.jsonBody();
-        if (!body) {
-            responder.respond(HttpResponse::fromError(body.error()));
-            return;
-        }
-        const QJsonValue by = body->toObject().value(QStringLiteral("by"));
-        const auto duration = Duration::parse(by.isDouble() ? QString::number(by.toDouble()) + QStringLiteral("ms") : by.toString());
-        if (!duration || duration->count() < 0) {
-            responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"),
-                                                  duration ? QStringLiteral("\"by\" must not be negative") : duration.error().message()));
-            return;
-        }
-        const std::chrono::milliseconds step = duration.value();
-        jump(responder, [step](VirtualClock *clock) { return clock->advance(step); });
-    });
-    m_server->route("POST", QStringLiteral("/clock/next-alarm"), [jump](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
-        jump(responder, [](VirtualClock *clock) { return clock->runToNextAlarm(); });
-    });
+    m_server->route(
+        "POST", QStringLiteral("/clock/advance"),
+        [jump](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+            const Result<QJsonValue> body = request.jsonBody();
+            if (!body) {
+                responder.respond(HttpResponse::fromError(body.error()));
+                return;
+            }
+            const QJsonValue by = body->toObject().value(QStringLiteral("by"));
+            const auto duration = Duration::parse(by.isDouble() ? QString::number(by.toDouble()) +
+                                                                      QStringLiteral("ms")
+                                                                : by.toString());
+            if (!duration || duration->count() < 0) {
+                responder.respond(
+                    HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                        duration ? QStringLiteral("\"by\" must not be negative")
+                                                 : duration.error().message()));
+                return;
+            }
+            const std::chrono::milliseconds step = duration.value();
+            jump(responder, [step](VirtualClock *clock) { return clock->advance(step); });
+        });
+    m_server->route("POST", QStringLiteral("/clock/next-alarm"),
+                    [jump](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+                        jump(responder,
+                             [](VirtualClock *clock) { return clock->runToNextAlarm(); });
+                    });
 }
 
 void Gateway::installEventStreamRoute()
 {
-    m_server->route("GET", QStringLiteral("/events"), [this](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
-        HttpResponse extra;
-        extra.setHeader("Cache-Control", "no-cache");
-        const HttpEventStream stream = responder.respondEventStream(extra);
-        if (!stream.isValid())
-            return;
-        stream.sendComment("durable change feed");
-        m_streams.append({stream, request.query().queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded)});
-        stream.onClosed(this, [this] {
-            m_streams.removeIf([](const Stream &s) { return !s.stream.isOpen(); });
+    m_server->route(
+        "GET", QStringLiteral("/events"),
+        [this](const HttpRequest &request, const HttpPathParams &, HttpResponder responder) {
+            HttpResponse extra;
+            extra.setHeader("Cache-Control", "no-cache");
+            const HttpEventStream stream = responder.respondEventStream(extra);
+            if (!stream.isValid())
+                return;
+            stream.sendComment("durable change feed");
+            m_streams.append({stream, request.query().queryItemValue(QStringLiteral("class"),
+                                                                     QUrl::FullyDecoded)});
+            stream.onClosed(this, [this] {
+                m_streams.removeIf([](const Stream &s) { return !s.stream.isOpen(); });
+            });
         });
-    });
 }
 
 void Gateway::broadcast(const QList<ChangeEvent> &batch)
@@ -360,8 +416,9 @@ void Gateway::broadcast(const QList<ChangeEvent> &batch)
     QList<QString> classes;
     encoded.reserve(batch.size());
     for (const ChangeEvent &event : batch) {
-        encoded.append({changeKindName(event.kind).toUtf8(),
-                        QJsonDocument(InspectionJson::changeEvent(event)).toJson(QJsonDocument::Compact)});
+        encoded.append(
+            {changeKindName(event.kind).toUtf8(),
+             QJsonDocument(InspectionJson::changeEvent(event)).toJson(QJsonDocument::Compact)});
         classes.append(event.className);
     }
     for (const Stream &stream : std::as_const(m_streams)) {

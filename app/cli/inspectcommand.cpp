@@ -39,7 +39,8 @@ void printTable(const QStringList &header, const QList<QStringList> &rows)
     auto line = [&widths](const QStringList &cells) {
         QString out;
         for (qsizetype i = 0; i < cells.size(); ++i)
-            out += (i + 1 < cells.size() ? cells.at(i).leftJustified(widths.at(i) + 2) : cells.at(i));
+            out += (i + 1 < cells.size() ? cells.at(i).leftJustified(widths.at(i) + 2)
+                                         : cells.at(i));
         return out.trimmed();
     };
     QString text = line(header);
@@ -50,13 +51,15 @@ void printTable(const QStringList &header, const QList<QStringList> &rows)
 
 void printJson(const QJsonValue &value)
 {
-    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray()) : QJsonDocument(value.toObject());
+    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray())
+                                              : QJsonDocument(value.toObject());
     CommandLine::printOut(QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
 }
 
 QString timeText(qint64 ms)
 {
-    return ms < 0 ? QStringLiteral("-") : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
+    return ms < 0 ? QStringLiteral("-")
+                  : QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate);
 }
 
 int dataError(const Error &error)
@@ -69,12 +72,15 @@ int dataError(const Error &error)
 std::optional<int> checkView(const CommandLine &cli, const QStringList &args)
 {
     if (args.isEmpty())
-        return cli.usageError(QStringLiteral("which view? classes, objects, object, journal, alarms or inbox"));
+        return cli.usageError(
+            QStringLiteral("which view? classes, objects, object, journal, alarms or inbox"));
     const QString view = args.first();
-    const QStringList views{QStringLiteral("classes"), QStringLiteral("objects"), QStringLiteral("object"),
-                            QStringLiteral("journal"), QStringLiteral("alarms"), QStringLiteral("inbox")};
+    const QStringList views {QStringLiteral("classes"), QStringLiteral("objects"),
+                             QStringLiteral("object"),  QStringLiteral("journal"),
+                             QStringLiteral("alarms"),  QStringLiteral("inbox")};
     if (!views.contains(view))
-        return cli.usageError(QStringLiteral("unknown view \"%1\" (one of %2)").arg(view, views.join(QStringLiteral(", "))));
+        return cli.usageError(QStringLiteral("unknown view \"%1\" (one of %2)")
+                                  .arg(view, views.join(QStringLiteral(", "))));
     const bool needsObject = view == QLatin1String("object") || view == QLatin1String("journal");
     if (needsObject && args.size() != 3)
         return cli.usageError(QStringLiteral("%1 needs CLASS NAME").arg(view));
@@ -94,7 +100,10 @@ int printClasses(Inspector &inspector, bool asJson)
         list.append(InspectionJson::classSummary(summary));
         rows.append({summary.name, QString::number(summary.objectCount), summary.description});
     }
-    asJson ? printJson(list) : printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"), QStringLiteral("DESCRIPTION")}, rows);
+    asJson ? printJson(list)
+           : printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"),
+                         QStringLiteral("DESCRIPTION")},
+                        rows);
     return exitStatus(ExitCode::Ok);
 }
 
@@ -108,17 +117,21 @@ int printObjects(Inspector &inspector, const ObjectQuery &query, bool asJson)
     for (const ObjectSummary &summary : objects.value()) {
         list.append(InspectionJson::objectSummary(summary));
         rows.append({summary.className, summary.displayName(), objectStatusName(summary.status),
-                     timeText(summary.nextAlarmMs), summary.step.isEmpty() ? QStringLiteral("-") : summary.step,
+                     timeText(summary.nextAlarmMs),
+                     summary.step.isEmpty() ? QStringLiteral("-") : summary.step,
                      summary.id.toString().left(16)});
     }
-    asJson ? printJson(list)
-           : printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
-                         QStringLiteral("NEXT ALARM"), QStringLiteral("STEP"), QStringLiteral("ID")}, rows);
+    asJson
+        ? printJson(list)
+        : printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
+                      QStringLiteral("NEXT ALARM"), QStringLiteral("STEP"), QStringLiteral("ID")},
+                     rows);
     return exitStatus(ExitCode::Ok);
 }
 
 // `object CLASS NAME`: the summary, every key/value entry and the alarm.
-int printObjectDetail(Inspector &inspector, const QString &cls, const ObjectId &id, const ObjectSummary &summary, bool asJson)
+int printObjectDetail(Inspector &inspector, const QString &cls, const ObjectId &id,
+                      const ObjectSummary &summary, bool asJson)
 {
     const auto kv = awaitResult(inspector.keyValues(cls, id));
     if (!kv)
@@ -130,15 +143,20 @@ int printObjectDetail(Inspector &inspector, const QString &cls, const ObjectId &
     for (const KeyValue &entry : kv.value())
         entries.insert(entry.key, entry.value);
     if (asJson) {
-        printJson(QJsonObject{{QStringLiteral("object"), InspectionJson::objectSummary(summary)},
-                              {QStringLiteral("kv"), entries},
-                              {QStringLiteral("alarm"), alarm.value() ? QJsonValue(InspectionJson::alarm(*alarm.value())) : QJsonValue()}});
+        printJson(QJsonObject {
+            {QStringLiteral("object"), InspectionJson::objectSummary(summary)},
+            {QStringLiteral("kv"), entries},
+            {QStringLiteral("alarm"),
+             alarm.value() ? QJsonValue(InspectionJson::alarm(*alarm.value())) : QJsonValue()}});
         return exitStatus(ExitCode::Ok);
     }
-    QString out = QStringLiteral("%1/%2\n  id       %3\n  status   %4\n  created  %5\n  active   %6\n  alarm    %7")
-                      .arg(cls, summary.displayName(), summary.id.toString(), objectStatusName(summary.status),
-                           timeText(summary.createdMs), timeText(summary.lastActiveMs),
-                           alarm.value() ? timeText(alarm.value()->dueMs) : QStringLiteral("none"));
+    QString out =
+        QStringLiteral(
+            "%1/%2\n  id       %3\n  status   %4\n  created  %5\n  active   %6\n  alarm    %7")
+            .arg(cls, summary.displayName(), summary.id.toString(),
+                 objectStatusName(summary.status), timeText(summary.createdMs),
+                 timeText(summary.lastActiveMs),
+                 alarm.value() ? timeText(alarm.value()->dueMs) : QStringLiteral("none"));
     if (!summary.step.isEmpty())
         out += QStringLiteral("\n  step     ") + summary.step;
     out += QStringLiteral("\n  storage  %1 keys").arg(kv->size());
@@ -149,7 +167,8 @@ int printObjectDetail(Inspector &inspector, const QString &cls, const ObjectId &
 }
 
 // `journal CLASS NAME`: the last entries of the object's journal (50 unless --limit).
-int printJournal(Inspector &inspector, const QString &cls, const ObjectId &id, int rowLimit, bool asJson)
+int printJournal(Inspector &inspector, const QString &cls, const ObjectId &id, int rowLimit,
+                 bool asJson)
 {
     const auto entries = JournalReader(inspector).last(cls, id, rowLimit < 0 ? 50 : rowLimit);
     if (!entries)
@@ -163,7 +182,8 @@ int printJournal(Inspector &inspector, const QString &cls, const ObjectId &id, i
         QStringList lines;
         for (const JournalEntry &entry : entries.value())
             lines.append(JournalReader::describe(entry));
-        CommandLine::printOut(lines.isEmpty() ? QStringLiteral("(no journal entries)") : lines.join(QLatin1Char('\n')));
+        CommandLine::printOut(lines.isEmpty() ? QStringLiteral("(no journal entries)")
+                                              : lines.join(QLatin1Char('\n')));
     }
     return exitStatus(ExitCode::Ok);
 }
@@ -174,7 +194,10 @@ int printObjectView(EngineSession &session, const QStringList &args, int rowLimi
     const QString cls = args.at(1);
     const QString name = args.at(2);
     if (!session.engine().classNames().contains(cls))
-        return dataError(Error(ErrorCode::UnknownClass, QStringLiteral("Unknown class \"%1\" (known: %2)").arg(cls, session.engine().classNames().join(QStringLiteral(", ")))));
+        return dataError(
+            Error(ErrorCode::UnknownClass,
+                  QStringLiteral("Unknown class \"%1\" (known: %2)")
+                      .arg(cls, session.engine().classNames().join(QStringLiteral(", ")))));
     const ObjectId id = ObjectId::fromName(cls, name);
     const auto summary = awaitResult(session.inspector().object(cls, id));
     if (!summary)
@@ -193,11 +216,14 @@ int printAlarms(Inspector &inspector, bool asJson)
     QList<QStringList> rows;
     for (const AlarmSummary &alarm : alarms.value()) {
         list.append(InspectionJson::alarm(alarm));
-        rows.append({timeText(alarm.dueMs), alarm.className, alarm.name.isEmpty() ? alarm.id.toString().left(16) : alarm.name,
+        rows.append({timeText(alarm.dueMs), alarm.className,
+                     alarm.name.isEmpty() ? alarm.id.toString().left(16) : alarm.name,
                      QString::number(alarm.retryCount)});
     }
     asJson ? printJson(list)
-           : printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("RETRIES")}, rows);
+           : printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"), QStringLiteral("NAME"),
+                         QStringLiteral("RETRIES")},
+                        rows);
     return exitStatus(ExitCode::Ok);
 }
 
@@ -210,11 +236,13 @@ int printInbox(const Inspector &inspector, const QString &className, bool asJson
     QList<QStringList> rows;
     for (const HumanRequestInfo &request : pending.value()) {
         list.append(request.toJson());
-        rows.append({request.requestId, request.className, request.objectName, timeText(request.createdMs), request.title});
+        rows.append({request.requestId, request.className, request.objectName,
+                     timeText(request.createdMs), request.title});
     }
     asJson ? printJson(list)
-           : printTable({QStringLiteral("ID"), QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("CREATED"),
-                         QStringLiteral("TITLE")}, rows);
+           : printTable({QStringLiteral("ID"), QStringLiteral("CLASS"), QStringLiteral("NAME"),
+                         QStringLiteral("CREATED"), QStringLiteral("TITLE")},
+                        rows);
     return exitStatus(ExitCode::Ok);
 }
 
@@ -222,19 +250,30 @@ int printInbox(const Inspector &inspector, const QString &className, bool asJson
 
 int InspectCommand::run(const QStringList &arguments)
 {
-    CommandLine cli(QStringLiteral("inspect"),
-                    QStringLiteral("Prints what a data directory holds, as tables or JSON.\n"
-                                   "Views: classes, objects, object CLASS NAME, journal CLASS NAME, alarms, inbox.\n"
-                                   "Time is frozen while inspecting: no alarm fires."));
+    CommandLine cli(
+        QStringLiteral("inspect"),
+        QStringLiteral(
+            "Prints what a data directory holds, as tables or JSON.\n"
+            "Views: classes, objects, object CLASS NAME, journal CLASS NAME, alarms, inbox.\n"
+            "Time is frozen while inspecting: no alarm fires."));
     const QCommandLineOption data = CommandLine::dataOption();
     const QCommandLineOption json = CommandLine::jsonOption();
-    const QCommandLineOption className(QStringLiteral("class"), QStringLiteral("objects: only this class."), QStringLiteral("CLASS"));
-    const QCommandLineOption text(QStringLiteral("text"), QStringLiteral("objects: name or id contains TEXT."), QStringLiteral("TEXT"));
-    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("objects, journal: at most N rows."), QStringLiteral("N"));
+    const QCommandLineOption className(QStringLiteral("class"),
+                                       QStringLiteral("objects: only this class."),
+                                       QStringLiteral("CLASS"));
+    const QCommandLineOption text(QStringLiteral("text"),
+                                  QStringLiteral("objects: name or id contains TEXT."),
+                                  QStringLiteral("TEXT"));
+    const QCommandLineOption limit(QStringLiteral("limit"),
+                                   QStringLiteral("objects, journal: at most N rows."),
+                                   QStringLiteral("N"));
     const QCommandLineOption agents = CommandLine::agentsOption();
     for (const QCommandLineOption &option : {data, json, className, text, limit, agents})
         cli.addOption(option);
-    cli.parser().addPositionalArgument(QStringLiteral("view"), QStringLiteral("classes | objects | object CLASS NAME | journal CLASS NAME | alarms | inbox"));
+    cli.parser().addPositionalArgument(
+        QStringLiteral("view"),
+        QStringLiteral(
+            "classes | objects | object CLASS NAME | journal CLASS NAME | alarms | inbox"));
     if (const auto stop = cli.parse(arguments))
         return *stop;
     const QCommandLineParser &parser = cli.parser();
@@ -252,7 +291,8 @@ int InspectCommand::run(const QStringList &arguments)
             return cli.usageError(QStringLiteral("--limit needs a number"));
     }
     if (!QDir(parser.value(data)).exists())
-        return dataError(Error(ErrorCode::NotFound, QStringLiteral("No data directory at %1").arg(parser.value(data))));
+        return dataError(Error(ErrorCode::NotFound,
+                               QStringLiteral("No data directory at %1").arg(parser.value(data))));
 
     EngineOptions options;
     options.dataDir = parser.value(data);

@@ -50,13 +50,15 @@ Result<QList<TurnFailure>> JournalReader::failures(const QString &className, con
     if (!failures)
         return failures.error();
     QList<TurnFailure> list = std::move(failures).value();
-    std::sort(list.begin(), list.end(), [](const TurnFailure &a, const TurnFailure &b) { return a.id < b.id; });
+    std::sort(list.begin(), list.end(),
+              [](const TurnFailure &a, const TurnFailure &b) { return a.id < b.id; });
     return list;
 }
 
 QString JournalReader::describe(const JournalEntry &entry)
 {
-    QString line = QStringLiteral("#%1 %2 %3").arg(entry.seq).arg(clockText(entry.atMs), entry.trigger);
+    QString line =
+        QStringLiteral("#%1 %2 %3").arg(entry.seq).arg(clockText(entry.atMs), entry.trigger);
     if (!entry.method.isEmpty())
         line += QLatin1Char(' ') + entry.method;
     if (!entry.input.isNull() && !entry.input.isUndefined())
@@ -72,7 +74,9 @@ QString JournalReader::describe(const JournalEntry &entry)
 
 QString JournalReader::describe(const TurnFailure &failure)
 {
-    QString line = QStringLiteral("failed after #%1 %2 %3").arg(failure.afterSeq).arg(clockText(failure.atMs), failure.trigger);
+    QString line = QStringLiteral("failed after #%1 %2 %3")
+                       .arg(failure.afterSeq)
+                       .arg(clockText(failure.atMs), failure.trigger);
     if (!failure.method.isEmpty())
         line += QLatin1Char(' ') + failure.method;
     return line + QStringLiteral(": ") + failure.error;
@@ -80,17 +84,18 @@ QString JournalReader::describe(const TurnFailure &failure)
 
 QJsonObject JournalReader::toJson(const JournalEntry &entry)
 {
-    return QJsonObject{{QStringLiteral("seq"), double(entry.seq)},
-                       {QStringLiteral("atMs"), double(entry.atMs)},
-                       {QStringLiteral("at"), clockText(entry.atMs)},
-                       {QStringLiteral("durationUs"), double(entry.durationUs)},
-                       {QStringLiteral("trigger"), entry.trigger},
-                       {QStringLiteral("method"), entry.method},
-                       {QStringLiteral("input"), entry.input.isUndefined() ? QJsonValue() : entry.input},
-                       {QStringLiteral("output"), entry.output.isUndefined() ? QJsonValue() : entry.output},
-                       {QStringLiteral("changes"), entry.changes},
-                       {QStringLiteral("alarm"), entry.alarm.isUndefined() ? QJsonValue() : entry.alarm},
-                       {QStringLiteral("messages"), entry.messages.isUndefined() ? QJsonValue() : entry.messages}};
+    return QJsonObject {
+        {QStringLiteral("seq"), double(entry.seq)},
+        {QStringLiteral("atMs"), double(entry.atMs)},
+        {QStringLiteral("at"), clockText(entry.atMs)},
+        {QStringLiteral("durationUs"), double(entry.durationUs)},
+        {QStringLiteral("trigger"), entry.trigger},
+        {QStringLiteral("method"), entry.method},
+        {QStringLiteral("input"), entry.input.isUndefined() ? QJsonValue() : entry.input},
+        {QStringLiteral("output"), entry.output.isUndefined() ? QJsonValue() : entry.output},
+        {QStringLiteral("changes"), entry.changes},
+        {QStringLiteral("alarm"), entry.alarm.isUndefined() ? QJsonValue() : entry.alarm},
+        {QStringLiteral("messages"), entry.messages.isUndefined() ? QJsonValue() : entry.messages}};
 }
 
 } // namespace Durable::Cli

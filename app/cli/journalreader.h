@@ -25,7 +25,8 @@ public:
     Result<QList<JournalEntry>> last(const QString &className, const ObjectId &id, int limit) const;
     Result<qint64> count(const QString &className, const ObjectId &id) const;
     // Newest last: the last `limit` failed (rolled back) turns.
-    Result<QList<TurnFailure>> failures(const QString &className, const ObjectId &id, int limit) const;
+    Result<QList<TurnFailure>> failures(const QString &className, const ObjectId &id,
+                                        int limit) const;
 
     // One line per entry for people: "#12 09:00:05 request increment -> 3".
     static QString describe(const JournalEntry &entry);

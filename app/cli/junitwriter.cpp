@@ -22,7 +22,8 @@ QString failureText(const StepResult &step)
     if (!step.actual.isEmpty())
         text += QStringLiteral("actual:   ") + step.actual + QLatin1Char('\n');
     if (!step.journal.isEmpty())
-        text += QStringLiteral("recent history:\n  ") + step.journal.join(QStringLiteral("\n  ")) + QLatin1Char('\n');
+        text += QStringLiteral("recent history:\n  ") + step.journal.join(QStringLiteral("\n  ")) +
+                QLatin1Char('\n');
     return text;
 }
 
@@ -54,10 +55,14 @@ QByteArray JUnitWriter::toXml(const QList<ScenarioResult> &results)
         out.writeStartElement(QStringLiteral("testsuite"));
         out.writeAttribute(QStringLiteral("name"), result.name);
         out.writeAttribute(QStringLiteral("file"), result.file);
-        out.writeAttribute(QStringLiteral("tests"), QString::number(qMax(1, int(result.steps.size()))));
-        out.writeAttribute(QStringLiteral("failures"), QString::number(result.count(StepResult::Outcome::Failed)));
-        out.writeAttribute(QStringLiteral("errors"), result.error.isEmpty() ? QStringLiteral("0") : QStringLiteral("1"));
-        out.writeAttribute(QStringLiteral("skipped"), QString::number(result.count(StepResult::Outcome::Skipped)));
+        out.writeAttribute(QStringLiteral("tests"),
+                           QString::number(qMax(1, int(result.steps.size()))));
+        out.writeAttribute(QStringLiteral("failures"),
+                           QString::number(result.count(StepResult::Outcome::Failed)));
+        out.writeAttribute(QStringLiteral("errors"),
+                           result.error.isEmpty() ? QStringLiteral("0") : QStringLiteral("1"));
+        out.writeAttribute(QStringLiteral("skipped"),
+                           QString::number(result.count(StepResult::Outcome::Skipped)));
         out.writeAttribute(QStringLiteral("time"), seconds(result.elapsedMs));
         if (!result.error.isEmpty()) {
             out.writeStartElement(QStringLiteral("testcase"));
@@ -72,7 +77,9 @@ QByteArray JUnitWriter::toXml(const QList<ScenarioResult> &results)
         for (const StepResult &step : result.steps) {
             out.writeStartElement(QStringLiteral("testcase"));
             out.writeAttribute(QStringLiteral("classname"), result.name);
-            out.writeAttribute(QStringLiteral("name"), QStringLiteral("%1. %2").arg(step.index, 2, 10, QLatin1Char('0')).arg(step.title));
+            out.writeAttribute(
+                QStringLiteral("name"),
+                QStringLiteral("%1. %2").arg(step.index, 2, 10, QLatin1Char('0')).arg(step.title));
             out.writeAttribute(QStringLiteral("time"), seconds(step.elapsedMs));
             if (step.outcome == StepResult::Outcome::Failed) {
                 out.writeStartElement(QStringLiteral("failure"));
@@ -82,7 +89,8 @@ QByteArray JUnitWriter::toXml(const QList<ScenarioResult> &results)
                 out.writeEndElement();
             } else if (step.outcome == StepResult::Outcome::Skipped) {
                 out.writeEmptyElement(QStringLiteral("skipped"));
-                out.writeAttribute(QStringLiteral("message"), QStringLiteral("an earlier step failed"));
+                out.writeAttribute(QStringLiteral("message"),
+                                   QStringLiteral("an earlier step failed"));
             }
             out.writeEndElement();
         }
@@ -97,10 +105,12 @@ Result<void> JUnitWriter::write(const QString &file, const QList<ScenarioResult>
 {
     QSaveFile out(file);
     if (!out.open(QIODevice::WriteOnly))
-        return Error(ErrorCode::Io, QStringLiteral("Could not write %1: %2").arg(file, out.errorString()));
+        return Error(ErrorCode::Io,
+                     QStringLiteral("Could not write %1: %2").arg(file, out.errorString()));
     out.write(toXml(results));
     if (!out.commit())
-        return Error(ErrorCode::Io, QStringLiteral("Could not write %1: %2").arg(file, out.errorString()));
+        return Error(ErrorCode::Io,
+                     QStringLiteral("Could not write %1: %2").arg(file, out.errorString()));
     return {};
 }
 

@@ -46,12 +46,14 @@ int main(int argc, char *argv[])
         return exitStatus(ExitCode::Usage);
     }
     const QString command = arguments.takeFirst();
-    if (command == QLatin1String("-h") || command == QLatin1String("--help") || command == QLatin1String("help")) {
+    if (command == QLatin1String("-h") || command == QLatin1String("--help") ||
+        command == QLatin1String("help")) {
         CommandLine::printOut(QString::fromLatin1(s_usage));
         return exitStatus(ExitCode::Ok);
     }
     if (command == QLatin1String("-v") || command == QLatin1String("--version")) {
-        CommandLine::printOut(QStringLiteral("durable %1").arg(QCoreApplication::applicationVersion()));
+        CommandLine::printOut(
+            QStringLiteral("durable %1").arg(QCoreApplication::applicationVersion()));
         return exitStatus(ExitCode::Ok);
     }
     if (command == QLatin1String("test"))
@@ -62,6 +64,7 @@ int main(int argc, char *argv[])
         return RunCommand::run(arguments, true);
     if (command == QLatin1String("inspect"))
         return InspectCommand::run(arguments);
-    CommandLine::printErr(QStringLiteral("durable: unknown command \"%1\"\n\n%2").arg(command, QString::fromLatin1(s_usage)));
+    CommandLine::printErr(QStringLiteral("durable: unknown command \"%1\"\n\n%2")
+                              .arg(command, QString::fromLatin1(s_usage)));
     return exitStatus(ExitCode::Usage);
 }

@@ -9,9 +9,9 @@
 #include "gateway.h"
 #include "signalwatcher.h"
 
+#include "httpserver.h"
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
-#include "httpserver.h"
 #include <durable/core/inspector.h>
 #include <durable/core/scenariorecorder.h>
 #include <durable/core/virtualclock.h>
@@ -62,14 +62,17 @@ std::optional<ListenAddress> parseListen(const QString &text)
 bool saveRecording(EngineSession &session, const QString &file)
 {
     const std::shared_ptr<ScenarioRecorder> recorder = ScenarioRecorder::stop(&session.engine());
-    const Result<int> saved = awaitResult(recorder->save(&session.engine(), &session.inspector(), file));
+    const Result<int> saved = awaitResult(
+        recorder->save(&session.engine(), &session.inspector(), file));
     if (!saved) {
-        CommandLine::printErr(QStringLiteral("durable: the recording was not saved: %1").arg(saved.error().message()));
+        CommandLine::printErr(QStringLiteral("durable: the recording was not saved: %1")
+                                  .arg(saved.error().message()));
         return false;
     }
-    CommandLine::printErr(QStringLiteral("durable: recorded %1 operation(s) to %2; replay with \"durable test %2\"")
-                              .arg(saved.value())
-                              .arg(file));
+    CommandLine::printErr(
+        QStringLiteral("durable: recorded %1 operation(s) to %2; replay with \"durable test %2\"")
+            .arg(saved.value())
+            .arg(file));
     return true;
 }
 
@@ -77,45 +80,56 @@ bool saveRecording(EngineSession &session, const QString &file)
 struct RunOptions
 {
     QCommandLineOption data = CommandLine::dataOption();
-    QCommandLineOption json{QStringLiteral("json"), QStringLiteral("Log one JSON object per event.")};
-    QCommandLineOption quiet{QStringLiteral("quiet"), QStringLiteral("Log failures only.")};
-    QCommandLineOption verbose{QStringLiteral("verbose"), QStringLiteral("Log every event of the change feed.")};
-    QCommandLineOption virtualClock{QStringLiteral("virtual-clock"),
-                                    QStringLiteral("Run on a paused virtual clock that only moves when told "
-                                                   "(POST /clock/advance).")};
-    QCommandLineOption clockStart{QStringLiteral("clock-start"),
-                                  QStringLiteral("Start the virtual clock at TIME (ISO 8601; default: now)."),
-                                  QStringLiteral("TIME")};
-    QCommandLineOption workers{QStringLiteral("workers"), QStringLiteral("Worker threads (default: one per core)."),
-                               QStringLiteral("N")};
-    QCommandLineOption durability{QStringLiteral("durability"),
-                                  QStringLiteral("normal (survives a process crash) or full (fsync every commit)."),
-                                  QStringLiteral("LEVEL"), QStringLiteral("normal")};
-    QCommandLineOption listen{QStringLiteral("listen"),
-                              QStringLiteral("Address and port to listen on (default 127.0.0.1:8080; port 0 picks "
-                                             "a free one). A non-loopback address needs a token."),
-                              QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080")};
-    QCommandLineOption token{QStringLiteral("token"),
-                             QStringLiteral("Require \"Authorization: Bearer T\" on every request (default: "
-                                            "$DURABLE_GATEWAY_TOKEN)."),
-                             QStringLiteral("T")};
-    QCommandLineOption maxBody{QStringLiteral("max-body"),
-                               QStringLiteral("Largest request body in bytes (default 1048576); larger ones get 413."),
-                               QStringLiteral("BYTES")};
-    QCommandLineOption record{QStringLiteral("record"),
-                              QStringLiteral("Record what clients do (requests, human answers, clock moves, "
-                                             "evict and crash) and, on shutdown, write it to FILE as a scenario "
-                                             "that \"durable test FILE\" replays, ending with the final state "
-                                             "of every object touched."),
-                              QStringLiteral("FILE")};
+    QCommandLineOption json {QStringLiteral("json"),
+                             QStringLiteral("Log one JSON object per event.")};
+    QCommandLineOption quiet {QStringLiteral("quiet"), QStringLiteral("Log failures only.")};
+    QCommandLineOption verbose {QStringLiteral("verbose"),
+                                QStringLiteral("Log every event of the change feed.")};
+    QCommandLineOption virtualClock {
+        QStringLiteral("virtual-clock"),
+        QStringLiteral("Run on a paused virtual clock that only moves when told "
+                       "(POST /clock/advance).")};
+    QCommandLineOption clockStart {
+        QStringLiteral("clock-start"),
+        QStringLiteral("Start the virtual clock at TIME (ISO 8601; default: now)."),
+        QStringLiteral("TIME")};
+    QCommandLineOption workers {QStringLiteral("workers"),
+                                QStringLiteral("Worker threads (default: one per core)."),
+                                QStringLiteral("N")};
+    QCommandLineOption durability {
+        QStringLiteral("durability"),
+        QStringLiteral("normal (survives a process crash) or full (fsync every commit)."),
+        QStringLiteral("LEVEL"), QStringLiteral("normal")};
+    QCommandLineOption listen {
+        QStringLiteral("listen"),
+        QStringLiteral("Address and port to listen on (default 127.0.0.1:8080; port 0 picks "
+                       "a free one). A non-loopback address needs a token."),
+        QStringLiteral("HOST:PORT"), QStringLiteral("127.0.0.1:8080")};
+    QCommandLineOption token {
+        QStringLiteral("token"),
+        QStringLiteral("Require \"Authorization: Bearer T\" on every request (default: "
+                       "$DURABLE_GATEWAY_TOKEN)."),
+        QStringLiteral("T")};
+    QCommandLineOption maxBody {
+        QStringLiteral("max-body"),
+        QStringLiteral("Largest request body in bytes (default 1048576); larger ones get 413."),
+        QStringLiteral("BYTES")};
+    QCommandLineOption record {
+        QStringLiteral("record"),
+        QStringLiteral("Record what clients do (requests, human answers, clock moves, "
+                       "evict and crash) and, on shutdown, write it to FILE as a scenario "
+                       "that \"durable test FILE\" replays, ending with the final state "
+                       "of every object touched."),
+        QStringLiteral("FILE")};
     QCommandLineOption agents = CommandLine::agentsOption();
 };
 
 void addOptions(CommandLine &cli, const RunOptions &flags, bool serve)
 {
     cli.addOption(flags.record);
-    for (const QCommandLineOption &option : {flags.data, flags.json, flags.quiet, flags.verbose, flags.virtualClock,
-                                             flags.clockStart, flags.workers, flags.durability, flags.agents})
+    for (const QCommandLineOption &option :
+         {flags.data, flags.json, flags.quiet, flags.verbose, flags.virtualClock, flags.clockStart,
+          flags.workers, flags.durability, flags.agents})
         cli.addOption(option);
     if (serve) {
         for (const QCommandLineOption &option : {flags.listen, flags.token, flags.maxBody})
@@ -124,7 +138,8 @@ void addOptions(CommandLine &cli, const RunOptions &flags, bool serve)
 }
 
 // Workers, durability and clock; returns the usage error's exit code if one is wrong.
-std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &flags, EngineOptions &options)
+std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &flags,
+                                     EngineOptions &options)
 {
     const QCommandLineParser &parser = cli.parser();
     if (parser.isSet(flags.workers)) {
@@ -137,7 +152,8 @@ std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &f
     if (level == QLatin1String("full"))
         options.durability = Durability::Full;
     else if (level != QLatin1String("normal"))
-        return cli.usageError(QStringLiteral("--durability is normal or full, not \"%1\"").arg(level));
+        return cli.usageError(
+            QStringLiteral("--durability is normal or full, not \"%1\"").arg(level));
     if (parser.isSet(flags.clockStart) && !parser.isSet(flags.virtualClock))
         return cli.usageError(QStringLiteral("--clock-start needs --virtual-clock"));
     if (parser.isSet(flags.virtualClock)) {
@@ -145,7 +161,8 @@ std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &f
         if (parser.isSet(flags.clockStart)) {
             start = QDateTime::fromString(parser.value(flags.clockStart), Qt::ISODateWithMs);
             if (!start.isValid())
-                return cli.usageError(QStringLiteral("--clock-start needs an ISO 8601 time such as 2030-01-01T09:00:00Z"));
+                return cli.usageError(QStringLiteral(
+                    "--clock-start needs an ISO 8601 time such as 2030-01-01T09:00:00Z"));
         }
         options.clock = std::make_shared<VirtualClock>(start);
     }
@@ -154,15 +171,17 @@ std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &f
 
 // Listen address, token and body limit of `serve`; returns the usage error's exit code if one
 // is wrong.
-std::optional<int> readGatewayOptions(const CommandLine &cli, const RunOptions &flags, HttpServerOptions &httpOptions,
-                                      ListenAddress &address)
+std::optional<int> readGatewayOptions(const CommandLine &cli, const RunOptions &flags,
+                                      HttpServerOptions &httpOptions, ListenAddress &address)
 {
     const QCommandLineParser &parser = cli.parser();
     const auto parsed = parseListen(parser.value(flags.listen));
     if (!parsed)
-        return cli.usageError(QStringLiteral("--listen needs HOST:PORT, not \"%1\"").arg(parser.value(flags.listen)));
+        return cli.usageError(
+            QStringLiteral("--listen needs HOST:PORT, not \"%1\"").arg(parser.value(flags.listen)));
     address = *parsed;
-    httpOptions.token = parser.isSet(flags.token) ? parser.value(flags.token) : qEnvironmentVariable("DURABLE_GATEWAY_TOKEN");
+    httpOptions.token = parser.isSet(flags.token) ? parser.value(flags.token)
+                                                  : qEnvironmentVariable("DURABLE_GATEWAY_TOKEN");
     if (parser.isSet(flags.maxBody)) {
         bool ok = false;
         httpOptions.maxBodyBytes = parser.value(flags.maxBody).toLongLong(&ok);
@@ -180,8 +199,9 @@ ChangeLogger::Level logLevelOf(const QCommandLineParser &parser, const RunOption
 }
 
 // Starts the HTTP gateway and prints where it listens; false (after saying why) if it can't.
-bool startGateway(EngineSession &engine, const HttpServerOptions &httpOptions, const ListenAddress &address,
-                  std::unique_ptr<HttpServer> &server, std::unique_ptr<Gateway> &gateway)
+bool startGateway(EngineSession &engine, const HttpServerOptions &httpOptions,
+                  const ListenAddress &address, std::unique_ptr<HttpServer> &server,
+                  std::unique_ptr<Gateway> &gateway)
 {
     server = std::make_unique<HttpServer>(httpOptions);
     gateway = std::make_unique<Gateway>(&engine.engine(), &engine.inspector(), server.get());
@@ -191,8 +211,8 @@ bool startGateway(EngineSession &engine, const HttpServerOptions &httpOptions, c
         return false;
     }
     const QString host = address.address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QStringLiteral("[%1]").arg(address.address.toString())
-        : address.address.toString();
+                             ? QStringLiteral("[%1]").arg(address.address.toString())
+                             : address.address.toString();
     // On stdout, so scripts and tests can read the port that was picked.
     CommandLine::printOut(QStringLiteral("listening on http://%1:%2").arg(host).arg(port.value()));
     return true;
@@ -202,7 +222,8 @@ bool startGateway(EngineSession &engine, const HttpServerOptions &httpOptions, c
 void runUntilSignal(SignalWatcher &watcher)
 {
     QObject::connect(&watcher, &SignalWatcher::signalReceived, qApp, [](int signal) {
-        CommandLine::printErr(QStringLiteral("durable: %1 received, stopping").arg(SignalWatcher::signalName(signal)));
+        CommandLine::printErr(QStringLiteral("durable: %1 received, stopping")
+                                  .arg(SignalWatcher::signalName(signal)));
         QCoreApplication::quit();
     });
     QCoreApplication::exec();
@@ -212,21 +233,25 @@ void runUntilSignal(SignalWatcher &watcher)
 
 int RunCommand::run(const QStringList &arguments, bool serve)
 {
-    CommandLine cli(serve ? QStringLiteral("serve") : QStringLiteral("run"),
-                    serve ? QStringLiteral("Runs the engine on a data directory with an HTTP gateway until SIGINT "
-                                           "or SIGTERM.\nRoutes: POST /objects/{class}/{name}/{method}, GET /objects, "
-                                           "GET /objects/{class}/{name}, GET /classes, GET /alarms, GET /inbox, "
-                                           "POST /inbox/{id}, GET /clock, POST /clock/advance, POST /clock/next-alarm, "
-                                           "GET /events (server-sent events), GET /metrics, GET /health.")
-                          : QStringLiteral("Runs the engine headless on a data directory until SIGINT or SIGTERM, "
-                                           "logging turns and failures to stderr."));
+    CommandLine cli(
+        serve ? QStringLiteral("serve") : QStringLiteral("run"),
+        serve ? QStringLiteral(
+                    "Runs the engine on a data directory with an HTTP gateway until SIGINT "
+                    "or SIGTERM.\nRoutes: POST /objects/{class}/{name}/{method}, GET /objects, "
+                    "GET /objects/{class}/{name}, GET /classes, GET /alarms, GET /inbox, "
+                    "POST /inbox/{id}, GET /clock, POST /clock/advance, POST /clock/next-alarm, "
+                    "GET /events (server-sent events), GET /metrics, GET /health.")
+              : QStringLiteral(
+                    "Runs the engine headless on a data directory until SIGINT or SIGTERM, "
+                    "logging turns and failures to stderr."));
     const RunOptions flags;
     addOptions(cli, flags, serve);
     if (const auto stop = cli.parse(arguments))
         return *stop;
     const QCommandLineParser &parser = cli.parser();
     if (!parser.positionalArguments().isEmpty())
-        return cli.usageError(QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
+        return cli.usageError(
+            QStringLiteral("unexpected argument \"%1\"").arg(parser.positionalArguments().first()));
     if (!parser.isSet(flags.data))
         return cli.usageError(QStringLiteral("--data DIR is required"));
 
@@ -265,17 +290,20 @@ int RunCommand::run(const QStringList &arguments, bool serve)
         recorder = started.value();
     }
     ChangeLogger logger(&engine.inspector(), logLevelOf(parser, flags), parser.isSet(flags.json));
-    QObject::connect(&engine.engine(), &Engine::errorOccurred, &engine.engine(), [](const Error &error) {
-        CommandLine::printErr(QStringLiteral("durable: engine error: %1: %2").arg(error.codeName(), error.message()));
-    });
+    QObject::connect(&engine.engine(), &Engine::errorOccurred, &engine.engine(),
+                     [](const Error &error) {
+                         CommandLine::printErr(QStringLiteral("durable: engine error: %1: %2")
+                                                   .arg(error.codeName(), error.message()));
+                     });
 
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<Gateway> gateway;
     if (serve && !startGateway(engine, httpOptions, address, server, gateway))
         return exitStatus(ExitCode::EngineError);
-    CommandLine::printErr(QStringLiteral("durable %1: engine running on %2 (%3 clock); Ctrl-C to stop")
-                              .arg(serve ? QStringLiteral("serve") : QStringLiteral("run"), options.dataDir,
-                                   options.clock ? QStringLiteral("virtual") : QStringLiteral("system")));
+    CommandLine::printErr(
+        QStringLiteral("durable %1: engine running on %2 (%3 clock); Ctrl-C to stop")
+            .arg(serve ? QStringLiteral("serve") : QStringLiteral("run"), options.dataDir,
+                 options.clock ? QStringLiteral("virtual") : QStringLiteral("system")));
     runUntilSignal(watcher);
 
     // Stop taking requests, then let the engine finish and commit what it accepted. Replies of

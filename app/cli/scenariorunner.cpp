@@ -2,9 +2,9 @@
 #include "scenariorunner.h"
 
 #include "awaitresult.h"
-#include <durable/core/duration.h>
 #include "enginesession.h"
 #include "journalreader.h"
+#include <durable/core/duration.h>
 #include <durable/core/jsonmatch.h>
 
 #include <durable/core/agentdirectory.h>
@@ -78,7 +78,8 @@ std::chrono::milliseconds durationOf(const QJsonObject &params, const QString &f
 
 } // namespace
 
-ScenarioRunner::ScenarioRunner(const AgentPackageLoader *packages) : m_packages(packages) { }
+ScenarioRunner::ScenarioRunner(const AgentPackageLoader *packages) : m_packages(packages)
+{ }
 ScenarioRunner::~ScenarioRunner() = default;
 
 ScenarioResult ScenarioRunner::run(const Scenario &scenario)
@@ -91,7 +92,8 @@ ScenarioResult ScenarioRunner::run(const Scenario &scenario)
 
     QTemporaryDir dir;
     if (m_dataDir.isEmpty() && !dir.isValid()) {
-        result.error = QStringLiteral("Could not create a temporary data directory: %1").arg(dir.errorString());
+        result.error = QStringLiteral("Could not create a temporary data directory: %1")
+                           .arg(dir.errorString());
         return result;
     }
     EngineOptions options;
@@ -122,7 +124,8 @@ ScenarioResult ScenarioRunner::run(const Scenario &scenario)
         timer.start();
         StepOutcome outcome;
         if (!m_session->isRunning())
-            outcome = Failure{QStringLiteral("the engine is not running (an earlier restart failed)"), {}, {}};
+            outcome = Failure {
+                QStringLiteral("the engine is not running (an earlier restart failed)"), {}, {}};
         else
             outcome = runStep(step);
         stepResult.elapsedMs = timer.elapsed();
@@ -181,7 +184,7 @@ ScenarioRunner::StepOutcome ScenarioRunner::runStep(const ScenarioStep &step)
         return assertPending(step);
     if (kind == QLatin1String("assertStep"))
         return assertStep(step);
-    return Failure{QStringLiteral("unknown step kind \"%1\"").arg(kind), {}, {}};
+    return Failure {QStringLiteral("unknown step kind \"%1\"").arg(kind), {}, {}};
 }
 
 ScenarioRunner::StepOutcome ScenarioRunner::checkReply(const ScenarioStep &step,
@@ -198,10 +201,12 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkReply(const ScenarioStep &step,
         } else {
             message = want.toString();
         }
-        const QString expected = want.isObject() ? JsonMatch::text(want) : QStringLiteral("an error matching \"%1\"").arg(message);
+        const QString expected = want.isObject()
+                                     ? JsonMatch::text(want)
+                                     : QStringLiteral("an error matching \"%1\"").arg(message);
         if (reply.ok()) {
-            return Failure{QStringLiteral("expected an error, but the call succeeded"), expected,
-                           QStringLiteral("reply ") + JsonMatch::text(reply.value())};
+            return Failure {QStringLiteral("expected an error, but the call succeeded"), expected,
+                            QStringLiteral("reply ") + JsonMatch::text(reply.value())};
         }
         const Error &error = reply.error();
         bool ok = true;
@@ -209,28 +214,32 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkReply(const ScenarioStep &step,
             ok &= error.codeName() == code;
         if (!message.isEmpty()) {
             // A bare string matches the code name or a substring of the message.
-            ok &= error.message().contains(message, Qt::CaseInsensitive)
-                || (!want.isObject() && error.codeName() == message);
+            ok &= error.message().contains(message, Qt::CaseInsensitive) ||
+                  (!want.isObject() && error.codeName() == message);
         }
         if (!ok)
-            return Failure{QStringLiteral("the call failed with a different error"), expected, errorText(error)};
+            return Failure {QStringLiteral("the call failed with a different error"), expected,
+                            errorText(error)};
         return std::nullopt;
     }
     if (!reply.ok())
-        return Failure{QStringLiteral("the call failed"), QStringLiteral("a reply"), errorText(reply.error())};
+        return Failure {QStringLiteral("the call failed"), QStringLiteral("a reply"),
+                        errorText(reply.error())};
     const QJsonValue actual = reply.value().isUndefined() ? QJsonValue() : reply.value();
     if (p.contains(QStringLiteral("expect"))) {
         const QJsonValue want = p.value(QStringLiteral("expect"));
-        const bool equal = (want.isDouble() && actual.isDouble()) ? want.toDouble() == actual.toDouble()
-                                                                  : want == actual;
+        const bool equal = (want.isDouble() && actual.isDouble())
+                               ? want.toDouble() == actual.toDouble()
+                               : want == actual;
         if (!equal)
-            return Failure{QStringLiteral("unexpected reply"), JsonMatch::text(want), JsonMatch::text(actual)};
+            return Failure {QStringLiteral("unexpected reply"), JsonMatch::text(want),
+                            JsonMatch::text(actual)};
     }
     if (p.contains(QStringLiteral("expectMatch"))) {
         const QJsonValue want = p.value(QStringLiteral("expectMatch"));
         if (!JsonMatch::matches(want, actual)) {
-            return Failure{QStringLiteral("the reply does not match"), JsonMatch::text(want),
-                           JsonMatch::text(actual)};
+            return Failure {QStringLiteral("the reply does not match"), JsonMatch::text(want),
+                            JsonMatch::text(actual)};
         }
     }
     return std::nullopt;
@@ -238,13 +247,15 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkReply(const ScenarioStep &step,
 
 ScenarioRunner::StepOutcome ScenarioRunner::call(const ScenarioStep &step)
 {
-    const auto stub = step.objectName().isEmpty() ? m_session->engine().stub(step.className(), step.objectId())
-                                                  : m_session->engine().stub(step.className(), step.objectName());
+    const auto stub = step.objectName().isEmpty()
+                          ? m_session->engine().stub(step.className(), step.objectId())
+                          : m_session->engine().stub(step.className(), step.objectName());
     if (!stub)
         return checkReply(step, stub.error());
     const QJsonValue args = step.params.value(QStringLiteral("args"));
-    return checkReply(step, awaitResult(stub->call(step.params.value(QStringLiteral("method")).toString(),
-                                                   args.isUndefined() ? QJsonValue() : args)));
+    return checkReply(step,
+                      awaitResult(stub->call(step.params.value(QStringLiteral("method")).toString(),
+                                             args.isUndefined() ? QJsonValue() : args)));
 }
 
 ScenarioRunner::StepOutcome ScenarioRunner::advance(const ScenarioStep &step)
@@ -254,8 +265,8 @@ ScenarioRunner::StepOutcome ScenarioRunner::advance(const ScenarioStep &step)
     if (step.params.contains(QStringLiteral("expectFired"))) {
         const int want = step.params.value(QStringLiteral("expectFired")).toInt();
         if (fired != want) {
-            return Failure{QStringLiteral("a different number of alarms fired while advancing"),
-                           QString::number(want), QString::number(fired)};
+            return Failure {QStringLiteral("a different number of alarms fired while advancing"),
+                            QString::number(want), QString::number(fired)};
         }
     }
     return std::nullopt;
@@ -268,35 +279,37 @@ ScenarioRunner::StepOutcome ScenarioRunner::runToNextAlarm(const ScenarioStep &s
     if (step.params.contains(QStringLiteral("expectFired"))) {
         const int want = step.params.value(QStringLiteral("expectFired")).toInt();
         if (fired != want) {
-            return Failure{QStringLiteral("a different number of alarms fired"), QString::number(want),
-                           QString::number(fired)};
+            return Failure {QStringLiteral("a different number of alarms fired"),
+                            QString::number(want), QString::number(fired)};
         }
     } else if (fired == 0) {
-        return Failure{QStringLiteral("no alarm was pending"), QStringLiteral("at least one alarm to fire"),
-                       QStringLiteral("none (clock stays at %1)").arg(timeText(before))};
+        return Failure {QStringLiteral("no alarm was pending"),
+                        QStringLiteral("at least one alarm to fire"),
+                        QStringLiteral("none (clock stays at %1)").arg(timeText(before))};
     }
     return std::nullopt;
 }
 
 ScenarioRunner::StepOutcome ScenarioRunner::runUntilIdle(const ScenarioStep &step)
 {
-    const auto horizon = durationOf(step.params, QStringLiteral("horizon"), std::chrono::hours(24 * 30));
+    const auto horizon = durationOf(step.params, QStringLiteral("horizon"),
+                                    std::chrono::hours(24 * 30));
     const int maxAlarms = step.params.value(QStringLiteral("maxAlarms")).toInt(1000);
     const qint64 limit = nowMs() + horizon.count();
     int fired = 0;
     while (true) {
         const auto alarms = awaitResult(m_session->inspector().alarms());
         if (!alarms)
-            return Failure{QStringLiteral("could not list alarms"), {}, errorText(alarms.error())};
+            return Failure {QStringLiteral("could not list alarms"), {}, errorText(alarms.error())};
         qint64 next = -1;
         for (const AlarmSummary &alarm : alarms.value())
             next = next < 0 ? alarm.dueMs : std::min(next, alarm.dueMs);
         if (next < 0 || next > limit)
             break;
         if (fired >= maxAlarms) {
-            return Failure{QStringLiteral("alarms kept coming"),
-                           QStringLiteral("idle within %1 alarms").arg(maxAlarms),
-                           QStringLiteral("next alarm at %1").arg(timeText(next))};
+            return Failure {QStringLiteral("alarms kept coming"),
+                            QStringLiteral("idle within %1 alarms").arg(maxAlarms),
+                            QStringLiteral("next alarm at %1").arg(timeText(next))};
         }
         const int now = m_session->virtualClock()->runToNextAlarm();
         if (now == 0) // due already but the clock had nothing to fire: let a jump deliver it
@@ -306,7 +319,8 @@ ScenarioRunner::StepOutcome ScenarioRunner::runUntilIdle(const ScenarioStep &ste
     if (step.params.contains(QStringLiteral("expectFired"))) {
         const int want = step.params.value(QStringLiteral("expectFired")).toInt();
         if (fired != want)
-            return Failure{QStringLiteral("a different number of alarms fired"), QString::number(want), QString::number(fired)};
+            return Failure {QStringLiteral("a different number of alarms fired"),
+                            QString::number(want), QString::number(fired)};
     }
     return std::nullopt;
 }
@@ -314,9 +328,12 @@ ScenarioRunner::StepOutcome ScenarioRunner::runUntilIdle(const ScenarioStep &ste
 ScenarioRunner::StepOutcome ScenarioRunner::evictOrCrash(const ScenarioStep &step, bool crash)
 {
     const ObjectId id = idOf(step);
-    const Result<void> done = awaitResult(crash ? m_session->engine().crash(id) : m_session->engine().evict(id));
+    const Result<void> done = awaitResult(crash ? m_session->engine().crash(id)
+                                                : m_session->engine().evict(id));
     if (!done)
-        return Failure{crash ? QStringLiteral("crash failed") : QStringLiteral("evict failed"), {}, errorText(done.error())};
+        return Failure {crash ? QStringLiteral("crash failed") : QStringLiteral("evict failed"),
+                        {},
+                        errorText(done.error())};
     return std::nullopt;
 }
 
@@ -324,16 +341,20 @@ ScenarioRunner::StepOutcome ScenarioRunner::restart()
 {
     const Result<void> restarted = m_session->restart();
     if (!restarted)
-        return Failure{QStringLiteral("the engine did not start again"), {}, errorText(restarted.error())};
+        return Failure {
+            QStringLiteral("the engine did not start again"), {}, errorText(restarted.error())};
     return std::nullopt;
 }
 
 ScenarioRunner::StepOutcome ScenarioRunner::assertState(const ScenarioStep &step)
 {
     const QJsonObject &p = step.params;
-    const auto entries = awaitResult(m_session->inspector().keyValues(step.className(), idOf(step)));
+    const auto entries = awaitResult(
+        m_session->inspector().keyValues(step.className(), idOf(step)));
     if (!entries)
-        return Failure{QStringLiteral("could not read the object's key/value entries"), {}, errorText(entries.error())};
+        return Failure {QStringLiteral("could not read the object's key/value entries"),
+                        {},
+                        errorText(entries.error())};
     QJsonObject kv;
     for (const KeyValue &entry : entries.value())
         kv.insert(entry.key, entry.value);
@@ -342,9 +363,11 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertState(const ScenarioStep &step
     const QJsonObject wantKv = p.value(QStringLiteral("kv")).toObject();
     for (auto it = wantKv.begin(); it != wantKv.end(); ++it) {
         if (!kv.contains(it.key()) || !JsonMatch::matches(it.value(), kv.value(it.key()))) {
-            return Failure{QStringLiteral("key \"%1\" does not match").arg(it.key()), JsonMatch::text(it.value()),
-                           kv.contains(it.key()) ? JsonMatch::text(kv.value(it.key()))
-                                                 : QStringLiteral("no such key; keys: %1").arg(kv.keys().join(QStringLiteral(", ")))};
+            return Failure {QStringLiteral("key \"%1\" does not match").arg(it.key()),
+                            JsonMatch::text(it.value()),
+                            kv.contains(it.key()) ? JsonMatch::text(kv.value(it.key()))
+                                                  : QStringLiteral("no such key; keys: %1")
+                                                        .arg(kv.keys().join(QStringLiteral(", ")))};
         }
     }
     // paths: dotted paths into the entries.
@@ -352,8 +375,11 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertState(const ScenarioStep &step
     for (auto it = wantPaths.begin(); it != wantPaths.end(); ++it) {
         const auto found = JsonMatch::find(kv, it.key());
         if (!found || !JsonMatch::matches(it.value(), *found)) {
-            return Failure{QStringLiteral("path \"%1\" does not match").arg(it.key()), JsonMatch::text(it.value()),
-                           found ? JsonMatch::text(*found) : QStringLiteral("missing; entries: %1").arg(JsonMatch::text(kv))};
+            return Failure {QStringLiteral("path \"%1\" does not match").arg(it.key()),
+                            JsonMatch::text(it.value()),
+                            found
+                                ? JsonMatch::text(*found)
+                                : QStringLiteral("missing; entries: %1").arg(JsonMatch::text(kv))};
         }
     }
     // keys: exactly these keys exist.
@@ -365,24 +391,32 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertState(const ScenarioStep &step
         QStringList have = kv.keys();
         have.sort();
         if (want != have)
-            return Failure{QStringLiteral("different keys"), want.join(QStringLiteral(", ")), have.join(QStringLiteral(", "))};
+            return Failure {QStringLiteral("different keys"), want.join(QStringLiteral(", ")),
+                            have.join(QStringLiteral(", "))};
     }
     for (const QJsonValue &path : p.value(QStringLiteral("absent")).toArray()) {
         const auto found = JsonMatch::find(kv, path.toString());
         if (found)
-            return Failure{QStringLiteral("\"%1\" should not exist").arg(path.toString()), QStringLiteral("absent"), JsonMatch::text(*found)};
+            return Failure {QStringLiteral("\"%1\" should not exist").arg(path.toString()),
+                            QStringLiteral("absent"), JsonMatch::text(*found)};
     }
     // state: dotted paths into an agent's JSON state.
     if (p.contains(QStringLiteral("state"))) {
-        const auto state = awaitResult(m_session->inspector().agents().state(step.className(), idOf(step)));
+        const auto state = awaitResult(
+            m_session->inspector().agents().state(step.className(), idOf(step)));
         if (!state)
-            return Failure{QStringLiteral("could not read the agent's state"), {}, errorText(state.error())};
+            return Failure {
+                QStringLiteral("could not read the agent's state"), {}, errorText(state.error())};
         const QJsonObject want = p.value(QStringLiteral("state")).toObject();
         for (auto it = want.begin(); it != want.end(); ++it) {
             const auto found = JsonMatch::find(state.value(), it.key());
             if (!found || !JsonMatch::matches(it.value(), *found)) {
-                return Failure{QStringLiteral("state \"%1\" does not match").arg(it.key()), JsonMatch::text(it.value()),
-                               found ? JsonMatch::text(*found) : QStringLiteral("missing; state: %1").arg(JsonMatch::text(state.value()))};
+                return Failure {
+                    QStringLiteral("state \"%1\" does not match").arg(it.key()),
+                    JsonMatch::text(it.value()),
+                    found
+                        ? JsonMatch::text(*found)
+                        : QStringLiteral("missing; state: %1").arg(JsonMatch::text(state.value()))};
             }
         }
     }
@@ -394,39 +428,52 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertAlarm(const ScenarioStep &step
     const QJsonObject &p = step.params;
     const auto alarm = awaitResult(m_session->inspector().alarm(step.className(), idOf(step)));
     if (!alarm)
-        return Failure{QStringLiteral("could not read the alarm"), {}, errorText(alarm.error())};
+        return Failure {QStringLiteral("could not read the alarm"), {}, errorText(alarm.error())};
     const qint64 now = nowMs();
-    const QString actual = alarm.value()
-        ? QStringLiteral("due at %1 (in %2)").arg(timeText(alarm.value()->dueMs), Duration::format(std::chrono::milliseconds(alarm.value()->dueMs - now)))
-        : QStringLiteral("no alarm");
+    const QString actual =
+        alarm.value()
+            ? QStringLiteral("due at %1 (in %2)")
+                  .arg(timeText(alarm.value()->dueMs),
+                       Duration::format(std::chrono::milliseconds(alarm.value()->dueMs - now)))
+            : QStringLiteral("no alarm");
     if (p.value(QStringLiteral("none")).toBool()) {
         if (alarm.value())
-            return Failure{QStringLiteral("an alarm is set"), QStringLiteral("no alarm"), actual};
+            return Failure {QStringLiteral("an alarm is set"), QStringLiteral("no alarm"), actual};
         return std::nullopt;
     }
     if (!alarm.value())
-        return Failure{QStringLiteral("no alarm is set"), QStringLiteral("an alarm"), actual};
+        return Failure {QStringLiteral("no alarm is set"), QStringLiteral("an alarm"), actual};
     const qint64 due = alarm.value()->dueMs;
     if (p.contains(QStringLiteral("dueIn"))) {
         const auto in = durationOf(p, QStringLiteral("dueIn"), 0ms);
         if (due != now + in.count())
-            return Failure{QStringLiteral("the alarm is due at another time"), QStringLiteral("due at %1 (in %2)").arg(timeText(now + in.count()), Duration::format(in)), actual};
+            return Failure {QStringLiteral("the alarm is due at another time"),
+                            QStringLiteral("due at %1 (in %2)")
+                                .arg(timeText(now + in.count()), Duration::format(in)),
+                            actual};
     }
     if (p.contains(QStringLiteral("within"))) {
         const auto within = durationOf(p, QStringLiteral("within"), 0ms);
         if (due > now + within.count())
-            return Failure{QStringLiteral("the alarm is due too late"), QStringLiteral("due within %1").arg(Duration::format(within)), actual};
+            return Failure {QStringLiteral("the alarm is due too late"),
+                            QStringLiteral("due within %1").arg(Duration::format(within)), actual};
     }
     if (p.contains(QStringLiteral("at"))) {
-        const QDateTime at = QDateTime::fromString(p.value(QStringLiteral("at")).toString(), Qt::ISODateWithMs);
+        const QDateTime at = QDateTime::fromString(p.value(QStringLiteral("at")).toString(),
+                                                   Qt::ISODateWithMs);
         if (!at.isValid())
-            return Failure{QStringLiteral("\"at\" is not an ISO 8601 time"), {}, p.value(QStringLiteral("at")).toString()};
+            return Failure {QStringLiteral("\"at\" is not an ISO 8601 time"),
+                            {},
+                            p.value(QStringLiteral("at")).toString()};
         if (due != at.toMSecsSinceEpoch())
-            return Failure{QStringLiteral("the alarm is due at another time"), timeText(at.toMSecsSinceEpoch()), actual};
+            return Failure {QStringLiteral("the alarm is due at another time"),
+                            timeText(at.toMSecsSinceEpoch()), actual};
     }
-    if (p.contains(QStringLiteral("retryCount")) && alarm.value()->retryCount != p.value(QStringLiteral("retryCount")).toInt()) {
-        return Failure{QStringLiteral("a different retry count"), QString::number(p.value(QStringLiteral("retryCount")).toInt()),
-                       QString::number(alarm.value()->retryCount)};
+    if (p.contains(QStringLiteral("retryCount")) &&
+        alarm.value()->retryCount != p.value(QStringLiteral("retryCount")).toInt()) {
+        return Failure {QStringLiteral("a different retry count"),
+                        QString::number(p.value(QStringLiteral("retryCount")).toInt()),
+                        QString::number(alarm.value()->retryCount)};
     }
     return std::nullopt;
 }
@@ -438,16 +485,19 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertJournal(const ScenarioStep &st
     if (p.contains(QStringLiteral("count"))) {
         const auto count = reader.count(step.className(), idOf(step));
         if (!count)
-            return Failure{QStringLiteral("could not read the journal"), {}, errorText(count.error())};
+            return Failure {
+                QStringLiteral("could not read the journal"), {}, errorText(count.error())};
         const qint64 want = qint64(p.value(QStringLiteral("count")).toDouble());
         if (count.value() != want)
-            return Failure{QStringLiteral("a different number of journal entries"), QString::number(want), QString::number(count.value())};
+            return Failure {QStringLiteral("a different number of journal entries"),
+                            QString::number(want), QString::number(count.value())};
     }
     const QJsonArray last = p.value(QStringLiteral("last")).toArray();
     if (!last.isEmpty()) {
         const auto entries = reader.last(step.className(), idOf(step), int(last.size()));
         if (!entries)
-            return Failure{QStringLiteral("could not read the journal"), {}, errorText(entries.error())};
+            return Failure {
+                QStringLiteral("could not read the journal"), {}, errorText(entries.error())};
         auto describeWant = [&last] {
             QStringList out;
             for (const QJsonValue &want : last)
@@ -461,15 +511,18 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertJournal(const ScenarioStep &st
             return out.isEmpty() ? QStringLiteral("no entries") : out.join(QStringLiteral(", "));
         };
         if (entries->size() < last.size())
-            return Failure{QStringLiteral("fewer journal entries than expected"), describeWant(), describeHave()};
+            return Failure {QStringLiteral("fewer journal entries than expected"), describeWant(),
+                            describeHave()};
         for (qsizetype i = 0; i < last.size(); ++i) {
             const JournalEntry &entry = entries->at(i);
             const QJsonObject have = JournalReader::toJson(entry);
             const QJsonValue want = last.at(i).isString()
-                ? QJsonValue(QJsonObject{{QStringLiteral("trigger"), last.at(i)}})
-                : last.at(i);
+                                        ? QJsonValue(
+                                              QJsonObject {{QStringLiteral("trigger"), last.at(i)}})
+                                        : last.at(i);
             if (!JsonMatch::matches(want, have))
-                return Failure{QStringLiteral("journal entry #%1 does not match").arg(entry.seq), describeWant(), describeHave()};
+                return Failure {QStringLiteral("journal entry #%1 does not match").arg(entry.seq),
+                                describeWant(), describeHave()};
         }
     }
     return std::nullopt;
@@ -478,18 +531,23 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertJournal(const ScenarioStep &st
 ScenarioRunner::StepOutcome ScenarioRunner::assertSql(const ScenarioStep &step)
 {
     const QJsonObject &p = step.params;
-    const auto result = awaitResult(m_session->inspector().query(step.className(), idOf(step),
-                                                                 p.value(QStringLiteral("query")).toString(),
-                                                                 p.value(QStringLiteral("params")).toArray()));
+    const auto result = awaitResult(m_session->inspector().query(
+        step.className(), idOf(step), p.value(QStringLiteral("query")).toString(),
+        p.value(QStringLiteral("params")).toArray()));
     if (!result)
-        return Failure{QStringLiteral("the query failed"), {}, errorText(result.error())};
+        return Failure {QStringLiteral("the query failed"), {}, errorText(result.error())};
     QJsonArray rows;
     for (const QJsonArray &row : result->rows)
         rows.append(row);
-    if (p.contains(QStringLiteral("rowCount")) && rows.size() != p.value(QStringLiteral("rowCount")).toInt())
-        return Failure{QStringLiteral("a different number of rows"), QString::number(p.value(QStringLiteral("rowCount")).toInt()), JsonMatch::text(rows)};
-    if (p.contains(QStringLiteral("rows")) && !JsonMatch::matches(p.value(QStringLiteral("rows")), rows))
-        return Failure{QStringLiteral("different rows"), JsonMatch::text(p.value(QStringLiteral("rows"))), JsonMatch::text(rows)};
+    if (p.contains(QStringLiteral("rowCount")) &&
+        rows.size() != p.value(QStringLiteral("rowCount")).toInt())
+        return Failure {QStringLiteral("a different number of rows"),
+                        QString::number(p.value(QStringLiteral("rowCount")).toInt()),
+                        JsonMatch::text(rows)};
+    if (p.contains(QStringLiteral("rows")) &&
+        !JsonMatch::matches(p.value(QStringLiteral("rows")), rows))
+        return Failure {QStringLiteral("different rows"),
+                        JsonMatch::text(p.value(QStringLiteral("rows"))), JsonMatch::text(rows)};
     return std::nullopt;
 }
 
@@ -501,17 +559,18 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
         const auto pending = awaitResult(m_session->inspector().inbox().pending(step.className()));
         if (pending) {
             for (const HumanRequestInfo &request : pending.value()) {
-                if (request.objectId == idOf(step) && request.title.contains(title, Qt::CaseInsensitive))
+                if (request.objectId == idOf(step) &&
+                    request.title.contains(title, Qt::CaseInsensitive))
                     return std::nullopt;
             }
         }
-        return Failure{QStringLiteral("not pending yet"), {}, {}};
+        return Failure {QStringLiteral("not pending yet"), {}, {}};
     });
     const QJsonObject &p = step.params;
     const HumanInbox inbox = m_session->inspector().inbox();
     const auto pending = awaitResult(inbox.pending(step.className()));
     if (!pending)
-        return Failure{QStringLiteral("could not list the inbox"), {}, errorText(pending.error())};
+        return Failure {QStringLiteral("could not list the inbox"), {}, errorText(pending.error())};
     const ObjectId id = idOf(step);
     QStringList seen;
     std::optional<HumanRequestInfo> chosen;
@@ -519,16 +578,23 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
         if (request.objectId != id)
             continue;
         seen.append(request.title);
-        if (!chosen && (request.title == title || request.title.contains(title, Qt::CaseInsensitive)))
+        if (!chosen &&
+            (request.title == title || request.title.contains(title, Qt::CaseInsensitive)))
             chosen = request;
     }
     if (!chosen) {
-        return Failure{QStringLiteral("no pending request with that title"), QStringLiteral("\"%1\"").arg(title),
-                       seen.isEmpty() ? QStringLiteral("no pending requests for this object")
-                                      : QStringLiteral("pending: \"%1\"").arg(seen.join(QStringLiteral("\", \"")))};
+        return Failure {
+            QStringLiteral("no pending request with that title"),
+            QStringLiteral("\"%1\"").arg(title),
+            seen.isEmpty()
+                ? QStringLiteral("no pending requests for this object")
+                : QStringLiteral("pending: \"%1\"").arg(seen.join(QStringLiteral("\", \"")))};
     }
-    QJsonObject responseJson{{QStringLiteral("action"), p.value(QStringLiteral("action")).toString(QStringLiteral("approve"))}};
-    for (const QString &field : {QStringLiteral("text"), QStringLiteral("value"), QStringLiteral("answeredBy")}) {
+    QJsonObject responseJson {
+        {QStringLiteral("action"),
+         p.value(QStringLiteral("action")).toString(QStringLiteral("approve"))}};
+    for (const QString &field :
+         {QStringLiteral("text"), QStringLiteral("value"), QStringLiteral("answeredBy")}) {
         if (p.contains(field))
             responseJson.insert(field, p.value(field));
     }
@@ -540,7 +606,6 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
     return checkReply(step, awaitResult(inbox.answer(*chosen, response.value())));
 }
 
-
 ScenarioRunner::StepOutcome ScenarioRunner::assertPending(const ScenarioStep &step)
 {
     return settled(step, [this, &step] { return checkPending(step); });
@@ -551,22 +616,31 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkPending(const ScenarioStep &ste
     const QJsonObject &p = step.params;
     const auto pending = awaitResult(m_session->inspector().inbox().pending(step.className()));
     if (!pending)
-        return Failure{QStringLiteral("could not list the inbox"), {}, errorText(pending.error())};
+        return Failure {QStringLiteral("could not list the inbox"), {}, errorText(pending.error())};
     QStringList titles;
     for (const HumanRequestInfo &request : pending.value()) {
         if (step.hasObject() && request.objectId != idOf(step))
             continue;
         titles.append(request.title);
     }
-    const QString actual = QStringLiteral("%1 pending%2").arg(titles.size()).arg(titles.isEmpty() ? QString() : QStringLiteral(": \"%1\"").arg(titles.join(QStringLiteral("\", \""))));
-    if (p.contains(QStringLiteral("count")) && titles.size() != p.value(QStringLiteral("count")).toInt())
-        return Failure{QStringLiteral("a different number of pending requests"), QString::number(p.value(QStringLiteral("count")).toInt()), actual};
+    const QString actual =
+        QStringLiteral("%1 pending%2")
+            .arg(titles.size())
+            .arg(titles.isEmpty()
+                     ? QString()
+                     : QStringLiteral(": \"%1\"").arg(titles.join(QStringLiteral("\", \""))));
+    if (p.contains(QStringLiteral("count")) &&
+        titles.size() != p.value(QStringLiteral("count")).toInt())
+        return Failure {QStringLiteral("a different number of pending requests"),
+                        QString::number(p.value(QStringLiteral("count")).toInt()), actual};
     if (p.contains(QStringLiteral("titles"))) {
         QStringList want;
         for (const QJsonValue &title : p.value(QStringLiteral("titles")).toArray())
             want.append(title.toString());
         if (want != titles)
-            return Failure{QStringLiteral("different pending requests"), QStringLiteral("\"%1\"").arg(want.join(QStringLiteral("\", \""))), actual};
+            return Failure {QStringLiteral("different pending requests"),
+                            QStringLiteral("\"%1\"").arg(want.join(QStringLiteral("\", \""))),
+                            actual};
     }
     return std::nullopt;
 }
@@ -580,10 +654,12 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkStep(const ScenarioStep &step)
 {
     const auto summary = awaitResult(m_session->inspector().object(step.className(), idOf(step)));
     if (!summary)
-        return Failure{QStringLiteral("could not read the object"), {}, errorText(summary.error())};
+        return Failure {
+            QStringLiteral("could not read the object"), {}, errorText(summary.error())};
     const QString want = step.params.value(QStringLiteral("step")).toString();
     if (summary->step != want)
-        return Failure{QStringLiteral("the object is at another step"), want, summary->step.isEmpty() ? QStringLiteral("no step") : summary->step};
+        return Failure {QStringLiteral("the object is at another step"), want,
+                        summary->step.isEmpty() ? QStringLiteral("no step") : summary->step};
     return std::nullopt;
 }
 
@@ -591,7 +667,7 @@ void ScenarioRunner::noteObject(const ScenarioStep &step)
 {
     if (!step.hasObject() || !m_session->engine().classNames().contains(step.className()))
         return;
-    const QPair<QString, ObjectId> object{step.className(), idOf(step)};
+    const QPair<QString, ObjectId> object {step.className(), idOf(step)};
     if (!m_objects.contains(object))
         m_objects.append(object);
 }
@@ -609,8 +685,10 @@ ScenarioRunner::StepOutcome ScenarioRunner::settle(const ScenarioStep &step)
             QStringList ids;
             for (const ModelCallInfo &call : pending.value())
                 ids.append(call.id);
-            return Failure{QStringLiteral("model calls still in flight"), QStringLiteral("none"),
-                           QStringLiteral("%1 of %2: %3").arg(ids.size()).arg(id.toString().left(16), ids.join(QStringLiteral(", ")))};
+            return Failure {QStringLiteral("model calls still in flight"), QStringLiteral("none"),
+                            QStringLiteral("%1 of %2: %3")
+                                .arg(ids.size())
+                                .arg(id.toString().left(16), ids.join(QStringLiteral(", ")))};
         }
         return std::nullopt;
     });

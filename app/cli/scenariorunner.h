@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include <durable/core/scenario.h>
 #include "scenarioresult.h"
+#include <durable/core/scenario.h>
 
 #include <durable/core/result.h>
 
@@ -48,7 +48,6 @@ public:
     using StepOutcome = std::optional<Failure>;
 
 private:
-
     StepOutcome runStep(const ScenarioStep &step);
     StepOutcome call(const ScenarioStep &step);
     StepOutcome advance(const ScenarioStep &step);

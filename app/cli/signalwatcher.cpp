@@ -58,9 +58,12 @@ SignalWatcher::~SignalWatcher()
 QString SignalWatcher::signalName(int signal)
 {
     switch (signal) {
-    case SIGINT: return QStringLiteral("SIGINT");
-    case SIGTERM: return QStringLiteral("SIGTERM");
-    default: return QStringLiteral("signal %1").arg(signal);
+    case SIGINT:
+        return QStringLiteral("SIGINT");
+    case SIGTERM:
+        return QStringLiteral("SIGTERM");
+    default:
+        return QStringLiteral("signal %1").arg(signal);
     }
 }
 

@@ -5,8 +5,8 @@
 #include "enginesession.h"
 #include "exitcode.h"
 #include "junitwriter.h"
-#include <durable/core/scenario.h>
 #include "scenariorunner.h"
+#include <durable/core/scenario.h>
 
 #include <durable/core/agentpackageloader.h>
 
@@ -26,7 +26,9 @@ void printStep(const StepResult &step)
         CommandLine::printOut(QStringLiteral("  skip  %1. %2").arg(step.index, 2).arg(step.title));
         break;
     case StepResult::Outcome::Failed: {
-        QString text = QStringLiteral("  FAIL  %1. %2\n        %3").arg(step.index, 2).arg(step.title, step.message);
+        QString text = QStringLiteral("  FAIL  %1. %2\n        %3")
+                           .arg(step.index, 2)
+                           .arg(step.title, step.message);
         if (!step.expected.isEmpty())
             text += QStringLiteral("\n        expected: ") + step.expected;
         if (!step.actual.isEmpty())
@@ -46,16 +48,19 @@ void printStep(const StepResult &step)
 
 int TestCommand::run(const QStringList &arguments)
 {
-    CommandLine cli(QStringLiteral("test"),
-                    QStringLiteral("Runs JSON scenario files, each against a fresh engine on a virtual "
-                                   "clock in a temporary data directory.\n"
-                                   "Step kinds: %1.\nExit code 0 when every scenario passed, 1 otherwise.")
-                        .arg(Scenario::stepKinds().join(QStringLiteral(", "))));
-    const QCommandLineOption junit(QStringLiteral("junit"), QStringLiteral("Also write a JUnit XML report to FILE."),
+    CommandLine cli(
+        QStringLiteral("test"),
+        QStringLiteral("Runs JSON scenario files, each against a fresh engine on a virtual "
+                       "clock in a temporary data directory.\n"
+                       "Step kinds: %1.\nExit code 0 when every scenario passed, 1 otherwise.")
+            .arg(Scenario::stepKinds().join(QStringLiteral(", "))));
+    const QCommandLineOption junit(QStringLiteral("junit"),
+                                   QStringLiteral("Also write a JUnit XML report to FILE."),
                                    QStringLiteral("FILE"));
     cli.addOption(junit);
     cli.addOption(CommandLine::agentsOption());
-    cli.parser().addPositionalArgument(QStringLiteral("scenario"), QStringLiteral("Scenario files (*.json)."),
+    cli.parser().addPositionalArgument(QStringLiteral("scenario"),
+                                       QStringLiteral("Scenario files (*.json)."),
                                        QStringLiteral("SCENARIO..."));
     if (const auto stop = cli.parse(arguments))
         return *stop;
@@ -71,7 +76,8 @@ int TestCommand::run(const QStringList &arguments)
     if (!cli.loadAgentPackages(packages))
         return exitStatus(ExitCode::EngineError);
     if (const Result<void> registrable = EngineSession::checkPackages(packages); !registrable) {
-        CommandLine::printErr(QStringLiteral("durable test: %1").arg(registrable.error().message()));
+        CommandLine::printErr(
+            QStringLiteral("durable test: %1").arg(registrable.error().message()));
         return exitStatus(ExitCode::EngineError);
     }
 
@@ -93,21 +99,25 @@ int TestCommand::run(const QStringList &arguments)
         if (!result.error.isEmpty())
             CommandLine::printOut(QStringLiteral("ERROR %1: %2").arg(result.name, result.error));
         else
-            CommandLine::printOut(QStringLiteral("%1 %2: %3/%4 steps passed (%5 ms)")
-                                      .arg(result.passed() ? QStringLiteral("PASS") : QStringLiteral("FAIL"), result.name)
-                                      .arg(result.count(StepResult::Outcome::Passed))
-                                      .arg(result.steps.size())
-                                      .arg(result.elapsedMs));
+            CommandLine::printOut(
+                QStringLiteral("%1 %2: %3/%4 steps passed (%5 ms)")
+                    .arg(result.passed() ? QStringLiteral("PASS") : QStringLiteral("FAIL"),
+                         result.name)
+                    .arg(result.count(StepResult::Outcome::Passed))
+                    .arg(result.steps.size())
+                    .arg(result.elapsedMs));
         results.append(result);
     }
     int passed = 0;
     for (const ScenarioResult &result : results)
         passed += result.passed() ? 1 : 0;
-    CommandLine::printOut(QStringLiteral("%1 of %2 scenarios passed").arg(passed).arg(results.size()));
+    CommandLine::printOut(
+        QStringLiteral("%1 of %2 scenarios passed").arg(passed).arg(results.size()));
     if (cli.parser().isSet(junit)) {
         const Result<void> written = JUnitWriter::write(cli.parser().value(junit), results);
         if (!written) {
-            CommandLine::printErr(QStringLiteral("durable test: %1").arg(written.error().message()));
+            CommandLine::printErr(
+                QStringLiteral("durable test: %1").arg(written.error().message()));
             return exitStatus(ExitCode::EngineError);
         }
     }

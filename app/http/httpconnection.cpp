@@ -5,11 +5,11 @@
 #include "httpeventstreamstate.h"
 #include "httpexchange.h"
 
+#include "httpresponder.h"
+#include "httpserver.h"
 #include <QLoggingCategory>
 #include <QScopeGuard>
 #include <QTcpSocket>
-#include "httpresponder.h"
-#include "httpserver.h"
 
 namespace Durable {
 
@@ -17,26 +17,22 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 namespace {
 
-    // Qt's own read buffer is capped so a client that pipelines faster than we answer is slowed
-    // down by TCP instead of filling our memory.
-    constexpr qint64 s_socketReadBufferBytes = 256 * 1024;
+// Qt's own read buffer is capped so a client that pipelines faster than we answer is slowed
+// down by TCP instead of filling our memory.
+constexpr qint64 s_socketReadBufferBytes = 256 * 1024;
 
-    bool statusHasNoBody(int status)
-    {
-        return (status >= 100 && status < 200) || status == 204 || status == 304;
-    }
+bool statusHasNoBody(int status)
+{
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
 
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
-    : QObject(server)
-    , m_socket(socket)
-    , m_server(server)
-    , m_parser(server->options())
-    , m_channel(std::make_shared<HttpConnectionChannel>(this, this))
-    , m_lastActivityMs(server->nowMs())
-    , m_peerAddress(socket->peerAddress())
-    , m_peerPort(socket->peerPort())
+    : QObject(server), m_socket(socket), m_server(server), m_parser(server->options()),
+      m_channel(std::make_shared<HttpConnectionChannel>(this, this)),
+      m_lastActivityMs(server->nowMs()), m_peerAddress(socket->peerAddress()),
+      m_peerPort(socket->peerPort())
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(s_socketReadBufferBytes);
@@ -148,8 +144,8 @@ void HttpConnection::processBuffer()
             m_acceptingRequests = false;
             Slot slot;
             slot.keepAlive = false;
-            slot.bytes =
-                serialize(HttpResponse::error(failure.status, failure.code, failure.message), slot);
+            slot.bytes = serialize(
+                HttpResponse::error(failure.status, failure.code, failure.message), slot);
             slot.state = SlotState::Ready;
             m_slots.push_back(std::move(slot));
             ++m_nextSequence;
@@ -168,8 +164,8 @@ void HttpConnection::processBuffer()
             m_acceptingRequests = false;
         request.setPeer(m_peerAddress, m_peerPort);
         // The handler may answer synchronously, which re-enters deliver() and flush().
-        m_server->dispatch(
-            request, HttpResponder(std::make_shared<HttpExchange>(m_channel, sequence)));
+        m_server->dispatch(request,
+                           HttpResponder(std::make_shared<HttpExchange>(m_channel, sequence)));
     }
     m_processing = false;
 }
@@ -192,8 +188,9 @@ void HttpConnection::deliver(quint64 sequence, const HttpResponse &response)
         flush();
 }
 
-void HttpConnection::beginStream(
-    quint64 sequence, const std::shared_ptr<HttpEventStreamState> &state, const HttpResponse &extra)
+void HttpConnection::beginStream(quint64 sequence,
+                                 const std::shared_ptr<HttpEventStreamState> &state,
+                                 const HttpResponse &extra)
 {
     Slot *slot = slotFor(sequence);
     if (!slot || slot->state != SlotState::Waiting) {
@@ -206,9 +203,9 @@ void HttpConnection::beginStream(
                                         "Cache-Control: no-cache\r\n"
                                         "Connection: close\r\n");
     for (const HttpHeader &header : extra.headers()) {
-        if (QByteArrayView(header.first).compare("content-type", Qt::CaseInsensitive) == 0
-            || QByteArrayView(header.first).compare("connection", Qt::CaseInsensitive) == 0
-            || QByteArrayView(header.first).compare("content-length", Qt::CaseInsensitive) == 0)
+        if (QByteArrayView(header.first).compare("content-type", Qt::CaseInsensitive) == 0 ||
+            QByteArrayView(header.first).compare("connection", Qt::CaseInsensitive) == 0 ||
+            QByteArrayView(header.first).compare("content-length", Qt::CaseInsensitive) == 0)
             continue;
         head += header.first + ": " + header.second + "\r\n";
     }
@@ -275,8 +272,8 @@ void HttpConnection::flush()
         }
     }
     // Responses went out: if back-pressure stopped reading, resume.
-    if (m_readPaused && !m_gone && m_acceptingRequests && !m_processing
-        && int(m_slots.size()) < m_server->options().maxPipelinedRequests) {
+    if (m_readPaused && !m_gone && m_acceptingRequests && !m_processing &&
+        int(m_slots.size()) < m_server->options().maxPipelinedRequests) {
         m_readPaused = false;
         QMetaObject::invokeMethod(this, &HttpConnection::readSocket, Qt::QueuedConnection);
     }
@@ -296,10 +293,9 @@ QByteArray HttpConnection::serialize(const HttpResponse &response, const Slot &s
     out += "\r\n";
     for (const HttpHeader &header : response.headers()) {
         // Framing headers are ours: a wrong Content-Length would desynchronise the connection.
-        if (QByteArrayView(header.first).compare("content-length", Qt::CaseInsensitive) == 0
-            || QByteArrayView(header.first).compare("connection", Qt::CaseInsensitive) == 0
-            || QByteArrayView(header.first).compare("transfer-encoding", Qt::CaseInsensitive)
-                == 0) {
+        if (QByteArrayView(header.first).compare("content-length", Qt::CaseInsensitive) == 0 ||
+            QByteArrayView(header.first).compare("connection", Qt::CaseInsensitive) == 0 ||
+            QByteArrayView(header.first).compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
             continue;
         }
         out += header.first;

@@ -3,11 +3,11 @@
 
 #include "httprequestparser.h"
 
+#include "httpresponse.h"
 #include <QByteArray>
 #include <QHostAddress>
 #include <QObject>
 #include <deque>
-#include "httpresponse.h"
 #include <memory>
 
 class QTcpSocket;
@@ -33,7 +33,7 @@ public:
     // The answer to request number `sequence`; duplicates and late answers are ignored.
     void deliver(quint64 sequence, const HttpResponse &response);
     void beginStream(quint64 sequence, const std::shared_ptr<HttpEventStreamState> &state,
-        const HttpResponse &extra);
+                     const HttpResponse &extra);
     void writeStream(quint64 sequence, const QByteArray &bytes);
     void endStream(quint64 sequence);
 

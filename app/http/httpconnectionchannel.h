@@ -22,18 +22,16 @@ class HttpConnectionChannel
 {
 public:
     HttpConnectionChannel(HttpConnection *connection, QObject *context)
-        : m_connection(connection)
-        , m_context(context)
-        , m_thread(context->thread())
-    {
-    }
+        : m_connection(connection), m_context(context), m_thread(context->thread())
+    { }
 
     // Thread-safe. False once the connection is gone.
     bool isOpen() const { return m_open.load(std::memory_order_acquire); }
 
     // Thread-safe. Runs function(connection) on the connection's thread: right away when called
     // there (handlers answering synchronously skip the event queue), queued otherwise.
-    template <typename Function> void post(Function function)
+    template<typename Function>
+    void post(Function function)
     {
         QMutexLocker lock(&m_mutex);
         HttpConnection *connection = m_connection;
@@ -64,7 +62,7 @@ private:
     HttpConnection *m_connection; // guarded by m_mutex
     QObject *const m_context;
     QThread *const m_thread;
-    std::atomic<bool> m_open { true };
+    std::atomic<bool> m_open {true};
 };
 
 } // namespace Durable

@@ -7,8 +7,7 @@ namespace Durable {
 
 HttpEventStream::HttpEventStream(std::shared_ptr<HttpEventStreamState> state)
     : m_state(std::move(state))
-{
-}
+{ }
 
 bool HttpEventStream::isOpen() const
 {

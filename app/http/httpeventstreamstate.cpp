@@ -8,12 +8,10 @@
 
 namespace Durable {
 
-HttpEventStreamState::HttpEventStreamState(
-    std::shared_ptr<HttpConnectionChannel> channel, quint64 sequence)
-    : m_channel(std::move(channel))
-    , m_sequence(sequence)
-{
-}
+HttpEventStreamState::HttpEventStreamState(std::shared_ptr<HttpConnectionChannel> channel,
+                                           quint64 sequence)
+    : m_channel(std::move(channel)), m_sequence(sequence)
+{ }
 
 bool HttpEventStreamState::isOpen() const
 {
@@ -25,8 +23,9 @@ bool HttpEventStreamState::write(QByteArray bytes)
     if (!isOpen())
         return false;
     const quint64 sequence = m_sequence;
-    m_channel->post([sequence, bytes = std::move(bytes)](
-                        HttpConnection *connection) { connection->writeStream(sequence, bytes); });
+    m_channel->post([sequence, bytes = std::move(bytes)](HttpConnection *connection) {
+        connection->writeStream(sequence, bytes);
+    });
     return true;
 }
 

@@ -39,7 +39,7 @@ Q_SIGNALS:
 private:
     std::shared_ptr<HttpConnectionChannel> m_channel;
     const quint64 m_sequence;
-    std::atomic<bool> m_open { true };
+    std::atomic<bool> m_open {true};
     QMutex m_mutex;
     bool m_ended = false; // guarded by m_mutex
 };

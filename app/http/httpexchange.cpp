@@ -9,10 +9,8 @@
 namespace Durable {
 
 HttpExchange::HttpExchange(std::shared_ptr<HttpConnectionChannel> channel, quint64 sequence)
-    : m_channel(std::move(channel))
-    , m_sequence(sequence)
-{
-}
+    : m_channel(std::move(channel)), m_sequence(sequence)
+{ }
 
 HttpExchange::~HttpExchange()
 {
@@ -23,9 +21,9 @@ HttpExchange::~HttpExchange()
     const quint64 sequence = m_sequence;
     m_channel->post([sequence](HttpConnection *connection) {
         connection->deliver(sequence,
-            HttpResponse::error(500, QStringLiteral("handler-dropped"),
-                QStringLiteral("The request handler finished "
-                               "without sending a response")));
+                            HttpResponse::error(500, QStringLiteral("handler-dropped"),
+                                                QStringLiteral("The request handler finished "
+                                                               "without sending a response")));
     });
 }
 

@@ -30,7 +30,7 @@ public:
 private:
     std::shared_ptr<HttpConnectionChannel> m_channel;
     quint64 m_sequence;
-    std::atomic<bool> m_answered { false };
+    std::atomic<bool> m_answered {false};
 };
 
 } // namespace Durable

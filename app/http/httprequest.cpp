@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: MIT
+#include "httprequest.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include "httprequest.h"
 
 namespace Durable {
 
 namespace {
 
-    QString decodeSegment(QByteArrayView segment)
-    {
-        if (!segment.contains('%'))
-            return QString::fromUtf8(segment);
-        return QString::fromUtf8(QByteArray::fromPercentEncoding(segment.toByteArray()));
-    }
+QString decodeSegment(QByteArrayView segment)
+{
+    if (!segment.contains('%'))
+        return QString::fromUtf8(segment);
+    return QString::fromUtf8(QByteArray::fromPercentEncoding(segment.toByteArray()));
+}
 
 } // namespace
 
@@ -78,7 +78,7 @@ Result<QJsonValue> HttpRequest::jsonBody() const
         ++start;
     if (start == m_body.size()) {
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("Request body is empty; expected a JSON value"));
+                     QStringLiteral("Request body is empty; expected a JSON value"));
     }
 
     // QJsonDocument only takes an object or an array at the top level; wrap other values in an
@@ -86,24 +86,24 @@ Result<QJsonValue> HttpRequest::jsonBody() const
     const bool container = m_body.at(start) == '{' || m_body.at(start) == '[';
     QJsonParseError parseError;
     const QJsonDocument document = container
-        ? QJsonDocument::fromJson(m_body, &parseError)
-        : QJsonDocument::fromJson('[' + m_body + ']', &parseError);
+                                       ? QJsonDocument::fromJson(m_body, &parseError)
+                                       : QJsonDocument::fromJson('[' + m_body + ']', &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         const int offset = container ? parseError.offset : qMax(0, parseError.offset - 1);
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("Request body is not valid JSON: %1 at offset %2")
-                .arg(parseError.errorString())
-                .arg(offset),
-            { { QStringLiteral("offset"), offset } });
+                     QStringLiteral("Request body is not valid JSON: %1 at offset %2")
+                         .arg(parseError.errorString())
+                         .arg(offset),
+                     {{QStringLiteral("offset"), offset}});
     }
     if (container)
         return document.isObject() ? QJsonValue(document.object()) : QJsonValue(document.array());
     const QJsonArray array = document.array();
     if (array.size() != 1) {
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("Request body is not valid JSON: expected one value, found "
-                           "%1")
-                .arg(array.size()));
+                     QStringLiteral("Request body is not valid JSON: expected one value, found "
+                                    "%1")
+                         .arg(array.size()));
     }
     return array.at(0);
 }

@@ -7,89 +7,87 @@ namespace Durable {
 
 namespace {
 
-    // RFC 9110 "tchar": the characters allowed in methods and header names.
-    bool isTokenChar(char c)
-    {
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-            return true;
-        return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
-    }
-
-    bool isToken(QByteArrayView text)
-    {
-        if (text.isEmpty())
-            return false;
-        for (char c : text) {
-            if (!isTokenChar(c))
-                return false;
-        }
+// RFC 9110 "tchar": the characters allowed in methods and header names.
+bool isTokenChar(char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
         return true;
-    }
+    return std::strchr("!#$%&'*+-.^_`|~", c) != nullptr && c != '\0';
+}
 
-    QByteArrayView trimmed(QByteArrayView text)
-    {
-        while (!text.isEmpty() && (text.front() == ' ' || text.front() == '\t'))
-            text = text.sliced(1);
-        while (!text.isEmpty() && (text.back() == ' ' || text.back() == '\t'))
-            text.chop(1);
-        return text;
-    }
-
-    // Methods we see all the time share one static array instead of allocating per request.
-    QByteArray internMethod(QByteArrayView method)
-    {
-        static const QByteArray s_get = QByteArrayLiteral("GET");
-        static const QByteArray s_post = QByteArrayLiteral("POST");
-        static const QByteArray s_put = QByteArrayLiteral("PUT");
-        static const QByteArray s_delete = QByteArrayLiteral("DELETE");
-        static const QByteArray s_head = QByteArrayLiteral("HEAD");
-        if (method == s_get)
-            return s_get;
-        if (method == s_post)
-            return s_post;
-        if (method == s_put)
-            return s_put;
-        if (method == s_delete)
-            return s_delete;
-        if (method == s_head)
-            return s_head;
-        return method.toByteArray();
-    }
-
-    // Does the comma-separated list (e.g. a Connection header) contain token, case-insensitively?
-    bool listContains(QByteArrayView list, QByteArrayView token)
-    {
-        while (!list.isEmpty()) {
-            const qsizetype comma = list.indexOf(',');
-            const QByteArrayView item = trimmed(comma < 0 ? list : list.first(comma));
-            if (item.compare(token, Qt::CaseInsensitive) == 0)
-                return true;
-            if (comma < 0)
-                break;
-            list = list.sliced(comma + 1);
-        }
+bool isToken(QByteArrayView text)
+{
+    if (text.isEmpty())
         return false;
+    for (char c : text) {
+        if (!isTokenChar(c))
+            return false;
     }
+    return true;
+}
 
-    QString printable(QByteArrayView text)
-    {
-        const qsizetype limit = 80;
-        QString result = QString::fromLatin1(text.first(qMin(text.size(), limit)));
-        for (QChar &c : result) {
-            if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-                c = QLatin1Char('?');
-        }
-        if (text.size() > limit)
-            result += QStringLiteral("...");
-        return result;
+QByteArrayView trimmed(QByteArrayView text)
+{
+    while (!text.isEmpty() && (text.front() == ' ' || text.front() == '\t'))
+        text = text.sliced(1);
+    while (!text.isEmpty() && (text.back() == ' ' || text.back() == '\t'))
+        text.chop(1);
+    return text;
+}
+
+// Methods we see all the time share one static array instead of allocating per request.
+QByteArray internMethod(QByteArrayView method)
+{
+    static const QByteArray s_get = QByteArrayLiteral("GET");
+    static const QByteArray s_post = QByteArrayLiteral("POST");
+    static const QByteArray s_put = QByteArrayLiteral("PUT");
+    static const QByteArray s_delete = QByteArrayLiteral("DELETE");
+    static const QByteArray s_head = QByteArrayLiteral("HEAD");
+    if (method == s_get)
+        return s_get;
+    if (method == s_post)
+        return s_post;
+    if (method == s_put)
+        return s_put;
+    if (method == s_delete)
+        return s_delete;
+    if (method == s_head)
+        return s_head;
+    return method.toByteArray();
+}
+
+// Does the comma-separated list (e.g. a Connection header) contain token, case-insensitively?
+bool listContains(QByteArrayView list, QByteArrayView token)
+{
+    while (!list.isEmpty()) {
+        const qsizetype comma = list.indexOf(',');
+        const QByteArrayView item = trimmed(comma < 0 ? list : list.first(comma));
+        if (item.compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+        if (comma < 0)
+            break;
+        list = list.sliced(comma + 1);
     }
+    return false;
+}
+
+QString printable(QByteArrayView text)
+{
+    const qsizetype limit = 80;
+    QString result = QString::fromLatin1(text.first(qMin(text.size(), limit)));
+    for (QChar &c : result) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = QLatin1Char('?');
+    }
+    if (text.size() > limit)
+        result += QStringLiteral("...");
+    return result;
+}
 
 } // namespace
 
-HttpRequestParser::HttpRequestParser(const HttpServerOptions &options)
-    : m_options(options)
-{
-}
+HttpRequestParser::HttpRequestParser(const HttpServerOptions &options) : m_options(options)
+{ }
 
 char *HttpRequestParser::prepareAppend(qint64 bytes)
 {
@@ -134,8 +132,8 @@ bool HttpRequestParser::takeExpectContinue()
     return expect;
 }
 
-HttpRequestParser::Status HttpRequestParser::fail(
-    int status, const char *code, const QString &message)
+HttpRequestParser::Status HttpRequestParser::fail(int status, const char *code,
+                                                  const QString &message)
 {
     m_failed = true;
     m_failure.status = status;
@@ -153,8 +151,8 @@ HttpRequestParser::Status HttpRequestParser::next(HttpRequest &request)
     if (!m_inBody) {
         // RFC 9112 2.2: ignore empty lines before a request line (some clients send a CRLF
         // after a body).
-        while (m_position < m_buffer.size()
-            && (m_buffer.at(m_position) == '\r' || m_buffer.at(m_position) == '\n')) {
+        while (m_position < m_buffer.size() &&
+               (m_buffer.at(m_position) == '\r' || m_buffer.at(m_position) == '\n')) {
             ++m_position;
         }
         if (m_scanFrom < m_position)
@@ -169,13 +167,13 @@ HttpRequestParser::Status HttpRequestParser::next(HttpRequest &request)
                 headEnd = next + 1;
                 break;
             }
-            if (next + 1 < m_buffer.size() && m_buffer.at(next) == '\r'
-                && m_buffer.at(next + 1) == '\n') {
+            if (next + 1 < m_buffer.size() && m_buffer.at(next) == '\r' &&
+                m_buffer.at(next + 1) == '\n') {
                 headEnd = next + 2;
                 break;
             }
-            if (next >= m_buffer.size()
-                || (next + 1 >= m_buffer.size() && m_buffer.at(next) == '\r')) {
+            if (next >= m_buffer.size() ||
+                (next + 1 >= m_buffer.size() && m_buffer.at(next) == '\r')) {
                 // Cannot tell yet whether an empty line follows: rescan this newline later.
                 break;
             }
@@ -185,16 +183,16 @@ HttpRequestParser::Status HttpRequestParser::next(HttpRequest &request)
             m_scanFrom = newline >= 0 ? newline : m_buffer.size();
             if (m_buffer.size() - m_position > m_options.maxHeaderBytes) {
                 return fail(431, "headers-too-large",
-                    QStringLiteral("Request head exceeds the limit of %1 bytes")
-                        .arg(m_options.maxHeaderBytes));
+                            QStringLiteral("Request head exceeds the limit of %1 bytes")
+                                .arg(m_options.maxHeaderBytes));
             }
             return Status::NeedMore;
         }
         if (headEnd - m_position > m_options.maxHeaderBytes) {
             return fail(431, "headers-too-large",
-                QStringLiteral("Request head of %1 bytes exceeds the limit of %2 bytes")
-                    .arg(headEnd - m_position)
-                    .arg(m_options.maxHeaderBytes));
+                        QStringLiteral("Request head of %1 bytes exceeds the limit of %2 bytes")
+                            .arg(headEnd - m_position)
+                            .arg(m_options.maxHeaderBytes));
         }
         m_pending = HttpRequest();
         const Status status = parseHead(headEnd, m_pending);
@@ -245,23 +243,23 @@ HttpRequestParser::Status HttpRequestParser::parseHead(qsizetype headEnd, HttpRe
 }
 
 // Request line: METHOD SP request-target SP HTTP-version
-HttpRequestParser::Status HttpRequestParser::parseRequestLine(
-    QByteArrayView requestLine, HttpRequest &request)
+HttpRequestParser::Status HttpRequestParser::parseRequestLine(QByteArrayView requestLine,
+                                                              HttpRequest &request)
 {
     const qsizetype firstSpace = requestLine.indexOf(' ');
     const qsizetype lastSpace = requestLine.lastIndexOf(' ');
     if (firstSpace <= 0 || lastSpace == firstSpace) {
         return fail(400, "bad-request",
-            QStringLiteral("Malformed request line \"%1\": expected METHOD PATH HTTP/1.1")
-                .arg(printable(requestLine)));
+                    QStringLiteral("Malformed request line \"%1\": expected METHOD PATH HTTP/1.1")
+                        .arg(printable(requestLine)));
     }
     const QByteArrayView method = requestLine.first(firstSpace);
     const QByteArrayView target = requestLine.sliced(firstSpace + 1, lastSpace - firstSpace - 1);
     const QByteArrayView version = requestLine.sliced(lastSpace + 1);
     if (!isToken(method)) {
         return fail(400, "bad-request",
-            QStringLiteral("Malformed request line \"%1\": invalid method")
-                .arg(printable(requestLine)));
+                    QStringLiteral("Malformed request line \"%1\": invalid method")
+                        .arg(printable(requestLine)));
     }
     if (version == "HTTP/1.1") {
         request.setMinorVersion(1);
@@ -269,12 +267,12 @@ HttpRequestParser::Status HttpRequestParser::parseRequestLine(
         request.setMinorVersion(0);
     } else if (version.startsWith("HTTP/") && version.size() == 8 && version.at(6) == '.') {
         return fail(505, "http-version-not-supported",
-            QStringLiteral("HTTP version \"%1\" is not supported; use HTTP/1.1")
-                .arg(printable(version)));
+                    QStringLiteral("HTTP version \"%1\" is not supported; use HTTP/1.1")
+                        .arg(printable(version)));
     } else {
         return fail(400, "bad-request",
-            QStringLiteral("Malformed request line \"%1\": invalid HTTP version")
-                .arg(printable(requestLine)));
+                    QStringLiteral("Malformed request line \"%1\": invalid HTTP version")
+                        .arg(printable(requestLine)));
     }
     if (parseTarget(target, request) == Status::Failed)
         return Status::Failed;
@@ -283,17 +281,19 @@ HttpRequestParser::Status HttpRequestParser::parseRequestLine(
 }
 
 // The request-target in origin form: a path, optionally followed by '?' and a query.
-HttpRequestParser::Status HttpRequestParser::parseTarget(
-    QByteArrayView target, HttpRequest &request)
+HttpRequestParser::Status HttpRequestParser::parseTarget(QByteArrayView target,
+                                                         HttpRequest &request)
 {
     if (target.isEmpty() || target.front() != '/') {
-        return fail(400, "bad-request",
+        return fail(
+            400, "bad-request",
             QStringLiteral("Malformed request target \"%1\": expected a path starting with '/'")
                 .arg(printable(target)));
     }
     for (char c : target) {
         if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
-            return fail(400, "bad-request",
+            return fail(
+                400, "bad-request",
                 QStringLiteral("Malformed request target \"%1\": control character or space")
                     .arg(printable(target)));
         }
@@ -310,29 +310,30 @@ HttpRequestParser::Status HttpRequestParser::parseTarget(
 
 // One "Name: value" line: checked, added to the request, and noted in fields if it frames the
 // body or the connection.
-HttpRequestParser::Status HttpRequestParser::parseHeaderLine(
-    QByteArrayView line, HttpRequest &request, HeadFields &fields)
+HttpRequestParser::Status HttpRequestParser::parseHeaderLine(QByteArrayView line,
+                                                             HttpRequest &request,
+                                                             HeadFields &fields)
 {
     if (line.front() == ' ' || line.front() == '\t') {
         return fail(400, "bad-request",
-            QStringLiteral("Header line \"%1\" starts with whitespace (obsolete "
-                           "line folding is not accepted)")
-                .arg(printable(line)));
+                    QStringLiteral("Header line \"%1\" starts with whitespace (obsolete "
+                                   "line folding is not accepted)")
+                        .arg(printable(line)));
     }
     const qsizetype colon = line.indexOf(':');
     if (colon <= 0 || !isToken(line.first(colon))) {
         return fail(400, "bad-request",
-            QStringLiteral("Malformed header line \"%1\": expected \"Name: value\"")
-                .arg(printable(line)));
+                    QStringLiteral("Malformed header line \"%1\": expected \"Name: value\"")
+                        .arg(printable(line)));
     }
     const QByteArrayView name = line.first(colon);
     const QByteArrayView value = trimmed(line.sliced(colon + 1));
     for (char c : value) {
         const auto u = static_cast<unsigned char>(c);
         if ((u < 0x20 && c != '\t') || u == 0x7f) {
-            return fail(400, "bad-request",
-                QStringLiteral("Header \"%1\" contains a control character")
-                    .arg(printable(name)));
+            return fail(
+                400, "bad-request",
+                QStringLiteral("Header \"%1\" contains a control character").arg(printable(name)));
         }
     }
 
@@ -343,7 +344,7 @@ HttpRequestParser::Status HttpRequestParser::parseHeaderLine(
         const qint64 length = ok ? value.toLongLong(&ok) : -1;
         if (!ok || (fields.haveLength && length != fields.contentLength)) {
             return fail(400, "bad-request",
-                QStringLiteral("Invalid Content-Length \"%1\"").arg(printable(value)));
+                        QStringLiteral("Invalid Content-Length \"%1\"").arg(printable(value)));
         }
         fields.haveLength = true;
         fields.contentLength = length;
@@ -351,12 +352,12 @@ HttpRequestParser::Status HttpRequestParser::parseHeaderLine(
         fields.chunked = true;
     } else if (name.compare("connection", Qt::CaseInsensitive) == 0) {
         fields.connectionClose = fields.connectionClose || listContains(value, "close");
-        fields.connectionKeepAlive =
-            fields.connectionKeepAlive || listContains(value, "keep-alive");
+        fields.connectionKeepAlive = fields.connectionKeepAlive ||
+                                     listContains(value, "keep-alive");
     } else if (name.compare("expect", Qt::CaseInsensitive) == 0) {
         if (value.compare("100-continue", Qt::CaseInsensitive) != 0) {
             return fail(417, "expectation-failed",
-                QStringLiteral("Unsupported Expect header \"%1\"").arg(printable(value)));
+                        QStringLiteral("Unsupported Expect header \"%1\"").arg(printable(value)));
         }
         fields.expectContinue = true;
     }
@@ -365,24 +366,24 @@ HttpRequestParser::Status HttpRequestParser::parseHeaderLine(
 }
 
 // Decides from the framing headers how long the body is and whether the connection stays open.
-HttpRequestParser::Status HttpRequestParser::applyFraming(
-    const HeadFields &fields, const HttpRequest &request)
+HttpRequestParser::Status HttpRequestParser::applyFraming(const HeadFields &fields,
+                                                          const HttpRequest &request)
 {
     if (fields.chunked) {
         return fail(501, "not-implemented",
-            QStringLiteral("Transfer-Encoding request bodies (chunked) are not "
-                           "supported; send the body with a Content-Length header"));
+                    QStringLiteral("Transfer-Encoding request bodies (chunked) are not "
+                                   "supported; send the body with a Content-Length header"));
     }
     if (fields.contentLength > m_options.maxBodyBytes) {
         return fail(413, "payload-too-large",
-            QStringLiteral("Request body of %1 bytes exceeds the limit of %2 bytes")
-                .arg(fields.contentLength)
-                .arg(m_options.maxBodyBytes));
+                    QStringLiteral("Request body of %1 bytes exceeds the limit of %2 bytes")
+                        .arg(fields.contentLength)
+                        .arg(m_options.maxBodyBytes));
     }
     m_bodyLength = fields.contentLength;
     m_keepAlive = request.minorVersion() >= 1
-        ? !fields.connectionClose
-        : (fields.connectionKeepAlive && !fields.connectionClose);
+                      ? !fields.connectionClose
+                      : (fields.connectionKeepAlive && !fields.connectionClose);
     m_expectContinue = fields.expectContinue && fields.contentLength > 0;
     return Status::Complete;
 }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "httprequest.h"
+#include "httpserveroptions.h"
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
-#include "httprequest.h"
-#include "httpserveroptions.h"
 
 namespace Durable {
 
@@ -65,7 +65,7 @@ private:
 
     const HttpServerOptions &m_options;
     QByteArray m_buffer;
-    qint64 m_reserved = 0; // bytes handed out by prepareAppend(), not yet committed
+    qint64 m_reserved = 0;    // bytes handed out by prepareAppend(), not yet committed
     qsizetype m_position = 0; // start of unparsed bytes
     qsizetype m_scanFrom = 0; // where the search for the end of the head resumes
     bool m_inBody = false;

@@ -10,8 +10,7 @@ namespace Durable {
 
 HttpResponder::HttpResponder(std::shared_ptr<HttpExchange> exchange)
     : m_exchange(std::move(exchange))
-{
-}
+{ }
 
 bool HttpResponder::isPending() const
 {
@@ -29,8 +28,9 @@ bool HttpResponder::respond(HttpResponse response) const
         return false;
     const quint64 sequence = m_exchange->sequence();
     m_exchange->channel()->post(
-        [sequence, response = std::move(response)](
-            HttpConnection *connection) { connection->deliver(sequence, response); });
+        [sequence, response = std::move(response)](HttpConnection *connection) {
+            connection->deliver(sequence, response);
+        });
     return true;
 }
 

@@ -1,30 +1,28 @@
 // SPDX-License-Identifier: MIT
+#include "httpresponse.h"
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include "httpresponse.h"
 
 namespace Durable {
 
 namespace {
 
-    QByteArray compactJson(const QJsonValue &value)
-    {
-        if (value.isObject())
-            return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-        if (value.isArray())
-            return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
-        // QJsonDocument cannot hold a scalar: serialise it inside an array and strip the brackets.
-        const QByteArray wrapped =
-            QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
-        return wrapped.sliced(1, wrapped.size() - 2);
-    }
+QByteArray compactJson(const QJsonValue &value)
+{
+    if (value.isObject())
+        return QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+    if (value.isArray())
+        return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
+    // QJsonDocument cannot hold a scalar: serialise it inside an array and strip the brackets.
+    const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
+    return wrapped.sliced(1, wrapped.size() - 2);
+}
 
 } // namespace
 
 HttpResponse::HttpResponse(int status, QByteArray body, QByteArray contentType)
-    : m_status(status)
-    , m_body(std::move(body))
+    : m_status(status), m_body(std::move(body))
 {
     if (!contentType.isEmpty())
         m_headers.append(HttpHeader(QByteArrayLiteral("Content-Type"), contentType));
@@ -59,15 +57,13 @@ HttpResponse HttpResponse::json(int status, const QJsonValue &value)
 
 HttpResponse HttpResponse::error(int status, const QString &code, const QString &message)
 {
-    const QJsonObject error { { QStringLiteral("code"), code },
-        { QStringLiteral("message"), message } };
-    return json(status, QJsonObject { { QStringLiteral("error"), error } });
+    const QJsonObject error {{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    return json(status, QJsonObject {{QStringLiteral("error"), error}});
 }
 
 HttpResponse HttpResponse::fromError(const Error &error)
 {
-    return json(
-        statusFor(error.code()), QJsonObject { { QStringLiteral("error"), error.toJson() } });
+    return json(statusFor(error.code()), QJsonObject {{QStringLiteral("error"), error.toJson()}});
 }
 
 HttpResponse HttpResponse::text(int status, const QString &text)

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "httprequest.h"
 #include <QByteArray>
 #include <QJsonValue>
 #include <QList>
 #include <QString>
 #include <durable/core/error.h>
-#include "httprequest.h"
 
 namespace Durable {
 

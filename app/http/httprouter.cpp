@@ -22,8 +22,8 @@ QString HttpRouter::add(const QByteArray &method, const QString &pattern, HttpHa
         const QStringList parts = pattern.mid(1).split(QLatin1Char('/'));
         for (const QString &part : parts) {
             Segment segment;
-            if (part.startsWith(QLatin1Char('{')) && part.endsWith(QLatin1Char('}'))
-                && part.size() > 2) {
+            if (part.startsWith(QLatin1Char('{')) && part.endsWith(QLatin1Char('}')) &&
+                part.size() > 2) {
                 segment.parameter = true;
                 segment.text = part.mid(1, part.size() - 2);
                 if (names.contains(segment.text)) {

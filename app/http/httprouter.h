@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "httpserver.h"
 #include <QByteArray>
 #include <QList>
 #include <QString>
 #include <QStringList>
-#include "httpserver.h"
 
 namespace Durable {
 

@@ -2,12 +2,12 @@
 #include "httpconnection.h"
 #include "httprouter.h"
 
+#include "httpserver.h"
 #include <QLoggingCategory>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
-#include "httpserver.h"
 #include <exception>
 
 namespace Durable {
@@ -16,33 +16,31 @@ Q_LOGGING_CATEGORY(lcHttp, "durable.core.http")
 
 namespace {
 
-    // Compares the whole length whatever the content, so response timing does not reveal how much
-    // of a guessed token was right.
-    bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
-    {
-        unsigned char difference = a.size() == b.size() ? 0 : 1;
-        const qsizetype length = qMin(a.size(), b.size());
-        for (qsizetype i = 0; i < length; ++i)
-            difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
-        return difference == 0;
-    }
+// Compares the whole length whatever the content, so response timing does not reveal how much
+// of a guessed token was right.
+bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
+{
+    unsigned char difference = a.size() == b.size() ? 0 : 1;
+    const qsizetype length = qMin(a.size(), b.size());
+    for (qsizetype i = 0; i < length; ++i)
+        difference |= static_cast<unsigned char>(a.at(i) ^ b.at(i));
+    return difference == 0;
+}
 
-    bool isLoopback(const QHostAddress &address)
-    {
-        if (address.isLoopback())
-            return true;
-        // An IPv4-mapped loopback (::ffff:127.0.0.1) is loopback too.
-        bool isIpv4 = false;
-        const quint32 ipv4 = address.toIPv4Address(&isIpv4);
-        return isIpv4 && (ipv4 >> 24) == 127;
-    }
+bool isLoopback(const QHostAddress &address)
+{
+    if (address.isLoopback())
+        return true;
+    // An IPv4-mapped loopback (::ffff:127.0.0.1) is loopback too.
+    bool isIpv4 = false;
+    const quint32 ipv4 = address.toIPv4Address(&isIpv4);
+    return isIpv4 && (ipv4 >> 24) == 127;
+}
 
 } // namespace
 
 HttpServer::HttpServer(HttpServerOptions options, QObject *parent)
-    : QObject(parent)
-    , m_options(std::move(options))
-    , m_router(std::make_unique<HttpRouter>())
+    : QObject(parent), m_options(std::move(options)), m_router(std::make_unique<HttpRouter>())
 {
     if (m_options.maxPipelinedRequests < 1)
         m_options.maxPipelinedRequests = 1;
@@ -72,36 +70,35 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
     const QString where = QStringLiteral("%1:%2").arg(address.toString()).arg(port);
     if (isListening()) {
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("Could not listen on %1: the server already listens on port "
-                           "%2")
-                .arg(where)
-                .arg(this->port()));
+                     QStringLiteral("Could not listen on %1: the server already listens on port "
+                                    "%2")
+                         .arg(where)
+                         .arg(this->port()));
     }
     if (m_options.token.isEmpty() && !isLoopback(address)) {
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("Refusing to listen on %1 without a token: anyone on the "
-                           "network could call the engine. Set "
-                           "HttpServerOptions::token or listen on 127.0.0.1")
-                .arg(where),
-            { { QStringLiteral("address"), address.toString() } });
+                     QStringLiteral("Refusing to listen on %1 without a token: anyone on the "
+                                    "network could call the engine. Set "
+                                    "HttpServerOptions::token or listen on 127.0.0.1")
+                         .arg(where),
+                     {{QStringLiteral("address"), address.toString()}});
     }
 
     auto *tcpServer = new QTcpServer(this);
     if (!tcpServer->listen(address, port)) {
         const QString reason = tcpServer->errorString();
         delete tcpServer;
-        return Error(ErrorCode::Network,
-            QStringLiteral("Could not listen on %1: %2").arg(where, reason),
-            { { QStringLiteral("address"), address.toString() },
-                { QStringLiteral("port"), port } });
+        return Error(
+            ErrorCode::Network, QStringLiteral("Could not listen on %1: %2").arg(where, reason),
+            {{QStringLiteral("address"), address.toString()}, {QStringLiteral("port"), port}});
     }
     m_tcpServer = tcpServer;
     connect(m_tcpServer, &QTcpServer::newConnection, this, &HttpServer::acceptConnections);
     connect(m_tcpServer, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError) {
         const Error error(ErrorCode::Network,
-            QStringLiteral("Could not accept a connection on port %1: %2")
-                .arg(this->port())
-                .arg(m_tcpServer->errorString()));
+                          QStringLiteral("Could not accept a connection on port %1: %2")
+                              .arg(this->port())
+                              .arg(m_tcpServer->errorString()));
         qCWarning(lcHttp).noquote() << error.message();
         Q_EMIT errorOccurred(error);
     });
@@ -176,7 +173,8 @@ void HttpServer::dispatch(const HttpRequest &request, const HttpResponder &respo
     if (!m_expectedAuthorization.isEmpty()) {
         const QByteArray authorization = request.header("authorization");
         if (!constantTimeEquals(authorization, m_expectedAuthorization)) {
-            HttpResponse response = HttpResponse::error(401, QStringLiteral("unauthorized"),
+            HttpResponse response = HttpResponse::error(
+                401, QStringLiteral("unauthorized"),
                 authorization.isEmpty()
                     ? QStringLiteral("Missing \"Authorization: Bearer <token>\" header")
                     : QStringLiteral("Invalid bearer token"));
@@ -189,15 +187,17 @@ void HttpServer::dispatch(const HttpRequest &request, const HttpResponder &respo
     const HttpRouter::Match match = m_router->match(request.method(), request.pathSegments());
     switch (match.outcome) {
     case HttpRouter::Outcome::NoPath:
-        responder.respond(HttpResponse::error(404, QStringLiteral("not-found"),
-            QStringLiteral("No route for %1 %2")
-                .arg(QString::fromLatin1(request.method()), request.path())));
+        responder.respond(
+            HttpResponse::error(404, QStringLiteral("not-found"),
+                                QStringLiteral("No route for %1 %2")
+                                    .arg(QString::fromLatin1(request.method()), request.path())));
         return;
     case HttpRouter::Outcome::WrongMethod: {
-        HttpResponse response = HttpResponse::error(405, QStringLiteral("method-not-allowed"),
+        HttpResponse response = HttpResponse::error(
+            405, QStringLiteral("method-not-allowed"),
             QStringLiteral("Method %1 is not allowed on %2; allowed: %3")
                 .arg(QString::fromLatin1(request.method()), request.path(),
-                    QString::fromLatin1(match.allow)));
+                     QString::fromLatin1(match.allow)));
         response.setHeader("Allow", match.allow);
         responder.respond(std::move(response));
         return;
@@ -217,12 +217,14 @@ void HttpServer::dispatch(const HttpRequest &request, const HttpResponder &respo
     } catch (const std::exception &exception) {
         qCWarning(lcHttp).noquote()
             << "Handler for" << request.method() << request.path() << "threw:" << exception.what();
-        responder.respond(HttpResponse::error(500, QStringLiteral("handler-failed"),
-            QStringLiteral("The handler for %1 %2 failed: %3")
-                .arg(QString::fromLatin1(request.method()), request.path(),
-                    QString::fromLocal8Bit(exception.what()))));
+        responder.respond(
+            HttpResponse::error(500, QStringLiteral("handler-failed"),
+                                QStringLiteral("The handler for %1 %2 failed: %3")
+                                    .arg(QString::fromLatin1(request.method()), request.path(),
+                                         QString::fromLocal8Bit(exception.what()))));
     } catch (...) {
-        responder.respond(HttpResponse::error(500, QStringLiteral("handler-failed"),
+        responder.respond(HttpResponse::error(
+            500, QStringLiteral("handler-failed"),
             QStringLiteral("The handler for %1 %2 failed with an unknown exception")
                 .arg(QString::fromLatin1(request.method()), request.path())));
     }

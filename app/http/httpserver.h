@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "httprequest.h"
+#include "httpresponder.h"
+#include "httpserveroptions.h"
 #include <QElapsedTimer>
 #include <QHostAddress>
 #include <QList>
 #include <QObject>
 #include <QPointer>
-#include "httprequest.h"
-#include "httpresponder.h"
-#include "httpserveroptions.h"
 #include <durable/core/result.h>
 #include <functional>
 #include <memory>
@@ -23,8 +23,8 @@ class HttpRouter;
 
 // Called on the server's thread for each routed request. It may answer at once or keep the
 // responder and answer later from any thread.
-using HttpHandler = std::function<void(
-    const HttpRequest &request, const HttpPathParams &params, HttpResponder responder)>;
+using HttpHandler = std::function<void(const HttpRequest &request, const HttpPathParams &params,
+                                       HttpResponder responder)>;
 
 // A small HTTP/1.1 server (keep-alive, pipelining, Content-Length bodies, server-sent events)
 // for the engine's gateway.

@@ -15,11 +15,12 @@ namespace Durable::Studio {
 
 QCommandLineOption AgentPackages::commandLineOption()
 {
-    return QCommandLineOption(QStringLiteral("agents"),
-                              QStringLiteral("Load the agent packages (shared libraries built against the "
-                                             "Durable SDK) in DIR; repeatable. Also read from the setting "
-                                             "agentPackageDirs."),
-                              QStringLiteral("DIR"));
+    return QCommandLineOption(
+        QStringLiteral("agents"),
+        QStringLiteral("Load the agent packages (shared libraries built against the "
+                       "Durable SDK) in DIR; repeatable. Also read from the setting "
+                       "agentPackageDirs."),
+        QStringLiteral("DIR"));
 }
 
 QStringList AgentPackages::directories(const QCommandLineParser &parser, const QSettings &settings)
@@ -64,21 +65,24 @@ void AgentPackages::report(Ui::MainWindow *window, bool quiet) const
     const QStringList failed = problems();
     if (failed.isEmpty()) {
         if (!loaded.isEmpty())
-            window->showMessage(QObject::tr("Agent packages loaded: %1").arg(loaded.join(QStringLiteral("; "))));
+            window->showMessage(
+                QObject::tr("Agent packages loaded: %1").arg(loaded.join(QStringLiteral("; "))));
         return;
     }
     for (const QString &line : failed)
         std::fprintf(stderr, "durable-studio: %s\n", qPrintable(line));
-    window->showMessage(failed.size() == 1
-                            ? QObject::tr("An agent package could not be loaded: %1").arg(failed.constFirst())
-                            : QObject::tr("%1 agent packages could not be loaded").arg(failed.size()),
-                        0);
+    window->showMessage(
+        failed.size() == 1
+            ? QObject::tr("An agent package could not be loaded: %1").arg(failed.constFirst())
+            : QObject::tr("%1 agent packages could not be loaded").arg(failed.size()),
+        0);
     if (quiet)
         return;
-    auto *box = new QMessageBox(QMessageBox::Warning, QObject::tr("Agent packages"),
-                                QObject::tr("Some agent packages could not be loaded; their classes are not "
-                                            "available."),
-                                QMessageBox::Ok, window);
+    auto *box = new QMessageBox(
+        QMessageBox::Warning, QObject::tr("Agent packages"),
+        QObject::tr("Some agent packages could not be loaded; their classes are not "
+                    "available."),
+        QMessageBox::Ok, window);
     box->setInformativeText(failed.join(QStringLiteral("\n\n")));
     if (!loaded.isEmpty())
         box->setDetailedText(QObject::tr("Loaded: %1").arg(loaded.join(QStringLiteral("\n"))));

@@ -65,17 +65,20 @@ public:
                 throw Error(ErrorCode::InvalidArgument, QStringLiteral("remind needs a \"text\""));
             const double minutes = a.value(QStringLiteral("inMinutes")).toDouble(60);
             if (minutes <= 0)
-                throw Error(ErrorCode::InvalidArgument, QStringLiteral("\"inMinutes\" must be positive"));
+                throw Error(ErrorCode::InvalidArgument,
+                            QStringLiteral("\"inMinutes\" must be positive"));
             const qint64 due = context().nowMs() + qint64(minutes * 60'000);
-            storage().sql(QStringLiteral("INSERT INTO reminders(text, due_ms, fired) VALUES (?, ?, 0)"),
-                          QJsonArray{text, double(due)});
-            storage().put(QStringLiteral("pending"), storage().get(QStringLiteral("pending")).toInt() + 1);
+            storage().sql(
+                QStringLiteral("INSERT INTO reminders(text, due_ms, fired) VALUES (?, ?, 0)"),
+                QJsonArray {text, double(due)});
+            storage().put(QStringLiteral("pending"),
+                          storage().get(QStringLiteral("pending")).toInt() + 1);
             armNext();
             return double(due);
         }
         if (method == QLatin1String("list")) {
             const SqlResult rows = storage().sql(
-                    QStringLiteral("SELECT id, text, due_ms, fired FROM reminders ORDER BY due_ms"));
+                QStringLiteral("SELECT id, text, due_ms, fired FROM reminders ORDER BY due_ms"));
             QJsonArray out;
             for (const QJsonArray &row : rows.rows)
                 out.append(row);
@@ -87,17 +90,19 @@ public:
     void onAlarm(const AlarmInfo &) override
     {
         ensureTable();
-        const QJsonArray now{double(context().nowMs())};
+        const QJsonArray now {double(context().nowMs())};
         const SqlResult due = storage().sql(
-                QStringLiteral("SELECT text FROM reminders WHERE fired = 0 AND due_ms <= ?"), now);
-        storage().sql(QStringLiteral("UPDATE reminders SET fired = 1 WHERE fired = 0 AND due_ms <= ?"), now);
+            QStringLiteral("SELECT text FROM reminders WHERE fired = 0 AND due_ms <= ?"), now);
+        storage().sql(
+            QStringLiteral("UPDATE reminders SET fired = 1 WHERE fired = 0 AND due_ms <= ?"), now);
         QJsonArray fired = storage().get(QStringLiteral("fired")).toArray();
         for (const QJsonArray &row : due.rows)
-            fired.append(QJsonObject{{QStringLiteral("text"), row.at(0)},
-                                     {QStringLiteral("at"), double(context().nowMs())}});
+            fired.append(QJsonObject {{QStringLiteral("text"), row.at(0)},
+                                      {QStringLiteral("at"), double(context().nowMs())}});
         storage().put(QStringLiteral("fired"), fired);
-        storage().put(QStringLiteral("pending"),
-                      std::max(0, storage().get(QStringLiteral("pending")).toInt() - int(due.rows.size())));
+        storage().put(
+            QStringLiteral("pending"),
+            std::max(0, storage().get(QStringLiteral("pending")).toInt() - int(due.rows.size())));
         armNext();
     }
 
@@ -106,15 +111,16 @@ private:
     {
         if (m_tableReady)
             return;
-        storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS reminders (id INTEGER PRIMARY KEY, "
-                                     "text TEXT NOT NULL, due_ms INTEGER NOT NULL, fired INTEGER NOT NULL)"));
+        storage().sql(
+            QStringLiteral("CREATE TABLE IF NOT EXISTS reminders (id INTEGER PRIMARY KEY, "
+                           "text TEXT NOT NULL, due_ms INTEGER NOT NULL, fired INTEGER NOT NULL)"));
         m_tableReady = true;
     }
 
     void armNext()
     {
         const SqlResult next = storage().sql(
-                QStringLiteral("SELECT min(due_ms) FROM reminders WHERE fired = 0"));
+            QStringLiteral("SELECT min(due_ms) FROM reminders WHERE fired = 0"));
         const QJsonValue due = next.rows.isEmpty() ? QJsonValue() : next.rows.first().at(0);
         if (due.isDouble())
             storage().setAlarm(qint64(due.toDouble()));
@@ -135,7 +141,8 @@ void registerDemoClasses(Engine &engine)
     counter.description = QStringLiteral("Demo: a counter (increment, get, reset)");
     (void)engine.registerClass<DemoCounter>(QStringLiteral("Counter"), counter);
     ClassOptions reminder;
-    reminder.description = QStringLiteral("Demo: reminders in SQL, woken by its alarm (remind, list)");
+    reminder.description = QStringLiteral(
+        "Demo: reminders in SQL, woken by its alarm (remind, list)");
     (void)engine.registerClass<Reminder>(QStringLiteral("Reminder"), reminder);
 }
 
@@ -156,8 +163,7 @@ void seedBuiltinData(Engine &engine)
 }
 #else
 void seedBuiltinData(Engine &)
-{
-}
+{ }
 
 void registerBuiltinClasses(Engine &engine)
 {

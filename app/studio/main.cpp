@@ -4,8 +4,8 @@
 #include "builtinclasses.h"
 #include "studiosession.h"
 
-#include <mainwindow.h>
 #include <alarmboard.h>
+#include <mainwindow.h>
 #include <metricspanel.h>
 #include <objectbrowser.h>
 #include <objectinspector.h>
@@ -19,9 +19,9 @@
 #include <durable/core/virtualclock.h>
 
 #include <QApplication>
-#include <QCoreApplication>
-#include <QCommandLineParser>
 #include <QComboBox>
+#include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -57,13 +57,14 @@ void seedDemoData(Engine &engine)
         if (stub)
             stub->call(method, args, [](const Result<QJsonValue> &) {});
     };
-    const QStringList people{QStringLiteral("alice"), QStringLiteral("bob"), QStringLiteral("carol"),
-                             QStringLiteral("dave"), QStringLiteral("erin")};
+    const QStringList people {QStringLiteral("alice"), QStringLiteral("bob"),
+                              QStringLiteral("carol"), QStringLiteral("dave"),
+                              QStringLiteral("erin")};
     for (int i = 0; i < people.size(); ++i)
         send(QStringLiteral("Counter"), people.at(i), QStringLiteral("increment"), i + 1);
     auto remind = [&send](const QString &name, const QString &text, double minutes) {
         send(QStringLiteral("Reminder"), name, QStringLiteral("remind"),
-             QJsonObject{{QStringLiteral("text"), text}, {QStringLiteral("inMinutes"), minutes}});
+             QJsonObject {{QStringLiteral("text"), text}, {QStringLiteral("inMinutes"), minutes}});
     };
     remind(QStringLiteral("standup"), QStringLiteral("Daily stand-up"), 15);
     remind(QStringLiteral("standup"), QStringLiteral("Post stand-up notes"), 45);
@@ -76,7 +77,8 @@ void seedDemoData(Engine &engine)
 class ScreenshotTour
 {
 public:
-    ScreenshotTour(Ui::MainWindow *window, QString dir) : m_window(window), m_dir(std::move(dir)) { }
+    ScreenshotTour(Ui::MainWindow *window, QString dir)
+        : m_window(window), m_dir(std::move(dir)) { }
 
     void start()
     {
@@ -119,7 +121,9 @@ private:
             [this, inspector] { save(inspector, QStringLiteral("inspector-overview.png")); },
             // An agent that called the model: its conversation and its history.
             [this] { selectFirstOf(QStringLiteral("Recruitment")); },
-            [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::ConversationTab); },
+            [inspector] {
+                inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::ConversationTab);
+            },
             [this, inspector] { save(inspector, QStringLiteral("inspector-conversation.png")); },
             [inspector] { inspector->tabs()->setCurrentIndex(Ui::ObjectInspector::TimelineTab); },
             // Its newest turn: the agent's state as of that turn and what the turn changed.
@@ -194,7 +198,8 @@ private:
     void next()
     {
         if (m_step >= m_steps.size()) {
-            std::fprintf(stdout, "screenshots written to %s\n", qPrintable(QDir(m_dir).absolutePath()));
+            std::fprintf(stdout, "screenshots written to %s\n",
+                         qPrintable(QDir(m_dir).absolutePath()));
             QTimer::singleShot(0, qApp, [] { QApplication::exit(m_failed ? 1 : 0); });
             return;
         }
@@ -221,18 +226,20 @@ private:
 
 struct Options
 {
-    QCommandLineOption data{QStringLiteral("data"),
-                            QStringLiteral("Data directory (default: the demo directory)."),
-                            QStringLiteral("DIR")};
-    QCommandLineOption virtualClock{QStringLiteral("virtual-clock"),
-                                    QStringLiteral("Use a virtual clock you can pause and jump "
-                                                   "(default for the demo directory).")};
-    QCommandLineOption liveClock{QStringLiteral("live-clock"),
-                                 QStringLiteral("Use the system clock, also for the demo directory.")};
-    QCommandLineOption screenshot{QStringLiteral("screenshot"),
-                                  QStringLiteral("Save PNGs of the main views into DIR once data is "
-                                                 "shown, then exit."),
-                                  QStringLiteral("DIR")};
+    QCommandLineOption data {QStringLiteral("data"),
+                             QStringLiteral("Data directory (default: the demo directory)."),
+                             QStringLiteral("DIR")};
+    QCommandLineOption virtualClock {QStringLiteral("virtual-clock"),
+                                     QStringLiteral("Use a virtual clock you can pause and jump "
+                                                    "(default for the demo directory).")};
+    QCommandLineOption liveClock {
+        QStringLiteral("live-clock"),
+        QStringLiteral("Use the system clock, also for the demo directory.")};
+    QCommandLineOption screenshot {
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save PNGs of the main views into DIR once data is "
+                       "shown, then exit."),
+        QStringLiteral("DIR")};
 };
 
 void describeApplication()
@@ -244,8 +251,8 @@ void describeApplication()
 
 void configure(QCommandLineParser &parser, const Options &options)
 {
-    parser.setApplicationDescription(
-            QStringLiteral("Durable Studio: inspect, test and steer stateful agents built as durable objects."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Durable Studio: inspect, test and steer stateful agents built as durable objects."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.data, options.virtualClock, options.liveClock, options.screenshot});
@@ -260,7 +267,8 @@ int main(int argc, char *argv[])
     bool screenshot = false;
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg(argv[i]);
-        infoOnly |= arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" || arg == "--version";
+        infoOnly |= arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" ||
+                    arg == "--version";
         screenshot |= arg == "--screenshot";
     }
     const Options cli;
@@ -274,8 +282,9 @@ int main(int argc, char *argv[])
         return 0;
     }
     // Screenshots work without a display: fall back to the offscreen platform.
-    if (screenshot && qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY")
-        && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    if (screenshot && qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     describeApplication();
@@ -290,8 +299,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption &screenshotOption = cli.screenshot;
 
     const bool demo = !parser.isSet(dataOption);
-    const QString dataDir = demo ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
-                                    + QStringLiteral("/default")
+    const QString dataDir = demo ? QStandardPaths::writableLocation(
+                                       QStandardPaths::AppDataLocation) +
+                                       QStringLiteral("/default")
                                  : parser.value(dataOption);
     const bool useVirtual = parser.isSet(virtualOption) || (demo && !parser.isSet(liveOption));
     const bool fresh = !QDir(dataDir).exists() || QDir(dataDir).isEmpty();

@@ -14,8 +14,8 @@
 #include <QFutureWatcher>
 #include <QMessageBox>
 #include <QSettings>
-#include <QThreadPool>
 #include <QTemporaryFile>
+#include <QThreadPool>
 #include <QtConcurrentRun>
 
 namespace Durable::Studio {
@@ -27,7 +27,9 @@ const QString s_recentKey = QStringLiteral("recentDataDirectories");
 QString clockKey(const QString &dataDir)
 {
     const QByteArray hash = QCryptographicHash::hash(QDir(dataDir).absolutePath().toUtf8(),
-                                                     QCryptographicHash::Sha1).toHex().left(16);
+                                                     QCryptographicHash::Sha1)
+                                .toHex()
+                                .left(16);
     return QStringLiteral("virtualClock/") + QString::fromLatin1(hash);
 }
 
@@ -36,8 +38,7 @@ QString clockKey(const QString &dataDir)
 StudioSession::StudioSession(bool virtualClock, ClassRegistrar registrar, QObject *parent)
     : QObject(parent), m_virtualClock(virtualClock), m_registrar(std::move(registrar)),
       m_closer(new QThreadPool(this))
-{
-}
+{ }
 
 StudioSession::~StudioSession()
 {
@@ -61,11 +62,13 @@ QStringList StudioSession::recentDirectories()
 Result<void> StudioSession::checkDirectory(const QString &dataDir) const
 {
     if (!QDir().mkpath(dataDir))
-        return Error(ErrorCode::Io, tr("%1 cannot be created here").arg(QDir::toNativeSeparators(dataDir)));
+        return Error(ErrorCode::Io,
+                     tr("%1 cannot be created here").arg(QDir::toNativeSeparators(dataDir)));
     // The engine would fail later and less clearly: find out with a file of our own.
     QTemporaryFile probe(QDir(dataDir).filePath(QStringLiteral(".durable-write-check-XXXXXX")));
     if (!probe.open())
-        return Error(ErrorCode::Io, tr("%1 is not writable").arg(QDir::toNativeSeparators(dataDir)));
+        return Error(ErrorCode::Io,
+                     tr("%1 is not writable").arg(QDir::toNativeSeparators(dataDir)));
     return {};
 }
 
@@ -85,9 +88,11 @@ Result<void> StudioSession::open(const QString &requested)
 {
     const QString dataDir = QDir(requested).absolutePath();
     if (m_engine && dataDir == m_dataDir)
-        return Error(ErrorCode::Conflict, tr("%1 is already open").arg(QDir::toNativeSeparators(dataDir)));
+        return Error(ErrorCode::Conflict,
+                     tr("%1 is already open").arg(QDir::toNativeSeparators(dataDir)));
     if (Result<void> usable = checkDirectory(dataDir); !usable)
-        return usable.error().prefixed(tr("Could not open %1").arg(QDir::toNativeSeparators(dataDir)));
+        return usable.error().prefixed(
+            tr("Could not open %1").arg(QDir::toNativeSeparators(dataDir)));
 
     // The new engine starts before the current one stops: if it cannot, nothing changed.
     EngineOptions options;
@@ -98,7 +103,8 @@ Result<void> StudioSession::open(const QString &requested)
     if (m_registrar)
         m_registrar(*engine);
     if (Result<void> started = engine->start(); !started)
-        return started.error().prefixed(tr("Could not open %1").arg(QDir::toNativeSeparators(dataDir)));
+        return started.error().prefixed(
+            tr("Could not open %1").arg(QDir::toNativeSeparators(dataDir)));
 
     std::unique_ptr<Engine> previousEngine = std::move(m_engine);
     std::unique_ptr<Inspector> previousInspector = std::move(m_inspector);
@@ -111,13 +117,15 @@ Result<void> StudioSession::open(const QString &requested)
     m_dataDir = dataDir;
     m_inspector = std::make_unique<Inspector>(m_engine.get());
     m_window = new Ui::MainWindow(m_engine.get(), m_inspector.get());
-    connect(m_window, &Ui::MainWindow::openDataDirectoryRequested, this, &StudioSession::openDataDirectory);
+    connect(m_window, &Ui::MainWindow::openDataDirectoryRequested, this,
+            &StudioSession::openDataDirectory);
     if (previousWindow)
         m_window->setGeometry(previousWindow->geometry());
     m_window->show();
     remember(dataDir);
     if (previousEngine)
-        retire(std::move(previousEngine), std::move(previousInspector), previousWindow, previousDir);
+        retire(std::move(previousEngine), std::move(previousInspector), previousWindow,
+               previousDir);
     emit opened(dataDir);
     return {};
 }
@@ -132,8 +140,8 @@ void StudioSession::openDataDirectory(const QString &dataDir)
         return;
     m_window->showMessage(opened.error().message(), 15000);
     // Not modal: the current directory stays open and usable behind it.
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("Open Data Directory"), opened.error().message(),
-                                QMessageBox::Ok, m_window);
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Open Data Directory"),
+                                opened.error().message(), QMessageBox::Ok, m_window);
     box->setInformativeText(tr("%1 is still open.").arg(QDir::toNativeSeparators(m_dataDir)));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
@@ -160,8 +168,9 @@ void StudioSession::retire(std::unique_ptr<Engine> engine, std::unique_ptr<Inspe
         delete closing;
         --m_closing;
         if (m_window)
-            m_window->showMessage(tr("Closed %1; %2 is open")
-                                          .arg(QDir::toNativeSeparators(dataDir), QDir::toNativeSeparators(m_dataDir)));
+            m_window->showMessage(
+                tr("Closed %1; %2 is open")
+                    .arg(QDir::toNativeSeparators(dataDir), QDir::toNativeSeparators(m_dataDir)));
         emit previousClosed(dataDir);
     });
     // Its own thread, not Qt's global pool: the raster painter waits on that one.
@@ -197,9 +206,10 @@ void StudioSession::showRecent()
         for (const QString &dir : std::as_const(missing))
             recent.removeAll(dir);
         QSettings().setValue(s_recentKey, recent);
-        m_window->showMessage(tr("Removed from the recent list, no longer there: %1")
-                                      .arg(QDir::toNativeSeparators(missing.join(QStringLiteral(", ")))),
-                              15000);
+        m_window->showMessage(
+            tr("Removed from the recent list, no longer there: %1")
+                .arg(QDir::toNativeSeparators(missing.join(QStringLiteral(", ")))),
+            15000);
     }
     recent.removeAll(m_dataDir); // the open one is not a choice
     m_window->setRecentDataDirectories(recent);

@@ -37,21 +37,22 @@ struct Agent::Parts
     QThread *const thread = QThread::currentThread();
     AgentTables tables;
     AgentHandlers handlers;
-    AgentState state { tables };
+    AgentState state {tables};
     AgentSteps steps;
     AgentSchedules schedules;
     AgentHumanRequests humans;
-    AgentModelCalls models { tables, handlers };
-    AgentObjectCalls calls { handlers };
+    AgentModelCalls models {tables, handlers};
+    AgentObjectCalls calls {handlers};
 };
 
 Agent::Parts::Parts()
     // A human request's deadline is a schedule; what it runs belongs to the human requests.
     : schedules(tables, handlers,
-          [this](ObjectHost &host, const ScheduleInfo &deadline) { humans.expire(host, deadline); })
-    , humans(tables, handlers, schedules)
-{
-}
+                [this](ObjectHost &host, const ScheduleInfo &deadline) {
+                    humans.expire(host, deadline);
+                }),
+      humans(tables, handlers, schedules)
+{ }
 
 ObjectHost &Agent::Parts::host(ObjectContext &context) const
 {
@@ -86,10 +87,8 @@ void Agent::Parts::reset()
     humans.reset();
 }
 
-Agent::Agent()
-    : m_parts(std::make_unique<Parts>())
-{
-}
+Agent::Agent() : m_parts(std::make_unique<Parts>())
+{ }
 
 Agent::~Agent() = default;
 
@@ -122,13 +121,14 @@ void Agent::addTool(const ToolDefinition &definition, HandlerFn fn)
 
 // The turn boundary of every agent entry point: per-turn caches, then the catalog index writes
 // and change events once the handler returned.
-template <typename F> QJsonValue Agent::inTurn(F &&fn)
+template<typename F>
+QJsonValue Agent::inTurn(F &&fn)
 {
     struct End
     {
         Parts &parts;
         ~End() { parts.reset(); }
-    } end { *m_parts };
+    } end {*m_parts};
     ObjectHost &host = m_parts->host(context());
     m_parts->begin(host);
     QJsonValue result = fn(host);
@@ -195,13 +195,13 @@ QJsonValue Agent::deliverCallReply(const OutgoingCallInfo &call, const Result<QJ
     });
 }
 
-QJsonValue Agent::deliverModelReply(
-    const QString &callId, int round, const Result<ChatReply> &reply)
+QJsonValue Agent::deliverModelReply(const QString &callId, int round,
+                                    const Result<ChatReply> &reply)
 {
     Q_ASSERT(QThread::currentThread() == m_parts->thread);
     return inTurn([this, &callId, round, &reply](ObjectHost &host) {
-        return m_parts->models.deliverReply(
-            host, callId, round, reply, [this] { return maxToolRounds(); });
+        return m_parts->models.deliverReply(host, callId, round, reply,
+                                            [this] { return maxToolRounds(); });
     });
 }
 
@@ -232,9 +232,9 @@ void Agent::setState(const QJsonObject &next)
     ensureLoaded();
     if (auto ok = validateState(next); !ok) {
         Error refused(ErrorCode::InvalidArgument,
-            QStringLiteral("%1 refused the state change: %2")
-                .arg(host.label(), ok.error().message()),
-            ok.error().context());
+                      QStringLiteral("%1 refused the state change: %2")
+                          .arg(host.label(), ok.error().message()),
+                      ok.error().context());
         throw refused;
     }
     m_parts->state.write(host, next);
@@ -259,20 +259,20 @@ void Agent::setStep(const QString &step)
     m_parts->steps.write(host, step);
 }
 
-QString Agent::schedule(
-    std::chrono::milliseconds delay, const QString &callbackName, const QJsonValue &payload)
+QString Agent::schedule(std::chrono::milliseconds delay, const QString &callbackName,
+                        const QJsonValue &payload)
 {
     return m_parts->schedules.after(m_parts->host(context()), delay, callbackName, payload);
 }
 
-QString Agent::schedule(
-    const QDateTime &when, const QString &callbackName, const QJsonValue &payload)
+QString Agent::schedule(const QDateTime &when, const QString &callbackName,
+                        const QJsonValue &payload)
 {
     return m_parts->schedules.at(m_parts->host(context()), when, callbackName, payload);
 }
 
-QString Agent::schedule(
-    const CronExpression &cron, const QString &callbackName, const QJsonValue &payload)
+QString Agent::schedule(const CronExpression &cron, const QString &callbackName,
+                        const QJsonValue &payload)
 {
     return m_parts->schedules.every(m_parts->host(context()), cron, callbackName, payload);
 }
@@ -297,17 +297,18 @@ QList<HumanRequestInfo> Agent::humanRequests(bool pendingOnly) const
     return AgentHumanRequests::list(m_parts->host(context()), pendingOnly);
 }
 
-QString Agent::sendTo(
-    const QString &className, const QString &name, const QString &method, const QJsonValue &args)
+QString Agent::sendTo(const QString &className, const QString &name, const QString &method,
+                      const QJsonValue &args)
 {
     return m_parts->calls.send(m_parts->host(context()), className, name, method, args);
 }
 
 QString Agent::callObject(const QString &className, const QString &name, const QString &method,
-    const QJsonValue &args, const QString &continuationName, const QJsonValue &payload)
+                          const QJsonValue &args, const QString &continuationName,
+                          const QJsonValue &payload)
 {
-    return m_parts->calls.call(
-        m_parts->host(context()), className, name, method, args, continuationName, payload);
+    return m_parts->calls.call(m_parts->host(context()), className, name, method, args,
+                               continuationName, payload);
 }
 
 QList<OutgoingCallInfo> Agent::pendingCalls() const
@@ -316,10 +317,10 @@ QList<OutgoingCallInfo> Agent::pendingCalls() const
 }
 
 QString Agent::callModel(const ChatRequest &request, const QString &continuationName,
-    const QJsonValue &payload, OfferTools offer)
+                         const QJsonValue &payload, OfferTools offer)
 {
     return m_parts->models.call(m_parts->host(context()), request, continuationName, payload,
-        offer == OfferTools::Registered);
+                                offer == OfferTools::Registered);
 }
 
 QList<ModelCallInfo> Agent::modelCalls(bool pendingOnly) const

@@ -5,8 +5,8 @@
 
 namespace Durable {
 
-QJsonValue AgentAccess::deliverReply(
-    Agent &agent, const QString &callId, int round, const Result<ChatReply> &reply)
+QJsonValue AgentAccess::deliverReply(Agent &agent, const QString &callId, int round,
+                                     const Result<ChatReply> &reply)
 {
     return agent.deliverModelReply(callId, round, reply);
 }
@@ -16,8 +16,8 @@ QJsonValue AgentAccess::runTool(Agent &agent, const QString &callId, const QStri
     return agent.runToolCall(callId, toolCallId);
 }
 
-QJsonValue AgentAccess::deliverReply(
-    Agent &agent, const OutgoingCallInfo &call, const Result<QJsonValue> &reply)
+QJsonValue AgentAccess::deliverReply(Agent &agent, const OutgoingCallInfo &call,
+                                     const Result<QJsonValue> &reply)
 {
     return agent.deliverCallReply(call, reply);
 }

@@ -22,15 +22,15 @@ class Agent;
 struct AgentAccess
 {
     // The "model-reply" and "tool" turns.
-    static QJsonValue deliverReply(
-        Agent &agent, const QString &callId, int round, const Result<ChatReply> &reply);
+    static QJsonValue deliverReply(Agent &agent, const QString &callId, int round,
+                                   const Result<ChatReply> &reply);
     static QJsonValue runTool(Agent &agent, const QString &callId, const QString &toolCallId);
     // Defined in modelcalls.cpp, its only user.
     static QJsonObject scriptedRules(const Agent &agent);
 
     // The "call-reply" turn.
-    static QJsonValue deliverReply(
-        Agent &agent, const OutgoingCallInfo &call, const Result<QJsonValue> &reply);
+    static QJsonValue deliverReply(Agent &agent, const OutgoingCallInfo &call,
+                                   const Result<QJsonValue> &reply);
 
     // Admin turns: run one schedule now; replace the state through validateState().
     static QJsonValue runScheduleNow(Agent &agent, const ScheduleInfo &schedule);

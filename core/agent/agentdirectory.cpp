@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "agentadmin.h"
 #include "agentstore.h"
-#include "objectcalls.h"
 #include "engineaccess.h"
 #include "enginecore.h"
+#include "objectcalls.h"
 #include "objecthost.h"
 #include "querypool.h"
 #include "strandcall.h"
@@ -17,71 +17,69 @@ namespace Durable {
 
 namespace {
 
-    Error noEngine()
-    {
-        return Error(
-            ErrorCode::InvalidArgument, QStringLiteral("An agent directory without an engine"));
-    }
+Error noEngine()
+{
+    return Error(ErrorCode::InvalidArgument,
+                 QStringLiteral("An agent directory without an engine"));
+}
 
-    template <typename T, typename F>
-    QFuture<T> onPool(const std::shared_ptr<EngineCore> &core, F read)
-    {
-        auto promise = std::make_shared<QPromise<T>>();
-        promise->start();
-        QFuture<T> future = promise->future();
-        if (!core) {
-            fulfil<T>(*promise, noEngine());
-            return future;
-        }
-        queryPool()->start([core, promise, read] { fulfil<T>(*promise, read(*core)); });
+template<typename T, typename F>
+QFuture<T> onPool(const std::shared_ptr<EngineCore> &core, F read)
+{
+    auto promise = std::make_shared<QPromise<T>>();
+    promise->start();
+    QFuture<T> future = promise->future();
+    if (!core) {
+        fulfil<T>(*promise, noEngine());
         return future;
     }
+    queryPool()->start([core, promise, read] { fulfil<T>(*promise, read(*core)); });
+    return future;
+}
 
-    // Reads on the object's strand (see readOnStrand).
-    template<typename T>
-    QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
-        const ObjectId &id, std::function<T(ObjectHost &)> read)
-    {
-        return readOnStrand<T>(core, QStringLiteral("An agent directory"), className, id, std::move(read));
-    }
+// Reads on the object's strand (see readOnStrand).
+template<typename T>
+QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
+                    const ObjectId &id, std::function<T(ObjectHost &)> read)
+{
+    return readOnStrand<T>(core, QStringLiteral("An agent directory"), className, id,
+                           std::move(read));
+}
 
-    // Runs fn as a command turn of an existing object (see commandOnStrand).
-    template<typename T>
-    QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
-        const ObjectId &id, const QString &trigger, const QJsonValue &args,
-        std::function<T(ObjectHost &)> fn)
-    {
-        return commandOnStrand<T>(core, QStringLiteral("An agent directory"), className, id, trigger, args,
-                                  std::move(fn));
-    }
+// Runs fn as a command turn of an existing object (see commandOnStrand).
+template<typename T>
+QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
+                   const ObjectId &id, const QString &trigger, const QJsonValue &args,
+                   std::function<T(ObjectHost &)> fn)
+{
+    return commandOnStrand<T>(core, QStringLiteral("An agent directory"), className, id, trigger,
+                              args, std::move(fn));
+}
 
-    QJsonObject scheduleArgs(const QString &scheduleId)
-    {
-        return { { QStringLiteral("scheduleId"), scheduleId } };
-    }
+QJsonObject scheduleArgs(const QString &scheduleId)
+{
+    return {{QStringLiteral("scheduleId"), scheduleId}};
+}
 
-    // The journal seq the running command takes: its entry is written after the task returns.
-    qint64 nextSeq(ObjectHost &host)
-    {
-        return host.journal().lastSeq() + 1;
-    }
+// The journal seq the running command takes: its entry is written after the task returns.
+qint64 nextSeq(ObjectHost &host)
+{
+    return host.journal().lastSeq() + 1;
+}
 
 } // namespace
 
-AgentDirectory::AgentDirectory(Engine *engine)
-    : m_core(EngineAccess::core(engine))
-{
-}
+AgentDirectory::AgentDirectory(Engine *engine) : m_core(EngineAccess::core(engine))
+{ }
 
-AgentDirectory::AgentDirectory(std::shared_ptr<EngineCore> core)
-    : m_core(std::move(core))
-{
-}
+AgentDirectory::AgentDirectory(std::shared_ptr<EngineCore> core) : m_core(std::move(core))
+{ }
 
 QFuture<QHash<QString, qint64>> AgentDirectory::stepCounts(const QString &className) const
 {
-    return onPool<QHash<QString, qint64>>(m_core,
-        [className](EngineCore &core) { return core.catalog().agentStepCounts(className); });
+    return onPool<QHash<QString, qint64>>(m_core, [className](EngineCore &core) {
+        return core.catalog().agentStepCounts(className);
+    });
 }
 
 QFuture<QHash<ObjectId, QString>> AgentDirectory::steps(const QString &className) const
@@ -102,39 +100,42 @@ QFuture<QHash<ObjectId, QString>> AgentDirectory::steps(const QString &className
 
 QFuture<QJsonObject> AgentDirectory::state(const QString &className, const ObjectId &id) const
 {
-    return onStrand<QJsonObject>(
-        m_core, className, id, [](ObjectHost &host) {
-            return AgentStore::state(host.database()).value_or(QJsonObject());
-        });
+    return onStrand<QJsonObject>(m_core, className, id, [](ObjectHost &host) {
+        return AgentStore::state(host.database()).value_or(QJsonObject());
+    });
 }
 
-QFuture<QList<ScheduleInfo>> AgentDirectory::schedules(
-    const QString &className, const ObjectId &id) const
+QFuture<QList<ScheduleInfo>> AgentDirectory::schedules(const QString &className,
+                                                       const ObjectId &id) const
 {
-    return onStrand<QList<ScheduleInfo>>(m_core, className, id,
-        [](ObjectHost &host) { return AgentStore::schedules(host.database()); });
+    return onStrand<QList<ScheduleInfo>>(m_core, className, id, [](ObjectHost &host) {
+        return AgentStore::schedules(host.database());
+    });
 }
 
-QFuture<QList<OutgoingCallInfo>> AgentDirectory::pendingCalls(
-    const QString &className, const ObjectId &id) const
+QFuture<QList<OutgoingCallInfo>> AgentDirectory::pendingCalls(const QString &className,
+                                                              const ObjectId &id) const
 {
-    return onStrand<QList<OutgoingCallInfo>>(m_core, className, id,
-        [](ObjectHost &host) { return ObjectCalls::pending(host.database()); });
+    return onStrand<QList<OutgoingCallInfo>>(m_core, className, id, [](ObjectHost &host) {
+        return ObjectCalls::pending(host.database());
+    });
 }
 
-QFuture<QList<HumanRequestInfo>> AgentDirectory::humanRequests(
-    const QString &className, const ObjectId &id, bool pendingOnly) const
+QFuture<QList<HumanRequestInfo>> AgentDirectory::humanRequests(const QString &className,
+                                                               const ObjectId &id,
+                                                               bool pendingOnly) const
 {
-    return onStrand<QList<HumanRequestInfo>>(m_core, className, id,
+    return onStrand<QList<HumanRequestInfo>>(
+        m_core, className, id,
         [pendingOnly](ObjectHost &host) { return AgentStore::humanRequests(host, pendingOnly); });
 }
 
-QFuture<bool> AgentDirectory::cancelSchedule(
-    const QString &className, const ObjectId &id, const QString &scheduleId) const
+QFuture<bool> AgentDirectory::cancelSchedule(const QString &className, const ObjectId &id,
+                                             const QString &scheduleId) const
 {
-    return command<bool>(m_core, className, id, QStringLiteral("admin-schedule"),
-        QJsonObject { { QStringLiteral("scheduleId"), scheduleId },
-            { QStringLiteral("cancel"), true } },
+    return command<bool>(
+        m_core, className, id, QStringLiteral("admin-schedule"),
+        QJsonObject {{QStringLiteral("scheduleId"), scheduleId}, {QStringLiteral("cancel"), true}},
         [scheduleId](ObjectHost &host) {
             ObjectDatabase &db = host.database();
             const auto existing = AgentStore::schedule(db, scheduleId);
@@ -142,10 +143,10 @@ QFuture<bool> AgentDirectory::cancelSchedule(
                 return false;
             if (existing->kind == ScheduleInfo::Kind::Deadline) {
                 throw Error(ErrorCode::InvalidArgument,
-                    QStringLiteral("Schedule %1 of %2 is the deadline of "
-                                   "a human request; it ends when the "
-                                   "request is answered")
-                        .arg(scheduleId, host.label()));
+                            QStringLiteral("Schedule %1 of %2 is the deadline of "
+                                           "a human request; it ends when the "
+                                           "request is answered")
+                                .arg(scheduleId, host.label()));
             }
             AgentStore::deleteSchedule(db, scheduleId);
             AgentStore::rearm(host);
@@ -153,42 +154,45 @@ QFuture<bool> AgentDirectory::cancelSchedule(
         });
 }
 
-QFuture<qint64> AgentDirectory::fireScheduleNow(
-    const QString &className, const ObjectId &id, const QString &scheduleId) const
+QFuture<qint64> AgentDirectory::fireScheduleNow(const QString &className, const ObjectId &id,
+                                                const QString &scheduleId) const
 {
     return command<qint64>(m_core, className, id, QStringLiteral("admin-fire"),
-        scheduleArgs(scheduleId), [scheduleId](ObjectHost &host) {
-            AgentAdmin::runScheduleNow(host, scheduleId);
-            return nextSeq(host);
-        });
+                           scheduleArgs(scheduleId), [scheduleId](ObjectHost &host) {
+                               AgentAdmin::runScheduleNow(host, scheduleId);
+                               return nextSeq(host);
+                           });
 }
 
 QFuture<qint64> AgentDirectory::rescheduleSchedule(const QString &className, const ObjectId &id,
-    const QString &scheduleId, const QDateTime &when) const
+                                                   const QString &scheduleId,
+                                                   const QDateTime &when) const
 {
     if (!when.isValid()) {
-        return failedFuture<qint64>(Error(ErrorCode::InvalidArgument,
-            QStringLiteral("Cannot reschedule %1 of %2/%3: the new time is not a valid date")
-                .arg(scheduleId, className, id.toString())));
+        return failedFuture<qint64>(
+            Error(ErrorCode::InvalidArgument,
+                  QStringLiteral("Cannot reschedule %1 of %2/%3: the new time is not a valid date")
+                      .arg(scheduleId, className, id.toString())));
     }
     const qint64 dueMs = when.toMSecsSinceEpoch();
     QJsonObject args = scheduleArgs(scheduleId);
     args.insert(QStringLiteral("dueMs"), double(dueMs));
     return command<qint64>(m_core, className, id, QStringLiteral("admin-schedule"), args,
-        [scheduleId, dueMs](ObjectHost &host) {
-            AgentAdmin::moveSchedule(host, scheduleId, dueMs);
-            return nextSeq(host);
-        });
+                           [scheduleId, dueMs](ObjectHost &host) {
+                               AgentAdmin::moveSchedule(host, scheduleId, dueMs);
+                               return nextSeq(host);
+                           });
 }
 
-QFuture<qint64> AgentDirectory::setState(
-    const QString &className, const ObjectId &id, const QJsonObject &state) const
+QFuture<qint64> AgentDirectory::setState(const QString &className, const ObjectId &id,
+                                         const QJsonObject &state) const
 {
     return command<qint64>(m_core, className, id, QStringLiteral("admin-edit"),
-        QJsonObject { { QStringLiteral("state"), state } }, [state](ObjectHost &host) {
-            AgentAdmin::setState(host, state);
-            return nextSeq(host);
-        });
+                           QJsonObject {{QStringLiteral("state"), state}},
+                           [state](ObjectHost &host) {
+                               AgentAdmin::setState(host, state);
+                               return nextSeq(host);
+                           });
 }
 
 } // namespace Durable

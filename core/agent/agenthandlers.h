@@ -28,18 +28,18 @@ public:
 
     const HandlerFn &handler(const QString &className, const QString &method) const;
     // use names what the continuation is for in the error ("a schedule", "a model reply").
-    const ContinuationFn &continuation(
-        const QString &className, const QString &name, const char *use) const;
+    const ContinuationFn &continuation(const QString &className, const QString &name,
+                                       const char *use) const;
 
     // Runs a continuation that takes a payload (a schedule's, a deadline's).
-    QJsonValue runPayload(
-        const QString &className, const QString &name, const QJsonValue &payload) const;
+    QJsonValue runPayload(const QString &className, const QString &name,
+                          const QJsonValue &payload) const;
     // A payload-only continuation gets {"payload", "reply"} or {"payload", "error"}.
     QJsonValue runModel(const QString &className, const QString &name, const QJsonValue &payload,
-        const Result<ChatReply> &reply) const;
+                        const Result<ChatReply> &reply) const;
     // A payload-only continuation gets {"request", "response"}.
     QJsonValue runHuman(const QString &className, const QString &name,
-        const HumanRequestInfo &request, const HumanResponse &response) const;
+                        const HumanRequestInfo &request, const HumanResponse &response) const;
 
 private:
     QHash<QString, HandlerFn> m_handlers;

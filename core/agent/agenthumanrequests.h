@@ -26,7 +26,8 @@ class TurnEffects;
 class AgentHumanRequests
 {
 public:
-    AgentHumanRequests(AgentTables &tables, const AgentHandlers &handlers, AgentSchedules &schedules);
+    AgentHumanRequests(AgentTables &tables, const AgentHandlers &handlers,
+                       AgentSchedules &schedules);
 
     // Stores a pending request (and its deadline schedule) and returns its id.
     QString ask(ObjectHost &host, const HumanRequest &request, const QString &continuation);
@@ -44,12 +45,12 @@ public:
     void reset();
 
 private:
-    qint64 checkRequest(ObjectHost &host, const HumanRequest &request,
-        const QString &continuation, qint64 now) const;
+    qint64 checkRequest(ObjectHost &host, const HumanRequest &request, const QString &continuation,
+                        qint64 now) const;
     static void checkAnswerable(const HumanRequestInfo &info, const HumanResponse &response,
-        const QString &what, qint64 now);
-    static void checkAnswer(
-        const HumanRequestInfo &info, const HumanResponse &response, const QString &what);
+                                const QString &what, qint64 now);
+    static void checkAnswer(const HumanRequestInfo &info, const HumanResponse &response,
+                            const QString &what);
 
     AgentTables &m_tables;
     const AgentHandlers &m_handlers;

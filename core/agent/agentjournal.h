@@ -28,29 +28,29 @@ struct TurnChanges;
 // Worker thread only, inside a turn (or a journal snapshot); failures throw Durable::Error.
 namespace AgentJournal {
 
-    inline const QString StateKey = QStringLiteral("_durable_agent_state");
-    inline const QString StepKey = QStringLiteral("_durable_agent_step");
-    inline const QString SchedulesKey = QStringLiteral("_durable_agent_schedules");
-    inline const QString RequestsKey = QStringLiteral("_durable_agent_requests");
-    inline const QString ModelCallsKey = QStringLiteral("_durable_agent_model_calls");
-    inline const QString CallsKey = QStringLiteral("_durable_agent_calls");
+inline const QString StateKey = QStringLiteral("_durable_agent_state");
+inline const QString StepKey = QStringLiteral("_durable_agent_step");
+inline const QString SchedulesKey = QStringLiteral("_durable_agent_schedules");
+inline const QString RequestsKey = QStringLiteral("_durable_agent_requests");
+inline const QString ModelCallsKey = QStringLiteral("_durable_agent_model_calls");
+inline const QString CallsKey = QStringLiteral("_durable_agent_calls");
 
-    bool isFacetKey(const QString &key);
+bool isFacetKey(const QString &key);
 
-    // After a turn: reads the facets of the agent tables the turn wrote (changes.agentTables)
-    // and records them in changes.set, or changes.removed when empty. Nothing to do (and
-    // nothing read) when the turn wrote no agent table.
-    void journalFacets(ObjectDatabase &db, TurnChanges &changes);
+// After a turn: reads the facets of the agent tables the turn wrote (changes.agentTables)
+// and records them in changes.set, or changes.removed when empty. Nothing to do (and
+// nothing read) when the turn wrote no agent table.
+void journalFacets(ObjectDatabase &db, TurnChanges &changes);
 
-    // Every facet that is not empty, as a snapshot keeps them ({} for a plain object).
-    QJsonObject facets(ObjectDatabase &db);
+// Every facet that is not empty, as a snapshot keeps them ({} for a plain object).
+QJsonObject facets(ObjectDatabase &db);
 
-    // Writes facets, as the journal keeps them, into the agent tables of a new object (a fork)
-    // inside its first turn: state, step (and its catalog index), schedules (then the alarm is
-    // re-armed), pending human requests under new ids (ids are engine-wide; catalog hints and
-    // deadline schedules follow) and pending model calls, which are re-issued when the object
-    // next runs an agent turn. Returns what was written, for the turn's output.
-    QJsonObject restoreFacets(ObjectHost &host, const QJsonObject &facets);
+// Writes facets, as the journal keeps them, into the agent tables of a new object (a fork)
+// inside its first turn: state, step (and its catalog index), schedules (then the alarm is
+// re-armed), pending human requests under new ids (ids are engine-wide; catalog hints and
+// deadline schedules follow) and pending model calls, which are re-issued when the object
+// next runs an agent turn. Returns what was written, for the turn's output.
+QJsonObject restoreFacets(ObjectHost &host, const QJsonObject &facets);
 
 } // namespace AgentJournal
 

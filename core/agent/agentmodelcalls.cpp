@@ -3,24 +3,23 @@
 
 #include "agenthandlers.h"
 #include "agenttables.h"
-#include <durable/core/jsontext.h>
 #include "modelcalls.h"
 #include "objecthost.h"
+#include <durable/core/jsontext.h>
 
 #include <durable/core/jsonschema.h>
 
 namespace Durable {
 
 AgentModelCalls::AgentModelCalls(AgentTables &tables, const AgentHandlers &handlers)
-    : m_tables(tables)
-    , m_handlers(handlers)
-{
-}
+    : m_tables(tables), m_handlers(handlers)
+{ }
 
 void AgentModelCalls::addTool(const ToolDefinition &definition, HandlerFn fn)
 {
     if (definition.name.isEmpty() || m_tools.contains(definition.name)) {
-        throw Error(ErrorCode::InvalidArgument,
+        throw Error(
+            ErrorCode::InvalidArgument,
             definition.name.isEmpty()
                 ? QStringLiteral("An agent registered a tool without a name")
                 : QStringLiteral("An agent registered the tool \"%1\" twice").arg(definition.name));
@@ -29,7 +28,7 @@ void AgentModelCalls::addTool(const ToolDefinition &definition, HandlerFn fn)
         throw schema.error().prefixed(
             QStringLiteral("The parameters of tool \"%1\"").arg(definition.name));
     }
-    m_tools.insert(definition.name, { definition, std::move(fn) });
+    m_tools.insert(definition.name, {definition, std::move(fn)});
     m_toolOrder.append(definition.name);
 }
 
@@ -51,19 +50,21 @@ void AgentModelCalls::resumeOnce(ObjectHost &host)
 }
 
 QString AgentModelCalls::call(ObjectHost &host, const ChatRequest &request,
-    const QString &continuation, const QJsonValue &payload, bool offerTools)
+                              const QString &continuation, const QJsonValue &payload,
+                              bool offerTools)
 {
-    const AgentHandlers::ContinuationFn &fn =
-        m_handlers.continuation(host.className(), continuation, "a model reply");
+    const AgentHandlers::ContinuationFn &fn = m_handlers.continuation(
+        host.className(), continuation, "a model reply");
     if (!fn.model && !fn.payload) {
-        throw Error(ErrorCode::InvalidArgument,
+        throw Error(
+            ErrorCode::InvalidArgument,
             QStringLiteral("%1 cannot call the model with continuation \"%2\": it takes a human "
                            "answer, not a model reply")
                 .arg(host.label(), continuation));
     }
     if (request.messages.isEmpty()) {
         throw Error(ErrorCode::InvalidArgument,
-            QStringLiteral("%1 called the model without any message").arg(host.label()));
+                    QStringLiteral("%1 called the model without any message").arg(host.label()));
     }
     m_tables.ensure(host);
     ModelCallInfo info;
@@ -85,16 +86,18 @@ QList<ModelCallInfo> AgentModelCalls::list(ObjectHost &host, bool pendingOnly)
 }
 
 QJsonValue AgentModelCalls::deliverReply(ObjectHost &host, const QString &callId, int round,
-    const Result<ChatReply> &reply, const std::function<int()> &maxToolRounds)
+                                         const Result<ChatReply> &reply,
+                                         const std::function<int()> &maxToolRounds)
 {
     ObjectDatabase &db = host.database();
     std::optional<ModelCallInfo> info = ModelCalls::get(db, callId);
     if (!info || info->status != ModelCallInfo::Status::Model || info->round != round) {
         // A re-issued call answered twice: the first answer won.
-        return QJsonObject { { QStringLiteral("ignored"),
-            QStringLiteral("model call %1 (round %2) is no longer waiting for a reply")
-                .arg(callId)
-                .arg(round) } };
+        return QJsonObject {
+            {QStringLiteral("ignored"),
+             QStringLiteral("model call %1 (round %2) is no longer waiting for a reply")
+                 .arg(callId)
+                 .arg(round)}};
     }
     const QString className = host.className();
     info->updatedMs = host.nowMs();
@@ -119,8 +122,8 @@ QJsonValue AgentModelCalls::deliverReply(ObjectHost &host, const QString &callId
                           .arg(info->round + 1);
         ModelCalls::update(db, *info);
         return m_handlers.runModel(className, info->continuation, info->payload,
-            Error(ErrorCode::LimitExceeded, info->error)
-                .withContext(QStringLiteral("callId"), callId));
+                                   Error(ErrorCode::LimitExceeded, info->error)
+                                       .withContext(QStringLiteral("callId"), callId));
     }
     info->request.messages.append(answer.toMessage());
     info->status = ModelCallInfo::Status::Tools;
@@ -132,12 +135,12 @@ QJsonValue AgentModelCalls::deliverReply(ObjectHost &host, const QString &callId
     QJsonArray names;
     for (const ToolCall &call : answer.toolCalls)
         names.append(call.name);
-    return QJsonObject { { QStringLiteral("round"), info->round },
-        { QStringLiteral("toolCalls"), names } };
+    return QJsonObject {{QStringLiteral("round"), info->round},
+                        {QStringLiteral("toolCalls"), names}};
 }
 
-QString AgentModelCalls::invokeTool(
-    const Result<ToolCall> &parsed, QJsonObject &output, bool &failed)
+QString AgentModelCalls::invokeTool(const Result<ToolCall> &parsed, QJsonObject &output,
+                                    bool &failed)
 {
     failed = true;
     if (!parsed)
@@ -156,8 +159,8 @@ QString AgentModelCalls::invokeTool(
     // fails the turn (and the call is retried at the next activation).
     try {
         const QJsonValue result = it->handler(parsed.value().arguments);
-        const QString content =
-            result.isString() ? result.toString() : QString::fromUtf8(JsonText::serialize(result));
+        const QString content = result.isString() ? result.toString()
+                                                  : QString::fromUtf8(JsonText::serialize(result));
         output.insert(QStringLiteral("result"), result);
         failed = false;
         return content;
@@ -166,21 +169,22 @@ QString AgentModelCalls::invokeTool(
     }
 }
 
-QJsonValue AgentModelCalls::runTool(
-    ObjectHost &host, const QString &callId, const QString &toolCallId)
+QJsonValue AgentModelCalls::runTool(ObjectHost &host, const QString &callId,
+                                    const QString &toolCallId)
 {
     ObjectDatabase &db = host.database();
     std::optional<ModelCallInfo> info = ModelCalls::get(db, callId);
-    if (!info || info->status != ModelCallInfo::Status::Tools || info->pendingTools.isEmpty()
-        || info->pendingTools.first().toObject().value(QStringLiteral("id")).toString()
-            != toolCallId) {
-        return QJsonObject { { QStringLiteral("ignored"),
-            QStringLiteral("tool call %1 of model call %2 already ran").arg(toolCallId, callId) } };
+    if (!info || info->status != ModelCallInfo::Status::Tools || info->pendingTools.isEmpty() ||
+        info->pendingTools.first().toObject().value(QStringLiteral("id")).toString() !=
+            toolCallId) {
+        return QJsonObject {
+            {QStringLiteral("ignored"),
+             QStringLiteral("tool call %1 of model call %2 already ran").arg(toolCallId, callId)}};
     }
     const QJsonObject callJson = info->pendingTools.first().toObject();
     info->pendingTools.removeFirst();
     const Result<ToolCall> parsed = ToolCall::fromJson(callJson);
-    QJsonObject output { { QStringLiteral("callId"), callId } };
+    QJsonObject output {{QStringLiteral("callId"), callId}};
     bool failed = true;
     const QString content = invokeTool(parsed, output, failed);
     if (failed)

@@ -35,12 +35,13 @@ public:
     void resumeOnce(ObjectHost &host);
     // offerTools: add the registered tools when request.tools is empty (OfferTools::Registered).
     QString call(ObjectHost &host, const ChatRequest &request, const QString &continuation,
-        const QJsonValue &payload, bool offerTools);
+                 const QJsonValue &payload, bool offerTools);
     static QList<ModelCallInfo> list(ObjectHost &host, bool pendingOnly);
 
     // The "model-reply" turn; maxToolRounds is asked only when the model wants tools.
     QJsonValue deliverReply(ObjectHost &host, const QString &callId, int round,
-        const Result<ChatReply> &reply, const std::function<int()> &maxToolRounds);
+                            const Result<ChatReply> &reply,
+                            const std::function<int()> &maxToolRounds);
     // The "tool" turn: runs the first pending tool call, then queues the next one or asks the
     // model again.
     QJsonValue runTool(ObjectHost &host, const QString &callId, const QString &toolCallId);

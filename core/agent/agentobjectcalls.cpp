@@ -8,11 +8,12 @@
 namespace Durable {
 
 QString AgentObjectCalls::store(ObjectHost &host, const QString &className, const QString &name,
-    const QString &method, const QJsonValue &args, const QString &continuation,
-    const QJsonValue &payload)
+                                const QString &method, const QJsonValue &args,
+                                const QString &continuation, const QJsonValue &payload)
 {
     if (className.isEmpty() || name.isEmpty() || method.isEmpty()) {
-        throw Error(ErrorCode::InvalidArgument,
+        throw Error(
+            ErrorCode::InvalidArgument,
             QStringLiteral("%1 cannot call \"%2/%3.%4\": a call needs a class, a name and a method")
                 .arg(host.label(), className, name, method));
     }
@@ -30,19 +31,20 @@ QString AgentObjectCalls::store(ObjectHost &host, const QString &className, cons
 }
 
 QString AgentObjectCalls::send(ObjectHost &host, const QString &className, const QString &name,
-    const QString &method, const QJsonValue &args)
+                               const QString &method, const QJsonValue &args)
 {
     return store(host, className, name, method, args, {}, {});
 }
 
 QString AgentObjectCalls::call(ObjectHost &host, const QString &className, const QString &name,
-    const QString &method, const QJsonValue &args, const QString &continuation,
-    const QJsonValue &payload)
+                               const QString &method, const QJsonValue &args,
+                               const QString &continuation, const QJsonValue &payload)
 {
-    const AgentHandlers::ContinuationFn &fn =
-        m_handlers.continuation(host.className(), continuation, "a call's reply");
+    const AgentHandlers::ContinuationFn &fn = m_handlers.continuation(
+        host.className(), continuation, "a call's reply");
     if (!fn.payload) {
-        throw Error(ErrorCode::InvalidArgument,
+        throw Error(
+            ErrorCode::InvalidArgument,
             QStringLiteral("%1 cannot call %2/%3 with continuation \"%4\": it takes a human "
                            "answer or a model reply, not a call's reply")
                 .arg(host.label(), className, name, continuation));
@@ -55,13 +57,13 @@ QList<OutgoingCallInfo> AgentObjectCalls::pending(ObjectHost &host)
     return ObjectCalls::pending(host.database());
 }
 
-QJsonValue AgentObjectCalls::deliverReply(
-    ObjectHost &host, const OutgoingCallInfo &call, const Result<QJsonValue> &reply) const
+QJsonValue AgentObjectCalls::deliverReply(ObjectHost &host, const OutgoingCallInfo &call,
+                                          const Result<QJsonValue> &reply) const
 {
-    QJsonObject wrapped { { QStringLiteral("callId"), call.id },
-        { QStringLiteral("to"),
-            QStringLiteral("%1/%2.%3").arg(call.className, call.name, call.method) },
-        { QStringLiteral("payload"), call.payload } };
+    QJsonObject wrapped {{QStringLiteral("callId"), call.id},
+                         {QStringLiteral("to"),
+                          QStringLiteral("%1/%2.%3").arg(call.className, call.name, call.method)},
+                         {QStringLiteral("payload"), call.payload}};
     if (reply.ok())
         wrapped.insert(QStringLiteral("reply"), reply.value());
     else

@@ -23,19 +23,19 @@ public:
 
     // Fire and forget: no continuation.
     QString send(ObjectHost &host, const QString &className, const QString &name,
-        const QString &method, const QJsonValue &args);
+                 const QString &method, const QJsonValue &args);
     QString call(ObjectHost &host, const QString &className, const QString &name,
-        const QString &method, const QJsonValue &args, const QString &continuation,
-        const QJsonValue &payload);
+                 const QString &method, const QJsonValue &args, const QString &continuation,
+                 const QJsonValue &payload);
     static QList<OutgoingCallInfo> pending(ObjectHost &host);
     // The "call-reply" turn.
-    QJsonValue deliverReply(
-        ObjectHost &host, const OutgoingCallInfo &call, const Result<QJsonValue> &reply) const;
+    QJsonValue deliverReply(ObjectHost &host, const OutgoingCallInfo &call,
+                            const Result<QJsonValue> &reply) const;
 
 private:
     QString store(ObjectHost &host, const QString &className, const QString &name,
-        const QString &method, const QJsonValue &args, const QString &continuation,
-        const QJsonValue &payload);
+                  const QString &method, const QJsonValue &args, const QString &continuation,
+                  const QJsonValue &payload);
 
     const AgentHandlers &m_handlers;
 };

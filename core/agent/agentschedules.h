@@ -28,14 +28,14 @@ public:
     AgentSchedules(AgentTables &tables, const AgentHandlers &handlers, DeadlineFn expireDeadline);
 
     QString after(ObjectHost &host, std::chrono::milliseconds delay, const QString &callback,
-        const QJsonValue &payload);
-    QString at(
-        ObjectHost &host, const QDateTime &when, const QString &callback, const QJsonValue &payload);
+                  const QJsonValue &payload);
+    QString at(ObjectHost &host, const QDateTime &when, const QString &callback,
+               const QJsonValue &payload);
     QString every(ObjectHost &host, const CronExpression &cron, const QString &callback,
-        const QJsonValue &payload);
+                  const QJsonValue &payload);
     // Checks the continuation (a deadline may have none), stores the schedule and re-arms.
-    QString insert(ObjectHost &host, ScheduleInfo::Kind kind, qint64 dueMs,
-        const QString &callback, const QJsonValue &payload, const QString &cron);
+    QString insert(ObjectHost &host, ScheduleInfo::Kind kind, qint64 dueMs, const QString &callback,
+                   const QJsonValue &payload, const QString &cron);
 
     static QList<ScheduleInfo> list(ObjectHost &host);
     // Returns whether it existed; a deadline cannot be cancelled (it ends with its request).

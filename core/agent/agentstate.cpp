@@ -35,7 +35,7 @@ void AgentState::write(ObjectHost &host, const QJsonObject &next)
 void AgentState::publish(TurnEffects &effects) const
 {
     if (m_changed)
-        effects.publish(ChangeEvent::Kind::StateChanged, { { QStringLiteral("state"), m_state } });
+        effects.publish(ChangeEvent::Kind::StateChanged, {{QStringLiteral("state"), m_state}});
 }
 
 void AgentState::reset()

@@ -17,14 +17,14 @@ void AgentSteps::check(ObjectHost &host, const QString &step)
     const QStringList steps = declared(host);
     if (steps.isEmpty()) {
         throw Error(ErrorCode::InvalidArgument,
-            QStringLiteral("%1 cannot enter step \"%2\": class %3 declares no workflow "
-                           "steps (ClassOptions::steps)")
-                .arg(host.label(), step, host.className()));
+                    QStringLiteral("%1 cannot enter step \"%2\": class %3 declares no workflow "
+                                   "steps (ClassOptions::steps)")
+                        .arg(host.label(), step, host.className()));
     }
     if (!steps.contains(step)) {
         throw Error(ErrorCode::InvalidArgument,
-            QStringLiteral("%1 has no step \"%2\"; its steps are: %3")
-                .arg(host.className(), step, steps.join(QStringLiteral(", "))));
+                    QStringLiteral("%1 has no step \"%2\"; its steps are: %3")
+                        .arg(host.className(), step, steps.join(QStringLiteral(", "))));
     }
 }
 
@@ -59,8 +59,8 @@ void AgentSteps::index(ObjectHost &host, TurnEffects &effects) const
     if (!m_changed)
         return;
     effects.index(QStringLiteral("the step"),
-        [id = host.id().toString(), className = host.className(), step = m_step](
-            Catalog &catalog) { return catalog.writeAgentStep(id, className, step); });
+                  [id = host.id().toString(), className = host.className(), step = m_step](
+                      Catalog &catalog) { return catalog.writeAgentStep(id, className, step); });
 }
 
 void AgentSteps::reset()

@@ -22,43 +22,43 @@ class ObjectDatabase;
 // them first with ensureSchema().
 namespace AgentStore {
 
-    void ensureSchema(ObjectDatabase &db);
-    bool hasSchema(ObjectDatabase &db);
+void ensureSchema(ObjectDatabase &db);
+bool hasSchema(ObjectDatabase &db);
 
-    std::optional<QJsonObject> state(ObjectDatabase &db);
-    void writeState(ObjectDatabase &db, const QJsonObject &state, qint64 nowMs);
-    QString step(ObjectDatabase &db);
-    void writeStep(ObjectDatabase &db, const QString &step, qint64 nowMs);
+std::optional<QJsonObject> state(ObjectDatabase &db);
+void writeState(ObjectDatabase &db, const QJsonObject &state, qint64 nowMs);
+QString step(ObjectDatabase &db);
+void writeStep(ObjectDatabase &db, const QString &step, qint64 nowMs);
 
-    QList<ScheduleInfo> schedules(ObjectDatabase &db);
-    std::optional<ScheduleInfo> schedule(ObjectDatabase &db, const QString &id);
-    // Due at or before nowMs, in due order (ties in creation order).
-    QList<ScheduleInfo> dueSchedules(ObjectDatabase &db, qint64 nowMs);
-    // Fills in info.id (a new UUID) when empty; returns it.
-    QString insertSchedule(ObjectDatabase &db, ScheduleInfo info);
-    bool deleteSchedule(ObjectDatabase &db, const QString &id);
-    void moveSchedule(ObjectDatabase &db, const QString &id, qint64 dueMs);
-    // Points the object's alarm at its earliest schedule, or deletes it when none is left.
-    void rearm(ObjectHost &host);
+QList<ScheduleInfo> schedules(ObjectDatabase &db);
+std::optional<ScheduleInfo> schedule(ObjectDatabase &db, const QString &id);
+// Due at or before nowMs, in due order (ties in creation order).
+QList<ScheduleInfo> dueSchedules(ObjectDatabase &db, qint64 nowMs);
+// Fills in info.id (a new UUID) when empty; returns it.
+QString insertSchedule(ObjectDatabase &db, ScheduleInfo info);
+bool deleteSchedule(ObjectDatabase &db, const QString &id);
+void moveSchedule(ObjectDatabase &db, const QString &id, qint64 dueMs);
+// Points the object's alarm at its earliest schedule, or deletes it when none is left.
+void rearm(ObjectHost &host);
 
-    QList<HumanRequestInfo> humanRequests(ObjectHost &host, bool pendingOnly);
-    // The same without the object's identity (objectId, className, objectName stay empty).
-    QList<HumanRequestInfo> humanRequests(ObjectDatabase &db, bool pendingOnly);
-    std::optional<HumanRequestInfo> humanRequest(ObjectHost &host, const QString &requestId);
-    void insertHumanRequest(
-        ObjectDatabase &db, const HumanRequestInfo &info, const QString &deadlineScheduleId);
-    QString deadlineScheduleOf(ObjectDatabase &db, const QString &requestId);
-    void closeHumanRequest(ObjectDatabase &db, const QString &requestId, HumanRequestStatus status,
-        qint64 atMs, const std::optional<HumanResponse> &response);
+QList<HumanRequestInfo> humanRequests(ObjectHost &host, bool pendingOnly);
+// The same without the object's identity (objectId, className, objectName stay empty).
+QList<HumanRequestInfo> humanRequests(ObjectDatabase &db, bool pendingOnly);
+std::optional<HumanRequestInfo> humanRequest(ObjectHost &host, const QString &requestId);
+void insertHumanRequest(ObjectDatabase &db, const HumanRequestInfo &info,
+                        const QString &deadlineScheduleId);
+QString deadlineScheduleOf(ObjectDatabase &db, const QString &requestId);
+void closeHumanRequest(ObjectDatabase &db, const QString &requestId, HumanRequestStatus status,
+                       qint64 atMs, const std::optional<HumanResponse> &response);
 
-    // Everything an agent stored — state, step, schedules, human requests, model calls — and
-    // its entries in the catalog's step and inbox indexes, as a reset ("delete all storage")
-    // must leave it. Does nothing for an object that never ran as an agent.
-    void forget(ObjectHost &host);
+// Everything an agent stored — state, step, schedules, human requests, model calls — and
+// its entries in the catalog's step and inbox indexes, as a reset ("delete all storage")
+// must leave it. Does nothing for an object that never ran as an agent.
+void forget(ObjectHost &host);
 
-    // Writes the agent's index rows (step, human-request hints) anew from its own tables,
-    // through the turn's gate: after a crash between a commit and its index writes.
-    void reindex(ObjectHost &host);
+// Writes the agent's index rows (step, human-request hints) anew from its own tables,
+// through the turn's gate: after a crash between a commit and its index writes.
+void reindex(ObjectHost &host);
 
 } // namespace AgentStore
 

@@ -23,83 +23,83 @@ namespace Durable {
 
 namespace {
 
-    // Collects the re-checked requests of every object of a listing.
-    struct PendingListing
-    {
-        QMutex mutex;
-        int remaining = 0;
-        QList<HumanRequestInfo> requests;
-        QPromise<QList<HumanRequestInfo>> promise;
+// Collects the re-checked requests of every object of a listing.
+struct PendingListing
+{
+    QMutex mutex;
+    int remaining = 0;
+    QList<HumanRequestInfo> requests;
+    QPromise<QList<HumanRequestInfo>> promise;
 
-        void finishOne()
-        {
-            // Caller holds mutex.
-            if (--remaining > 0)
-                return;
-            std::sort(requests.begin(), requests.end(),
-                [](const HumanRequestInfo &a, const HumanRequestInfo &b) {
-                    if (a.createdMs != b.createdMs)
-                        return a.createdMs < b.createdMs;
-                    return a.requestId < b.requestId;
-                });
-            promise.addResult(requests);
-            promise.finish();
-        }
-    };
-
-    // The object's word on the indexed requests: stale entries (a turn that never committed, or
-    // a request that expired or was answered without the index hearing of it) are fixed up.
-    void reconcile(EngineCore &core, const QList<Catalog::HumanRequestHint> &hints,
-        const QList<HumanRequestInfo> &stored, bool objectMissing)
+    void finishOne()
     {
-        for (const Catalog::HumanRequestHint &hint : hints) {
-            const auto it = std::find_if(stored.cbegin(), stored.cend(),
-                [&hint](const HumanRequestInfo &r) { return r.requestId == hint.requestId; });
-            Result<void> ok;
-            if (objectMissing || it == stored.cend())
-                ok = core.catalog().removeHumanRequestHint(hint.requestId);
-            else if (it->status != HumanRequestStatus::Pending)
-                ok = core.catalog().setHumanRequestHintStatus(
-                    hint.requestId, humanRequestStatusName(it->status));
-            if (!ok)
-                qCWarning(lcInbox).noquote() << ok.error().message();
-        }
+        // Caller holds mutex.
+        if (--remaining > 0)
+            return;
+        std::sort(requests.begin(), requests.end(),
+                  [](const HumanRequestInfo &a, const HumanRequestInfo &b) {
+                      if (a.createdMs != b.createdMs)
+                          return a.createdMs < b.createdMs;
+                      return a.requestId < b.requestId;
+                  });
+        promise.addResult(requests);
+        promise.finish();
     }
+};
 
-    // The request as the catalog indexes it: enough to reach its object. Pool thread.
-    Result<HumanRequestInfo> indexedRequest(EngineCore &core, const QString &requestId)
-    {
-        const Result<Catalog::HumanRequestHint> hint = core.catalog().humanRequestHint(requestId);
-        if (!hint) {
-            if (hint.error().code() != ErrorCode::NotFound)
-                return hint.error();
-            return Error(ErrorCode::NotFound,
-                QStringLiteral("Unknown human request \"%1\": no agent asked it").arg(requestId))
-                .withContext(QStringLiteral("requestId"), requestId);
-        }
-        const Result<ObjectId> id = ObjectId::fromString(hint->objectId);
-        if (!id)
-            return id.error();
-        HumanRequestInfo request;
-        request.requestId = requestId;
-        request.objectId = id.value();
-        request.className = hint->className;
-        request.objectName = hint->name;
-        request.title = hint->title;
-        return request;
+// The object's word on the indexed requests: stale entries (a turn that never committed, or
+// a request that expired or was answered without the index hearing of it) are fixed up.
+void reconcile(EngineCore &core, const QList<Catalog::HumanRequestHint> &hints,
+               const QList<HumanRequestInfo> &stored, bool objectMissing)
+{
+    for (const Catalog::HumanRequestHint &hint : hints) {
+        const auto it = std::find_if(
+            stored.cbegin(), stored.cend(),
+            [&hint](const HumanRequestInfo &r) { return r.requestId == hint.requestId; });
+        Result<void> ok;
+        if (objectMissing || it == stored.cend())
+            ok = core.catalog().removeHumanRequestHint(hint.requestId);
+        else if (it->status != HumanRequestStatus::Pending)
+            ok = core.catalog().setHumanRequestHintStatus(hint.requestId,
+                                                          humanRequestStatusName(it->status));
+        if (!ok)
+            qCWarning(lcInbox).noquote() << ok.error().message();
     }
+}
+
+// The request as the catalog indexes it: enough to reach its object. Pool thread.
+Result<HumanRequestInfo> indexedRequest(EngineCore &core, const QString &requestId)
+{
+    const Result<Catalog::HumanRequestHint> hint = core.catalog().humanRequestHint(requestId);
+    if (!hint) {
+        if (hint.error().code() != ErrorCode::NotFound)
+            return hint.error();
+        return Error(
+                   ErrorCode::NotFound,
+                   QStringLiteral("Unknown human request \"%1\": no agent asked it").arg(requestId))
+            .withContext(QStringLiteral("requestId"), requestId);
+    }
+    const Result<ObjectId> id = ObjectId::fromString(hint->objectId);
+    if (!id)
+        return id.error();
+    HumanRequestInfo request;
+    request.requestId = requestId;
+    request.objectId = id.value();
+    request.className = hint->className;
+    request.objectName = hint->name;
+    request.title = hint->title;
+    return request;
+}
 
 } // namespace
 
 HumanInbox::HumanInbox(Engine *engine)
     : HumanInbox(EngineAccess::core(engine), EngineAccess::recordingTap(engine))
-{
-}
+{ }
 
 HumanInbox::HumanInbox(std::shared_ptr<EngineCore> core, std::shared_ptr<RecordingTap> tap)
     : m_core(std::move(core)), m_tap(std::move(tap))
-{
-}
+{ }
 
 QFuture<QList<HumanRequestInfo>> HumanInbox::pending(const QString &className) const
 {
@@ -114,8 +114,8 @@ QFuture<QList<HumanRequestInfo>> HumanInbox::pending(const QString &className) c
     }
     std::shared_ptr<EngineCore> core = m_core;
     queryPool()->start([core, className, listing] {
-        const Result<QList<Catalog::HumanRequestHint>> hints =
-            core->catalog().humanRequestHints(className, QStringLiteral("pending"));
+        const Result<QList<Catalog::HumanRequestHint>> hints = core->catalog().humanRequestHints(
+            className, QStringLiteral("pending"));
         if (!hints) {
             listing->promise.setException(hints.error());
             listing->promise.finish();
@@ -150,10 +150,10 @@ QFuture<QList<HumanRequestInfo>> HumanInbox::pending(const QString &className) c
             call.id = id.value();
             call.name = first.name;
             callOnStrand<QList<HumanRequestInfo>>(
-                core, call,
-                [](ObjectHost &host) { return AgentStore::humanRequests(host, false); },
+                core, call, [](ObjectHost &host) { return AgentStore::humanRequests(host, false); },
                 [core, listing, objectHints](Result<QList<HumanRequestInfo>> stored) {
-                    const bool missing = !stored.ok() && stored.error().code() == ErrorCode::NotFound;
+                    const bool missing = !stored.ok() &&
+                                         stored.error().code() == ErrorCode::NotFound;
                     if (stored.ok() || missing)
                         reconcile(*core, objectHints, stored.valueOr({}), missing);
                     else
@@ -175,18 +175,19 @@ QFuture<QList<HumanRequestInfo>> HumanInbox::pending(const QString &className) c
     return future;
 }
 
-QFuture<QJsonValue> HumanInbox::answer(
-    const HumanRequestInfo &request, const HumanResponse &response) const
+QFuture<QJsonValue> HumanInbox::answer(const HumanRequestInfo &request,
+                                       const HumanResponse &response) const
 {
     if (request.requestId.isEmpty() || request.objectId.isNull()) {
-        return failedFuture<QJsonValue>(Error(ErrorCode::InvalidArgument,
+        return failedFuture<QJsonValue>(Error(
+            ErrorCode::InvalidArgument,
             QStringLiteral("Cannot answer a human request that names no request or no object")));
     }
     const std::shared_ptr<OperationRecorder> recorder = m_tap ? m_tap->recorder() : nullptr;
     const int token = recorder ? recorder->answerIssued(request.requestId, response.toJson()) : -1;
     if (recorder) {
-        recorder->answerTargeted(
-            token, request.className, request.objectName, request.objectId, request.title);
+        recorder->answerTargeted(token, request.className, request.objectName, request.objectId,
+                                 request.title);
     }
     auto promise = std::make_shared<QPromise<QJsonValue>>();
     promise->start();
@@ -195,8 +196,8 @@ QFuture<QJsonValue> HumanInbox::answer(
     return future;
 }
 
-QFuture<QJsonValue> HumanInbox::answer(
-    const QString &requestId, const HumanResponse &response) const
+QFuture<QJsonValue> HumanInbox::answer(const QString &requestId,
+                                       const HumanResponse &response) const
 {
     if (!m_core) {
         return failedFuture<QJsonValue>(
@@ -218,7 +219,7 @@ QFuture<QJsonValue> HumanInbox::answer(
         }
         if (recorder) {
             recorder->answerTargeted(token, request->className, request->objectName,
-                request->objectId, request->title);
+                                     request->objectId, request->title);
         }
         inbox.deliver(request.value(), response, recorder, token, promise);
     });
@@ -228,8 +229,8 @@ QFuture<QJsonValue> HumanInbox::answer(
 // The object, which holds the request, is the one to check it (pending, allowed action,
 // schema). A member, as only the inbox may hand an agent its answer.
 void HumanInbox::deliver(const HumanRequestInfo &request, const HumanResponse &response,
-    const std::shared_ptr<OperationRecorder> &recorder, int token,
-    const std::shared_ptr<QPromise<QJsonValue>> &promise) const
+                         const std::shared_ptr<OperationRecorder> &recorder, int token,
+                         const std::shared_ptr<QPromise<QJsonValue>> &promise) const
 {
     const QString requestId = request.requestId;
     StrandCall call;
@@ -240,16 +241,16 @@ void HumanInbox::deliver(const HumanRequestInfo &request, const HumanResponse &r
     call.name = request.objectName;
     call.trigger = QStringLiteral("human-answer");
     call.method = QStringLiteral("answer");
-    call.args = QJsonObject { { QStringLiteral("requestId"), requestId },
-        { QStringLiteral("response"), response.toJson() } };
+    call.args = QJsonObject {{QStringLiteral("requestId"), requestId},
+                             {QStringLiteral("response"), response.toJson()}};
     callOnStrand<QJsonValue>(
         m_core, call,
         [requestId, response](ObjectHost &host) -> QJsonValue {
             auto *agent = dynamic_cast<Agent *>(&host.instance());
             if (!agent) {
                 throw Error(ErrorCode::InvalidArgument,
-                    QStringLiteral("%1 is not an agent; it cannot answer human request %2")
-                        .arg(host.label(), requestId));
+                            QStringLiteral("%1 is not an agent; it cannot answer human request %2")
+                                .arg(host.label(), requestId));
             }
             return agent->deliverHumanAnswer(requestId, response);
         },

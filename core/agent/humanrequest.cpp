@@ -23,14 +23,14 @@ Result<HumanAction> humanActionFromName(const QString &name)
 {
     const QString lower = name.trimmed().toLower();
     for (HumanAction action :
-        { HumanAction::Approve, HumanAction::Reject, HumanAction::Edit, HumanAction::Respond }) {
+         {HumanAction::Approve, HumanAction::Reject, HumanAction::Edit, HumanAction::Respond}) {
         if (humanActionName(action) == lower)
             return action;
     }
     return Error(ErrorCode::InvalidArgument,
-        QStringLiteral("Unknown human action \"%1\"; expected approve, reject, edit or "
-                       "respond")
-            .arg(name));
+                 QStringLiteral("Unknown human action \"%1\"; expected approve, reject, edit or "
+                                "respond")
+                     .arg(name));
 }
 
 QString humanRequestStatusName(HumanRequestStatus status)
@@ -48,7 +48,7 @@ QString humanRequestStatusName(HumanRequestStatus status)
 
 QJsonObject HumanResponse::toJson() const
 {
-    QJsonObject json { { QStringLiteral("action"), humanActionName(action) } };
+    QJsonObject json {{QStringLiteral("action"), humanActionName(action)}};
     if (!text.isEmpty())
         json.insert(QStringLiteral("text"), text);
     if (!value.isUndefined())
@@ -76,15 +76,17 @@ QJsonObject HumanRequestInfo::toJson() const
     QJsonArray actionNames;
     for (HumanAction action : actions)
         actionNames.append(humanActionName(action));
-    QJsonObject json { { QStringLiteral("requestId"), requestId },
-        { QStringLiteral("objectId"), objectId.toString() },
-        { QStringLiteral("className"), className }, { QStringLiteral("objectName"), objectName },
-        { QStringLiteral("title"), title }, { QStringLiteral("prompt"), prompt },
-        { QStringLiteral("context"), context.isUndefined() ? QJsonValue() : context },
-        { QStringLiteral("actions"), actionNames },
-        { QStringLiteral("continuation"), continuation },
-        { QStringLiteral("createdMs"), double(createdMs) },
-        { QStringLiteral("status"), humanRequestStatusName(status) } };
+    QJsonObject json {{QStringLiteral("requestId"), requestId},
+                      {QStringLiteral("objectId"), objectId.toString()},
+                      {QStringLiteral("className"), className},
+                      {QStringLiteral("objectName"), objectName},
+                      {QStringLiteral("title"), title},
+                      {QStringLiteral("prompt"), prompt},
+                      {QStringLiteral("context"), context.isUndefined() ? QJsonValue() : context},
+                      {QStringLiteral("actions"), actionNames},
+                      {QStringLiteral("continuation"), continuation},
+                      {QStringLiteral("createdMs"), double(createdMs)},
+                      {QStringLiteral("status"), humanRequestStatusName(status)}};
     if (!schema.isEmpty())
         json.insert(QStringLiteral("schema"), schema);
     if (deadlineMs >= 0)

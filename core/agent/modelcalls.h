@@ -28,22 +28,22 @@ using ModelCallAccess = AgentAccess;
 // thread and go away with the engine.
 namespace ModelCalls {
 
-    void ensureSchema(ObjectDatabase &db);
-    bool hasSchema(ObjectDatabase &db);
-    // Gives info an id ("mc-<n>") and stores it; returns the id.
-    QString insert(ObjectDatabase &db, ModelCallInfo info);
-    std::optional<ModelCallInfo> get(ObjectDatabase &db, const QString &id);
-    QList<ModelCallInfo> list(ObjectDatabase &db, bool pendingOnly);
-    void update(ObjectDatabase &db, const ModelCallInfo &info);
+void ensureSchema(ObjectDatabase &db);
+bool hasSchema(ObjectDatabase &db);
+// Gives info an id ("mc-<n>") and stores it; returns the id.
+QString insert(ObjectDatabase &db, ModelCallInfo info);
+std::optional<ModelCallInfo> get(ObjectDatabase &db, const QString &id);
+QList<ModelCallInfo> list(ObjectDatabase &db, bool pendingOnly);
+void update(ObjectDatabase &db, const ModelCallInfo &info);
 
-    // Held back in the running turn's gate (TurnEffects), so they happen only once it committed.
-    void queueSend(ObjectHost &host, const QString &callId);
-    void queueTool(ObjectHost &host, const QString &callId, const QJsonObject &toolCall);
-    // Re-issues what the calls of this object were waiting for (after a restart or a failed
-    // turn); calls already in flight on this engine are skipped at send time.
-    void resumePending(ObjectHost &host);
-    // The reply of callId reached its turn: it is no longer in flight.
-    void landed(ObjectHost &host, const QString &callId);
+// Held back in the running turn's gate (TurnEffects), so they happen only once it committed.
+void queueSend(ObjectHost &host, const QString &callId);
+void queueTool(ObjectHost &host, const QString &callId, const QJsonObject &toolCall);
+// Re-issues what the calls of this object were waiting for (after a restart or a failed
+// turn); calls already in flight on this engine are skipped at send time.
+void resumePending(ObjectHost &host);
+// The reply of callId reached its turn: it is no longer in flight.
+void landed(ObjectHost &host, const QString &callId);
 
 } // namespace ModelCalls
 

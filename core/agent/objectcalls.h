@@ -32,17 +32,17 @@ using ObjectCallAccess = AgentAccess;
 // Worker thread only, inside a turn of the object named; failures throw Durable::Error.
 namespace ObjectCalls {
 
-    // Stores the call and holds its delivery in the running turn's gate; returns its id.
-    QString send(ObjectHost &host, OutgoingCallInfo info);
-    QList<OutgoingCallInfo> pending(ObjectDatabase &db);
-    // Removes and returns a stored call (nullopt: answered already).
-    std::optional<OutgoingCallInfo> take(ObjectHost &host, const QString &callId);
-    // Delivers every stored call again (a start after a crash).
-    void resume(ObjectHost &host);
-    // At the end of a turn that answered or resumed calls: once none is left, the catalog's
-    // Outbox mark goes (through the turn's gate). Last in the turn, since a continuation may
-    // have made new calls.
-    void forgetMarkIfDone(ObjectHost &host);
+// Stores the call and holds its delivery in the running turn's gate; returns its id.
+QString send(ObjectHost &host, OutgoingCallInfo info);
+QList<OutgoingCallInfo> pending(ObjectDatabase &db);
+// Removes and returns a stored call (nullopt: answered already).
+std::optional<OutgoingCallInfo> take(ObjectHost &host, const QString &callId);
+// Delivers every stored call again (a start after a crash).
+void resume(ObjectHost &host);
+// At the end of a turn that answered or resumed calls: once none is left, the catalog's
+// Outbox mark goes (through the turn's gate). Last in the turn, since a continuation may
+// have made new calls.
+void forgetMarkIfDone(ObjectHost &host);
 
 } // namespace ObjectCalls
 

@@ -20,11 +20,12 @@ QString ScheduleInfo::kindName(Kind kind)
 
 QJsonObject ScheduleInfo::toJson() const
 {
-    QJsonObject json { { QStringLiteral("id"), id }, { QStringLiteral("kind"), kindName(kind) },
-        { QStringLiteral("callback"), callback },
-        { QStringLiteral("payload"), payload.isUndefined() ? QJsonValue() : payload },
-        { QStringLiteral("dueMs"), double(dueMs) },
-        { QStringLiteral("createdMs"), double(createdMs) } };
+    QJsonObject json {{QStringLiteral("id"), id},
+                      {QStringLiteral("kind"), kindName(kind)},
+                      {QStringLiteral("callback"), callback},
+                      {QStringLiteral("payload"), payload.isUndefined() ? QJsonValue() : payload},
+                      {QStringLiteral("dueMs"), double(dueMs)},
+                      {QStringLiteral("createdMs"), double(createdMs)}};
     if (!cron.isEmpty())
         json.insert(QStringLiteral("cron"), cron);
     return json;

@@ -23,17 +23,17 @@ struct FieldSpec
     const char *namesHint;
 };
 
-const char *const s_monthNames[] = { "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP",
-    "OCT", "NOV", "DEC" };
-const char *const s_dayNames[] = { "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT" };
+const char *const s_monthNames[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                                    "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"};
+const char *const s_dayNames[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
 
 // Day-of-week accepts 7 as a second Sunday; it is folded onto 0 after parsing.
 const FieldSpec s_fields[] = {
-    { "minute", 0, 59, nullptr, 0, 0, nullptr },
-    { "hour", 0, 23, nullptr, 0, 0, nullptr },
-    { "day-of-month", 1, 31, nullptr, 0, 0, nullptr },
-    { "month", 1, 12, s_monthNames, 12, 1, "a month name (JAN-DEC)" },
-    { "day-of-week", 0, 7, s_dayNames, 7, 0, "a day name (SUN-SAT)" },
+    {"minute", 0, 59, nullptr, 0, 0, nullptr},
+    {"hour", 0, 23, nullptr, 0, 0, nullptr},
+    {"day-of-month", 1, 31, nullptr, 0, 0, nullptr},
+    {"month", 1, 12, s_monthNames, 12, 1, "a month name (JAN-DEC)"},
+    {"day-of-week", 0, 7, s_dayNames, 7, 0, "a day name (SUN-SAT)"},
 };
 
 struct Macro
@@ -43,13 +43,9 @@ struct Macro
 };
 
 const Macro s_macros[] = {
-    { "@yearly", "0 0 1 1 *" },
-    { "@annually", "0 0 1 1 *" },
-    { "@monthly", "0 0 1 * *" },
-    { "@weekly", "0 0 * * 0" },
-    { "@daily", "0 0 * * *" },
-    { "@midnight", "0 0 * * *" },
-    { "@hourly", "0 * * * *" },
+    {"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"}, {"@monthly", "0 0 1 * *"},
+    {"@weekly", "0 0 * * 0"}, {"@daily", "0 0 * * *"},    {"@midnight", "0 0 * * *"},
+    {"@hourly", "0 * * * *"},
 };
 
 QString fieldName(const FieldSpec &spec)
@@ -159,7 +155,7 @@ Result<CronExpression> CronExpression::parse(const QString &text)
 {
     const auto invalid = [&text](const QString &why) {
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("Invalid cron expression \"%1\": %2").arg(text.left(100), why));
+                     QStringLiteral("Invalid cron expression \"%1\": %2").arg(text.left(100), why));
     };
 
     QString expanded = text.trimmed();
@@ -233,8 +229,8 @@ bool CronExpression::matches(const QDateTime &when) const
     const QDateTime utc = when.toUTC();
     const QDate date = utc.date();
     const QTime time = utc.time();
-    return (m_months & (quint64(1) << date.month())) && dayMatches(date)
-        && (m_hours & (quint64(1) << time.hour())) && (m_minutes & (quint64(1) << time.minute()));
+    return (m_months & (quint64(1) << date.month())) && dayMatches(date) &&
+           (m_hours & (quint64(1) << time.hour())) && (m_minutes & (quint64(1) << time.minute()));
 }
 
 QDateTime CronExpression::next(const QDateTime &after) const

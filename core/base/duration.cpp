@@ -41,9 +41,9 @@ Result<std::chrono::milliseconds> Duration::parse(const QString &text)
     qint64 total = 0;
     qsizetype at = 0;
     while (at < trimmed.size()) {
-        const QRegularExpressionMatch match = part.match(trimmed, at,
-                                                         QRegularExpression::NormalMatch,
-                                                         QRegularExpression::AnchorAtOffsetMatchOption);
+        const QRegularExpressionMatch match = part.match(
+            trimmed, at, QRegularExpression::NormalMatch,
+            QRegularExpression::AnchorAtOffsetMatchOption);
         if (!match.hasMatch() || match.capturedLength() == 0)
             return invalid(QStringLiteral("unexpected \"%1\"").arg(trimmed.mid(at)));
         const qint64 unit = unitMs(match.captured(2));
@@ -71,7 +71,8 @@ QString Duration::format(std::chrono::milliseconds duration)
     {
         qint64 size;
         const char *name;
-    } units[] = {{24 * 3600 * 1000LL, "d"}, {3600 * 1000, "h"}, {60 * 1000, "m"}, {1000, "s"}, {1, "ms"}};
+    } units[] = {
+        {24 * 3600 * 1000LL, "d"}, {3600 * 1000, "h"}, {60 * 1000, "m"}, {1000, "s"}, {1, "ms"}};
     for (const auto &unit : units) {
         if (ms >= unit.size) {
             out += QString::number(ms / unit.size) + QLatin1String(unit.name);

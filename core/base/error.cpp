@@ -26,33 +26,53 @@ Error Error::prefixed(const QString &what) const
 QString Error::codeName(ErrorCode code)
 {
     switch (code) {
-    case ErrorCode::Internal: return QStringLiteral("internal");
-    case ErrorCode::InvalidArgument: return QStringLiteral("invalid-argument");
-    case ErrorCode::UnknownClass: return QStringLiteral("unknown-class");
-    case ErrorCode::UnknownMethod: return QStringLiteral("unknown-method");
-    case ErrorCode::NotFound: return QStringLiteral("not-found");
-    case ErrorCode::Overloaded: return QStringLiteral("overloaded");
-    case ErrorCode::LimitExceeded: return QStringLiteral("limit-exceeded");
-    case ErrorCode::ReservedTable: return QStringLiteral("reserved-table");
-    case ErrorCode::SqlError: return QStringLiteral("sql-error");
-    case ErrorCode::StorageError: return QStringLiteral("storage-error");
-    case ErrorCode::CommitFailed: return QStringLiteral("commit-failed");
-    case ErrorCode::Corrupt: return QStringLiteral("corrupt");
-    case ErrorCode::Quarantined: return QStringLiteral("quarantined");
-    case ErrorCode::Crashed: return QStringLiteral("crashed");
-    case ErrorCode::HandlerFailed: return QStringLiteral("handler-failed");
-    case ErrorCode::Io: return QStringLiteral("io");
-    case ErrorCode::Network: return QStringLiteral("network");
-    case ErrorCode::Timeout: return QStringLiteral("timeout");
-    case ErrorCode::ShuttingDown: return QStringLiteral("shutting-down");
-    case ErrorCode::Conflict: return QStringLiteral("conflict");
+    case ErrorCode::Internal:
+        return QStringLiteral("internal");
+    case ErrorCode::InvalidArgument:
+        return QStringLiteral("invalid-argument");
+    case ErrorCode::UnknownClass:
+        return QStringLiteral("unknown-class");
+    case ErrorCode::UnknownMethod:
+        return QStringLiteral("unknown-method");
+    case ErrorCode::NotFound:
+        return QStringLiteral("not-found");
+    case ErrorCode::Overloaded:
+        return QStringLiteral("overloaded");
+    case ErrorCode::LimitExceeded:
+        return QStringLiteral("limit-exceeded");
+    case ErrorCode::ReservedTable:
+        return QStringLiteral("reserved-table");
+    case ErrorCode::SqlError:
+        return QStringLiteral("sql-error");
+    case ErrorCode::StorageError:
+        return QStringLiteral("storage-error");
+    case ErrorCode::CommitFailed:
+        return QStringLiteral("commit-failed");
+    case ErrorCode::Corrupt:
+        return QStringLiteral("corrupt");
+    case ErrorCode::Quarantined:
+        return QStringLiteral("quarantined");
+    case ErrorCode::Crashed:
+        return QStringLiteral("crashed");
+    case ErrorCode::HandlerFailed:
+        return QStringLiteral("handler-failed");
+    case ErrorCode::Io:
+        return QStringLiteral("io");
+    case ErrorCode::Network:
+        return QStringLiteral("network");
+    case ErrorCode::Timeout:
+        return QStringLiteral("timeout");
+    case ErrorCode::ShuttingDown:
+        return QStringLiteral("shutting-down");
+    case ErrorCode::Conflict:
+        return QStringLiteral("conflict");
     }
     return QStringLiteral("internal");
 }
 
 QJsonObject Error::toJson() const
 {
-    QJsonObject json{{QStringLiteral("code"), codeName()}, {QStringLiteral("message"), m_message}};
+    QJsonObject json {{QStringLiteral("code"), codeName()}, {QStringLiteral("message"), m_message}};
     if (!m_context.isEmpty())
         json.insert(QStringLiteral("context"), QJsonObject::fromVariantMap(m_context));
     return json;

@@ -39,13 +39,9 @@ struct TypeName
 };
 
 const TypeName s_typeNames[] = {
-    { "string", StringType },
-    { "number", NumberType },
-    { "integer", IntegerType },
-    { "boolean", BooleanType },
-    { "object", ObjectType },
-    { "array", ArrayType },
-    { "null", NullType },
+    {"string", StringType},   {"number", NumberType}, {"integer", IntegerType},
+    {"boolean", BooleanType}, {"object", ObjectType}, {"array", ArrayType},
+    {"null", NullType},
 };
 
 // Validation keywords we know but do not implement; refusing them beats silently accepting
@@ -104,8 +100,8 @@ QString joinAlternatives(const QStringList &items)
 {
     if (items.size() <= 1)
         return items.join(QString());
-    return items.mid(0, items.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" or ")
-        + items.last();
+    return items.mid(0, items.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" or ") +
+           items.last();
 }
 
 QString pointerToken(const QString &key)
@@ -136,26 +132,26 @@ QString plural(qsizetype count, const char *singular, const char *pluralForm)
 Error malformedSchema(const QString &where, const QString &why)
 {
     return Error(ErrorCode::InvalidArgument,
-        QStringLiteral("Invalid JSON schema at %1: %2").arg(displayPath(where), why));
+                 QStringLiteral("Invalid JSON schema at %1: %2").arg(displayPath(where), why));
 }
 
 Result<void> readNumber(const QString &key, const QJsonValue &value, const QString &where,
-    std::optional<double> &target)
+                        std::optional<double> &target)
 {
     if (!value.isDouble())
-        return malformedSchema(where,
-            QStringLiteral("\"%1\" must be a number, not %2").arg(key, jsonTypeName(value)));
+        return malformedSchema(
+            where, QStringLiteral("\"%1\" must be a number, not %2").arg(key, jsonTypeName(value)));
     target = value.toDouble();
     return {};
 }
 
 Result<void> readCount(const QString &key, const QJsonValue &value, const QString &where,
-    std::optional<qint64> &target)
+                       std::optional<qint64> &target)
 {
     if (!value.isDouble() || !isIntegral(value.toDouble()) || value.toDouble() < 0)
         return malformedSchema(where,
-            QStringLiteral("\"%1\" must be a non-negative integer, not %2")
-                .arg(key, formatValue(value)));
+                               QStringLiteral("\"%1\" must be a non-negative integer, not %2")
+                                   .arg(key, formatValue(value)));
     target = value.toInteger();
     return {};
 }
@@ -163,7 +159,7 @@ Result<void> readCount(const QString &key, const QJsonValue &value, const QStrin
 // Draft-04 spelled exclusive bounds as booleans, later drafts as numbers; the boolean is kept
 // aside and applied once "minimum"/"maximum" are known.
 Result<void> readExclusive(const QString &key, const QJsonValue &value, const QString &where,
-    std::optional<double> &target, std::optional<bool> &draft4)
+                           std::optional<double> &target, std::optional<bool> &draft4)
 {
     if (value.isBool()) {
         draft4 = value.toBool();
@@ -184,14 +180,13 @@ bool isUnsupportedKeyword(const QString &key)
 // Contradictory bounds can never be satisfied: almost certainly a typo in the schema.
 template<typename T>
 Result<void> checkBoundsOrder(const QString &at, const char *low, const std::optional<T> &lowValue,
-    const char *high, const std::optional<T> &highValue)
+                              const char *high, const std::optional<T> &highValue)
 {
     if (!lowValue || !highValue || *lowValue <= *highValue)
         return {};
-    return malformedSchema(at,
-        QStringLiteral("\"%1\" (%2) is greater than \"%3\" (%4)")
-            .arg(QLatin1String(low), formatNumber(double(*lowValue)), QLatin1String(high),
-                formatNumber(double(*highValue))));
+    return malformedSchema(at, QStringLiteral("\"%1\" (%2) is greater than \"%3\" (%4)")
+                                   .arg(QLatin1String(low), formatNumber(double(*lowValue)),
+                                        QLatin1String(high), formatNumber(double(*highValue))));
 }
 
 void addViolation(QStringList &out, const QString &path, const QString &problem)
@@ -221,7 +216,7 @@ struct JsonSchema::Node
 
     QJsonValue json;
     bool rejectAll = false; // the schema `false`
-    unsigned types = 0; // 0: any type
+    unsigned types = 0;     // 0: any type
     QStringList typeNames;
     QMap<QString, Ptr> properties;
     QStringList required;
@@ -252,7 +247,7 @@ private:
     };
 
     Result<void> readKeyword(const QString &key, const QJsonValue &value, const QString &where,
-        Draft4Exclusive &draft4);
+                             Draft4Exclusive &draft4);
     Result<void> readType(const QJsonValue &value, const QString &where);
     Result<void> readProperties(const QJsonValue &value, const QString &where);
     Result<void> readRequired(const QJsonValue &value, const QString &where);
@@ -260,7 +255,7 @@ private:
     Result<void> readItems(const QJsonValue &value, const QString &where);
     Result<void> readPattern(const QJsonValue &value, const QString &where);
     static Result<void> readSchemaList(const QString &key, const QJsonValue &value,
-        const QString &where, std::vector<Ptr> &target);
+                                       const QString &where, std::vector<Ptr> &target);
     Result<void> applyDraft4Exclusive(const Draft4Exclusive &draft4, const QString &at);
 
     void checkEnumAndConst(const QJsonValue &value, const QString &path, QStringList &out) const;
@@ -270,7 +265,7 @@ private:
     void checkObject(const QJsonObject &object, const QString &path, QStringList &out) const;
     void checkAlternatives(const QJsonValue &value, const QString &path, QStringList &out) const;
     static QStringList failuresOf(const std::vector<Ptr> &alternatives, const QJsonValue &value,
-        const QString &path, QList<qsizetype> &matching);
+                                  const QString &path, QList<qsizetype> &matching);
 };
 
 Result<JsonSchema::Node::Ptr> JsonSchema::Node::build(const QJsonValue &schema, const QString &at)
@@ -282,16 +277,15 @@ Result<JsonSchema::Node::Ptr> JsonSchema::Node::build(const QJsonValue &schema, 
         return Ptr(std::move(node));
     }
     if (!schema.isObject())
-        return malformedSchema(at,
-            QStringLiteral("a schema must be an object or a boolean, not %1")
-                .arg(jsonTypeName(schema)));
+        return malformedSchema(at, QStringLiteral("a schema must be an object or a boolean, not %1")
+                                       .arg(jsonTypeName(schema)));
 
     // Keywords are read in key order and the first malformed one is reported.
     const QJsonObject object = schema.toObject();
     Draft4Exclusive draft4;
     for (auto it = object.begin(); it != object.end(); ++it) {
-        const Result<void> read =
-            node->readKeyword(it.key(), it.value(), childPath(at, it.key()), draft4);
+        const Result<void> read = node->readKeyword(it.key(), it.value(), childPath(at, it.key()),
+                                                    draft4);
         if (!read.ok())
             return read.error();
     }
@@ -309,8 +303,8 @@ Result<JsonSchema::Node::Ptr> JsonSchema::Node::build(const QJsonValue &schema, 
     return Ptr(std::move(node));
 }
 
-Result<void> JsonSchema::Node::readKeyword(
-    const QString &key, const QJsonValue &value, const QString &where, Draft4Exclusive &draft4)
+Result<void> JsonSchema::Node::readKeyword(const QString &key, const QJsonValue &value,
+                                           const QString &where, Draft4Exclusive &draft4)
 {
     const auto is = [&key](const char *name) { return key == QLatin1String(name); };
     if (is("type"))
@@ -360,7 +354,8 @@ Result<void> JsonSchema::Node::readKeyword(
     if (is("title") || is("description")) {
         // Forms show these to people, so a non-string is a mistake worth reporting.
         if (!value.isString())
-            return malformedSchema(where,
+            return malformedSchema(
+                where,
                 QStringLiteral("\"%1\" must be a string, not %2").arg(key, jsonTypeName(value)));
         return {};
     }
@@ -378,7 +373,8 @@ Result<void> JsonSchema::Node::readType(const QJsonValue &value, const QString &
     else if (value.isArray() && !value.toArray().isEmpty())
         names = value.toArray();
     else
-        return malformedSchema(where,
+        return malformedSchema(
+            where,
             QStringLiteral("\"type\" must be a type name or a non-empty array of type names"));
     for (const QJsonValue &name : std::as_const(names)) {
         bool known = false;
@@ -390,10 +386,10 @@ Result<void> JsonSchema::Node::readType(const QJsonValue &value, const QString &
             }
         }
         if (!known)
-            return malformedSchema(where,
-                QStringLiteral("unknown type %1 (expected string, number, integer, boolean, "
-                               "object, array or null)")
-                    .arg(formatValue(name)));
+            return malformedSchema(
+                where, QStringLiteral("unknown type %1 (expected string, number, integer, boolean, "
+                                      "object, array or null)")
+                           .arg(formatValue(name)));
     }
     return {};
 }
@@ -401,8 +397,8 @@ Result<void> JsonSchema::Node::readType(const QJsonValue &value, const QString &
 Result<void> JsonSchema::Node::readProperties(const QJsonValue &value, const QString &where)
 {
     if (!value.isObject())
-        return malformedSchema(where,
-            QStringLiteral("\"properties\" must be an object mapping names to schemas"));
+        return malformedSchema(
+            where, QStringLiteral("\"properties\" must be an object mapping names to schemas"));
     const QJsonObject object = value.toObject();
     for (auto property = object.begin(); property != object.end(); ++property) {
         auto sub = build(property.value(), childPath(where, property.key()));
@@ -417,20 +413,20 @@ Result<void> JsonSchema::Node::readRequired(const QJsonValue &value, const QStri
 {
     if (!value.isArray())
         return malformedSchema(where,
-            QStringLiteral("\"required\" must be an array of property names"));
+                               QStringLiteral("\"required\" must be an array of property names"));
     const QJsonArray names = value.toArray();
     for (const QJsonValue &name : names) {
         if (!name.isString())
             return malformedSchema(where,
-                QStringLiteral("\"required\" must list property names, found %1")
-                    .arg(formatValue(name)));
+                                   QStringLiteral("\"required\" must list property names, found %1")
+                                       .arg(formatValue(name)));
         required.append(name.toString());
     }
     return {};
 }
 
-Result<void> JsonSchema::Node::readAdditionalProperties(
-    const QJsonValue &value, const QString &where)
+Result<void> JsonSchema::Node::readAdditionalProperties(const QJsonValue &value,
+                                                        const QString &where)
 {
     if (value.isBool()) {
         additionalForbidden = !value.toBool();
@@ -446,7 +442,8 @@ Result<void> JsonSchema::Node::readAdditionalProperties(
 Result<void> JsonSchema::Node::readItems(const QJsonValue &value, const QString &where)
 {
     if (value.isArray())
-        return malformedSchema(where,
+        return malformedSchema(
+            where,
             QStringLiteral("\"items\" as an array (tuple validation) is not supported; use a "
                            "single schema"));
     auto sub = build(value, where);
@@ -459,25 +456,25 @@ Result<void> JsonSchema::Node::readItems(const QJsonValue &value, const QString 
 Result<void> JsonSchema::Node::readPattern(const QJsonValue &value, const QString &where)
 {
     if (!value.isString())
-        return malformedSchema(where,
-            QStringLiteral("\"pattern\" must be a string, not %1").arg(jsonTypeName(value)));
+        return malformedSchema(
+            where, QStringLiteral("\"pattern\" must be a string, not %1").arg(jsonTypeName(value)));
     QRegularExpression regex(value.toString());
     if (!regex.isValid())
         return malformedSchema(where,
-            QStringLiteral("invalid regular expression %1: %2 at offset %3")
-                .arg(formatValue(value), regex.errorString())
-                .arg(regex.patternErrorOffset()));
+                               QStringLiteral("invalid regular expression %1: %2 at offset %3")
+                                   .arg(formatValue(value), regex.errorString())
+                                   .arg(regex.patternErrorOffset()));
     regex.optimize();
     pattern = regex;
     return {};
 }
 
-Result<void> JsonSchema::Node::readSchemaList(
-    const QString &key, const QJsonValue &value, const QString &where, std::vector<Ptr> &target)
+Result<void> JsonSchema::Node::readSchemaList(const QString &key, const QJsonValue &value,
+                                              const QString &where, std::vector<Ptr> &target)
 {
     if (!value.isArray() || value.toArray().isEmpty())
-        return malformedSchema(where,
-            QStringLiteral("\"%1\" must be a non-empty array of schemas").arg(key));
+        return malformedSchema(
+            where, QStringLiteral("\"%1\" must be a non-empty array of schemas").arg(key));
     const QJsonArray array = value.toArray();
     for (qsizetype i = 0; i < array.size(); ++i) {
         auto sub = build(array.at(i), childPath(where, QString::number(i)));
@@ -489,20 +486,20 @@ Result<void> JsonSchema::Node::readSchemaList(
 }
 
 // Draft-04 spelled exclusive bounds as booleans modifying minimum/maximum.
-Result<void> JsonSchema::Node::applyDraft4Exclusive(
-    const Draft4Exclusive &draft4, const QString &at)
+Result<void> JsonSchema::Node::applyDraft4Exclusive(const Draft4Exclusive &draft4,
+                                                    const QString &at)
 {
     if (draft4.minimum.value_or(false)) {
         if (!minimum)
             return malformedSchema(childPath(at, QStringLiteral("exclusiveMinimum")),
-                QStringLiteral("\"exclusiveMinimum\": true needs \"minimum\""));
+                                   QStringLiteral("\"exclusiveMinimum\": true needs \"minimum\""));
         exclusiveMinimum = minimum;
         minimum.reset();
     }
     if (draft4.maximum.value_or(false)) {
         if (!maximum)
             return malformedSchema(childPath(at, QStringLiteral("exclusiveMaximum")),
-                QStringLiteral("\"exclusiveMaximum\": true needs \"maximum\""));
+                                   QStringLiteral("\"exclusiveMaximum\": true needs \"maximum\""));
         exclusiveMaximum = maximum;
         maximum.reset();
     }
@@ -518,8 +515,8 @@ void JsonSchema::Node::check(const QJsonValue &value, const QString &path, QStri
     if (types && !(types & typeBitsOf(value))) {
         // Every other keyword assumes the right type; reporting them too would only be noise.
         addViolation(out, path,
-            QStringLiteral("expected %1, got %2")
-                .arg(joinAlternatives(typeNames), describeValue(value)));
+                     QStringLiteral("expected %1, got %2")
+                         .arg(joinAlternatives(typeNames), describeValue(value)));
         return;
     }
 
@@ -537,8 +534,8 @@ void JsonSchema::Node::check(const QJsonValue &value, const QString &path, QStri
     checkAlternatives(value, path, out);
 }
 
-void JsonSchema::Node::checkEnumAndConst(
-    const QJsonValue &value, const QString &path, QStringList &out) const
+void JsonSchema::Node::checkEnumAndConst(const QJsonValue &value, const QString &path,
+                                         QStringList &out) const
 {
     if (enumValues) {
         bool found = false;
@@ -546,83 +543,85 @@ void JsonSchema::Node::checkEnumAndConst(
             found = found || jsonEqual(value, allowed);
         if (!found)
             addViolation(out, path,
-                QStringLiteral("%1 is not one of %2")
-                    .arg(formatValue(value), shownEnumValues(*enumValues)));
+                         QStringLiteral("%1 is not one of %2")
+                             .arg(formatValue(value), shownEnumValues(*enumValues)));
     }
     if (constValue && !jsonEqual(value, *constValue))
         addViolation(out, path,
-            QStringLiteral("%1 is not the constant %2")
-                .arg(formatValue(value), formatValue(*constValue)));
+                     QStringLiteral("%1 is not the constant %2")
+                         .arg(formatValue(value), formatValue(*constValue)));
 }
 
 void JsonSchema::Node::checkNumber(double number, const QString &path, QStringList &out) const
 {
     const QString shown = formatNumber(number);
     if (minimum && number < *minimum)
-        addViolation(out, path,
+        addViolation(
+            out, path,
             QStringLiteral("%1 is less than the minimum %2").arg(shown, formatNumber(*minimum)));
     if (maximum && number > *maximum)
-        addViolation(out, path,
-            QStringLiteral("%1 is greater than the maximum %2")
-                .arg(shown, formatNumber(*maximum)));
+        addViolation(
+            out, path,
+            QStringLiteral("%1 is greater than the maximum %2").arg(shown, formatNumber(*maximum)));
     if (exclusiveMinimum && number <= *exclusiveMinimum)
         addViolation(out, path,
-            QStringLiteral("%1 is not greater than the exclusive minimum %2")
-                .arg(shown, formatNumber(*exclusiveMinimum)));
+                     QStringLiteral("%1 is not greater than the exclusive minimum %2")
+                         .arg(shown, formatNumber(*exclusiveMinimum)));
     if (exclusiveMaximum && number >= *exclusiveMaximum)
         addViolation(out, path,
-            QStringLiteral("%1 is not less than the exclusive maximum %2")
-                .arg(shown, formatNumber(*exclusiveMaximum)));
+                     QStringLiteral("%1 is not less than the exclusive maximum %2")
+                         .arg(shown, formatNumber(*exclusiveMaximum)));
 }
 
-void JsonSchema::Node::checkString(
-    const QJsonValue &value, const QString &path, QStringList &out) const
+void JsonSchema::Node::checkString(const QJsonValue &value, const QString &path,
+                                   QStringList &out) const
 {
     const QString text = value.toString();
     const qsizetype length = codePointCount(text);
     if (minLength && length < *minLength)
         addViolation(out, path,
-            QStringLiteral("%1 is shorter than the minimum length %2 (it has %3)")
-                .arg(formatValue(value))
-                .arg(*minLength)
-                .arg(plural(length, "character", "characters")));
+                     QStringLiteral("%1 is shorter than the minimum length %2 (it has %3)")
+                         .arg(formatValue(value))
+                         .arg(*minLength)
+                         .arg(plural(length, "character", "characters")));
     if (maxLength && length > *maxLength)
         addViolation(out, path,
-            QStringLiteral("%1 is longer than the maximum length %2 (it has %3)")
-                .arg(formatValue(value))
-                .arg(*maxLength)
-                .arg(plural(length, "character", "characters")));
+                     QStringLiteral("%1 is longer than the maximum length %2 (it has %3)")
+                         .arg(formatValue(value))
+                         .arg(*maxLength)
+                         .arg(plural(length, "character", "characters")));
     if (pattern && !pattern->match(text).hasMatch())
         addViolation(out, path,
-            QStringLiteral("%1 does not match the pattern %2")
-                .arg(formatValue(value), formatValue(pattern->pattern())));
+                     QStringLiteral("%1 does not match the pattern %2")
+                         .arg(formatValue(value), formatValue(pattern->pattern())));
 }
 
-void JsonSchema::Node::checkArray(
-    const QJsonArray &array, const QString &path, QStringList &out) const
+void JsonSchema::Node::checkArray(const QJsonArray &array, const QString &path,
+                                  QStringList &out) const
 {
     if (minItems && array.size() < *minItems)
         addViolation(out, path,
-            QStringLiteral("array has %1, fewer than the minimum %2")
-                .arg(plural(array.size(), "item", "items"))
-                .arg(*minItems));
+                     QStringLiteral("array has %1, fewer than the minimum %2")
+                         .arg(plural(array.size(), "item", "items"))
+                         .arg(*minItems));
     if (maxItems && array.size() > *maxItems)
         addViolation(out, path,
-            QStringLiteral("array has %1, more than the maximum %2")
-                .arg(plural(array.size(), "item", "items"))
-                .arg(*maxItems));
+                     QStringLiteral("array has %1, more than the maximum %2")
+                         .arg(plural(array.size(), "item", "items"))
+                         .arg(*maxItems));
     if (items) {
         for (qsizetype i = 0; i < array.size(); ++i)
             items->check(array.at(i), childPath(path, QString::number(i)), out);
     }
 }
 
-void JsonSchema::Node::checkObject(
-    const QJsonObject &object, const QString &path, QStringList &out) const
+void JsonSchema::Node::checkObject(const QJsonObject &object, const QString &path,
+                                   QStringList &out) const
 {
     for (const QString &name : required) {
         if (!object.contains(name))
-            addViolation(out, path,
+            addViolation(
+                out, path,
                 QStringLiteral("missing required property %1").arg(formatValue(QJsonValue(name))));
     }
     for (auto it = object.begin(); it != object.end(); ++it) {
@@ -631,8 +630,8 @@ void JsonSchema::Node::checkObject(
             (*property)->check(it.value(), childPath(path, it.key()), out);
         else if (additionalForbidden)
             addViolation(out, path,
-                QStringLiteral("property %1 is not allowed")
-                    .arg(formatValue(QJsonValue(it.key()))));
+                         QStringLiteral("property %1 is not allowed")
+                             .arg(formatValue(QJsonValue(it.key()))));
         else if (additional)
             additional->check(it.value(), childPath(path, it.key()), out);
     }
@@ -640,7 +639,8 @@ void JsonSchema::Node::checkObject(
 
 // Alternatives report why each one failed, since "matches none" alone says nothing useful.
 QStringList JsonSchema::Node::failuresOf(const std::vector<Ptr> &alternatives,
-    const QJsonValue &value, const QString &path, QList<qsizetype> &matching)
+                                         const QJsonValue &value, const QString &path,
+                                         QList<qsizetype> &matching)
 {
     QStringList reasons;
     for (size_t i = 0; i < alternatives.size(); ++i) {
@@ -655,35 +655,35 @@ QStringList JsonSchema::Node::failuresOf(const std::vector<Ptr> &alternatives,
     return reasons;
 }
 
-void JsonSchema::Node::checkAlternatives(
-    const QJsonValue &value, const QString &path, QStringList &out) const
+void JsonSchema::Node::checkAlternatives(const QJsonValue &value, const QString &path,
+                                         QStringList &out) const
 {
     if (!anyOf.empty()) {
         QList<qsizetype> matching;
         const QStringList reasons = failuresOf(anyOf, value, path, matching);
         if (matching.isEmpty())
             addViolation(out, path,
-                QStringLiteral("matches none of the %1 anyOf alternatives (%2)")
-                    .arg(anyOf.size())
-                    .arg(reasons.join(QStringLiteral("; "))));
+                         QStringLiteral("matches none of the %1 anyOf alternatives (%2)")
+                             .arg(anyOf.size())
+                             .arg(reasons.join(QStringLiteral("; "))));
     }
     if (!oneOf.empty()) {
         QList<qsizetype> matching;
         const QStringList reasons = failuresOf(oneOf, value, path, matching);
         if (matching.isEmpty()) {
             addViolation(out, path,
-                QStringLiteral("matches none of the %1 oneOf alternatives (%2)")
-                    .arg(oneOf.size())
-                    .arg(reasons.join(QStringLiteral("; "))));
+                         QStringLiteral("matches none of the %1 oneOf alternatives (%2)")
+                             .arg(oneOf.size())
+                             .arg(reasons.join(QStringLiteral("; "))));
         } else if (matching.size() > 1) {
             QStringList shown;
             for (qsizetype index : std::as_const(matching))
                 shown.append(QStringLiteral("[%1]").arg(index));
             addViolation(out, path,
-                QStringLiteral("matches %1 of the oneOf alternatives (%2) but must match "
-                               "exactly one")
-                    .arg(matching.size())
-                    .arg(shown.join(QStringLiteral(", "))));
+                         QStringLiteral("matches %1 of the oneOf alternatives (%2) but must match "
+                                        "exactly one")
+                             .arg(matching.size())
+                             .arg(shown.join(QStringLiteral(", "))));
         }
     }
 }
@@ -695,10 +695,8 @@ JsonSchema::JsonSchema()
     m_root = std::move(root);
 }
 
-JsonSchema::JsonSchema(std::shared_ptr<const Node> root)
-    : m_root(std::move(root))
-{
-}
+JsonSchema::JsonSchema(std::shared_ptr<const Node> root) : m_root(std::move(root))
+{ }
 
 Result<JsonSchema> JsonSchema::fromJson(const QJsonObject &schema)
 {
@@ -721,12 +719,12 @@ Result<void> JsonSchema::validate(const QJsonValue &value) const
     if (problems.isEmpty())
         return {};
     const QString title = m_root->json.toObject().value(QLatin1String("title")).toString();
-    const QString what =
-        title.isEmpty() ? QStringLiteral("the schema") : QStringLiteral("schema \"%1\"").arg(title);
+    const QString what = title.isEmpty() ? QStringLiteral("the schema")
+                                         : QStringLiteral("schema \"%1\"").arg(title);
     Error error(ErrorCode::InvalidArgument,
-        QStringLiteral("Value does not match %1 (%2): %3")
-            .arg(what, plural(problems.size(), "violation", "violations"),
-                problems.join(QStringLiteral("; "))));
+                QStringLiteral("Value does not match %1 (%2): %3")
+                    .arg(what, plural(problems.size(), "violation", "violations"),
+                         problems.join(QStringLiteral("; "))));
     error.withContext(QStringLiteral("violations"), problems);
     return error;
 }

@@ -58,8 +58,8 @@ QString formatValue(const QJsonValue &value)
                 --keep; // never split a surrogate pair into invalid UTF-16
             content = content.left(keep) + QStringLiteral("...");
         }
-        const QString array =
-            QString::fromUtf8(QJsonDocument(QJsonArray { content }).toJson(QJsonDocument::Compact));
+        const QString array = QString::fromUtf8(
+            QJsonDocument(QJsonArray {content}).toJson(QJsonDocument::Compact));
         return array.mid(1, array.size() - 2);
     }
     }
@@ -75,8 +75,8 @@ QString describeValue(const QJsonValue &value)
         return QStringLiteral("string ") + formatValue(value);
     case QJsonValue::Double:
         return (isIntegral(value.toDouble()) ? QStringLiteral("integer ")
-                                             : QStringLiteral("number "))
-            + formatValue(value);
+                                             : QStringLiteral("number ")) +
+               formatValue(value);
     case QJsonValue::Bool:
         return QStringLiteral("boolean ") + formatValue(value);
     case QJsonValue::Object:

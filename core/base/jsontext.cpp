@@ -29,7 +29,7 @@ QByteArray serialize(const QJsonValue &value)
         return QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
     }
     case QJsonValue::String: {
-        const QByteArray wrapped = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+        const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
         return wrapped.mid(1, wrapped.size() - 2);
     }
     case QJsonValue::Array:

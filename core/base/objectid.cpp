@@ -27,14 +27,13 @@ Result<ObjectId> ObjectId::fromString(const QString &text)
 {
     const auto invalid = [&text](const QString &why) {
         return Error(ErrorCode::InvalidArgument,
-                     QStringLiteral("Invalid object id \"%1\": %2")
-                         .arg(text.left(80), why));
+                     QStringLiteral("Invalid object id \"%1\": %2").arg(text.left(80), why));
     };
     if (text.size() != 64)
         return invalid(QStringLiteral("expected 64 hex characters, got %1").arg(text.size()));
     for (QChar c : text) {
-        const bool hex = (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f')
-            || (c >= u'A' && c <= u'F');
+        const bool hex = (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f') ||
+                         (c >= u'A' && c <= u'F');
         if (!hex)
             return invalid(QStringLiteral("'%1' is not a hex digit").arg(c));
     }

@@ -5,8 +5,7 @@ namespace Durable {
 
 VirtualClock::VirtualClock(QDateTime start, QObject *parent)
     : Clock(parent), m_base(start.toMSecsSinceEpoch())
-{
-}
+{ }
 
 qint64 VirtualClock::nowMs() const
 {

@@ -6,7 +6,7 @@
 namespace Durable::AdminCommand {
 
 void dispatch(const std::shared_ptr<EngineCore> &core, const QString &className, const ObjectId &id,
-    Turn command)
+              Turn command)
 {
     Q_ASSERT(command.kind == Turn::Kind::Task && !command.inspection);
     auto pending = std::make_shared<Turn>(std::move(command));

@@ -22,8 +22,8 @@ class EngineCore;
 // Any thread. The command's reply handler gets the outcome, on the object's worker thread.
 namespace AdminCommand {
 
-    void dispatch(const std::shared_ptr<EngineCore> &core, const QString &className,
-        const ObjectId &id, Turn command);
+void dispatch(const std::shared_ptr<EngineCore> &core, const QString &className, const ObjectId &id,
+              Turn command);
 
 } // namespace AdminCommand
 

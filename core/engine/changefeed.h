@@ -41,7 +41,7 @@ public:
 private:
     QMutex m_mutex;
     std::vector<std::weak_ptr<ChangeSubscription>> m_subscribers;
-    std::atomic<int> m_count{0};
+    std::atomic<int> m_count {0};
 };
 
 } // namespace Durable

@@ -10,9 +10,10 @@ DurableObject::~DurableObject() = default;
 
 QJsonValue DurableObject::onRequest(const QString &method, const QJsonValue &)
 {
-    throw Error(ErrorCode::UnknownMethod,
-                QStringLiteral("%1 does not handle method \"%2\"")
-                    .arg(m_context ? m_context->className() : QStringLiteral("This object"), method));
+    throw Error(
+        ErrorCode::UnknownMethod,
+        QStringLiteral("%1 does not handle method \"%2\"")
+            .arg(m_context ? m_context->className() : QStringLiteral("This object"), method));
 }
 
 void DurableObject::onAlarm(const AlarmInfo &)

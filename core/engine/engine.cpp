@@ -14,8 +14,7 @@
 namespace Durable {
 
 Engine::Engine(EngineOptions options, QObject *parent)
-    : QObject(parent),
-      m_core(std::make_shared<EngineCore>(std::move(options))),
+    : QObject(parent), m_core(std::make_shared<EngineCore>(std::move(options))),
       m_tap(std::make_shared<RecordingTap>())
 {
     qRegisterMetaType<Durable::Error>();
@@ -31,14 +30,21 @@ void Engine::recordClockMoves()
     // Direct: the jump is recorded on the thread that made it, in order with the calls issued
     // before and after it.
     const std::shared_ptr<RecordingTap> tap = m_tap;
-    connect(clock, &VirtualClock::advanced, this, [tap](qint64 fromMs, qint64 toMs, int fired) {
-        if (std::shared_ptr<OperationRecorder> recorder = tap->recorder())
-            recorder->clockMoved(OperationRecorder::ClockMove::Advance, fromMs, toMs, fired);
-    }, Qt::DirectConnection);
-    connect(clock, &VirtualClock::ranToNextAlarm, this, [tap](qint64 fromMs, qint64 toMs, int fired) {
-        if (std::shared_ptr<OperationRecorder> recorder = tap->recorder())
-            recorder->clockMoved(OperationRecorder::ClockMove::RunToNextAlarm, fromMs, toMs, fired);
-    }, Qt::DirectConnection);
+    connect(
+        clock, &VirtualClock::advanced, this,
+        [tap](qint64 fromMs, qint64 toMs, int fired) {
+            if (std::shared_ptr<OperationRecorder> recorder = tap->recorder())
+                recorder->clockMoved(OperationRecorder::ClockMove::Advance, fromMs, toMs, fired);
+        },
+        Qt::DirectConnection);
+    connect(
+        clock, &VirtualClock::ranToNextAlarm, this,
+        [tap](qint64 fromMs, qint64 toMs, int fired) {
+            if (std::shared_ptr<OperationRecorder> recorder = tap->recorder())
+                recorder->clockMoved(OperationRecorder::ClockMove::RunToNextAlarm, fromMs, toMs,
+                                     fired);
+        },
+        Qt::DirectConnection);
 }
 
 Engine::~Engine()
@@ -100,7 +106,8 @@ QFuture<void> controlTurn(EngineCore &core, const ObjectId &id, Turn::Kind kind)
     promise->start();
     QFuture<void> future = promise->future();
     if (!core.isRunning()) {
-        promise->setException(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
+        promise->setException(
+            Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
         promise->finish();
         return future;
     }
@@ -136,8 +143,9 @@ QFuture<void> Engine::crash(const ObjectId &id)
 Result<void> Engine::attachRecorder(std::shared_ptr<OperationRecorder> recorder)
 {
     if (!m_tap->attach(std::move(recorder))) {
-        return Error(ErrorCode::Conflict,
-                     QStringLiteral("A recording is already running on %1; stop it first").arg(dataDir()));
+        return Error(
+            ErrorCode::Conflict,
+            QStringLiteral("A recording is already running on %1; stop it first").arg(dataDir()));
     }
     emit recordingChanged(true);
     return {};

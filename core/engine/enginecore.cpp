@@ -27,7 +27,6 @@ Q_LOGGING_CATEGORY(lcEngine, "durable.core.engine")
 
 namespace Durable {
 
-
 namespace {
 
 void configureSqliteOnce()
@@ -68,7 +67,8 @@ Result<void> EngineCore::registerClass(ClassInfo info)
     if (isRunning()) {
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("Cannot register class %1: the engine is already running; "
-                                    "register classes before start()").arg(info.name));
+                                    "register classes before start()")
+                         .arg(info.name));
     }
     if (!valid.match(info.name).hasMatch()) {
         return Error(ErrorCode::InvalidArgument,
@@ -77,9 +77,11 @@ Result<void> EngineCore::registerClass(ClassInfo info)
                          .arg(info.name));
     }
     if (!info.factory)
-        return Error(ErrorCode::InvalidArgument, QStringLiteral("Class %1 has no factory").arg(info.name));
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("Class %1 has no factory").arg(info.name));
     if (m_classes.contains(info.name))
-        return Error(ErrorCode::Conflict, QStringLiteral("Class %1 is already registered").arg(info.name));
+        return Error(ErrorCode::Conflict,
+                     QStringLiteral("Class %1 is already registered").arg(info.name));
     const QString name = info.name;
     m_classes.insert(name, std::make_shared<ClassInfo>(std::move(info)));
     return {};
@@ -102,9 +104,10 @@ Result<Stub> EngineCore::makeStub(const QString &className, const QString &name,
 {
     if (!classInfo(className)) {
         const QStringList known = classNames();
-        return Error(ErrorCode::UnknownClass,
-                     QStringLiteral("Unknown class \"%1\"; registered classes: %2")
-                         .arg(className, known.isEmpty() ? QStringLiteral("none") : known.join(u", ")));
+        return Error(
+            ErrorCode::UnknownClass,
+            QStringLiteral("Unknown class \"%1\"; registered classes: %2")
+                .arg(className, known.isEmpty() ? QStringLiteral("none") : known.join(u", ")));
     }
     if (id.isNull())
         return Error(ErrorCode::InvalidArgument, QStringLiteral("An object id must not be empty"));
@@ -114,8 +117,8 @@ Result<Stub> EngineCore::makeStub(const QString &className, const QString &name,
 QString EngineCore::objectPath(const QString &className, const ObjectId &id) const
 {
     const QString hex = id.toString();
-    return m_options.dataDir + QStringLiteral("/objects/") + className + u'/' + hex.left(2) + u'/'
-        + hex + QStringLiteral(".sqlite");
+    return m_options.dataDir + QStringLiteral("/objects/") + className + u'/' + hex.left(2) + u'/' +
+           hex + QStringLiteral(".sqlite");
 }
 
 Worker &EngineCore::workerFor(const ObjectId &id) const
@@ -134,12 +137,13 @@ Result<void> EngineCore::prepareDataDir()
     m_options.dataDir = QDir(m_options.dataDir).absolutePath();
     const QFileInfo info(m_options.dataDir);
     if (info.exists() && !info.isDir()) {
-        return Error(ErrorCode::Io, QStringLiteral("Data directory %1 is not a directory")
-                                        .arg(m_options.dataDir));
+        return Error(ErrorCode::Io,
+                     QStringLiteral("Data directory %1 is not a directory").arg(m_options.dataDir));
     }
     if (!QDir().mkpath(m_options.dataDir + QStringLiteral("/objects"))) {
-        return Error(ErrorCode::Io, QStringLiteral("Could not create the data directory %1")
-                                        .arg(m_options.dataDir));
+        return Error(
+            ErrorCode::Io,
+            QStringLiteral("Could not create the data directory %1").arg(m_options.dataDir));
     }
     QFile probe(m_options.dataDir + QStringLiteral("/.write-test"));
     if (!probe.open(QIODevice::WriteOnly)) {
@@ -157,14 +161,17 @@ Result<void> EngineCore::prepareDataDir()
         m_lock.reset();
         return Error(ErrorCode::Conflict,
                      QStringLiteral("Data directory %1 is in use by another engine (process %2 "
-                                    "on %3)").arg(m_options.dataDir).arg(pid).arg(host));
+                                    "on %3)")
+                         .arg(m_options.dataDir)
+                         .arg(pid)
+                         .arg(host));
     }
     return {};
 }
 
 void EngineCore::raiseFileLimit()
 {
-    rlimit limit{};
+    rlimit limit {};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
         limit.rlim_cur = std::min<rlim_t>(limit.rlim_max, 65536);
         setrlimit(RLIMIT_NOFILE, &limit);
@@ -213,8 +220,8 @@ Result<void> EngineCore::reindex()
             }
         } catch (const Error &error) {
             // Without its hint the alarm would not wake a hibernated object: say so.
-            reindexFailed(error.prefixed(
-                QStringLiteral("Could not re-index the alarm of %1").arg(path)));
+            reindexFailed(
+                error.prefixed(QStringLiteral("Could not re-index the alarm of %1").arg(path)));
         }
         ++added;
     }
@@ -238,8 +245,9 @@ void EngineCore::resumePendingWork()
     TurnExtension *extension = TurnExtension::installed();
     if (!extension)
         return;
-    for (const auto &[kind, trigger] : {std::pair{Catalog::PendingKind::Index, QStringLiteral("reindex")},
-                                        std::pair{Catalog::PendingKind::Outbox, QStringLiteral("resume-calls")}}) {
+    for (const auto &[kind, trigger] :
+         {std::pair {Catalog::PendingKind::Index, QStringLiteral("reindex")},
+          std::pair {Catalog::PendingKind::Outbox, QStringLiteral("resume-calls")}}) {
         resumePending(kind, trigger, [extension, kind](ObjectHost &host) {
             extension->resumePending(host, kind);
         });
@@ -259,7 +267,8 @@ void EngineCore::resumePending(Catalog::PendingKind kind, const QString &trigger
         if (!id || !classInfo(object.className)) {
             reindexFailed(Error(ErrorCode::UnknownClass,
                                 QStringLiteral("Cannot resume %1 work of %2 %3: its class is not "
-                                               "registered").arg(trigger, object.className, object.id)));
+                                               "registered")
+                                    .arg(trigger, object.className, object.id)));
             continue;
         }
         Turn turn;
@@ -270,12 +279,13 @@ void EngineCore::resumePending(Catalog::PendingKind kind, const QString &trigger
             work(host);
             return true;
         };
-        const QString label = QStringLiteral("%1 %2 (%3)").arg(object.className, object.id, trigger);
+        const QString label =
+            QStringLiteral("%1 %2 (%3)").arg(object.className, object.id, trigger);
         std::weak_ptr<EngineCore> weak = weak_from_this();
         turn.reply = [weak, label](const Result<QJsonValue> &result) {
             if (const auto core = weak.lock(); core && !result.ok()) {
-                core->reindexFailed(result.error().prefixed(
-                    QStringLiteral("Could not resume %1").arg(label)));
+                core->reindexFailed(
+                    result.error().prefixed(QStringLiteral("Could not resume %1").arg(label)));
             }
         };
         dispatch(object.className, id.value(), object.name, std::move(turn));
@@ -370,12 +380,14 @@ void EngineCore::shutdown()
     m_lock.reset();
 }
 
-void EngineCore::dispatch(const QString &className, const ObjectId &id, const QString &name, Turn turn)
+void EngineCore::dispatch(const QString &className, const ObjectId &id, const QString &name,
+                          Turn turn)
 {
     if (!isRunning()) {
         if (turn.reply) {
-            turn.reply(Error(ErrorCode::ShuttingDown,
-                             QStringLiteral("The engine is not running; %1 was not called").arg(className)));
+            turn.reply(Error(
+                ErrorCode::ShuttingDown,
+                QStringLiteral("The engine is not running; %1 was not called").arg(className)));
         }
         return;
     }
@@ -387,7 +399,8 @@ void EngineCore::dispatch(const QString &className, const ObjectId &id, const QS
     dispatchNow(className, id, name, std::move(turn));
 }
 
-void EngineCore::dispatchNow(const QString &className, const ObjectId &id, const QString &name, Turn turn)
+void EngineCore::dispatchNow(const QString &className, const ObjectId &id, const QString &name,
+                             Turn turn)
 {
     const ClassInfo *cls = classInfo(className);
     if (!cls) {

@@ -3,17 +3,17 @@
 
 #include "catalog.h"
 #include "changefeed.h"
+#include "classinfo.h"
 #include "enginemetrics.h"
 #include "livestate.h"
-#include "classinfo.h"
 #include "scheduler.h"
 #include "turn.h"
 
 #include <durable/core/clock.h>
+#include <durable/core/engine.h>
 #include <durable/core/engineoptions.h>
 #include <durable/core/stub.h>
 #include <durable/core/virtualclock.h>
-#include <durable/core/engine.h>
 
 #include <QHash>
 #include <QLockFile>
@@ -119,8 +119,8 @@ private:
     ChangeFeed m_feed;
     EngineMetrics m_metrics;
     std::unique_ptr<QLockFile> m_lock;
-    std::atomic<bool> m_running{false};
-    std::atomic<int> m_jumping{0};
+    std::atomic<bool> m_running {false};
+    std::atomic<int> m_jumping {0};
     mutable QMutex m_hintMutex;
     QHash<ObjectId, qint64> m_catalogHints;
     QPointer<Engine> m_engine;

@@ -13,12 +13,12 @@ struct EngineMetrics
 {
     static constexpr int Buckets = 40; // turn durations by powers of two in microseconds
 
-    std::atomic<qint64> turns{0};
-    std::atomic<qint64> commits{0};
-    std::atomic<qint64> failures{0};
-    std::atomic<int> liveObjects{0};
-    std::atomic<int> queued{0};
-    std::array<std::atomic<qint64>, Buckets> durations{};
+    std::atomic<qint64> turns {0};
+    std::atomic<qint64> commits {0};
+    std::atomic<qint64> failures {0};
+    std::atomic<int> liveObjects {0};
+    std::atomic<int> queued {0};
+    std::array<std::atomic<qint64>, Buckets> durations {};
 
     void recordTurn(qint64 micros, bool ok)
     {

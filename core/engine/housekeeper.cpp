@@ -9,7 +9,8 @@ namespace Durable {
 
 Q_LOGGING_CATEGORY(lcHousekeeper, "durable.core.housekeeper")
 
-Housekeeper::Housekeeper(EngineCore &core) : m_core(core) { }
+Housekeeper::Housekeeper(EngineCore &core) : m_core(core)
+{ }
 
 void Housekeeper::begin()
 {

@@ -65,7 +65,7 @@ Result<void> ObjectHost::activate(bool &created)
         return Error(ErrorCode::Io, QStringLiteral("Could not create the directory %1 for %2")
                                         .arg(info.absolutePath(), label()));
     }
-    ObjectMeta meta{m_class.name, m_id.toString(), m_name, m_core.clock().nowMs()};
+    ObjectMeta meta {m_class.name, m_id.toString(), m_name, m_core.clock().nowMs()};
     m_db.setLabel(label());
     m_db.setAlarmsAllowed(m_class.options.handlesAlarms);
     if (auto ok = m_db.open(path, meta, m_core.options().durability); !ok)
@@ -92,8 +92,9 @@ DurableObject &ObjectHost::instance()
     if (!m_instance) {
         std::unique_ptr<DurableObject> fresh = m_class.factory();
         if (!fresh) {
-            throw Error(ErrorCode::Internal,
-                        QStringLiteral("The factory of class %1 returned no object").arg(m_class.name));
+            throw Error(
+                ErrorCode::Internal,
+                QStringLiteral("The factory of class %1 returned no object").arg(m_class.name));
         }
         fresh->m_context = this;
         fresh->onStart(); // throws: the caller's turn fails and no instance is kept

@@ -81,8 +81,8 @@ public:
     qint64 lastActiveMs = 0;
     qint64 createdMs = 0;
     // Mirrors of worker-thread state that the inspection API reads under the worker's mutex.
-    std::atomic<bool> liveOpen{false};
-    std::atomic<qint64> liveLastActiveMs{0};
+    std::atomic<bool> liveOpen {false};
+    std::atomic<qint64> liveLastActiveMs {0};
     std::list<ObjectHost *>::iterator lruPosition;
     bool inLru = false;
     // The output gate of the running turn: everything it does that others may see goes
@@ -112,8 +112,8 @@ private:
     ObjectId m_id;
     QString m_name;
     ObjectDatabase m_db;
-    Storage m_storage{&m_db};
-    Journal m_journal{m_db};
+    Storage m_storage {&m_db};
+    Journal m_journal {m_db};
     std::unique_ptr<DurableObject> m_instance;
     TurnEffects *m_effects = nullptr;
     State m_state = State::Hibernated;

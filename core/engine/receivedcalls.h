@@ -19,14 +19,14 @@ class ObjectDatabase;
 // Worker thread only, inside a turn; failures throw Durable::Error.
 namespace ReceivedCalls {
 
-    // The reply recorded for key, if the message was applied already.
-    std::optional<QJsonValue> appliedReply(ObjectDatabase &db, const QString &key);
-    // Records key as applied with its reply; forgets keys older than the retention.
-    void recordApplied(ObjectDatabase &db, const QString &key, const QJsonValue &reply, qint64 nowMs);
+// The reply recorded for key, if the message was applied already.
+std::optional<QJsonValue> appliedReply(ObjectDatabase &db, const QString &key);
+// Records key as applied with its reply; forgets keys older than the retention.
+void recordApplied(ObjectDatabase &db, const QString &key, const QJsonValue &reply, qint64 nowMs);
 
-    // How long a callee remembers a key (engine clock): a caller restarted later than this
-    // after its crash could have a message applied twice.
-    constexpr qint64 RetentionMs = 30LL * 24 * 60 * 60 * 1000;
+// How long a callee remembers a key (engine clock): a caller restarted later than this
+// after its crash could have a message applied twice.
+constexpr qint64 RetentionMs = 30LL * 24 * 60 * 60 * 1000;
 
 } // namespace ReceivedCalls
 

@@ -26,7 +26,7 @@ public:
     std::shared_ptr<OperationRecorder> detach();
 
 private:
-    std::atomic<bool> m_recording{false};
+    std::atomic<bool> m_recording {false};
     mutable QMutex m_mutex;
     std::shared_ptr<OperationRecorder> m_recorder; // guarded by m_mutex
 };

@@ -14,14 +14,16 @@ std::optional<Error> refusal(const EngineCore *core, const StrandCall &call)
     }
     if (!core->isRunning()) {
         return Error(ErrorCode::ShuttingDown,
-                     QStringLiteral("The engine is not running; %1 was not reached").arg(call.className))
+                     QStringLiteral("The engine is not running; %1 was not reached")
+                         .arg(call.className))
             .withContext(QStringLiteral("objectId"), call.id.toString());
     }
     if (!core->classInfo(call.className)) {
         const QStringList known = core->classNames();
-        return Error(ErrorCode::UnknownClass,
-                     QStringLiteral("Unknown class \"%1\"; registered classes: %2")
-                         .arg(call.className, known.isEmpty() ? QStringLiteral("none") : known.join(u", ")));
+        return Error(
+            ErrorCode::UnknownClass,
+            QStringLiteral("Unknown class \"%1\"; registered classes: %2")
+                .arg(call.className, known.isEmpty() ? QStringLiteral("none") : known.join(u", ")));
     }
     return std::nullopt;
 }

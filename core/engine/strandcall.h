@@ -49,13 +49,13 @@ struct StrandCall
 
 namespace StrandCalls {
 
-    // The error that refuses the call before anything is queued, if any. Any thread.
-    std::optional<Error> refusal(const EngineCore *core, const StrandCall &call);
-    // The Task turn the call runs as, without its task and reply.
-    Turn prepare(const StrandCall &call);
-    // Queues turn on the call's strand (through AdminCommand for a command). Any thread
-    // outside a turn; inside one, reads and turns leave with its commit (the output gate).
-    void send(const std::shared_ptr<EngineCore> &core, const StrandCall &call, Turn turn);
+// The error that refuses the call before anything is queued, if any. Any thread.
+std::optional<Error> refusal(const EngineCore *core, const StrandCall &call);
+// The Task turn the call runs as, without its task and reply.
+Turn prepare(const StrandCall &call);
+// Queues turn on the call's strand (through AdminCommand for a command). Any thread
+// outside a turn; inside one, reads and turns leave with its commit (the output gate).
+void send(const std::shared_ptr<EngineCore> &core, const StrandCall &call, Turn turn);
 
 } // namespace StrandCalls
 
@@ -100,13 +100,14 @@ void callOnStrand(const std::shared_ptr<EngineCore> &core, const StrandCall &cal
         *value = fn(host);
         return output ? output(**value) : QJsonValue();
     };
-    const QString label =
-        call.className + u'/' + (call.name.isEmpty() ? call.id.toString().left(16) : call.name);
+    const QString label = call.className + u'/' +
+                          (call.name.isEmpty() ? call.id.toString().left(16) : call.name);
     turn.reply = [done = std::move(done), value, label](const Result<QJsonValue> &result) {
         if (!result.ok())
             done(result.error());
         else if (!value->has_value()) // a turn that succeeded runs its task: our bug
-            done(Error(ErrorCode::Internal, QStringLiteral("The turn on %1 returned no value").arg(label)));
+            done(Error(ErrorCode::Internal,
+                       QStringLiteral("The turn on %1 returned no value").arg(label)));
         else
             done(std::move(**value));
     };

@@ -20,7 +20,8 @@ QFuture<QJsonValue> Stub::call(const QString &method, const QJsonValue &args) co
     if (const ObjectHost *caller = runningHost()) {
         // Inside a turn the reply can only be waited for, and waiting would hold the strand
         // (and its worker) until the callee answers: fail at once, naming the way that works.
-        promise->setException(Error(ErrorCode::InvalidArgument,
+        promise->setException(Error(
+            ErrorCode::InvalidArgument,
             QStringLiteral("%1 called %2/%3.%4 and would wait for the reply inside its turn, "
                            "which blocks its worker. Use callObject(\"%2\", \"%3\", \"%4\", "
                            "args, \"onReply\") to get the reply as a new turn, or sendTo(...) to "
@@ -43,7 +44,8 @@ void Stub::call(const QString &method, const QJsonValue &args, ReplyHandler hand
 {
     if (!m_core) {
         if (handler)
-            handler(Error(ErrorCode::InvalidArgument, QStringLiteral("Call through an empty stub")));
+            handler(
+                Error(ErrorCode::InvalidArgument, QStringLiteral("Call through an empty stub")));
         return;
     }
     if (std::shared_ptr<OperationRecorder> recorder = m_tap ? m_tap->recorder() : nullptr) {

@@ -63,7 +63,8 @@ public:
     // The turn committed (or failed on its own, with its failure committed): index rows, change
     // events, the reply with `result`, messages and after-commit work go out, in that order.
     // Returns the first index write that failed (the data is committed; only the index lags).
-    Result<void> release(EngineCore &core, const ObjectHost &host, const Result<QJsonValue> &result);
+    Result<void> release(EngineCore &core, const ObjectHost &host,
+                         const Result<QJsonValue> &result);
 
 private:
     struct Event

@@ -7,7 +7,7 @@ namespace Durable {
 
 namespace {
 // Constant-initialised, so it is null before any static initialiser runs.
-std::atomic<TurnExtension *> s_installed{nullptr};
+std::atomic<TurnExtension *> s_installed {nullptr};
 } // namespace
 
 TurnExtension *TurnExtension::installed()

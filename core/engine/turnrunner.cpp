@@ -2,8 +2,8 @@
 #include "turnrunner.h"
 
 #include "enginecore.h"
-#include "receivedcalls.h"
 #include "objecthost.h"
+#include "receivedcalls.h"
 #include "turneffects.h"
 
 #include <QElapsedTimer>
@@ -54,9 +54,11 @@ ObjectHost *runningHost()
     return t_runningHost;
 }
 
-TurnRunner::TurnRunner(EngineCore &core) : m_core(core) { }
+TurnRunner::TurnRunner(EngineCore &core) : m_core(core)
+{ }
 
-Result<QJsonValue> TurnRunner::run(ObjectHost *host, Turn &turn, bool useSavepoint, bool &alarmTouched)
+Result<QJsonValue> TurnRunner::run(ObjectHost *host, Turn &turn, bool useSavepoint,
+                                   bool &alarmTouched)
 {
     ObjectDatabase &db = host->database();
     if (auto ok = open(db, useSavepoint); !ok)
@@ -67,7 +69,7 @@ Result<QJsonValue> TurnRunner::run(ObjectHost *host, Turn &turn, bool useSavepoi
     const qint64 seqBefore = host->journal().lastSeq();
     db.resetTurnCapture();
     host->turnTrigger.clear();
-    Result<QJsonValue> result{QJsonValue()};
+    Result<QJsonValue> result {QJsonValue()};
     const std::optional<Error> failure = guarded(*host, [&] {
         bool repeat = false; // a durable call delivered again: answered from the ledger
         result = runHandler(host, turn, alarmTouched, repeat);
@@ -189,16 +191,16 @@ void TurnRunner::journalTurn(ObjectHost *host, const Turn &turn, qint64 startedM
     entry.output = output;
     if (db.turnAlarmChanged()) {
         const auto row = db.alarm();
-        entry.alarm = row ? QJsonValue(QJsonObject{{QStringLiteral("dueMs"), double(row->dueMs)}})
-                          : QJsonValue(QJsonObject{{QStringLiteral("cleared"), true}});
+        entry.alarm = row ? QJsonValue(QJsonObject {{QStringLiteral("dueMs"), double(row->dueMs)}})
+                          : QJsonValue(QJsonObject {{QStringLiteral("cleared"), true}});
     }
     if (!host->effects().messages().empty()) {
         QJsonArray messages;
         for (const OutgoingCall &call : host->effects().messages()) {
-            messages.append(QJsonObject{{QStringLiteral("class"), call.className},
-                                        {QStringLiteral("name"), call.name},
-                                        {QStringLiteral("id"), call.id.toString()},
-                                        {QStringLiteral("method"), call.turn.method}});
+            messages.append(QJsonObject {{QStringLiteral("class"), call.className},
+                                         {QStringLiteral("name"), call.name},
+                                         {QStringLiteral("id"), call.id.toString()},
+                                         {QStringLiteral("method"), call.turn.method}});
         }
         entry.messages = messages;
     }
@@ -249,18 +251,17 @@ void TurnRunner::failAlarm(ObjectHost *host, const Error &error)
             return;
         const int retries = row->retryCount + 1;
         if (retries > AlarmMaxRetries) {
-            const QString message =
-                QStringLiteral("Alarm of %1 given up after %2 retries: %3")
-                    .arg(host->label())
-                    .arg(AlarmMaxRetries)
-                    .arg(error.message());
+            const QString message = QStringLiteral("Alarm of %1 given up after %2 retries: %3")
+                                        .arg(host->label())
+                                        .arg(AlarmMaxRetries)
+                                        .arg(error.message());
             qCWarning(lcTurns).noquote() << message;
             db.deleteAlarm();
             // Known to the world once the deletion committed, with the failure record.
             TurnEffects &effects = host->effects();
             effects.index(QStringLiteral("the given-up alarm"),
-                          [id = host->id().toString(), className = host->className(), message](
-                              Catalog &catalog) {
+                          [id = host->id().toString(), className = host->className(),
+                           message](Catalog &catalog) {
                               catalog.recordAlarmGivenUp(id, className, message);
                               return Result<void>();
                           });
@@ -278,19 +279,24 @@ void TurnRunner::failAlarm(ObjectHost *host, const Error &error)
                                  {QStringLiteral("dueMs"), double(due)},
                                  {QStringLiteral("error"), error.message()}});
     } catch (const Error &storageError) {
-        qCWarning(lcTurns).noquote() << "Could not schedule the alarm retry of" << host->label()
-                                      << storageError.message();
+        qCWarning(lcTurns).noquote()
+            << "Could not schedule the alarm retry of" << host->label() << storageError.message();
     }
 }
 
 QString TurnRunner::triggerName(Turn::Kind kind)
 {
     switch (kind) {
-    case Turn::Kind::Request: return QStringLiteral("request");
-    case Turn::Kind::Alarm: return QStringLiteral("alarm");
-    case Turn::Kind::Task: return QStringLiteral("admin");
-    case Turn::Kind::Evict: return QStringLiteral("evict");
-    case Turn::Kind::Crash: return QStringLiteral("crash");
+    case Turn::Kind::Request:
+        return QStringLiteral("request");
+    case Turn::Kind::Alarm:
+        return QStringLiteral("alarm");
+    case Turn::Kind::Task:
+        return QStringLiteral("admin");
+    case Turn::Kind::Evict:
+        return QStringLiteral("evict");
+    case Turn::Kind::Crash:
+        return QStringLiteral("crash");
     }
     return QStringLiteral("request");
 }

@@ -48,14 +48,16 @@ void Worker::begin()
     m_sweepTimer->start();
 }
 
-Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QString &name, Turn &turn)
+Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QString &name,
+                             Turn &turn)
 {
     bool post = false;
     {
         QMutexLocker lock(&m_mutex);
         if (!m_accepting) {
-            return Error(ErrorCode::ShuttingDown,
-                         QStringLiteral("The engine is shutting down; %1 was not called").arg(cls.name));
+            return Error(
+                ErrorCode::ShuttingDown,
+                QStringLiteral("The engine is shutting down; %1 was not called").arg(cls.name));
         }
         ObjectHost *&host = m_hosts[id];
         if (!host)
@@ -184,8 +186,8 @@ void Worker::runHost(ObjectHost *host)
     {
         QMutexLocker lock(&m_mutex);
         host->ready = false;
-        const size_t take = std::min<size_t>(host->queue.size(),
-                                             size_t(std::max(1, m_core.options().maxTurnsPerCommit)));
+        const size_t take = std::min<size_t>(
+            host->queue.size(), size_t(std::max(1, m_core.options().maxTurnsPerCommit)));
         batch.reserve(take);
         for (size_t i = 0; i < take; ++i) {
             batch.push_back(std::move(host->queue.front()));
@@ -235,7 +237,8 @@ Result<void> Worker::ensureActive(ObjectHost *host)
             host->quarantine(ok.error());
             m_core.reportError(host->quarantineError());
             m_core.publish(ChangeEvent::Kind::ObjectQuarantined, host->id(), host->className(),
-                           host->name(), {{QStringLiteral("error"), host->quarantineError().message()}});
+                           host->name(),
+                           {{QStringLiteral("error"), host->quarantineError().message()}});
             return host->quarantineError();
         }
         return ok;
@@ -246,7 +249,8 @@ Result<void> Worker::ensureActive(ObjectHost *host)
     if (created) {
         m_core.catalog().noteObject({host->id().toString(), host->className(), host->name(),
                                      host->createdMs, m_core.clock().nowMs()});
-        m_core.publish(ChangeEvent::Kind::ObjectCreated, host->id(), host->className(), host->name());
+        m_core.publish(ChangeEvent::Kind::ObjectCreated, host->id(), host->className(),
+                       host->name());
     }
     m_core.publish(ChangeEvent::Kind::ObjectActivated, host->id(), host->className(), host->name());
     return {};
@@ -315,13 +319,14 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
 bool Worker::refuseToCreate(ObjectHost *host, Turn &turn)
 {
     // Looking at an object must never create it.
-    if (host->isOpen() || !turn.inspection || host->state() == ObjectHost::State::Quarantined
-        || QFileInfo::exists(host->filePath()))
+    if (host->isOpen() || !turn.inspection || host->state() == ObjectHost::State::Quarantined ||
+        QFileInfo::exists(host->filePath()))
         return false;
     if (turn.reply) {
         turn.reply(Error(ErrorCode::NotFound,
                          QStringLiteral("No object %1: nothing has been stored for it "
-                                        "and it was never called").arg(host->label())));
+                                        "and it was never called")
+                             .arg(host->label())));
     }
     return true;
 }
@@ -337,8 +342,14 @@ void Worker::failRest(std::vector<Turn> &batch, size_t from, size_t to, const Er
 Worker::Completion Worker::runGated(ObjectHost *host, Turn &turn, bool useSavepoint,
                                     bool &alarmTouched)
 {
-    Completion c{TurnEffects(std::move(turn.reply)), QJsonValue(), turn.kind, turn.method,
-                 turn.trigger, 0, turn.inspection, -1};
+    Completion c {TurnEffects(std::move(turn.reply)),
+                  QJsonValue(),
+                  turn.kind,
+                  turn.method,
+                  turn.trigger,
+                  0,
+                  turn.inspection,
+                  -1};
     QElapsedTimer timer;
     timer.start();
     const qint64 seqBefore = host->journal().lastSeq();
@@ -411,7 +422,8 @@ void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool
     if (crashing) {
         committed = Error(ErrorCode::Crashed,
                           QStringLiteral("%1 crashed before the turn committed; its writes "
-                                         "were discarded").arg(host->label()));
+                                         "were discarded")
+                              .arg(host->label()));
     } else {
         try {
             committed = writeHintsAhead(host, done, alarmTouched, alarmAfter);
@@ -422,15 +434,15 @@ void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool
             committed = db.commit();
     }
     if (committed) {
-        if (std::any_of(done.begin(), done.end(), [](const Completion &c) { return !c.inspection; }))
+        if (std::any_of(done.begin(), done.end(),
+                        [](const Completion &c) { return !c.inspection; }))
             m_core.metrics().commits.fetch_add(1, std::memory_order_relaxed);
     } else {
-        const Error error = crashing
-            ? committed.error()
-            : Error(ErrorCode::CommitFailed,
-                    QStringLiteral("Could not commit the turn of %1: %2")
-                        .arg(host->label(), committed.error().message()),
-                    committed.error().context());
+        const Error error = crashing ? committed.error()
+                                     : Error(ErrorCode::CommitFailed,
+                                             QStringLiteral("Could not commit the turn of %1: %2")
+                                                 .arg(host->label(), committed.error().message()),
+                                             committed.error().context());
         db.rollback();
         host->journal().rewindTo(segmentSeq);
         host->discardInstance();
@@ -509,10 +521,10 @@ void Worker::publishTurn(Completion &c)
     if (!m_core.feed().hasSubscribers())
         return;
     const QString name = c.trigger.isEmpty() ? TurnRunner::triggerName(c.kind) : c.trigger;
-    QJsonObject detail{{QStringLiteral("trigger"), name},
-                       {QStringLiteral("method"), c.method},
-                       {QStringLiteral("ok"), c.result.ok()},
-                       {QStringLiteral("durationUs"), double(c.micros)}};
+    QJsonObject detail {{QStringLiteral("trigger"), name},
+                        {QStringLiteral("method"), c.method},
+                        {QStringLiteral("ok"), c.result.ok()},
+                        {QStringLiteral("durationUs"), double(c.micros)}};
     if (!c.result.ok())
         detail.insert(QStringLiteral("error"), c.result.error().message());
     if (c.seq > 0)
@@ -544,7 +556,8 @@ void Worker::evictHost(ObjectHost *host)
         host->liveOpen = false;
         m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);
         m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs);
-        m_core.publish(ChangeEvent::Kind::ObjectEvicted, host->id(), host->className(), host->name());
+        m_core.publish(ChangeEvent::Kind::ObjectEvicted, host->id(), host->className(),
+                       host->name());
     }
     if (host->inLru) {
         m_lru.erase(host->lruPosition);

@@ -15,8 +15,8 @@
 #include <QObject>
 
 #include <list>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QTimer;
@@ -57,9 +57,9 @@ public:
 
     // The slots and everything private run on the worker's thread and assert it.
 public slots:
-    void begin();     // on the worker thread: timers
-    void finish();    // on the worker thread: drain, commit and close everything
-    void sweep();     // on the worker thread: idle eviction and the open-connection bound
+    void begin();  // on the worker thread: timers
+    void finish(); // on the worker thread: drain, commit and close everything
+    void sweep();  // on the worker thread: idle eviction and the open-connection bound
 
 protected:
     bool event(QEvent *event) override;
@@ -92,7 +92,8 @@ private:
     const int m_index;
     TurnRunner m_turns; // worker thread only
 
-    mutable QMutex m_mutex; // guards m_hosts, m_ready, m_wakePosted, m_accepting and each host's queue
+    mutable QMutex
+        m_mutex; // guards m_hosts, m_ready, m_wakePosted, m_accepting and each host's queue
     QHash<ObjectId, ObjectHost *> m_hosts;
     std::vector<ObjectHost *> m_ready;
     bool m_wakePosted = false;

@@ -26,11 +26,16 @@ namespace Durable {
 QString objectStatusName(ObjectStatus status)
 {
     switch (status) {
-    case ObjectStatus::Active: return QStringLiteral("active");
-    case ObjectStatus::Idle: return QStringLiteral("idle");
-    case ObjectStatus::Hibernated: return QStringLiteral("hibernated");
-    case ObjectStatus::Failed: return QStringLiteral("failed");
-    case ObjectStatus::Quarantined: return QStringLiteral("quarantined");
+    case ObjectStatus::Active:
+        return QStringLiteral("active");
+    case ObjectStatus::Idle:
+        return QStringLiteral("idle");
+    case ObjectStatus::Hibernated:
+        return QStringLiteral("hibernated");
+    case ObjectStatus::Failed:
+        return QStringLiteral("failed");
+    case ObjectStatus::Quarantined:
+        return QStringLiteral("quarantined");
     }
     return QStringLiteral("hibernated");
 }
@@ -38,20 +43,34 @@ QString objectStatusName(ObjectStatus status)
 QString changeKindName(ChangeEvent::Kind kind)
 {
     switch (kind) {
-    case ChangeEvent::Kind::ObjectCreated: return QStringLiteral("object-created");
-    case ChangeEvent::Kind::ObjectActivated: return QStringLiteral("object-activated");
-    case ChangeEvent::Kind::ObjectEvicted: return QStringLiteral("object-evicted");
-    case ChangeEvent::Kind::TurnCompleted: return QStringLiteral("turn-completed");
-    case ChangeEvent::Kind::StateChanged: return QStringLiteral("state-changed");
-    case ChangeEvent::Kind::AlarmSet: return QStringLiteral("alarm-set");
-    case ChangeEvent::Kind::AlarmFired: return QStringLiteral("alarm-fired");
-    case ChangeEvent::Kind::AlarmRetrying: return QStringLiteral("alarm-retrying");
-    case ChangeEvent::Kind::AlarmGivenUp: return QStringLiteral("alarm-given-up");
-    case ChangeEvent::Kind::ObjectQuarantined: return QStringLiteral("object-quarantined");
-    case ChangeEvent::Kind::HumanRequestOpened: return QStringLiteral("human-request-opened");
-    case ChangeEvent::Kind::HumanRequestAnswered: return QStringLiteral("human-request-answered");
-    case ChangeEvent::Kind::ClockChanged: return QStringLiteral("clock-changed");
-    case ChangeEvent::Kind::Overflow: return QStringLiteral("overflow");
+    case ChangeEvent::Kind::ObjectCreated:
+        return QStringLiteral("object-created");
+    case ChangeEvent::Kind::ObjectActivated:
+        return QStringLiteral("object-activated");
+    case ChangeEvent::Kind::ObjectEvicted:
+        return QStringLiteral("object-evicted");
+    case ChangeEvent::Kind::TurnCompleted:
+        return QStringLiteral("turn-completed");
+    case ChangeEvent::Kind::StateChanged:
+        return QStringLiteral("state-changed");
+    case ChangeEvent::Kind::AlarmSet:
+        return QStringLiteral("alarm-set");
+    case ChangeEvent::Kind::AlarmFired:
+        return QStringLiteral("alarm-fired");
+    case ChangeEvent::Kind::AlarmRetrying:
+        return QStringLiteral("alarm-retrying");
+    case ChangeEvent::Kind::AlarmGivenUp:
+        return QStringLiteral("alarm-given-up");
+    case ChangeEvent::Kind::ObjectQuarantined:
+        return QStringLiteral("object-quarantined");
+    case ChangeEvent::Kind::HumanRequestOpened:
+        return QStringLiteral("human-request-opened");
+    case ChangeEvent::Kind::HumanRequestAnswered:
+        return QStringLiteral("human-request-answered");
+    case ChangeEvent::Kind::ClockChanged:
+        return QStringLiteral("clock-changed");
+    case ChangeEvent::Kind::Overflow:
+        return QStringLiteral("overflow");
     }
     return QStringLiteral("unknown");
 }
@@ -61,7 +80,7 @@ namespace {
 // Reads fn on the object's strand (see readOnStrand).
 template<typename T>
 QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &className,
-    const ObjectId &id, std::function<T(ObjectHost &)> read)
+                    const ObjectId &id, std::function<T(ObjectHost &)> read)
 {
     return readOnStrand<T>(core, QStringLiteral("An inspector"), className, id, std::move(read));
 }
@@ -69,8 +88,8 @@ QFuture<T> onStrand(const std::shared_ptr<EngineCore> &core, const QString &clas
 // Runs fn as a command turn of an existing object (see commandOnStrand).
 template<typename T>
 QFuture<T> command(const std::shared_ptr<EngineCore> &core, const QString &className,
-    const ObjectId &id, const QString &trigger, const QJsonValue &args,
-    std::function<T(ObjectHost &)> fn)
+                   const ObjectId &id, const QString &trigger, const QJsonValue &args,
+                   std::function<T(ObjectHost &)> fn)
 {
     return commandOnStrand<T>(core, QStringLiteral("An inspector"), className, id, trigger, args,
                               std::move(fn));
@@ -115,13 +134,15 @@ QJsonObject writeFork(ObjectHost &host, const ForkSource &read, qint64 seq, QJso
         output.insert(QStringLiteral("agent"), agent);
     if (!read.tables.isEmpty()) {
         read.tables.write(db);
-        output.insert(QStringLiteral("sqlTables"), QJsonArray::fromStringList(read.tables.tableNames()));
+        output.insert(QStringLiteral("sqlTables"),
+                      QJsonArray::fromStringList(read.tables.tableNames()));
         if (seq != read.lastSeq) {
-            output.insert(QStringLiteral("note"),
-                          QStringLiteral("SQL tables copied as of turn %1, not turn %2: the journal "
-                                         "keeps no row contents")
-                              .arg(read.lastSeq)
-                              .arg(seq));
+            output.insert(
+                QStringLiteral("note"),
+                QStringLiteral("SQL tables copied as of turn %1, not turn %2: the journal "
+                               "keeps no row contents")
+                    .arg(read.lastSeq)
+                    .arg(seq));
         }
     }
     return output;
@@ -146,7 +167,7 @@ ObjectStatus statusOf(const LiveState *live, bool failedAlarm)
 
 QJsonObject editArgs(const QJsonObject &set, const QStringList &remove)
 {
-    QJsonObject args{{QStringLiteral("set"), set}};
+    QJsonObject args {{QStringLiteral("set"), set}};
     if (!remove.isEmpty())
         args.insert(QStringLiteral("remove"), QJsonArray::fromStringList(remove));
     return args;
@@ -155,7 +176,7 @@ QJsonObject editArgs(const QJsonObject &set, const QStringList &remove)
 // Agent facts from the catalog, looked up once per query.
 struct AgentFacts
 {
-    QHash<QString, QString> steps;  // id hex -> step
+    QHash<QString, QString> steps;   // id hex -> step
     QHash<QString, int> pendingAsks; // id hex -> pending human requests
 };
 
@@ -200,14 +221,15 @@ struct Inspector::MetricsWindow
         qint64 turns = 0;
         qint64 commits = 0;
         qint64 failures = 0;
-        std::array<qint64, EngineMetrics::Buckets> durations{};
+        std::array<qint64, EngineMetrics::Buckets> durations {};
     };
     std::deque<Sample> samples;
     static constexpr int Seconds = 60;
 };
 
 Inspector::Inspector(Engine *engine, QObject *parent)
-    : QObject(parent), m_core(EngineAccess::core(engine)), m_tap(EngineAccess::recordingTap(engine)), m_window(std::make_unique<MetricsWindow>())
+    : QObject(parent), m_core(EngineAccess::core(engine)),
+      m_tap(EngineAccess::recordingTap(engine)), m_window(std::make_unique<MetricsWindow>())
 {
     qRegisterMetaType<Durable::ChangeEvent>();
     qRegisterMetaType<QList<Durable::ChangeEvent>>();
@@ -279,7 +301,7 @@ Metrics Inspector::metrics() const
     out.commitsPerSecond = (last.commits - first.commits) / seconds;
     out.failuresPerSecond = (last.failures - first.failures) / seconds;
     qint64 total = 0;
-    std::array<qint64, EngineMetrics::Buckets> delta{};
+    std::array<qint64, EngineMetrics::Buckets> delta {};
     for (int i = 0; i < EngineMetrics::Buckets; ++i) {
         delta[i] = last.durations[i] - first.durations[i];
         total += delta[i];
@@ -378,8 +400,8 @@ QFuture<ObjectSummary> Inspector::object(const QString &className, const ObjectI
         if (!row)
             throw row.error();
         if (row->className != className) {
-            throw Error(ErrorCode::NotFound,
-                        QStringLiteral("Object %1 is a %2, not a %3").arg(id.toString(), row->className, className));
+            throw Error(ErrorCode::NotFound, QStringLiteral("Object %1 is a %2, not a %3")
+                                                 .arg(id.toString(), row->className, className));
         }
         const QSet<QString> failedIds = core->catalog().failedAlarmIds().valueOr({});
         QHash<ObjectId, LiveState> live;
@@ -438,8 +460,9 @@ QFuture<QList<TableSchema>> Inspector::schema(const QString &className, const Ob
     return onStrand<QList<TableSchema>>(m_core, className, id, [](ObjectHost &host) {
         QList<TableSchema> tables;
         const SqlResult rows = host.database().sqlReadOnly(
-            QStringLiteral("SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' "
-                           "ORDER BY type = 'table' DESC, name"),
+            QStringLiteral(
+                "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' "
+                "ORDER BY type = 'table' DESC, name"),
             {});
         for (const QJsonArray &row : rows.rows) {
             TableSchema table;
@@ -458,31 +481,31 @@ QFuture<QList<TableSchema>> Inspector::schema(const QString &className, const Ob
     });
 }
 
-QFuture<SqlResult> Inspector::query(const QString &className, const ObjectId &id, const QString &sql,
-                                    const QJsonArray &params) const
+QFuture<SqlResult> Inspector::query(const QString &className, const ObjectId &id,
+                                    const QString &sql, const QJsonArray &params) const
 {
     return onStrand<SqlResult>(m_core, className, id, [sql, params](ObjectHost &host) {
         return host.database().sqlReadOnly(sql, params);
     });
 }
 
-QFuture<std::optional<AlarmSummary>> Inspector::alarm(const QString &className, const ObjectId &id) const
+QFuture<std::optional<AlarmSummary>> Inspector::alarm(const QString &className,
+                                                      const ObjectId &id) const
 {
-    return onStrand<std::optional<AlarmSummary>>(
-        m_core, className, id, [](ObjectHost &host) -> std::optional<AlarmSummary> {
-            const auto row = host.database().alarm();
-            if (!row)
-                return std::nullopt;
-            return AlarmSummary{host.id(), host.className(), host.name(), row->dueMs, row->retryCount};
-        });
+    return onStrand<std::optional<
+        AlarmSummary>>(m_core, className, id, [](ObjectHost &host) -> std::optional<AlarmSummary> {
+        const auto row = host.database().alarm();
+        if (!row)
+            return std::nullopt;
+        return AlarmSummary {host.id(), host.className(), host.name(), row->dueMs, row->retryCount};
+    });
 }
 
 QFuture<QList<JournalEntry>> Inspector::journal(const QString &className, const ObjectId &id,
-                                               const JournalQuery &query) const
+                                                const JournalQuery &query) const
 {
-    return onStrand<QList<JournalEntry>>(m_core, className, id, [query](ObjectHost &host) {
-        return host.journal().entries(query);
-    });
+    return onStrand<QList<JournalEntry>>(
+        m_core, className, id, [query](ObjectHost &host) { return host.journal().entries(query); });
 }
 
 QFuture<QList<TurnFailure>> Inspector::failures(const QString &className, const ObjectId &id,
@@ -493,11 +516,11 @@ QFuture<QList<TurnFailure>> Inspector::failures(const QString &className, const 
     });
 }
 
-QFuture<QList<KeyValue>> Inspector::stateAt(const QString &className, const ObjectId &id, qint64 seq) const
+QFuture<QList<KeyValue>> Inspector::stateAt(const QString &className, const ObjectId &id,
+                                            qint64 seq) const
 {
-    return onStrand<QList<KeyValue>>(m_core, className, id, [seq](ObjectHost &host) {
-        return host.journal().stateAt(seq);
-    });
+    return onStrand<QList<KeyValue>>(
+        m_core, className, id, [seq](ObjectHost &host) { return host.journal().stateAt(seq); });
 }
 
 QFuture<StateDiff> Inspector::diff(const QString &className, const ObjectId &id, qint64 fromSeq,
@@ -510,24 +533,22 @@ QFuture<StateDiff> Inspector::diff(const QString &className, const ObjectId &id,
 
 QFuture<StorageSize> Inspector::storageSize(const QString &className, const ObjectId &id) const
 {
-    return onStrand<StorageSize>(m_core, className, id, [](ObjectHost &host) {
-        return host.journal().size();
-    });
+    return onStrand<StorageSize>(m_core, className, id,
+                                 [](ObjectHost &host) { return host.journal().size(); });
 }
 
 QFuture<qint64> Inspector::editState(const QString &className, const ObjectId &id,
                                      const QJsonObject &set, const QStringList &remove) const
 {
-    return command<qint64>(
-        m_core, className, id, QStringLiteral("admin-edit"), editArgs(set, remove),
-        [set, remove](ObjectHost &host) {
-            ObjectDatabase &db = host.database();
-            for (auto it = set.begin(); it != set.end(); ++it)
-                db.put(it.key(), it.value());
-            for (const QString &key : remove)
-                db.remove(key);
-            return nextSeq(host);
-        });
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-edit"),
+                           editArgs(set, remove), [set, remove](ObjectHost &host) {
+                               ObjectDatabase &db = host.database();
+                               for (auto it = set.begin(); it != set.end(); ++it)
+                                   db.put(it.key(), it.value());
+                               for (const QString &key : remove)
+                                   db.remove(key);
+                               return nextSeq(host);
+                           });
 }
 
 QFuture<qint64> Inspector::reset(const QString &className, const ObjectId &id) const
@@ -544,13 +565,13 @@ QFuture<qint64> Inspector::fireAlarmNow(const QString &className, const ObjectId
 {
     std::shared_ptr<EngineCore> core = m_core;
     return command<qint64>(
-        m_core, className, id, QStringLiteral("admin-fire"), QJsonValue(),
-        [](ObjectHost &host) {
+        m_core, className, id, QStringLiteral("admin-fire"), QJsonValue(), [](ObjectHost &host) {
             ObjectDatabase &db = host.database();
             const std::optional<AlarmRow> row = db.alarm();
             if (!row) {
                 throw Error(ErrorCode::NotFound,
-                            QStringLiteral("Cannot fire the alarm of %1: it has no alarm").arg(host.label()));
+                            QStringLiteral("Cannot fire the alarm of %1: it has no alarm")
+                                .arg(host.label()));
             }
             // As a real alarm turn does: the row goes in the turn's transaction (a failure brings
             // it back, untouched, for its real time), then the handler runs. The scheduled time
@@ -568,30 +589,32 @@ QFuture<qint64> Inspector::fireAlarmNow(const QString &className, const ObjectId
         });
 }
 
-QFuture<qint64> Inspector::setAlarm(const QString &className, const ObjectId &id, qint64 dueMs) const
+QFuture<qint64> Inspector::setAlarm(const QString &className, const ObjectId &id,
+                                    qint64 dueMs) const
 {
-    return command<qint64>(
-        m_core, className, id, QStringLiteral("admin-alarm"),
-        QJsonObject{{QStringLiteral("dueMs"), double(dueMs)}}, [dueMs](ObjectHost &host) {
-            if (AgentAdmin::agentOf(host))
-                AgentAdmin::moveAlarm(host, dueMs);
-            else
-                host.database().setAlarm(dueMs); // a new alarm: no retries yet
-            return nextSeq(host);
-        });
+    return command<qint64>(m_core, className, id, QStringLiteral("admin-alarm"),
+                           QJsonObject {{QStringLiteral("dueMs"), double(dueMs)}},
+                           [dueMs](ObjectHost &host) {
+                               if (AgentAdmin::agentOf(host))
+                                   AgentAdmin::moveAlarm(host, dueMs);
+                               else
+                                   host.database().setAlarm(dueMs); // a new alarm: no retries yet
+                               return nextSeq(host);
+                           });
 }
 
 QFuture<qint64> Inspector::cancelAlarm(const QString &className, const ObjectId &id) const
 {
     return command<qint64>(
         m_core, className, id, QStringLiteral("admin-alarm"),
-        QJsonObject{{QStringLiteral("cancel"), true}}, [](ObjectHost &host) {
+        QJsonObject {{QStringLiteral("cancel"), true}}, [](ObjectHost &host) {
             if (AgentAdmin::agentOf(host)) {
                 AgentAdmin::cancelAlarm(host);
             } else {
                 if (!host.database().alarm()) {
                     throw Error(ErrorCode::NotFound,
-                                QStringLiteral("Cannot cancel the alarm of %1: it has no alarm").arg(host.label()));
+                                QStringLiteral("Cannot cancel the alarm of %1: it has no alarm")
+                                    .arg(host.label()));
                 }
                 host.database().deleteAlarm();
             }
@@ -628,24 +651,29 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
 {
     std::shared_ptr<EngineCore> core = m_core;
     if (newName.isEmpty())
-        return failedFuture<ObjectId>(Error(ErrorCode::InvalidArgument, QStringLiteral("A fork needs a name")));
+        return failedFuture<ObjectId>(
+            Error(ErrorCode::InvalidArgument, QStringLiteral("A fork needs a name")));
     const ObjectId forkId = ObjectId::fromName(className, newName);
     // Read the origin on its strand, then write it as the fork's first turn on the fork's
     // strand, then mark the fork in the catalog.
-    QFuture<ForkSource> source = onStrand<ForkSource>(m_core, className, id, [seq](ObjectHost &host) {
-        ForkSource read;
-        read.state = host.journal().stateAt(seq);
-        read.tables = UserTables::read(host.database());
-        read.lastSeq = host.journal().lastSeq();
-        return read;
-    });
-    return source.then(queryPool(), [core, className, id, seq, newName, forkId](const ForkSource &read) {
-        if (core->catalog().object(forkId.toString()).ok() || QFileInfo::exists(core->objectPath(className, forkId))) {
-            throw Error(ErrorCode::Conflict, QStringLiteral("Cannot fork %1 as \"%2\": an object of that name exists")
-                                                 .arg(className, newName));
+    QFuture<ForkSource> source = onStrand<ForkSource>(
+        m_core, className, id, [seq](ObjectHost &host) {
+            ForkSource read;
+            read.state = host.journal().stateAt(seq);
+            read.tables = UserTables::read(host.database());
+            read.lastSeq = host.journal().lastSeq();
+            return read;
+        });
+    return source.then(queryPool(), [core, className, id, seq, newName,
+                                     forkId](const ForkSource &read) {
+        if (core->catalog().object(forkId.toString()).ok() ||
+            QFileInfo::exists(core->objectPath(className, forkId))) {
+            throw Error(ErrorCode::Conflict,
+                        QStringLiteral("Cannot fork %1 as \"%2\": an object of that name exists")
+                            .arg(className, newName));
         }
-        const QJsonObject origin{{QStringLiteral("forkOf"), id.toString()},
-                                 {QStringLiteral("seq"), double(seq)}};
+        const QJsonObject origin {{QStringLiteral("forkOf"), id.toString()},
+                                  {QStringLiteral("seq"), double(seq)}};
         // The fork's first turn is a real one: it creates the object and is its history.
         StrandCall call;
         call.kind = StrandCall::Kind::Turn;

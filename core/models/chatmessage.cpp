@@ -6,23 +6,23 @@ namespace Durable {
 
 ChatMessage ChatMessage::system(const QString &content)
 {
-    return ChatMessage { ChatRole::System, content, {}, {}, {} };
+    return ChatMessage {ChatRole::System, content, {}, {}, {}};
 }
 
 ChatMessage ChatMessage::user(const QString &content)
 {
-    return ChatMessage { ChatRole::User, content, {}, {}, {} };
+    return ChatMessage {ChatRole::User, content, {}, {}, {}};
 }
 
 ChatMessage ChatMessage::assistant(const QString &content, const QList<ToolCall> &toolCalls)
 {
-    return ChatMessage { ChatRole::Assistant, content, toolCalls, {}, {} };
+    return ChatMessage {ChatRole::Assistant, content, toolCalls, {}, {}};
 }
 
-ChatMessage ChatMessage::toolResult(
-    const QString &toolCallId, const QString &content, const QString &name)
+ChatMessage ChatMessage::toolResult(const QString &toolCallId, const QString &content,
+                                    const QString &name)
 {
-    return ChatMessage { ChatRole::Tool, content, {}, toolCallId, name };
+    return ChatMessage {ChatRole::Tool, content, {}, toolCallId, name};
 }
 
 QString ChatMessage::roleName(ChatRole role)
@@ -42,8 +42,7 @@ QString ChatMessage::roleName(ChatRole role)
 
 std::optional<ChatRole> ChatMessage::roleFromName(const QString &name)
 {
-    for (ChatRole role :
-        { ChatRole::System, ChatRole::User, ChatRole::Assistant, ChatRole::Tool }) {
+    for (ChatRole role : {ChatRole::System, ChatRole::User, ChatRole::Assistant, ChatRole::Tool}) {
         if (roleName(role) == name)
             return role;
     }
@@ -52,8 +51,8 @@ std::optional<ChatRole> ChatMessage::roleFromName(const QString &name)
 
 QJsonObject ChatMessage::toJson() const
 {
-    QJsonObject json { { QStringLiteral("role"), roleName(role) },
-        { QStringLiteral("content"), content } };
+    QJsonObject json {{QStringLiteral("role"), roleName(role)},
+                      {QStringLiteral("content"), content}};
     if (!toolCalls.isEmpty()) {
         QJsonArray calls;
         for (const ToolCall &call : toolCalls)
@@ -74,9 +73,9 @@ Result<ChatMessage> ChatMessage::fromJson(const QJsonObject &json)
     const std::optional<ChatRole> role = roleFromName(roleText);
     if (!role) {
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("A chat message has role \"%1\"; expected system, user, "
-                           "assistant or tool")
-                .arg(roleText));
+                     QStringLiteral("A chat message has role \"%1\"; expected system, user, "
+                                    "assistant or tool")
+                         .arg(roleText));
     }
     message.role = *role;
     message.content = json.value(QStringLiteral("content")).toString();

@@ -4,10 +4,8 @@
 
 namespace Durable {
 
-ChatModel::ChatModel(QObject *parent)
-    : QObject(parent)
-{
-}
+ChatModel::ChatModel(QObject *parent) : QObject(parent)
+{ }
 
 ChatModel::~ChatModel() = default;
 

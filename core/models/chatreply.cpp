@@ -14,11 +14,11 @@ QJsonObject ChatReply::toJson() const
     QJsonArray calls;
     for (const ToolCall &call : toolCalls)
         calls.append(call.toJson());
-    QJsonObject json { { QStringLiteral("content"), content },
-        { QStringLiteral("toolCalls"), calls }, { QStringLiteral("finishReason"), finishReason },
-        { QStringLiteral("usage"), usage.toJson() }, { QStringLiteral("latencyMs"), latencyMs },
-        { QStringLiteral("model"), model }, { QStringLiteral("provider"), provider },
-        { QStringLiteral("scripted"), scripted } };
+    QJsonObject json {
+        {QStringLiteral("content"), content},           {QStringLiteral("toolCalls"), calls},
+        {QStringLiteral("finishReason"), finishReason}, {QStringLiteral("usage"), usage.toJson()},
+        {QStringLiteral("latencyMs"), latencyMs},       {QStringLiteral("model"), model},
+        {QStringLiteral("provider"), provider},         {QStringLiteral("scripted"), scripted}};
     if (!replayedFrom.isEmpty())
         json.insert(QStringLiteral("replayedFrom"), replayedFrom);
     return json;

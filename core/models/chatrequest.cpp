@@ -11,8 +11,7 @@ QJsonObject ChatRequest::toJson() const
     QJsonArray messageArray;
     for (const ChatMessage &message : messages)
         messageArray.append(message.toJson());
-    QJsonObject json { { QStringLiteral("model"), model },
-        { QStringLiteral("messages"), messageArray } };
+    QJsonObject json {{QStringLiteral("model"), model}, {QStringLiteral("messages"), messageArray}};
     if (!tools.isEmpty()) {
         QJsonArray toolArray;
         for (const ToolDefinition &tool : tools)
@@ -32,8 +31,8 @@ Result<ChatRequest> ChatRequest::fromJson(const QJsonObject &json)
     request.model = json.value(QStringLiteral("model")).toString();
     const QJsonValue messages = json.value(QStringLiteral("messages"));
     if (!messages.isArray()) {
-        return Error(
-            ErrorCode::InvalidArgument, QStringLiteral("A chat request has no \"messages\" array"));
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("A chat request has no \"messages\" array"));
     }
     const QJsonArray messageArray = messages.toArray();
     for (qsizetype i = 0; i < messageArray.size(); ++i) {
@@ -54,13 +53,13 @@ Result<ChatRequest> ChatRequest::fromJson(const QJsonObject &json)
         request.temperature = temperature.toDouble();
     else if (!temperature.isUndefined() && !temperature.isNull())
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("A chat request's \"temperature\" is not a number"));
+                     QStringLiteral("A chat request's \"temperature\" is not a number"));
     const QJsonValue maxTokens = json.value(QStringLiteral("maxTokens"));
     if (maxTokens.isDouble())
         request.maxTokens = maxTokens.toInt();
     else if (!maxTokens.isUndefined() && !maxTokens.isNull())
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("A chat request's \"maxTokens\" is not a number"));
+                     QStringLiteral("A chat request's \"maxTokens\" is not a number"));
     return request;
 }
 

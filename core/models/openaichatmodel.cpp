@@ -15,86 +15,85 @@ namespace Durable {
 
 namespace {
 
-    Q_LOGGING_CATEGORY(lcOpenAi, "durable.core.models.openai")
+Q_LOGGING_CATEGORY(lcOpenAi, "durable.core.models.openai")
 
-    const QString s_provider = QStringLiteral("openai-compatible");
+const QString s_provider = QStringLiteral("openai-compatible");
 
-    // Long server bodies are cut so an error stays readable in a status bar.
-    QString shortened(const QString &text, int limit = 300)
-    {
-        const QString simplified = text.simplified();
-        return simplified.size() <= limit ? simplified
-                                          : simplified.left(limit) + QStringLiteral("…");
-    }
+// Long server bodies are cut so an error stays readable in a status bar.
+QString shortened(const QString &text, int limit = 300)
+{
+    const QString simplified = text.simplified();
+    return simplified.size() <= limit ? simplified : simplified.left(limit) + QStringLiteral("…");
+}
 
-    // The server's own explanation: {"error":{"message":...}}, {"error":"..."}, {"message":...},
-    // or the start of the raw body.
-    QString serverMessage(const QByteArray &body)
-    {
-        const QJsonDocument doc = QJsonDocument::fromJson(body);
-        if (doc.isObject()) {
-            const QJsonObject object = doc.object();
-            const QJsonValue error = object.value(QStringLiteral("error"));
-            if (error.isObject()) {
-                const QString message =
-                    error.toObject().value(QStringLiteral("message")).toString();
-                if (!message.isEmpty())
-                    return shortened(message);
-            }
-            if (error.isString())
-                return shortened(error.toString());
-            const QString message = object.value(QStringLiteral("message")).toString();
+// The server's own explanation: {"error":{"message":...}}, {"error":"..."}, {"message":...},
+// or the start of the raw body.
+QString serverMessage(const QByteArray &body)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(body);
+    if (doc.isObject()) {
+        const QJsonObject object = doc.object();
+        const QJsonValue error = object.value(QStringLiteral("error"));
+        if (error.isObject()) {
+            const QString message = error.toObject().value(QStringLiteral("message")).toString();
             if (!message.isEmpty())
                 return shortened(message);
         }
-        return shortened(QString::fromUtf8(body));
+        if (error.isString())
+            return shortened(error.toString());
+        const QString message = object.value(QStringLiteral("message")).toString();
+        if (!message.isEmpty())
+            return shortened(message);
     }
+    return shortened(QString::fromUtf8(body));
+}
 
-    QJsonObject wireToolCall(const ToolCall &call)
-    {
-        return QJsonObject { { QStringLiteral("id"), call.id },
-            { QStringLiteral("type"), QStringLiteral("function") },
-            { QStringLiteral("function"),
-                QJsonObject { { QStringLiteral("name"), call.name },
-                    { QStringLiteral("arguments"),
-                        QString::fromUtf8(
-                            QJsonDocument(call.arguments).toJson(QJsonDocument::Compact)) } } } };
-    }
+QJsonObject wireToolCall(const ToolCall &call)
+{
+    return QJsonObject {
+        {QStringLiteral("id"), call.id},
+        {QStringLiteral("type"), QStringLiteral("function")},
+        {QStringLiteral("function"),
+         QJsonObject {
+             {QStringLiteral("name"), call.name},
+             {QStringLiteral("arguments"),
+              QString::fromUtf8(QJsonDocument(call.arguments).toJson(QJsonDocument::Compact))}}}};
+}
 
-    QJsonObject wireMessage(const ChatMessage &message)
-    {
-        QJsonObject json { { QStringLiteral("role"), ChatMessage::roleName(message.role) } };
-        // An assistant turn that only called tools has null content in the OpenAI format.
-        if (message.role == ChatRole::Assistant && message.content.isEmpty()
-            && !message.toolCalls.isEmpty())
-            json.insert(QStringLiteral("content"), QJsonValue::Null);
-        else
-            json.insert(QStringLiteral("content"), message.content);
-        if (!message.toolCalls.isEmpty()) {
-            QJsonArray calls;
-            for (const ToolCall &call : message.toolCalls)
-                calls.append(wireToolCall(call));
-            json.insert(QStringLiteral("tool_calls"), calls);
-        }
-        if (message.role == ChatRole::Tool)
-            json.insert(QStringLiteral("tool_call_id"), message.toolCallId);
-        if (!message.name.isEmpty())
-            json.insert(QStringLiteral("name"), message.name);
-        return json;
+QJsonObject wireMessage(const ChatMessage &message)
+{
+    QJsonObject json {{QStringLiteral("role"), ChatMessage::roleName(message.role)}};
+    // An assistant turn that only called tools has null content in the OpenAI format.
+    if (message.role == ChatRole::Assistant && message.content.isEmpty() &&
+        !message.toolCalls.isEmpty())
+        json.insert(QStringLiteral("content"), QJsonValue::Null);
+    else
+        json.insert(QStringLiteral("content"), message.content);
+    if (!message.toolCalls.isEmpty()) {
+        QJsonArray calls;
+        for (const ToolCall &call : message.toolCalls)
+            calls.append(wireToolCall(call));
+        json.insert(QStringLiteral("tool_calls"), calls);
     }
+    if (message.role == ChatRole::Tool)
+        json.insert(QStringLiteral("tool_call_id"), message.toolCallId);
+    if (!message.name.isEmpty())
+        json.insert(QStringLiteral("name"), message.name);
+    return json;
+}
 
-    // Some servers send content as an array of parts instead of a string.
-    QString contentText(const QJsonValue &content)
-    {
-        if (content.isArray()) {
-            QString text;
-            const QJsonArray parts = content.toArray();
-            for (const QJsonValue &part : parts)
-                text += part.toObject().value(QStringLiteral("text")).toString();
-            return text;
-        }
-        return content.toString();
+// Some servers send content as an array of parts instead of a string.
+QString contentText(const QJsonValue &content)
+{
+    if (content.isArray()) {
+        QString text;
+        const QJsonArray parts = content.toArray();
+        for (const QJsonValue &part : parts)
+            text += part.toObject().value(QStringLiteral("text")).toString();
+        return text;
     }
+    return content.toString();
+}
 
 } // namespace
 
@@ -110,10 +109,8 @@ struct OpenAiChatModel::Call
 };
 
 OpenAiChatModel::OpenAiChatModel(OpenAiConfig config, QObject *parent)
-    : ChatModel(parent)
-    , m_config(std::move(config))
-{
-}
+    : ChatModel(parent), m_config(std::move(config))
+{ }
 
 OpenAiChatModel::~OpenAiChatModel() = default;
 
@@ -142,21 +139,21 @@ QJsonObject OpenAiChatModel::requestBody(const ChatRequest &request) const
     QJsonArray messages;
     for (const ChatMessage &message : request.messages)
         messages.append(wireMessage(message));
-    QJsonObject body { { QStringLiteral("model"),
-                           request.model.isEmpty() ? m_config.model : request.model },
-        { QStringLiteral("messages"), messages } };
+    QJsonObject body {
+        {QStringLiteral("model"), request.model.isEmpty() ? m_config.model : request.model},
+        {QStringLiteral("messages"), messages}};
     if (!request.tools.isEmpty()) {
         QJsonArray tools;
         for (const ToolDefinition &tool : request.tools) {
-            QJsonObject function { { QStringLiteral("name"), tool.name },
-                { QStringLiteral("description"), tool.description } };
+            QJsonObject function {{QStringLiteral("name"), tool.name},
+                                  {QStringLiteral("description"), tool.description}};
             function.insert(QStringLiteral("parameters"),
-                tool.parameters.isEmpty()
-                    ? QJsonObject { { QStringLiteral("type"), QStringLiteral("object") },
-                        { QStringLiteral("properties"), QJsonObject {} } }
-                    : tool.parameters);
-            tools.append(QJsonObject { { QStringLiteral("type"), QStringLiteral("function") },
-                { QStringLiteral("function"), function } });
+                            tool.parameters.isEmpty()
+                                ? QJsonObject {{QStringLiteral("type"), QStringLiteral("object")},
+                                               {QStringLiteral("properties"), QJsonObject {}}}
+                                : tool.parameters);
+            tools.append(QJsonObject {{QStringLiteral("type"), QStringLiteral("function")},
+                                      {QStringLiteral("function"), function}});
         }
         body.insert(QStringLiteral("tools"), tools);
     }
@@ -176,15 +173,15 @@ void OpenAiChatModel::complete(const ChatRequest &request, Done done)
     call->done = std::move(done);
     call->started.start();
 
-    if (!m_config.baseUrl.isValid() || m_config.baseUrl.scheme().isEmpty()
-        || m_config.baseUrl.host().isEmpty()) {
+    if (!m_config.baseUrl.isValid() || m_config.baseUrl.scheme().isEmpty() ||
+        m_config.baseUrl.host().isEmpty()) {
         deliverLater(std::move(call->done),
-            makeError(ErrorCode::InvalidArgument,
-                QStringLiteral("The model server URL \"%1\" is not a valid http(s) "
-                               "URL; set OPENAI_BASE_URL, e.g. "
-                               "http://127.0.0.1:11434/v1")
-                    .arg(urlText()),
-                *call));
+                     makeError(ErrorCode::InvalidArgument,
+                               QStringLiteral("The model server URL \"%1\" is not a valid http(s) "
+                                              "URL; set OPENAI_BASE_URL, e.g. "
+                                              "http://127.0.0.1:11434/v1")
+                                   .arg(urlText()),
+                               *call));
         return;
     }
     call->body = QJsonDocument(requestBody(request)).toJson(QJsonDocument::Compact);
@@ -200,7 +197,7 @@ void OpenAiChatModel::sendAttempt(const std::shared_ptr<Call> &call)
     request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
     if (!m_config.apiKey.isEmpty())
         request.setRawHeader(QByteArrayLiteral("Authorization"),
-            QByteArrayLiteral("Bearer ") + m_config.apiKey.toUtf8());
+                             QByteArrayLiteral("Bearer ") + m_config.apiKey.toUtf8());
     call->timedOut = false;
 
     QNetworkReply *reply = m_network->post(request, call->body);
@@ -214,7 +211,7 @@ void OpenAiChatModel::sendAttempt(const std::shared_ptr<Call> &call)
     });
     timer->start(std::max(1, m_config.timeoutMs));
     connect(reply, &QNetworkReply::finished, this,
-        [this, call, reply]() { handleFinished(call, reply); });
+            [this, call, reply]() { handleFinished(call, reply); });
 }
 
 void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetworkReply *reply)
@@ -229,19 +226,19 @@ void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetwork
 
     if (call->timedOut) {
         call->done(makeError(ErrorCode::Timeout,
-            QStringLiteral("The model server at %1 did not answer within %2 ms "
-                           "(model \"%3\"); is it overloaded, or is the "
-                           "timeout too short for this model?")
-                .arg(urlText(), QString::number(m_config.timeoutMs), call->model),
-            *call));
+                             QStringLiteral("The model server at %1 did not answer within %2 ms "
+                                            "(model \"%3\"); is it overloaded, or is the "
+                                            "timeout too short for this model?")
+                                 .arg(urlText(), QString::number(m_config.timeoutMs), call->model),
+                             *call));
         return;
     }
 
     if (status == 0) {
         call->done(makeError(ErrorCode::Network,
-            QStringLiteral("Could not reach the model server at %1: %2")
-                .arg(urlText(), unreachableReason(*reply)),
-            *call));
+                             QStringLiteral("Could not reach the model server at %1: %2")
+                                 .arg(urlText(), unreachableReason(*reply)),
+                             *call));
         return;
     }
 
@@ -257,7 +254,8 @@ void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetwork
         }
         const QString what = status == 429 ? QStringLiteral("is rate limiting requests (HTTP 429)")
                                            : QStringLiteral("failed with HTTP %1").arg(status);
-        call->done(makeError(ErrorCode::Network,
+        call->done(makeError(
+            ErrorCode::Network,
             QStringLiteral("The model server at %1 %2; gave up after %3 "
                            "attempt(s): %4")
                 .arg(urlText(), what, QString::number(attempts), redacted(serverMessage(body))),
@@ -302,12 +300,12 @@ int OpenAiChatModel::retryDelayMs(const QNetworkReply &reply, int attempt) const
     if (isSeconds && seconds >= 0)
         return int(std::min<double>(seconds * 1000.0, m_config.maxBackoffMs));
     if (!retryAfter.isEmpty()) {
-        const QDateTime when =
-            QDateTime::fromString(QString::fromLatin1(retryAfter), Qt::RFC2822Date);
+        const QDateTime when = QDateTime::fromString(QString::fromLatin1(retryAfter),
+                                                     Qt::RFC2822Date);
         return when.isValid()
-            ? int(std::clamp<qint64>(
-                QDateTime::currentDateTimeUtc().msecsTo(when), 0, m_config.maxBackoffMs))
-            : m_config.initialBackoffMs;
+                   ? int(std::clamp<qint64>(QDateTime::currentDateTimeUtc().msecsTo(when), 0,
+                                            m_config.maxBackoffMs))
+                   : m_config.initialBackoffMs;
     }
     const qint64 backoff = qint64(m_config.initialBackoffMs) << std::min(attempt, 20);
     return int(std::min<qint64>(backoff, m_config.maxBackoffMs));
@@ -318,26 +316,29 @@ Error OpenAiChatModel::rejectionError(const Call &call, int status, const QByteA
 {
     if (status == 401 || status == 403) {
         // The server's text is left out: for 401 it often quotes part of the key.
-        const QString message = m_config.apiKey.isEmpty()
-            ? QStringLiteral("The model server at %1 requires an API key (HTTP %2) and none is "
-                             "set; set OPENAI_API_KEY.")
-                  .arg(urlText(), QString::number(status))
-            : QStringLiteral("The model server at %1 rejected the API key (HTTP %2%3); check "
-                             "OPENAI_API_KEY and that the key may use model \"%4\".")
-                  .arg(urlText(), QString::number(status),
-                      status == 403 ? QStringLiteral(", access denied") : QString(), call.model);
+        const QString message =
+            m_config.apiKey.isEmpty()
+                ? QStringLiteral("The model server at %1 requires an API key (HTTP %2) and none is "
+                                 "set; set OPENAI_API_KEY.")
+                      .arg(urlText(), QString::number(status))
+                : QStringLiteral("The model server at %1 rejected the API key (HTTP %2%3); check "
+                                 "OPENAI_API_KEY and that the key may use model \"%4\".")
+                      .arg(urlText(), QString::number(status),
+                           status == 403 ? QStringLiteral(", access denied") : QString(),
+                           call.model);
         return makeError(ErrorCode::InvalidArgument, message, call, status);
     }
     if (status == 404) {
         return makeError(ErrorCode::NotFound,
-            QStringLiteral("Model \"%1\" not found at %2 (HTTP 404: %3); check "
-                           "OPENAI_MODEL, and that OPENAI_BASE_URL points at "
-                           "the API root (it usually ends in /v1).")
-                .arg(call.model, endpoint().toString(QUrl::RemoveUserInfo),
-                    redacted(serverMessage(body))),
-            call, status);
+                         QStringLiteral("Model \"%1\" not found at %2 (HTTP 404: %3); check "
+                                        "OPENAI_MODEL, and that OPENAI_BASE_URL points at "
+                                        "the API root (it usually ends in /v1).")
+                             .arg(call.model, endpoint().toString(QUrl::RemoveUserInfo),
+                                  redacted(serverMessage(body))),
+                         call, status);
     }
-    return makeError(ErrorCode::InvalidArgument,
+    return makeError(
+        ErrorCode::InvalidArgument,
         QStringLiteral("The model server at %1 rejected the request for "
                        "model \"%2\" (HTTP %3): %4")
             .arg(urlText(), call.model, QString::number(status), redacted(serverMessage(body))),
@@ -347,7 +348,8 @@ Error OpenAiChatModel::rejectionError(const Call &call, int status, const QByteA
 Result<ChatReply> OpenAiChatModel::parseReply(const Call &call, const QByteArray &body) const
 {
     const auto malformed = [this, &call, &body](const QString &why) {
-        return makeError(ErrorCode::Network,
+        return makeError(
+            ErrorCode::Network,
             QStringLiteral("The model server at %1 answered with something that "
                            "is not a chat completion (%2). The body starts with: %3")
                 .arg(urlText(), why, redacted(shortened(QString::fromUtf8(body), 200))),
@@ -388,8 +390,8 @@ Result<ChatReply> OpenAiChatModel::parseReply(const Call &call, const QByteArray
             call.arguments = arguments.toObject();
         } else if (arguments.isString() && !arguments.toString().trimmed().isEmpty()) {
             QJsonParseError argumentsError;
-            const QJsonDocument argumentsDoc =
-                QJsonDocument::fromJson(arguments.toString().toUtf8(), &argumentsError);
+            const QJsonDocument argumentsDoc = QJsonDocument::fromJson(
+                arguments.toString().toUtf8(), &argumentsError);
             if (argumentsError.error != QJsonParseError::NoError || !argumentsDoc.isObject()) {
                 return malformed(QStringLiteral("the arguments of tool call \"%1\" are not a "
                                                 "JSON object: %2")
@@ -411,8 +413,8 @@ Result<ChatReply> OpenAiChatModel::parseReply(const Call &call, const QByteArray
     return reply;
 }
 
-Error OpenAiChatModel::makeError(
-    ErrorCode code, const QString &message, const Call &call, int httpStatus) const
+Error OpenAiChatModel::makeError(ErrorCode code, const QString &message, const Call &call,
+                                 int httpStatus) const
 {
     Error error(code, redacted(message));
     error.withContext(QStringLiteral("provider"), s_provider);

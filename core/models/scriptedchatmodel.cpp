@@ -11,66 +11,65 @@ namespace Durable {
 
 namespace {
 
-    // A mistake in a script, prefixed with where it is.
-    Error invalidScript(const QString &where, const QString &what)
-    {
-        return Error(ErrorCode::InvalidArgument, where + QStringLiteral(": ") + what);
-    }
+// A mistake in a script, prefixed with where it is.
+Error invalidScript(const QString &where, const QString &what)
+{
+    return Error(ErrorCode::InvalidArgument, where + QStringLiteral(": ") + what);
+}
 
-    const QString s_provider = QStringLiteral("scripted");
+const QString s_provider = QStringLiteral("scripted");
 
-    QString quoted(const QString &text, int limit = 200)
-    {
-        const QString simplified = text.simplified();
-        return QLatin1Char('"')
-            + (simplified.size() <= limit ? simplified
-                                          : simplified.left(limit) + QStringLiteral("…"))
-            + QLatin1Char('"');
-    }
+QString quoted(const QString &text, int limit = 200)
+{
+    const QString simplified = text.simplified();
+    return QLatin1Char('"') +
+           (simplified.size() <= limit ? simplified
+                                       : simplified.left(limit) + QStringLiteral("…")) +
+           QLatin1Char('"');
+}
 
-    // A rough, deterministic token estimate (about four characters per token) so the studio's
-    // usage columns are not all zero for scripted runs.
-    int estimatedTokens(qsizetype characters)
-    {
-        return int((characters + 3) / 4);
-    }
+// A rough, deterministic token estimate (about four characters per token) so the studio's
+// usage columns are not all zero for scripted runs.
+int estimatedTokens(qsizetype characters)
+{
+    return int((characters + 3) / 4);
+}
 
-    QJsonValue substituted(const QJsonValue &value, const QList<QPair<QString, QString>> &variables)
-    {
-        if (value.isString()) {
-            QString text = value.toString();
-            for (const auto &[name, replacement] : variables)
-                text.replace(name, replacement);
-            return text;
-        }
-        if (value.isArray()) {
-            QJsonArray array = value.toArray();
-            for (qsizetype i = 0; i < array.size(); ++i)
-                array[i] = substituted(array.at(i), variables);
-            return array;
-        }
-        if (value.isObject()) {
-            QJsonObject object = value.toObject();
-            for (auto it = object.begin(); it != object.end(); ++it)
-                it.value() = substituted(it.value(), variables);
-            return object;
-        }
-        return value;
+QJsonValue substituted(const QJsonValue &value, const QList<QPair<QString, QString>> &variables)
+{
+    if (value.isString()) {
+        QString text = value.toString();
+        for (const auto &[name, replacement] : variables)
+            text.replace(name, replacement);
+        return text;
     }
+    if (value.isArray()) {
+        QJsonArray array = value.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i)
+            array[i] = substituted(array.at(i), variables);
+        return array;
+    }
+    if (value.isObject()) {
+        QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            it.value() = substituted(it.value(), variables);
+        return object;
+    }
+    return value;
+}
 
-    QString lineAndColumn(const QByteArray &data, int offset)
-    {
-        const QByteArray before = data.left(offset);
-        const int line = int(before.count('\n')) + 1;
-        const int column = int(before.size() - (before.lastIndexOf('\n') + 1)) + 1;
-        return QStringLiteral("line %1, column %2").arg(line).arg(column);
-    }
+QString lineAndColumn(const QByteArray &data, int offset)
+{
+    const QByteArray before = data.left(offset);
+    const int line = int(before.count('\n')) + 1;
+    const int column = int(before.size() - (before.lastIndexOf('\n') + 1)) + 1;
+    return QStringLiteral("line %1, column %2").arg(line).arg(column);
+}
 
 } // namespace
 
 ScriptedChatModel::ScriptedChatModel(Clock *clock, QObject *parent)
-    : ChatModel(parent)
-    , m_clock(clock)
+    : ChatModel(parent), m_clock(clock)
 {
     m_realTime.start();
     m_timer.setSingleShot(true);
@@ -84,8 +83,8 @@ ScriptedChatModel::ScriptedChatModel(Clock *clock, QObject *parent)
 
 ScriptedChatModel::~ScriptedChatModel() = default;
 
-Result<std::unique_ptr<ScriptedChatModel>> ScriptedChatModel::fromFile(
-    const QString &path, Clock *clock)
+Result<std::unique_ptr<ScriptedChatModel>> ScriptedChatModel::fromFile(const QString &path,
+                                                                       Clock *clock)
 {
     auto model = std::make_unique<ScriptedChatModel>(clock);
     Result<void> loaded = model->loadFile(path);
@@ -94,8 +93,9 @@ Result<std::unique_ptr<ScriptedChatModel>> ScriptedChatModel::fromFile(
     return model;
 }
 
-Result<std::unique_ptr<ScriptedChatModel>> ScriptedChatModel::fromJson(
-    const QJsonObject &rules, Clock *clock, const QString &sourceName)
+Result<std::unique_ptr<ScriptedChatModel>> ScriptedChatModel::fromJson(const QJsonObject &rules,
+                                                                       Clock *clock,
+                                                                       const QString &sourceName)
 {
     auto model = std::make_unique<ScriptedChatModel>(clock);
     Result<void> set = model->setRules(rules, sourceName);
@@ -110,16 +110,17 @@ Result<void> ScriptedChatModel::loadFile(const QString &path)
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         return Error(ErrorCode::Io, prefix + QStringLiteral(": ") + file.errorString(),
-            { { QStringLiteral("file"), path } });
+                     {{QStringLiteral("file"), path}});
     }
     const QByteArray data = file.readAll();
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(data, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        return Error(ErrorCode::InvalidArgument,
+        return Error(
+            ErrorCode::InvalidArgument,
             QStringLiteral("%1: %2: %3")
                 .arg(prefix, lineAndColumn(data, parseError.offset), parseError.errorString()),
-            { { QStringLiteral("file"), path }, { QStringLiteral("offset"), parseError.offset } });
+            {{QStringLiteral("file"), path}, {QStringLiteral("offset"), parseError.offset}});
     }
     QJsonObject rules;
     if (doc.isArray())
@@ -128,8 +129,8 @@ Result<void> ScriptedChatModel::loadFile(const QString &path)
         rules = doc.object();
     else
         return Error(ErrorCode::InvalidArgument,
-            prefix + QStringLiteral(": expected an object with \"rules\" or an array"),
-            { { QStringLiteral("file"), path } });
+                     prefix + QStringLiteral(": expected an object with \"rules\" or an array"),
+                     {{QStringLiteral("file"), path}});
     Result<void> set = setRules(rules, QFileInfo(path).fileName());
     if (!set)
         return Error(set.error()).withContext(QStringLiteral("file"), path);
@@ -140,15 +141,15 @@ Result<void> ScriptedChatModel::setRules(const QJsonObject &json, const QString 
 {
     const QString prefix = QStringLiteral("Invalid scripted model rules in %1").arg(sourceName);
     const auto fail = [&prefix](const Error &error) {
-        return Error(
-            error.code(), prefix + QStringLiteral(": ") + error.message(), error.context());
+        return Error(error.code(), prefix + QStringLiteral(": ") + error.message(),
+                     error.context());
     };
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (it.key() != QStringLiteral("rules") && it.key() != QStringLiteral("fallback")) {
             return fail(Error(ErrorCode::InvalidArgument,
-                QStringLiteral("unknown key \"%1\"; expected \"rules\" and "
-                               "optionally \"fallback\"")
-                    .arg(it.key())));
+                              QStringLiteral("unknown key \"%1\"; expected \"rules\" and "
+                                             "optionally \"fallback\"")
+                                  .arg(it.key())));
         }
     }
     const QJsonValue rulesValue = json.value(QStringLiteral("rules"));
@@ -161,8 +162,8 @@ Result<void> ScriptedChatModel::setRules(const QJsonObject &json, const QString 
         const QJsonObject ruleJson = array.at(i).toObject();
         const QString name = ruleJson.value(QStringLiteral("name")).toString();
         const QString where = name.isEmpty()
-            ? QStringLiteral("rule %1").arg(i + 1)
-            : QStringLiteral("rule %1 (\"%2\")").arg(i + 1).arg(name);
+                                  ? QStringLiteral("rule %1").arg(i + 1)
+                                  : QStringLiteral("rule %1 (\"%2\")").arg(i + 1).arg(name);
         if (!array.at(i).isObject())
             return fail(
                 Error(ErrorCode::InvalidArgument, where + QStringLiteral(" is not an object")));
@@ -181,7 +182,7 @@ Result<void> ScriptedChatModel::setRules(const QJsonObject &json, const QString 
         QJsonObject fallbackJson = fallbackValue.toObject();
         if (fallbackJson.contains(QStringLiteral("when")))
             return fail(Error(ErrorCode::InvalidArgument,
-                QStringLiteral("the fallback rule cannot have \"when\"")));
+                              QStringLiteral("the fallback rule cannot have \"when\"")));
         if (!fallbackJson.contains(QStringLiteral("name")))
             fallbackJson.insert(QStringLiteral("name"), QStringLiteral("fallback"));
         Result<Rule> rule = parseRule(fallbackJson, QStringLiteral("the fallback rule"));
@@ -196,16 +197,15 @@ Result<void> ScriptedChatModel::setRules(const QJsonObject &json, const QString 
     return {};
 }
 
-Result<ScriptedChatModel::Rule> ScriptedChatModel::parseRule(
-    const QJsonObject &json, const QString &where)
+Result<ScriptedChatModel::Rule> ScriptedChatModel::parseRule(const QJsonObject &json,
+                                                             const QString &where)
 {
-    static const QStringList ruleKeys { QStringLiteral("name"), QStringLiteral("when"),
-        QStringLiteral("reply"), QStringLiteral("delayMs") };
+    static const QStringList ruleKeys {QStringLiteral("name"), QStringLiteral("when"),
+                                       QStringLiteral("reply"), QStringLiteral("delayMs")};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!ruleKeys.contains(it.key()))
-            return invalidScript(where,
-                QStringLiteral("unknown key \"%1\"; expected one of %2")
-                    .arg(it.key(), ruleKeys.join(QStringLiteral(", "))));
+            return invalidScript(where, QStringLiteral("unknown key \"%1\"; expected one of %2")
+                                            .arg(it.key(), ruleKeys.join(QStringLiteral(", "))));
     }
 
     Rule rule;
@@ -239,8 +239,9 @@ Result<ScriptedChatModel::Rule> ScriptedChatModel::parseRule(
 
 // One entry of "when": a field name and either the text it contains or an object with
 // "contains" and/or "matches".
-Result<ScriptedChatModel::Condition> ScriptedChatModel::parseCondition(
-    const QString &field, const QJsonValue &test, const QString &where)
+Result<ScriptedChatModel::Condition> ScriptedChatModel::parseCondition(const QString &field,
+                                                                       const QJsonValue &test,
+                                                                       const QString &where)
 {
     Condition condition;
     if (field == QStringLiteral("lastUser"))
@@ -251,35 +252,35 @@ Result<ScriptedChatModel::Condition> ScriptedChatModel::parseCondition(
         condition.field = Field::LastToolResult;
     else
         return invalidScript(where,
-            QStringLiteral("unknown condition \"%1\"; use lastUser, system or "
-                           "lastToolResult")
-                .arg(field));
+                             QStringLiteral("unknown condition \"%1\"; use lastUser, system or "
+                                            "lastToolResult")
+                                 .arg(field));
     if (test.isString()) {
         condition.contains = test.toString();
         return condition;
     }
     if (!test.isObject())
         return invalidScript(where,
-            QStringLiteral("condition \"%1\" must be a string or an object with "
-                           "\"contains\" and/or \"matches\"")
-                .arg(field));
+                             QStringLiteral("condition \"%1\" must be a string or an object with "
+                                            "\"contains\" and/or \"matches\"")
+                                 .arg(field));
     const QJsonObject object = test.toObject();
     for (auto key = object.begin(); key != object.end(); ++key) {
         if (key.key() != QStringLiteral("contains") && key.key() != QStringLiteral("matches"))
             return invalidScript(where,
-                QStringLiteral("condition \"%1\" has unknown key \"%2\"; use "
-                               "\"contains\" or \"matches\"")
-                    .arg(field, key.key()));
+                                 QStringLiteral("condition \"%1\" has unknown key \"%2\"; use "
+                                                "\"contains\" or \"matches\"")
+                                     .arg(field, key.key()));
     }
     condition.contains = object.value(QStringLiteral("contains")).toString();
     if (object.contains(QStringLiteral("matches"))) {
         QRegularExpression regex(object.value(QStringLiteral("matches")).toString());
         if (!regex.isValid()) {
-            return invalidScript(where,
+            return invalidScript(
+                where,
                 QStringLiteral("\"matches\" of condition \"%1\" is not a valid "
                                "regular expression: %2 at offset %3")
-                    .arg(field, regex.errorString(),
-                        QString::number(regex.patternErrorOffset())));
+                    .arg(field, regex.errorString(), QString::number(regex.patternErrorOffset())));
         }
         condition.matches = regex;
     }
@@ -291,19 +292,19 @@ Result<ScriptedChatModel::Condition> ScriptedChatModel::parseCondition(
 Result<QJsonObject> ScriptedChatModel::parseReply(const QJsonValue &reply, const QString &where)
 {
     if (reply.isString())
-        return QJsonObject { { QStringLiteral("content"), reply.toString() } };
+        return QJsonObject {{QStringLiteral("content"), reply.toString()}};
     if (!reply.isObject())
-        return invalidScript(where,
-            QStringLiteral("has no \"reply\" (a string or an object with \"content\" "
-                           "and/or \"toolCalls\")"));
+        return invalidScript(
+            where, QStringLiteral("has no \"reply\" (a string or an object with \"content\" "
+                                  "and/or \"toolCalls\")"));
     const QJsonObject object = reply.toObject();
-    static const QStringList replyKeys { QStringLiteral("content"), QStringLiteral("toolCalls"),
-        QStringLiteral("finishReason") };
+    static const QStringList replyKeys {QStringLiteral("content"), QStringLiteral("toolCalls"),
+                                        QStringLiteral("finishReason")};
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!replyKeys.contains(it.key()))
-            return invalidScript(where,
-                QStringLiteral("\"reply\" has unknown key \"%1\"; expected one of %2")
-                    .arg(it.key(), replyKeys.join(QStringLiteral(", "))));
+            return invalidScript(
+                where, QStringLiteral("\"reply\" has unknown key \"%1\"; expected one of %2")
+                           .arg(it.key(), replyKeys.join(QStringLiteral(", "))));
     }
     const QJsonValue calls = object.value(QStringLiteral("toolCalls"));
     if (!calls.isUndefined() && !calls.isArray())
@@ -312,8 +313,8 @@ Result<QJsonObject> ScriptedChatModel::parseReply(const QJsonValue &reply, const
     for (qsizetype i = 0; i < callArray.size(); ++i) {
         Result<ToolCall> call = ToolCall::fromJson(callArray.at(i).toObject());
         if (!call)
-            return invalidScript(where,
-                QStringLiteral("tool call %1: %2").arg(i + 1).arg(call.error().message()));
+            return invalidScript(
+                where, QStringLiteral("tool call %1: %2").arg(i + 1).arg(call.error().message()));
     }
     return object;
 }
@@ -347,11 +348,11 @@ Result<ChatReply> ScriptedChatModel::replyFor(const Rule &rule, const ChatReques
 {
     const std::optional<ChatMessage> toolResult = request.lastToolResult();
     const QString model = request.model.isEmpty() ? s_provider : request.model;
-    const QList<QPair<QString, QString>> variables { { QStringLiteral("{{last_user}}"),
-                                                         request.lastUserMessage() },
-        { QStringLiteral("{{last_tool_result}}"), toolResult ? toolResult->content : QString() },
-        { QStringLiteral("{{system}}"), request.systemPrompt() },
-        { QStringLiteral("{{model}}"), model } };
+    const QList<QPair<QString, QString>> variables {
+        {QStringLiteral("{{last_user}}"), request.lastUserMessage()},
+        {QStringLiteral("{{last_tool_result}}"), toolResult ? toolResult->content : QString()},
+        {QStringLiteral("{{system}}"), request.systemPrompt()},
+        {QStringLiteral("{{model}}"), model}};
     const QJsonObject reply = substituted(rule.reply, variables).toObject();
 
     ChatReply result;
@@ -374,8 +375,8 @@ Result<ChatReply> ScriptedChatModel::replyFor(const Rule &rule, const ChatReques
         promptCharacters += message.content.size();
     qsizetype completionCharacters = result.content.size();
     for (const ToolCall &call : std::as_const(result.toolCalls))
-        completionCharacters +=
-            call.name.size() + QJsonDocument(call.arguments).toJson(QJsonDocument::Compact).size();
+        completionCharacters += call.name.size() +
+                                QJsonDocument(call.arguments).toJson(QJsonDocument::Compact).size();
     result.usage.promptTokens = estimatedTokens(promptCharacters);
     result.usage.completionTokens = estimatedTokens(completionCharacters);
     result.usage.totalTokens = result.usage.promptTokens + result.usage.completionTokens;
@@ -391,7 +392,8 @@ void ScriptedChatModel::complete(const ChatRequest &request, Done done)
     Q_ASSERT(QThread::currentThread() == thread());
     const Rule *chosen = nullptr;
     for (const Rule &rule : m_rules) {
-        const bool holds = std::all_of(rule.conditions.cbegin(), rule.conditions.cend(),
+        const bool holds = std::all_of(
+            rule.conditions.cbegin(), rule.conditions.cend(),
             [&request](const Condition &condition) { return conditionHolds(condition, request); });
         if (holds) {
             chosen = &rule;
@@ -403,14 +405,14 @@ void ScriptedChatModel::complete(const ChatRequest &request, Done done)
     if (!chosen) {
         const QString lastUser = request.lastUserMessage();
         const QString what = lastUser.isEmpty()
-            ? QStringLiteral("this request (it has no user message)")
-            : QStringLiteral("the last user message %1").arg(quoted(lastUser));
-        Error error(ErrorCode::NotFound,
+                                 ? QStringLiteral("this request (it has no user message)")
+                                 : QStringLiteral("the last user message %1").arg(quoted(lastUser));
+        Error error(
+            ErrorCode::NotFound,
             QStringLiteral("No scripted rule in %1 matches %2 (%3 rule(s) tried); add a "
                            "rule or a \"fallback\"")
                 .arg(m_sourceName, what, QString::number(m_rules.size())),
-            { { QStringLiteral("provider"), s_provider },
-                { QStringLiteral("rules"), m_sourceName } });
+            {{QStringLiteral("provider"), s_provider}, {QStringLiteral("rules"), m_sourceName}});
         deliverLater(std::move(done), error);
         return;
     }
@@ -420,8 +422,8 @@ void ScriptedChatModel::complete(const ChatRequest &request, Done done)
         deliverLater(std::move(done), std::move(reply));
         return;
     }
-    m_pending.push_back(Pending {
-        nowMs() + chosen->delayMs, m_nextSequence++, std::move(done), std::move(reply).value() });
+    m_pending.push_back(Pending {nowMs() + chosen->delayMs, m_nextSequence++, std::move(done),
+                                 std::move(reply).value()});
     rearm();
 }
 
@@ -465,7 +467,8 @@ void ScriptedChatModel::rearm()
     // A paused clock only moves by jumps, which arrive as timeJumped; nothing to wait for.
     if (m_clock && m_clock->isPaused())
         return;
-    const auto earliest = std::min_element(m_pending.cbegin(), m_pending.cend(),
+    const auto earliest = std::min_element(
+        m_pending.cbegin(), m_pending.cend(),
         [](const Pending &a, const Pending &b) { return a.dueMs < b.dueMs; });
     m_timer.start(int(std::clamp<qint64>(earliest->dueMs - nowMs(), 0, 24 * 3600 * 1000)));
 }

@@ -5,9 +5,9 @@ namespace Durable {
 
 QJsonObject TokenUsage::toJson() const
 {
-    return QJsonObject { { QStringLiteral("promptTokens"), promptTokens },
-        { QStringLiteral("completionTokens"), completionTokens },
-        { QStringLiteral("totalTokens"), totalTokens } };
+    return QJsonObject {{QStringLiteral("promptTokens"), promptTokens},
+                        {QStringLiteral("completionTokens"), completionTokens},
+                        {QStringLiteral("totalTokens"), totalTokens}};
 }
 
 Result<TokenUsage> TokenUsage::fromJson(const QJsonObject &json)

@@ -5,8 +5,9 @@ namespace Durable {
 
 QJsonObject ToolCall::toJson() const
 {
-    return QJsonObject { { QStringLiteral("id"), id }, { QStringLiteral("name"), name },
-        { QStringLiteral("arguments"), arguments } };
+    return QJsonObject {{QStringLiteral("id"), id},
+                        {QStringLiteral("name"), name},
+                        {QStringLiteral("arguments"), arguments}};
 }
 
 Result<ToolCall> ToolCall::fromJson(const QJsonObject &json)
@@ -19,8 +20,8 @@ Result<ToolCall> ToolCall::fromJson(const QJsonObject &json)
     const QJsonValue arguments = json.value(QStringLiteral("arguments"));
     if (!arguments.isUndefined() && !arguments.isNull() && !arguments.isObject()) {
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("The arguments of tool call \"%1\" are not a JSON object")
-                .arg(call.name));
+                     QStringLiteral("The arguments of tool call \"%1\" are not a JSON object")
+                         .arg(call.name));
     }
     call.arguments = arguments.toObject();
     return call;

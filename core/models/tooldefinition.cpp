@@ -5,9 +5,9 @@ namespace Durable {
 
 QJsonObject ToolDefinition::toJson() const
 {
-    return QJsonObject { { QStringLiteral("name"), name },
-        { QStringLiteral("description"), description },
-        { QStringLiteral("parameters"), parameters } };
+    return QJsonObject {{QStringLiteral("name"), name},
+                        {QStringLiteral("description"), description},
+                        {QStringLiteral("parameters"), parameters}};
 }
 
 Result<ToolDefinition> ToolDefinition::fromJson(const QJsonObject &json)
@@ -15,14 +15,14 @@ Result<ToolDefinition> ToolDefinition::fromJson(const QJsonObject &json)
     ToolDefinition tool;
     tool.name = json.value(QStringLiteral("name")).toString();
     if (tool.name.isEmpty())
-        return Error(
-            ErrorCode::InvalidArgument, QStringLiteral("A tool definition has no \"name\""));
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("A tool definition has no \"name\""));
     tool.description = json.value(QStringLiteral("description")).toString();
     const QJsonValue parameters = json.value(QStringLiteral("parameters"));
     if (!parameters.isUndefined() && !parameters.isNull() && !parameters.isObject()) {
         return Error(ErrorCode::InvalidArgument,
-            QStringLiteral("The parameters of tool \"%1\" are not a JSON schema object")
-                .arg(tool.name));
+                     QStringLiteral("The parameters of tool \"%1\" are not a JSON schema object")
+                         .arg(tool.name));
     }
     tool.parameters = parameters.toObject();
     return tool;

@@ -33,7 +33,7 @@ std::optional<SdkVersion> parseVersion(const QString &text)
         return std::nullopt;
     bool majorOk = false;
     bool minorOk = false;
-    const SdkVersion version{parts.at(0).toInt(&majorOk), parts.at(1).toInt(&minorOk)};
+    const SdkVersion version {parts.at(0).toInt(&majorOk), parts.at(1).toInt(&minorOk)};
     if (!majorOk || !minorOk || version.major < 0 || version.minor < 0)
         return std::nullopt;
     return version;
@@ -67,7 +67,8 @@ bool AgentPackageLoader::isCompatible(const QString &packageVersion)
     // Before 1.0 every minor release may change the interface or the classes it exposes.
     if (DURABLE_SDK_VERSION_MAJOR == 0)
         return package->major == 0 && package->minor == DURABLE_SDK_VERSION_MINOR;
-    return package->major == DURABLE_SDK_VERSION_MAJOR && package->minor <= DURABLE_SDK_VERSION_MINOR;
+    return package->major == DURABLE_SDK_VERSION_MAJOR &&
+           package->minor <= DURABLE_SDK_VERSION_MINOR;
 }
 
 QList<AgentPackageReport> AgentPackageLoader::load(const QString &path)
@@ -85,16 +86,18 @@ QList<AgentPackageReport> AgentPackageLoader::loadDirectory(const QString &direc
     AgentPackageReport failure;
     failure.file = info.absoluteFilePath();
     if (!info.exists()) {
-        failure.error = refused(ErrorCode::NotFound,
-                                QStringLiteral("Agent package directory %1 does not exist").arg(failure.file),
-                                failure.file);
+        failure.error = refused(
+            ErrorCode::NotFound,
+            QStringLiteral("Agent package directory %1 does not exist").arg(failure.file),
+            failure.file);
         return {failure};
     }
     if (!info.isDir() || !info.isReadable()) {
-        failure.error = refused(ErrorCode::Io,
-                                QStringLiteral("Agent package directory %1 is not a readable directory")
-                                    .arg(failure.file),
-                                failure.file);
+        failure.error = refused(
+            ErrorCode::Io,
+            QStringLiteral("Agent package directory %1 is not a readable directory")
+                .arg(failure.file),
+            failure.file);
         return {failure};
     }
     QList<AgentPackageReport> reports;
@@ -118,7 +121,8 @@ AgentPackageReport AgentPackageLoader::loadFile(const QString &file)
     report.file = info.absoluteFilePath();
     if (!info.isFile()) {
         report.error = refused(ErrorCode::NotFound,
-                               QStringLiteral("Agent package %1 does not exist").arg(report.file), report.file);
+                               QStringLiteral("Agent package %1 does not exist").arg(report.file),
+                               report.file);
         return report;
     }
     for (const LoadedPackage &loaded : std::as_const(m_packages)) {
@@ -136,22 +140,25 @@ AgentPackageReport AgentPackageLoader::loadFile(const QString &file)
     QObject *root = plugin.instance();
     if (!root) {
         report.error = refused(ErrorCode::Io,
-                               QStringLiteral("Could not load agent package %1: %2").arg(report.file, plugin.errorString()),
+                               QStringLiteral("Could not load agent package %1: %2")
+                                   .arg(report.file, plugin.errorString()),
                                report.file);
         qCDebug(lcPackages).noquote() << report.error->message();
         return report;
     }
     candidate.package = qobject_cast<AgentPackage *>(root);
     if (!candidate.package) {
-        report.error = refused(ErrorCode::InvalidArgument,
-                               QStringLiteral("%1 declares the Durable agent package IID, but its plugin class %2 "
-                                              "does not implement Durable::AgentPackage; add "
-                                              "Q_INTERFACES(Durable::AgentPackage) to it")
-                                   .arg(report.file, QString::fromLatin1(root->metaObject()->className())),
-                               report.file);
+        report.error = refused(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("%1 declares the Durable agent package IID, but its plugin class %2 "
+                           "does not implement Durable::AgentPackage; add "
+                           "Q_INTERFACES(Durable::AgentPackage) to it")
+                .arg(report.file, QString::fromLatin1(root->metaObject()->className())),
+            report.file);
         return report;
     }
-    report.name = candidate.package->name().isEmpty() ? info.completeBaseName() : candidate.package->name();
+    report.name = candidate.package->name().isEmpty() ? info.completeBaseName()
+                                                      : candidate.package->name();
     report.description = candidate.package->description();
     candidate.classes = candidate.package->classes();
     for (const ClassRegistration &registration : std::as_const(candidate.classes))
@@ -166,36 +173,41 @@ AgentPackageReport AgentPackageLoader::loadFile(const QString &file)
     return report;
 }
 
-std::optional<Error> AgentPackageLoader::checkMetadata(const QString &file, AgentPackageReport &report) const
+std::optional<Error> AgentPackageLoader::checkMetadata(const QString &file,
+                                                       AgentPackageReport &report) const
 {
     // Reading the metadata scans the file; it does not load the library.
     QPluginLoader plugin(file);
     const QJsonObject metadata = plugin.metaData();
     if (metadata.isEmpty()) {
         if (!QFileInfo(file).isReadable())
-            return refused(ErrorCode::Io, QStringLiteral("Agent package %1 cannot be read").arg(file), file);
-        return refused(ErrorCode::InvalidArgument,
-                       QStringLiteral("%1 is not a Durable agent package: it is not a Qt plugin (it has no "
-                                      "plugin metadata)")
-                           .arg(file),
-                       file);
+            return refused(ErrorCode::Io,
+                           QStringLiteral("Agent package %1 cannot be read").arg(file), file);
+        return refused(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("%1 is not a Durable agent package: it is not a Qt plugin (it has no "
+                           "plugin metadata)")
+                .arg(file),
+            file);
     }
     const QString iid = metadata.value(QStringLiteral("IID")).toString();
     const QString prefix = QStringLiteral(DURABLE_AGENT_PACKAGE_IID_PREFIX);
     if (!iid.startsWith(prefix)) {
-        return refused(ErrorCode::InvalidArgument,
-                       QStringLiteral("%1 is a Qt plugin but not a Durable agent package: its IID is \"%2\", "
-                                      "not \"%3<version>\"")
-                           .arg(file, iid, prefix),
-                       file);
+        return refused(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("%1 is a Qt plugin but not a Durable agent package: its IID is \"%2\", "
+                           "not \"%3<version>\"")
+                .arg(file, iid, prefix),
+            file);
     }
     report.sdkVersion = iid.mid(prefix.size());
     if (!isCompatible(report.sdkVersion)) {
-        return refused(ErrorCode::InvalidArgument,
-                       QStringLiteral("%1 was built against Durable SDK %2 but this program provides SDK %3; "
-                                      "rebuild it against %3")
-                           .arg(file, report.sdkVersion, sdkVersion()),
-                       file);
+        return refused(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("%1 was built against Durable SDK %2 but this program provides SDK %3; "
+                           "rebuild it against %3")
+                .arg(file, report.sdkVersion, sdkVersion()),
+            file);
     }
     return std::nullopt;
 }
@@ -205,7 +217,8 @@ std::optional<Error> AgentPackageLoader::checkClasses(const LoadedPackage &candi
     const AgentPackageReport &report = candidate.report;
     if (candidate.classes.isEmpty()) {
         return refused(ErrorCode::InvalidArgument,
-                       QStringLiteral("The %1 provides no classes").arg(packageLabel(report)), report.file);
+                       QStringLiteral("The %1 provides no classes").arg(packageLabel(report)),
+                       report.file);
     }
     QSet<QString> names;
     for (const ClassRegistration &registration : candidate.classes) {
@@ -218,16 +231,18 @@ std::optional<Error> AgentPackageLoader::checkClasses(const LoadedPackage &candi
         }
         if (names.contains(registration.name)) {
             return refused(ErrorCode::Conflict,
-                           QStringLiteral("The %1 provides class %2 twice").arg(packageLabel(report), registration.name),
+                           QStringLiteral("The %1 provides class %2 twice")
+                               .arg(packageLabel(report), registration.name),
                            report.file);
         }
         names.insert(registration.name);
         for (const LoadedPackage &loaded : m_packages) {
             if (loaded.report.classes.contains(registration.name)) {
-                return refused(ErrorCode::Conflict,
-                               QStringLiteral("Class %1 of %2 is already provided by %3; rename one of them")
-                                   .arg(registration.name, packageLabel(report), packageLabel(loaded.report)),
-                               report.file);
+                return refused(
+                    ErrorCode::Conflict,
+                    QStringLiteral("Class %1 of %2 is already provided by %3; rename one of them")
+                        .arg(registration.name, packageLabel(report), packageLabel(loaded.report)),
+                    report.file);
             }
         }
     }
@@ -251,21 +266,23 @@ QList<AgentPackageReport> AgentPackageLoader::registerClasses(Engine &engine) co
         const QStringList taken = engine.classNames();
         for (const ClassRegistration &registration : loaded.classes) {
             if (taken.contains(registration.name)) {
-                report.error = refused(ErrorCode::Conflict,
-                                       QStringLiteral("Class %1 of %2 is already registered in this engine "
-                                                      "(by the program or another package); rename it")
-                                           .arg(registration.name, packageLabel(report)),
-                                       report.file);
+                report.error = refused(
+                    ErrorCode::Conflict,
+                    QStringLiteral("Class %1 of %2 is already registered in this engine "
+                                   "(by the program or another package); rename it")
+                        .arg(registration.name, packageLabel(report)),
+                    report.file);
                 break;
             }
         }
         for (qsizetype i = 0; !report.error && i < loaded.classes.size(); ++i) {
             const ClassRegistration &registration = loaded.classes.at(i);
-            const Result<void> registered = engine.registerClass(registration.name, registration.factory,
-                                                                 registration.options);
+            const Result<void> registered = engine.registerClass(
+                registration.name, registration.factory, registration.options);
             if (!registered) {
                 report.error = registered.error().prefixed(
-                    QStringLiteral("Could not register class %1 of %2").arg(registration.name, packageLabel(report)));
+                    QStringLiteral("Could not register class %1 of %2")
+                        .arg(registration.name, packageLabel(report)));
                 break;
             }
             report.classes.append(registration.name);

@@ -70,8 +70,7 @@ std::optional<QJsonValue> JsonMatch::find(const QJsonObject &root, const QString
 
 QString JsonMatch::text(const QJsonValue &value, int maxChars)
 {
-    QString out =
-            value.isUndefined() ? QStringLiteral("undefined") : JsonText::compact(value);
+    QString out = value.isUndefined() ? QStringLiteral("undefined") : JsonText::compact(value);
     if (maxChars > 0 && out.size() > maxChars)
         out = out.left(maxChars) + QStringLiteral("...");
     return out;

@@ -24,7 +24,7 @@ struct KindSpec
 
 const QList<KindSpec> &kindSpecs()
 {
-    static const QList<KindSpec> specs{
+    static const QList<KindSpec> specs {
         {"call", true, {QStringLiteral("method")}, {}, {}},
         {"advance", false, {QStringLiteral("by")}, {}, {QStringLiteral("by")}},
         {"runToNextAlarm", false, {}, {}, {}},
@@ -32,13 +32,24 @@ const QList<KindSpec> &kindSpecs()
         {"evict", true, {}, {}, {}},
         {"crash", true, {}, {}, {}},
         {"restart", false, {}, {}, {}},
-        {"assertState", true, {}, {QStringLiteral("kv"), QStringLiteral("paths"), QStringLiteral("absent"),
-                                   QStringLiteral("state"), QStringLiteral("keys")}, {}},
-        {"assertAlarm", true, {}, {QStringLiteral("none"), QStringLiteral("dueIn"), QStringLiteral("within"),
-                                   QStringLiteral("at"), QStringLiteral("exists")},
+        {"assertState",
+         true,
+         {},
+         {QStringLiteral("kv"), QStringLiteral("paths"), QStringLiteral("absent"),
+          QStringLiteral("state"), QStringLiteral("keys")},
+         {}},
+        {"assertAlarm",
+         true,
+         {},
+         {QStringLiteral("none"), QStringLiteral("dueIn"), QStringLiteral("within"),
+          QStringLiteral("at"), QStringLiteral("exists")},
          {QStringLiteral("dueIn"), QStringLiteral("within")}},
         {"assertJournal", true, {}, {QStringLiteral("last"), QStringLiteral("count")}, {}},
-        {"assertSql", true, {QStringLiteral("query")}, {QStringLiteral("rows"), QStringLiteral("rowCount")}, {}},
+        {"assertSql",
+         true,
+         {QStringLiteral("query")},
+         {QStringLiteral("rows"), QStringLiteral("rowCount")},
+         {}},
         {"answer", true, {QStringLiteral("title")}, {}, {}},
         {"assertPending", false, {}, {QStringLiteral("count"), QStringLiteral("titles")}, {}},
         {"assertStep", true, {QStringLiteral("step")}, {}, {}},
@@ -62,12 +73,14 @@ QString defaultTitle(const ScenarioStep &step, bool needsObject)
         return QStringLiteral("settle: the agents finish their model calls");
     if (!needsObject && step.kind != QLatin1String("assertPending"))
         return step.kind == QLatin1String("advance")
-            ? QStringLiteral("advance %1").arg(step.params.value(QStringLiteral("by")).toString())
-            : step.kind;
+                   ? QStringLiteral("advance %1")
+                         .arg(step.params.value(QStringLiteral("by")).toString())
+                   : step.kind;
     const QString object = step.hasObject() ? step.objectLabel() : step.className();
     const QJsonObject &p = step.params;
     if (step.kind == QLatin1String("call")) {
-        QString title = QStringLiteral("call %1.%2").arg(object, p.value(QStringLiteral("method")).toString());
+        QString title =
+            QStringLiteral("call %1.%2").arg(object, p.value(QStringLiteral("method")).toString());
         if (p.contains(QStringLiteral("args")))
             title += QLatin1Char(' ') + JsonMatch::text(p.value(QStringLiteral("args")), 60);
         return title;
@@ -75,7 +88,8 @@ QString defaultTitle(const ScenarioStep &step, bool needsObject)
     if (step.kind == QLatin1String("advance"))
         return QStringLiteral("advance %1").arg(p.value(QStringLiteral("by")).toString());
     if (step.kind == QLatin1String("answer"))
-        return QStringLiteral("answer %1 \"%2\"").arg(object, p.value(QStringLiteral("title")).toString());
+        return QStringLiteral("answer %1 \"%2\"")
+            .arg(object, p.value(QStringLiteral("title")).toString());
     if (object.isEmpty())
         return step.kind;
     return step.kind + QLatin1Char(' ') + object;
@@ -92,7 +106,8 @@ ObjectId ScenarioStep::objectId() const
 
 QString ScenarioStep::objectLabel() const
 {
-    return className() + QLatin1Char('/') + (objectName().isEmpty() ? objectIdText().left(16) : objectName());
+    return className() + QLatin1Char('/') +
+           (objectName().isEmpty() ? objectIdText().left(16) : objectName());
 }
 
 QStringList Scenario::stepKinds()
@@ -107,7 +122,8 @@ Result<Scenario> Scenario::load(const QString &file)
 {
     QFile in(file);
     if (!in.open(QIODevice::ReadOnly)) {
-        return Error(ErrorCode::Io, QStringLiteral("Could not read scenario %1: %2").arg(file, in.errorString()));
+        return Error(ErrorCode::Io,
+                     QStringLiteral("Could not read scenario %1: %2").arg(file, in.errorString()));
     }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(in.readAll(), &parseError);
@@ -135,9 +151,11 @@ Result<Scenario> Scenario::fromJson(const QJsonObject &json, const QString &file
         return Error(ErrorCode::InvalidArgument, QStringLiteral("Scenario %1: %2").arg(file, why));
     };
     if (json.contains(QStringLiteral("start"))) {
-        scenario.start = QDateTime::fromString(json.value(QStringLiteral("start")).toString(), Qt::ISODateWithMs);
+        scenario.start = QDateTime::fromString(json.value(QStringLiteral("start")).toString(),
+                                               Qt::ISODateWithMs);
         if (!scenario.start.isValid())
-            return invalid(QStringLiteral("\"start\" must be an ISO 8601 time such as \"2030-01-01T09:00:00Z\""));
+            return invalid(QStringLiteral(
+                "\"start\" must be an ISO 8601 time such as \"2030-01-01T09:00:00Z\""));
     }
     const QJsonObject defaults = json.value(QStringLiteral("defaults")).toObject();
     const QJsonValue steps = json.value(QStringLiteral("steps"));
@@ -163,14 +181,19 @@ Result<Scenario> Scenario::fromJson(const QJsonObject &json, const QString &file
                 step.params.insert(key, defaults.value(key));
         }
         if (spec->needsObject && !step.hasObject())
-            return invalid(QStringLiteral("step %1 (%2) needs \"class\" and \"name\" (or \"id\")").arg(index).arg(step.kind));
+            return invalid(QStringLiteral("step %1 (%2) needs \"class\" and \"name\" (or \"id\")")
+                               .arg(index)
+                               .arg(step.kind));
         if (!step.objectIdText().isEmpty()) {
             if (const auto id = ObjectId::fromString(step.objectIdText()); !id)
-                return invalid(QStringLiteral("step %1 (%2) \"id\": %3").arg(index).arg(step.kind, id.error().message()));
+                return invalid(QStringLiteral("step %1 (%2) \"id\": %3")
+                                   .arg(index)
+                                   .arg(step.kind, id.error().message()));
         }
         for (const QString &field : spec->required) {
             if (!step.params.contains(field))
-                return invalid(QStringLiteral("step %1 (%2) needs \"%3\"").arg(index).arg(step.kind, field));
+                return invalid(
+                    QStringLiteral("step %1 (%2) needs \"%3\"").arg(index).arg(step.kind, field));
         }
         if (!spec->oneOf.isEmpty()) {
             bool any = false;
@@ -187,7 +210,9 @@ Result<Scenario> Scenario::fromJson(const QJsonObject &json, const QString &file
                 continue;
             const auto parsed = Duration::parse(step.params.value(field).toString());
             if (!parsed)
-                return invalid(QStringLiteral("step %1 (%2) \"%3\": %4").arg(index).arg(step.kind, field, parsed.error().message()));
+                return invalid(QStringLiteral("step %1 (%2) \"%3\": %4")
+                                   .arg(index)
+                                   .arg(step.kind, field, parsed.error().message()));
         }
         step.title = step.params.value(QStringLiteral("title")).toString();
         if (step.title.isEmpty())

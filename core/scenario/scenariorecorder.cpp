@@ -42,13 +42,15 @@ Result<void> writeFile(const QString &file, const QByteArray &text)
 {
     const QFileInfo info(file);
     if (!QDir().mkpath(info.absolutePath())) {
-        return Error(ErrorCode::Io, QStringLiteral("Could not create the directory %1 for the scenario")
-                                            .arg(info.absolutePath()));
+        return Error(ErrorCode::Io,
+                     QStringLiteral("Could not create the directory %1 for the scenario")
+                         .arg(info.absolutePath()));
     }
     QSaveFile out(file);
     if (!out.open(QIODevice::WriteOnly) || out.write(text) != text.size() || !out.commit()) {
-        return Error(ErrorCode::Io,
-                     QStringLiteral("Could not write the scenario to %1: %2").arg(file, out.errorString()));
+        return Error(
+            ErrorCode::Io,
+            QStringLiteral("Could not write the scenario to %1: %2").arg(file, out.errorString()));
     }
     return {};
 }
@@ -75,8 +77,7 @@ std::shared_ptr<ScenarioRecorder> ScenarioRecorder::active(const Engine *engine)
 
 ScenarioRecorder::ScenarioRecorder(Clock *clock, QObject *parent)
     : QObject(parent), m_clock(clock), m_startMs(clock->nowMs()), m_timeMs(m_startMs)
-{
-}
+{ }
 
 ScenarioRecorder::~ScenarioRecorder() = default;
 
@@ -156,7 +157,7 @@ int ScenarioRecorder::answerIssued(const QString &requestId, const QJsonObject &
         step.requestId = requestId;
         // The inbox hands over the JSON of a HumanResponse it holds, so it always reads back.
         Result<HumanResponse> parsed = HumanResponse::fromJson(response);
-        step.response = parsed ? parsed.value() : HumanResponse{};
+        step.response = parsed ? parsed.value() : HumanResponse {};
         step.targeted = false;
         token = append(std::move(step));
     }
@@ -252,14 +253,16 @@ QFuture<int> ScenarioRecorder::save(Engine *engine, const Inspector *inspector,
         recording.steps = m_steps;
         operations = m_userSteps;
     }
-    return runOnOwnThread<int>([engine, inspector, recording, file, operations]() mutable -> Result<int> {
-        const Result<QByteArray> text = ScenarioWriter(engine, inspector).write(std::move(recording));
-        if (!text)
-            return text.error();
-        if (const Result<void> written = writeFile(file, text.value()); !written)
-            return written.error();
-        return operations;
-    });
+    return runOnOwnThread<int>(
+        [engine, inspector, recording, file, operations]() mutable -> Result<int> {
+            const Result<QByteArray> text =
+                ScenarioWriter(engine, inspector).write(std::move(recording));
+            if (!text)
+                return text.error();
+            if (const Result<void> written = writeFile(file, text.value()); !written)
+                return written.error();
+            return operations;
+        });
 }
 
 } // namespace Durable

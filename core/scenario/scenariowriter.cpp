@@ -4,8 +4,8 @@
 #include <durable/core/agentdirectory.h>
 #include <durable/core/duration.h>
 #include <durable/core/engine.h>
-#include <durable/core/jsontext.h>
 #include <durable/core/inspector.h>
+#include <durable/core/jsontext.h>
 #include <durable/core/modelcalldirectory.h>
 
 #include <QDateTime>
@@ -40,7 +40,7 @@ Result<T> wait(QFuture<T> future)
 bool hasRandomId(const QString &text)
 {
     static const QRegularExpression uuid(QStringLiteral(
-            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"));
+        "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"));
     return uuid.match(text).hasMatch();
 }
 
@@ -72,9 +72,8 @@ std::optional<QJsonValue> replayable(const QJsonValue &value, bool timeFlowed, b
         const QJsonObject object = value.toObject();
         QJsonObject kept;
         for (auto it = object.begin(); it != object.end(); ++it) {
-            const std::optional<QJsonValue> member = hasRandomId(it.key())
-                    ? std::nullopt
-                    : replayable(it.value(), timeFlowed, pruned);
+            const std::optional<QJsonValue> member =
+                hasRandomId(it.key()) ? std::nullopt : replayable(it.value(), timeFlowed, pruned);
             if (member)
                 kept.insert(it.key(), *member);
             else
@@ -127,8 +126,7 @@ QString timeText(qint64 ms)
 
 ScenarioWriter::ScenarioWriter(Engine *engine, const Inspector *inspector)
     : m_engine(engine), m_inspector(inspector)
-{
-}
+{ }
 
 Result<QByteArray> ScenarioWriter::write(Recording recording)
 {
@@ -136,13 +134,13 @@ Result<QByteArray> ScenarioWriter::write(Recording recording)
     resolveTargets(recording.steps);
     QList<Line> lines;
     int operations = 0;
-    const Line settle{{QStringLiteral("do"), QStringLiteral("settle")}};
+    const Line settle {{QStringLiteral("do"), QStringLiteral("settle")}};
     for (const RecordedStep &step : recording.steps) {
         std::optional<Line> line = lineFor(step);
         if (!line)
             continue;
-        const bool clockMove = step.kind == RecordedStep::Kind::Advance
-                || step.kind == RecordedStep::Kind::RunToNextAlarm;
+        const bool clockMove = step.kind == RecordedStep::Kind::Advance ||
+                               step.kind == RecordedStep::Kind::RunToNextAlarm;
         // The session's user saw the agents' follow-up work land before moving the clock; the
         // replay waits for it too, or alarms that work sets would miss the jump.
         if (clockMove && !m_touched.isEmpty() && (lines.isEmpty() || lines.constLast() != settle))
@@ -151,23 +149,25 @@ Result<QByteArray> ScenarioWriter::write(Recording recording)
         ++operations;
     }
     if (operations == 0) {
-        return Error(ErrorCode::InvalidArgument,
-                     QStringLiteral("Nothing to save: the recording holds no request, answer, clock "
-                                    "move or fault that a replay could repeat"));
+        return Error(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("Nothing to save: the recording holds no request, answer, clock "
+                           "move or fault that a replay could repeat"));
     }
     waitForAgents();
     const QList<Line> finalLines = finalAssertions();
     if (!m_touched.isEmpty()) {
-        lines.append(Line{{QStringLiteral("do"), QStringLiteral("settle")},
-                          {QStringLiteral("title"), QStringLiteral("the agents finish what the session started")}});
+        lines.append(Line {{QStringLiteral("do"), QStringLiteral("settle")},
+                           {QStringLiteral("title"),
+                            QStringLiteral("the agents finish what the session started")}});
     }
     lines += finalLines;
     const QString description =
-            QStringLiteral("Recorded from a session on %1: %2 operation(s), then the final state of "
-                           "the %3 object(s) they touched.")
-                    .arg(m_engine->dataDir())
-                    .arg(operations)
-                    .arg(m_touched.size());
+        QStringLiteral("Recorded from a session on %1: %2 operation(s), then the final state of "
+                       "the %3 object(s) they touched.")
+            .arg(m_engine->dataDir())
+            .arg(operations)
+            .arg(m_touched.size());
     return render(recording, lines, description);
 }
 
@@ -204,8 +204,9 @@ void ScenarioWriter::resolveTargets(std::vector<RecordedStep> &steps)
         if (step.className.isEmpty())
             continue;
         known.insert(step.id, {step.className, step.name, step.id});
-        const bool seen = std::any_of(m_touched.cbegin(), m_touched.cend(),
-                                      [&step](const Target &target) { return target.id == step.id; });
+        const bool seen = std::any_of(
+            m_touched.cbegin(), m_touched.cend(),
+            [&step](const Target &target) { return target.id == step.id; });
         if (!seen)
             m_touched.append({step.className, step.name, step.id});
     }
@@ -219,7 +220,7 @@ std::optional<ScenarioWriter::Line> ScenarioWriter::lineFor(const RecordedStep &
     case Kind::Call: {
         if (step.className.isEmpty() || (failed() && isTransient(step.outcome->error().code())))
             return std::nullopt;
-        Line line{{QStringLiteral("do"), QStringLiteral("call")}};
+        Line line {{QStringLiteral("do"), QStringLiteral("call")}};
         addObject(line, step);
         line.append({QStringLiteral("method"), step.method});
         if (!step.args.isUndefined() && !step.args.isNull())
@@ -232,7 +233,7 @@ std::optional<ScenarioWriter::Line> ScenarioWriter::lineFor(const RecordedStep &
         // A failed answer changed nothing (and its request may not even be pending in a replay).
         if (!step.targeted || step.className.isEmpty() || failed())
             return std::nullopt;
-        Line line{{QStringLiteral("do"), QStringLiteral("answer")}};
+        Line line {{QStringLiteral("do"), QStringLiteral("answer")}};
         addObject(line, step);
         line.append({QStringLiteral("title"), step.title});
         line.append({QStringLiteral("action"), humanActionName(step.response.action)});
@@ -247,29 +248,30 @@ std::optional<ScenarioWriter::Line> ScenarioWriter::lineFor(const RecordedStep &
         return line;
     }
     case Kind::Advance: {
-        Line line{{QStringLiteral("do"), QStringLiteral("advance")},
-                  {QStringLiteral("by"), Duration::format(std::chrono::milliseconds(step.byMs))}};
+        Line line {{QStringLiteral("do"), QStringLiteral("advance")},
+                   {QStringLiteral("by"), Duration::format(std::chrono::milliseconds(step.byMs))}};
         if (step.fired >= 0)
             line.append({QStringLiteral("expectFired"), step.fired});
         else
             line.append({QStringLiteral("title"),
-                         QStringLiteral("%1 passed while the clock ran").arg(Duration::format(std::chrono::milliseconds(step.byMs)))});
+                         QStringLiteral("%1 passed while the clock ran")
+                             .arg(Duration::format(std::chrono::milliseconds(step.byMs)))});
         return line;
     }
     case Kind::RunToNextAlarm:
-        return Line{{QStringLiteral("do"), QStringLiteral("runToNextAlarm")},
-                    {QStringLiteral("expectFired"), std::max(step.fired, 0)}};
+        return Line {{QStringLiteral("do"), QStringLiteral("runToNextAlarm")},
+                     {QStringLiteral("expectFired"), std::max(step.fired, 0)}};
     case Kind::Evict:
     case Kind::Crash: {
         if (step.className.isEmpty())
             return std::nullopt;
-        Line line{{QStringLiteral("do"), step.kind == Kind::Evict ? QStringLiteral("evict")
-                                                                  : QStringLiteral("crash")}};
+        Line line {{QStringLiteral("do"),
+                    step.kind == Kind::Evict ? QStringLiteral("evict") : QStringLiteral("crash")}};
         addObject(line, step);
         return line;
     }
     case Kind::Restart:
-        return Line{{QStringLiteral("do"), QStringLiteral("restart")}};
+        return Line {{QStringLiteral("do"), QStringLiteral("restart")}};
     }
     return std::nullopt;
 }
@@ -286,7 +288,7 @@ void ScenarioWriter::addObject(Line &line, const RecordedStep &step) const
 void ScenarioWriter::addExpectation(Line &line, const Result<QJsonValue> &outcome) const
 {
     if (!outcome.ok()) {
-        QJsonObject expected{{QStringLiteral("code"), outcome.error().codeName()}};
+        QJsonObject expected {{QStringLiteral("code"), outcome.error().codeName()}};
         const QString message = outcome.error().message();
         if (!hasRandomId(message) && !(m_timeFlowed && hasTime(message)))
             expected.insert(QStringLiteral("message"), message);
@@ -332,8 +334,10 @@ QList<ScenarioWriter::Line> ScenarioWriter::assertionsFor(const Target &target) 
         return {}; // never created (e.g. only refused calls reached it)
     const AgentDirectory agents(m_engine);
     const QJsonObject state = wait(agents.state(target.className, target.id)).valueOr({});
-    const qsizetype pending = wait(agents.humanRequests(target.className, target.id, true)).valueOr({}).size();
-    const QList<KeyValue> entries = wait(m_inspector->keyValues(target.className, target.id)).valueOr({});
+    const qsizetype pending =
+        wait(agents.humanRequests(target.className, target.id, true)).valueOr({}).size();
+    const QList<KeyValue> entries =
+        wait(m_inspector->keyValues(target.className, target.id)).valueOr({});
     const auto alarm = wait(m_inspector->alarm(target.className, target.id));
 
     RecordedStep object;
@@ -341,7 +345,7 @@ QList<ScenarioWriter::Line> ScenarioWriter::assertionsFor(const Target &target) 
     object.name = target.name;
     object.id = target.id;
     const auto lineOf = [this, &object](const QString &kind) {
-        Line line{{QStringLiteral("do"), kind}};
+        Line line {{QStringLiteral("do"), kind}};
         addObject(line, object);
         return line;
     };
@@ -359,7 +363,8 @@ QList<ScenarioWriter::Line> ScenarioWriter::assertionsFor(const Target &target) 
 
     Line stateLine = lineOf(QStringLiteral("assertState"));
     bool pruned = false;
-    if (const auto kept = replayable(state, m_timeFlowed, &pruned); kept && !kept->toObject().isEmpty())
+    if (const auto kept = replayable(state, m_timeFlowed, &pruned);
+        kept && !kept->toObject().isEmpty())
         stateLine.append({QStringLiteral("state"), *kept});
     QJsonObject kv;
     QJsonArray keys;
@@ -367,7 +372,8 @@ QList<ScenarioWriter::Line> ScenarioWriter::assertionsFor(const Target &target) 
     for (const KeyValue &entry : entries) {
         volatileKey |= hasRandomId(entry.key);
         keys.append(entry.key);
-        if (const auto kept = replayable(entry.value, m_timeFlowed, &pruned); kept && !hasRandomId(entry.key))
+        if (const auto kept = replayable(entry.value, m_timeFlowed, &pruned);
+            kept && !hasRandomId(entry.key))
             kv.insert(entry.key, *kept);
     }
     if (!kv.isEmpty())

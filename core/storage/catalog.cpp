@@ -38,8 +38,10 @@ CREATE TABLE IF NOT EXISTS pending_work(
 const char *pendingKindName(Catalog::PendingKind kind)
 {
     switch (kind) {
-    case Catalog::PendingKind::Index: return "index";
-    case Catalog::PendingKind::Outbox: return "outbox";
+    case Catalog::PendingKind::Index:
+        return "index";
+    case Catalog::PendingKind::Outbox:
+        return "outbox";
     }
     return "index";
 }
@@ -75,11 +77,10 @@ Catalog::~Catalog()
 
 Error Catalog::error(int code, const QString &what) const
 {
-    return Error(ErrorCode::StorageError,
-                 QStringLiteral("%1 in the catalog %2: %3")
-                     .arg(what, m_path,
-                          m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
-                               : QString::fromUtf8(sqlite3_errstr(code))))
+    return Error(ErrorCode::StorageError, QStringLiteral("%1 in the catalog %2: %3")
+                                              .arg(what, m_path,
+                                                   m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
+                                                        : QString::fromUtf8(sqlite3_errstr(code))))
         .withContext(QStringLiteral("file"), m_path);
 }
 
@@ -123,8 +124,8 @@ bool Catalog::wasCleanShutdown()
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    if (sqlite3_prepare_v2(m_db, "SELECT value FROM meta WHERE key = 'clean_shutdown'", -1,
-                           &s.stmt, nullptr) != SQLITE_OK)
+    if (sqlite3_prepare_v2(m_db, "SELECT value FROM meta WHERE key = 'clean_shutdown'", -1, &s.stmt,
+                           nullptr) != SQLITE_OK)
         return false;
     return sqlite3_step(s.stmt) == SQLITE_ROW && sqlite3_column_int(s.stmt, 0) == 1;
 }
@@ -154,7 +155,8 @@ void Catalog::removeAlarmHint(const QString &id)
     m_pendingAlarmRemovals.insert(id);
 }
 
-void Catalog::recordAlarmGivenUp(const QString &id, const QString &className, const QString &message)
+void Catalog::recordAlarmGivenUp(const QString &id, const QString &className,
+                                 const QString &message)
 {
     QMutexLocker lock(&m_mutex);
     m_pendingGiveUps.append({id, className, message});
@@ -165,8 +167,8 @@ Result<void> Catalog::flush()
     QMutexLocker lock(&m_mutex);
     if (!m_db)
         return {};
-    if (m_pendingObjects.isEmpty() && m_pendingActive.isEmpty() && m_pendingAlarmRemovals.isEmpty()
-        && m_pendingGiveUps.isEmpty())
+    if (m_pendingObjects.isEmpty() && m_pendingActive.isEmpty() &&
+        m_pendingAlarmRemovals.isEmpty() && m_pendingGiveUps.isEmpty())
         return {};
     if (auto ok = exec("BEGIN"); !ok)
         return ok;
@@ -177,11 +179,13 @@ Result<void> Catalog::flush()
                        "name = coalesce(excluded.name, name), "
                        "last_active_ms = max(last_active_ms, excluded.last_active_ms)",
                        -1, &insert.stmt, nullptr);
-    sqlite3_prepare_v2(m_db, "UPDATE objects SET last_active_ms = max(last_active_ms, ?2) WHERE id = ?1",
+    sqlite3_prepare_v2(m_db,
+                       "UPDATE objects SET last_active_ms = max(last_active_ms, ?2) WHERE id = ?1",
                        -1, &active.stmt, nullptr);
     sqlite3_prepare_v2(m_db, "DELETE FROM alarms WHERE id = ?1", -1, &removeAlarm.stmt, nullptr);
-    sqlite3_prepare_v2(m_db, "INSERT INTO alarm_failures VALUES (?1, ?2, ?3, strftime('%s','now') * 1000)",
-                       -1, &giveUp.stmt, nullptr);
+    sqlite3_prepare_v2(
+        m_db, "INSERT INTO alarm_failures VALUES (?1, ?2, ?3, strftime('%s','now') * 1000)", -1,
+        &giveUp.stmt, nullptr);
     int rc = SQLITE_DONE;
     for (const CatalogObject &o : std::as_const(m_pendingObjects)) {
         bind(insert.stmt, 1, o.id);
@@ -193,13 +197,15 @@ Result<void> Catalog::flush()
             break;
         sqlite3_reset(insert.stmt);
     }
-    for (auto it = m_pendingActive.cbegin(); rc == SQLITE_DONE && it != m_pendingActive.cend(); ++it) {
+    for (auto it = m_pendingActive.cbegin(); rc == SQLITE_DONE && it != m_pendingActive.cend();
+         ++it) {
         bind(active.stmt, 1, it.key());
         sqlite3_bind_int64(active.stmt, 2, it.value());
         rc = sqlite3_step(active.stmt);
         sqlite3_reset(active.stmt);
     }
-    for (auto it = m_pendingAlarmRemovals.cbegin(); rc == SQLITE_DONE && it != m_pendingAlarmRemovals.cend(); ++it) {
+    for (auto it = m_pendingAlarmRemovals.cbegin();
+         rc == SQLITE_DONE && it != m_pendingAlarmRemovals.cend(); ++it) {
         bind(removeAlarm.stmt, 1, *it);
         rc = sqlite3_step(removeAlarm.stmt);
         sqlite3_reset(removeAlarm.stmt);
@@ -234,8 +240,9 @@ Result<void> Catalog::writeAlarmHints(const QList<AlarmHint> &hints)
     if (auto ok = exec("BEGIN"); !ok)
         return ok;
     Statement s;
-    sqlite3_prepare_v2(m_db, "INSERT OR REPLACE INTO alarms(id, class, name, due_ms) VALUES (?1, ?2, ?3, ?4)",
-                       -1, &s.stmt, nullptr);
+    sqlite3_prepare_v2(
+        m_db, "INSERT OR REPLACE INTO alarms(id, class, name, due_ms) VALUES (?1, ?2, ?3, ?4)", -1,
+        &s.stmt, nullptr);
     for (const AlarmHint &h : hints) {
         // A newer hint supersedes a pending removal of the same object.
         m_pendingAlarmRemovals.remove(h.id);
@@ -294,10 +301,11 @@ Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offs
     QMutexLocker lock(&m_mutex);
     Statement s;
     // ?1 class or NULL, ?4 a LIKE pattern or NULL; NULL disables its condition.
-    const char *sql = "SELECT id, class, name, created_ms, last_active_ms, fork_of, fork_seq FROM objects "
-                      "WHERE (?1 IS NULL OR class = ?1) "
-                      "AND (?4 IS NULL OR name LIKE ?4 ESCAPE '\\' OR id LIKE ?4 ESCAPE '\\') "
-                      "ORDER BY class, name, id LIMIT ?2 OFFSET ?3";
+    const char *sql =
+        "SELECT id, class, name, created_ms, last_active_ms, fork_of, fork_seq FROM objects "
+        "WHERE (?1 IS NULL OR class = ?1) "
+        "AND (?4 IS NULL OR name LIKE ?4 ESCAPE '\\' OR id LIKE ?4 ESCAPE '\\') "
+        "ORDER BY class, name, id LIMIT ?2 OFFSET ?3";
     int rc = sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not list objects"));
@@ -314,11 +322,12 @@ Result<QList<CatalogObject>> Catalog::objects(const QString &className, int offs
     }
     QList<CatalogObject> result;
     while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
-        result.append({text(s.stmt, 0), text(s.stmt, 1),
-                       sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
-                       sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4),
-                       sqlite3_column_type(s.stmt, 5) == SQLITE_NULL ? QString() : text(s.stmt, 5),
-                       sqlite3_column_type(s.stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s.stmt, 6)});
+        result.append(
+            {text(s.stmt, 0), text(s.stmt, 1),
+             sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
+             sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4),
+             sqlite3_column_type(s.stmt, 5) == SQLITE_NULL ? QString() : text(s.stmt, 5),
+             sqlite3_column_type(s.stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s.stmt, 6)});
     }
     if (rc != SQLITE_DONE)
         return error(rc, QStringLiteral("Could not list objects"));
@@ -329,8 +338,10 @@ Result<CatalogObject> Catalog::object(const QString &id)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    int rc = sqlite3_prepare_v2(m_db, "SELECT id, class, name, created_ms, last_active_ms, fork_of, "
-                                      "fork_seq FROM objects WHERE id = ?1", -1, &s.stmt, nullptr);
+    int rc = sqlite3_prepare_v2(m_db,
+                                "SELECT id, class, name, created_ms, last_active_ms, fork_of, "
+                                "fork_seq FROM objects WHERE id = ?1",
+                                -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not read an object"));
     bind(s.stmt, 1, id.toLower());
@@ -339,18 +350,22 @@ Result<CatalogObject> Catalog::object(const QString &id)
         return Error(ErrorCode::NotFound, QStringLiteral("No object with id %1").arg(id));
     if (rc != SQLITE_ROW)
         return error(rc, QStringLiteral("Could not read an object"));
-    return CatalogObject{text(s.stmt, 0), text(s.stmt, 1),
-                         sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
-                         sqlite3_column_int64(s.stmt, 3), sqlite3_column_int64(s.stmt, 4),
-                         sqlite3_column_type(s.stmt, 5) == SQLITE_NULL ? QString() : text(s.stmt, 5),
-                         sqlite3_column_type(s.stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s.stmt, 6)};
+    return CatalogObject {
+        text(s.stmt, 0),
+        text(s.stmt, 1),
+        sqlite3_column_type(s.stmt, 2) == SQLITE_NULL ? QString() : text(s.stmt, 2),
+        sqlite3_column_int64(s.stmt, 3),
+        sqlite3_column_int64(s.stmt, 4),
+        sqlite3_column_type(s.stmt, 5) == SQLITE_NULL ? QString() : text(s.stmt, 5),
+        sqlite3_column_type(s.stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(s.stmt, 6)};
 }
 
 Result<void> Catalog::setFork(const QString &id, const QString &forkOf, qint64 forkSeq)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    if (int rc = sqlite3_prepare_v2(m_db, "UPDATE objects SET fork_of = ?2, fork_seq = ?3 WHERE id = ?1",
+    if (int rc = sqlite3_prepare_v2(m_db,
+                                    "UPDATE objects SET fork_of = ?2, fork_seq = ?3 WHERE id = ?1",
                                     -1, &s.stmt, nullptr);
         rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not record a fork"));
@@ -367,8 +382,9 @@ Result<QSet<QString>> Catalog::failedAlarmIds()
     QMutexLocker lock(&m_mutex);
     Statement s;
     // An alarm set after the give-up clears the failure.
-    int rc = sqlite3_prepare_v2(m_db, "SELECT DISTINCT id FROM alarm_failures WHERE id NOT IN (SELECT id FROM alarms)",
-                                -1, &s.stmt, nullptr);
+    int rc = sqlite3_prepare_v2(
+        m_db, "SELECT DISTINCT id FROM alarm_failures WHERE id NOT IN (SELECT id FROM alarms)", -1,
+        &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not read alarm failures"));
     QSet<QString> ids;
@@ -390,14 +406,14 @@ Result<qint64> Catalog::objectCount()
 
 // --- Agents (issue 5) ---
 
-Result<void> Catalog::writeAgentStep(
-    const QString &id, const QString &className, const QString &step)
+Result<void> Catalog::writeAgentStep(const QString &id, const QString &className,
+                                     const QString &step)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    const char *sql = step.isEmpty()
-        ? "DELETE FROM agent_steps WHERE id = ?1"
-        : "INSERT OR REPLACE INTO agent_steps(id, class, step) VALUES (?1, ?2, ?3)";
+    const char *sql =
+        step.isEmpty() ? "DELETE FROM agent_steps WHERE id = ?1"
+                       : "INSERT OR REPLACE INTO agent_steps(id, class, step) VALUES (?1, ?2, ?3)";
     int rc = sqlite3_prepare_v2(m_db, sql, -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not record a workflow step"));
@@ -415,8 +431,8 @@ Result<QString> Catalog::agentStep(const QString &id)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    int rc = sqlite3_prepare_v2(
-        m_db, "SELECT step FROM agent_steps WHERE id = ?1", -1, &s.stmt, nullptr);
+    int rc = sqlite3_prepare_v2(m_db, "SELECT step FROM agent_steps WHERE id = ?1", -1, &s.stmt,
+                                nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not read a workflow step"));
     bind(s.stmt, 1, id.toLower());
@@ -433,9 +449,9 @@ Result<QHash<QString, qint64>> Catalog::agentStepCounts(const QString &className
     QMutexLocker lock(&m_mutex);
     Statement s;
     int rc = sqlite3_prepare_v2(m_db,
-        "SELECT step, count(*) FROM agent_steps WHERE class = ?1 "
-        "GROUP BY step",
-        -1, &s.stmt, nullptr);
+                                "SELECT step, count(*) FROM agent_steps WHERE class = ?1 "
+                                "GROUP BY step",
+                                -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not count workflow steps"));
     bind(s.stmt, 1, className);
@@ -470,7 +486,8 @@ Result<void> Catalog::writeHumanRequestHint(const HumanRequestHint &hint)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    int rc = sqlite3_prepare_v2(m_db,
+    int rc = sqlite3_prepare_v2(
+        m_db,
         "INSERT OR REPLACE INTO human_requests(request_id, object_id, class, "
         "name, title, created_ms, deadline_ms, status) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -497,8 +514,8 @@ Result<void> Catalog::setHumanRequestHintStatus(const QString &requestId, const 
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    int rc = sqlite3_prepare_v2(
-        m_db, "UPDATE human_requests SET status = ?2 WHERE request_id = ?1", -1, &s.stmt, nullptr);
+    int rc = sqlite3_prepare_v2(m_db, "UPDATE human_requests SET status = ?2 WHERE request_id = ?1",
+                                -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not update a human request"));
     bind(s.stmt, 1, requestId);
@@ -512,8 +529,8 @@ Result<void> Catalog::removeHumanRequestHint(const QString &requestId)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    int rc = sqlite3_prepare_v2(
-        m_db, "DELETE FROM human_requests WHERE request_id = ?1", -1, &s.stmt, nullptr);
+    int rc = sqlite3_prepare_v2(m_db, "DELETE FROM human_requests WHERE request_id = ?1", -1,
+                                &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not remove a human request"));
     bind(s.stmt, 1, requestId);
@@ -524,20 +541,20 @@ Result<void> Catalog::removeHumanRequestHint(const QString &requestId)
 
 namespace {
 
-    Catalog::HumanRequestHint humanRequestHintRow(sqlite3_stmt *stmt)
-    {
-        Catalog::HumanRequestHint hint;
-        hint.requestId = text(stmt, 0);
-        hint.objectId = text(stmt, 1);
-        hint.className = text(stmt, 2);
-        hint.name = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? QString() : text(stmt, 3);
-        hint.title = text(stmt, 4);
-        hint.createdMs = sqlite3_column_int64(stmt, 5);
-        hint.deadlineMs =
-            sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1 : sqlite3_column_int64(stmt, 6);
-        hint.status = text(stmt, 7);
-        return hint;
-    }
+Catalog::HumanRequestHint humanRequestHintRow(sqlite3_stmt *stmt)
+{
+    Catalog::HumanRequestHint hint;
+    hint.requestId = text(stmt, 0);
+    hint.objectId = text(stmt, 1);
+    hint.className = text(stmt, 2);
+    hint.name = sqlite3_column_type(stmt, 3) == SQLITE_NULL ? QString() : text(stmt, 3);
+    hint.title = text(stmt, 4);
+    hint.createdMs = sqlite3_column_int64(stmt, 5);
+    hint.deadlineMs = sqlite3_column_type(stmt, 6) == SQLITE_NULL ? -1
+                                                                  : sqlite3_column_int64(stmt, 6);
+    hint.status = text(stmt, 7);
+    return hint;
+}
 
 } // namespace
 
@@ -546,33 +563,33 @@ Result<Catalog::HumanRequestHint> Catalog::humanRequestHint(const QString &reque
     QMutexLocker lock(&m_mutex);
     Statement s;
     int rc = sqlite3_prepare_v2(m_db,
-        "SELECT request_id, object_id, class, name, title, created_ms, "
-        "deadline_ms, status FROM human_requests WHERE request_id = ?1",
-        -1, &s.stmt, nullptr);
+                                "SELECT request_id, object_id, class, name, title, created_ms, "
+                                "deadline_ms, status FROM human_requests WHERE request_id = ?1",
+                                -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not read a human request"));
     bind(s.stmt, 1, requestId);
     rc = sqlite3_step(s.stmt);
     if (rc == SQLITE_DONE) {
-        return Error(
-            ErrorCode::NotFound, QStringLiteral("No human request with id \"%1\"").arg(requestId));
+        return Error(ErrorCode::NotFound,
+                     QStringLiteral("No human request with id \"%1\"").arg(requestId));
     }
     if (rc != SQLITE_ROW)
         return error(rc, QStringLiteral("Could not read a human request"));
     return humanRequestHintRow(s.stmt);
 }
 
-Result<QList<Catalog::HumanRequestHint>> Catalog::humanRequestHints(
-    const QString &className, const QString &status)
+Result<QList<Catalog::HumanRequestHint>> Catalog::humanRequestHints(const QString &className,
+                                                                    const QString &status)
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
     int rc = sqlite3_prepare_v2(m_db,
-        "SELECT request_id, object_id, class, name, title, created_ms, "
-        "deadline_ms, status FROM human_requests "
-        "WHERE (?1 IS NULL OR class = ?1) AND (?2 IS NULL OR status = ?2) "
-        "ORDER BY created_ms, request_id",
-        -1, &s.stmt, nullptr);
+                                "SELECT request_id, object_id, class, name, title, created_ms, "
+                                "deadline_ms, status FROM human_requests "
+                                "WHERE (?1 IS NULL OR class = ?1) AND (?2 IS NULL OR status = ?2) "
+                                "ORDER BY created_ms, request_id",
+                                -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not list human requests"));
     bind(s.stmt, 1, className.isEmpty() ? QString() : className);
@@ -590,9 +607,9 @@ Result<QHash<QString, int>> Catalog::pendingHumanRequestCounts()
     QMutexLocker lock(&m_mutex);
     Statement s;
     int rc = sqlite3_prepare_v2(m_db,
-        "SELECT object_id, count(*) FROM human_requests "
-        "WHERE status = 'pending' GROUP BY object_id",
-        -1, &s.stmt, nullptr);
+                                "SELECT object_id, count(*) FROM human_requests "
+                                "WHERE status = 'pending' GROUP BY object_id",
+                                -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not count human requests"));
     QHash<QString, int> counts;
@@ -608,9 +625,9 @@ Result<void> Catalog::markPending(PendingKind kind, const QString &id, const QSt
 {
     QMutexLocker lock(&m_mutex);
     Statement s;
-    int rc = sqlite3_prepare_v2(m_db,
-        "INSERT OR IGNORE INTO pending_work(id, kind, class, name) VALUES (?1, ?2, ?3, ?4)", -1,
-        &s.stmt, nullptr);
+    int rc = sqlite3_prepare_v2(
+        m_db, "INSERT OR IGNORE INTO pending_work(id, kind, class, name) VALUES (?1, ?2, ?3, ?4)",
+        -1, &s.stmt, nullptr);
     if (rc != SQLITE_OK)
         return error(rc, QStringLiteral("Could not note pending work"));
     bind(s.stmt, 1, id.toLower());

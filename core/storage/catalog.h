@@ -127,8 +127,8 @@ public:
     // NotFound when the id is not indexed.
     Result<HumanRequestHint> humanRequestHint(const QString &requestId);
     // Oldest first; className empty: every class; status empty: any status.
-    Result<QList<HumanRequestHint>> humanRequestHints(const QString &className = {},
-                                                      const QString &status = QStringLiteral("pending"));
+    Result<QList<HumanRequestHint>> humanRequestHints(
+        const QString &className = {}, const QString &status = QStringLiteral("pending"));
     // Object id (hex) -> number of pending requests, for ObjectSummary::pendingHumanRequests.
     Result<QHash<QString, int>> pendingHumanRequestCounts();
 };

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "journal.h"
 
-#include <durable/core/jsontext.h>
 #include "objectdatabase.h"
+#include <durable/core/jsontext.h>
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -85,7 +85,8 @@ void Journal::close()
 sqlite3_stmt *Journal::prepare(const char *sql)
 {
     sqlite3_stmt *stmt = nullptr;
-    if (sqlite3_prepare_v3(m_db.handle(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    if (sqlite3_prepare_v3(m_db.handle(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+        SQLITE_OK) {
         sqlite3_finalize(stmt);
         fail(QStringLiteral("Could not prepare the journal"));
     }
@@ -107,9 +108,10 @@ void Journal::load()
 qint64 Journal::append(JournalEntry entry, const TurnChanges &changes)
 {
     if (!m_insert) {
-        m_insert = prepare("INSERT INTO _durable_journal(seq, at_ms, duration_us, trigger, method, "
-                           "input, output, changes, alarm, messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                           "?7, ?8, ?9, ?10)");
+        m_insert = prepare(
+            "INSERT INTO _durable_journal(seq, at_ms, duration_us, trigger, method, "
+            "input, output, changes, alarm, messages) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+            "?7, ?8, ?9, ?10)");
     }
     entry.seq = m_lastSeq + 1;
     sqlite3_stmt *stmt = m_insert;
@@ -125,9 +127,10 @@ qint64 Journal::append(JournalEntry entry, const TurnChanges &changes)
     else
         bindText(stmt, 8, changes.toJsonText());
     bindJson(stmt, 9, entry.alarm.isNull() ? QJsonValue::Undefined : entry.alarm);
-    bindJson(stmt, 10, entry.messages.isArray() && !entry.messages.toArray().isEmpty()
-                           ? entry.messages
-                           : QJsonValue(QJsonValue::Undefined));
+    bindJson(stmt, 10,
+             entry.messages.isArray() && !entry.messages.toArray().isEmpty()
+                 ? entry.messages
+                 : QJsonValue(QJsonValue::Undefined));
     const int rc = sqlite3_step(stmt);
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
@@ -135,7 +138,8 @@ qint64 Journal::append(JournalEntry entry, const TurnChanges &changes)
         fail(QStringLiteral("Could not journal turn %1").arg(entry.seq));
     if (!changes.tables.isEmpty()) {
         if (!m_insertSql)
-            m_insertSql = prepare("INSERT INTO _durable_journal_sql(seq, tbl, op, row) VALUES (?1, ?2, ?3, ?4)");
+            m_insertSql = prepare(
+                "INSERT INTO _durable_journal_sql(seq, tbl, op, row) VALUES (?1, ?2, ?3, ?4)");
         for (auto it = changes.tables.cbegin(); it != changes.tables.cend(); ++it) {
             const QByteArray table = it.key().toUtf8();
             // Row ids are kept for the first rows; counts are exact.
@@ -176,8 +180,9 @@ void Journal::writeSnapshot(qint64 seq)
     }
     // SQLite builds the JSON object itself; values are JSON text already.
     if (!m_snapshot) {
-        m_snapshot = prepare("INSERT OR REPLACE INTO _durable_snapshots(seq, kv) "
-                             "SELECT ?1, coalesce(json_group_object(key, json(value)), '{}') FROM _durable_kv");
+        m_snapshot = prepare(
+            "INSERT OR REPLACE INTO _durable_snapshots(seq, kv) "
+            "SELECT ?1, coalesce(json_group_object(key, json(value)), '{}') FROM _durable_kv");
     }
     sqlite3_bind_int64(m_snapshot, 1, seq);
     const int rc = sqlite3_step(m_snapshot);
@@ -204,8 +209,9 @@ void Journal::writeSnapshot(qint64 seq, const QJsonObject &facets)
 void Journal::appendFailure(const TurnFailure &failure)
 {
     Statement s;
-    s.stmt = prepare("INSERT INTO _durable_failures(at_ms, duration_us, trigger, method, input, error, "
-                     "after_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    s.stmt = prepare(
+        "INSERT INTO _durable_failures(at_ms, duration_us, trigger, method, input, error, "
+        "after_seq) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     sqlite3_bind_int64(s.stmt, 1, failure.atMs);
     sqlite3_bind_int64(s.stmt, 2, failure.durationUs);
     bindText(s.stmt, 3, failure.trigger.toUtf8());
@@ -219,15 +225,17 @@ void Journal::appendFailure(const TurnFailure &failure)
 
 QList<JournalEntry> Journal::entries(const JournalQuery &query)
 {
-    QByteArray sql = "SELECT seq, at_ms, duration_us, trigger, method, input, output, changes, alarm, "
-                     "messages FROM _durable_journal WHERE seq < ?1";
+    QByteArray sql =
+        "SELECT seq, at_ms, duration_us, trigger, method, input, output, changes, alarm, "
+        "messages FROM _durable_journal WHERE seq < ?1";
     if (!query.trigger.isEmpty())
         sql += " AND trigger = ?3";
     sql += " ORDER BY seq DESC LIMIT ?2";
     Statement s;
     if (sqlite3_prepare_v2(m_db.handle(), sql.constData(), -1, &s.stmt, nullptr) != SQLITE_OK)
         fail(QStringLiteral("Could not read the journal"));
-    sqlite3_bind_int64(s.stmt, 1, query.beforeSeq < 0 ? std::numeric_limits<qint64>::max() : query.beforeSeq);
+    sqlite3_bind_int64(s.stmt, 1,
+                       query.beforeSeq < 0 ? std::numeric_limits<qint64>::max() : query.beforeSeq);
     sqlite3_bind_int(s.stmt, 2, query.limit < 0 ? -1 : query.limit);
     if (!query.trigger.isEmpty())
         bindText(s.stmt, 3, query.trigger.toUtf8());
@@ -282,13 +290,16 @@ QList<KeyValue> Journal::stateAt(qint64 seq)
 {
     if (seq < 0 || seq > m_lastSeq) {
         throw Error(ErrorCode::NotFound, QStringLiteral("%1 has no turn %2 (its last turn is %3)")
-                                             .arg(m_db.label()).arg(seq).arg(m_lastSeq));
+                                             .arg(m_db.label())
+                                             .arg(seq)
+                                             .arg(m_lastSeq));
     }
     QMap<QString, QJsonValue> state;
     qint64 from = 0;
     {
         Statement s;
-        s.stmt = prepare("SELECT seq, kv FROM _durable_snapshots WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1");
+        s.stmt = prepare(
+            "SELECT seq, kv FROM _durable_snapshots WHERE seq <= ?1 ORDER BY seq DESC LIMIT 1");
         sqlite3_bind_int64(s.stmt, 1, seq);
         if (sqlite3_step(s.stmt) == SQLITE_ROW) {
             from = sqlite3_column_int64(s.stmt, 0);
@@ -305,12 +316,14 @@ QList<KeyValue> Journal::stateAt(qint64 seq)
         if (from == 0 && oldest > 1 && seq > 0) {
             throw Error(ErrorCode::NotFound,
                         QStringLiteral("The history of %1 before turn %2 was compacted")
-                            .arg(m_db.label()).arg(oldest));
+                            .arg(m_db.label())
+                            .arg(oldest));
         }
     }
     Statement s;
-    s.stmt = prepare("SELECT changes FROM _durable_journal WHERE seq > ?1 AND seq <= ?2 AND changes "
-                     "IS NOT NULL ORDER BY seq");
+    s.stmt = prepare(
+        "SELECT changes FROM _durable_journal WHERE seq > ?1 AND seq <= ?2 AND changes "
+        "IS NOT NULL ORDER BY seq");
     sqlite3_bind_int64(s.stmt, 1, from);
     sqlite3_bind_int64(s.stmt, 2, seq);
     while (sqlite3_step(s.stmt) == SQLITE_ROW)
@@ -347,8 +360,9 @@ StateDiff Journal::diff(qint64 fromSeq, qint64 toSeq)
     std::sort(diff.keys.begin(), diff.keys.end(),
               [](const KeyChange &a, const KeyChange &b) { return a.key < b.key; });
     Statement s;
-    s.stmt = prepare("SELECT tbl, op, count(*) FROM _durable_journal_sql WHERE seq > ?1 AND seq <= ?2 "
-                     "GROUP BY tbl, op ORDER BY tbl");
+    s.stmt = prepare(
+        "SELECT tbl, op, count(*) FROM _durable_journal_sql WHERE seq > ?1 AND seq <= ?2 "
+        "GROUP BY tbl, op ORDER BY tbl");
     sqlite3_bind_int64(s.stmt, 1, std::min(fromSeq, toSeq));
     sqlite3_bind_int64(s.stmt, 2, std::max(fromSeq, toSeq));
     QMap<QString, TableChange> tables;
@@ -357,7 +371,9 @@ StateDiff Journal::diff(qint64 fromSeq, qint64 toSeq)
         t.table = columnText(s.stmt, 0);
         const QString op = columnText(s.stmt, 1);
         const int count = sqlite3_column_int(s.stmt, 2);
-        (op == QLatin1String("insert") ? t.inserted : op == QLatin1String("update") ? t.updated : t.deleted) += count;
+        (op == QLatin1String("insert")   ? t.inserted
+         : op == QLatin1String("update") ? t.updated
+                                         : t.deleted) += count;
     }
     diff.tables = tables.values();
     return diff;
@@ -372,7 +388,8 @@ qint64 Journal::compact(const RetentionPolicy &policy, qint64 nowMs)
         cutoff = m_lastSeq - std::max<qint64>(1, policy.count) + 1;
     } else {
         Statement s;
-        s.stmt = prepare("SELECT coalesce(min(seq), ?2 + 1) FROM _durable_journal WHERE at_ms >= ?1");
+        s.stmt = prepare(
+            "SELECT coalesce(min(seq), ?2 + 1) FROM _durable_journal WHERE at_ms >= ?1");
         sqlite3_bind_int64(s.stmt, 1, nowMs - policy.count * 24 * 3600 * 1000);
         sqlite3_bind_int64(s.stmt, 2, m_lastSeq);
         sqlite3_step(s.stmt);
@@ -419,7 +436,8 @@ StorageSize Journal::size()
     size.fileBytes = QFileInfo(m_db.path()).size();
     size.walBytes = QFileInfo(m_db.path() + QStringLiteral("-wal")).size();
     Statement s;
-    s.stmt = prepare("SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0) FROM _durable_journal");
+    s.stmt = prepare(
+        "SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0) FROM _durable_journal");
     if (sqlite3_step(s.stmt) == SQLITE_ROW) {
         size.journalEntries = sqlite3_column_int64(s.stmt, 0);
         size.oldestSeq = sqlite3_column_int64(s.stmt, 1);

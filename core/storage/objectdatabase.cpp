@@ -108,8 +108,8 @@ QJsonValue columnValue(sqlite3_stmt *stmt, int column)
 // Whitespace and empty statements between the statements of a script.
 const char *skipStatementSeparators(const char *cursor, const char *end)
 {
-    while (cursor < end && (*cursor == ' ' || *cursor == '\n' || *cursor == '\t' || *cursor == '\r'
-                            || *cursor == ';'))
+    while (cursor < end && (*cursor == ' ' || *cursor == '\n' || *cursor == '\t' ||
+                            *cursor == '\r' || *cursor == ';'))
         ++cursor;
     return cursor;
 }
@@ -164,9 +164,10 @@ Error ObjectDatabase::sqliteError(int code, const QString &what) const
     else if ((code & 0xff) == SQLITE_TOOBIG)
         errorCode = ErrorCode::LimitExceeded;
     const QString message = errorCode == ErrorCode::Corrupt
-        ? QStringLiteral("the file %1 of %2 is damaged or not a database (%3)")
-              .arg(m_path, m_label, detail)
-        : QStringLiteral("%1 of %2: %3").arg(what, m_label, detail);
+                                ? QStringLiteral(
+                                      "the file %1 of %2 is damaged or not a database (%3)")
+                                      .arg(m_path, m_label, detail)
+                                : QStringLiteral("%1 of %2: %3").arg(what, m_label, detail);
     Error error(errorCode, message);
     error.withContext(QStringLiteral("file"), m_path);
     error.withContext(QStringLiteral("sqlite"), code);
@@ -240,13 +241,16 @@ Result<void> ObjectDatabase::createSchema(ObjectMeta &meta)
     if (version != 0) {
         return Error(ErrorCode::Corrupt,
                      QStringLiteral("%1 has storage format %2; this engine reads format %3")
-                         .arg(m_path).arg(version).arg(SchemaVersion));
+                         .arg(m_path)
+                         .arg(version)
+                         .arg(SchemaVersion));
     }
     // A new file (or one whose creation a crash interrupted: schema and identity commit
     // together, so it holds neither): it needs an identity to be created.
     if (meta.className.isEmpty() || meta.id.isEmpty()) {
-        return Error(ErrorCode::Corrupt,
-                     QStringLiteral("%1 has no schema and no identity to create it with").arg(m_path));
+        return Error(
+            ErrorCode::Corrupt,
+            QStringLiteral("%1 has no schema and no identity to create it with").arg(m_path));
     }
     if (auto ok = exec("BEGIN"); !ok)
         return ok;
@@ -291,7 +295,8 @@ Result<void> ObjectDatabase::readMeta(ObjectMeta &meta)
     QString storedId;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         const QByteArrayView key(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
-        const QString value = fromSqlite(sqlite3_column_text(stmt, 1), sqlite3_column_bytes(stmt, 1));
+        const QString value = fromSqlite(sqlite3_column_text(stmt, 1),
+                                         sqlite3_column_bytes(stmt, 1));
         if (key == "class")
             storedClass = value;
         else if (key == "id")
@@ -304,8 +309,8 @@ Result<void> ObjectDatabase::readMeta(ObjectMeta &meta)
     sqlite3_finalize(stmt);
     if (rc != SQLITE_DONE)
         return sqliteError(rc, QStringLiteral("Could not read the identity in %1").arg(m_path));
-    if ((!meta.className.isEmpty() && storedClass != meta.className)
-        || (!meta.id.isEmpty() && storedId.compare(meta.id, Qt::CaseInsensitive) != 0)) {
+    if ((!meta.className.isEmpty() && storedClass != meta.className) ||
+        (!meta.id.isEmpty() && storedId.compare(meta.id, Qt::CaseInsensitive) != 0)) {
         return Error(ErrorCode::Corrupt,
                      QStringLiteral("%1 belongs to %2/%3, not to %4/%5")
                          .arg(m_path, storedClass, storedId, meta.className, meta.id));
@@ -362,7 +367,8 @@ Result<void> ObjectDatabase::stepDone(CachedStatement which)
         const int rc = sqlite3_step(stmt);
         sqlite3_reset(stmt);
         if (rc != SQLITE_DONE)
-            return sqliteError(rc, QString::fromLatin1(s_cachedSql[which]) + QStringLiteral(" failed"));
+            return sqliteError(rc,
+                               QString::fromLatin1(s_cachedSql[which]) + QStringLiteral(" failed"));
         return {};
     } catch (const Error &error) {
         return error;
@@ -436,7 +442,7 @@ QJsonValue ObjectDatabase::get(const QString &key)
     if (k.size() > MaxKeyBytes) // such a key can never have been stored
         return QJsonValue::Undefined;
     sqlite3_stmt *stmt = cached(KvGet);
-    Reset reset{stmt};
+    Reset reset {stmt};
     sqlite3_bind_text(stmt, 1, k.constData(), int(k.size()), SQLITE_STATIC);
     const int rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE)
@@ -454,7 +460,9 @@ void ObjectDatabase::put(const QString &key, const QJsonValue &value)
     if (k.size() > MaxKeyBytes) {
         throw Error(ErrorCode::LimitExceeded,
                     QStringLiteral("Key \"%1...\" is %2 bytes; keys are limited to %3 bytes")
-                        .arg(key.left(40)).arg(k.size()).arg(MaxKeyBytes));
+                        .arg(key.left(40))
+                        .arg(k.size())
+                        .arg(MaxKeyBytes));
     }
     if (value.isUndefined()) {
         throw Error(ErrorCode::InvalidArgument,
@@ -463,12 +471,15 @@ void ObjectDatabase::put(const QString &key, const QJsonValue &value)
     }
     const QByteArray text = JsonText::serialize(value);
     if (text.size() > MaxValueBytes) {
-        throw Error(ErrorCode::LimitExceeded,
-                    QStringLiteral("Value for key \"%1\" is %2 bytes; values are limited to %3 bytes")
-                        .arg(key.left(100)).arg(text.size()).arg(MaxValueBytes));
+        throw Error(
+            ErrorCode::LimitExceeded,
+            QStringLiteral("Value for key \"%1\" is %2 bytes; values are limited to %3 bytes")
+                .arg(key.left(100))
+                .arg(text.size())
+                .arg(MaxValueBytes));
     }
     sqlite3_stmt *stmt = cached(KvPut);
-    Reset reset{stmt};
+    Reset reset {stmt};
     sqlite3_bind_text(stmt, 1, k.constData(), int(k.size()), SQLITE_STATIC);
     sqlite3_bind_text(stmt, 2, text.constData(), int(text.size()), SQLITE_STATIC);
     const int rc = sqlite3_step(stmt);
@@ -483,7 +494,7 @@ bool ObjectDatabase::remove(const QString &key)
     checkWritableKey(key);
     const QByteArray k = utf8(key);
     sqlite3_stmt *stmt = cached(KvRemove);
-    Reset reset{stmt};
+    Reset reset {stmt};
     sqlite3_bind_text(stmt, 1, k.constData(), int(k.size()), SQLITE_STATIC);
     const int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE)
@@ -553,8 +564,10 @@ void ObjectDatabase::deleteAll()
     if (rc != SQLITE_OK)
         throwSqlite(rc, QStringLiteral("Could not delete all storage"));
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const QString type = fromSqlite(sqlite3_column_text(stmt, 0), sqlite3_column_bytes(stmt, 0));
-        const QString name = fromSqlite(sqlite3_column_text(stmt, 1), sqlite3_column_bytes(stmt, 1));
+        const QString type = fromSqlite(sqlite3_column_text(stmt, 0),
+                                        sqlite3_column_bytes(stmt, 0));
+        const QString name = fromSqlite(sqlite3_column_text(stmt, 1),
+                                        sqlite3_column_bytes(stmt, 1));
         drops.append(QStringLiteral("DROP %1 IF EXISTS \"%2\"")
                          .arg(type.toUpper(), QString(name).replace(u'"', QStringLiteral("\"\""))));
     }
@@ -649,15 +662,15 @@ int ObjectDatabase::authorize(void *self, int action, const char *a, const char 
                                       "its own database");
         return SQLITE_DENY;
     case SQLITE_PRAGMA: {
-        static const char *const allowed[] = {"table_info", "table_xinfo", "table_list",
-                                              "index_list", "index_info", "foreign_key_list",
+        static const char *const allowed[] = {"table_info",       "table_xinfo", "table_list",
+                                              "index_list",       "index_info",  "foreign_key_list",
                                               "foreign_key_check"};
         for (const char *name : allowed) {
             if (a && qstricmp(a, name) == 0)
                 return SQLITE_OK;
         }
-        db->m_denied = QStringLiteral("PRAGMA %1 is not allowed in user SQL")
-                           .arg(QString::fromUtf8(a));
+        db->m_denied =
+            QStringLiteral("PRAGMA %1 is not allowed in user SQL").arg(QString::fromUtf8(a));
         return SQLITE_DENY;
     }
     default:
@@ -673,7 +686,8 @@ int ObjectDatabase::authorize(void *self, int action, const char *a, const char 
     return SQLITE_OK;
 }
 
-sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tail, const char *start)
+sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tail,
+                                          const char *start)
 {
     sqlite3_stmt *stmt = nullptr;
     m_denied.clear();
@@ -686,8 +700,8 @@ sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tai
                     QStringLiteral("SQL refused on %1: %2").arg(m_label, m_denied))
             .withContext(QStringLiteral("query"), query.left(500));
     }
-    throw Error(ErrorCode::SqlError,
-                QStringLiteral("Invalid SQL on %1: %2").arg(m_label, QString::fromUtf8(sqlite3_errmsg(m_db))))
+    throw Error(ErrorCode::SqlError, QStringLiteral("Invalid SQL on %1: %2")
+                                         .arg(m_label, QString::fromUtf8(sqlite3_errmsg(m_db))))
         .withContext(QStringLiteral("query"), query.left(500));
 }
 
@@ -713,12 +727,13 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
     {
         SqlMode &mode;
         ~ModeGuard() { mode = SqlMode::Engine; }
-    } guard{m_sqlMode};
+    } guard {m_sqlMode};
     m_sqlMode = mode;
     const QByteArray text = utf8(query);
     // Statements are authorised when prepared: cache engine and user statements apart, or
     // user SQL could reuse an engine statement that touches _durable_* tables.
-    const QByteArray cacheKey = (mode == SqlMode::Engine ? QByteArrayLiteral("E:") : QByteArrayLiteral("U:")) + text;
+    const QByteArray cacheKey =
+        (mode == SqlMode::Engine ? QByteArrayLiteral("E:") : QByteArrayLiteral("U:")) + text;
     SqlResult result;
     const char *cursor = text.constData();
     const char *end = text.constData() + text.size();
@@ -737,8 +752,8 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
             break;
         const bool cachedStmt = m_userStatements.value(cacheKey) == stmt;
         first = false;
-        const bool isLast = !tail || QByteArrayView(tail, end - tail).trimmed().isEmpty()
-            || QByteArrayView(tail, end - tail).trimmed() == ";";
+        const bool isLast = !tail || QByteArrayView(tail, end - tail).trimmed().isEmpty() ||
+                            QByteArrayView(tail, end - tail).trimmed() == ";";
         bindUserParameters(stmt, params, cachedStmt);
         const bool readOnly = sqlite3_stmt_readonly(stmt);
         if (mode == SqlMode::ReadOnly && !readOnly) {
@@ -763,8 +778,9 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
 
 // The statement starting at start: from the cache for a single-statement query seen before,
 // otherwise prepared (and cached if it is the whole query). Null for a comment only.
-sqlite3_stmt *ObjectDatabase::userStatement(const QString &query, const QByteArray &cacheKey, bool single,
-                                            const char *start, const char *end, const char **tail)
+sqlite3_stmt *ObjectDatabase::userStatement(const QString &query, const QByteArray &cacheKey,
+                                            bool single, const char *start, const char *end,
+                                            const char **tail)
 {
     auto it = single ? m_userStatements.find(cacheKey) : m_userStatements.end();
     if (it != m_userStatements.end()) {
@@ -774,7 +790,8 @@ sqlite3_stmt *ObjectDatabase::userStatement(const QString &query, const QByteArr
     sqlite3_stmt *stmt = prepareUser(query, tail, start);
     if (!stmt)
         return nullptr;
-    if (single && *tail && (*tail == end || QByteArrayView(*tail, end - *tail).trimmed().isEmpty())) {
+    if (single && *tail &&
+        (*tail == end || QByteArrayView(*tail, end - *tail).trimmed().isEmpty())) {
         if (m_userStatements.size() >= 64) {
             for (sqlite3_stmt *old : std::as_const(m_userStatements))
                 sqlite3_finalize(old);
@@ -787,7 +804,8 @@ sqlite3_stmt *ObjectDatabase::userStatement(const QString &query, const QByteArr
 
 // Binds params in order; a statement that needs more than were given is finalized (unless
 // cached) and refused.
-void ObjectDatabase::bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params, bool cachedStmt)
+void ObjectDatabase::bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params,
+                                        bool cachedStmt)
 {
     const int paramCount = sqlite3_bind_parameter_count(stmt);
     if (paramCount > 0 && paramCount > params.size()) {
@@ -795,7 +813,9 @@ void ObjectDatabase::bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &pa
             sqlite3_finalize(stmt);
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("SQL on %1 expects %2 parameters, got %3")
-                        .arg(m_label).arg(paramCount).arg(params.size()));
+                        .arg(m_label)
+                        .arg(paramCount)
+                        .arg(params.size()));
     }
     for (int i = 0; i < paramCount; ++i)
         bindValue(stmt, i + 1, params.at(i));
@@ -803,7 +823,8 @@ void ObjectDatabase::bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &pa
 
 // Steps stmt to the end, collecting its rows; then resets it for reuse (cached) or finalizes
 // it, and throws if a step failed.
-SqlResult ObjectDatabase::stepUserStatement(sqlite3_stmt *stmt, const QString &query, bool cachedStmt)
+SqlResult ObjectDatabase::stepUserStatement(sqlite3_stmt *stmt, const QString &query,
+                                            bool cachedStmt)
 {
     SqlResult current;
     const int columns = sqlite3_column_count(stmt);
@@ -824,7 +845,8 @@ SqlResult ObjectDatabase::stepUserStatement(sqlite3_stmt *stmt, const QString &q
     if (rc != SQLITE_DONE) {
         if (isCorruption(rc))
             throwSqlite(rc, QStringLiteral("SQL failed"));
-        throw Error(ErrorCode::SqlError, QStringLiteral("SQL failed on %1: %2").arg(m_label, message))
+        throw Error(ErrorCode::SqlError,
+                    QStringLiteral("SQL failed on %1: %2").arg(m_label, message))
             .withContext(QStringLiteral("query"), query.left(500));
     }
     return current;
@@ -856,13 +878,13 @@ void ObjectDatabase::transaction(const std::function<void()> &fn)
 std::optional<AlarmRow> ObjectDatabase::alarm()
 {
     sqlite3_stmt *stmt = cached(AlarmGet);
-    Reset reset{stmt};
+    Reset reset {stmt};
     const int rc = sqlite3_step(stmt);
     if (rc == SQLITE_DONE)
         return std::nullopt;
     if (rc != SQLITE_ROW)
         throwSqlite(rc, QStringLiteral("Could not read the alarm"));
-    return AlarmRow{sqlite3_column_int64(stmt, 0), sqlite3_column_int(stmt, 1)};
+    return AlarmRow {sqlite3_column_int64(stmt, 0), sqlite3_column_int(stmt, 1)};
 }
 
 void ObjectDatabase::setAlarm(qint64 dueMs)
@@ -877,7 +899,9 @@ void ObjectDatabase::setAlarm(qint64 dueMs)
     if (dueMs < 0 || dueMs > 253402300799999LL) {
         throw Error(ErrorCode::InvalidArgument,
                     QStringLiteral("Invalid alarm time %1 ms for %2: expected a time between "
-                                   "1970 and 9999").arg(dueMs).arg(m_label));
+                                   "1970 and 9999")
+                        .arg(dueMs)
+                        .arg(m_label));
     }
     writeAlarmRow(dueMs, 0);
 }
@@ -885,7 +909,7 @@ void ObjectDatabase::setAlarm(qint64 dueMs)
 void ObjectDatabase::writeAlarmRow(qint64 dueMs, int retryCount)
 {
     sqlite3_stmt *stmt = cached(AlarmSet);
-    Reset reset{stmt};
+    Reset reset {stmt};
     sqlite3_bind_int64(stmt, 1, dueMs);
     sqlite3_bind_int(stmt, 2, retryCount);
     const int rc = sqlite3_step(stmt);
@@ -898,7 +922,7 @@ void ObjectDatabase::writeAlarmRow(qint64 dueMs, int retryCount)
 void ObjectDatabase::deleteAlarm()
 {
     sqlite3_stmt *stmt = cached(AlarmDelete);
-    Reset reset{stmt};
+    Reset reset {stmt};
     const int rc = sqlite3_step(stmt);
     if (rc != SQLITE_DONE)
         throwSqlite(rc, QStringLiteral("Could not delete the alarm"));

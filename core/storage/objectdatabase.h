@@ -107,8 +107,18 @@ public:
 
 private:
     enum CachedStatement {
-        Begin, Commit, Rollback, Savepoint, Release, RollbackTo,
-        KvGet, KvPut, KvRemove, AlarmGet, AlarmSet, AlarmDelete,
+        Begin,
+        Commit,
+        Rollback,
+        Savepoint,
+        Release,
+        RollbackTo,
+        KvGet,
+        KvPut,
+        KvRemove,
+        AlarmGet,
+        AlarmSet,
+        AlarmDelete,
         CachedCount
     };
     sqlite3_stmt *cached(CachedStatement which);
@@ -140,7 +150,7 @@ private:
                                 const char *start, const char *end, const char **tail);
     void bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params, bool cachedStmt);
     SqlResult stepUserStatement(sqlite3_stmt *stmt, const QString &query, bool cachedStmt);
-    QString m_denied;         // why the authorizer refused the last user statement
+    QString m_denied; // why the authorizer refused the last user statement
     int m_userSavepoints = 0;
     TurnChanges m_changes;
     bool m_turnAlarmChanged = false;

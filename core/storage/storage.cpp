@@ -43,8 +43,9 @@ void Storage::transaction(const std::function<void()> &fn)
 void Storage::setAlarm(const QDateTime &when)
 {
     if (!when.isValid()) {
-        throw Error(ErrorCode::InvalidArgument,
-                    QStringLiteral("Cannot set the alarm of %1 to an invalid time").arg(m_db->label()));
+        throw Error(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("Cannot set the alarm of %1 to an invalid time").arg(m_db->label()));
     }
     m_db->setAlarm(when.toMSecsSinceEpoch());
 }

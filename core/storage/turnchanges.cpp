@@ -26,9 +26,9 @@ QJsonObject TurnChanges::toJson() const
     if (!tables.isEmpty()) {
         QJsonObject sql;
         for (auto it = tables.cbegin(); it != tables.cend(); ++it) {
-            sql.insert(it.key(), QJsonObject{{QStringLiteral("inserted"), it->inserted},
-                                             {QStringLiteral("updated"), it->updated},
-                                             {QStringLiteral("deleted"), it->deleted}});
+            sql.insert(it.key(), QJsonObject {{QStringLiteral("inserted"), it->inserted},
+                                              {QStringLiteral("updated"), it->updated},
+                                              {QStringLiteral("deleted"), it->deleted}});
         }
         json.insert(QStringLiteral("sql"), sql);
     }

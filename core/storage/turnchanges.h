@@ -31,7 +31,10 @@ struct TurnChanges
     QHash<QString, TableChanges> tables;
     QSet<QString> agentTables; // names of the _durable_agent_* tables written; never serialized
 
-    bool isEmpty() const { return !cleared && set.isEmpty() && removed.isEmpty() && tables.isEmpty(); }
+    bool isEmpty() const
+    {
+        return !cleared && set.isEmpty() && removed.isEmpty() && tables.isEmpty();
+    }
     void clear()
     {
         // Only touch what was used: this runs for every turn.

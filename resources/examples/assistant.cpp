@@ -19,16 +19,17 @@ Assistant::Assistant()
     handle("status", &Assistant::status);
     continuation("onAnswer", &Assistant::onAnswer);
     tool("now", QStringLiteral("The current date and time (UTC, ISO 8601)."),
-        QJsonObject { { QStringLiteral("type"), QStringLiteral("object") },
-            { QStringLiteral("properties"), QJsonObject {} } },
-        &Assistant::now);
-    tool("remember", QStringLiteral("Remember a fact about the user for later conversations."),
-        QJsonObject { { QStringLiteral("type"), QStringLiteral("object") },
-            { QStringLiteral("properties"),
-                QJsonObject { { QStringLiteral("fact"),
-                    QJsonObject { { QStringLiteral("type"), QStringLiteral("string") },
-                        { QStringLiteral("minLength"), 1 } } } } },
-            { QStringLiteral("required"), QJsonArray { QStringLiteral("fact") } } },
+         QJsonObject {{QStringLiteral("type"), QStringLiteral("object")},
+                      {QStringLiteral("properties"), QJsonObject {}}},
+         &Assistant::now);
+    tool(
+        "remember", QStringLiteral("Remember a fact about the user for later conversations."),
+        QJsonObject {{QStringLiteral("type"), QStringLiteral("object")},
+                     {QStringLiteral("properties"),
+                      QJsonObject {{QStringLiteral("fact"),
+                                    QJsonObject {{QStringLiteral("type"), QStringLiteral("string")},
+                                                 {QStringLiteral("minLength"), 1}}}}},
+                     {QStringLiteral("required"), QJsonArray {QStringLiteral("fact")}}},
         &Assistant::remember);
 }
 
@@ -41,8 +42,9 @@ void Assistant::ensureMemory()
 {
     if (m_memoryReady)
         return;
-    storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, "
-                                 "role TEXT NOT NULL, message TEXT NOT NULL, at_ms INTEGER NOT NULL)"));
+    storage().sql(
+        QStringLiteral("CREATE TABLE IF NOT EXISTS messages (id INTEGER PRIMARY KEY, "
+                       "role TEXT NOT NULL, message TEXT NOT NULL, at_ms INTEGER NOT NULL)"));
     m_memoryReady = true;
 }
 
@@ -50,19 +52,21 @@ void Assistant::appendMessage(const ChatMessage &message)
 {
     ensureMemory();
     storage().sql(QStringLiteral("INSERT INTO messages(role, message, at_ms) VALUES (?, ?, ?)"),
-        QJsonArray { ChatMessage::roleName(message.role),
-            QString::fromUtf8(QJsonDocument(message.toJson()).toJson(QJsonDocument::Compact)),
-            double(context().nowMs()) });
+                  QJsonArray {ChatMessage::roleName(message.role),
+                              QString::fromUtf8(
+                                  QJsonDocument(message.toJson()).toJson(QJsonDocument::Compact)),
+                              double(context().nowMs())});
 }
 
 QList<ChatMessage> Assistant::conversation()
 {
     ensureMemory();
     QList<ChatMessage> messages;
-    const SqlResult rows = storage().sql(QStringLiteral("SELECT message FROM messages ORDER BY id"));
+    const SqlResult rows = storage().sql(
+        QStringLiteral("SELECT message FROM messages ORDER BY id"));
     for (const QJsonArray &row : rows.rows) {
-        const auto parsed =
-            ChatMessage::fromJson(QJsonDocument::fromJson(row.at(0).toString().toUtf8()).object());
+        const auto parsed = ChatMessage::fromJson(
+            QJsonDocument::fromJson(row.at(0).toString().toUtf8()).object());
         if (parsed)
             messages.append(parsed.value());
     }
@@ -82,10 +86,11 @@ QJsonValue Assistant::chat(const QJsonValue &args)
         QStringList lines;
         for (const QJsonValue &fact : facts)
             lines.append(QStringLiteral("- ") + fact.toString());
-        system += QStringLiteral("\nWhat you know about the user:\n") + lines.join(QLatin1Char('\n'));
+        system += QStringLiteral("\nWhat you know about the user:\n") +
+                  lines.join(QLatin1Char('\n'));
     }
     ChatRequest request;
-    request.messages = { ChatMessage::system(system) };
+    request.messages = {ChatMessage::system(system)};
     request.messages.append(conversation());
     return callModel(request, QStringLiteral("onAnswer"));
 }

@@ -39,9 +39,9 @@ void registerExampleClasses(Engine &engine)
     (void)engine.registerClass<Recruitment>(QStringLiteral("Recruitment"), recruitment);
 
     ClassOptions assistant;
-    assistant.description =
-        QStringLiteral("A chat assistant with memory and two tools, now and remember (chat, "
-                       "history, status)");
+    assistant.description = QStringLiteral(
+        "A chat assistant with memory and two tools, now and remember (chat, "
+        "history, status)");
     assistant.handlesAlarms = true;
     (void)engine.registerClass<Assistant>(QStringLiteral("Assistant"), assistant);
 }
@@ -55,24 +55,25 @@ void seedExampleData(Engine &engine)
         const char *resume;
     };
     const Candidate candidates[] = {
-        { "Ada Lovelace", "Backend engineer",
-            "Ten years of C++ and distributed systems; led the storage team at a payments "
-            "company; speaks at conferences." },
-        { "Grace Hopper", "Engineering manager",
-            "Managed compiler teams of twelve; built hiring pipelines; mentors new managers." },
-        { "Alan Turing", "Research engineer",
-            "PhD in mathematics; published on computability; prototyped learning machines." },
+        {"Ada Lovelace", "Backend engineer",
+         "Ten years of C++ and distributed systems; led the storage team at a payments "
+         "company; speaks at conferences."},
+        {"Grace Hopper", "Engineering manager",
+         "Managed compiler teams of twelve; built hiring pipelines; mentors new managers."},
+        {"Alan Turing", "Research engineer",
+         "PhD in mathematics; published on computability; prototyped learning machines."},
     };
     for (const Candidate &candidate : candidates) {
         const QString name = QString::fromUtf8(candidate.name);
-        auto stub = engine.stub(QStringLiteral("Recruitment"), name.toLower().replace(QLatin1Char(' '), QLatin1Char('-')));
+        auto stub = engine.stub(QStringLiteral("Recruitment"),
+                                name.toLower().replace(QLatin1Char(' '), QLatin1Char('-')));
         if (!stub)
             continue;
         stub->call(QStringLiteral("submitResume"),
-            QJsonObject { { QStringLiteral("candidate"), name },
-                { QStringLiteral("role"), QString::fromUtf8(candidate.role) },
-                { QStringLiteral("resume"), QString::fromUtf8(candidate.resume) } },
-            [](const Result<QJsonValue> &) {});
+                   QJsonObject {{QStringLiteral("candidate"), name},
+                                {QStringLiteral("role"), QString::fromUtf8(candidate.role)},
+                                {QStringLiteral("resume"), QString::fromUtf8(candidate.resume)}},
+                   [](const Result<QJsonValue> &) {});
     }
 }
 

@@ -22,33 +22,36 @@ Recruitment::Recruitment()
     continuation("followUp", &Recruitment::followUp);
     continuation("onFollowUpDrafted", &Recruitment::onFollowUpDrafted);
     tool("proposeInterviewSlot",
-        QStringLiteral("Book an interview slot with the candidate and record it."),
-        QJsonObject {
-            { QStringLiteral("type"), QStringLiteral("object") },
-            { QStringLiteral("properties"),
-                QJsonObject {
-                    { QStringLiteral("start"),
-                        QJsonObject { { QStringLiteral("type"), QStringLiteral("string") },
-                            { QStringLiteral("minLength"), 1 } } },
-                    { QStringLiteral("durationMinutes"),
-                        QJsonObject { { QStringLiteral("type"), QStringLiteral("integer") },
-                            { QStringLiteral("minimum"), 15 },
-                            { QStringLiteral("maximum"), 240 } } },
-                    { QStringLiteral("interviewer"),
-                        QJsonObject { { QStringLiteral("type"), QStringLiteral("string") } } },
-                } },
-            { QStringLiteral("required"),
-                QJsonArray { QStringLiteral("start"), QStringLiteral("durationMinutes") } },
-        },
-        &Recruitment::proposeInterviewSlot);
+         QStringLiteral("Book an interview slot with the candidate and record it."),
+         QJsonObject {
+             {QStringLiteral("type"), QStringLiteral("object")},
+             {QStringLiteral("properties"),
+              QJsonObject {
+                  {QStringLiteral("start"),
+                   QJsonObject {{QStringLiteral("type"), QStringLiteral("string")},
+                                {QStringLiteral("minLength"), 1}}},
+                  {QStringLiteral("durationMinutes"),
+                   QJsonObject {{QStringLiteral("type"), QStringLiteral("integer")},
+                                {QStringLiteral("minimum"), 15},
+                                {QStringLiteral("maximum"), 240}}},
+                  {QStringLiteral("interviewer"),
+                   QJsonObject {{QStringLiteral("type"), QStringLiteral("string")}}},
+              }},
+             {QStringLiteral("required"),
+              QJsonArray {QStringLiteral("start"), QStringLiteral("durationMinutes")}},
+         },
+         &Recruitment::proposeInterviewSlot);
 }
 
 QStringList Recruitment::workflowSteps()
 {
-    return { QStringLiteral("received"), QStringLiteral("screening"),
-        QStringLiteral("awaiting-recruiter"), QStringLiteral("interview-scheduled"),
-        QStringLiteral("follow-up-scheduled"), QStringLiteral("closed"),
-        QStringLiteral("rejected") };
+    return {QStringLiteral("received"),
+            QStringLiteral("screening"),
+            QStringLiteral("awaiting-recruiter"),
+            QStringLiteral("interview-scheduled"),
+            QStringLiteral("follow-up-scheduled"),
+            QStringLiteral("closed"),
+            QStringLiteral("rejected")};
 }
 
 QJsonObject Recruitment::scriptedRules() const
@@ -70,14 +73,16 @@ QJsonValue Recruitment::submitResume(const QJsonValue &args)
     const QString role = a.value(QStringLiteral("role")).toString(QStringLiteral("Engineer"));
     const QString resume = a.value(QStringLiteral("resume")).toString();
     if (candidate.isEmpty())
-        throw Error(ErrorCode::InvalidArgument, QStringLiteral("submitResume needs a \"candidate\""));
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("submitResume needs a \"candidate\""));
     if (!step().isEmpty()) {
         throw Error(ErrorCode::Conflict,
-            QStringLiteral("%1 was already submitted (step %2)").arg(candidate, step()));
+                    QStringLiteral("%1 was already submitted (step %2)").arg(candidate, step()));
     }
     setStep(QStringLiteral("received"));
-    setState({ { QStringLiteral("candidate"), candidate }, { QStringLiteral("role"), role },
-        { QStringLiteral("resume"), resume } });
+    setState({{QStringLiteral("candidate"), candidate},
+              {QStringLiteral("role"), role},
+              {QStringLiteral("resume"), resume}});
 
     ChatRequest request;
     request.messages = {
@@ -90,23 +95,22 @@ QJsonValue Recruitment::submitResume(const QJsonValue &args)
     };
     request.temperature = 0;
     // Screening needs no tools: only the booking call offers proposeInterviewSlot.
-    const QString callId =
-        callModel(request, QStringLiteral("onScreened"), {}, OfferTools::AsGiven);
+    const QString callId = callModel(request, QStringLiteral("onScreened"), {},
+                                     OfferTools::AsGiven);
     setStep(QStringLiteral("screening"));
-    return QJsonObject { { QStringLiteral("step"), step() }, { QStringLiteral("modelCall"), callId } };
+    return QJsonObject {{QStringLiteral("step"), step()}, {QStringLiteral("modelCall"), callId}};
 }
 
 QJsonValue Recruitment::onScreened(const QJsonValue &, const ChatReply &reply)
 {
     QJsonObject assessment;
     if (reply.finishReason == QLatin1String("error")) {
-        assessment = { { QStringLiteral("error"), reply.content } };
+        assessment = {{QStringLiteral("error"), reply.content}};
     } else {
         QJsonParseError error;
         const QJsonDocument parsed = QJsonDocument::fromJson(reply.content.toUtf8(), &error);
-        assessment = parsed.isObject()
-            ? parsed.object()
-            : QJsonObject { { QStringLiteral("summary"), reply.content } };
+        assessment = parsed.isObject() ? parsed.object()
+                                       : QJsonObject {{QStringLiteral("summary"), reply.content}};
     }
     update(QStringLiteral("assessment"), assessment);
     const QJsonObject s = state();
@@ -116,12 +120,12 @@ QJsonValue Recruitment::onScreened(const QJsonValue &, const ChatReply &reply)
                                 "to book an interview, reject, or respond with notes for the "
                                 "interview.")
                      .arg(s.value(QStringLiteral("candidate")).toString(),
-                         s.value(QStringLiteral("role")).toString())
+                          s.value(QStringLiteral("role")).toString())
                      .arg(assessment.value(QStringLiteral("score")).toInt());
-    ask.context = QJsonObject { { QStringLiteral("candidate"), s.value(QStringLiteral("candidate")) },
-        { QStringLiteral("role"), s.value(QStringLiteral("role")) },
-        { QStringLiteral("assessment"), assessment } };
-    ask.actions = { HumanAction::Approve, HumanAction::Reject, HumanAction::Respond };
+    ask.context = QJsonObject {{QStringLiteral("candidate"), s.value(QStringLiteral("candidate"))},
+                               {QStringLiteral("role"), s.value(QStringLiteral("role"))},
+                               {QStringLiteral("assessment"), assessment}};
+    ask.actions = {HumanAction::Approve, HumanAction::Reject, HumanAction::Respond};
     askHuman(ask, QStringLiteral("onDecision"));
     setStep(QStringLiteral("awaiting-recruiter"));
     return assessment;
@@ -144,12 +148,13 @@ QJsonValue Recruitment::onDecision(const HumanRequestInfo &, const HumanResponse
         ChatMessage::system(QStringLiteral(
             "You schedule interviews for a recruiting team. Call proposeInterviewSlot once to "
             "book a slot, then confirm it in one sentence.")),
-        ChatMessage::user(QStringLiteral("Book an interview with %1 for the %2 role.%3")
-                              .arg(s.value(QStringLiteral("candidate")).toString(),
-                                  s.value(QStringLiteral("role")).toString(),
-                                  response.text.isEmpty()
-                                      ? QString()
-                                      : QStringLiteral(" Recruiter notes: %1").arg(response.text))),
+        ChatMessage::user(
+            QStringLiteral("Book an interview with %1 for the %2 role.%3")
+                .arg(s.value(QStringLiteral("candidate")).toString(),
+                     s.value(QStringLiteral("role")).toString(),
+                     response.text.isEmpty()
+                         ? QString()
+                         : QStringLiteral(" Recruiter notes: %1").arg(response.text))),
     };
     callModel(request, QStringLiteral("onInterviewBooked"));
     return QStringLiteral("interview");
@@ -171,13 +176,14 @@ QJsonValue Recruitment::onInterviewBooked(const QJsonValue &, const ChatReply &r
     if (reply.finishReason == QLatin1String("error")) {
         // Stay with the recruiter: the booking failed and a person should look at it.
         update(QStringLiteral("bookingError"), reply.content);
-        return QJsonObject { { QStringLiteral("error"), reply.content } };
+        return QJsonObject {{QStringLiteral("error"), reply.content}};
     }
     update(QStringLiteral("interview"), reply.content);
     setStep(QStringLiteral("interview-scheduled"));
     schedule(24h, QStringLiteral("followUp"));
     setStep(QStringLiteral("follow-up-scheduled"));
-    return QJsonObject { { QStringLiteral("followUpAtMs"), double(context().nowMs() + qint64(24) * 3600 * 1000) } };
+    return QJsonObject {
+        {QStringLiteral("followUpAtMs"), double(context().nowMs() + qint64(24) * 3600 * 1000)}};
 }
 
 QJsonValue Recruitment::followUp(const QJsonValue &)
@@ -190,8 +196,8 @@ QJsonValue Recruitment::followUp(const QJsonValue &)
         ChatMessage::user(QStringLiteral("Draft a follow-up message to %1 about the %2 "
                                          "interview: %3")
                               .arg(s.value(QStringLiteral("candidate")).toString(),
-                                  s.value(QStringLiteral("role")).toString(),
-                                  s.value(QStringLiteral("interview")).toString())),
+                                   s.value(QStringLiteral("role")).toString(),
+                                   s.value(QStringLiteral("interview")).toString())),
     };
     return callModel(request, QStringLiteral("onFollowUpDrafted"), {}, OfferTools::AsGiven);
 }

@@ -33,8 +33,8 @@ private:
     QJsonValue submitResume(const QJsonValue &args);
     QJsonValue status() const;
     QJsonValue onScreened(const QJsonValue &payload, const Durable::ChatReply &reply);
-    QJsonValue onDecision(
-        const Durable::HumanRequestInfo &request, const Durable::HumanResponse &response);
+    QJsonValue onDecision(const Durable::HumanRequestInfo &request,
+                          const Durable::HumanResponse &response);
     QJsonValue proposeInterviewSlot(const QJsonObject &args);
     QJsonValue onInterviewBooked(const QJsonValue &payload, const Durable::ChatReply &reply);
     QJsonValue followUp(const QJsonValue &payload);

@@ -33,7 +33,7 @@ int main(int argc, char **argv)
     auto reply = engine.stub(QStringLiteral("Recruitment"), QStringLiteral("ada"))
                      .value()
                      .call(QStringLiteral("submitResume"),
-                         QJsonObject { { QStringLiteral("candidate"), QStringLiteral("Ada") } });
+                           QJsonObject {{QStringLiteral("candidate"), QStringLiteral("Ada")}});
     reply.waitForFinished();
     // Screening fires after 10 minutes and opens the human request (and a reminder schedule).
     const int fired = clock->advance(std::chrono::minutes(15));

@@ -37,7 +37,8 @@ inline Fixture start(const QString &dir, qint64 startMs = s_t0)
     return f;
 }
 
-template <typename T> Result<T> wait(QFuture<T> future)
+template<typename T>
+Result<T> wait(QFuture<T> future)
 {
     try {
         future.waitForFinished(); // rethrows a stored exception in Qt 6

@@ -3,9 +3,9 @@
 
 // Agents shared by tst_agent and its SIGKILL child (durable-agent-child).
 
+#include <QAtomicInt>
 #include <QJsonArray>
 #include <QJsonObject>
-#include <QAtomicInt>
 #include <QSemaphore>
 #include <durable/core/agent.h>
 #include <durable/core/engine.h>
@@ -46,8 +46,7 @@ public:
 
     QJsonObject initialState() const override
     {
-        return { { QStringLiteral("count"), 0 },
-            { QStringLiteral("status"), QStringLiteral("new") } };
+        return {{QStringLiteral("count"), 0}, {QStringLiteral("status"), QStringLiteral("new")}};
     }
     Result<void> validateState(const QJsonObject &next) const override
     {
@@ -76,14 +75,14 @@ public:
         if (kind == QLatin1String("date")) {
             return schedule(QDateTime::fromMSecsSinceEpoch(
                                 qint64(a.value(QStringLiteral("at")).toDouble()), Qt::UTC),
-                callback, payload);
+                            callback, payload);
         }
         if (kind == QLatin1String("cron"))
             return schedule(
                 CronExpression::parse(a.value(QStringLiteral("cron")).toString()).orThrow(),
                 callback, payload);
         return schedule(std::chrono::milliseconds(qint64(a.value(QStringLiteral("ms")).toDouble())),
-            callback, payload);
+                        callback, payload);
     }
     QJsonValue listSchedules() const
     {
@@ -129,7 +128,7 @@ public:
     // the COMMIT fails: nothing of it may escape.
     QJsonValue doomed(const QJsonValue &args)
     {
-        setState({ { QStringLiteral("doomed"), true } });
+        setState({{QStringLiteral("doomed"), true}});
         setStep(QStringLiteral("review"));
         HumanRequest request;
         request.title = QStringLiteral("Doomed");
@@ -137,11 +136,11 @@ public:
         schedule(1h, QStringLiteral("record"), QStringLiteral("later"));
         context()
             .stub(QStringLiteral("Probe"), args.toObject().value(QStringLiteral("to")).toString())
-            .call(QStringLiteral("setState"), QJsonObject { { QStringLiteral("reached"), true } },
-                [](const Result<QJsonValue> &reply) {
-                    if (!reply.ok())
-                        doomedMessageErrors.append(reply.error().message());
-                });
+            .call(QStringLiteral("setState"), QJsonObject {{QStringLiteral("reached"), true}},
+                  [](const Result<QJsonValue> &reply) {
+                      if (!reply.ok())
+                          doomedMessageErrors.append(reply.error().message());
+                  });
         storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS parent(id INTEGER PRIMARY KEY)"));
         storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS child(pid INTEGER REFERENCES "
                                      "parent(id) DEFERRABLE INITIALLY DEFERRED)"));
@@ -151,30 +150,27 @@ public:
     static inline QStringList doomedMessageErrors;
 
     // Holds the object's strand until the test releases it, so the next turns queue up.
-    static inline QSemaphore blocked { 0 };
-    static inline QSemaphore unblock { 0 };
+    static inline QSemaphore blocked {0};
+    static inline QSemaphore unblock {0};
     void block()
     {
         blocked.release();
         unblock.acquire();
     }
 
-    void record(const QJsonValue &payload) { append({ { QStringLiteral("payload"), payload } }); }
+    void record(const QJsonValue &payload) { append({{QStringLiteral("payload"), payload}}); }
     QJsonValue onAnswer(const HumanRequestInfo &request, const HumanResponse &response)
     {
-        append({ { QStringLiteral("requestId"), request.requestId },
-            { QStringLiteral("title"), request.title },
-            { QStringLiteral("status"), humanRequestStatusName(request.status) },
-            { QStringLiteral("response"), response.toJson() } });
+        append({{QStringLiteral("requestId"), request.requestId},
+                {QStringLiteral("title"), request.title},
+                {QStringLiteral("status"), humanRequestStatusName(request.status)},
+                {QStringLiteral("response"), response.toJson()}});
         return QStringLiteral("handled %1").arg(humanActionName(response.action));
     }
-    void onDeadline(const QJsonValue &payload)
-    {
-        append({ { QStringLiteral("deadline"), payload } });
-    }
+    void onDeadline(const QJsonValue &payload) { append({{QStringLiteral("deadline"), payload}}); }
     void failAnswer(const HumanRequestInfo &, const HumanResponse &)
     {
-        append({ { QStringLiteral("failing"), true } });
+        append({{QStringLiteral("failing"), true}});
         throw Error(ErrorCode::InvalidArgument, QStringLiteral("continuation failed on purpose"));
     }
 
@@ -210,16 +206,17 @@ public:
         count();
         const QJsonObject a = args.toObject();
         return QStringLiteral("findings on %1 (%2)")
-            .arg(a.value(QStringLiteral("topic")).toString(), a.value(QStringLiteral("angle")).toString());
+            .arg(a.value(QStringLiteral("topic")).toString(),
+                 a.value(QStringLiteral("angle")).toString());
     }
     void fail() { throw Error(ErrorCode::InvalidArgument, QStringLiteral("no sources")); }
     void note() { count(); }
     QJsonValue applied() const { return state().value(QStringLiteral("applied")).toInt(); }
 
-    static inline QAtomicInt hold { 0 };
+    static inline QAtomicInt hold {0};
     static inline QString holdTopic; // empty: hold every topic; set before the calls are made
-    static inline QSemaphore entered { 0 };
-    static inline QSemaphore leave { 0 };
+    static inline QSemaphore entered {0};
+    static inline QSemaphore leave {0};
 
 private:
     void count()
@@ -247,7 +244,7 @@ public:
         continuation("onPart", &Coordinator::onPart);
         continuation("onChain", &Coordinator::onChain);
     }
-    QJsonObject initialState() const override { return { { QStringLiteral("parts"), QJsonObject() } }; }
+    QJsonObject initialState() const override { return {{QStringLiteral("parts"), QJsonObject()}}; }
     QJsonValue start(const QJsonValue &args)
     {
         const QString topic = args.toString();
@@ -256,10 +253,11 @@ public:
         next.insert(QStringLiteral("waiting"), 2);
         setState(next);
         QJsonArray ids;
-        for (const QString &angle : { QStringLiteral("history"), QStringLiteral("market") }) {
-            ids.append(callObject(QStringLiteral("Researcher"), topic + QLatin1Char('-') + angle,
+        for (const QString &angle : {QStringLiteral("history"), QStringLiteral("market")}) {
+            ids.append(callObject(
+                QStringLiteral("Researcher"), topic + QLatin1Char('-') + angle,
                 QStringLiteral("research"),
-                QJsonObject { { QStringLiteral("topic"), topic }, { QStringLiteral("angle"), angle } },
+                QJsonObject {{QStringLiteral("topic"), topic}, {QStringLiteral("angle"), angle}},
                 QStringLiteral("onPart"), angle));
         }
         return ids;
@@ -270,11 +268,13 @@ public:
         QJsonObject next = state();
         QJsonObject parts = next.value(QStringLiteral("parts")).toObject();
         const QString angle = r.value(QStringLiteral("payload")).toString();
-        parts.insert(angle,
-            r.contains(QStringLiteral("error")) ? QJsonValue(QStringLiteral("error: ") + r.value(QStringLiteral("error")).toString())
-                                                : r.value(QStringLiteral("reply")));
+        parts.insert(angle, r.contains(QStringLiteral("error"))
+                                ? QJsonValue(QStringLiteral("error: ") +
+                                             r.value(QStringLiteral("error")).toString())
+                                : r.value(QStringLiteral("reply")));
         next.insert(QStringLiteral("parts"), parts);
-        next.insert(QStringLiteral("continued"), next.value(QStringLiteral("continued")).toInt() + 1);
+        next.insert(QStringLiteral("continued"),
+                    next.value(QStringLiteral("continued")).toInt() + 1);
         const int waiting = next.value(QStringLiteral("waiting")).toInt() - 1;
         next.insert(QStringLiteral("waiting"), waiting);
         if (waiting == 0)
@@ -285,8 +285,9 @@ public:
     QJsonValue chain()
     {
         return callObject(QStringLiteral("Researcher"), QStringLiteral("chain-1"),
-            QStringLiteral("research"), QJsonObject { { QStringLiteral("topic"), QStringLiteral("link1") } },
-            QStringLiteral("onChain"), 1);
+                          QStringLiteral("research"),
+                          QJsonObject {{QStringLiteral("topic"), QStringLiteral("link1")}},
+                          QStringLiteral("onChain"), 1);
     }
     void onChain(const QJsonValue &reply)
     {
@@ -296,14 +297,16 @@ public:
         setState(next);
         if (link == 1) {
             callObject(QStringLiteral("Researcher"), QStringLiteral("chain-2"),
-                QStringLiteral("research"), QJsonObject { { QStringLiteral("topic"), QStringLiteral("link2") } },
-                QStringLiteral("onChain"), 2);
+                       QStringLiteral("research"),
+                       QJsonObject {{QStringLiteral("topic"), QStringLiteral("link2")}},
+                       QStringLiteral("onChain"), 2);
         }
     }
     QJsonValue status() const { return state(); }
     QJsonValue waitInTurn()
     {
-        return context().stub(QStringLiteral("Researcher"), QStringLiteral("x"))
+        return context()
+            .stub(QStringLiteral("Researcher"), QStringLiteral("x"))
             .call(QStringLiteral("research"))
             .result();
     }
@@ -313,7 +316,7 @@ public:
         next.insert(QStringLiteral("waiting"), 1);
         setState(next);
         return callObject(QStringLiteral("Nobody"), QStringLiteral("x"), QStringLiteral("hello"),
-            {}, QStringLiteral("onPart"), QStringLiteral("nobody"));
+                          {}, QStringLiteral("onPart"), QStringLiteral("nobody"));
     }
     QJsonValue notify(const QJsonValue &args)
     {
@@ -354,8 +357,8 @@ public:
 
     static QStringList workflowSteps()
     {
-        return { QStringLiteral("received"), QStringLiteral("screening"),
-            QStringLiteral("feedback"), QStringLiteral("interview"), QStringLiteral("done") };
+        return {QStringLiteral("received"), QStringLiteral("screening"), QStringLiteral("feedback"),
+                QStringLiteral("interview"), QStringLiteral("done")};
     }
 
     QJsonValue submitResume(const QJsonValue &args)
@@ -385,12 +388,12 @@ public:
         HumanRequest request;
         request.title = QStringLiteral("Review %1").arg(candidate);
         request.prompt = QStringLiteral("Screening says **strong**. Invite %1?").arg(candidate);
-        request.context = QJsonObject { { QStringLiteral("candidate"), candidate } };
+        request.context = QJsonObject {{QStringLiteral("candidate"), candidate}};
         request.deadline = context().now().addSecs(48 * 3600);
         request.deadlineContinuation = QStringLiteral("onNoFeedback");
         askHuman(request, QStringLiteral("onFeedback"));
         schedule(1h, QStringLiteral("onReminder"),
-            QJsonObject { { QStringLiteral("candidate"), candidate } });
+                 QJsonObject {{QStringLiteral("candidate"), candidate}});
     }
     void onReminder(const QJsonValue &)
     {
@@ -431,7 +434,7 @@ public:
 inline void registerAgentClasses(Engine &engine)
 {
     ClassOptions probe;
-    probe.steps = { QStringLiteral("draft"), QStringLiteral("review"), QStringLiteral("done") };
+    probe.steps = {QStringLiteral("draft"), QStringLiteral("review"), QStringLiteral("done")};
     (void)engine.registerClass<Probe>(QStringLiteral("Probe"), probe);
     (void)engine.registerClass<Plain>(QStringLiteral("Plain"));
     (void)engine.registerClass<Researcher>(QStringLiteral("Researcher"));

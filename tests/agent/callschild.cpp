@@ -25,7 +25,7 @@ struct Load
 {
     Engine *engine = nullptr;
     QString cycle;
-    std::atomic<int> next { 0 };
+    std::atomic<int> next {0};
 };
 
 void issueUnit(const std::shared_ptr<Load> &load);
@@ -43,13 +43,13 @@ bool failed(const QByteArray &name, const Result<QJsonValue> &reply)
 void notify(const std::shared_ptr<Load> &load, const Stub &coordinator, const QString &listener)
 {
     const QByteArray name = coordinator.name().toUtf8();
-    coordinator.call(
-        QStringLiteral("notify"), listener, [load, name](const Result<QJsonValue> &reply) {
-            if (failed(name, reply))
-                return;
-            printLine("noted " + name + '\n');
-            issueUnit(load);
-        });
+    coordinator.call(QStringLiteral("notify"), listener,
+                     [load, name](const Result<QJsonValue> &reply) {
+                         if (failed(name, reply))
+                             return;
+                         printLine("noted " + name + '\n');
+                         issueUnit(load);
+                     });
 }
 
 void issueUnit(const std::shared_ptr<Load> &load)
@@ -62,15 +62,15 @@ void issueUnit(const std::shared_ptr<Load> &load)
     const QByteArray name = coordinator.name().toUtf8();
     printLine("issue " + name + '\n');
     coordinator.call(QStringLiteral("start"), topic,
-        [load, coordinator, name, topic, i](const Result<QJsonValue> &reply) {
-            if (failed(name, reply))
-                return;
-            printLine("ack " + name + '\n');
-            if (i % 2 == 0)
-                notify(load, coordinator, topic + QStringLiteral("-note"));
-            else
-                issueUnit(load);
-        });
+                     [load, coordinator, name, topic, i](const Result<QJsonValue> &reply) {
+                         if (failed(name, reply))
+                             return;
+                         printLine("ack " + name + '\n');
+                         if (i % 2 == 0)
+                             notify(load, coordinator, topic + QStringLiteral("-note"));
+                         else
+                             issueUnit(load);
+                     });
 }
 
 } // namespace
@@ -80,8 +80,8 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const QStringList arguments = QCoreApplication::arguments();
     if (arguments.size() < 4) {
-        std::fputs(
-            "usage: durable-calls-child <dataDir> <cycle> <clockMs> [--in-flight K]\n", stderr);
+        std::fputs("usage: durable-calls-child <dataDir> <cycle> <clockMs> [--in-flight K]\n",
+                   stderr);
         return 2;
     }
     int inFlight = 4;

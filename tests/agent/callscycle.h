@@ -11,9 +11,9 @@ struct CallsOutcome
 {
     bool ok = false;
     QString error;
-    int issued = 0; // coordinators the child started a "start" call on
+    int issued = 0;       // coordinators the child started a "start" call on
     int acknowledged = 0; // ... whose start returned before the kill: checked to be complete
-    int noted = 0; // ... whose sendTo (notify) returned as well
+    int noted = 0;        // ... whose sendTo (notify) returned as well
     // Starts that committed but whose acknowledgement the kill cut off (allowed).
     int committedUnacknowledged = 0;
     int redelivered = 0; // calls whose reply ran only after the restart

@@ -28,9 +28,8 @@ namespace {
 constexpr qint64 Minute = 60 * 1000;
 constexpr qint64 Hour = 60 * Minute;
 
-
-Result<QJsonValue> probe(
-    Engine &engine, const QString &name, const QString &method, const QJsonValue &args = {})
+Result<QJsonValue> probe(Engine &engine, const QString &name, const QString &method,
+                         const QJsonValue &args = {})
 {
     return call(engine, QStringLiteral("Probe"), name, method, args);
 }
@@ -41,7 +40,7 @@ QJsonArray logOf(Engine &engine, const QString &name)
 }
 
 HumanResponse response(HumanAction action, const QString &text = {}, const QJsonValue &value = {},
-    const QString &by = QStringLiteral("anna"))
+                       const QString &by = QStringLiteral("anna"))
 {
     HumanResponse r;
     r.action = action;
@@ -59,7 +58,6 @@ QString ask(Engine &engine, const QString &name, const QJsonObject &request)
     return id.ok() ? id.value().toString() : QString();
 }
 
-
 } // namespace
 
 class TestAgent : public QObject
@@ -70,36 +68,38 @@ private slots:
     {
         QTemporaryDir dir;
         auto f = start(dir.path());
-        const QJsonObject args { { "a", 1 } };
+        const QJsonObject args {{"a", 1}};
         QCOMPARE(probe(*f.engine, "p", "echo", args).value(), QJsonValue(args));
 
         const auto unknown = probe(*f.engine, "p", "ech");
         QCOMPARE(unknown.error().code(), ErrorCode::UnknownMethod);
-        QCOMPARE(unknown.error().message(),
+        QCOMPARE(
+            unknown.error().message(),
             QStringLiteral(
                 "Probe has no handler \"ech\"; known handlers: echo, state, setState, "
                 "step, setStep, schedule, schedules, cancel, ask, requests, log, block, doomed"));
         const auto plain = call(*f.engine, "Plain", "x", "status");
         QCOMPARE(plain.error().message(),
-            QStringLiteral("Plain has no handler \"status\"; known handlers: setStep"));
+                 QStringLiteral("Plain has no handler \"status\"; known handlers: setStep"));
 
-        const auto badCallback = probe(*f.engine, "p", "schedule",
-            QJsonObject { { "kind", "delay" }, { "ms", 1000 }, { "callback", "recrod" } });
+        const auto badCallback = probe(
+            *f.engine, "p", "schedule",
+            QJsonObject {{"kind", "delay"}, {"ms", 1000}, {"callback", "recrod"}});
         QCOMPARE(badCallback.error().code(), ErrorCode::UnknownMethod);
         QVERIFY2(badCallback.error().message().contains(
                      "Probe has no continuation \"recrod\" for a schedule; known continuations: "
                      "record, onAnswer, onAnswerPayload, onDeadline, failAnswer"),
-            qPrintable(badCallback.error().message()));
-        const auto humanAsSchedule = probe(*f.engine, "p", "schedule",
-            QJsonObject { { "kind", "delay" }, { "ms", 1000 }, { "callback", "onAnswer" } });
+                 qPrintable(badCallback.error().message()));
+        const auto humanAsSchedule = probe(
+            *f.engine, "p", "schedule",
+            QJsonObject {{"kind", "delay"}, {"ms", 1000}, {"callback", "onAnswer"}});
         QCOMPARE(humanAsSchedule.error().code(), ErrorCode::InvalidArgument);
         QVERIFY2(humanAsSchedule.error().message().contains("takes a human answer"),
-            qPrintable(humanAsSchedule.error().message()));
-        const auto badAsk =
-            probe(*f.engine, "p", "ask", QJsonObject { { "continuation", "nowhere" } });
+                 qPrintable(humanAsSchedule.error().message()));
+        const auto badAsk = probe(*f.engine, "p", "ask", QJsonObject {{"continuation", "nowhere"}});
         QVERIFY2(badAsk.error().message().contains(
                      "Probe has no continuation \"nowhere\" for a human answer"),
-            qPrintable(badAsk.error().message()));
+                 qPrintable(badAsk.error().message()));
         QCOMPARE(probe(*f.engine, "p", "schedules").value().toArray().size(), 0); // nothing kept
     }
 
@@ -108,8 +108,9 @@ private slots:
         QTemporaryDir dir;
         auto f = start(dir.path());
         const auto id = probe(*f.engine, "p", "schedule",
-            QJsonObject { { "kind", "delay" }, { "ms", double(5 * Minute) },
-                { "payload", QJsonObject { { "x", 1 } } } });
+                              QJsonObject {{"kind", "delay"},
+                                           {"ms", double(5 * Minute)},
+                                           {"payload", QJsonObject {{"x", 1}}}});
         QVERIFY2(id.ok(), qPrintable(id.error().message()));
         QCOMPARE(f.clock->advance(4min), 0);
         QCOMPARE(logOf(*f.engine, "p").size(), 0);
@@ -117,7 +118,7 @@ private slots:
         const QJsonArray log = logOf(*f.engine, "p");
         QCOMPARE(log.size(), 1);
         QCOMPARE(log.at(0)["now"].toDouble(), double(s_t0 + 5 * Minute));
-        QCOMPARE(log.at(0)["payload"].toObject(), (QJsonObject { { "x", 1 } }));
+        QCOMPARE(log.at(0)["payload"].toObject(), (QJsonObject {{"x", 1}}));
         QCOMPARE(probe(*f.engine, "p", "schedules").value().toArray().size(), 0);
         QCOMPARE(f.clock->advance(24h), 0); // one-shot
     }
@@ -132,14 +133,14 @@ private slots:
         QVERIFY(spy.isValid());
 
         QCOMPARE(probe(*f.engine, "s", "state").value().toObject(),
-            (QJsonObject { { "count", 0 }, { "status", "new" } }));
-        const QJsonObject busy { { "count", 5 }, { "status", "busy" } };
+                 (QJsonObject {{"count", 0}, {"status", "new"}}));
+        const QJsonObject busy {{"count", 5}, {"status", "busy"}};
         QCOMPARE(probe(*f.engine, "s", "setState", busy).value().toObject(), busy);
-        const auto refused = probe(*f.engine, "s", "setState", QJsonObject { { "count", -1 } });
+        const auto refused = probe(*f.engine, "s", "setState", QJsonObject {{"count", -1}});
         QCOMPARE(refused.error().code(), ErrorCode::InvalidArgument);
         QVERIFY2(refused.error().message().contains(
                      "refused the state change: count must not be negative"),
-            qPrintable(refused.error().message()));
+                 qPrintable(refused.error().message()));
         QCOMPARE(probe(*f.engine, "s", "state").value().toObject(), busy);
 
         // Persisted: survives eviction, and the directory reads it without the agent.
@@ -159,7 +160,7 @@ private slots:
     {
         QTemporaryDir dir;
         auto f = start(dir.path());
-        for (const char *name : { "a", "b" })
+        for (const char *name : {"a", "b"})
             QVERIFY(probe(*f.engine, name, "setStep", "review").ok());
         QVERIFY(probe(*f.engine, "c", "setStep", "done").ok());
         QVERIFY(probe(*f.engine, "d", "setStep", "draft").ok());
@@ -169,11 +170,11 @@ private slots:
         const auto bogus = probe(*f.engine, "a", "setStep", "bogus");
         QCOMPARE(bogus.error().code(), ErrorCode::InvalidArgument);
         QCOMPARE(bogus.error().message(),
-            QStringLiteral("Probe has no step \"bogus\"; its steps are: draft, review, done"));
+                 QStringLiteral("Probe has no step \"bogus\"; its steps are: draft, review, done"));
         QCOMPARE(probe(*f.engine, "a", "step").value().toString(), QStringLiteral("review"));
         const auto noSteps = call(*f.engine, "Plain", "x", "setStep", "review");
         QVERIFY2(noSteps.error().message().contains("declares no workflow steps"),
-            qPrintable(noSteps.error().message()));
+                 qPrintable(noSteps.error().message()));
 
         AgentDirectory directory(f.engine.get());
         const auto counts = wait(directory.stepCounts("Probe")).value();
@@ -192,16 +193,16 @@ private slots:
         const QDateTime monday(QDate(2030, 1, 7), QTime(0, 0), Qt::UTC);
         QCOMPARE(monday.date().dayOfWeek(), 1);
         auto f = start(dir.path(), monday.toMSecsSinceEpoch());
-        const auto id = probe(*f.engine, "c", "schedule",
-            QJsonObject {
-                { "kind", "cron" }, { "cron", "0 9 * * MON-FRI" }, { "payload", "standup" } });
+        const auto id = probe(
+            *f.engine, "c", "schedule",
+            QJsonObject {{"kind", "cron"}, {"cron", "0 9 * * MON-FRI"}, {"payload", "standup"}});
         QVERIFY2(id.ok(), qPrintable(id.error().message()));
         QCOMPARE(f.clock->advance(7 * 24h), 5);
         const QJsonArray log = logOf(*f.engine, "c");
         QCOMPARE(log.size(), 5);
         for (int i = 0; i < 5; ++i) {
-            const QDateTime at =
-                QDateTime::fromMSecsSinceEpoch(qint64(log.at(i)["now"].toDouble()), Qt::UTC);
+            const QDateTime at = QDateTime::fromMSecsSinceEpoch(qint64(log.at(i)["now"].toDouble()),
+                                                                Qt::UTC);
             QCOMPARE(at, QDateTime(QDate(2030, 1, 7 + i), QTime(9, 0), Qt::UTC));
             QCOMPARE(log.at(i)["payload"].toString(), QStringLiteral("standup"));
         }
@@ -211,13 +212,13 @@ private slots:
         QCOMPARE(schedules.at(0)["id"].toString(), id.value().toString());
         QCOMPARE(schedules.at(0)["kind"].toString(), QStringLiteral("cron"));
         QCOMPARE(schedules.at(0)["dueMs"].toDouble(),
-            double(QDateTime(QDate(2030, 1, 14), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch()));
+                 double(QDateTime(QDate(2030, 1, 14), QTime(9, 0), Qt::UTC).toMSecsSinceEpoch()));
         QCOMPARE(f.clock->advance(2 * 24h), 2); // Monday and Tuesday
         QVERIFY(probe(*f.engine, "c", "cancel", id.value()).value().toBool());
         QCOMPARE(f.clock->advance(7 * 24h), 0);
 
         const auto invalid = probe(*f.engine, "c", "schedule",
-            QJsonObject { { "kind", "cron" }, { "cron", "61 * * * *" } });
+                                   QJsonObject {{"kind", "cron"}, {"cron", "61 * * * *"}});
         QCOMPARE(invalid.error().code(), ErrorCode::InvalidArgument);
     }
 
@@ -227,7 +228,7 @@ private slots:
         auto f = start(dir.path());
         const ObjectId id = ObjectId::fromName("Probe", "d");
         const auto at = [&](const char *kind, qint64 when, const char *tag) {
-            QJsonObject args { { "kind", kind }, { "payload", tag } };
+            QJsonObject args {{"kind", kind}, {"payload", tag}};
             if (QByteArray(kind) == "date")
                 args.insert("at", double(s_t0 + when));
             else
@@ -273,8 +274,8 @@ private slots:
         QCOMPARE(wait(directory.cancelSchedule("Probe", id, later)).value(), true);
         QCOMPARE(f.clock->advance(2h), 0);
 
-        const auto negative =
-            probe(*f.engine, "d", "schedule", QJsonObject { { "kind", "delay" }, { "ms", -5 } });
+        const auto negative = probe(*f.engine, "d", "schedule",
+                                    QJsonObject {{"kind", "delay"}, {"ms", -5}});
         QCOMPARE(negative.error().code(), ErrorCode::InvalidArgument);
     }
 
@@ -287,13 +288,13 @@ private slots:
         QSignalSpy spy(&inspector, &Inspector::changesAvailable);
         HumanInbox inbox(f.engine.get());
 
-        const QJsonObject context { { "candidate", "Ada" } };
-        const QString first = ask(*f.engine, "h",
-            { { "title", "Hire Ada?" }, { "prompt", "Screening: **strong**" },
-                { "context", context } });
+        const QJsonObject context {{"candidate", "Ada"}};
+        const QString first = ask(
+            *f.engine, "h",
+            {{"title", "Hire Ada?"}, {"prompt", "Screening: **strong**"}, {"context", context}});
         QVERIFY(!first.isEmpty());
         f.clock->advance(1min);
-        const QString second = ask(*f.engine, "h2", { { "title", "Hire Bob?" } });
+        const QString second = ask(*f.engine, "h2", {{"title", "Hire Bob?"}});
 
         auto pending = wait(inbox.pending()).value();
         QCOMPARE(pending.size(), 2);
@@ -305,7 +306,7 @@ private slots:
         QCOMPARE(info.title, QStringLiteral("Hire Ada?"));
         QCOMPARE(info.prompt, QStringLiteral("Screening: **strong**"));
         QCOMPARE(info.context, QJsonValue(context));
-        QCOMPARE(info.actions, (QList<HumanAction> { HumanAction::Approve, HumanAction::Reject }));
+        QCOMPARE(info.actions, (QList<HumanAction> {HumanAction::Approve, HumanAction::Reject}));
         QCOMPARE(info.createdMs, s_t0);
         QCOMPARE(info.deadlineMs, -1);
         QCOMPARE(info.status, HumanRequestStatus::Pending);
@@ -330,7 +331,7 @@ private slots:
         const auto twice = wait(inbox.answer(first, response(HumanAction::Reject, {}, {}, "bob")));
         QCOMPARE(twice.error().code(), ErrorCode::Conflict);
         QVERIFY2(twice.error().message().contains("was already answered (approve by anna)"),
-            qPrintable(twice.error().message()));
+                 qPrintable(twice.error().message()));
         QCOMPARE(logOf(*f.engine, "h").size(), 1); // nothing ran
         // A listed request is no authority: its object checks the request it holds.
         const auto stale = wait(inbox.answer(info, response(HumanAction::Reject, {}, {}, "bob")));
@@ -341,7 +342,7 @@ private slots:
         const auto unknown = wait(inbox.answer("nope", response(HumanAction::Approve)));
         QCOMPARE(unknown.error().code(), ErrorCode::NotFound);
         QVERIFY2(unknown.error().message().contains("Unknown human request \"nope\""),
-            qPrintable(unknown.error().message()));
+                 qPrintable(unknown.error().message()));
 
         AgentDirectory directory(f.engine.get());
         const auto all =
@@ -361,7 +362,7 @@ private slots:
                      .first()
                      .detail.value("requestId")
                      .toString(),
-            first);
+                 first);
     }
 
     void humanRejectEditRespondAndRefusals()
@@ -370,51 +371,55 @@ private slots:
         auto f = start(dir.path());
         HumanInbox inbox(f.engine.get());
 
-        const QString rejected = ask(*f.engine, "r", { { "title", "Reject me" } });
+        const QString rejected = ask(*f.engine, "r", {{"title", "Reject me"}});
         QCOMPARE(wait(inbox.answer(rejected, response(HumanAction::Reject, "not a fit")))
                      .value()
                      .toString(),
-            QStringLiteral("handled reject"));
+                 QStringLiteral("handled reject"));
 
-        const QJsonObject salaryForm { { "type", "object" },
-            { "required", QJsonArray { "salary" } },
-            { "properties",
-                QJsonObject {
-                    { "salary", QJsonObject { { "type", "number" }, { "minimum", 0 } } } } } };
+        const QJsonObject salaryForm {
+            {"type", "object"},
+            {"required", QJsonArray {"salary"}},
+            {"properties",
+             QJsonObject {{"salary", QJsonObject {{"type", "number"}, {"minimum", 0}}}}}};
         const QString edited = ask(*f.engine, "r",
-            { { "title", "Edit the offer" }, { "actions", QJsonArray { "edit" } },
-                { "schema", salaryForm }, { "context", QJsonObject { { "salary", 100 } } } });
-        const auto badEdit = wait(inbox.answer(
-            edited, response(HumanAction::Edit, {}, QJsonObject { { "salary", -5 } })));
+                                   {{"title", "Edit the offer"},
+                                    {"actions", QJsonArray {"edit"}},
+                                    {"schema", salaryForm},
+                                    {"context", QJsonObject {{"salary", 100}}}});
+        const auto badEdit = wait(
+            inbox.answer(edited, response(HumanAction::Edit, {}, QJsonObject {{"salary", -5}})));
         QCOMPARE(badEdit.error().code(), ErrorCode::InvalidArgument);
-        QVERIFY2(badEdit.error().message().contains("does not match its form")
-                && badEdit.error().message().contains("/salary"),
-            qPrintable(badEdit.error().message()));
+        QVERIFY2(badEdit.error().message().contains("does not match its form") &&
+                     badEdit.error().message().contains("/salary"),
+                 qPrintable(badEdit.error().message()));
         const auto emptyEdit = wait(inbox.answer(edited, response(HumanAction::Edit)));
         QVERIFY2(emptyEdit.error().message().contains("needs the edited JSON"),
-            qPrintable(emptyEdit.error().message()));
+                 qPrintable(emptyEdit.error().message()));
         QVERIFY(wait(inbox.answer(edited,
-                         response(HumanAction::Edit, {}, QJsonObject { { "salary", 120 } })))
+                                  response(HumanAction::Edit, {}, QJsonObject {{"salary", 120}})))
                     .ok());
 
-        const QString responded = ask(*f.engine, "r",
-            { { "title", "Any notes?" }, { "actions", QJsonArray { "respond" } },
-                { "schema", QJsonObject { { "type", "string" }, { "minLength", 5 } } } });
-        const auto shortAnswer =
-            wait(inbox.answer(responded, response(HumanAction::Respond, "ok")));
+        const QString responded = ask(
+            *f.engine, "r",
+            {{"title", "Any notes?"},
+             {"actions", QJsonArray {"respond"}},
+             {"schema", QJsonObject {{"type", "string"}, {"minLength", 5}}}});
+        const auto shortAnswer = wait(
+            inbox.answer(responded, response(HumanAction::Respond, "ok")));
         QCOMPARE(shortAnswer.error().code(), ErrorCode::InvalidArgument);
         QVERIFY(wait(inbox.answer(responded, response(HumanAction::Respond, "sounds good"))).ok());
 
-        const QString approveOnly = ask(*f.engine, "r",
-            { { "title", "Approve only" }, { "actions", QJsonArray { "approve" } } });
-        const auto notAllowed =
-            wait(inbox.answer(approveOnly, response(HumanAction::Edit, {}, QJsonObject {})));
+        const QString approveOnly = ask(
+            *f.engine, "r", {{"title", "Approve only"}, {"actions", QJsonArray {"approve"}}});
+        const auto notAllowed = wait(
+            inbox.answer(approveOnly, response(HumanAction::Edit, {}, QJsonObject {})));
         QCOMPARE(notAllowed.error().code(), ErrorCode::InvalidArgument);
         QVERIFY2(notAllowed.error().message().contains("does not allow \"edit\"; allowed: approve"),
-            qPrintable(notAllowed.error().message()));
+                 qPrintable(notAllowed.error().message()));
 
-        const QString payloadStyle = ask(*f.engine, "r",
-            { { "title", "Payload style" }, { "continuation", "onAnswerPayload" } });
+        const QString payloadStyle = ask(
+            *f.engine, "r", {{"title", "Payload style"}, {"continuation", "onAnswerPayload"}});
         QVERIFY(wait(inbox.answer(payloadStyle, response(HumanAction::Approve))).ok());
 
         const QJsonArray log = logOf(*f.engine, "r");
@@ -433,13 +438,13 @@ private slots:
         QCOMPARE(pending.at(0).requestId, approveOnly);
 
         // Bad requests are refused when asked.
-        const auto badSchema = probe(
-            *f.engine, "r", "ask", QJsonObject { { "schema", QJsonObject { { "type", "int" } } } });
+        const auto badSchema = probe(*f.engine, "r", "ask",
+                                     QJsonObject {{"schema", QJsonObject {{"type", "int"}}}});
         QCOMPARE(badSchema.error().code(), ErrorCode::InvalidArgument);
-        const auto noActions =
-            probe(*f.engine, "r", "ask", QJsonObject { { "actions", QJsonArray {} } });
+        const auto noActions = probe(*f.engine, "r", "ask",
+                                     QJsonObject {{"actions", QJsonArray {}}});
         QVERIFY2(noActions.error().message().contains("without any allowed action"),
-            qPrintable(noActions.error().message()));
+                 qPrintable(noActions.error().message()));
         QCOMPARE(wait(inbox.pending()).value().size(), 1);
     }
 
@@ -448,11 +453,11 @@ private slots:
         QTemporaryDir dir;
         auto f = start(dir.path());
         HumanInbox inbox(f.engine.get());
-        const QString id =
-            ask(*f.engine, "x", { { "title", "Will fail" }, { "continuation", "failAnswer" } });
+        const QString id = ask(*f.engine, "x",
+                               {{"title", "Will fail"}, {"continuation", "failAnswer"}});
         const auto failed = wait(inbox.answer(id, response(HumanAction::Approve)));
         QVERIFY2(failed.error().message().contains("continuation failed on purpose"),
-            qPrintable(failed.error().message()));
+                 qPrintable(failed.error().message()));
         QCOMPARE(logOf(*f.engine, "x").size(), 0); // rolled back with the turn
         const auto pending = wait(inbox.pending()).value();
         QCOMPARE(pending.size(), 1);
@@ -469,15 +474,16 @@ private slots:
         HumanInbox inbox(f.engine.get());
 
         const QString id = ask(*f.engine, "late",
-            { { "title", "Quick!" }, { "deadlineMs", double(s_t0 + Hour) },
-                { "deadlineContinuation", "onDeadline" } });
+                               {{"title", "Quick!"},
+                                {"deadlineMs", double(s_t0 + Hour)},
+                                {"deadlineContinuation", "onDeadline"}});
         QVERIFY(!id.isEmpty());
         const QJsonArray schedules = probe(*f.engine, "late", "schedules").value().toArray();
         QCOMPARE(schedules.size(), 1);
         QCOMPARE(schedules.at(0)["kind"].toString(), QStringLiteral("deadline"));
         const auto cancel = probe(*f.engine, "late", "cancel", schedules.at(0)["id"].toString());
         QVERIFY2(cancel.error().message().contains("is the deadline of human request"),
-            qPrintable(cancel.error().message()));
+                 qPrintable(cancel.error().message()));
         QCOMPARE(wait(inbox.pending()).value().at(0).deadlineMs, s_t0 + Hour);
 
         QCOMPARE(f.clock->advance(30min), 0);
@@ -491,36 +497,37 @@ private slots:
 
         const auto tooLate = wait(inbox.answer(id, response(HumanAction::Approve)));
         QCOMPARE(tooLate.error().code(), ErrorCode::Conflict);
-        QVERIFY2(
-            tooLate.error().message().contains("expired"), qPrintable(tooLate.error().message()));
+        QVERIFY2(tooLate.error().message().contains("expired"),
+                 qPrintable(tooLate.error().message()));
         QCOMPARE(wait(inbox.pending()).value().size(), 0);
         QCOMPARE(wait(AgentDirectory(f.engine.get())
                           .humanRequests("Probe", ObjectId::fromName("Probe", "late")))
                      .value()
                      .at(0)
                      .status,
-            HumanRequestStatus::Expired);
+                 HumanRequestStatus::Expired);
         QTRY_VERIFY(!eventsOf(spy, ChangeEvent::Kind::HumanRequestAnswered).isEmpty());
         QCOMPARE(eventsOf(spy, ChangeEvent::Kind::HumanRequestAnswered)
                      .first()
                      .detail.value("status")
                      .toString(),
-            QStringLiteral("expired"));
+                 QStringLiteral("expired"));
 
         // Answered in time: the deadline is cancelled with the answer.
         const qint64 now = f.clock->nowMs();
         const QString onTime = ask(*f.engine, "late",
-            { { "title", "In time" }, { "deadlineMs", double(now + Hour) },
-                { "deadlineContinuation", "onDeadline" } });
+                                   {{"title", "In time"},
+                                    {"deadlineMs", double(now + Hour)},
+                                    {"deadlineContinuation", "onDeadline"}});
         QVERIFY(wait(inbox.answer(onTime, response(HumanAction::Approve))).ok());
         QVERIFY(probe(*f.engine, "late", "schedules").value().toArray().isEmpty());
         QCOMPARE(f.clock->advance(2h), 0);
         QCOMPARE(logOf(*f.engine, "late").size(), 2); // the deadline entry and the answer only
 
-        const auto past =
-            probe(*f.engine, "late", "ask", QJsonObject { { "deadlineMs", double(now - 1) } });
+        const auto past = probe(*f.engine, "late", "ask",
+                                QJsonObject {{"deadlineMs", double(now - 1)}});
         QVERIFY2(past.error().message().contains("deadline in the past"),
-            qPrintable(past.error().message()));
+                 qPrintable(past.error().message()));
     }
 
     void crashedTurnsLeakNothing()
@@ -540,7 +547,7 @@ private slots:
         // run, but their transaction never commits.
         auto blocking = stub.call("block");
         QVERIFY(Probe::blocked.tryAcquire(1, 10000));
-        auto asking = stub.call("ask", QJsonObject { { "title", "Lost" } });
+        auto asking = stub.call("ask", QJsonObject {{"title", "Lost"}});
         auto stepping = stub.call("setStep", "review");
         auto crashed = f.engine->crash(id);
         Probe::unblock.release();
@@ -553,9 +560,9 @@ private slots:
         QVERIFY(wait(directory.stepCounts("Probe")).value().isEmpty());
         QVERIFY(wait(inbox.pending()).value().isEmpty());
         QVERIFY(probe(*f.engine, "k", "echo", "after").ok());
-        QTRY_VERIFY(!eventsOf(spy, ChangeEvent::Kind::TurnCompleted).isEmpty()
-            && eventsOf(spy, ChangeEvent::Kind::TurnCompleted).last().detail.value("method")
-                == QStringLiteral("echo"));
+        QTRY_VERIFY(!eventsOf(spy, ChangeEvent::Kind::TurnCompleted).isEmpty() &&
+                    eventsOf(spy, ChangeEvent::Kind::TurnCompleted).last().detail.value("method") ==
+                        QStringLiteral("echo"));
         QVERIFY(eventsOf(spy, ChangeEvent::Kind::HumanRequestOpened).isEmpty());
         QVERIFY(eventsOf(spy, ChangeEvent::Kind::StateChanged).isEmpty());
         QCOMPARE(probe(*f.engine, "k", "step").value().toString(), QString());
@@ -574,14 +581,14 @@ private slots:
         QVERIFY(probe(*f.engine, "witness", "echo").ok());
         Probe::doomedMessageErrors.clear();
 
-        const auto doomed = probe(*f.engine, "d", "doomed", QJsonObject { { "to", "witness" } });
+        const auto doomed = probe(*f.engine, "d", "doomed", QJsonObject {{"to", "witness"}});
         QCOMPARE(doomed.error().code(), ErrorCode::CommitFailed);
         QVERIFY2(doomed.error().message().contains("Could not commit the turn of Probe"),
-            qPrintable(doomed.error().message()));
+                 qPrintable(doomed.error().message()));
         // The message's sender learnt it was never sent; the witness never got it.
         QCOMPARE(Probe::doomedMessageErrors.size(), 1);
         QVERIFY2(Probe::doomedMessageErrors.first().startsWith("Message not sent"),
-            qPrintable(Probe::doomedMessageErrors.first()));
+                 qPrintable(Probe::doomedMessageErrors.first()));
         QVERIFY(!probe(*f.engine, "witness", "state").value().toObject().contains("reached"));
         // No catalog row: no step counted, no request in the inbox, no alarm.
         QVERIFY(wait(directory.stepCounts("Probe")).value().isEmpty());
@@ -611,7 +618,7 @@ private slots:
     {
         QTemporaryDir dir;
         QProcess child;
-        child.start(QStringLiteral(DURABLE_AGENT_CHILD), { dir.path(), QString::number(s_t0) });
+        child.start(QStringLiteral(DURABLE_AGENT_CHILD), {dir.path(), QString::number(s_t0)});
         QVERIFY(child.waitForStarted());
         QByteArray line;
         while (!line.startsWith("ready")) {
@@ -646,14 +653,13 @@ private slots:
         QCOMPARE(f.clock->advance(1h), 1); // the reminder, from the restarted engine
         QCOMPARE(status().value("reminders").toInt(), 1);
 
-        const auto decided =
-            wait(inbox.answer(pending.at(0), response(HumanAction::Approve)));
+        const auto decided = wait(inbox.answer(pending.at(0), response(HumanAction::Approve)));
         QVERIFY2(decided.ok(), qPrintable(decided.error().message()));
         QCOMPARE(decided.value().toString(), QStringLiteral("interview"));
         s = status();
         QCOMPARE(s.value("step").toString(), QStringLiteral("interview"));
-        QCOMPARE(
-            s.value("schedules").toInt(), 1); // the follow-up; the deadline went with the answer
+        QCOMPARE(s.value("schedules").toInt(),
+                 1); // the follow-up; the deadline went with the answer
         QCOMPARE(s.value("pending").toInt(), 0);
 
         QCOMPARE(f.clock->advance(24h), 1);

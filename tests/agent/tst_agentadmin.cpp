@@ -54,16 +54,17 @@ Fixture start(const QString &dir)
     return f;
 }
 
-Result<QJsonValue> probe(
-    Engine &engine, const QString &name, const QString &method, const QJsonValue &args = {})
+Result<QJsonValue> probe(Engine &engine, const QString &name, const QString &method,
+                         const QJsonValue &args = {})
 {
     return call(engine, QStringLiteral("Probe"), name, method, args);
 }
 
 QString scheduleIn(Engine &engine, const QString &name, qint64 ms, const QString &payload)
 {
-    const auto id = probe(engine, name, QStringLiteral("schedule"),
-        QJsonObject { { "kind", "delay" }, { "ms", double(ms) }, { "payload", payload } });
+    const auto id = probe(
+        engine, name, QStringLiteral("schedule"),
+        QJsonObject {{"kind", "delay"}, {"ms", double(ms)}, {"payload", payload}});
     return id.ok() ? id.value().toString() : QString();
 }
 
@@ -111,10 +112,10 @@ private slots:
         QTemporaryDir dir;
         Fixture f = start(dir.path());
         const ObjectId id = ObjectId::fromName("Probe", "r");
-        QVERIFY(probe(*f.engine, "r", "setState", QJsonObject{{"n", 1}}).ok());
+        QVERIFY(probe(*f.engine, "r", "setState", QJsonObject {{"n", 1}}).ok());
         QVERIFY(probe(*f.engine, "r", "setStep", "review").ok());
         QVERIFY(!scheduleIn(*f.engine, "r", Hour, "later").isEmpty());
-        QVERIFY(probe(*f.engine, "r", "ask", QJsonObject{{"title", "Decide"}}).ok());
+        QVERIFY(probe(*f.engine, "r", "ask", QJsonObject {{"title", "Decide"}}).ok());
         HumanInbox inbox(f.engine.get());
         QCOMPARE(awaitValue(inbox.pending("Probe")).value().size(), 1);
         QCOMPARE(awaitValue(f.agents().stepCounts("Probe")).value().value("review"), 1);
@@ -171,8 +172,9 @@ private slots:
         QTemporaryDir dir;
         auto f = start(dir.path());
         const ObjectId id = ObjectId::fromName("Probe", "s");
-        const auto cron = probe(*f.engine, "s", "schedule",
-            QJsonObject { { "kind", "cron" }, { "cron", "0 10 * * *" }, { "payload", "daily" } });
+        const auto cron = probe(
+            *f.engine, "s", "schedule",
+            QJsonObject {{"kind", "cron"}, {"cron", "0 10 * * *"}, {"payload", "daily"}});
         QVERIFY(cron.ok());
         const QString later = scheduleIn(*f.engine, "s", 3 * Hour, "later");
 
@@ -194,13 +196,13 @@ private slots:
         const auto unknown = awaitValue(f.agents().fireScheduleNow("Probe", id, "nope"));
         QCOMPARE(unknown.error().code(), ErrorCode::NotFound);
         QVERIFY2(unknown.error().message().contains(cron.value().toString()),
-            qPrintable(unknown.error().message())); // lists what exists
+                 qPrintable(unknown.error().message())); // lists what exists
         QVERIFY(call(*f.engine, "Counter", "c", "increment").ok());
-        const auto notAgent =
-            awaitValue(f.agents().fireScheduleNow("Counter", ObjectId::fromName("Counter", "c"), "x"));
+        const auto notAgent = awaitValue(
+            f.agents().fireScheduleNow("Counter", ObjectId::fromName("Counter", "c"), "x"));
         QCOMPARE(notAgent.error().code(), ErrorCode::InvalidArgument);
         QVERIFY2(notAgent.error().message().contains("not an agent"),
-            qPrintable(notAgent.error().message()));
+                 qPrintable(notAgent.error().message()));
     }
 
     void rescheduleMovesOneScheduleAndTheAlarm()
@@ -223,13 +225,17 @@ private slots:
         QCOMPARE(alarmDue(f, "r"), s_t0 + Hour);
 
         // Later than planned: the alarm follows.
-        QVERIFY(awaitValue(f.agents().rescheduleSchedule("Probe", id, early, s_start.addDays(1))).ok());
+        QVERIFY(
+            awaitValue(f.agents().rescheduleSchedule("Probe", id, early, s_start.addDays(1))).ok());
         QCOMPARE(alarmDue(f, "r"), s_t0 + 24 * Hour);
         QCOMPARE(f.clock->advance(2h), 0);
 
-        QCOMPARE(awaitValue(f.agents().rescheduleSchedule("Probe", id, early, QDateTime())).error().code(),
-            ErrorCode::InvalidArgument);
-        QCOMPARE(awaitValue(f.agents().rescheduleSchedule("Probe", id, "nope", soon)).error().code(),
+        QCOMPARE(awaitValue(f.agents().rescheduleSchedule("Probe", id, early, QDateTime()))
+                     .error()
+                     .code(),
+                 ErrorCode::InvalidArgument);
+        QCOMPARE(
+            awaitValue(f.agents().rescheduleSchedule("Probe", id, "nope", soon)).error().code(),
             ErrorCode::NotFound);
         QCOMPARE(alarmDue(f, "r"), s_t0 + 24 * Hour); // refused commands change nothing
     }
@@ -240,17 +246,21 @@ private slots:
         auto f = start(dir.path());
         const ObjectId id = ObjectId::fromName("Probe", "d");
         const auto request = probe(*f.engine, "d", "ask",
-            QJsonObject { { "title", "Quick!" }, { "deadlineMs", double(s_t0 + Hour) },
-                { "deadlineContinuation", "onDeadline" } });
+                                   QJsonObject {{"title", "Quick!"},
+                                                {"deadlineMs", double(s_t0 + Hour)},
+                                                {"deadlineContinuation", "onDeadline"}});
         QVERIFY(request.ok());
         const QString deadline = schedulesOf(f, "d").first().id;
 
-        const auto move = awaitValue(f.agents().rescheduleSchedule("Probe", id, deadline, s_start.addDays(1)));
+        const auto move = awaitValue(
+            f.agents().rescheduleSchedule("Probe", id, deadline, s_start.addDays(1)));
         QCOMPARE(move.error().code(), ErrorCode::InvalidArgument);
-        QVERIFY2(move.error().message().contains("deadline of human request"), qPrintable(move.error().message()));
+        QVERIFY2(move.error().message().contains("deadline of human request"),
+                 qPrintable(move.error().message()));
         const auto moveAlarm = awaitValue(f.inspector->setAlarm("Probe", id, s_t0 + 2 * Hour));
         QCOMPARE(moveAlarm.error().code(), ErrorCode::InvalidArgument);
-        QCOMPARE(awaitValue(f.inspector->cancelAlarm("Probe", id)).error().code(), ErrorCode::InvalidArgument);
+        QCOMPARE(awaitValue(f.inspector->cancelAlarm("Probe", id)).error().code(),
+                 ErrorCode::InvalidArgument);
         QCOMPARE(alarmDue(f, "d"), s_t0 + Hour);
 
         // Firing the alarm lets the request expire now.
@@ -300,7 +310,7 @@ private slots:
         QVERIFY(feed.isValid());
         const ObjectId id = ObjectId::fromName("Probe", "v");
         QVERIFY(probe(*f.engine, "v", "state").ok());
-        const QJsonObject next { { "count", 5 }, { "status", "edited" } };
+        const QJsonObject next {{"count", 5}, {"status", "edited"}};
 
         const auto seq = awaitValue(f.agents().setState("Probe", id, next));
         QVERIFY2(seq.ok(), qPrintable(seq.error().message()));
@@ -313,8 +323,8 @@ private slots:
         QTRY_VERIFY([&] {
             for (const QList<QVariant> &arguments : std::as_const(feed)) {
                 for (const ChangeEvent &event : arguments.at(0).value<QList<ChangeEvent>>()) {
-                    if (event.id == id && event.kind == ChangeEvent::Kind::StateChanged
-                        && event.detail.value("state").toObject() == next)
+                    if (event.id == id && event.kind == ChangeEvent::Kind::StateChanged &&
+                        event.detail.value("state").toObject() == next)
                         return true;
                 }
             }
@@ -323,18 +333,19 @@ private slots:
 
         // Refused by validateState(): its message, and nothing changes.
         const qint64 before = lastEntry(f, "Probe", "v").seq;
-        const auto refused = awaitValue(f.agents().setState("Probe", id, QJsonObject { { "count", -1 } }));
+        const auto refused = awaitValue(
+            f.agents().setState("Probe", id, QJsonObject {{"count", -1}}));
         QCOMPARE(refused.error().code(), ErrorCode::InvalidArgument);
         QVERIFY2(refused.error().message().contains("count must not be negative"),
-            qPrintable(refused.error().message()));
+                 qPrintable(refused.error().message()));
         QCOMPARE(awaitValue(f.agents().state("Probe", id)).value(), next);
         QCOMPARE(lastEntry(f, "Probe", "v").seq, before);
 
         QVERIFY(call(*f.engine, "Counter", "c", "increment").ok());
-        const auto notAgent =
-            awaitValue(f.agents().setState("Counter", ObjectId::fromName("Counter", "c"), next));
+        const auto notAgent = awaitValue(
+            f.agents().setState("Counter", ObjectId::fromName("Counter", "c"), next));
         QVERIFY2(notAgent.error().message().contains("not an agent"),
-            qPrintable(notAgent.error().message()));
+                 qPrintable(notAgent.error().message()));
     }
 
     void commandsOnUnknownObjectsFailAndCreateNothing()
@@ -343,14 +354,17 @@ private slots:
         auto f = start(dir.path());
         const ObjectId ghost = ObjectId::fromName("Probe", "ghost");
         QCOMPARE(awaitValue(f.agents().fireScheduleNow("Probe", ghost, "x")).error().code(),
+                 ErrorCode::NotFound);
+        QCOMPARE(
+            awaitValue(f.agents().rescheduleSchedule("Probe", ghost, "x", s_start)).error().code(),
             ErrorCode::NotFound);
-        QCOMPARE(awaitValue(f.agents().rescheduleSchedule("Probe", ghost, "x", s_start)).error().code(),
-            ErrorCode::NotFound);
-        QCOMPARE(awaitValue(f.agents().setState("Probe", ghost, {})).error().code(), ErrorCode::NotFound);
+        QCOMPARE(awaitValue(f.agents().setState("Probe", ghost, {})).error().code(),
+                 ErrorCode::NotFound);
         QCOMPARE(awaitValue(f.agents().cancelSchedule("Probe", ghost, "x")).error().code(),
-            ErrorCode::NotFound);
+                 ErrorCode::NotFound);
         const QString hex = ghost.toString();
-        QVERIFY(!QFile::exists(dir.path() + "/objects/Probe/" + hex.left(2) + "/" + hex + ".sqlite"));
+        QVERIFY(
+            !QFile::exists(dir.path() + "/objects/Probe/" + hex.left(2) + "/" + hex + ".sqlite"));
     }
 };
 

@@ -25,7 +25,6 @@ namespace {
 
 constexpr qint64 Hour = 3600 * 1000;
 
-
 const ObjectId s_id = ObjectId::fromName(QStringLiteral("Probe"), QStringLiteral("p"));
 
 Result<QJsonValue> probe(Engine &engine, const QString &method, const QJsonValue &args = {})
@@ -54,7 +53,7 @@ QMap<QString, QJsonValue> storedFacets(Engine &engine)
     const QList<HumanRequestInfo> pending = wait(agents.humanRequests("Probe", s_id, true)).value();
     for (const HumanRequestInfo &info : pending) {
         QJsonObject json = info.toJson();
-        for (const char *identity : { "objectId", "className", "objectName" })
+        for (const char *identity : {"objectId", "className", "objectName"})
             json.remove(QLatin1String(identity));
         requests.append(json);
     }
@@ -124,24 +123,26 @@ private slots:
             if (journaled == stored && stateAt(engine, lastSeq(engine)) == stored)
                 return true;
             qWarning("after %s: stored %s\njournaled %s", after, qPrintable(describe(stored)),
-                qPrintable(describe(journaled)));
+                     qPrintable(describe(journaled)));
             return false;
         };
 
-        QVERIFY(probe(engine, "setState", QJsonObject { { "count", 1 } }).ok());
+        QVERIFY(probe(engine, "setState", QJsonObject {{"count", 1}}).ok());
         QVERIFY(matches("setState"));
         QVERIFY(replayed(engine).contains("_durable_agent_state"));
         QVERIFY(probe(engine, "setStep", "draft").ok());
         QVERIFY(matches("setStep"));
         QCOMPARE(replayed(engine).value("_durable_agent_step").toString(), QStringLiteral("draft"));
         const QString later =
-            probe(engine, "schedule", QJsonObject { { "ms", double(2 * Hour) } }).value().toString();
-        QVERIFY(probe(engine, "schedule", QJsonObject { { "ms", double(Hour) } }).ok());
+            probe(engine, "schedule", QJsonObject {{"ms", double(2 * Hour)}}).value().toString();
+        QVERIFY(probe(engine, "schedule", QJsonObject {{"ms", double(Hour)}}).ok());
         QVERIFY(matches("schedule"));
         QCOMPARE(replayed(engine).value("_durable_agent_schedules").toArray().size(), 2);
         const QString asked = probe(engine, "ask",
-            QJsonObject { { "title", "Ship it?" }, { "context", QJsonObject { { "v", 2 } } },
-                { "deadlineMs", double(s_t0 + 3 * Hour) }, { "deadlineContinuation", "onDeadline" } })
+                                    QJsonObject {{"title", "Ship it?"},
+                                                 {"context", QJsonObject {{"v", 2}}},
+                                                 {"deadlineMs", double(s_t0 + 3 * Hour)},
+                                                 {"deadlineContinuation", "onDeadline"}})
                                   .value()
                                   .toString();
         QVERIFY(matches("ask"));
@@ -151,9 +152,10 @@ private slots:
         QVERIFY(matches("cancel"));
         QCOMPARE(f.clock->advance(1h), 1); // the one-hour schedule runs and is gone
         QVERIFY(matches("schedule ran"));
-        QVERIFY(wait(AgentDirectory(&engine).setState("Probe", s_id, { { "count", 7 } })).ok());
+        QVERIFY(wait(AgentDirectory(&engine).setState("Probe", s_id, {{"count", 7}})).ok());
         QVERIFY(matches("admin edit"));
-        QCOMPARE(replayed(engine).value("_durable_agent_state").toObject().value("count").toInt(), 7);
+        QCOMPARE(replayed(engine).value("_durable_agent_state").toObject().value("count").toInt(),
+                 7);
         HumanResponse approve;
         approve.action = HumanAction::Approve;
         QVERIFY(wait(inbox.answer(asked, approve)).ok());
@@ -171,9 +173,9 @@ private slots:
         QTemporaryDir dir;
         auto f = start(dir.path());
         Engine &engine = *f.engine;
-        QVERIFY(probe(engine, "setState", QJsonObject { { "count", 3 } }).ok());
+        QVERIFY(probe(engine, "setState", QJsonObject {{"count", 3}}).ok());
         QVERIFY(probe(engine, "setStep", "review").ok());
-        QVERIFY(probe(engine, "schedule", QJsonObject { { "ms", double(Hour) } }).ok());
+        QVERIFY(probe(engine, "schedule", QJsonObject {{"ms", double(Hour)}}).ok());
         const QMap<QString, QJsonValue> stored = storedFacets(engine);
         QCOMPARE(stored.size(), 3);
         // Past a snapshot (every 256 turns) with turns that change nothing of the agent.
@@ -195,20 +197,21 @@ private slots:
         QTemporaryDir dir;
         auto f = start(dir.path());
         Engine &engine = *f.engine;
-        QVERIFY(probe(engine, "setState", QJsonObject { { "count", 1 } }).ok());
+        QVERIFY(probe(engine, "setState", QJsonObject {{"count", 1}}).ok());
         Inspector inspector(&engine);
-        const auto put = wait(inspector.editState("Probe", s_id, { { "_durable_x", 1 } }));
+        const auto put = wait(inspector.editState("Probe", s_id, {{"_durable_x", 1}}));
         QVERIFY(!put.ok());
         QCOMPARE(put.error().code(), ErrorCode::InvalidArgument);
-        QCOMPARE(put.error().message(),
+        QCOMPARE(
+            put.error().message(),
             QStringLiteral("Key \"_durable_x\" is reserved: keys starting with _durable_ belong to "
                            "the engine"));
-        const auto remove =
-            wait(inspector.editState("Probe", s_id, {}, { QStringLiteral("_durable_agent_state") }));
+        const auto remove = wait(
+            inspector.editState("Probe", s_id, {}, {QStringLiteral("_durable_agent_state")}));
         QCOMPARE(remove.error().code(), ErrorCode::InvalidArgument);
-        QVERIFY(wait(inspector.editState("Probe", s_id, { { "durable_x", 1 } })).ok());
+        QVERIFY(wait(inspector.editState("Probe", s_id, {{"durable_x", 1}})).ok());
         QCOMPARE(stateAt(engine, lastSeq(engine)).value("_durable_agent_state").toObject(),
-            QJsonObject({ { "count", 1 } }));
+                 QJsonObject({{"count", 1}}));
     }
 };
 

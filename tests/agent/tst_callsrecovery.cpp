@@ -36,9 +36,9 @@ private slots:
               "sendTo), %d committed unacknowledged; %d calls redelivered after a restart, %d of "
               "them "
               "answered from the callee's ledger; %d duplicate replies ignored",
-            cycles, totals.issued, totals.acknowledged, totals.noted,
-            totals.committedUnacknowledged, totals.redelivered, totals.fromLedger,
-            totals.ignoredReplies);
+              cycles, totals.issued, totals.acknowledged, totals.noted,
+              totals.committedUnacknowledged, totals.redelivered, totals.fromLedger,
+              totals.ignoredReplies);
         // The kills landed mid-flight: some calls were still unanswered when the child died.
         QVERIFY(totals.redelivered > 0);
     }

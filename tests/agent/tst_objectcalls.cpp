@@ -26,7 +26,8 @@ std::unique_ptr<Engine> startEngine(const QString &dir, int workers = 2)
     EngineOptions options;
     options.dataDir = dir;
     options.workerThreads = workers;
-    options.clock = std::make_shared<VirtualClock>(QDateTime(QDate(2030, 1, 1), QTime(9, 0), Qt::UTC));
+    options.clock = std::make_shared<VirtualClock>(
+        QDateTime(QDate(2030, 1, 1), QTime(9, 0), Qt::UTC));
     auto engine = std::make_unique<Engine>(options);
     registerAgentClasses(*engine);
     if (auto ok = engine->start(); !ok)
@@ -36,7 +37,9 @@ std::unique_ptr<Engine> startEngine(const QString &dir, int workers = 2)
 
 QJsonObject coordinator(Engine &engine, const QString &name)
 {
-    return call(engine, QStringLiteral("Coordinator"), name, QStringLiteral("status")).value().toObject();
+    return call(engine, QStringLiteral("Coordinator"), name, QStringLiteral("status"))
+        .value()
+        .toObject();
 }
 
 // The worker an object is pinned to (EngineCore::workerFor): a test that holds a callee inside
@@ -52,12 +55,14 @@ int workerOf(const QString &className, const QString &name, int workers)
 
 int applied(Engine &engine, const QString &name)
 {
-    return call(engine, QStringLiteral("Researcher"), name, QStringLiteral("applied")).value().toInt();
+    return call(engine, QStringLiteral("Researcher"), name, QStringLiteral("applied"))
+        .value()
+        .toInt();
 }
 
 // The first of prefix0, prefix1, ... that lives on worker (of workers).
 QString nameOn(const QString &className, const QString &prefix, int worker, int workers,
-    const QString &suffix = {})
+               const QString &suffix = {})
 {
     for (int i = 0;; ++i) {
         const QString name = prefix + QString::number(i);
@@ -71,8 +76,8 @@ QString topicOn(int worker, int workers)
 {
     for (int i = 0;; ++i) {
         const QString topic = QStringLiteral("topic%1").arg(i);
-        if (workerOf("Researcher", topic + "-history", workers) == worker
-            && workerOf("Researcher", topic + "-market", workers) == worker)
+        if (workerOf("Researcher", topic + "-history", workers) == worker &&
+            workerOf("Researcher", topic + "-market", workers) == worker)
             return topic;
     }
 }
@@ -105,9 +110,9 @@ private slots:
         const QJsonObject state = coordinator(*engine, "c");
         QCOMPARE(state.value("continued").toInt(), 2);
         QCOMPARE(state.value("parts").toObject().value("history").toString(),
-            QStringLiteral("findings on durable objects (history)"));
+                 QStringLiteral("findings on durable objects (history)"));
         QCOMPARE(state.value("parts").toObject().value("market").toString(),
-            QStringLiteral("findings on durable objects (market)"));
+                 QStringLiteral("findings on durable objects (market)"));
         QCOMPARE(applied(*engine, "durable objects-history"), 1);
         QCOMPARE(applied(*engine, "durable objects-market"), 1);
         QVERIFY(call(*engine, "Coordinator", "c", "pending").value().toArray().isEmpty());
@@ -115,20 +120,25 @@ private slots:
         // The journal shows the calls in the turn that made them and each reply as its own turn.
         Inspector inspector(engine.get());
         JournalQuery query;
-        const QList<JournalEntry> entries = awaitValue(inspector.journal(
-            "Coordinator", ObjectId::fromName("Coordinator", "c"), query)).value();
+        const QList<JournalEntry> entries =
+            awaitValue(
+                inspector.journal("Coordinator", ObjectId::fromName("Coordinator", "c"), query))
+                .value();
         QStringList triggers;
         for (const JournalEntry &entry : entries)
             triggers.append(entry.trigger);
         QCOMPARE(triggers.count("call-reply"), 2);
-        const auto start = std::find_if(entries.cbegin(), entries.cend(),
+        const auto start = std::find_if(
+            entries.cbegin(), entries.cend(),
             [](const JournalEntry &e) { return e.method == QStringLiteral("start"); });
         QVERIFY(start != entries.cend());
         QCOMPARE(start->messages.toArray().size(), 2);
         // The unanswered calls are part of the agent's history: two after "start", none at the end.
         const auto callsAt = [&](qint64 seq) {
-            const QList<KeyValue> state = awaitValue(inspector.stateAt(
-                "Coordinator", ObjectId::fromName("Coordinator", "c"), seq)).value();
+            const QList<KeyValue> state =
+                awaitValue(
+                    inspector.stateAt("Coordinator", ObjectId::fromName("Coordinator", "c"), seq))
+                    .value();
             for (const KeyValue &kv : state) {
                 if (kv.key == QStringLiteral("_durable_agent_calls"))
                     return kv.value.toArray().size();
@@ -151,8 +161,8 @@ private slots:
         for (int i = 0; name.isEmpty(); ++i) {
             const QString candidate = QStringLiteral("p%1").arg(i);
             const int worker = workerOf("Coordinator", candidate, Workers);
-            if (worker != workerOf("Researcher", "held-history", Workers)
-                && worker != workerOf("Researcher", "held-market", Workers))
+            if (worker != workerOf("Researcher", "held-history", Workers) &&
+                worker != workerOf("Researcher", "held-market", Workers))
                 name = candidate;
         }
         const ObjectId id = ObjectId::fromName("Coordinator", name);
@@ -204,8 +214,9 @@ private slots:
         QVERIFY(!waited.ok());
         QVERIFY2(waited.error().message().contains(
                      "would wait for the reply inside its turn, which blocks its worker"),
-            qPrintable(waited.error().message()));
-        QVERIFY2(waited.error().message().contains("callObject(\"Researcher\", \"x\", \"research\""),
+                 qPrintable(waited.error().message()));
+        QVERIFY2(
+            waited.error().message().contains("callObject(\"Researcher\", \"x\", \"research\""),
             qPrintable(waited.error().message()));
         // Nothing was sent, and the engine goes on.
         QCOMPARE(applied(*engine, "x"), 0);
@@ -236,7 +247,7 @@ private slots:
         QCOMPARE(applied(*engine, "restart-history"), 1);
         QCOMPARE(applied(*engine, "restart-market"), 1);
         QCOMPARE(coordinator(*engine, "r").value("parts").toObject().value("market").toString(),
-            QStringLiteral("findings on restart (market)"));
+                 QStringLiteral("findings on restart (market)"));
     }
 
     void aCallMadeByAContinuationSurvivesARestart()
@@ -284,8 +295,8 @@ private slots:
             // Once a researcher's state says applied, its reply is queued on the coordinator.
             const auto researcherApplied = [&engine](const QString &researcher) {
                 return awaitValue(
-                    AgentDirectory(engine.get())
-                        .state("Researcher", ObjectId::fromName("Researcher", researcher)))
+                           AgentDirectory(engine.get())
+                               .state("Researcher", ObjectId::fromName("Researcher", researcher)))
                     .value()
                     .value("applied")
                     .toInt();

@@ -14,7 +14,7 @@ namespace {
 QByteArray encode(const QJsonValue &value)
 {
     // QJsonDocument only writes arrays and objects: wrap the value and strip the brackets.
-    const QByteArray array = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    const QByteArray array = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
     return array.mid(1, array.size() - 2);
 }
 

@@ -30,19 +30,20 @@ public:
             const QJsonObject a = args.toObject();
             const qint64 first = qint64(a.value(QStringLiteral("first")).toDouble());
             const int count = a.value(QStringLiteral("count")).toInt();
-            const QString insert = QStringLiteral("INSERT INTO rows (id, name, value) VALUES (?, ?, ?)");
+            const QString insert = QStringLiteral(
+                "INSERT INTO rows (id, name, value) VALUES (?, ?, ?)");
             s.transaction([&s, &insert, first, count] {
                 for (int i = 0; i < count; ++i) {
                     const qint64 id = first + i;
-                    s.sql(insert, QJsonArray{double(id), QStringLiteral("row-%1").arg(id),
-                                             double(id % 1000)});
+                    s.sql(insert, QJsonArray {double(id), QStringLiteral("row-%1").arg(id),
+                                              double(id % 1000)});
                 }
             });
             return count;
         }
         if (method == QLatin1String("stats")) {
-            const Durable::SqlResult r =
-                s.sql(QStringLiteral("SELECT count(*), sum(id), sum(value) FROM rows"));
+            const Durable::SqlResult r = s.sql(
+                QStringLiteral("SELECT count(*), sum(id), sum(value) FROM rows"));
             if (r.rows.isEmpty())
                 throw Durable::Error(Durable::ErrorCode::Internal, QStringLiteral("no stats row"));
             return r.rows.first();

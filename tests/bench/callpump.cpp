@@ -23,9 +23,9 @@ struct PumpState
     CallPump::SpecFn spec;
     CallPump::CheckFn check;
     std::vector<qint64> latencyNs;
-    std::atomic<qint64> next{0};
-    std::atomic<qint64> completed{0};
-    std::atomic<qint64> failures{0};
+    std::atomic<qint64> next {0};
+    std::atomic<qint64> completed {0};
+    std::atomic<qint64> failures {0};
     QMutex failureMutex;
     QString firstFailure;
     QSemaphore finished;
@@ -70,20 +70,22 @@ void issueOne(const std::shared_ptr<PumpState> &state)
         return;
     const CallSpec spec = state->spec(index);
     const Clock::time_point start = Clock::now();
-    spec.stub.call(spec.method, spec.args, [state, index, start](const Durable::Result<QJsonValue> &reply) {
-        state->latencyNs[size_t(index)] =
-            std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
-        if (!reply.ok()) {
-            state->fail(QStringLiteral("call %1 failed: %2").arg(index).arg(reply.error().message()));
-        } else if (state->check) {
-            const QString wrong = state->check(index, reply.value());
-            if (!wrong.isEmpty())
-                state->fail(QStringLiteral("call %1: %2").arg(index).arg(wrong));
-        }
-        issueNext(state);
-        if (state->completed.fetch_add(1, std::memory_order_acq_rel) + 1 == state->total)
-            state->finished.release();
-    });
+    spec.stub.call(
+        spec.method, spec.args, [state, index, start](const Durable::Result<QJsonValue> &reply) {
+            state->latencyNs[size_t(index)] =
+                std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count();
+            if (!reply.ok()) {
+                state->fail(
+                    QStringLiteral("call %1 failed: %2").arg(index).arg(reply.error().message()));
+            } else if (state->check) {
+                const QString wrong = state->check(index, reply.value());
+                if (!wrong.isEmpty())
+                    state->fail(QStringLiteral("call %1: %2").arg(index).arg(wrong));
+            }
+            issueNext(state);
+            if (state->completed.fetch_add(1, std::memory_order_acq_rel) + 1 == state->total)
+                state->finished.release();
+        });
 }
 
 } // namespace
@@ -100,7 +102,8 @@ double PumpOutcome::percentileMs(double q, qint64 from, qint64 to) const
     return double(sorted[rank]) / 1e6;
 }
 
-PumpOutcome CallPump::run(qint64 total, int inFlight, SpecFn spec, CheckFn check, int timeoutSeconds)
+PumpOutcome CallPump::run(qint64 total, int inFlight, SpecFn spec, CheckFn check,
+                          int timeoutSeconds)
 {
     auto state = std::make_shared<PumpState>();
     state->total = total;
@@ -126,7 +129,9 @@ PumpOutcome CallPump::run(qint64 total, int inFlight, SpecFn spec, CheckFn check
     }
     if (!outcome.finished) {
         outcome.firstFailure = QStringLiteral("timed out after %1 s with %2 of %3 calls answered")
-                                   .arg(timeoutSeconds).arg(outcome.calls).arg(total);
+                                   .arg(timeoutSeconds)
+                                   .arg(outcome.calls)
+                                   .arg(total);
         return outcome; // handlers may still touch state; it stays alive through their copies
     }
     outcome.latencyNs = std::move(state->latencyNs);

@@ -67,7 +67,8 @@ std::vector<Stub> makeStubs(Engine &engine, qint64 count)
     std::vector<Stub> stubs;
     stubs.reserve(size_t(count));
     for (qint64 i = 0; i < count; ++i)
-        stubs.push_back(engine.stub(QStringLiteral("Counter"), QStringLiteral("obj%1").arg(i)).value());
+        stubs.push_back(
+            engine.stub(QStringLiteral("Counter"), QStringLiteral("obj%1").arg(i)).value());
     return stubs;
 }
 
@@ -77,15 +78,20 @@ Settings parse(const QApplication &app)
     parser.setApplicationDescription(QStringLiteral(
         "The studio window over many objects with turns flowing; prints one JSON line."));
     parser.addHelpOption();
-    const QCommandLineOption objects(QStringLiteral("objects"), QStringLiteral("Objects to create (100000)."),
+    const QCommandLineOption objects(QStringLiteral("objects"),
+                                     QStringLiteral("Objects to create (100000)."),
                                      QStringLiteral("n"), QStringLiteral("100000"));
-    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Turns per second offered (10000)."),
+    const QCommandLineOption rate(QStringLiteral("rate"),
+                                  QStringLiteral("Turns per second offered (10000)."),
                                   QStringLiteral("n"), QStringLiteral("10000"));
-    const QCommandLineOption seconds(QStringLiteral("seconds"), QStringLiteral("Seconds of load (30)."),
-                                     QStringLiteral("n"), QStringLiteral("30"));
-    const QCommandLineOption hot(QStringLiteral("hot"), QStringLiteral("Objects the load spreads over (1000)."),
+    const QCommandLineOption seconds(QStringLiteral("seconds"),
+                                     QStringLiteral("Seconds of load (30)."), QStringLiteral("n"),
+                                     QStringLiteral("30"));
+    const QCommandLineOption hot(QStringLiteral("hot"),
+                                 QStringLiteral("Objects the load spreads over (1000)."),
                                  QStringLiteral("n"), QStringLiteral("1000"));
-    const QCommandLineOption quick(QStringLiteral("quick"), QStringLiteral("2,000 objects, 2,000 turns/s, 3 s."));
+    const QCommandLineOption quick(QStringLiteral("quick"),
+                                   QStringLiteral("2,000 objects, 2,000 turns/s, 3 s."));
     parser.addOptions({objects, rate, seconds, hot, quick});
     parser.process(app);
     Settings settings;
@@ -149,8 +155,13 @@ int main(int argc, char **argv)
     // Every object gets one turn, so each has a file, a journal and a catalog row.
     const std::vector<Stub> stubs = makeStubs(engine, settings.objects);
     const PumpOutcome populate = CallPump::run(
-        settings.objects, 64, [&stubs](qint64 i) { return CallSpec{stubs[size_t(i)], QStringLiteral("increment"), 1}; },
-        [](qint64, const QJsonValue &reply) { return reply.toInteger() == 1 ? QString() : QStringLiteral("bad reply"); });
+        settings.objects, 64,
+        [&stubs](qint64 i) {
+            return CallSpec {stubs[size_t(i)], QStringLiteral("increment"), 1};
+        },
+        [](qint64, const QJsonValue &reply) {
+            return reply.toInteger() == 1 ? QString() : QStringLiteral("bad reply");
+        });
     if (populate.failures > 0)
         problems << QStringLiteral("populating failed: %1").arg(populate.firstFailure);
     line.set(QStringLiteral("objects"), double(settings.objects));
@@ -163,7 +174,8 @@ int main(int argc, char **argv)
     QElapsedTimer shown;
     shown.start();
     window.show();
-    const qint64 firstPage = waitUntil([model] { return model->rowCount() > 0 && !model->isLoading(); }, 120000);
+    const qint64 firstPage = waitUntil(
+        [model] { return model->rowCount() > 0 && !model->isLoading(); }, 120000);
     line.set(QStringLiteral("first_page_ms"), double(firstPage));
     if (firstPage < 0)
         problems << QStringLiteral("the browser showed no objects within 120 s");
@@ -172,18 +184,26 @@ int main(int argc, char **argv)
     QLineEdit *filter = window.browser()->filterEdit();
     const QString needle = QStringLiteral("obj%1").arg(settings.objects - 1);
     filter->setText(needle.chopped(1));
-    waitUntil([model, &needle] { return model->textFilter() == needle.chopped(1) && model->isComplete(); }, 120000);
+    waitUntil([model,
+               &needle] { return model->textFilter() == needle.chopped(1) && model->isComplete(); },
+              120000);
     QElapsedTimer keystroke;
     keystroke.start();
     filter->setText(needle);
     const qint64 filterMs = waitUntil(
-        [model, &needle] { return model->textFilter() == needle && model->isComplete() && model->rowCount() == 1; },
+        [model, &needle] {
+            return model->textFilter() == needle && model->isComplete() && model->rowCount() == 1;
+        },
         120000);
     line.set(QStringLiteral("filter_keystroke_ms"), double(filterMs));
     if (filterMs < 0)
         problems << QStringLiteral("filtering for %1 did not narrow to one row").arg(needle);
     filter->clear();
-    waitUntil([model] { return model->textFilter().isEmpty() && model->rowCount() > 0 && !model->isLoading(); }, 120000);
+    waitUntil(
+        [model] {
+            return model->textFilter().isEmpty() && model->rowCount() > 0 && !model->isLoading();
+        },
+        120000);
 
     // Turns flow over the hot objects (spread over the whole range) while one of them is open
     // in the inspector, as a person watching would have it.
@@ -207,7 +227,9 @@ int main(int argc, char **argv)
     if (load.failed() > 0)
         problems << QStringLiteral("%1 calls failed under load").arg(load.failed());
     if (added != load.completed())
-        problems << QStringLiteral("counters grew by %1 for %2 completed calls").arg(added).arg(load.completed());
+        problems << QStringLiteral("counters grew by %1 for %2 completed calls")
+                        .arg(added)
+                        .arg(load.completed());
 
     line.set(QStringLiteral("hot_objects"), settings.hot);
     line.setFigure(QStringLiteral("offered_turns_per_s"), settings.rate, 0);
@@ -217,8 +239,9 @@ int main(int argc, char **argv)
     line.setFigure(QStringLiteral("stall_p50_ms"), meter.percentileMs(0.50), 2);
     line.setFigure(QStringLiteral("stall_p99_ms"), meter.percentileMs(0.99), 2);
     line.setFigure(QStringLiteral("stall_max_ms"), meter.maxMs(), 2);
-    line.set(QStringLiteral("target_met"), meter.percentileMs(0.99) <= 16 && meter.maxMs() <= 50
-                                               && double(load.completed()) / loadSeconds >= 0.95 * settings.rate);
+    line.set(QStringLiteral("target_met"),
+             meter.percentileMs(0.99) <= 16 && meter.maxMs() <= 50 &&
+                 double(load.completed()) / loadSeconds >= 0.95 * settings.rate);
     window.close();
     engine.shutdown();
     return finish();

@@ -49,7 +49,8 @@ public:
             return false;
         char *message = nullptr;
         if (sqlite3_exec(m_db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-            m_error = QStringLiteral("%1: %2").arg(QString::fromUtf8(sql), QString::fromUtf8(message));
+            m_error = QStringLiteral("%1: %2").arg(QString::fromUtf8(sql),
+                                                   QString::fromUtf8(message));
             sqlite3_free(message);
             return false;
         }
@@ -58,7 +59,8 @@ public:
     sqlite3_stmt *prepare(const char *sql)
     {
         sqlite3_stmt *statement = nullptr;
-        if (m_error.isEmpty() && sqlite3_prepare_v2(m_db, sql, -1, &statement, nullptr) != SQLITE_OK)
+        if (m_error.isEmpty() &&
+            sqlite3_prepare_v2(m_db, sql, -1, &statement, nullptr) != SQLITE_OK)
             m_error = QString::fromUtf8(sqlite3_errmsg(m_db));
         return statement;
     }
@@ -95,10 +97,12 @@ LimitFigure rawInserts(qint64 rows, int rowsPerTransaction)
 {
     LimitFigure figure;
     RawDatabase db(false);
-    db.exec("CREATE TABLE rows (id INTEGER PRIMARY KEY, name TEXT NOT NULL, value INTEGER NOT NULL)");
+    db.exec(
+        "CREATE TABLE rows (id INTEGER PRIMARY KEY, name TEXT NOT NULL, value INTEGER NOT NULL)");
     sqlite3_stmt *insert = db.prepare("INSERT INTO rows (id, name, value) VALUES (?, ?, ?)");
     const Clock::time_point start = Clock::now();
-    for (qint64 first = 0; insert && first < rows && db.error().isEmpty(); first += rowsPerTransaction) {
+    for (qint64 first = 0; insert && first < rows && db.error().isEmpty();
+         first += rowsPerTransaction) {
         db.exec("BEGIN");
         for (qint64 id = first; id < std::min(rows, first + rowsPerTransaction); ++id) {
             const QByteArray name = QByteArray("row-") + QByteArray::number(id);
@@ -116,8 +120,8 @@ LimitFigure rawInserts(qint64 rows, int rowsPerTransaction)
     figure.count = stored;
     figure.ok = db.error().isEmpty() && stored == rows;
     figure.error = db.error().isEmpty() && stored != rows
-        ? QStringLiteral("%1 rows stored, %2 expected").arg(stored).arg(rows)
-        : db.error();
+                       ? QStringLiteral("%1 rows stored, %2 expected").arg(stored).arg(rows)
+                       : db.error();
     figure.perSecond = figure.seconds > 0 ? double(stored) / figure.seconds : 0;
     return figure;
 }
@@ -143,8 +147,8 @@ LimitFigure rawCommits(qint64 commits, bool fullSync)
     figure.count = done;
     figure.ok = db.error().isEmpty() && done == commits && last == commits;
     figure.error = db.error().isEmpty() && !figure.ok
-        ? QStringLiteral("last value %1, %2 expected").arg(last).arg(commits)
-        : db.error();
+                       ? QStringLiteral("last value %1, %2 expected").arg(last).arg(commits)
+                       : db.error();
     figure.perSecond = figure.seconds > 0 ? double(done) / figure.seconds : 0;
     return figure;
 }
@@ -193,8 +197,12 @@ LimitFigure queueHandoff(qint64 messages)
     const qint64 expected = messages * (messages - 1) / 2;
     figure.ok = received == messages && sum == expected;
     if (!figure.ok)
-        figure.error = QStringLiteral("received %1 messages summing to %2; expected %3 summing to %4")
-                           .arg(received).arg(sum).arg(messages).arg(expected);
+        figure.error = QStringLiteral(
+                           "received %1 messages summing to %2; expected %3 summing to %4")
+                           .arg(received)
+                           .arg(sum)
+                           .arg(messages)
+                           .arg(expected);
     figure.perSecond = figure.seconds > 0 ? double(received) / figure.seconds : 0;
     return figure;
 }

@@ -40,7 +40,8 @@ int main(int argc, char **argv)
         } else if (DurableBench::Workloads::names().contains(argument)) {
             chosen << argument;
         } else {
-            std::fprintf(stderr, "durable-bench: unknown workload or option '%s'\n", qPrintable(argument));
+            std::fprintf(stderr, "durable-bench: unknown workload or option '%s'\n",
+                         qPrintable(argument));
             usage();
             return 2;
         }

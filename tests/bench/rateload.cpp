@@ -9,8 +9,7 @@ RateLoad::RateLoad(std::vector<Durable::Stub> stubs, QString method, double call
                    int maxInFlight)
     : m_stubs(std::move(stubs)), m_method(std::move(method)), m_rate(callsPerSecond),
       m_maxInFlight(maxInFlight)
-{
-}
+{ }
 
 RateLoad::~RateLoad()
 {

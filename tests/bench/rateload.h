@@ -36,10 +36,10 @@ private:
     QString m_method;
     double m_rate;
     int m_maxInFlight;
-    std::atomic<bool> m_running{false};
-    std::atomic<qint64> m_inFlight{0};
-    std::atomic<qint64> m_completed{0};
-    std::atomic<qint64> m_failed{0};
+    std::atomic<bool> m_running {false};
+    std::atomic<qint64> m_inFlight {0};
+    std::atomic<qint64> m_completed {0};
+    std::atomic<qint64> m_failed {0};
     std::thread m_thread;
 };
 

@@ -8,8 +8,9 @@ namespace DurableBench {
 
 // Samples this process's resident memory (and, when asked, its open file descriptors) on its
 // own thread while it lives, so a workload can report its peaks. Counting descriptors reads
-// /proc/self/fd, which costs time per descriptor: keep the interval coarse. The kernel's high-water mark (VmHWM) is reset at
-// construction when /proc/self/clear_refs allows it and folded into peakRssMb().
+// /proc/self/fd, which costs time per descriptor: keep the interval coarse. The kernel's high-water
+// mark (VmHWM) is reset at construction when /proc/self/clear_refs allows it and folded into
+// peakRssMb().
 class ResourceSampler
 {
 public:
@@ -32,9 +33,9 @@ private:
     int m_intervalMs;
     bool m_countFiles;
     bool m_hwmReset = false;
-    std::atomic<bool> m_stop{false};
-    std::atomic<long long> m_peakRssKb{0};
-    std::atomic<int> m_peakFds{0};
+    std::atomic<bool> m_stop {false};
+    std::atomic<long long> m_peakRssKb {0};
+    std::atomic<int> m_peakFds {0};
     double m_finalHwmMb = 0;
     std::thread m_thread;
 };

@@ -13,9 +13,9 @@
 #include <durable/core/storage.h>
 #include <durable/core/virtualclock.h>
 
-#include <QJsonArray>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QMutex>
 #include <QTemporaryDir>
@@ -113,7 +113,10 @@ QString describe(const PumpOutcome &outcome, const QString &phase)
 {
     if (!outcome.finished || outcome.failures > 0) {
         return QStringLiteral("%1: %2 of %3 calls failed; first: %4")
-            .arg(phase).arg(outcome.failures).arg(outcome.calls).arg(outcome.firstFailure);
+            .arg(phase)
+            .arg(outcome.failures)
+            .arg(outcome.calls)
+            .arg(outcome.firstFailure);
     }
     return {};
 }
@@ -141,22 +144,25 @@ class ReplyLedger
 public:
     ReplyLedger(qint64 objects, qint64 perObject)
         : m_perObject(perObject), m_seen(size_t(objects * perObject))
-    {
-    }
+    { }
     QString note(qint64 object, const QJsonValue &reply)
     {
         if (!reply.isDouble())
             return QStringLiteral("reply is not a number");
         const qint64 value = qint64(reply.toDouble());
         if (value < 1 || value > m_perObject)
-            return QStringLiteral("object %1 replied %2, outside 1..%3").arg(object).arg(value).arg(m_perObject);
+            return QStringLiteral("object %1 replied %2, outside 1..%3")
+                .arg(object)
+                .arg(value)
+                .arg(m_perObject);
         if (m_seen[size_t(object * m_perObject + value - 1)].exchange(true))
             return QStringLiteral("object %1 replied %2 twice").arg(object).arg(value);
         return {};
     }
     qint64 missing() const
     {
-        return std::count_if(m_seen.begin(), m_seen.end(), [](const std::atomic<bool> &b) { return !b.load(); });
+        return std::count_if(m_seen.begin(), m_seen.end(),
+                             [](const std::atomic<bool> &b) { return !b.load(); });
     }
 
 private:
@@ -168,14 +174,22 @@ private:
 
 QStringList Workloads::names()
 {
-    return {QStringLiteral("counter"),  QStringLiteral("counter-nojournal"),
-            QStringLiteral("counter-full"), QStringLiteral("hot"),
-            QStringLiteral("hot-nojournal"), QStringLiteral("echo"),
-            QStringLiteral("sql"),      QStringLiteral("activation"),
-            QStringLiteral("scale"),    QStringLiteral("alarms"),
-            QStringLiteral("alarms-virtual"), QStringLiteral("timetravel"),
-            QStringLiteral("feed"),     LimitInserts,
-            LimitCommits,               LimitCommitsFull,
+    return {QStringLiteral("counter"),
+            QStringLiteral("counter-nojournal"),
+            QStringLiteral("counter-full"),
+            QStringLiteral("hot"),
+            QStringLiteral("hot-nojournal"),
+            QStringLiteral("echo"),
+            QStringLiteral("sql"),
+            QStringLiteral("activation"),
+            QStringLiteral("scale"),
+            QStringLiteral("alarms"),
+            QStringLiteral("alarms-virtual"),
+            QStringLiteral("timetravel"),
+            QStringLiteral("feed"),
+            LimitInserts,
+            LimitCommits,
+            LimitCommitsFull,
             LimitQueue};
 }
 
@@ -226,45 +240,50 @@ const LimitFigure &Workloads::limit(const QString &name)
     if (name == LimitInserts) {
         const qint64 rows = scaled(100000);
         figure = Limits::rawInserts(rows, 1000);
-        line.set(QStringLiteral("what"), QStringLiteral("raw sqlite3 C API: prepared INSERT, 1,000 rows per "
-                                                        "transaction, WAL, synchronous=NORMAL"));
+        line.set(QStringLiteral("what"),
+                 QStringLiteral("raw sqlite3 C API: prepared INSERT, 1,000 rows per "
+                                "transaction, WAL, synchronous=NORMAL"));
         line.set(QStringLiteral("rows"), double(rows));
         line.setFigure(QStringLiteral("rows_per_s"), figure.perSecond, 0);
     } else if (name == LimitCommits || name == LimitCommitsFull) {
         const bool full = name == LimitCommitsFull;
         const qint64 commits = full ? scaled(2000) : scaled(20000);
         figure = Limits::rawCommits(commits, full);
-        line.set(QStringLiteral("what"), full ? QStringLiteral("raw sqlite3 C API: one-row upsert per commit, "
-                                                               "WAL, synchronous=FULL")
-                                              : QStringLiteral("raw sqlite3 C API: one-row upsert per commit, "
-                                                               "WAL, synchronous=NORMAL"));
+        line.set(QStringLiteral("what"),
+                 full ? QStringLiteral("raw sqlite3 C API: one-row upsert per commit, "
+                                       "WAL, synchronous=FULL")
+                      : QStringLiteral("raw sqlite3 C API: one-row upsert per commit, "
+                                       "WAL, synchronous=NORMAL"));
         line.set(QStringLiteral("commits"), double(commits));
         line.setFigure(QStringLiteral("commits_per_s"), figure.perSecond, 0);
     } else if (name == LimitQueue) {
         const qint64 messages = scaled(10000000);
         figure = Limits::queueHandoff(messages);
-        line.set(QStringLiteral("what"), QStringLiteral("std::mutex + std::condition_variable deque, one "
-                                                        "producer thread, one consumer thread"));
+        line.set(QStringLiteral("what"),
+                 QStringLiteral("std::mutex + std::condition_variable deque, one "
+                                "producer thread, one consumer thread"));
         line.set(QStringLiteral("messages"), double(messages));
         line.setFigure(QStringLiteral("messages_per_s"), figure.perSecond, 0);
     } else {
         figure.error = QStringLiteral("unknown limit");
     }
     line.setFigure(QStringLiteral("seconds"), figure.seconds);
-    finish(line, figure.ok ? QStringList() : QStringList{figure.error});
+    finish(line, figure.ok ? QStringList() : QStringList {figure.error});
     return *m_limits.insert(name, figure);
 }
 
-void Workloads::addLimit(BenchLine &line, const QString &limitName, const QString &key, double figure)
+void Workloads::addLimit(BenchLine &line, const QString &limitName, const QString &key,
+                         double figure)
 {
     const LimitFigure &ceiling = limit(limitName);
     line.set(QStringLiteral("limit"), limitName);
     line.setFigure(key, ceiling.perSecond, 0);
-    line.setFigure(QStringLiteral("ratio_to_limit"), ceiling.perSecond > 0 ? figure / ceiling.perSecond : 0);
+    line.setFigure(QStringLiteral("ratio_to_limit"),
+                   ceiling.perSecond > 0 ? figure / ceiling.perSecond : 0);
 }
 
-bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObject, bool fullDurability,
-                        bool journal)
+bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObject,
+                        bool fullDurability, bool journal)
 {
     // Limits first, so their own work does not overlap the measurement.
     limit(fullDurability ? LimitCommitsFull : LimitCommits);
@@ -273,7 +292,8 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
     BenchEngine bench(fullDurability ? Durability::Full : Durability::Normal, journal);
     if (!bench.ok())
         return finish(line, {bench.error});
-    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), name + QLatin1Char('-'), objects);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), name + QLatin1Char('-'),
+                                                objects);
     if (stubs.empty())
         return finish(line, {bench.error});
 
@@ -284,36 +304,49 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
     // Call i goes to object i % objects: every object sees its increments spread over the run.
     const PumpOutcome outcome = CallPump::run(
         total, InFlight,
-        [&stubs, objects](qint64 i) { return CallSpec{stubs[size_t(i % objects)], Increment, 1}; },
-        [&ledger, objects](qint64 i, const QJsonValue &reply) { return ledger.note(i % objects, reply); });
+        [&stubs, objects](qint64 i) {
+            return CallSpec {stubs[size_t(i % objects)], Increment, 1};
+        },
+        [&ledger, objects](qint64 i, const QJsonValue &reply) {
+            return ledger.note(i % objects, reply);
+        });
     sampler.stop();
     if (const QString p = describe(outcome, QStringLiteral("increments")); !p.isEmpty())
         problems << p;
 
     // Final counts, read back through the engine.
     const PumpOutcome reads = CallPump::run(
-        objects, InFlight, [&stubs](qint64 i) { return CallSpec{stubs[size_t(i)], Get, {}}; },
+        objects, InFlight,
+        [&stubs](qint64 i) {
+            return CallSpec {stubs[size_t(i)], Get, {}};
+        },
         [callsPerObject](qint64 i, const QJsonValue &reply) {
             return reply.toInteger(-1) == callsPerObject
-                ? QString()
-                : QStringLiteral("object %1 counts %2, expected %3").arg(i).arg(reply.toInteger(-1)).arg(callsPerObject);
+                       ? QString()
+                       : QStringLiteral("object %1 counts %2, expected %3")
+                             .arg(i)
+                             .arg(reply.toInteger(-1))
+                             .arg(callsPerObject);
         });
     if (const QString p = describe(reads, QStringLiteral("final counts")); !p.isEmpty())
         problems << p;
     if (const qint64 missing = ledger.missing(); outcome.finished && missing > 0)
         problems << QStringLiteral("%1 increment replies never seen").arg(missing);
     if (DurableTest::Counter::overlaps.load() != 0)
-        problems << QStringLiteral("%1 overlapping turns").arg(DurableTest::Counter::overlaps.load());
+        problems
+            << QStringLiteral("%1 overlapping turns").arg(DurableTest::Counter::overlaps.load());
 
-    line.set(QStringLiteral("durability"), fullDurability ? QStringLiteral("full") : QStringLiteral("normal"));
+    line.set(QStringLiteral("durability"),
+             fullDurability ? QStringLiteral("full") : QStringLiteral("normal"));
     line.set(QStringLiteral("journal"), journal);
     m_callsPerSecond.insert(name, outcome.callsPerSecond());
     if (!journal) {
         const QString journaled = name.left(name.size() - int(qstrlen("-nojournal")));
         if (m_callsPerSecond.contains(journaled) && outcome.callsPerSecond() > 0) {
             line.set(QStringLiteral("journaled_workload"), journaled);
-            line.setFigure(QStringLiteral("journal_cost_pct"),
-                           100.0 * (1.0 - m_callsPerSecond.value(journaled) / outcome.callsPerSecond()), 1);
+            line.setFigure(
+                QStringLiteral("journal_cost_pct"),
+                100.0 * (1.0 - m_callsPerSecond.value(journaled) / outcome.callsPerSecond()), 1);
         }
     }
     line.set(QStringLiteral("objects"), double(objects));
@@ -328,13 +361,15 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
         // Calls 0..objects-1 are each object's first: they create its file.
         line.setFigure(QStringLiteral("first_call_p50_ms"), outcome.percentileMs(0.50, 0, objects));
         line.setFigure(QStringLiteral("first_call_p99_ms"), outcome.percentileMs(0.99, 0, objects));
-        line.setFigure(QStringLiteral("later_call_p50_ms"), outcome.percentileMs(0.50, objects, total));
-        line.setFigure(QStringLiteral("later_call_p99_ms"), outcome.percentileMs(0.99, objects, total));
+        line.setFigure(QStringLiteral("later_call_p50_ms"),
+                       outcome.percentileMs(0.50, objects, total));
+        line.setFigure(QStringLiteral("later_call_p99_ms"),
+                       outcome.percentileMs(0.99, objects, total));
     }
     line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
     line.set(QStringLiteral("final_counts_checked"), double(reads.calls));
-    addLimit(line, fullDurability ? LimitCommitsFull : LimitCommits, QStringLiteral("limit_commits_per_s"),
-             outcome.callsPerSecond());
+    addLimit(line, fullDurability ? LimitCommitsFull : LimitCommits,
+             QStringLiteral("limit_commits_per_s"), outcome.callsPerSecond());
     return finish(line, problems);
 }
 
@@ -348,7 +383,8 @@ bool Workloads::echo()
     if (!bench.ok())
         return finish(line, {bench.error});
     constexpr qint64 objects = 16;
-    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Echo"), QStringLiteral("echo-"), objects);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Echo"), QStringLiteral("echo-"),
+                                                objects);
     if (stubs.empty())
         return finish(line, {bench.error});
     const qint64 total = scaled(2000000);
@@ -356,10 +392,13 @@ bool Workloads::echo()
     ResourceSampler sampler;
     const PumpOutcome outcome = CallPump::run(
         total, InFlight,
-        [&stubs, &method](qint64 i) { return CallSpec{stubs[size_t(i % objects)], method, double(i)}; },
+        [&stubs, &method](qint64 i) {
+            return CallSpec {stubs[size_t(i % objects)], method, double(i)};
+        },
         [](qint64 i, const QJsonValue &reply) {
-            return reply.toDouble(-1) == double(i) ? QString()
-                                                   : QStringLiteral("echoed %1").arg(reply.toDouble(-1));
+            return reply.toDouble(-1) == double(i)
+                       ? QString()
+                       : QStringLiteral("echoed %1").arg(reply.toDouble(-1));
         });
     sampler.stop();
     if (const QString p = describe(outcome, QStringLiteral("echo")); !p.isEmpty())
@@ -368,7 +407,8 @@ bool Workloads::echo()
     line.set(QStringLiteral("objects"), double(objects));
     line.set(QStringLiteral("calls"), double(outcome.calls));
     line.set(QStringLiteral("in_flight"), InFlight);
-    line.set(QStringLiteral("in_flight_note"), QStringLiteral("64 in flight in total over 16 objects"));
+    line.set(QStringLiteral("in_flight_note"),
+             QStringLiteral("64 in flight in total over 16 objects"));
     line.set(QStringLiteral("journal"), false);
     line.set(QStringLiteral("worker_threads"), bench.engine->options().workerThreads);
     line.setFigure(QStringLiteral("seconds"), outcome.seconds);
@@ -387,11 +427,17 @@ bool Workloads::sql()
     BenchEngine bench(Durability::Normal);
     if (!bench.ok())
         return finish(line, {bench.error});
-    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("SqlWriter"), QStringLiteral("sql-"), 1);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("SqlWriter"), QStringLiteral("sql-"),
+                                                1);
     if (stubs.empty())
         return finish(line, {bench.error});
     const Stub &writer = stubs.front();
-    const PumpOutcome setup = CallPump::run(1, 1, [&writer](qint64) { return CallSpec{writer, QStringLiteral("setup"), {}}; }, {});
+    const PumpOutcome setup = CallPump::run(
+        1, 1,
+        [&writer](qint64) {
+            return CallSpec {writer, QStringLiteral("setup"), {}};
+        },
+        {});
     if (const QString p = describe(setup, QStringLiteral("setup")); !p.isEmpty())
         return finish(line, {p});
 
@@ -403,12 +449,13 @@ bool Workloads::sql()
     const PumpOutcome outcome = CallPump::run(
         batches, 1,
         [&writer, &insert](qint64 i) {
-            return CallSpec{writer, insert,
-                            QJsonObject{{QStringLiteral("first"), double(i * SqlBatchRows)},
-                                        {QStringLiteral("count"), SqlBatchRows}}};
+            return CallSpec {writer, insert,
+                             QJsonObject {{QStringLiteral("first"), double(i * SqlBatchRows)},
+                                          {QStringLiteral("count"), SqlBatchRows}}};
         },
         [](qint64, const QJsonValue &reply) {
-            return reply.toInt() == SqlBatchRows ? QString() : QStringLiteral("inserted %1").arg(reply.toInt());
+            return reply.toInt() == SqlBatchRows ? QString()
+                                                 : QStringLiteral("inserted %1").arg(reply.toInt());
         });
     sampler.stop();
     if (const QString p = describe(outcome, QStringLiteral("inserts")); !p.isEmpty())
@@ -416,7 +463,10 @@ bool Workloads::sql()
 
     QJsonArray stats;
     const PumpOutcome check = CallPump::run(
-        1, 1, [&writer](qint64) { return CallSpec{writer, QStringLiteral("stats"), {}}; },
+        1, 1,
+        [&writer](qint64) {
+            return CallSpec {writer, QStringLiteral("stats"), {}};
+        },
         [&stats](qint64, const QJsonValue &reply) {
             stats = reply.toArray();
             return QString();
@@ -427,11 +477,17 @@ bool Workloads::sql()
     const qint64 stored = batches * SqlBatchRows;
     if (const QString p = describe(check, QStringLiteral("stats")); !p.isEmpty())
         problems << p;
-    else if (stats.size() != 3 || stats[0].toInteger() != stored
-             || stats[1].toInteger() != stored * (stored - 1) / 2 || stats[2].toInteger() != expectedValueSum)
-        problems << QStringLiteral("table holds count/sum(id)/sum(value) %1/%2/%3, expected %4/%5/%6")
-                        .arg(stats[0].toInteger()).arg(stats[1].toInteger()).arg(stats[2].toInteger())
-                        .arg(stored).arg(stored * (stored - 1) / 2).arg(expectedValueSum);
+    else if (stats.size() != 3 || stats[0].toInteger() != stored ||
+             stats[1].toInteger() != stored * (stored - 1) / 2 ||
+             stats[2].toInteger() != expectedValueSum)
+        problems << QStringLiteral(
+                        "table holds count/sum(id)/sum(value) %1/%2/%3, expected %4/%5/%6")
+                        .arg(stats[0].toInteger())
+                        .arg(stats[1].toInteger())
+                        .arg(stats[2].toInteger())
+                        .arg(stored)
+                        .arg(stored * (stored - 1) / 2)
+                        .arg(expectedValueSum);
 
     const double rowsPerSecond = outcome.seconds > 0 ? double(stored) / outcome.seconds : 0;
     line.set(QStringLiteral("rows"), double(stored));
@@ -466,9 +522,13 @@ bool Workloads::activation()
             return finish(line, {bench.error});
         const PumpOutcome fill = CallPump::run(
             objects, InFlight,
-            [&stubs, &valueOf](qint64 i) { return CallSpec{stubs[size_t(i)], Increment, double(valueOf(i))}; },
+            [&stubs, &valueOf](qint64 i) {
+                return CallSpec {stubs[size_t(i)], Increment, double(valueOf(i))};
+            },
             [&valueOf](qint64 i, const QJsonValue &reply) {
-                return reply.toInteger(-1) == valueOf(i) ? QString() : QStringLiteral("fill replied %1").arg(reply.toInteger(-1));
+                return reply.toInteger(-1) == valueOf(i)
+                           ? QString()
+                           : QStringLiteral("fill replied %1").arg(reply.toInteger(-1));
             });
         if (const QString p = describe(fill, QStringLiteral("fill")); !p.isEmpty())
             return finish(line, {p});
@@ -479,7 +539,8 @@ bool Workloads::activation()
     const Clock::time_point restartBegin = Clock::now();
     if (!bench.start())
         return finish(line, {bench.error});
-    const double restartMs = std::chrono::duration<double, std::milli>(Clock::now() - restartBegin).count();
+    const double restartMs =
+        std::chrono::duration<double, std::milli>(Clock::now() - restartBegin).count();
 
     std::vector<qint64> order(static_cast<size_t>(objects));
     std::iota(order.begin(), order.end(), 0);
@@ -488,17 +549,24 @@ bool Workloads::activation()
     order.resize(size_t(cold));
     std::vector<Stub> picked;
     for (const qint64 i : order)
-        picked.push_back(bench.engine->stub(QStringLiteral("Counter"), prefix + QString::number(i)).value());
+        picked.push_back(
+            bench.engine->stub(QStringLiteral("Counter"), prefix + QString::number(i)).value());
 
     const auto readBack = [&](const QString &phase) {
         // One call at a time: the latency of an activation, not of a queue.
         const PumpOutcome reads = CallPump::run(
-            cold, 1, [&picked](qint64 k) { return CallSpec{picked[size_t(k)], Get, {}}; },
+            cold, 1,
+            [&picked](qint64 k) {
+                return CallSpec {picked[size_t(k)], Get, {}};
+            },
             [&order, &valueOf](qint64 k, const QJsonValue &reply) {
                 const qint64 expected = valueOf(order[size_t(k)]);
                 return reply.toInteger(-1) == expected
-                    ? QString()
-                    : QStringLiteral("object %1 read %2, expected %3").arg(order[size_t(k)]).arg(reply.toInteger(-1)).arg(expected);
+                           ? QString()
+                           : QStringLiteral("object %1 read %2, expected %3")
+                                 .arg(order[size_t(k)])
+                                 .arg(reply.toInteger(-1))
+                                 .arg(expected);
             });
         if (const QString p = describe(reads, phase); !p.isEmpty())
             problems << p;
@@ -522,7 +590,9 @@ bool Workloads::activation()
     addLatency(line, coldReads);
     addLatency(line, warmReads, QStringLiteral("warm_"));
     line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
-    line.set(QStringLiteral("note"), QStringLiteral("cold = first call after an engine restart; the OS page cache is warm"));
+    line.set(
+        QStringLiteral("note"),
+        QStringLiteral("cold = first call after an engine restart; the OS page cache is warm"));
     return finish(line, problems);
 }
 
@@ -536,31 +606,42 @@ bool Workloads::scale()
     const qint64 objects = scaled(100000);
     const auto valueOf = [](qint64 i) { return i % 1000 + 1; };
     ResourceSampler sampler(100, true);
-    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("scale-"), objects);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("scale-"),
+                                                objects);
     if (stubs.empty())
         return finish(line, {bench.error});
     const int startsBefore = DurableTest::Counter::starts.load();
     const PumpOutcome writes = CallPump::run(
         objects, InFlight,
-        [&stubs, &valueOf](qint64 i) { return CallSpec{stubs[size_t(i)], Increment, double(valueOf(i))}; },
+        [&stubs, &valueOf](qint64 i) {
+            return CallSpec {stubs[size_t(i)], Increment, double(valueOf(i))};
+        },
         [&valueOf](qint64 i, const QJsonValue &reply) {
-            return reply.toInteger(-1) == valueOf(i) ? QString() : QStringLiteral("write replied %1").arg(reply.toInteger(-1));
+            return reply.toInteger(-1) == valueOf(i)
+                       ? QString()
+                       : QStringLiteral("write replied %1").arg(reply.toInteger(-1));
         });
     if (const QString p = describe(writes, QStringLiteral("writes")); !p.isEmpty())
         problems << p;
     const PumpOutcome reads = CallPump::run(
-        objects, InFlight, [&stubs](qint64 i) { return CallSpec{stubs[size_t(i)], Get, {}}; },
+        objects, InFlight,
+        [&stubs](qint64 i) {
+            return CallSpec {stubs[size_t(i)], Get, {}};
+        },
         [&valueOf](qint64 i, const QJsonValue &reply) {
             return reply.toInteger(-1) == valueOf(i)
-                ? QString()
-                : QStringLiteral("object %1 read %2, expected %3").arg(i).arg(reply.toInteger(-1)).arg(valueOf(i));
+                       ? QString()
+                       : QStringLiteral("object %1 read %2, expected %3")
+                             .arg(i)
+                             .arg(reply.toInteger(-1))
+                             .arg(valueOf(i));
         });
     sampler.stop();
     if (const QString p = describe(reads, QStringLiteral("reads")); !p.isEmpty())
         problems << p;
     const int activations = DurableTest::Counter::starts.load() - startsBefore;
 
-    rlimit files{};
+    rlimit files {};
     getrlimit(RLIMIT_NOFILE, &files);
     const int maxOpen = bench.engine->options().maxOpenObjects;
     if (sampler.peakOpenFiles() >= qint64(files.rlim_cur))
@@ -571,7 +652,8 @@ bool Workloads::scale()
     line.set(QStringLiteral("calls"), double(writes.calls + reads.calls));
     line.set(QStringLiteral("in_flight"), InFlight);
     line.setFigure(QStringLiteral("seconds"), seconds);
-    line.setFigure(QStringLiteral("calls_per_s"), seconds > 0 ? double(writes.calls + reads.calls) / seconds : 0, 0);
+    line.setFigure(QStringLiteral("calls_per_s"),
+                   seconds > 0 ? double(writes.calls + reads.calls) / seconds : 0, 0);
     line.setFigure(QStringLiteral("write_calls_per_s"), writes.callsPerSecond(), 0);
     line.setFigure(QStringLiteral("read_calls_per_s"), reads.callsPerSecond(), 0);
     addLatency(line, writes, QStringLiteral("write_"));
@@ -617,7 +699,8 @@ double percentile(std::vector<qint64> values, double p)
     if (values.empty())
         return 0;
     std::sort(values.begin(), values.end());
-    const size_t index = std::min(values.size() - 1, size_t(std::ceil(p * double(values.size())) - 1));
+    const size_t index = std::min(values.size() - 1,
+                                  size_t(std::ceil(p * double(values.size())) - 1));
     return double(values[index]);
 }
 
@@ -634,12 +717,15 @@ bool Workloads::alarms()
     if (!bench.ok())
         return finish(line, {bench.error});
     const qint64 objects = scaled(1000);
-    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("AlarmProbe"), QStringLiteral("alarm-"), objects);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("AlarmProbe"),
+                                                QStringLiteral("alarm-"), objects);
     // Objects exist first (creating a file is not what this measures), then each call sets its
     // alarm 500 ms after the moment it is issued.
     const PumpOutcome created = CallPump::run(
         objects, InFlight,
-        [&stubs](qint64 i) { return CallSpec{stubs[size_t(i)], QStringLiteral("alarm"), QJsonValue()}; },
+        [&stubs](qint64 i) {
+            return CallSpec {stubs[size_t(i)], QStringLiteral("alarm"), QJsonValue()};
+        },
         [](qint64, const QJsonValue &) { return QString(); });
     if (const QString p = describe(created, QStringLiteral("creating")); !p.isEmpty())
         problems << p;
@@ -647,7 +733,8 @@ bool Workloads::alarms()
         objects, InFlight,
         [&stubs](qint64 i) {
             const double due = double(QDateTime::currentMSecsSinceEpoch() + 500);
-            return CallSpec{stubs[size_t(i)], QStringLiteral("set"), QJsonObject{{QStringLiteral("at"), due}}};
+            return CallSpec {stubs[size_t(i)], QStringLiteral("set"),
+                             QJsonObject {{QStringLiteral("at"), due}}};
         },
         [](qint64, const QJsonValue &) { return QString(); });
     if (const QString p = describe(armed, QStringLiteral("arming")); !p.isEmpty())
@@ -677,7 +764,9 @@ bool Workloads::alarms()
     line.set(QStringLiteral("fired"), double(lateness.size()));
     line.setFigure(QStringLiteral("lateness_p50_ms"), percentile(lateness, 0.50), 0);
     line.setFigure(QStringLiteral("lateness_p99_ms"), percentile(lateness, 0.99), 0);
-    line.setFigure(QStringLiteral("lateness_max_ms"), lateness.empty() ? 0 : double(*std::max_element(lateness.begin(), lateness.end())), 0);
+    line.setFigure(
+        QStringLiteral("lateness_max_ms"),
+        lateness.empty() ? 0 : double(*std::max_element(lateness.begin(), lateness.end())), 0);
     return finish(line, problems);
 }
 
@@ -705,14 +794,15 @@ bool Workloads::alarmsVirtual()
     const qint64 t0 = clock->nowMs();
     std::vector<Stub> stubs;
     for (qint64 i = 0; i < objects; ++i)
-        stubs.push_back(engine.stub(QStringLiteral("ChainAlarm"), QStringLiteral("chain-%1").arg(i)).value());
+        stubs.push_back(
+            engine.stub(QStringLiteral("ChainAlarm"), QStringLiteral("chain-%1").arg(i)).value());
     const PumpOutcome armed = CallPump::run(
         objects, InFlight,
         [&stubs, t0, every, objects](qint64 i) {
             const qint64 first = t0 + 1 + (every * i) / objects; // spread over the first interval
-            return CallSpec{stubs[size_t(i)], QStringLiteral("set"),
-                            QJsonObject{{QStringLiteral("at"), double(first)},
-                                        {QStringLiteral("chainEveryMs"), double(every)}}};
+            return CallSpec {stubs[size_t(i)], QStringLiteral("set"),
+                             QJsonObject {{QStringLiteral("at"), double(first)},
+                                          {QStringLiteral("chainEveryMs"), double(every)}}};
         },
         [](qint64, const QJsonValue &) { return QString(); });
     if (const QString p = describe(armed, QStringLiteral("arming")); !p.isEmpty())
@@ -728,7 +818,9 @@ bool Workloads::alarmsVirtual()
         QMutexLocker lock(&ChainAlarm::mutex);
         const auto &firings = ChainAlarm::firings;
         if (qint64(firings.size()) != expected)
-            problems << QStringLiteral("%1 handler runs for %2 alarms").arg(firings.size()).arg(expected);
+            problems << QStringLiteral("%1 handler runs for %2 alarms")
+                            .arg(firings.size())
+                            .arg(expected);
         for (size_t i = 1; i < firings.size(); ++i) {
             if (firings[i].second < firings[i - 1].second) {
                 problems << QStringLiteral("alarms fired out of due order");
@@ -737,7 +829,9 @@ bool Workloads::alarmsVirtual()
         }
         for (const auto &[now, scheduled] : firings) {
             if (now != scheduled) {
-                problems << QStringLiteral("an alarm saw the time %1, not its due time %2").arg(now).arg(scheduled);
+                problems << QStringLiteral("an alarm saw the time %1, not its due time %2")
+                                .arg(now)
+                                .arg(scheduled);
                 break;
             }
         }
@@ -771,9 +865,13 @@ bool Workloads::timeTravel()
     if (!bench.ok())
         return finish(line, {bench.error});
     const qint64 turns = scaled(100000);
-    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("history-"), 1);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"),
+                                                QStringLiteral("history-"), 1);
     const PumpOutcome outcome = CallPump::run(
-        turns, InFlight, [&stubs](qint64) { return CallSpec{stubs[0], Increment, 1}; },
+        turns, InFlight,
+        [&stubs](qint64) {
+            return CallSpec {stubs[0], Increment, 1};
+        },
         [](qint64, const QJsonValue &) { return QString(); });
     if (const QString p = describe(outcome, QStringLiteral("increments")); !p.isEmpty())
         problems << p;
@@ -784,18 +882,23 @@ bool Workloads::timeTravel()
         const qint64 seq = qint64(random() % quint64(turns)) + 1;
         QElapsedTimer timer;
         timer.start();
-        const auto state = waitFor(inspector.stateAt(QStringLiteral("Counter"), stubs[0].id(), seq));
+        const auto state = waitFor(
+            inspector.stateAt(QStringLiteral("Counter"), stubs[0].id(), seq));
         stateUs.push_back(timer.nsecsElapsed() / 1000);
         // The counter's value after turn seq is seq: the reconstruction must say so.
-        if (!state.ok() || state.value().size() != 1 || state.value().first().value.toInteger() != seq) {
+        if (!state.ok() || state.value().size() != 1 ||
+            state.value().first().value.toInteger() != seq) {
             problems << QStringLiteral("stateAt(%1) is wrong").arg(seq);
             break;
         }
         const qint64 other = qint64(random() % quint64(turns)) + 1;
         timer.restart();
-        const auto diff = waitFor(inspector.diff(QStringLiteral("Counter"), stubs[0].id(), seq, other));
+        const auto diff = waitFor(
+            inspector.diff(QStringLiteral("Counter"), stubs[0].id(), seq, other));
         diffUs.push_back(timer.nsecsElapsed() / 1000);
-        if (!diff.ok() || (seq != other && (diff.value().keys.size() != 1 || diff.value().keys.first().after.toInteger() != other))) {
+        if (!diff.ok() ||
+            (seq != other && (diff.value().keys.size() != 1 ||
+                              diff.value().keys.first().after.toInteger() != other))) {
             problems << QStringLiteral("diff(%1, %2) is wrong").arg(seq).arg(other);
             break;
         }
@@ -816,8 +919,8 @@ namespace {
 class FeedCounter : public QObject
 {
 public:
-    std::atomic<qint64> turnEvents{0};
-    std::atomic<qint64> batches{0};
+    std::atomic<qint64> turnEvents {0};
+    std::atomic<qint64> batches {0};
     std::unique_ptr<Inspector> inspector;
     void attach(Engine *engine)
     {
@@ -847,13 +950,18 @@ bool Workloads::feed()
     FeedCounter counter;
     counter.moveToThread(&thread);
     thread.start();
-    QMetaObject::invokeMethod(&counter, [&counter, &bench] { counter.attach(bench.engine.get()); },
-                              Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        &counter, [&counter, &bench] { counter.attach(bench.engine.get()); },
+        Qt::BlockingQueuedConnection);
     const qint64 objects = 16;
     const qint64 total = scaled(200000);
-    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("feed-"), objects);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("feed-"),
+                                                objects);
     const PumpOutcome outcome = CallPump::run(
-        total, InFlight, [&stubs, objects](qint64 i) { return CallSpec{stubs[size_t(i % objects)], Increment, 1}; },
+        total, InFlight,
+        [&stubs, objects](qint64 i) {
+            return CallSpec {stubs[size_t(i % objects)], Increment, 1};
+        },
         [](qint64, const QJsonValue &) { return QString(); });
     if (const QString p = describe(outcome, QStringLiteral("increments")); !p.isEmpty())
         problems << p;
@@ -863,15 +971,21 @@ bool Workloads::feed()
         QThread::msleep(10);
     const double seconds = outcome.seconds + drained.elapsed() / 1000.0;
     if (counter.turnEvents.load() != total)
-        problems << QStringLiteral("%1 turn events delivered for %2 turns").arg(counter.turnEvents.load()).arg(total);
-    QMetaObject::invokeMethod(&counter, [&counter] { counter.inspector.reset(); }, Qt::BlockingQueuedConnection);
+        problems << QStringLiteral("%1 turn events delivered for %2 turns")
+                        .arg(counter.turnEvents.load())
+                        .arg(total);
+    QMetaObject::invokeMethod(
+        &counter, [&counter] { counter.inspector.reset(); }, Qt::BlockingQueuedConnection);
     thread.quit();
     thread.wait();
     line.set(QStringLiteral("turns"), double(total));
     line.setFigure(QStringLiteral("turns_per_s"), outcome.callsPerSecond(), 0);
-    line.setFigure(QStringLiteral("events_per_s_delivered"), counter.turnEvents.load() / seconds, 0);
+    line.setFigure(QStringLiteral("events_per_s_delivered"), counter.turnEvents.load() / seconds,
+                   0);
     line.set(QStringLiteral("batches"), double(counter.batches.load()));
-    line.setFigure(QStringLiteral("events_per_batch"), counter.batches.load() ? double(counter.turnEvents.load()) / counter.batches.load() : 0, 0);
+    line.setFigure(
+        QStringLiteral("events_per_batch"),
+        counter.batches.load() ? double(counter.turnEvents.load()) / counter.batches.load() : 0, 0);
     return finish(line, problems);
 }
 

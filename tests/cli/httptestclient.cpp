@@ -24,24 +24,35 @@ QJsonObject HttpTestResponse::json() const
 
 QString HttpTestResponse::errorCode() const
 {
-    return json().value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+    return json()
+        .value(QStringLiteral("error"))
+        .toObject()
+        .value(QStringLiteral("code"))
+        .toString();
 }
 
 QString HttpTestResponse::errorMessage() const
 {
-    return json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString();
+    return json()
+        .value(QStringLiteral("error"))
+        .toObject()
+        .value(QStringLiteral("message"))
+        .toString();
 }
 
-HttpTestClient::HttpTestClient(quint16 port, QByteArray token) : m_port(port), m_token(std::move(token)) { }
+HttpTestClient::HttpTestClient(quint16 port, QByteArray token)
+    : m_port(port), m_token(std::move(token))
+{ }
 
-QByteArray HttpTestClient::request(const QByteArray &method, const QByteArray &path, const QByteArray &body,
-                                   const QByteArray &token)
+QByteArray HttpTestClient::request(const QByteArray &method, const QByteArray &path,
+                                   const QByteArray &body, const QByteArray &token)
 {
     QByteArray out = method + ' ' + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
     if (!token.isEmpty())
         out += "Authorization: Bearer " + token + "\r\n";
     if (method == "POST" || !body.isEmpty())
-        out += "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) + "\r\n";
+        out += "Content-Type: application/json\r\nContent-Length: " +
+               QByteArray::number(body.size()) + "\r\n";
     return out + "\r\n" + body;
 }
 
@@ -96,8 +107,8 @@ QByteArray HttpTestClient::readUntil(const QByteArray &marker, int timeoutMs)
     QSignalSpy readSpy(&m_socket, &QTcpSocket::readyRead);
     while (true) {
         m_buffer += m_socket.readAll();
-        if (m_buffer.contains(marker) || deadline.hasExpired()
-            || m_socket.state() == QAbstractSocket::UnconnectedState)
+        if (m_buffer.contains(marker) || deadline.hasExpired() ||
+            m_socket.state() == QAbstractSocket::UnconnectedState)
             return m_buffer;
         readSpy.wait(int(qMax<qint64>(1, qMin<qint64>(100, deadline.remainingTime()))));
     }

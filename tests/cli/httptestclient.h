@@ -38,8 +38,8 @@ public:
     void send(const QByteArray &request);
     QByteArray readUntil(const QByteArray &marker, int timeoutMs = 10000);
 
-    static QByteArray request(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
-                              const QByteArray &token = {});
+    static QByteArray request(const QByteArray &method, const QByteArray &path,
+                              const QByteArray &body = {}, const QByteArray &token = {});
 
 private:
     bool ensureConnected();

@@ -10,8 +10,7 @@ namespace DurableCliTest {
 
 ServedProcess::ServedProcess(QString program, QStringList arguments)
     : m_program(std::move(program)), m_arguments(std::move(arguments))
-{
-}
+{ }
 
 ServedProcess::~ServedProcess()
 {
@@ -26,7 +25,8 @@ quint16 ServedProcess::start(int timeoutMs)
     m_process.start(m_program, m_arguments);
     if (!m_process.waitForStarted(timeoutMs))
         return 0;
-    static const QRegularExpression listening(QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
+    static const QRegularExpression listening(
+        QStringLiteral("listening on http://127\\.0\\.0\\.1:(\\d+)"));
     QDeadlineTimer deadline(timeoutMs);
     while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
         m_process.waitForReadyRead(int(qMin<qint64>(200, deadline.remainingTime())));

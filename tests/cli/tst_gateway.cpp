@@ -4,9 +4,9 @@
 #include "gateway.h"
 #include "httptestclient.h"
 
-#include <durable/core/engine.h>
 #include "httploadclient.h"
 #include "httpserver.h"
+#include <durable/core/engine.h>
 #include <durable/core/inspector.h>
 #include <durable/core/virtualclock.h>
 
@@ -50,7 +50,8 @@ struct Served
         httpOptions.maxBodyBytes = MaxBody;
         httpOptions.token = token;
         server = std::make_unique<HttpServer>(httpOptions);
-        gateway = std::make_unique<Gateway>(&session->engine(), &session->inspector(), server.get());
+        gateway = std::make_unique<Gateway>(&session->engine(), &session->inspector(),
+                                            server.get());
         const auto listening = server->listen(QHostAddress(QHostAddress::LocalHost), 0);
         if (!listening)
             qFatal("could not listen: %s", qPrintable(listening.error().message()));
@@ -89,19 +90,27 @@ private slots:
         r = client.get("/objects/Counter/anna");
         QCOMPARE(r.status, 200);
         const QJsonObject detail = r.json();
-        QCOMPARE(detail.value(QStringLiteral("kv")).toObject().value(QStringLiteral("count")).toInt(), 5);
-        QCOMPARE(detail.value(QStringLiteral("object")).toObject().value(QStringLiteral("name")).toString(), QStringLiteral("anna"));
+        QCOMPARE(
+            detail.value(QStringLiteral("kv")).toObject().value(QStringLiteral("count")).toInt(),
+            5);
+        QCOMPARE(detail.value(QStringLiteral("object"))
+                     .toObject()
+                     .value(QStringLiteral("name"))
+                     .toString(),
+                 QStringLiteral("anna"));
         QVERIFY(detail.value(QStringLiteral("alarm")).isNull());
 
         r = client.get("/objects?class=Counter&text=ann");
         QCOMPARE(r.status, 200);
         const QJsonArray objects = r.json().value(QStringLiteral("objects")).toArray();
         QCOMPARE(objects.size(), 1);
-        QCOMPARE(objects.at(0).toObject().value(QStringLiteral("class")).toString(), QStringLiteral("Counter"));
+        QCOMPARE(objects.at(0).toObject().value(QStringLiteral("class")).toString(),
+                 QStringLiteral("Counter"));
 
         r = client.get("/classes");
         QCOMPARE(r.status, 200);
-        QCOMPARE(r.json().value(QStringLiteral("classes")).toArray().size(), m_served->session->engine().classNames().size());
+        QCOMPARE(r.json().value(QStringLiteral("classes")).toArray().size(),
+                 m_served->session->engine().classNames().size());
         QCOMPARE(client.get("/health").status, 200);
     }
 
@@ -137,7 +146,8 @@ private slots:
         const HttpTestResponse r = client.post("/objects/Counter/anna/explode", "{}");
         QCOMPARE(r.status, 404);
         QCOMPARE(r.errorCode(), QStringLiteral("unknown-method"));
-        QVERIFY2(r.errorMessage().contains(QStringLiteral("explode")), qPrintable(r.errorMessage()));
+        QVERIFY2(r.errorMessage().contains(QStringLiteral("explode")),
+                 qPrintable(r.errorMessage()));
     }
 
     void handlerErrorsKeepTheirCode()
@@ -171,17 +181,21 @@ private slots:
             return "/objects/Counter/load-" + QByteArray::number(index % objects) + "/increment";
         };
         options.check = [](qint64, int status, const QByteArray &body) {
-            return status == 200 && QJsonDocument::fromJson(body).object().value(QStringLiteral("result")).toInt() > 0;
+            return status == 200 &&
+                   QJsonDocument::fromJson(body).object().value(QStringLiteral("result")).toInt() >
+                       0;
         };
         options.timeoutMs = 60000;
         HttpLoadClient load(options);
         const HttpLoadClient::Report report = load.run();
-        QVERIFY2(!report.timedOut && report.failed == 0 && report.mismatches == 0, qPrintable(report.summary()));
+        QVERIFY2(!report.timedOut && report.failed == 0 && report.mismatches == 0,
+                 qPrintable(report.summary()));
         QCOMPARE(report.completed, total);
         HttpTestClient client(m_served->port);
         int sum = 0;
         for (int i = 0; i < objects; ++i) {
-            const HttpTestResponse r = client.post("/objects/Counter/load-" + QByteArray::number(i) + "/get", "");
+            const HttpTestResponse r = client.post(
+                "/objects/Counter/load-" + QByteArray::number(i) + "/get", "");
             QCOMPARE(r.status, 200);
             sum += r.json().value(QStringLiteral("result")).toInt();
         }
@@ -212,7 +226,8 @@ private slots:
     void virtualClockAdvancesAndFiresAlarms()
     {
         HttpTestClient client(m_served->port);
-        HttpTestResponse r = client.post("/objects/Reminder/daily/remind", R"({"text": "tomorrow", "inMinutes": 1440})");
+        HttpTestResponse r = client.post("/objects/Reminder/daily/remind",
+                                         R"({"text": "tomorrow", "inMinutes": 1440})");
         QCOMPARE(r.status, 200);
         r = client.get("/alarms");
         QCOMPARE(r.status, 200);
@@ -222,7 +237,12 @@ private slots:
         QVERIFY(r.json().value(QStringLiteral("virtual")).toBool());
         QCOMPARE(r.json().value(QStringLiteral("fired")).toInt(), 1);
         r = client.get("/objects/Reminder/daily");
-        QCOMPARE(r.json().value(QStringLiteral("kv")).toObject().value(QStringLiteral("pending")).toInt(), 0);
+        QCOMPARE(r.json()
+                     .value(QStringLiteral("kv"))
+                     .toObject()
+                     .value(QStringLiteral("pending"))
+                     .toInt(),
+                 0);
         QCOMPARE(client.post("/clock/advance", R"({"by": "soon"})").status, 400);
     }
 

@@ -5,9 +5,9 @@
 #include "awaitresult.h"
 #include "enginesession.h"
 #include "httptestclient.h"
-#include <durable/core/scenario.h>
 #include "scenariorunner.h"
 #include "servedprocess.h"
+#include <durable/core/scenario.h>
 
 #include <durable/core/agentdirectory.h>
 #include <durable/core/engine.h>
@@ -45,7 +45,8 @@ struct ObjectState
 // Human request ids are random UUIDs: the one part of an agent's state no replay can repeat.
 QJsonValue withoutRequestIds(const QJsonValue &value)
 {
-    static const QRegularExpression uuid(QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
+    static const QRegularExpression uuid(
+        QStringLiteral("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
     if (value.isObject()) {
         QJsonObject out;
         const QJsonObject in = value.toObject();
@@ -68,10 +69,13 @@ ObjectState stateOf(EngineSession &session, const QString &className, const QStr
 {
     const ObjectId id = ObjectId::fromName(className, name);
     ObjectState state;
-    for (const KeyValue &entry : awaitResult(session.inspector().keyValues(className, id)).valueOr({}))
+    for (const KeyValue &entry :
+         awaitResult(session.inspector().keyValues(className, id)).valueOr({}))
         state.kv.insert(entry.key, entry.value);
-    state.state = withoutRequestIds(
-            awaitResult(AgentDirectory(&session.engine()).state(className, id)).valueOr({})).toObject();
+    state.state =
+        withoutRequestIds(
+            awaitResult(AgentDirectory(&session.engine()).state(className, id)).valueOr({}))
+            .toObject();
     state.step = awaitResult(session.inspector().object(className, id)).valueOr({}).step;
     return state;
 }
@@ -99,19 +103,20 @@ Result<QJsonValue> call(EngineSession &session, const QString &className, const 
 
 QString describe(const ScenarioResult &result)
 {
-    QStringList lines{result.error};
+    QStringList lines {result.error};
     for (const StepResult &step : result.steps) {
         if (step.outcome == StepResult::Outcome::Failed)
             lines << QStringLiteral("step %1 %2: %3 (expected %4, actual %5)")
-                             .arg(step.index)
-                             .arg(step.title, step.message, step.expected, step.actual);
+                         .arg(step.index)
+                         .arg(step.title, step.message, step.expected, step.actual);
     }
     return lines.join(QLatin1Char('\n'));
 }
 
-const QList<QPair<QString, QString>> s_objects{{QStringLiteral("Counter"), QStringLiteral("anna")},
-                                               {QStringLiteral("Reminder"), QStringLiteral("standup")},
-                                               {QStringLiteral("Recruitment"), QStringLiteral("grace")}};
+const QList<QPair<QString, QString>> s_objects {
+    {QStringLiteral("Counter"), QStringLiteral("anna")},
+    {QStringLiteral("Reminder"), QStringLiteral("standup")},
+    {QStringLiteral("Recruitment"), QStringLiteral("grace")}};
 
 } // namespace
 
@@ -127,7 +132,8 @@ private slots:
         QVERIFY(session);
         recordSession(*session);
         for (const auto &[className, name] : s_objects)
-            m_original.insert(className + QLatin1Char('/') + name, stateOf(*session, className, name));
+            m_original.insert(className + QLatin1Char('/') + name,
+                              stateOf(*session, className, name));
     }
 
     void savedScenarioParses()
@@ -219,9 +225,11 @@ private slots:
         QVERIFY(ScenarioRecorder::start(&session->engine()).ok());
         const auto recorder = ScenarioRecorder::stop(&session->engine());
         const QString file = dir.filePath(QStringLiteral("empty.json"));
-        const Result<int> saved = awaitResult(recorder->save(&session->engine(), &session->inspector(), file));
+        const Result<int> saved = awaitResult(
+            recorder->save(&session->engine(), &session->inspector(), file));
         QVERIFY(!saved.ok());
-        QVERIFY2(saved.error().message().contains(QStringLiteral("Nothing to save")), qPrintable(saved.error().message()));
+        QVERIFY2(saved.error().message().contains(QStringLiteral("Nothing to save")),
+                 qPrintable(saved.error().message()));
         QVERIFY(!QFile::exists(file));
     }
 
@@ -236,13 +244,16 @@ private slots:
         QVERIFY(recorder.ok());
         QSignalSpy recorded(recorder->get(), &ScenarioRecorder::stepRecorded);
         QVERIFY(recorded.isValid());
-        QVERIFY(call(*session, QStringLiteral("Recruitment"), QStringLiteral("ada"), QStringLiteral("submitResume"),
-                     QJsonObject{{QStringLiteral("candidate"), QStringLiteral("Ada Lovelace")}})
-                        .ok());
-        QTRY_COMPARE(awaitResult(session->inspector().object(QStringLiteral("Recruitment"),
-                                                             ObjectId::fromName(QStringLiteral("Recruitment"), QStringLiteral("ada"))))
-                             .valueOr({})
-                             .step,
+        QVERIFY(call(*session, QStringLiteral("Recruitment"), QStringLiteral("ada"),
+                     QStringLiteral("submitResume"),
+                     QJsonObject {{QStringLiteral("candidate"), QStringLiteral("Ada Lovelace")}})
+                    .ok());
+        QTRY_COMPARE(awaitResult(session->inspector().object(
+                                     QStringLiteral("Recruitment"),
+                                     ObjectId::fromName(QStringLiteral("Recruitment"),
+                                                        QStringLiteral("ada"))))
+                         .valueOr({})
+                         .step,
                      QStringLiteral("awaiting-recruiter"));
         QCOMPARE(recorder.value()->stepCount(), 1);
         QCOMPARE(recorded.count(), 1);
@@ -253,10 +264,12 @@ private slots:
     {
         QTemporaryDir dir;
         const QString file = dir.filePath(QStringLiteral("served.json"));
-        ServedProcess served(s_durable, {QStringLiteral("serve"), QStringLiteral("--data"), dir.filePath(QStringLiteral("data")),
-                                         QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet"),
-                                         QStringLiteral("--virtual-clock"), QStringLiteral("--clock-start"),
-                                         QStringLiteral("2030-01-01T09:00:00Z"), QStringLiteral("--record"), file});
+        ServedProcess served(
+            s_durable, {QStringLiteral("serve"), QStringLiteral("--data"),
+                        dir.filePath(QStringLiteral("data")), QStringLiteral("--listen"),
+                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet"),
+                        QStringLiteral("--virtual-clock"), QStringLiteral("--clock-start"),
+                        QStringLiteral("2030-01-01T09:00:00Z"), QStringLiteral("--record"), file});
         const quint16 port = served.start();
         QVERIFY2(port != 0, qPrintable(served.standardError()));
         HttpTestClient client(port);
@@ -264,7 +277,8 @@ private slots:
         QCOMPARE(client.post("/clock/advance", "{\"by\": \"2h\"}").status, 200);
         QCOMPARE(client.post("/objects/Counter/zoe/increment", "{}").status, 200);
         QCOMPARE(served.terminate(), 0);
-        QVERIFY2(served.standardError().contains(QStringLiteral("recorded 3 operation(s)")), qPrintable(served.standardError()));
+        QVERIFY2(served.standardError().contains(QStringLiteral("recorded 3 operation(s)")),
+                 qPrintable(served.standardError()));
 
         const auto scenario = Scenario::load(file);
         QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
@@ -280,20 +294,27 @@ private:
     {
         auto recorder = ScenarioRecorder::start(&session.engine());
         QVERIFY(recorder.ok());
-        QCOMPARE(call(session, QStringLiteral("Counter"), QStringLiteral("anna"), QStringLiteral("increment"),
-                      QJsonObject{{QStringLiteral("by"), 2}})
-                         .valueOr({}),
+        QCOMPARE(call(session, QStringLiteral("Counter"), QStringLiteral("anna"),
+                      QStringLiteral("increment"), QJsonObject {{QStringLiteral("by"), 2}})
+                     .valueOr({}),
                  QJsonValue(2));
-        QCOMPARE(call(session, QStringLiteral("Counter"), QStringLiteral("anna"), QStringLiteral("explode")).error().code(),
+        QCOMPARE(call(session, QStringLiteral("Counter"), QStringLiteral("anna"),
+                      QStringLiteral("explode"))
+                     .error()
+                     .code(),
                  ErrorCode::UnknownMethod);
-        QVERIFY(call(session, QStringLiteral("Reminder"), QStringLiteral("standup"), QStringLiteral("remind"),
-                     QJsonObject{{QStringLiteral("text"), QStringLiteral("Stand-up")}, {QStringLiteral("inMinutes"), 60}})
-                        .ok());
-        QVERIFY(call(session, QStringLiteral("Recruitment"), QStringLiteral("grace"), QStringLiteral("submitResume"),
-                     QJsonObject{{QStringLiteral("candidate"), QStringLiteral("Grace Hopper")},
-                                 {QStringLiteral("role"), QStringLiteral("Compiler engineer")},
-                                 {QStringLiteral("resume"), QStringLiteral("COBOL and compilers.")}})
-                        .ok());
+        QVERIFY(call(session, QStringLiteral("Reminder"), QStringLiteral("standup"),
+                     QStringLiteral("remind"),
+                     QJsonObject {{QStringLiteral("text"), QStringLiteral("Stand-up")},
+                                  {QStringLiteral("inMinutes"), 60}})
+                    .ok());
+        QVERIFY(
+            call(session, QStringLiteral("Recruitment"), QStringLiteral("grace"),
+                 QStringLiteral("submitResume"),
+                 QJsonObject {{QStringLiteral("candidate"), QStringLiteral("Grace Hopper")},
+                              {QStringLiteral("role"), QStringLiteral("Compiler engineer")},
+                              {QStringLiteral("resume"), QStringLiteral("COBOL and compilers.")}})
+                .ok());
 
         const HumanInbox inbox(&session.engine());
         QList<HumanRequestInfo> pending;
@@ -303,19 +324,27 @@ private:
         approve.text = QStringLiteral("Book her.");
         approve.answeredBy = QStringLiteral("recruiter");
         QVERIFY(awaitResult(inbox.answer(pending.first(), approve)).ok());
-        const ObjectId grace = ObjectId::fromName(QStringLiteral("Recruitment"), QStringLiteral("grace"));
-        QTRY_COMPARE(awaitResult(session.inspector().object(QStringLiteral("Recruitment"), grace)).valueOr({}).step,
+        const ObjectId grace = ObjectId::fromName(QStringLiteral("Recruitment"),
+                                                  QStringLiteral("grace"));
+        QTRY_COMPARE(awaitResult(session.inspector().object(QStringLiteral("Recruitment"), grace))
+                         .valueOr({})
+                         .step,
                      QStringLiteral("follow-up-scheduled"));
 
         QVERIFY(session.virtualClock()->advance(24h) >= 2); // the reminder and the follow-up
-        QVERIFY(awaitResult(session.engine().crash(ObjectId::fromName(QStringLiteral("Counter"), QStringLiteral("anna")))).ok());
-        QCOMPARE(call(session, QStringLiteral("Counter"), QStringLiteral("anna"), QStringLiteral("get")).valueOr({}),
-                 QJsonValue(2));
+        QVERIFY(awaitResult(session.engine().crash(ObjectId::fromName(QStringLiteral("Counter"),
+                                                                      QStringLiteral("anna"))))
+                    .ok());
+        QCOMPARE(
+            call(session, QStringLiteral("Counter"), QStringLiteral("anna"), QStringLiteral("get"))
+                .valueOr({}),
+            QJsonValue(2));
 
         const auto stopped = ScenarioRecorder::stop(&session.engine());
         QCOMPARE(stopped, recorder.value());
         QCOMPARE(stopped->stepCount(), 8);
-        const Result<int> saved = awaitResult(stopped->save(&session.engine(), &session.inspector(), m_file));
+        const Result<int> saved = awaitResult(
+            stopped->save(&session.engine(), &session.inspector(), m_file));
         QVERIFY2(saved.ok(), saved.ok() ? "" : qPrintable(saved.error().message()));
         QCOMPARE(saved.value(), 8);
     }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 // `durable test`: scenarios pass and fail readably, in-process (ScenarioRunner) and through the
 // real executable (exit codes, output, JUnit XML).
+#include "junitwriter.h"
+#include "scenariorunner.h"
 #include <durable/core/duration.h>
 #include <durable/core/jsonmatch.h>
-#include "junitwriter.h"
 #include <durable/core/scenario.h>
-#include "scenariorunner.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -85,14 +85,19 @@ private slots:
 
     void jsonMatchIsASubsetMatch()
     {
-        const QJsonObject actual = QJsonDocument::fromJson(R"({"a": 1, "profile": {"score": 5, "name": "x"}, "list": [1, 2]})").object();
-        QVERIFY(JsonMatch::matches(QJsonDocument::fromJson(R"({"profile": {"score": 5}})").object(), actual));
-        QVERIFY(!JsonMatch::matches(QJsonDocument::fromJson(R"({"profile": {"score": 6}})").object(), actual));
-        QVERIFY(!JsonMatch::matches(QJsonArray{1}, actual.value(QStringLiteral("list"))));
+        const QJsonObject actual =
+            QJsonDocument::fromJson(
+                R"({"a": 1, "profile": {"score": 5, "name": "x"}, "list": [1, 2]})")
+                .object();
+        QVERIFY(JsonMatch::matches(QJsonDocument::fromJson(R"({"profile": {"score": 5}})").object(),
+                                   actual));
+        QVERIFY(!JsonMatch::matches(
+            QJsonDocument::fromJson(R"({"profile": {"score": 6}})").object(), actual));
+        QVERIFY(!JsonMatch::matches(QJsonArray {1}, actual.value(QStringLiteral("list"))));
         QCOMPARE(JsonMatch::find(actual, QStringLiteral("profile.score")).value(), QJsonValue(5));
         QCOMPARE(JsonMatch::find(actual, QStringLiteral("list.1")).value(), QJsonValue(2));
         QVERIFY(!JsonMatch::find(actual, QStringLiteral("profile.missing")));
-        const QJsonObject dotted{{QStringLiteral("a.b"), QJsonObject{{QStringLiteral("c"), 1}}}};
+        const QJsonObject dotted {{QStringLiteral("a.b"), QJsonObject {{QStringLiteral("c"), 1}}}};
         QCOMPARE(JsonMatch::find(dotted, QStringLiteral("a.b.c")).value(), QJsonValue(1));
     }
 
@@ -100,7 +105,8 @@ private slots:
     {
         const auto scenario = Scenario::load(s_data + QStringLiteral("/malformed.json"));
         QVERIFY(!scenario.ok());
-        QVERIFY2(scenario.error().message().contains(QStringLiteral("step 2")), qPrintable(scenario.error().message()));
+        QVERIFY2(scenario.error().message().contains(QStringLiteral("step 2")),
+                 qPrintable(scenario.error().message()));
         QVERIFY(scenario.error().message().contains(QStringLiteral("teleport")));
     }
 
@@ -120,7 +126,9 @@ private slots:
         QString failures;
         for (const StepResult &step : result.steps) {
             if (step.outcome == StepResult::Outcome::Failed)
-                failures += QStringLiteral("%1. %2: %3 expected %4 actual %5\n").arg(step.index).arg(step.title, step.message, step.expected, step.actual);
+                failures += QStringLiteral("%1. %2: %3 expected %4 actual %5\n")
+                                .arg(step.index)
+                                .arg(step.title, step.message, step.expected, step.actual);
         }
         QVERIFY2(result.error.isEmpty(), qPrintable(result.error));
         QVERIFY2(result.passed(), qPrintable(failures));
@@ -153,8 +161,9 @@ private slots:
     {
         QTemporaryDir dir;
         const QString junit = dir.filePath(QStringLiteral("report.xml"));
-        const Run run = runDurable({QStringLiteral("test"), s_scenarios + QStringLiteral("/counter.json"),
-                                    s_data + QStringLiteral("/wrong.json"), QStringLiteral("--junit"), junit});
+        const Run run = runDurable(
+            {QStringLiteral("test"), s_scenarios + QStringLiteral("/counter.json"),
+             s_data + QStringLiteral("/wrong.json"), QStringLiteral("--junit"), junit});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.out.contains(QStringLiteral("PASS counter")), qPrintable(run.out));
         QVERIFY2(run.out.contains(QStringLiteral("FAIL deliberately-wrong")), qPrintable(run.out));
@@ -188,7 +197,8 @@ private slots:
                 ++skipped;
         }
         QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
-        QCOMPARE(suites, QStringList({QStringLiteral("counter"), QStringLiteral("deliberately-wrong")}));
+        QCOMPARE(suites,
+                 QStringList({QStringLiteral("counter"), QStringLiteral("deliberately-wrong")}));
         QCOMPARE(failedCase, QStringLiteral("03. count is four"));
         QVERIFY(failureText.contains(QStringLiteral("expected: 4")));
         QCOMPARE(skipped, 1);
@@ -196,11 +206,14 @@ private slots:
 
     void executableExitCodes()
     {
-        QCOMPARE(runDurable({QStringLiteral("test"), QStringLiteral("/nonexistent/scenario.json")}).exitCode, 2);
+        QCOMPARE(runDurable({QStringLiteral("test"), QStringLiteral("/nonexistent/scenario.json")})
+                     .exitCode,
+                 2);
         QCOMPARE(runDurable({QStringLiteral("test")}).exitCode, 2);
         QCOMPARE(runDurable({QStringLiteral("frobnicate")}).exitCode, 2);
         QCOMPARE(runDurable({QStringLiteral("run")}).exitCode, 2); // --data missing
-        const Run malformed = runDurable({QStringLiteral("test"), s_data + QStringLiteral("/malformed.json")});
+        const Run malformed = runDurable(
+            {QStringLiteral("test"), s_data + QStringLiteral("/malformed.json")});
         QCOMPARE(malformed.exitCode, 1);
         QVERIFY2(malformed.out.contains(QStringLiteral("teleport")), qPrintable(malformed.out));
         const Run version = runDurable({QStringLiteral("--version")});
@@ -217,7 +230,8 @@ private slots:
     {
         // serve-free path: a data dir written by `durable run` is covered in tst_serve; here the
         // inspect command must refuse a missing directory with the data-error exit code.
-        const Run run = runDurable({QStringLiteral("inspect"), QStringLiteral("--data"), QStringLiteral("/nonexistent/dir"), QStringLiteral("classes")});
+        const Run run = runDurable({QStringLiteral("inspect"), QStringLiteral("--data"),
+                                    QStringLiteral("/nonexistent/dir"), QStringLiteral("classes")});
         QCOMPARE(run.exitCode, 3);
         QVERIFY(run.err.contains(QStringLiteral("No data directory")));
     }

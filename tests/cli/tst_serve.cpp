@@ -26,8 +26,14 @@ const QString s_durable = QStringLiteral(DURABLE_CLI_PATH);
 
 QStringList serveArguments(const QString &dataDir)
 {
-    return {QStringLiteral("serve"), QStringLiteral("--data"), dataDir, QStringLiteral("--listen"),
-            QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet"), QStringLiteral("--workers"), QStringLiteral("2")};
+    return {QStringLiteral("serve"),
+            QStringLiteral("--data"),
+            dataDir,
+            QStringLiteral("--listen"),
+            QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--quiet"),
+            QStringLiteral("--workers"),
+            QStringLiteral("2")};
 }
 
 } // namespace
@@ -63,7 +69,8 @@ private slots:
             options.check = [&](qint64 index, int status, const QByteArray &body) {
                 if (status != 200)
                     return true; // refused while stopping: not acknowledged
-                const int value = QJsonDocument::fromJson(body).object().value(QStringLiteral("result")).toInt();
+                const int value =
+                    QJsonDocument::fromJson(body).object().value(QStringLiteral("result")).toInt();
                 const auto counter = size_t(index % counters);
                 acknowledged[counter] = std::max(acknowledged[counter], value);
                 ++acknowledgedCount[counter];
@@ -103,11 +110,15 @@ private slots:
         QVERIFY(port != 0);
         HttpTestClient client(port);
         for (int i = 0; i < counters; ++i) {
-            const HttpTestResponse r = client.post("/objects/Counter/c" + QByteArray::number(i) + "/get", "");
+            const HttpTestResponse r = client.post(
+                "/objects/Counter/c" + QByteArray::number(i) + "/get", "");
             QCOMPARE(r.status, 200);
             const int stored = r.json().value(QStringLiteral("result")).toInt();
             QVERIFY2(stored >= acknowledged[size_t(i)],
-                     qPrintable(QStringLiteral("counter c%1: stored %2 < acknowledged %3").arg(i).arg(stored).arg(acknowledged[size_t(i)])));
+                     qPrintable(QStringLiteral("counter c%1: stored %2 < acknowledged %3")
+                                    .arg(i)
+                                    .arg(stored)
+                                    .arg(acknowledged[size_t(i)])));
             QVERIFY(stored >= acknowledgedCount[size_t(i)]);
         }
         QCOMPARE(again.terminate(), 0);
@@ -118,8 +129,10 @@ private slots:
         QTemporaryDir dir;
         // Seed a few objects through serve, then check `run` logs an alarm turn and `inspect`.
         {
-            ServedProcess served(s_durable, serveArguments(dir.path()) << QStringLiteral("--virtual-clock")
-                                     << QStringLiteral("--clock-start") << QStringLiteral("2030-01-01T09:00:00Z"));
+            ServedProcess served(s_durable, serveArguments(dir.path())
+                                                << QStringLiteral("--virtual-clock")
+                                                << QStringLiteral("--clock-start")
+                                                << QStringLiteral("2030-01-01T09:00:00Z"));
             const quint16 port = served.start();
             QVERIFY(port != 0);
             HttpTestClient client(port);
@@ -144,28 +157,36 @@ private slots:
         QVERIFY2(err.contains("SIGINT received"), err.constData());
 
         QProcess inspect;
-        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(), QStringLiteral("object"),
-                                  QStringLiteral("Counter"), QStringLiteral("ida"), QStringLiteral("--json")});
+        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(),
+                                  QStringLiteral("object"), QStringLiteral("Counter"),
+                                  QStringLiteral("ida"), QStringLiteral("--json")});
         QVERIFY(inspect.waitForFinished(30000));
         QCOMPARE(inspect.exitCode(), 0);
-        const QJsonObject object = QJsonDocument::fromJson(inspect.readAllStandardOutput()).object();
-        QCOMPARE(object.value(QStringLiteral("kv")).toObject().value(QStringLiteral("count")).toInt(), 42);
+        const QJsonObject object =
+            QJsonDocument::fromJson(inspect.readAllStandardOutput()).object();
+        QCOMPARE(
+            object.value(QStringLiteral("kv")).toObject().value(QStringLiteral("count")).toInt(),
+            42);
 
-        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(), QStringLiteral("journal"),
-                                  QStringLiteral("Counter"), QStringLiteral("ida"), QStringLiteral("--json")});
+        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(),
+                                  QStringLiteral("journal"), QStringLiteral("Counter"),
+                                  QStringLiteral("ida"), QStringLiteral("--json")});
         QVERIFY(inspect.waitForFinished(30000));
         QCOMPARE(inspect.exitCode(), 0);
         const QJsonArray journal = QJsonDocument::fromJson(inspect.readAllStandardOutput()).array();
         QCOMPARE(journal.size(), 2);
-        QCOMPARE(journal.last().toObject().value(QStringLiteral("method")).toString(), QStringLiteral("increment"));
+        QCOMPARE(journal.last().toObject().value(QStringLiteral("method")).toString(),
+                 QStringLiteral("increment"));
 
-        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(), QStringLiteral("objects")});
+        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(),
+                                  QStringLiteral("objects")});
         QVERIFY(inspect.waitForFinished(30000));
         QCOMPARE(inspect.exitCode(), 0);
         QVERIFY(inspect.readAllStandardOutput().contains("ida"));
 
-        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(), QStringLiteral("object"),
-                                  QStringLiteral("Counter"), QStringLiteral("nobody")});
+        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(),
+                                  QStringLiteral("object"), QStringLiteral("Counter"),
+                                  QStringLiteral("nobody")});
         QVERIFY(inspect.waitForFinished(30000));
         QCOMPARE(inspect.exitCode(), 3);
     }

@@ -10,46 +10,46 @@ namespace Durable::Testing {
 
 namespace {
 
-    QByteArray completion(
-        const QJsonObject &message, const QString &finishReason, const QString &model)
-    {
-        const QJsonObject body { { QStringLiteral("id"), QStringLiteral("chatcmpl-fake") },
-            { QStringLiteral("object"), QStringLiteral("chat.completion") },
-            { QStringLiteral("created"), 1700000000 }, { QStringLiteral("model"), model },
-            { QStringLiteral("choices"),
-                QJsonArray { QJsonObject { { QStringLiteral("index"), 0 },
-                    { QStringLiteral("message"), message },
-                    { QStringLiteral("finish_reason"), finishReason } } } },
-            { QStringLiteral("usage"),
-                QJsonObject { { QStringLiteral("prompt_tokens"), 12 },
-                    { QStringLiteral("completion_tokens"), 5 },
-                    { QStringLiteral("total_tokens"), 17 } } } };
-        return QJsonDocument(body).toJson(QJsonDocument::Compact);
-    }
+QByteArray completion(const QJsonObject &message, const QString &finishReason, const QString &model)
+{
+    const QJsonObject body {
+        {QStringLiteral("id"), QStringLiteral("chatcmpl-fake")},
+        {QStringLiteral("object"), QStringLiteral("chat.completion")},
+        {QStringLiteral("created"), 1700000000},
+        {QStringLiteral("model"), model},
+        {QStringLiteral("choices"),
+         QJsonArray {QJsonObject {{QStringLiteral("index"), 0},
+                                  {QStringLiteral("message"), message},
+                                  {QStringLiteral("finish_reason"), finishReason}}}},
+        {QStringLiteral("usage"), QJsonObject {{QStringLiteral("prompt_tokens"), 12},
+                                               {QStringLiteral("completion_tokens"), 5},
+                                               {QStringLiteral("total_tokens"), 17}}}};
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
 
-    QByteArray reasonPhrase(int status)
-    {
-        switch (status) {
-        case 200:
-            return "OK";
-        case 401:
-            return "Unauthorized";
-        case 403:
-            return "Forbidden";
-        case 404:
-            return "Not Found";
-        case 418:
-            return "I'm a teapot";
-        case 429:
-            return "Too Many Requests";
-        case 500:
-            return "Internal Server Error";
-        case 503:
-            return "Service Unavailable";
-        default:
-            return "Status";
-        }
+QByteArray reasonPhrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 418:
+        return "I'm a teapot";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Status";
     }
+}
 
 } // namespace
 
@@ -57,10 +57,9 @@ FakeResponse FakeResponse::text(const QString &content, const QString &model)
 {
     FakeResponse response;
     response.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
-    response.body =
-        completion(QJsonObject { { QStringLiteral("role"), QStringLiteral("assistant") },
-                       { QStringLiteral("content"), content } },
-            QStringLiteral("stop"), model);
+    response.body = completion(QJsonObject {{QStringLiteral("role"), QStringLiteral("assistant")},
+                                            {QStringLiteral("content"), content}},
+                               QStringLiteral("stop"), model);
     return response;
 }
 
@@ -68,11 +67,10 @@ FakeResponse FakeResponse::toolCalls(const QJsonArray &calls, const QString &mod
 {
     FakeResponse response;
     response.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
-    response.body =
-        completion(QJsonObject { { QStringLiteral("role"), QStringLiteral("assistant") },
-                       { QStringLiteral("content"), QJsonValue::Null },
-                       { QStringLiteral("tool_calls"), calls } },
-            QStringLiteral("tool_calls"), model);
+    response.body = completion(QJsonObject {{QStringLiteral("role"), QStringLiteral("assistant")},
+                                            {QStringLiteral("content"), QJsonValue::Null},
+                                            {QStringLiteral("tool_calls"), calls}},
+                               QStringLiteral("tool_calls"), model);
     return response;
 }
 
@@ -81,9 +79,10 @@ FakeResponse FakeResponse::error(int status, const QString &message)
     FakeResponse response;
     response.status = status;
     response.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
-    response.body = QJsonDocument(QJsonObject { { QStringLiteral("error"),
-                                      QJsonObject { { QStringLiteral("message"), message },
-                                          { QStringLiteral("type"), QStringLiteral("fake") } } } })
+    response.body = QJsonDocument(QJsonObject {{QStringLiteral("error"),
+                                                QJsonObject {{QStringLiteral("message"), message},
+                                                             {QStringLiteral("type"),
+                                                              QStringLiteral("fake")}}}})
                         .toJson(QJsonDocument::Compact);
     return response;
 }
@@ -125,8 +124,7 @@ QJsonObject ReceivedRequest::json() const
 }
 
 FakeOpenAiServer::FakeOpenAiServer(QObject *parent)
-    : QObject(parent)
-    , m_server(new QTcpServer(this))
+    : QObject(parent), m_server(new QTcpServer(this))
 {
     m_default = FakeResponse::error(418, QStringLiteral("fake server: no scripted response left"));
     connect(m_server, &QTcpServer::newConnection, this, &FakeOpenAiServer::handleConnection);
@@ -186,8 +184,8 @@ void FakeOpenAiServer::handleData(QTcpSocket *socket)
     for (qsizetype i = 1; i < lines.size(); ++i) {
         const qsizetype colon = lines.at(i).indexOf(':');
         if (colon > 0)
-            request.headers.insert(
-                lines.at(i).left(colon).trimmed().toLower(), lines.at(i).mid(colon + 1).trimmed());
+            request.headers.insert(lines.at(i).left(colon).trimmed().toLower(),
+                                   lines.at(i).mid(colon + 1).trimmed());
     }
     const qsizetype length = request.headers.value("content-length", "0").toLongLong();
     if (buffer.size() < headerEnd + 4 + length)
@@ -212,8 +210,8 @@ void FakeOpenAiServer::respond(QTcpSocket *socket, const FakeResponse &response)
     case FakeResponse::Kind::Http:
         break;
     }
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' '
-        + reasonPhrase(response.status) + "\r\n";
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' +
+                     reasonPhrase(response.status) + "\r\n";
     for (const auto &[name, value] : response.headers)
         out += name + ": " + value + "\r\n";
     out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";

@@ -24,18 +24,18 @@ struct FakeResponse
     QByteArray body;
 
     // A chat completion with text content.
-    static FakeResponse text(
-        const QString &content, const QString &model = QStringLiteral("fake-model"));
+    static FakeResponse text(const QString &content,
+                             const QString &model = QStringLiteral("fake-model"));
     // A chat completion whose message calls tools; calls are OpenAI wire objects
     // ({"id","type":"function","function":{"name","arguments":"<json string>"}}).
-    static FakeResponse toolCalls(
-        const QJsonArray &calls, const QString &model = QStringLiteral("fake-model"));
+    static FakeResponse toolCalls(const QJsonArray &calls,
+                                  const QString &model = QStringLiteral("fake-model"));
     // An OpenAI-style error body {"error":{"message":...}} with the given status.
     static FakeResponse error(int status, const QString &message);
     // 429 with a Retry-After header (seconds).
     static FakeResponse rateLimited(int retryAfterSeconds);
     static FakeResponse raw(int status, const QByteArray &body,
-        const QByteArray &contentType = QByteArrayLiteral("text/plain"));
+                            const QByteArray &contentType = QByteArrayLiteral("text/plain"));
     static FakeResponse neverAnswer();
     static FakeResponse closeConnection();
 };

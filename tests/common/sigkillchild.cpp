@@ -8,19 +8,19 @@ namespace DurableCrash {
 
 namespace {
 
-    constexpr int StallMs = 30000;
+constexpr int StallMs = 30000;
 
-    QString killAndFail(QProcess &child, const QString &why)
-    {
-        child.kill();
-        child.waitForFinished(StallMs);
-        return why;
-    }
+QString killAndFail(QProcess &child, const QString &why)
+{
+    child.kill();
+    child.waitForFinished(StallMs);
+    return why;
+}
 
 } // namespace
 
 QString runUntilKilled(const QString &program, const QStringList &arguments,
-    const LineTaker &takeLine, const std::function<bool()> &enough)
+                       const LineTaker &takeLine, const std::function<bool()> &enough)
 {
     QProcess child;
     child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
@@ -32,11 +32,11 @@ QString runUntilKilled(const QString &program, const QStringList &arguments,
         if (!child.canReadLine()) {
             if (!child.waitForReadyRead(StallMs)) {
                 return killAndFail(child,
-                    QStringLiteral("the child stopped printing after %1 lines "
-                                   "(state %2, exit code %3)")
-                        .arg(lines)
-                        .arg(int(child.state()))
-                        .arg(child.exitCode()));
+                                   QStringLiteral("the child stopped printing after %1 lines "
+                                                  "(state %2, exit code %3)")
+                                       .arg(lines)
+                                       .arg(int(child.state()))
+                                       .arg(child.exitCode()));
             }
             continue;
         }

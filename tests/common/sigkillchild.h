@@ -16,6 +16,6 @@ using LineTaker = std::function<QString(const QByteArray &line)>;
 // it wrote before it died. Returns an error text, empty when the child was killed as planned.
 // A child that prints nothing for 30 s is an error, so a hang fails instead of blocking.
 QString runUntilKilled(const QString &program, const QStringList &arguments,
-    const LineTaker &takeLine, const std::function<bool()> &enough);
+                       const LineTaker &takeLine, const std::function<bool()> &enough);
 
 } // namespace DurableCrash

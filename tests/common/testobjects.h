@@ -23,8 +23,8 @@ using namespace Durable;
 class Counter : public DurableObject
 {
 public:
-    static inline std::atomic<int> starts{0};
-    static inline std::atomic<int> overlaps{0};
+    static inline std::atomic<int> starts {0};
+    static inline std::atomic<int> overlaps {0};
 
     void onStart() override { ++starts; }
 
@@ -36,7 +36,7 @@ public:
         {
             std::atomic<bool> &flag;
             ~Leave() { flag = false; }
-        } leave{m_inside};
+        } leave {m_inside};
         if (method == QLatin1String("increment")) {
             const int by = args.isDouble() ? args.toInt() : 1;
             const int next = storage().get(QStringLiteral("count")).toInt() + by;
@@ -46,7 +46,8 @@ public:
         if (method == QLatin1String("get"))
             return storage().get(QStringLiteral("count")).toInt();
         if (method == QLatin1String("incrementThenFail")) {
-            storage().put(QStringLiteral("count"), storage().get(QStringLiteral("count")).toInt() + 1);
+            storage().put(QStringLiteral("count"),
+                          storage().get(QStringLiteral("count")).toInt() + 1);
             throw Error(ErrorCode::InvalidArgument, QStringLiteral("failing on purpose"));
         }
         if (method == QLatin1String("throwStd"))
@@ -63,7 +64,7 @@ public:
     }
 
 private:
-    std::atomic<bool> m_inside{false};
+    std::atomic<bool> m_inside {false};
     int m_member = 0;
 };
 
@@ -99,7 +100,7 @@ public:
             o.limit = a.value(QStringLiteral("limit")).toInt(-1);
             QJsonArray out;
             for (const KeyValue &kv : s.list(o))
-                out.append(QJsonArray{kv.key, kv.value});
+                out.append(QJsonArray {kv.key, kv.value});
             return out;
         }
         if (method == QLatin1String("sql")) {
@@ -108,10 +109,10 @@ public:
             QJsonArray rows;
             for (const QJsonArray &row : r.rows)
                 rows.append(row);
-            return QJsonObject{{QStringLiteral("columns"), QJsonArray::fromStringList(r.columns)},
-                               {QStringLiteral("rows"), rows},
-                               {QStringLiteral("read"), double(r.rowsRead)},
-                               {QStringLiteral("written"), double(r.rowsWritten)}};
+            return QJsonObject {{QStringLiteral("columns"), QJsonArray::fromStringList(r.columns)},
+                                {QStringLiteral("rows"), rows},
+                                {QStringLiteral("read"), double(r.rowsRead)},
+                                {QStringLiteral("written"), double(r.rowsWritten)}};
         }
         if (method == QLatin1String("txFail")) {
             // A nested transaction that throws leaves nothing; the outer turn still commits.
@@ -121,8 +122,7 @@ public:
                     s.put(QStringLiteral("inner"), 1);
                     throw Error(ErrorCode::InvalidArgument, QStringLiteral("inner failure"));
                 });
-            } catch (const Error &) {
-            }
+            } catch (const Error &) { }
             return s.get(QStringLiteral("inner")).isUndefined();
         }
         if (method == QLatin1String("deleteAll")) {
@@ -150,16 +150,16 @@ public:
         }
         return DurableObject::onRequest(method, args);
     }
-    static inline QSemaphore blockEntered{0};
-    static inline QSemaphore blockRelease{0};
+    static inline QSemaphore blockEntered {0};
+    static inline QSemaphore blockRelease {0};
 };
 
 // Blocks inside its handler until the test releases it: makes queues fill deterministically.
 class Gate : public DurableObject
 {
 public:
-    static inline QSemaphore entered{0};
-    static inline QSemaphore release{0};
+    static inline QSemaphore entered {0};
+    static inline QSemaphore release {0};
     QJsonValue onRequest(const QString &method, const QJsonValue &args) override
     {
         if (method == QLatin1String("block")) {
@@ -178,13 +178,16 @@ public:
     QJsonValue onRequest(const QString &method, const QJsonValue &args) override
     {
         const QString target = args.toObject().value(QStringLiteral("target")).toString();
-        context().stub(QStringLiteral("Counter"), target).call(QStringLiteral("increment"), 1, nullptr);
+        context()
+            .stub(QStringLiteral("Counter"), target)
+            .call(QStringLiteral("increment"), 1, nullptr);
         storage().put(QStringLiteral("sent"), storage().get(QStringLiteral("sent")).toInt() + 1);
         if (method == QLatin1String("sendThenFail"))
             throw Error(ErrorCode::InvalidArgument, QStringLiteral("failing after send"));
         if (method == QLatin1String("sendThenBreakCommit")) {
             // Every statement passes; the deferred foreign key fails only the COMMIT.
-            storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS parent(id INTEGER PRIMARY KEY)"));
+            storage().sql(
+                QStringLiteral("CREATE TABLE IF NOT EXISTS parent(id INTEGER PRIMARY KEY)"));
             storage().sql(QStringLiteral("CREATE TABLE IF NOT EXISTS child(pid INTEGER REFERENCES "
                                          "parent(id) DEFERRABLE INITIALLY DEFERRED)"));
             storage().sql(QStringLiteral("INSERT INTO child VALUES (42)"));
@@ -197,8 +200,8 @@ public:
 class AlarmProbe : public DurableObject
 {
 public:
-    static inline std::atomic<int> fired{0};
-    static inline std::atomic<int> failNext{0}; // the next N onAlarm calls throw
+    static inline std::atomic<int> fired {0};
+    static inline std::atomic<int> failNext {0}; // the next N onAlarm calls throw
     struct Firing
     {
         QString name;
@@ -222,9 +225,11 @@ public:
         if (method == QLatin1String("set")) {
             storage().setAlarm(qint64(a.value(QStringLiteral("at")).toDouble()));
             if (a.contains(QStringLiteral("chainEveryMs")))
-                storage().put(QStringLiteral("chainEveryMs"), a.value(QStringLiteral("chainEveryMs")));
+                storage().put(QStringLiteral("chainEveryMs"),
+                              a.value(QStringLiteral("chainEveryMs")));
             if (a.value(QStringLiteral("rollback")).toBool())
-                throw Error(ErrorCode::InvalidArgument, QStringLiteral("roll back the alarm change"));
+                throw Error(ErrorCode::InvalidArgument,
+                            QStringLiteral("roll back the alarm change"));
             return true;
         }
         if (method == QLatin1String("delete")) {
@@ -248,13 +253,15 @@ public:
                             info.scheduledTime.toMSecsSinceEpoch(), info.retryCount});
         }
         QJsonArray log = storage().get(QStringLiteral("log")).toArray();
-        log.append(QJsonObject{{QStringLiteral("now"), double(context().nowMs())},
-                               {QStringLiteral("scheduled"), double(info.scheduledTime.toMSecsSinceEpoch())},
-                               {QStringLiteral("retry"), info.retryCount},
-                               {QStringLiteral("alarmInside"), storage().alarm().has_value()}});
+        log.append(QJsonObject {
+            {QStringLiteral("now"), double(context().nowMs())},
+            {QStringLiteral("scheduled"), double(info.scheduledTime.toMSecsSinceEpoch())},
+            {QStringLiteral("retry"), info.retryCount},
+            {QStringLiteral("alarmInside"), storage().alarm().has_value()}});
         storage().put(QStringLiteral("log"), log);
         if (failNext.fetch_sub(1) > 0)
-            throw Error(ErrorCode::InvalidArgument, QStringLiteral("alarm handler fails on purpose"));
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("alarm handler fails on purpose"));
         failNext = std::max(0, failNext.load());
         const qint64 chain = qint64(storage().get(QStringLiteral("chainEveryMs")).toDouble());
         if (chain > 0)

@@ -61,7 +61,8 @@ int main(int argc, char **argv)
             const qint64 at = startMs + 3600 * 1000 + i * 1000;
             auto reply = engine.stub(QStringLiteral("AlarmProbe"), QStringLiteral("a%1").arg(i))
                              .value()
-                             .call(QStringLiteral("set"), QJsonObject{{QStringLiteral("at"), double(at)}});
+                             .call(QStringLiteral("set"),
+                                   QJsonObject {{QStringLiteral("at"), double(at)}});
             reply.waitForFinished();
             std::printf("ack %d %lld\n", i, at);
             std::fflush(stdout);
@@ -69,7 +70,8 @@ int main(int argc, char **argv)
     } else if (mode == QLatin1String("hang")) {
         auto reply = engine.stub(QStringLiteral("Hanging"), QStringLiteral("h"))
                          .value()
-                         .call(QStringLiteral("set"), QJsonObject{{QStringLiteral("at"), double(startMs + 60000)}});
+                         .call(QStringLiteral("set"),
+                               QJsonObject {{QStringLiteral("at"), double(startMs + 60000)}});
         reply.waitForFinished();
         std::printf("ack\n");
         std::fflush(stdout);

@@ -26,9 +26,9 @@ struct Load
 {
     std::vector<Stub> stubs;
     qint64 maxWrites = 0; // 0 = until killed
-    std::atomic<qint64> issued{0};
-    std::atomic<qint64> answered{0};
-    std::atomic<bool> failed{false};
+    std::atomic<qint64> issued {0};
+    std::atomic<qint64> answered {0};
+    std::atomic<bool> failed {false};
 };
 
 void issueWrite(const std::shared_ptr<Load> &load, size_t object)
@@ -36,18 +36,20 @@ void issueWrite(const std::shared_ptr<Load> &load, size_t object)
     if (load->maxWrites > 0 && load->issued.fetch_add(1) >= load->maxWrites)
         return;
     const QByteArray name = load->stubs[object].name().toUtf8();
-    load->stubs[object].call(QStringLiteral("write"), {}, [load, object, name](const Result<QJsonValue> &reply) {
-        if (reply.ok()) {
-            printLine("ack " + name + ' ' + QByteArray::number(reply.value().toInteger(-1)) + '\n');
-            issueWrite(load, object);
-        } else {
-            load->failed = true;
-            printLine("fail " + name + ' ' + reply.error().message().toUtf8() + '\n');
-            QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
-        }
-        if (load->maxWrites > 0 && load->answered.fetch_add(1) + 1 == load->maxWrites)
-            QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
-    });
+    load->stubs[object].call(
+        QStringLiteral("write"), {}, [load, object, name](const Result<QJsonValue> &reply) {
+            if (reply.ok()) {
+                printLine("ack " + name + ' ' + QByteArray::number(reply.value().toInteger(-1)) +
+                          '\n');
+                issueWrite(load, object);
+            } else {
+                load->failed = true;
+                printLine("fail " + name + ' ' + reply.error().message().toUtf8() + '\n');
+                QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
+            }
+            if (load->maxWrites > 0 && load->answered.fetch_add(1) + 1 == load->maxWrites)
+                QMetaObject::invokeMethod(qApp, &QCoreApplication::quit, Qt::QueuedConnection);
+        });
 }
 
 } // namespace
@@ -57,7 +59,9 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     const QStringList arguments = QCoreApplication::arguments();
     if (arguments.size() < 2) {
-        std::fputs("usage: durable-crash-child <dataDir> [--objects N] [--in-flight K] [--max-writes M]\n", stderr);
+        std::fputs(
+            "usage: durable-crash-child <dataDir> [--objects N] [--in-flight K] [--max-writes M]\n",
+            stderr);
         return 2;
     }
     int objects = 6;
@@ -75,7 +79,9 @@ int main(int argc, char **argv)
     EngineOptions options;
     options.dataDir = arguments[1];
     Engine engine(options);
-    if (auto registered = engine.registerClass<DurableCrash::CrashWriter>(QStringLiteral("CrashWriter")); !registered) {
+    if (auto registered = engine.registerClass<DurableCrash::CrashWriter>(
+            QStringLiteral("CrashWriter"));
+        !registered) {
         printLine("fail register " + registered.error().message().toUtf8() + '\n');
         return 3;
     }
@@ -84,7 +90,8 @@ int main(int argc, char **argv)
         return 3;
     }
     for (int i = 0; i < objects; ++i)
-        load->stubs.push_back(engine.stub(QStringLiteral("CrashWriter"), QStringLiteral("w%1").arg(i)).value());
+        load->stubs.push_back(
+            engine.stub(QStringLiteral("CrashWriter"), QStringLiteral("w%1").arg(i)).value());
     printLine("started\n");
     for (int k = 0; k < inFlight; ++k) {
         for (size_t object = 0; object < load->stubs.size(); ++object)

@@ -34,7 +34,8 @@ QString journalMismatch(Engine &engine, const ObjectId &id)
     Inspector inspector(&engine);
     JournalQuery all;
     all.limit = -1;
-    QFuture<QList<JournalEntry>> journal = inspector.journal(QStringLiteral("CrashWriter"), id, all);
+    QFuture<QList<JournalEntry>> journal = inspector.journal(QStringLiteral("CrashWriter"), id,
+                                                             all);
     QFuture<QList<KeyValue>> state = inspector.keyValues(QStringLiteral("CrashWriter"), id);
     try {
         journal.waitForFinished();
@@ -48,8 +49,11 @@ QString journalMismatch(Engine &engine, const ObjectId &id)
         for (const KeyValue &kv : state.result())
             actual.insert(kv.key, kv.value);
         if (replayed != actual) {
-            return QStringLiteral("replaying its %1 journal entries gives %2 keys, storage holds %3")
-                .arg(entries.size()).arg(replayed.size()).arg(actual.size());
+            return QStringLiteral(
+                       "replaying its %1 journal entries gives %2 keys, storage holds %3")
+                .arg(entries.size())
+                .arg(replayed.size())
+                .arg(actual.size());
         }
     } catch (const Error &error) {
         return error.message();
@@ -59,8 +63,7 @@ QString journalMismatch(Engine &engine, const ObjectId &id)
 
 CrashCycle::CrashCycle(QString childPath, QString dataDir, int objects)
     : m_childPath(std::move(childPath)), m_dataDir(std::move(dataDir)), m_objects(objects)
-{
-}
+{ }
 
 CycleOutcome CrashCycle::run(int killAfterAcks, bool everyObjectFirst)
 {
@@ -90,11 +93,12 @@ CycleOutcome CrashCycle::run(int killAfterAcks, bool everyObjectFirst)
     };
 
     const auto enough = [&] {
-        return outcome.acknowledged >= killAfterAcks
-            && (!everyObjectFirst || ackedNow.size() >= m_objects);
+        return outcome.acknowledged >= killAfterAcks &&
+               (!everyObjectFirst || ackedNow.size() >= m_objects);
     };
-    const QString killed = runUntilKilled(m_childPath,
-        { m_dataDir, QStringLiteral("--objects"), QString::number(m_objects) }, takeLine, enough);
+    const QString killed = runUntilKilled(
+        m_childPath, {m_dataDir, QStringLiteral("--objects"), QString::number(m_objects)}, takeLine,
+        enough);
     if (!killed.isEmpty())
         return fail(killed);
     for (auto it = ackedNow.cbegin(); it != ackedNow.cend(); ++it)
@@ -105,10 +109,12 @@ CycleOutcome CrashCycle::run(int killAfterAcks, bool everyObjectFirst)
     EngineOptions options;
     options.dataDir = m_dataDir;
     Engine engine(options);
-    if (auto registered = engine.registerClass<CrashWriter>(QStringLiteral("CrashWriter")); !registered)
+    if (auto registered = engine.registerClass<CrashWriter>(QStringLiteral("CrashWriter"));
+        !registered)
         return fail(registered.error().message());
     if (auto started = engine.start(); !started)
-        return fail(QStringLiteral("the engine did not start after the crash: %1").arg(started.error().message()));
+        return fail(QStringLiteral("the engine did not start after the crash: %1")
+                        .arg(started.error().message()));
     qint64 committed = 0;
     for (int i = 0; i < m_objects; ++i) {
         const QString name = QStringLiteral("w%1").arg(i);
@@ -117,7 +123,8 @@ CycleOutcome CrashCycle::run(int killAfterAcks, bool everyObjectFirst)
             return fail(stub.error().message());
         const Result<QJsonValue> audit = await(stub->call(QStringLiteral("audit")));
         if (!audit.ok())
-            return fail(QStringLiteral("audit of %1 failed: %2").arg(name, audit.error().message()));
+            return fail(
+                QStringLiteral("audit of %1 failed: %2").arg(name, audit.error().message()));
         const QJsonObject report = audit.value().toObject();
         const qint64 count = report.value(QStringLiteral("count")).toInteger(-1);
         const QJsonArray problems = report.value(QStringLiteral("problems")).toArray();
@@ -128,8 +135,12 @@ CycleOutcome CrashCycle::run(int killAfterAcks, bool everyObjectFirst)
             return fail(QStringLiteral("%1: %2").arg(name, texts.join(QStringLiteral("; "))));
         }
         if (count < m_highestAcked.value(name))
-            return fail(QStringLiteral("%1 holds %2 writes but write %3 was acknowledged: an acknowledged "
-                                       "write was lost").arg(name).arg(count).arg(m_highestAcked.value(name)));
+            return fail(
+                QStringLiteral("%1 holds %2 writes but write %3 was acknowledged: an acknowledged "
+                               "write was lost")
+                    .arg(name)
+                    .arg(count)
+                    .arg(m_highestAcked.value(name)));
         outcome.committedUnacknowledged += count - m_highestAcked.value(name);
         committed += count;
         // The journal commits with the data: replaying its changes from empty must give exactly

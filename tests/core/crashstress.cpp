@@ -27,8 +27,8 @@ struct Settings
 
 // Runs the cycles, each killing its child after a seeded number of acknowledgements; returns
 // the first failure (empty if none) and counts the cycles that passed in done.
-QString runCycles(
-    const Settings &settings, const std::function<QString(int acks)> &runOne, int &done)
+QString runCycles(const Settings &settings, const std::function<QString(int acks)> &runOne,
+                  int &done)
 {
     std::mt19937 random(settings.seed);
     std::uniform_int_distribution<int> killAfter(1, settings.maxAcks);
@@ -46,8 +46,8 @@ QString runCycles(
 int report(const QString &failure, const QByteArray &figures, const QElapsedTimer &timer)
 {
     std::printf("durable-crash-stress: %s: %s, %.1f s%s%s\n", failure.isEmpty() ? "ok" : "FAILED",
-        figures.constData(), double(timer.elapsed()) / 1000.0, failure.isEmpty() ? "" : ": ",
-        qPrintable(failure));
+                figures.constData(), double(timer.elapsed()) / 1000.0,
+                failure.isEmpty() ? "" : ": ", qPrintable(failure));
     return failure.isEmpty() ? 0 : 1;
 }
 
@@ -94,20 +94,21 @@ int stressCalls(const Settings &settings, const QString &dir)
         },
         done);
     const DurableCrash::CallsOutcome &totals = cycle.totals();
-    const QByteArray figures = QStringLiteral(
-        "calls: %1 of %2 cycles, %3 coordinators started, %4 acknowledged and checked "
-        "complete (%5 with a sendTo), %6 committed unacknowledged, %7 calls redelivered "
-        "after a restart (%8 answered from the callee's ledger), %9 duplicate replies ignored")
-                                   .arg(done)
-                                   .arg(settings.cycles)
-                                   .arg(totals.issued)
-                                   .arg(totals.acknowledged)
-                                   .arg(totals.noted)
-                                   .arg(totals.committedUnacknowledged)
-                                   .arg(totals.redelivered)
-                                   .arg(totals.fromLedger)
-                                   .arg(totals.ignoredReplies)
-                                   .toUtf8();
+    const QByteArray figures =
+        QStringLiteral(
+            "calls: %1 of %2 cycles, %3 coordinators started, %4 acknowledged and checked "
+            "complete (%5 with a sendTo), %6 committed unacknowledged, %7 calls redelivered "
+            "after a restart (%8 answered from the callee's ledger), %9 duplicate replies ignored")
+            .arg(done)
+            .arg(settings.cycles)
+            .arg(totals.issued)
+            .arg(totals.acknowledged)
+            .arg(totals.noted)
+            .arg(totals.committedUnacknowledged)
+            .arg(totals.redelivered)
+            .arg(totals.fromLedger)
+            .arg(totals.ignoredReplies)
+            .toUtf8();
     return report(failure, figures, timer);
 }
 
@@ -125,7 +126,8 @@ int main(int argc, char **argv)
     settings.seed = arguments.size() > 2 ? arguments[2].toUInt() : 1;
     settings.maxAcks = arguments.size() > 3 ? arguments[3].toInt() : (calls ? 60 : 600);
     if (settings.cycles < 1 || settings.maxAcks < 1) {
-        std::fputs("usage: durable-crash-stress [cycles=100] [seed=1] [maxAcksBeforeKill=600]\n", stderr);
+        std::fputs("usage: durable-crash-stress [cycles=100] [seed=1] [maxAcksBeforeKill=600]\n",
+                   stderr);
         std::fputs(
             "       durable-crash-stress calls [cycles=100] [seed=1] [maxAcksBeforeKill=60]\n",
             stderr);

@@ -30,7 +30,8 @@ public:
     {
         Durable::Storage &s = storage();
         if (method == QLatin1String("write")) {
-            s.sql(QStringLiteral("CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, note TEXT NOT NULL)"));
+            s.sql(QStringLiteral(
+                "CREATE TABLE IF NOT EXISTS ledger (seq INTEGER PRIMARY KEY, note TEXT NOT NULL)"));
             const qint64 seq = s.get(QStringLiteral("count")).toInteger() + 1;
             s.put(QStringLiteral("count"), double(seq));
             s.put(seqKey("k", seq), double(seq));
@@ -39,7 +40,7 @@ public:
             s.put(record + QStringLiteral("/b"), double(seq * 2));
             s.put(record + QStringLiteral("/c"), QStringLiteral("r%1").arg(seq));
             s.sql(QStringLiteral("INSERT INTO ledger (seq, note) VALUES (?, ?)"),
-                  QJsonArray{double(seq), QStringLiteral("w%1").arg(seq)});
+                  QJsonArray {double(seq), QStringLiteral("w%1").arg(seq)});
             return double(seq);
         }
         if (method == QLatin1String("audit"))
@@ -90,20 +91,27 @@ private:
                 problem(QStringLiteral("key %1 holds a wrong value").arg(kv.key));
         }
         if (count > 0 && seen != qint64(expected.size()))
-            problem(QStringLiteral("%1 of %2 expected keys present (count %3): a turn is half-applied")
-                        .arg(seen).arg(expected.size()).arg(count));
+            problem(
+                QStringLiteral("%1 of %2 expected keys present (count %3): a turn is half-applied")
+                    .arg(seen)
+                    .arg(expected.size())
+                    .arg(count));
 
         if (count > 0) {
             const Durable::SqlResult rows = s.sql(QStringLiteral(
                 "SELECT count(*), coalesce(min(seq), 0), coalesce(max(seq), 0) FROM ledger"));
             const QJsonArray row = rows.rows.value(0);
-            if (row.size() != 3 || row[0].toInteger() != count || row[1].toInteger() != 1
-                || row[2].toInteger() != count) {
+            if (row.size() != 3 || row[0].toInteger() != count || row[1].toInteger() != 1 ||
+                row[2].toInteger() != count) {
                 problem(QStringLiteral("ledger holds %1 rows %2..%3, expected %4 rows 1..%4")
-                            .arg(row[0].toInteger()).arg(row[1].toInteger()).arg(row[2].toInteger()).arg(count));
+                            .arg(row[0].toInteger())
+                            .arg(row[1].toInteger())
+                            .arg(row[2].toInteger())
+                            .arg(count));
             }
         }
-        return QJsonObject{{QStringLiteral("count"), double(count)}, {QStringLiteral("problems"), problems}};
+        return QJsonObject {{QStringLiteral("count"), double(count)},
+                            {QStringLiteral("problems"), problems}};
     }
 };
 

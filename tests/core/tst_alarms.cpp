@@ -73,7 +73,8 @@ private slots:
         auto f = start(dir.path());
         const qint64 due = s_start.toMSecsSinceEpoch() + 24 * 3600 * 1000;
         QVERIFY(setAlarm(*f.engine, "follow-up", due).ok());
-        QCOMPARE(call(*f.engine, "AlarmProbe", "follow-up", "alarm").value().toDouble(), double(due));
+        QCOMPARE(call(*f.engine, "AlarmProbe", "follow-up", "alarm").value().toDouble(),
+                 double(due));
         QCOMPARE(f.virtualClock()->advance(23h + 59min), 0);
         QCOMPARE(AlarmProbe::fired.load(), 0);
         QCOMPARE(f.virtualClock()->advance(1min), 1);
@@ -100,12 +101,14 @@ private slots:
             const QString name = QStringLiteral("o%1").arg(i);
             const qint64 due = t0 + 1000 + qint64(random->bounded(86400)) * 1000;
             dueByName.insert(name, due);
-            f.engine->stub("AlarmProbe", name).value().call(
-                "set", QJsonObject{{"at", double(due)}}, [&done](const Result<QJsonValue> &r) {
-                    if (!r.ok())
-                        qFatal("set failed: %s", qPrintable(r.error().message()));
-                    done.release();
-                });
+            f.engine->stub("AlarmProbe", name)
+                .value()
+                .call("set", QJsonObject {{"at", double(due)}},
+                      [&done](const Result<QJsonValue> &r) {
+                          if (!r.ok())
+                              qFatal("set failed: %s", qPrintable(r.error().message()));
+                          done.release();
+                      });
         }
         QVERIFY(done.tryAcquire(objects, 120000));
         QCOMPARE(f.virtualClock()->advance(25h), objects);
@@ -117,7 +120,8 @@ private slots:
             seen.insert(fired[i].name);
             QCOMPARE(fired[i].nowMs, dueByName.value(fired[i].name)); // at its due time
             if (i > 0)
-                QVERIFY2(fired[i - 1].scheduledMs <= fired[i].scheduledMs, "alarms fired out of due order");
+                QVERIFY2(fired[i - 1].scheduledMs <= fired[i].scheduledMs,
+                         "alarms fired out of due order");
         }
     }
 
@@ -169,7 +173,8 @@ private slots:
         QTemporaryDir dir;
         auto f = start(dir.path());
         QVERIFY(setAlarm(*f.engine, "chain", s_start.toMSecsSinceEpoch() + 1000,
-                         QJsonObject{{"chainEveryMs", 10 * 60 * 1000}}).ok());
+                         QJsonObject {{"chainEveryMs", 10 * 60 * 1000}})
+                    .ok());
         QCOMPARE(f.virtualClock()->advance(1h), 6); // +1 s, then every 10 minutes
         QCOMPARE(firings().size(), 6);
     }
@@ -180,7 +185,7 @@ private slots:
         auto f = start(dir.path());
         const qint64 first = s_start.toMSecsSinceEpoch() + 3600000;
         QVERIFY(setAlarm(*f.engine, "rb", first).ok());
-        auto failed = setAlarm(*f.engine, "rb", first + 5000, QJsonObject{{"rollback", true}});
+        auto failed = setAlarm(*f.engine, "rb", first + 5000, QJsonObject {{"rollback", true}});
         QVERIFY(!failed.ok());
         QCOMPARE(call(*f.engine, "AlarmProbe", "rb", "alarm").value().toDouble(), double(first));
         QCOMPARE(f.virtualClock()->advance(2h), 1);
@@ -234,7 +239,8 @@ private slots:
         auto negative = setAlarm(*f.engine, "bad", -5);
         QCOMPARE(negative.error().code(), ErrorCode::InvalidArgument);
         QVERIFY(negative.error().message().contains("Invalid alarm time"));
-        auto noHandler = call(*f.engine, "StorageProbe", "x", "setAlarm", QJsonObject{{"at", 1e12}});
+        auto noHandler = call(*f.engine, "StorageProbe", "x", "setAlarm",
+                              QJsonObject {{"at", 1e12}});
         QCOMPARE(noHandler.error().code(), ErrorCode::InvalidArgument);
         QVERIFY2(noHandler.error().message().contains("does not override DurableObject::onAlarm"),
                  qPrintable(noHandler.error().message()));
@@ -322,16 +328,19 @@ private slots:
         const ObjectId id = ObjectId::fromName("AlarmProbe", "flaky");
         const qint64 due = s_start.toMSecsSinceEpoch() + 60000;
         QVERIFY(setAlarm(*f.engine, "flaky", due).ok());
-        const qint64 seqBefore = awaitValue(inspector.journal("AlarmProbe", id)).value().first().seq;
+        const qint64 seqBefore =
+            awaitValue(inspector.journal("AlarmProbe", id)).value().first().seq;
         AlarmProbe::failNext = 1;
         const auto failed = awaitValue(inspector.fireAlarmNow("AlarmProbe", id));
         QVERIFY(!failed.ok());
-        QVERIFY2(failed.error().message().contains("fails on purpose"), qPrintable(failed.error().message()));
+        QVERIFY2(failed.error().message().contains("fails on purpose"),
+                 qPrintable(failed.error().message()));
         // Rolled back: the alarm is as it was (not a retry), no history, still indexed.
-        const std::optional<AlarmSummary> alarm = awaitValue(inspector.alarm("AlarmProbe", id)).value();
+        const std::optional<AlarmSummary> alarm =
+            awaitValue(inspector.alarm("AlarmProbe", id)).value();
         QVERIFY(alarm.has_value());
-        QCOMPARE(alarm.value_or(AlarmSummary{}).dueMs, due);
-        QCOMPARE(alarm.value_or(AlarmSummary{}).retryCount, 0);
+        QCOMPARE(alarm.value_or(AlarmSummary {}).dueMs, due);
+        QCOMPARE(alarm.value_or(AlarmSummary {}).retryCount, 0);
         QCOMPARE(awaitValue(inspector.journal("AlarmProbe", id)).value().first().seq, seqBefore);
         QCOMPARE(awaitValue(inspector.alarms()).value().size(), 1);
         QCOMPARE(f.virtualClock()->advance(2min), 1);
@@ -368,7 +377,8 @@ private slots:
         QCOMPARE(firings().first().name, QStringLiteral("moved"));
         QCOMPARE(firings().first().nowMs, t0 + 3 * 3600000);
 
-        QCOMPARE(awaitValue(inspector.cancelAlarm("AlarmProbe", gone)).error().code(), ErrorCode::NotFound);
+        QCOMPARE(awaitValue(inspector.cancelAlarm("AlarmProbe", gone)).error().code(),
+                 ErrorCode::NotFound);
     }
 
     void rescheduledAlarmStartsWithoutRetries()
@@ -384,7 +394,7 @@ private slots:
         QCOMPARE(awaitValue(inspector.alarm("AlarmProbe", id)).value()->retryCount, 1);
         QVERIFY(awaitValue(inspector.setAlarm("AlarmProbe", id, due + 3600000)).ok());
         const AlarmSummary alarm =
-                awaitValue(inspector.alarm("AlarmProbe", id)).value().value_or(AlarmSummary{});
+            awaitValue(inspector.alarm("AlarmProbe", id)).value().value_or(AlarmSummary {});
         QCOMPARE(alarm.dueMs, due + 3600000);
         QCOMPARE(alarm.retryCount, 0);
     }
@@ -398,9 +408,13 @@ private slots:
             Inspector inspector(f.engine.get());
             for (const char *name : {"kept", "moved", "gone"})
                 QVERIFY(setAlarm(*f.engine, name, t0 + 3600000).ok());
-            QVERIFY(awaitValue(inspector.setAlarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "moved"),
-                                                  t0 + 5 * 3600000)).ok());
-            QVERIFY(awaitValue(inspector.cancelAlarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "gone"))).ok());
+            QVERIFY(awaitValue(inspector.setAlarm("AlarmProbe",
+                                                  ObjectId::fromName("AlarmProbe", "moved"),
+                                                  t0 + 5 * 3600000))
+                        .ok());
+            QVERIFY(awaitValue(inspector.cancelAlarm("AlarmProbe",
+                                                     ObjectId::fromName("AlarmProbe", "gone")))
+                        .ok());
         }
         // The catalog's hints bring the alarms back; the objects' own rows decide what fires.
         auto f = start(dir.path());
@@ -421,23 +435,28 @@ private slots:
         auto f = start(dir.path());
         Inspector inspector(f.engine.get());
         QVERIFY(call(*f.engine, "Counter", "c", "increment").ok());
-        const auto noHandler = awaitValue(inspector.setAlarm("Counter", ObjectId::fromName("Counter", "c"),
-                                                             s_start.toMSecsSinceEpoch()));
+        const auto noHandler = awaitValue(inspector.setAlarm(
+            "Counter", ObjectId::fromName("Counter", "c"), s_start.toMSecsSinceEpoch()));
         QCOMPARE(noHandler.error().code(), ErrorCode::InvalidArgument);
-        QVERIFY2(noHandler.error().message().contains("onAlarm"), qPrintable(noHandler.error().message()));
+        QVERIFY2(noHandler.error().message().contains("onAlarm"),
+                 qPrintable(noHandler.error().message()));
         QVERIFY(setAlarm(*f.engine, "bad", s_start.toMSecsSinceEpoch() + 1000).ok());
-        const auto negative = awaitValue(inspector.setAlarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "bad"), -5));
+        const auto negative = awaitValue(
+            inspector.setAlarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "bad"), -5));
         QCOMPARE(negative.error().code(), ErrorCode::InvalidArgument);
         // An unknown object is an error, and the command does not create it.
         const ObjectId ghost = ObjectId::fromName("AlarmProbe", "ghost");
-        for (const auto &future : {inspector.fireAlarmNow("AlarmProbe", ghost),
-                                   inspector.setAlarm("AlarmProbe", ghost, s_start.toMSecsSinceEpoch()),
-                                   inspector.cancelAlarm("AlarmProbe", ghost)}) {
+        for (const auto &future :
+             {inspector.fireAlarmNow("AlarmProbe", ghost),
+              inspector.setAlarm("AlarmProbe", ghost, s_start.toMSecsSinceEpoch()),
+              inspector.cancelAlarm("AlarmProbe", ghost)}) {
             const auto result = awaitValue(future);
             QCOMPARE(result.error().code(), ErrorCode::NotFound);
         }
-        QCOMPARE(awaitValue(inspector.object("AlarmProbe", ghost)).error().code(), ErrorCode::NotFound);
-        QCOMPARE(awaitValue(inspector.fireAlarmNow("Nope", ghost)).error().code(), ErrorCode::UnknownClass);
+        QCOMPARE(awaitValue(inspector.object("AlarmProbe", ghost)).error().code(),
+                 ErrorCode::NotFound);
+        QCOMPARE(awaitValue(inspector.fireAlarmNow("Nope", ghost)).error().code(),
+                 ErrorCode::UnknownClass);
     }
 };
 

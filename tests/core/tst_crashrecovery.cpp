@@ -28,7 +28,10 @@ private slots:
             // activation is killDuringFirstActivation's case.
             const DurableCrash::CycleOutcome outcome = cycle.run(acks, true);
             if (!outcome.ok)
-                QFAIL(qPrintable(QStringLiteral("cycle %1 (kill after %2 acks): %3").arg(i).arg(acks).arg(outcome.error)));
+                QFAIL(qPrintable(QStringLiteral("cycle %1 (kill after %2 acks): %3")
+                                     .arg(i)
+                                     .arg(acks)
+                                     .arg(outcome.error)));
             QVERIFY(outcome.acknowledged >= acks);
         }
         QVERIFY(cycle.acknowledgedTotal() >= cycles);
@@ -47,11 +50,13 @@ private slots:
             DurableCrash::CrashCycle cycle(QStringLiteral(DURABLE_CRASH_CHILD), dir.path());
             const DurableCrash::CycleOutcome first = cycle.run(1);
             if (!first.ok)
-                QFAIL(qPrintable(QStringLiteral("round %1, first kill: %2").arg(i).arg(first.error)));
+                QFAIL(
+                    qPrintable(QStringLiteral("round %1, first kill: %2").arg(i).arg(first.error)));
             // And the directory keeps working under the next crash.
             const DurableCrash::CycleOutcome second = cycle.run(20, true);
             if (!second.ok)
-                QFAIL(qPrintable(QStringLiteral("round %1, second kill: %2").arg(i).arg(second.error)));
+                QFAIL(qPrintable(
+                    QStringLiteral("round %1, second kill: %2").arg(i).arg(second.error)));
         }
     }
 };

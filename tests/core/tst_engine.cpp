@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The engine core: strands, storage, output gate, catalog, activation and bad input.
-#include "testobjects.h"
 #include "feedutil.h"
+#include "testobjects.h"
 #include "testutil.h"
 
 #include <durable/core/engine.h>
@@ -65,7 +65,8 @@ private slots:
         QCOMPARE(call(*engine, "Counter", "anna", "get").value().toInt(), 5);
         QVERIFY(QFile::exists(dir.path() + "/engine.sqlite"));
         const QString hex = ObjectId::fromName("Counter", "anna").toString();
-        QVERIFY(QFile::exists(dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite"));
+        QVERIFY(
+            QFile::exists(dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite"));
     }
 
     void thousandObjectsUnderConcurrentCallsEndExact()
@@ -80,7 +81,7 @@ private slots:
         QList<Stub> stubs;
         for (int i = 0; i < objects; ++i)
             stubs.append(engine->stub("Counter", QString::number(i)).value());
-        std::atomic<int> ok{0}, failed{0};
+        std::atomic<int> ok {0}, failed {0};
         QSemaphore done;
         // Calls issued from two threads at once, interleaved across objects.
         auto issue = [&](int parity) {
@@ -140,8 +141,9 @@ private slots:
         // Some of 16 other objects hash to the other worker and answer while g0 blocks.
         QSemaphore answered;
         for (int i = 1; i < 16; ++i) {
-            engine->stub("Gate", QStringLiteral("g%1").arg(i)).value().call(
-                "pass", i, [&answered](const Result<QJsonValue> &) { answered.release(); });
+            engine->stub("Gate", QStringLiteral("g%1").arg(i))
+                .value()
+                .call("pass", i, [&answered](const Result<QJsonValue> &) { answered.release(); });
         }
         const bool parallel = answered.tryAcquire(1, 10000);
         Gate::release.release();
@@ -165,7 +167,8 @@ private slots:
         auto refused = await(gate.call("pass", 99));
         QVERIFY(!refused.ok());
         QCOMPARE(refused.error().code(), ErrorCode::Overloaded);
-        QVERIFY2(refused.error().message().contains("overloaded"), qPrintable(refused.error().message()));
+        QVERIFY2(refused.error().message().contains("overloaded"),
+                 qPrintable(refused.error().message()));
         Gate::release.release();
         QVERIFY(await(blocked).ok());
         for (int i = 0; i < 5; ++i)
@@ -179,12 +182,16 @@ private slots:
         auto p = [&](const QString &method, const QJsonObject &args) {
             return call(*engine, "StorageProbe", "kv", method, args);
         };
-        QVERIFY(p("get", obj({{"key", "missing"}})).value().isUndefined()
-                || p("get", obj({{"key", "missing"}})).value().isNull());
-        const QJsonValue values[] = {QJsonValue(42), QJsonValue(3.25), QJsonValue("text \"quoted\""),
-                                     QJsonValue(true), QJsonValue(QJsonValue::Null),
-                                     QJsonArray{1, "two", QJsonObject{{"three", 3}}},
-                                     QJsonObject{{"nested", QJsonObject{{"deep", QJsonArray{}}}}}};
+        QVERIFY(p("get", obj({{"key", "missing"}})).value().isUndefined() ||
+                p("get", obj({{"key", "missing"}})).value().isNull());
+        const QJsonValue values[] = {
+            QJsonValue(42),
+            QJsonValue(3.25),
+            QJsonValue("text \"quoted\""),
+            QJsonValue(true),
+            QJsonValue(QJsonValue::Null),
+            QJsonArray {1, "two", QJsonObject {{"three", 3}}},
+            QJsonObject {{"nested", QJsonObject {{"deep", QJsonArray {}}}}}};
         int i = 0;
         for (const QJsonValue &v : values) {
             const QString key = QStringLiteral("v%1").arg(i++);
@@ -200,9 +207,11 @@ private slots:
             return out;
         };
         QCOMPARE(keys(obj({{"prefix", "a/"}})), QStringList({"a/1", "a/2", "a/3"}));
-        QCOMPARE(keys(obj({{"prefix", "a/"}, {"reverse", true}, {"limit", 2}})), QStringList({"a/3", "a/2"}));
+        QCOMPARE(keys(obj({{"prefix", "a/"}, {"reverse", true}, {"limit", 2}})),
+                 QStringList({"a/3", "a/2"}));
         QCOMPARE(keys(obj({{"start", "a/2"}, {"end", "b/2"}})), QStringList({"a/2", "a/3", "b/1"}));
-        QCOMPARE(keys(obj({{"prefix", "b/"}, {"start", "a"}, {"end", "b/2"}})), QStringList({"b/1"}));
+        QCOMPARE(keys(obj({{"prefix", "b/"}, {"start", "a"}, {"end", "b/2"}})),
+                 QStringList({"b/1"}));
         QCOMPARE(p("remove", obj({{"key", "a/2"}})).value().toBool(), true);
         QCOMPARE(p("remove", obj({{"key", "a/2"}})).value().toBool(), false);
         QCOMPARE(keys(obj({{"prefix", "a/"}})), QStringList({"a/1", "a/3"}));
@@ -211,11 +220,15 @@ private slots:
         QVERIFY(await(engine->evict(ObjectId::fromName("StorageProbe", "kv"))).ok());
         sqlite3 *db = nullptr;
         const QString hex = ObjectId::fromName("StorageProbe", "kv").toString();
-        QCOMPARE(sqlite3_open_v2(QFile::encodeName(dir.path() + "/objects/StorageProbe/" + hex.left(2)
-                                                   + "/" + hex + ".sqlite").constData(),
-                                 &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_open_v2(QFile::encodeName(dir.path() + "/objects/StorageProbe/" +
+                                                   hex.left(2) + "/" + hex + ".sqlite")
+                                     .constData(),
+                                 &db, SQLITE_OPEN_READONLY, nullptr),
+                 SQLITE_OK);
         sqlite3_stmt *stmt = nullptr;
-        QCOMPARE(sqlite3_prepare_v2(db, "SELECT value FROM _durable_kv WHERE key = 'v6'", -1, &stmt, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_prepare_v2(db, "SELECT value FROM _durable_kv WHERE key = 'v6'", -1, &stmt,
+                                    nullptr),
+                 SQLITE_OK);
         QCOMPARE(sqlite3_step(stmt), SQLITE_ROW);
         QCOMPARE(QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))),
                  QByteArray(R"({"nested":{"deep":[]}})"));
@@ -228,12 +241,14 @@ private slots:
         QTemporaryDir dir;
         auto engine = makeEngine(dir.path());
         auto put = [&](const QString &key, const QJsonValue &value) {
-            return call(*engine, "StorageProbe", "limits", "put", obj({{"key", key}, {"value", value}}));
+            return call(*engine, "StorageProbe", "limits", "put",
+                        obj({{"key", key}, {"value", value}}));
         };
         QVERIFY(put(QString(2048, 'k'), 1).ok());
         auto bigKey = put(QString(2049, 'k'), 1);
         QCOMPARE(bigKey.error().code(), ErrorCode::LimitExceeded);
-        QVERIFY2(bigKey.error().message().contains("2048 bytes"), qPrintable(bigKey.error().message()));
+        QVERIFY2(bigKey.error().message().contains("2048 bytes"),
+                 qPrintable(bigKey.error().message()));
         QVERIFY(put("big", QString(2 * 1024 * 1024 - 2, 'v')).ok());
         auto bigValue = put("big", QString(2 * 1024 * 1024, 'v'));
         QCOMPARE(bigValue.error().code(), ErrorCode::LimitExceeded);
@@ -247,28 +262,35 @@ private slots:
         QTemporaryDir dir;
         auto engine = makeEngine(dir.path());
         auto sql = [&](const QString &query, const QJsonArray &params = {}) {
-            return call(*engine, "StorageProbe", "sql", "sql", obj({{"query", query}, {"params", params}}));
+            return call(*engine, "StorageProbe", "sql", "sql",
+                        obj({{"query", query}, {"params", params}}));
         };
-        QVERIFY(sql("CREATE TABLE people(name TEXT, age INTEGER); CREATE INDEX people_age ON people(age)").ok());
+        QVERIFY(sql("CREATE TABLE people(name TEXT, age INTEGER); CREATE INDEX people_age ON "
+                    "people(age)")
+                    .ok());
         auto inserted = sql("INSERT INTO people VALUES (?, ?), (?, ?)", {"ann", 31, "bob", 27});
         QVERIFY(inserted.ok());
         QCOMPARE(inserted.value()["written"].toInt(), 2);
         auto rows = sql("SELECT name, age FROM people WHERE age > ? ORDER BY age", {20});
         QCOMPARE(rows.value()["columns"].toArray(), QJsonArray({"name", "age"}));
-        QCOMPARE(rows.value()["rows"].toArray(), QJsonArray({QJsonArray{"bob", 27}, QJsonArray{"ann", 31}}));
+        QCOMPARE(rows.value()["rows"].toArray(),
+                 QJsonArray({QJsonArray {"bob", 27}, QJsonArray {"ann", 31}}));
         QCOMPARE(rows.value()["read"].toInt(), 2);
 
         auto invalid = sql("SELEC nonsense");
         QCOMPARE(invalid.error().code(), ErrorCode::SqlError);
-        QVERIFY2(invalid.error().message().contains("syntax error"), qPrintable(invalid.error().message()));
-        for (const char *reserved : {"SELECT * FROM _durable_kv", "DELETE FROM _durable_alarm",
-                                     "DROP TABLE _durable_meta", "CREATE TABLE _durable_mine(x)",
-                                     "INSERT INTO _DURABLE_KV VALUES ('a', '1')"}) {
+        QVERIFY2(invalid.error().message().contains("syntax error"),
+                 qPrintable(invalid.error().message()));
+        for (const char *reserved :
+             {"SELECT * FROM _durable_kv", "DELETE FROM _durable_alarm", "DROP TABLE _durable_meta",
+              "CREATE TABLE _durable_mine(x)", "INSERT INTO _DURABLE_KV VALUES ('a', '1')"}) {
             auto refused = sql(reserved);
             QCOMPARE(refused.error().code(), ErrorCode::ReservedTable);
-            QVERIFY2(refused.error().message().contains("reserved"), qPrintable(refused.error().message()));
+            QVERIFY2(refused.error().message().contains("reserved"),
+                     qPrintable(refused.error().message()));
         }
-        for (const char *control : {"BEGIN", "COMMIT", "SAVEPOINT x", "ATTACH 'x.db' AS x", "PRAGMA journal_mode=DELETE"})
+        for (const char *control :
+             {"BEGIN", "COMMIT", "SAVEPOINT x", "ATTACH 'x.db' AS x", "PRAGMA journal_mode=DELETE"})
             QCOMPARE(sql(control).error().code(), ErrorCode::ReservedTable);
         QVERIFY(sql("PRAGMA table_info(people)").ok());
         auto tooFew = sql("SELECT ?1 + ?2", {1});
@@ -279,16 +301,22 @@ private slots:
     {
         QTemporaryDir dir;
         auto engine = makeEngine(dir.path());
-        QCOMPARE(call(*engine, "StorageProbe", "tx", "txFail", QJsonObject()).value().toBool(), true);
-        QCOMPARE(call(*engine, "StorageProbe", "tx", "get", obj({{"key", "outer"}})).value().toInt(), 1);
-        QVERIFY(call(*engine, "StorageProbe", "tx", "get", obj({{"key", "inner"}})).value().isUndefined());
+        QCOMPARE(call(*engine, "StorageProbe", "tx", "txFail", QJsonObject()).value().toBool(),
+                 true);
+        QCOMPARE(
+            call(*engine, "StorageProbe", "tx", "get", obj({{"key", "outer"}})).value().toInt(), 1);
+        QVERIFY(call(*engine, "StorageProbe", "tx", "get", obj({{"key", "inner"}}))
+                    .value()
+                    .isUndefined());
     }
 
     void deleteAllEmptiesStorage()
     {
         QTemporaryDir dir;
         auto engine = makeEngine(dir.path());
-        auto p = [&](const QString &m, const QJsonObject &a) { return call(*engine, "StorageProbe", "d", m, a); };
+        auto p = [&](const QString &m, const QJsonObject &a) {
+            return call(*engine, "StorageProbe", "d", m, a);
+        };
         QVERIFY(p("put", obj({{"key", "a"}, {"value", 1}})).ok());
         QVERIFY(p("sql", obj({{"query", "CREATE TABLE t(x)"}})).ok());
         QVERIFY(p("deleteAll", {}).ok());
@@ -306,7 +334,7 @@ private slots:
         auto failed = await(stub.call("incrementThenFail"));
         QCOMPARE(failed.error().code(), ErrorCode::InvalidArgument);
         QCOMPARE(failed.error().message(), QStringLiteral("failing on purpose"));
-        QCOMPARE(await(stub.call("get")).value().toInt(), 1); // the write was rolled back
+        QCOMPARE(await(stub.call("get")).value().toInt(), 1);         // the write was rolled back
         QCOMPARE(await(stub.call("memberValue")).value().toInt(), 0); // a fresh instance
         auto stdFailure = await(stub.call("throwStd"));
         QCOMPARE(stdFailure.error().code(), ErrorCode::HandlerFailed);
@@ -340,7 +368,9 @@ private slots:
             return engine->stub("StorageProbe", "fk").value().call("sql", obj({{"query", q}}));
         };
         QVERIFY(await(sql("CREATE TABLE parent(id INTEGER PRIMARY KEY);"
-                          "CREATE TABLE child(pid INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")).ok());
+                          "CREATE TABLE child(pid INTEGER REFERENCES parent(id) DEFERRABLE "
+                          "INITIALLY DEFERRED)"))
+                    .ok());
         // Hold the strand so the next two turns queue up and share one transaction.
         // A deferred foreign key violation passes every statement but fails the COMMIT.
         const Stub probe = engine->stub("StorageProbe", "fk").value();
@@ -353,13 +383,18 @@ private slots:
         for (const auto &result : {await(first), await(second)}) {
             QVERIFY(!result.ok());
             QCOMPARE(result.error().code(), ErrorCode::CommitFailed);
-            QVERIFY2(result.error().message().contains("Could not commit"), qPrintable(result.error().message()));
-            QVERIFY2(result.error().message().contains("FOREIGN KEY"), qPrintable(result.error().message()));
+            QVERIFY2(result.error().message().contains("Could not commit"),
+                     qPrintable(result.error().message()));
+            QVERIFY2(result.error().message().contains("FOREIGN KEY"),
+                     qPrintable(result.error().message()));
         }
         // The earlier caller's write was lost with the commit, and it was told so.
-        QVERIFY(call(*engine, "StorageProbe", "fk", "get", obj({{"key", "before"}})).value().isUndefined());
+        QVERIFY(call(*engine, "StorageProbe", "fk", "get", obj({{"key", "before"}}))
+                    .value()
+                    .isUndefined());
         // The object keeps working afterwards.
-        QVERIFY(call(*engine, "StorageProbe", "fk", "put", obj({{"key", "after"}, {"value", 1}})).ok());
+        QVERIFY(
+            call(*engine, "StorageProbe", "fk", "put", obj({{"key", "after"}, {"value", 1}})).ok());
     }
 
     void messagesLeaveOnlyAfterCommit()
@@ -371,7 +406,8 @@ private slots:
         QVERIFY(!call(*engine, "Sender", "s", "sendThenFail", obj({{"target", "inbox"}})).ok());
         QVERIFY(call(*engine, "Sender", "s", "send", obj({{"target", "inbox"}})).ok());
         QTRY_COMPARE(call(*engine, "Counter", "inbox", "get").value().toInt(), 2);
-        QCOMPARE(call(*engine, "Counter", "inbox", "get").value().toInt(), 2); // the failed one never arrived
+        QCOMPARE(call(*engine, "Counter", "inbox", "get").value().toInt(),
+                 2); // the failed one never arrived
     }
 
     void failedCommitSendsNoMessage()
@@ -382,7 +418,8 @@ private slots:
         inspector.setFeedInterval(10);
         QSignalSpy spy(&inspector, &Inspector::changesAvailable);
         QVERIFY(spy.isValid());
-        const auto broken = call(*engine, "Sender", "s", "sendThenBreakCommit", obj({{"target", "inbox"}}));
+        const auto broken = call(*engine, "Sender", "s", "sendThenBreakCommit",
+                                 obj({{"target", "inbox"}}));
         QCOMPARE(broken.error().code(), ErrorCode::CommitFailed);
         QVERIFY(call(*engine, "Sender", "s", "send", obj({{"target", "inbox"}})).ok());
         QTRY_COMPARE(call(*engine, "Counter", "inbox", "get").value().toInt(), 1);
@@ -406,7 +443,8 @@ private slots:
         QCOMPARE(badId.error().code(), ErrorCode::InvalidArgument);
         auto method = call(*engine, "Counter", "m", "fly");
         QCOMPARE(method.error().code(), ErrorCode::UnknownMethod);
-        QCOMPARE(method.error().message(), QStringLiteral("Counter does not handle method \"fly\""));
+        QCOMPARE(method.error().message(),
+                 QStringLiteral("Counter does not handle method \"fly\""));
         QCOMPARE(engine->stub("Counter", QString()).error().code(), ErrorCode::InvalidArgument);
         QCOMPARE(engine->registerClass<Counter>("Late").error().code(), ErrorCode::InvalidArgument);
     }
@@ -422,7 +460,8 @@ private slots:
         Engine engine(options);
         auto started = engine.start();
         QVERIFY(!started.ok());
-        QVERIFY2(started.error().message().contains("is not a directory"), qPrintable(started.error().message()));
+        QVERIFY2(started.error().message().contains("is not a directory"),
+                 qPrintable(started.error().message()));
         options.dataDir = file.fileName() + "/below";
         Engine below(options);
         auto startedBelow = below.start();
@@ -531,7 +570,8 @@ private slots:
             sqlite3 *db = nullptr;
             sqlite3_open(QFile::encodeName(dir.path() + "/engine.sqlite").constData(), &db);
             sqlite3_stmt *stmt = nullptr;
-            sqlite3_prepare_v2(db, "SELECT count(*) FROM objects WHERE class = 'Counter'", -1, &stmt, nullptr);
+            sqlite3_prepare_v2(db, "SELECT count(*) FROM objects WHERE class = 'Counter'", -1,
+                               &stmt, nullptr);
             sqlite3_step(stmt);
             const int n = sqlite3_column_int(stmt, 0);
             sqlite3_finalize(stmt);
@@ -543,9 +583,11 @@ private slots:
         {
             sqlite3 *db = nullptr;
             sqlite3_open(QFile::encodeName(dir.path() + "/engine.sqlite").constData(), &db);
-            QCOMPARE(sqlite3_exec(db, "DELETE FROM objects WHERE name > 'c15' OR name < 'c10';"
-                                      "UPDATE meta SET value = 0 WHERE key = 'clean_shutdown'",
-                                  nullptr, nullptr, nullptr), SQLITE_OK);
+            QCOMPARE(sqlite3_exec(db,
+                                  "DELETE FROM objects WHERE name > 'c15' OR name < 'c10';"
+                                  "UPDATE meta SET value = 0 WHERE key = 'clean_shutdown'",
+                                  nullptr, nullptr, nullptr),
+                     SQLITE_OK);
             sqlite3_close(db);
         }
         QVERIFY(countRows() < 20);
@@ -570,7 +612,8 @@ private slots:
             sqlite3 *db = nullptr;
             sqlite3_open(QFile::encodeName(dir.path() + "/engine.sqlite").constData(), &db);
             QCOMPARE(sqlite3_exec(db, "UPDATE meta SET value = 0 WHERE key = 'clean_shutdown'",
-                                  nullptr, nullptr, nullptr), SQLITE_OK);
+                                  nullptr, nullptr, nullptr),
+                     SQLITE_OK);
             sqlite3_close(db);
         }
         EngineOptions options;
@@ -582,7 +625,8 @@ private slots:
         QVERIFY(engine.start().ok()); // one bad file does not stop the engine
         QTRY_COMPARE(errors.count(), 1);
         const QString message = errors.at(0).at(0).value<Error>().message();
-        QVERIFY2(message.startsWith("Could not re-index the object file " + path), qPrintable(message));
+        QVERIFY2(message.startsWith("Could not re-index the object file " + path),
+                 qPrintable(message));
         // The other objects still work.
         QVERIFY(call(engine, "Counter", "fine", "increment").ok());
     }

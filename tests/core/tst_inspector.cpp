@@ -41,11 +41,15 @@ private slots:
     void classesAndObjects()
     {
         for (int i = 0; i < 30; ++i)
-            QVERIFY(call(*m_engine, "Counter", QStringLiteral("obj%1").arg(i, 2, 10, QLatin1Char('0')), "increment").ok());
+            QVERIFY(call(*m_engine, "Counter",
+                         QStringLiteral("obj%1").arg(i, 2, 10, QLatin1Char('0')), "increment")
+                        .ok());
         QVERIFY(call(*m_engine, "Echo", "e", "x").ok());
         const auto classes = awaitValue(m_inspector->classes()).value();
         QCOMPARE(classes.size(), m_engine->classNames().size());
-        const auto counter = std::find_if(classes.begin(), classes.end(), [](const ClassSummary &c) { return c.name == "Counter"; });
+        const auto counter = std::find_if(
+            classes.begin(), classes.end(),
+            [](const ClassSummary &c) { return c.name == "Counter"; });
         QCOMPARE(counter->objectCount, 30);
         QCOMPARE(counter->liveCount, 30);
 
@@ -71,16 +75,18 @@ private slots:
         auto sleeping = awaitValue(m_inspector->objects(hibernated)).value();
         QCOMPARE(sleeping.size(), 1);
         QCOMPARE(sleeping.first().name, QStringLiteral("obj05"));
-        const QList<ObjectId> ids{ObjectId::fromName("Counter", "obj07"), ObjectId::unique(),
-                                  ObjectId::fromName("Counter", "obj05")};
+        const QList<ObjectId> ids {ObjectId::fromName("Counter", "obj07"), ObjectId::unique(),
+                                   ObjectId::fromName("Counter", "obj05")};
         const QList<ObjectSummary> some = awaitValue(m_inspector->objectsById(ids)).value();
         QCOMPARE(some.size(), 2); // the unknown id is left out
         QCOMPARE(some.at(0).name, QStringLiteral("obj07"));
         QCOMPARE(some.at(0).status, ObjectStatus::Idle);
         QCOMPARE(some.at(1).status, ObjectStatus::Hibernated);
-        auto one = awaitValue(m_inspector->object("Counter", ObjectId::fromName("Counter", "obj05")));
+        auto one = awaitValue(
+            m_inspector->object("Counter", ObjectId::fromName("Counter", "obj05")));
         QCOMPARE(one.value().status, ObjectStatus::Hibernated);
-        QCOMPARE(awaitValue(m_inspector->object("Counter", ObjectId::unique())).error().code(), ErrorCode::NotFound);
+        QCOMPARE(awaitValue(m_inspector->object("Counter", ObjectId::unique())).error().code(),
+                 ErrorCode::NotFound);
     }
 
     void textFilterIsLiteralAndPagesInTheCatalog()
@@ -100,21 +106,25 @@ private slots:
         };
         // SQL LIKE's wildcards and escape character match as themselves (the names use letters
         // no hex id has).
-        QCOMPARE(names("g_h"), QStringList{"g_h"});
-        QCOMPARE(names("g%h"), QStringList{"G%H"}); // case-insensitively
-        QCOMPARE(names("g\\h"), QStringList{"g\\h"});
+        QCOMPARE(names("g_h"), QStringList {"g_h"});
+        QCOMPARE(names("g%h"), QStringList {"G%H"}); // case-insensitively
+        QCOMPARE(names("g\\h"), QStringList {"g\\h"});
         QCOMPARE(names("h").size(), 4);
         QCOMPARE(names("h", 1, 2), names("h").mid(1, 2)); // a page of the filtered list
         // An id prefix finds its object too.
         const QString id = ObjectId::fromName("Counter", "zz").toString();
-        QCOMPARE(names(id.left(12).toUpper()), QStringList{"zz"});
+        QCOMPARE(names(id.left(12).toUpper()), QStringList {"zz"});
     }
 
     void storageReadsGoThroughTheStrand()
     {
         for (const char *k : {"a", "b", "c"})
-            QVERIFY(call(*m_engine, "StorageProbe", "s", "put", QJsonObject{{"key", k}, {"value", k}}).ok());
-        QVERIFY(call(*m_engine, "StorageProbe", "s", "sql", QJsonObject{{"query", "CREATE TABLE t(x INTEGER, y TEXT)"}}).ok());
+            QVERIFY(
+                call(*m_engine, "StorageProbe", "s", "put", QJsonObject {{"key", k}, {"value", k}})
+                    .ok());
+        QVERIFY(call(*m_engine, "StorageProbe", "s", "sql",
+                     QJsonObject {{"query", "CREATE TABLE t(x INTEGER, y TEXT)"}})
+                    .ok());
         const ObjectId id = ObjectId::fromName("StorageProbe", "s");
         ListOptions options;
         options.limit = 2;
@@ -124,36 +134,45 @@ private slots:
         auto schemaResult = awaitValue(m_inspector->schema("StorageProbe", id));
         QVERIFY2(schemaResult.ok(), qPrintable(schemaResult.error().message()));
         auto schema = schemaResult.value();
-        const auto t = std::find_if(schema.begin(), schema.end(), [](const TableSchema &s) { return s.name == "t"; });
+        const auto t = std::find_if(schema.begin(), schema.end(),
+                                    [](const TableSchema &s) { return s.name == "t"; });
         QVERIFY(t != schema.end());
         QCOMPARE(t->columns, QStringList({"x", "y"}));
         // The console may read the engine's tables, but never write anything.
-        auto read = awaitValue(m_inspector->query("StorageProbe", id, "SELECT count(*) FROM _durable_kv"));
+        auto read = awaitValue(
+            m_inspector->query("StorageProbe", id, "SELECT count(*) FROM _durable_kv"));
         QCOMPARE(read.value().rows.first().at(0).toInt(), 3);
-        for (const char *write : {"DELETE FROM _durable_kv", "INSERT INTO t VALUES (1, 'x')", "DROP TABLE t", "BEGIN"}) {
+        for (const char *write : {"DELETE FROM _durable_kv", "INSERT INTO t VALUES (1, 'x')",
+                                  "DROP TABLE t", "BEGIN"}) {
             auto refused = awaitValue(m_inspector->query("StorageProbe", id, write));
             QVERIFY2(!refused.ok(), write);
-            QVERIFY2(refused.error().message().contains("read-only") || refused.error().message().contains("not allowed"),
+            QVERIFY2(refused.error().message().contains("read-only") ||
+                         refused.error().message().contains("not allowed"),
                      qPrintable(refused.error().message()));
         }
         QCOMPARE(awaitValue(m_inspector->keyValues("StorageProbe", id)).value().size(), 3);
         // Looking at an object that does not exist does not create it.
         const ObjectId ghost = ObjectId::fromName("StorageProbe", "ghost");
-        QCOMPARE(awaitValue(m_inspector->keyValues("StorageProbe", ghost)).error().code(), ErrorCode::NotFound);
+        QCOMPARE(awaitValue(m_inspector->keyValues("StorageProbe", ghost)).error().code(),
+                 ErrorCode::NotFound);
         const QString hex = ghost.toString();
-        QVERIFY(!QFile::exists(m_dir->path() + "/objects/StorageProbe/" + hex.left(2) + "/" + hex + ".sqlite"));
+        QVERIFY(!QFile::exists(m_dir->path() + "/objects/StorageProbe/" + hex.left(2) + "/" + hex +
+                               ".sqlite"));
     }
 
     void alarmsAreListed()
     {
         const qint64 at = m_clock->nowMs() + 60000;
-        QVERIFY(call(*m_engine, "AlarmProbe", "a1", "set", QJsonObject{{"at", double(at)}}).ok());
-        QVERIFY(call(*m_engine, "AlarmProbe", "a2", "set", QJsonObject{{"at", double(at - 1000)}}).ok());
+        QVERIFY(call(*m_engine, "AlarmProbe", "a1", "set", QJsonObject {{"at", double(at)}}).ok());
+        QVERIFY(call(*m_engine, "AlarmProbe", "a2", "set", QJsonObject {{"at", double(at - 1000)}})
+                    .ok());
         auto alarms = awaitValue(m_inspector->alarms()).value();
         QCOMPARE(alarms.size(), 2);
         QCOMPARE(alarms.at(0).name, QStringLiteral("a2"));
         QCOMPARE(alarms.at(1).dueMs, at);
-        auto mine = awaitValue(m_inspector->alarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "a1"))).value();
+        auto mine = awaitValue(
+                        m_inspector->alarm("AlarmProbe", ObjectId::fromName("AlarmProbe", "a1")))
+                        .value();
         QVERIFY(mine.has_value());
         QCOMPARE(mine->dueMs, at);
         ObjectQuery query;
@@ -167,23 +186,32 @@ private slots:
         QSignalSpy spy(m_inspector.get(), &Inspector::changesAvailable);
         QVERIFY(spy.isValid());
         const ObjectId ghost = ObjectId::fromName("StorageProbe", "ghost");
-        const auto edit = awaitValue(m_inspector->editState("StorageProbe", ghost, QJsonObject{{"a", 1}}));
+        const auto edit = awaitValue(
+            m_inspector->editState("StorageProbe", ghost, QJsonObject {{"a", 1}}));
         QCOMPARE(edit.error().code(), ErrorCode::NotFound);
-        QVERIFY2(edit.error().message().contains("StorageProbe"), qPrintable(edit.error().message()));
-        QCOMPARE(awaitValue(m_inspector->reset("StorageProbe", ghost)).error().code(), ErrorCode::NotFound);
+        QVERIFY2(edit.error().message().contains("StorageProbe"),
+                 qPrintable(edit.error().message()));
+        QCOMPARE(awaitValue(m_inspector->reset("StorageProbe", ghost)).error().code(),
+                 ErrorCode::NotFound);
         const QString hex = ghost.toString();
-        QVERIFY(!QFile::exists(m_dir->path() + "/objects/StorageProbe/" + hex.left(2) + "/" + hex + ".sqlite"));
-        QCOMPARE(awaitValue(m_inspector->object("StorageProbe", ghost)).error().code(), ErrorCode::NotFound);
+        QVERIFY(!QFile::exists(m_dir->path() + "/objects/StorageProbe/" + hex.left(2) + "/" + hex +
+                               ".sqlite"));
+        QCOMPARE(awaitValue(m_inspector->object("StorageProbe", ghost)).error().code(),
+                 ErrorCode::NotFound);
 
         // On an object that exists the command is a turn like any other, visible on the feed.
-        QVERIFY(call(*m_engine, "StorageProbe", "real", "put", QJsonObject{{"key", "a"}, {"value", 0}}).ok());
+        QVERIFY(
+            call(*m_engine, "StorageProbe", "real", "put", QJsonObject {{"key", "a"}, {"value", 0}})
+                .ok());
         const ObjectId real = ObjectId::fromName("StorageProbe", "real");
-        QCOMPARE(awaitValue(m_inspector->editState("StorageProbe", real, QJsonObject{{"a", 1}})).value(), 2);
+        QCOMPARE(awaitValue(m_inspector->editState("StorageProbe", real, QJsonObject {{"a", 1}}))
+                     .value(),
+                 2);
         QTRY_VERIFY([&] {
             for (const QList<QVariant> &arguments : std::as_const(spy)) {
                 for (const ChangeEvent &event : arguments.at(0).value<QList<ChangeEvent>>()) {
-                    if (event.id == real && event.kind == ChangeEvent::Kind::TurnCompleted
-                        && event.detail.value("trigger").toString() == "admin-edit")
+                    if (event.id == real && event.kind == ChangeEvent::Kind::TurnCompleted &&
+                        event.detail.value("trigger").toString() == "admin-edit")
                         return true;
                 }
             }
@@ -208,24 +236,26 @@ private slots:
         QVERIFY(done.tryAcquire(objects * perObject, 60000));
         QHash<QString, int> lastSeen;
         int turnEvents = 0;
-        QTRY_VERIFY_WITH_TIMEOUT(([&] {
-            while (!spy.isEmpty()) {
-                const auto batch = spy.takeFirst().at(0).value<QList<ChangeEvent>>();
-                for (const ChangeEvent &event : batch) {
-                    if (event.kind != ChangeEvent::Kind::TurnCompleted)
-                        continue;
-                    ++turnEvents;
-                    // In order per object: each object's journal seqs arrive 1, 2, 3, ...
-                    const int seq = event.detail.value("seq").toInt();
-                    if (seq != lastSeen.value(event.name) + 1)
-                        return false;
-                    lastSeen[event.name] = seq;
-                    if (!event.detail.value("ok").toBool())
-                        return false;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            ([&] {
+                while (!spy.isEmpty()) {
+                    const auto batch = spy.takeFirst().at(0).value<QList<ChangeEvent>>();
+                    for (const ChangeEvent &event : batch) {
+                        if (event.kind != ChangeEvent::Kind::TurnCompleted)
+                            continue;
+                        ++turnEvents;
+                        // In order per object: each object's journal seqs arrive 1, 2, 3, ...
+                        const int seq = event.detail.value("seq").toInt();
+                        if (seq != lastSeen.value(event.name) + 1)
+                            return false;
+                        lastSeen[event.name] = seq;
+                        if (!event.detail.value("ok").toBool())
+                            return false;
+                    }
                 }
-            }
-            return turnEvents == objects * perObject;
-        }()), 10000);
+                return turnEvents == objects * perObject;
+            }()),
+            10000);
         for (int i = 0; i < objects; ++i)
             QCOMPARE(lastSeen.value(QStringLiteral("feed%1").arg(i)), perObject);
     }

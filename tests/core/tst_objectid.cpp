@@ -16,12 +16,13 @@ private slots:
         QCOMPARE(a, ObjectId::fromName(QStringLiteral("Counter"), QStringLiteral("anna")));
         QCOMPARE(a.toString().size(), 64);
         // sha256("Counter\0anna"), computed independently with: printf 'Counter\0anna' | sha256sum
-        QCOMPARE(a.toString(),
-                 QStringLiteral("b51c2d877f2b81e9e459e2b041cd113bd23fe68a36317348cc048e733ab9b454"));
+        QCOMPARE(
+            a.toString(),
+            QStringLiteral("b51c2d877f2b81e9e459e2b041cd113bd23fe68a36317348cc048e733ab9b454"));
         QVERIFY(a != ObjectId::fromName(QStringLiteral("Counter"), QStringLiteral("bob")));
         // The separator keeps ("ab","c") and ("a","bc") apart.
-        QVERIFY(ObjectId::fromName(QStringLiteral("ab"), QStringLiteral("c"))
-                != ObjectId::fromName(QStringLiteral("a"), QStringLiteral("bc")));
+        QVERIFY(ObjectId::fromName(QStringLiteral("ab"), QStringLiteral("c")) !=
+                ObjectId::fromName(QStringLiteral("a"), QStringLiteral("bc")));
     }
 
     void uniqueIdsDiffer()
@@ -47,7 +48,8 @@ private slots:
         QTest::addColumn<QString>("why");
         QTest::newRow("empty") << QString() << QStringLiteral("got 0");
         QTest::newRow("short") << QStringLiteral("abc") << QStringLiteral("got 3");
-        QTest::newRow("non-hex") << QString(63, u'a') + u'g' << QStringLiteral("'g' is not a hex digit");
+        QTest::newRow("non-hex") << QString(63, u'a') + u'g'
+                                 << QStringLiteral("'g' is not a hex digit");
         QTest::newRow("long") << QString(65, u'a') << QStringLiteral("got 65");
     }
     void fromStringRejects()

@@ -72,9 +72,9 @@ private slots:
         driver.rearmAfterMs = 500;            // each fired alarm sets one 500 ms later
         const int fired = clock.advance(5s);
         QCOMPARE(fired, 6);
-        const QList<QPair<int, qint64>> expected{{1, t0 + 1000},   {101, t0 + 1500},
-                                                 {2, t0 + 2000},   {102, t0 + 2500},
-                                                 {3, t0 + 3000},   {103, t0 + 3500}};
+        const QList<QPair<int, qint64>> expected {{1, t0 + 1000}, {101, t0 + 1500},
+                                                  {2, t0 + 2000}, {102, t0 + 2500},
+                                                  {3, t0 + 3000}, {103, t0 + 3500}};
         QCOMPARE(driver.fired, expected);
         QCOMPARE(clock.nowMs(), t0 + 5000);
         QCOMPARE(driver.nextDueMs(), t0 + 10000);
@@ -93,14 +93,17 @@ private slots:
         for (int tag = 1; tag <= 4; ++tag)
             driver.agenda.emplace(t0 + tag * 1000, tag);
         // A user presses Stop while the second alarm's turn runs.
-        QObject::connect(&clock, &Clock::timeJumped, &clock, [&clock, t0](qint64 at) {
-            if (at == t0 + 2000)
-                clock.cancelJump();
-        }, Qt::DirectConnection);
+        QObject::connect(
+            &clock, &Clock::timeJumped, &clock,
+            [&clock, t0](qint64 at) {
+                if (at == t0 + 2000)
+                    clock.cancelJump();
+            },
+            Qt::DirectConnection);
         QSignalSpy advanced(&clock, &VirtualClock::advanced);
         QCOMPARE(clock.advance(10s), 2);
         QCOMPARE(clock.nowMs(), t0 + 2000);
-        const QList<QPair<int, qint64>> expected{{1, t0 + 1000}, {2, t0 + 2000}};
+        const QList<QPair<int, qint64>> expected {{1, t0 + 1000}, {2, t0 + 2000}};
         QCOMPARE(driver.fired, expected);
         QCOMPARE(advanced.count(), 1);
         QCOMPARE(advanced.at(0).at(1).toLongLong(), t0 + 2000); // where the jump really ended

@@ -17,7 +17,7 @@ using namespace Durable;
 namespace {
 
 QJsonObject callOrDie(Engine &engine, const QString &name, const QString &method,
-    const QJsonValue &args = {})
+                      const QJsonValue &args = {})
 {
     auto future = engine.stub(QStringLiteral("Recruitment"), name).value().call(method, args);
     try {
@@ -32,8 +32,9 @@ QJsonObject callOrDie(Engine &engine, const QString &name, const QString &method
 void waitForStep(Engine &engine, const QString &name, const QString &step)
 {
     for (int i = 0; i < 3000; ++i) {
-        if (callOrDie(engine, name, QStringLiteral("status")).value(QStringLiteral("step")).toString()
-            == step)
+        if (callOrDie(engine, name, QStringLiteral("status"))
+                .value(QStringLiteral("step"))
+                .toString() == step)
             return;
         QThread::msleep(5);
     }
@@ -43,9 +44,9 @@ void waitForStep(Engine &engine, const QString &name, const QString &step)
 
 QJsonObject resume(const QString &candidate)
 {
-    return { { QStringLiteral("candidate"), candidate },
-        { QStringLiteral("role"), QStringLiteral("Engineer") },
-        { QStringLiteral("resume"), QStringLiteral("Writes C++.") } };
+    return {{QStringLiteral("candidate"), candidate},
+            {QStringLiteral("role"), QStringLiteral("Engineer")},
+            {QStringLiteral("resume"), QStringLiteral("Writes C++.")}};
 }
 
 } // namespace
@@ -70,9 +71,12 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "%s\n", qPrintable(ok.error().message()));
         return 1;
     }
-    callOrDie(engine, QStringLiteral("holden"), QStringLiteral("submitResume"), resume(QStringLiteral("Holden")));
-    callOrDie(engine, QStringLiteral("grace"), QStringLiteral("submitResume"), resume(QStringLiteral("Grace")));
-    callOrDie(engine, QStringLiteral("alan"), QStringLiteral("submitResume"), resume(QStringLiteral("Alan")));
+    callOrDie(engine, QStringLiteral("holden"), QStringLiteral("submitResume"),
+              resume(QStringLiteral("Holden")));
+    callOrDie(engine, QStringLiteral("grace"), QStringLiteral("submitResume"),
+              resume(QStringLiteral("Grace")));
+    callOrDie(engine, QStringLiteral("alan"), QStringLiteral("submitResume"),
+              resume(QStringLiteral("Alan")));
     waitForStep(engine, QStringLiteral("grace"), QStringLiteral("awaiting-recruiter"));
     waitForStep(engine, QStringLiteral("alan"), QStringLiteral("awaiting-recruiter"));
     HumanInbox inbox(&engine);

@@ -17,10 +17,9 @@ class HoldingModel : public Durable::ChatModel
 public:
     explicit HoldingModel(Durable::Clock *clock)
         : m_inner(Durable::ScriptedChatModel::fromJson(
-              DurableExamples::exampleRules(QStringLiteral("recruitment")), clock)
+                      DurableExamples::exampleRules(QStringLiteral("recruitment")), clock)
                       .value())
-    {
-    }
+    { }
     void complete(const Durable::ChatRequest &request, Done done) override
     {
         if (request.lastUserMessage().contains(QLatin1String("Holden"))) {

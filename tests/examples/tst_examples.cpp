@@ -38,21 +38,24 @@ public:
         handle("result", &Looper::result);
         continuation("done", &Looper::done);
         tool("spin", QStringLiteral("Spin once."),
-            QJsonObject { { QStringLiteral("type"), QStringLiteral("object") } }, &Looper::spin);
+             QJsonObject {{QStringLiteral("type"), QStringLiteral("object")}}, &Looper::spin);
     }
     QJsonObject scriptedRules() const override
     {
-        return QJsonObject { { QStringLiteral("rules"),
-            QJsonArray { QJsonObject { { QStringLiteral("reply"),
-                QJsonObject { { QStringLiteral("toolCalls"),
-                    QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("spin") },
-                        { QStringLiteral("arguments"), QJsonObject {} } } } } } } } } } };
+        return QJsonObject {
+            {QStringLiteral("rules"),
+             QJsonArray {QJsonObject {
+                 {QStringLiteral("reply"),
+                  QJsonObject {{QStringLiteral("toolCalls"),
+                                QJsonArray {QJsonObject {
+                                    {QStringLiteral("name"), QStringLiteral("spin")},
+                                    {QStringLiteral("arguments"), QJsonObject {}}}}}}}}}}};
     }
     int maxToolRounds() const override { return 3; }
     QJsonValue go()
     {
         ChatRequest request;
-        request.messages = { ChatMessage::user(QStringLiteral("spin")) };
+        request.messages = {ChatMessage::user(QStringLiteral("spin"))};
         return callModel(request, QStringLiteral("done"));
     }
     QJsonValue spin(const QJsonObject &)
@@ -94,7 +97,8 @@ Fixture start(const QString &dir, qint64 startMs = s_t0, ModelProvider provider 
     return f;
 }
 
-template <typename T> Result<T> wait(QFuture<T> future)
+template<typename T>
+Result<T> wait(QFuture<T> future)
 {
     try {
         future.waitForFinished();
@@ -118,9 +122,9 @@ QString stepOf(Engine &engine, const QString &name)
 
 QJsonObject resume(const QString &candidate)
 {
-    return { { QStringLiteral("candidate"), candidate },
-        { QStringLiteral("role"), QStringLiteral("Engineer") },
-        { QStringLiteral("resume"), QStringLiteral("Writes C++.") } };
+    return {{QStringLiteral("candidate"), candidate},
+            {QStringLiteral("role"), QStringLiteral("Engineer")},
+            {QStringLiteral("resume"), QStringLiteral("Writes C++.")}};
 }
 
 HumanRequestInfo pendingFor(Engine &engine, const QString &name)
@@ -135,7 +139,7 @@ HumanRequestInfo pendingFor(Engine &engine, const QString &name)
 }
 
 Result<QJsonValue> decide(Engine &engine, const QString &name, HumanAction action,
-    const QString &text = {})
+                          const QString &text = {})
 {
     HumanResponse response;
     response.action = action;
@@ -162,14 +166,14 @@ bool reaches(Engine &engine, const QString &name, const QString &step)
 QJsonObject runApprovePath(Fixture &f, const QString &name)
 {
     Engine &engine = *f.engine;
-    const auto submitted =
-        call(engine, QStringLiteral("Recruitment"), name, QStringLiteral("submitResume"),
-            resume(QStringLiteral("Ada")));
+    const auto submitted = call(engine, QStringLiteral("Recruitment"), name,
+                                QStringLiteral("submitResume"), resume(QStringLiteral("Ada")));
     if (!submitted.ok())
         qWarning("%s", qPrintable(submitted.error().message()));
     if (!reaches(engine, name, QStringLiteral("awaiting-recruiter")))
         qWarning("%s never reached awaiting-recruiter", qPrintable(name));
-    const auto decided = decide(engine, name, HumanAction::Respond, QStringLiteral("ask about C++"));
+    const auto decided = decide(engine, name, HumanAction::Respond,
+                                QStringLiteral("ask about C++"));
     if (!decided.ok())
         qWarning("%s", qPrintable(decided.error().message()));
     if (!reaches(engine, name, QStringLiteral("follow-up-scheduled")))
@@ -179,7 +183,6 @@ QJsonObject runApprovePath(Fixture &f, const QString &name)
         qWarning("%s never reached closed", qPrintable(name));
     return status(engine, name);
 }
-
 
 // The step of an object from the catalog's index: unlike the agent's "status" handler, reading
 // it is no turn of the object, so its journal holds only the workflow's turns.
@@ -200,7 +203,7 @@ QMap<QString, QJsonValue> stateAtTurn(Engine &engine, const ObjectId &id, qint64
 // A human request as the journal keeps it, without what differs between objects.
 QJsonObject comparable(QJsonObject request)
 {
-    for (const char *key : { "requestId", "objectId", "className", "objectName" })
+    for (const char *key : {"requestId", "objectId", "className", "objectName"})
         request.remove(QLatin1String(key));
     return request;
 }
@@ -218,7 +221,8 @@ QMap<QString, QJsonValue> agentNow(Engine &engine, const ObjectId &id)
         schedules.append(info.toJson());
     facets.insert("_durable_agent_schedules", schedules);
     QJsonArray requests;
-    const QList<HumanRequestInfo> pending = wait(agents.humanRequests("Recruitment", id, true)).value();
+    const QList<HumanRequestInfo> pending =
+        wait(agents.humanRequests("Recruitment", id, true)).value();
     for (const HumanRequestInfo &info : pending)
         requests.append(comparable(info.toJson()));
     facets.insert("_durable_agent_requests", requests);
@@ -252,13 +256,15 @@ private slots:
         auto f = start(dir.path());
         Engine &engine = *f.engine;
         const auto submitted = call(engine, QStringLiteral("Recruitment"), QStringLiteral("ada"),
-            QStringLiteral("submitResume"), resume(QStringLiteral("Ada")));
+                                    QStringLiteral("submitResume"), resume(QStringLiteral("Ada")));
         QVERIFY2(submitted.ok(), qPrintable(submitted.error().message()));
-        QCOMPARE(submitted.value().toObject().value("modelCall").toString(), QStringLiteral("mc-1"));
+        QCOMPARE(submitted.value().toObject().value("modelCall").toString(),
+                 QStringLiteral("mc-1"));
         QTRY_COMPARE(stepOf(engine, "ada"), QStringLiteral("awaiting-recruiter"));
         const HumanRequestInfo request = pendingFor(engine, "ada");
         QCOMPARE(request.title, QStringLiteral("Review Ada"));
-        QCOMPARE(request.context.toObject().value("assessment").toObject().value("score").toInt(), 8);
+        QCOMPARE(request.context.toObject().value("assessment").toObject().value("score").toInt(),
+                 8);
 
         const auto decided = decide(engine, "ada", HumanAction::Approve);
         QVERIFY2(decided.ok(), qPrintable(decided.error().message()));
@@ -266,7 +272,8 @@ private slots:
         QTRY_COMPARE(stepOf(engine, "ada"), QStringLiteral("follow-up-scheduled"));
         QJsonObject s = status(engine, "ada");
         QCOMPARE(s.value("slot").toObject().value("durationMinutes").toInt(), 45);
-        QCOMPARE(s.value("slot").toObject().value("interviewer").toString(), QStringLiteral("Sam Rivera"));
+        QCOMPARE(s.value("slot").toObject().value("interviewer").toString(),
+                 QStringLiteral("Sam Rivera"));
         QVERIFY(s.value("interview").toString().startsWith("Interview proposed: booked"));
         QCOMPARE(s.value("schedules").toInt(), 1);
         QCOMPARE(s.value("pendingModelCalls").toInt(), 0);
@@ -287,10 +294,10 @@ private slots:
                 triggers.append(entry.trigger + QLatin1Char(':') + entry.method);
         }
         QCOMPARE(triggers,
-            QStringList({ "request:submitResume", "model-reply:onScreened",
-                "human-answer:answer", "model-reply:onInterviewBooked",
-                "tool:proposeInterviewSlot", "model-reply:onInterviewBooked",
-                "schedule:", "model-reply:onFollowUpDrafted" }));
+                 QStringList({"request:submitResume", "model-reply:onScreened",
+                              "human-answer:answer", "model-reply:onInterviewBooked",
+                              "tool:proposeInterviewSlot", "model-reply:onInterviewBooked",
+                              "schedule:", "model-reply:onFollowUpDrafted"}));
     }
 
     // Issue 12: the journal covers an agent fully. At every turn of the approve path, stateAt
@@ -305,7 +312,9 @@ private slots:
         const ObjectId id = ObjectId::fromName("Recruitment", "eve");
         const auto lastSeq = [&] { return journalOf(engine, "Recruitment", "eve").last().seq; };
         // The tables now equal the journal's latest state: the journal is the truth's history.
-        const auto checkpoint = [&] { return agentNow(engine, id) == agentAt(engine, id, lastSeq()); };
+        const auto checkpoint = [&] {
+            return agentNow(engine, id) == agentAt(engine, id, lastSeq());
+        };
 
         QVERIFY(call(engine, "Recruitment", "eve", "submitResume", resume("Eve")).ok());
         QTRY_COMPARE(indexedStep(engine, id), QStringLiteral("awaiting-recruiter"));
@@ -326,16 +335,25 @@ private slots:
             int requests;
             int modelCalls;
         };
-        const QStringList submitted { "candidate", "resume", "role" };
+        const QStringList submitted {"candidate", "resume", "role"};
         const QList<Expected> expected {
-            { "request:submitResume", "screening", submitted, 0, 0, 1 },
-            { "model-reply:onScreened", "awaiting-recruiter", submitted + QStringList { "assessment" }, 0, 1, 0 },
-            { "human-answer:answer", "awaiting-recruiter", submitted + QStringList { "assessment", "decision" }, 0, 0, 1 },
-            { "model-reply:onInterviewBooked", "awaiting-recruiter", submitted + QStringList { "assessment", "decision" }, 0, 0, 1 },
-            { "tool:proposeInterviewSlot", "awaiting-recruiter", submitted + QStringList { "assessment", "decision", "slot" }, 0, 0, 1 },
-            { "model-reply:onInterviewBooked", "follow-up-scheduled", submitted + QStringList { "assessment", "decision", "interview", "slot" }, 1, 0, 0 },
-            { "schedule:", "follow-up-scheduled", submitted + QStringList { "assessment", "decision", "interview", "slot" }, 0, 0, 1 },
-            { "model-reply:onFollowUpDrafted", "closed", submitted + QStringList { "assessment", "decision", "followUpMessage", "interview", "slot" }, 0, 0, 0 },
+            {"request:submitResume", "screening", submitted, 0, 0, 1},
+            {"model-reply:onScreened", "awaiting-recruiter", submitted + QStringList {"assessment"},
+             0, 1, 0},
+            {"human-answer:answer", "awaiting-recruiter",
+             submitted + QStringList {"assessment", "decision"}, 0, 0, 1},
+            {"model-reply:onInterviewBooked", "awaiting-recruiter",
+             submitted + QStringList {"assessment", "decision"}, 0, 0, 1},
+            {"tool:proposeInterviewSlot", "awaiting-recruiter",
+             submitted + QStringList {"assessment", "decision", "slot"}, 0, 0, 1},
+            {"model-reply:onInterviewBooked", "follow-up-scheduled",
+             submitted + QStringList {"assessment", "decision", "interview", "slot"}, 1, 0, 0},
+            {"schedule:", "follow-up-scheduled",
+             submitted + QStringList {"assessment", "decision", "interview", "slot"}, 0, 0, 1},
+            {"model-reply:onFollowUpDrafted", "closed",
+             submitted +
+                 QStringList {"assessment", "decision", "followUpMessage", "interview", "slot"},
+             0, 0, 0},
         };
 
         const auto checkTurns = [&](qint64 from, qint64 to) {
@@ -356,10 +374,13 @@ private slots:
                 QCOMPARE(state.value("_durable_agent_requests").toArray().size(), e.requests);
                 QCOMPARE(state.value("_durable_agent_model_calls").toArray().size(), e.modelCalls);
 
-                const StateDiff diff = wait(inspector.diff("Recruitment", id, seq - 1, seq)).value();
+                const StateDiff diff =
+                    wait(inspector.diff("Recruitment", id, seq - 1, seq)).value();
                 const QString previous = seq > 1 ? expected.at(seq - 2).step : QString();
-                const auto change = std::find_if(diff.keys.cbegin(), diff.keys.cend(),
-                    [](const KeyChange &c) { return c.key == QLatin1String("_durable_agent_step"); });
+                const auto change = std::find_if(
+                    diff.keys.cbegin(), diff.keys.cend(), [](const KeyChange &c) {
+                        return c.key == QLatin1String("_durable_agent_step");
+                    });
                 QCOMPARE(change != diff.keys.cend(), previous != e.step);
                 if (change != diff.keys.cend()) {
                     QCOMPARE(change->before.toString(), previous);
@@ -415,8 +436,9 @@ private slots:
         QVERIFY(call(*f.engine, "Recruitment", "cy", "submitResume", resume("Cy")).ok());
         QTRY_COMPARE(stepOf(*f.engine, "cy"), QStringLiteral("awaiting-recruiter"));
         const QList<JournalEntry> entries = journalOf(*f.engine, "Recruitment", "cy");
-        const auto it = std::find_if(entries.begin(), entries.end(),
-            [](const JournalEntry &e) { return e.trigger == QLatin1String("model-reply"); });
+        const auto it = std::find_if(entries.begin(), entries.end(), [](const JournalEntry &e) {
+            return e.trigger == QLatin1String("model-reply");
+        });
         QVERIFY(it != entries.end());
         const QJsonObject input = it->input.toObject();
         QCOMPARE(input.value("callId").toString(), QStringLiteral("mc-1"));
@@ -431,7 +453,8 @@ private slots:
         QCOMPARE(it->output.toObject().value("score").toInt(), 8);
         // The call is listed for the studio as done.
         const auto calls = wait(ModelCallDirectory(f.engine.get())
-                                    .modelCalls("Recruitment", ObjectId::fromName("Recruitment", "cy")))
+                                    .modelCalls("Recruitment",
+                                                ObjectId::fromName("Recruitment", "cy")))
                                .value();
         QCOMPARE(calls.size(), 1);
         QCOMPARE(calls.at(0).status, ModelCallInfo::Status::Done);
@@ -444,16 +467,23 @@ private slots:
         auto f = start(dir.path());
         Engine &engine = *f.engine;
         const auto lastAnswer = [&] {
-            return call(engine, "Assistant", "me", "status").value().toObject().value("lastAnswer").toString();
+            return call(engine, "Assistant", "me", "status")
+                .value()
+                .toObject()
+                .value("lastAnswer")
+                .toString();
         };
-        QVERIFY(call(engine, "Assistant", "me", "chat", QJsonObject { { "text", "what time is it?" } }).ok());
+        QVERIFY(call(engine, "Assistant", "me", "chat", QJsonObject {{"text", "what time is it?"}})
+                    .ok());
         QTRY_COMPARE(lastAnswer(), QStringLiteral("It is 2030-01-01T09:00:00Z."));
-        QVERIFY(call(engine, "Assistant", "me", "chat", QJsonObject { { "text", "remember I like tea" } }).ok());
+        QVERIFY(
+            call(engine, "Assistant", "me", "chat", QJsonObject {{"text", "remember I like tea"}})
+                .ok());
         QTRY_COMPARE(lastAnswer(), QStringLiteral("I will remember that I like tea."));
-        QVERIFY(call(engine, "Assistant", "me", "chat", QJsonObject { { "text", "hello" } }).ok());
+        QVERIFY(call(engine, "Assistant", "me", "chat", QJsonObject {{"text", "hello"}}).ok());
         QTRY_COMPARE(lastAnswer(), QStringLiteral("You said: hello"));
         const QJsonObject s = call(engine, "Assistant", "me", "status").value().toObject();
-        QCOMPARE(s.value("facts").toArray(), QJsonArray { QStringLiteral("I like tea") });
+        QCOMPARE(s.value("facts").toArray(), QJsonArray {QStringLiteral("I like tea")});
         QCOMPARE(call(engine, "Assistant", "me", "history").value().toArray().size(), 6);
     }
 
@@ -462,11 +492,16 @@ private slots:
         QTemporaryDir dir;
         auto f = start(dir.path());
         QVERIFY(call(*f.engine, "Looper", "x", "go").ok());
-        QTRY_VERIFY(!call(*f.engine, "Looper", "x", "result").value().toObject().value("error").toString().isEmpty());
+        QTRY_VERIFY(!call(*f.engine, "Looper", "x", "result")
+                         .value()
+                         .toObject()
+                         .value("error")
+                         .toString()
+                         .isEmpty());
         const QJsonObject s = call(*f.engine, "Looper", "x", "result").value().toObject();
         QCOMPARE(s.value("spins").toInt(), 2);
         QVERIFY2(s.value("error").toString().contains("after 3 rounds"),
-            qPrintable(s.value("error").toString()));
+                 qPrintable(s.value("error").toString()));
         const auto calls = wait(ModelCallDirectory(f.engine.get())
                                     .modelCalls("Looper", ObjectId::fromName("Looper", "x")))
                                .value();
@@ -482,9 +517,10 @@ private slots:
             for (const JournalEntry &e : journalOf(engine, "Recruitment", "ada")) {
                 if (e.method == QLatin1String("status"))
                     continue; // polled by the test, as often as it takes
-                out.append(QJsonObject { { "trigger", e.trigger }, { "method", e.method },
-                    { "output", e.output },
-                    { "reply", e.input.toObject().value("reply") } });
+                out.append(QJsonObject {{"trigger", e.trigger},
+                                        {"method", e.method},
+                                        {"output", e.output},
+                                        {"reply", e.input.toObject().value("reply")}});
             }
             return out;
         };
@@ -492,13 +528,15 @@ private slots:
         QJsonObject recordedStatus;
         {
             QTemporaryDir dir;
-            auto f = start(dir.path(), s_t0, [cassette](Clock *clock) -> std::unique_ptr<ChatModel> {
-                auto inner = ScriptedChatModel::fromJson(
-                    DurableExamples::exampleRules("recruitment"), clock).value();
-                auto recorder = CassetteChatModel::record(cassette, inner.get()).value();
-                inner.release()->setParent(recorder.get());
-                return recorder;
-            });
+            auto f = start(
+                dir.path(), s_t0, [cassette](Clock *clock) -> std::unique_ptr<ChatModel> {
+                    auto inner = ScriptedChatModel::fromJson(
+                                     DurableExamples::exampleRules("recruitment"), clock)
+                                     .value();
+                    auto recorder = CassetteChatModel::record(cassette, inner.get()).value();
+                    inner.release()->setParent(recorder.get());
+                    return recorder;
+                });
             recordedStatus = runApprovePath(f, "ada");
             recorded = outputs(*f.engine);
         }
@@ -517,7 +555,7 @@ private slots:
         QTemporaryDir dir;
         QProcess child;
         child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        child.start(QStringLiteral(DURABLE_EXAMPLES_CHILD), { dir.path(), QString::number(s_t0) });
+        child.start(QStringLiteral(DURABLE_EXAMPLES_CHILD), {dir.path(), QString::number(s_t0)});
         QVERIFY(child.waitForStarted());
         QByteArray line;
         while (!line.startsWith("ready")) {
@@ -548,7 +586,7 @@ private slots:
         QTRY_COMPARE(stepOf(engine, "grace"), QStringLiteral("follow-up-scheduled"));
         QTRY_COMPARE(stepOf(engine, "holden"), QStringLiteral("follow-up-scheduled"));
         f.clock->advance(24h);
-        for (const char *name : { "alan", "grace", "holden" }) {
+        for (const char *name : {"alan", "grace", "holden"}) {
             QTRY_COMPARE(stepOf(engine, name), QStringLiteral("closed"));
             const QJsonObject s = status(engine, name);
             QCOMPARE(s.value("slot").toObject().value("durationMinutes").toInt(), 45);

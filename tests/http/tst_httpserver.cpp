@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: MIT
+#include "httploadclient.h"
+#include "httpserver.h"
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -13,8 +15,6 @@
 #include <QTest>
 #include <QThread>
 #include <QUrl>
-#include "httploadclient.h"
-#include "httpserver.h"
 #include <memory>
 
 using namespace Durable;
@@ -91,8 +91,8 @@ public:
             RawResponse response;
             while (responses.size() < count && takeResponse(response))
                 responses.append(response);
-            if (responses.size() >= count || deadline.hasExpired()
-                || m_socket.state() == QAbstractSocket::UnconnectedState) {
+            if (responses.size() >= count || deadline.hasExpired() ||
+                m_socket.state() == QAbstractSocket::UnconnectedState) {
                 if (m_socket.state() == QAbstractSocket::UnconnectedState) {
                     m_buffer += m_socket.readAll();
                     while (responses.size() < count && takeResponse(response))
@@ -117,8 +117,8 @@ public:
         QSignalSpy readSpy(&m_socket, &QTcpSocket::readyRead);
         while (true) {
             m_buffer += m_socket.readAll();
-            if (m_buffer.contains(marker) || deadline.hasExpired()
-                || m_socket.state() == QAbstractSocket::UnconnectedState) {
+            if (m_buffer.contains(marker) || deadline.hasExpired() ||
+                m_socket.state() == QAbstractSocket::UnconnectedState) {
                 return m_buffer;
             }
             readSpy.wait(int(qMax<qint64>(1, deadline.remainingTime())));
@@ -145,7 +145,7 @@ private:
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const QByteArray line = lines.at(i).trimmed();
             const qsizetype colon = line.indexOf(':');
-            parsed.headers.append({ line.left(colon), line.mid(colon + 1).trimmed() });
+            parsed.headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
         }
         const qint64 length = parsed.header("content-length").toLongLong();
         if (m_buffer.size() < headEnd + 4 + length)
@@ -167,10 +167,10 @@ QByteArray get(const QByteArray &path, const QByteArray &extraHeaders = {})
 
 QByteArray post(const QByteArray &path, const QByteArray &body)
 {
-    return "POST " + path
-        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-          "Content-Length: "
-        + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    return "POST " + path +
+           " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+           "Content-Length: " +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
 }
 
 // Holds responders a handler kept to answer later.
@@ -208,49 +208,49 @@ private:
     {
         m_server = std::make_unique<HttpServer>(options);
         m_parked = std::make_shared<Parked>();
-        m_server->route("GET", QStringLiteral("/hello"),
+        m_server->route(
+            "GET", QStringLiteral("/hello"),
             [](const HttpRequest &request, const HttpPathParams &, HttpResponder r) {
-                r.respond(HttpResponse::json(200,
-                    QJsonObject { { QStringLiteral("hello"),
-                        request.query().queryItemValue(QStringLiteral("name")) } }));
+                r.respond(HttpResponse::json(
+                    200, QJsonObject {{QStringLiteral("hello"),
+                                       request.query().queryItemValue(QStringLiteral("name"))}}));
             });
         m_server->route("POST", QStringLiteral("/echo"),
-            [](const HttpRequest &request, const HttpPathParams &, HttpResponder r) {
-                const Result<QJsonValue> body = request.jsonBody();
-                if (!body) {
-                    r.respond(HttpResponse::fromError(body.error()));
-                    return;
-                }
-                r.respond(HttpResponse::json(
-                    200, QJsonObject { { QStringLiteral("echo"), body.value() } }));
-            });
+                        [](const HttpRequest &request, const HttpPathParams &, HttpResponder r) {
+                            const Result<QJsonValue> body = request.jsonBody();
+                            if (!body) {
+                                r.respond(HttpResponse::fromError(body.error()));
+                                return;
+                            }
+                            r.respond(HttpResponse::json(
+                                200, QJsonObject {{QStringLiteral("echo"), body.value()}}));
+                        });
         m_server->route("GET", QStringLiteral("/echo/{n}"),
-            [](const HttpRequest &, const HttpPathParams &params, HttpResponder r) {
-                r.respond(
-                    HttpResponse(200, params.value(QStringLiteral("n")).toUtf8(), "text/plain"));
-            });
+                        [](const HttpRequest &, const HttpPathParams &params, HttpResponder r) {
+                            r.respond(HttpResponse(200, params.value(QStringLiteral("n")).toUtf8(),
+                                                   "text/plain"));
+                        });
         m_server->route("POST", QStringLiteral("/objects/{class}/{name}/{method}"),
-            [](const HttpRequest &, const HttpPathParams &params, HttpResponder r) {
-                QJsonObject json;
-                for (auto it = params.cbegin(); it != params.cend(); ++it)
-                    json.insert(it.key(), it.value());
-                r.respond(HttpResponse::json(200, json));
-            });
+                        [](const HttpRequest &, const HttpPathParams &params, HttpResponder r) {
+                            QJsonObject json;
+                            for (auto it = params.cbegin(); it != params.cend(); ++it)
+                                json.insert(it.key(), it.value());
+                            r.respond(HttpResponse::json(200, json));
+                        });
         m_server->route("POST", QStringLiteral("/objects/{class}/new/{method}"),
-            [](const HttpRequest &, const HttpPathParams &, HttpResponder r) {
-                r.respond(HttpResponse::text(200, QStringLiteral("literal")));
-            });
+                        [](const HttpRequest &, const HttpPathParams &, HttpResponder r) {
+                            r.respond(HttpResponse::text(200, QStringLiteral("literal")));
+                        });
         const std::shared_ptr<Parked> parked = m_parked;
         m_server->route("GET", QStringLiteral("/later/{n}"),
-            [parked](const HttpRequest &request, const HttpPathParams &, HttpResponder r) {
-                parked->add(r, request.rawPath());
-            });
+                        [parked](const HttpRequest &request, const HttpPathParams &,
+                                 HttpResponder r) { parked->add(r, request.rawPath()); });
         m_server->route("GET", QStringLiteral("/drop"),
-            [](const HttpRequest &, const HttpPathParams &, HttpResponder) {});
+                        [](const HttpRequest &, const HttpPathParams &, HttpResponder) {});
         m_server->route("GET", QStringLiteral("/throw"),
-            [](const HttpRequest &, const HttpPathParams &, HttpResponder) {
-                throw Error(ErrorCode::Overloaded, QStringLiteral("queue full"));
-            });
+                        [](const HttpRequest &, const HttpPathParams &, HttpResponder) {
+                            throw Error(ErrorCode::Overloaded, QStringLiteral("queue full"));
+                        });
         const Result<quint16> port = m_server->listen(QHostAddress(QHostAddress::LocalHost), 0);
         QVERIFY2(port.ok(), qPrintable(port.error().message()));
         m_port = port.value();
@@ -285,9 +285,9 @@ private slots:
         QCOMPARE(reply->error(), QNetworkReply::NoError);
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         QCOMPARE(reply->header(QNetworkRequest::ContentTypeHeader).toString(),
-            QStringLiteral("application/json"));
+                 QStringLiteral("application/json"));
         QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object(),
-            (QJsonObject { { QStringLiteral("hello"), QStringLiteral("anna b") } }));
+                 (QJsonObject {{QStringLiteral("hello"), QStringLiteral("anna b")}}));
 
         QNetworkRequest request(url(QStringLiteral("/echo")));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
@@ -300,7 +300,7 @@ private slots:
                                      .object()
                                      .value(QStringLiteral("echo"))
                                      .toObject();
-        QCOMPARE(echo.value(QStringLiteral("n")).toArray(), (QJsonArray { 1, 2, 3 }));
+        QCOMPARE(echo.value(QStringLiteral("n")).toArray(), (QJsonArray {1, 2, 3}));
         QCOMPARE(echo.value(QStringLiteral("s")).toString(), QString::fromUtf8("é"));
     }
 
@@ -312,9 +312,9 @@ private slots:
         const RawResponse response = client.readOne();
         QCOMPARE(response.status, 200);
         QCOMPARE(response.json(),
-            (QJsonObject { { QStringLiteral("class"), QStringLiteral("Counter") },
-                { QStringLiteral("name"), QStringLiteral("anna b/c") },
-                { QStringLiteral("method"), QStringLiteral("increment") } }));
+                 (QJsonObject {{QStringLiteral("class"), QStringLiteral("Counter")},
+                               {QStringLiteral("name"), QStringLiteral("anna b/c")},
+                               {QStringLiteral("method"), QStringLiteral("increment")}}));
 
         // A literal segment wins over a parameter.
         client.send(post("/objects/Counter/new/increment", "{}"));
@@ -333,7 +333,7 @@ private slots:
         QCOMPARE(response.errorCode(), QStringLiteral("invalid-argument"));
         // Qt reports the offset just past the offending second comma (index 8).
         QVERIFY2(response.errorMessage().contains(QStringLiteral("at offset 9")),
-            qPrintable(response.errorMessage()));
+                 qPrintable(response.errorMessage()));
         QCOMPARE(response.json()
                      .value(QStringLiteral("error"))
                      .toObject()
@@ -341,7 +341,7 @@ private slots:
                      .toObject()
                      .value(QStringLiteral("offset"))
                      .toInt(),
-            9);
+                 9);
 
         client.send(post("/echo", ""));
         const RawResponse empty = client.readOne();
@@ -390,8 +390,8 @@ private slots:
     {
         RawClient client(m_port);
         QVERIFY(client.waitConnected());
-        client.send(
-            get("/echo/1") + post("/echo", "[2]") + get("/echo/3") + get("/nope") + get("/echo/5"));
+        client.send(get("/echo/1") + post("/echo", "[2]") + get("/echo/3") + get("/nope") +
+                    get("/echo/5"));
         const QList<RawResponse> responses = client.read(5);
         QCOMPARE(responses.size(), 5);
         QCOMPARE(responses.at(0).body, QByteArray("1"));
@@ -478,9 +478,10 @@ private slots:
         QTest::newRow("bad content length")
             << QByteArray("POST /echo HTTP/1.1\r\nContent-Length: 12x\r\n\r\n") << 400
             << "bad-request" << true;
-        QTest::newRow("conflicting content lengths") << QByteArray(
-            "POST /echo HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2"
-            "\r\n\r\nab") << 400 << "bad-request" << true;
+        QTest::newRow("conflicting content lengths")
+            << QByteArray("POST /echo HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2"
+                          "\r\n\r\nab")
+            << 400 << "bad-request" << true;
         QTest::newRow("chunked body")
             << QByteArray("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
             << 501 << "not-implemented" << true;
@@ -553,7 +554,7 @@ private slots:
         QVERIFY(!any.ok());
         QCOMPARE(any.error().code(), ErrorCode::InvalidArgument);
         QVERIFY2(any.error().message().contains(QStringLiteral("token")),
-            qPrintable(any.error().message()));
+                 qPrintable(any.error().message()));
         QVERIFY(!server.isListening());
         QVERIFY(!server.listen(QHostAddress(QStringLiteral("10.1.2.3")), 0).ok());
 
@@ -566,8 +567,8 @@ private slots:
 
         // A port in use is a clear Network error.
         HttpServer other;
-        const Result<quint16> busy =
-            other.listen(QHostAddress(QHostAddress::LocalHost), local.value());
+        const Result<quint16> busy = other.listen(QHostAddress(QHostAddress::LocalHost),
+                                                  local.value());
         QVERIFY(!busy.ok());
         QCOMPARE(busy.error().code(), ErrorCode::Network);
     }
@@ -687,12 +688,12 @@ private slots:
         };
         auto streams = std::make_shared<Streams>();
         m_server->route("GET", QStringLiteral("/events"),
-            [streams](const HttpRequest &, const HttpPathParams &, HttpResponder r) {
-                HttpResponse extra;
-                extra.setHeader("X-Feed", "changes");
-                QMutexLocker lock(&streams->mutex);
-                streams->streams.append(r.respondEventStream(extra));
-            });
+                        [streams](const HttpRequest &, const HttpPathParams &, HttpResponder r) {
+                            HttpResponse extra;
+                            extra.setHeader("X-Feed", "changes");
+                            QMutexLocker lock(&streams->mutex);
+                            streams->streams.append(r.respondEventStream(extra));
+                        });
         RawClient client(m_port);
         QVERIFY(client.waitConnected());
         client.send(get("/events"));
@@ -739,10 +740,10 @@ private slots:
     {
         auto holder = std::make_shared<HttpEventStream>();
         m_server->route("GET", QStringLiteral("/events"),
-            [holder](const HttpRequest &, const HttpPathParams &, HttpResponder r) {
-                *holder = r.respondEventStream();
-                holder->send("hello", "world");
-            });
+                        [holder](const HttpRequest &, const HttpPathParams &, HttpResponder r) {
+                            *holder = r.respondEventStream();
+                            holder->send("hello", "world");
+                        });
         RawClient client(m_port);
         QVERIFY(client.waitConnected());
         client.send(get("/events"));

@@ -21,8 +21,8 @@ std::unique_ptr<ScriptedChatModel> scripted()
         {"when": {"lastUser": "hello"}, "reply": "Hello, {{last_user}}"},
         {"when": {"lastUser": "fail"}, "reply": "unused", "delayMs": 0}
     ]})";
-    Result<std::unique_ptr<ScriptedChatModel>> model =
-        ScriptedChatModel::fromJson(QJsonDocument::fromJson(rules).object());
+    Result<std::unique_ptr<ScriptedChatModel>> model = ScriptedChatModel::fromJson(
+        QJsonDocument::fromJson(rules).object());
     if (!model)
         qFatal("%s", qPrintable(model.error().message()));
     return std::move(model).value();
@@ -32,8 +32,8 @@ ChatRequest request(const QString &user, const QString &model = QStringLiteral("
 {
     ChatRequest result;
     result.model = model;
-    result.messages = { ChatMessage::system(QStringLiteral("You are a recruiter.")),
-        ChatMessage::user(user) };
+    result.messages = {ChatMessage::system(QStringLiteral("You are a recruiter.")),
+                       ChatMessage::user(user)};
     result.temperature = 0.2;
     return result;
 }
@@ -71,14 +71,15 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString path = dir.filePath(QStringLiteral("calls.cassette.json"));
-        const QList<ChatRequest> requests { request(QStringLiteral("Here is a resume: Anna")),
+        const QList<ChatRequest> requests {
+            request(QStringLiteral("Here is a resume: Anna")),
             request(QStringLiteral("hello world")),
-            request(QStringLiteral("hello world"), QStringLiteral("other-model")) };
+            request(QStringLiteral("hello world"), QStringLiteral("other-model"))};
         QList<QByteArray> recorded;
         {
             auto inner = scripted();
-            Result<std::unique_ptr<CassetteChatModel>> recorder =
-                CassetteChatModel::record(path, inner.get());
+            Result<std::unique_ptr<CassetteChatModel>> recorder = CassetteChatModel::record(
+                path, inner.get());
             QVERIFY2(recorder.ok(), qPrintable(recorder.error().message()));
             QCOMPARE(recorder.value()->mode(), CassetteChatModel::Mode::Record);
             for (const ChatRequest &chatRequest : requests) {
@@ -100,14 +101,14 @@ private slots:
         const QJsonArray entries = cassette.value(QStringLiteral("entries")).toArray();
         QCOMPARE(entries.size(), 3);
         QCOMPARE(entries.at(0).toObject().value(QStringLiteral("fingerprint")).toString(),
-            requests.at(0).fingerprint());
+                 requests.at(0).fingerprint());
 
         Result<std::unique_ptr<CassetteChatModel>> player = CassetteChatModel::replay(path);
         QVERIFY2(player.ok(), qPrintable(player.error().message()));
         QCOMPARE(player.value()->mode(), CassetteChatModel::Mode::Replay);
         QVERIFY(player.value()->describe().contains(QStringLiteral("3 recordings")));
         // Out of order on purpose: replay is keyed by fingerprint, not position.
-        for (int i : { 2, 0, 1 }) {
+        for (int i : {2, 0, 1}) {
             std::optional<Result<ChatReply>> outcome = run(*player.value(), requests.at(i));
             QVERIFY(outcome);
             QVERIFY2(outcome->ok(), qPrintable(outcome->error().message()));
@@ -116,7 +117,7 @@ private slots:
             QCOMPARE(replayed.replayedFrom, QStringLiteral("calls.cassette.json"));
             QVERIFY(replayed.scripted); // the recorded model's own label survives
             QCOMPARE(replayed.toJson().value(QStringLiteral("replayedFrom")).toString(),
-                QStringLiteral("calls.cassette.json"));
+                     QStringLiteral("calls.cassette.json"));
             replayed.replayedFrom.clear();
             QCOMPARE(bytes(replayed), recorded.at(i));
         }
@@ -134,11 +135,11 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("calls.json"));
         {
             auto inner = scripted();
-            Result<std::unique_ptr<CassetteChatModel>> recorder =
-                CassetteChatModel::record(path, inner.get());
+            Result<std::unique_ptr<CassetteChatModel>> recorder = CassetteChatModel::record(
+                path, inner.get());
             QVERIFY(recorder.ok());
-            for (const QString &text : { QStringLiteral("hello Anna, welcome"),
-                     QStringLiteral("resume of Bob the builder") }) {
+            for (const QString &text : {QStringLiteral("hello Anna, welcome"),
+                                        QStringLiteral("resume of Bob the builder")}) {
                 std::optional<Result<ChatReply>> outcome = run(*recorder.value(), request(text));
                 QVERIFY(outcome && outcome->ok());
             }
@@ -146,30 +147,30 @@ private slots:
         Result<std::unique_ptr<CassetteChatModel>> player = CassetteChatModel::replay(path);
         QVERIFY(player.ok());
 
-        std::optional<Result<ChatReply>> outcome =
-            run(*player.value(), request(QStringLiteral("resume of Bob the plumber")));
+        std::optional<Result<ChatReply>> outcome = run(
+            *player.value(), request(QStringLiteral("resume of Bob the plumber")));
         QVERIFY(outcome);
         QVERIFY(!outcome->ok());
         const Error error = outcome->error();
         QCOMPARE(error.code(), ErrorCode::NotFound);
         const QString message = error.message();
-        QVERIFY2(
-            message.contains(QStringLiteral("\"resume of Bob the plumber\"")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("\"resume of Bob the plumber\"")),
+                 qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("recording 2 of 2")), qPrintable(message));
-        QVERIFY2(
-            message.contains(QStringLiteral("\"resume of Bob the builder\"")), qPrintable(message));
+        QVERIFY2(message.contains(QStringLiteral("\"resume of Bob the builder\"")),
+                 qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("message 2 (user) content")), qPrintable(message));
         QVERIFY2(message.contains(QStringLiteral("calls.json")), qPrintable(message));
 
         // A different model with the same text: the closest is found and the model named.
         outcome = run(*player.value(),
-            request(QStringLiteral("hello Anna, welcome"), QStringLiteral("gpt-4o")));
+                      request(QStringLiteral("hello Anna, welcome"), QStringLiteral("gpt-4o")));
         QVERIFY(outcome && !outcome->ok());
         QVERIFY2(outcome->error().message().contains(QStringLiteral("recording 1 of 2")),
-            qPrintable(outcome->error().message()));
+                 qPrintable(outcome->error().message()));
         QVERIFY2(outcome->error().message().contains(
                      QStringLiteral("model: recorded \"gpt-4o-mini\", requested \"gpt-4o\"")),
-            qPrintable(outcome->error().message()));
+                 qPrintable(outcome->error().message()));
     }
 
     void repeatedRequestsReplayInOrder()
@@ -191,8 +192,8 @@ private slots:
         const QString path = dir.filePath(QStringLiteral("repeat.json"));
         Counter counter;
         {
-            Result<std::unique_ptr<CassetteChatModel>> recorder =
-                CassetteChatModel::record(path, &counter);
+            Result<std::unique_ptr<CassetteChatModel>> recorder = CassetteChatModel::record(
+                path, &counter);
             QVERIFY(recorder.ok());
             for (int i = 0; i < 2; ++i)
                 QVERIFY(run(*recorder.value(), request(QStringLiteral("same")))->ok());
@@ -200,11 +201,11 @@ private slots:
         Result<std::unique_ptr<CassetteChatModel>> player = CassetteChatModel::replay(path);
         QVERIFY(player.ok());
         QCOMPARE(run(*player.value(), request(QStringLiteral("same")))->value().content,
-            QStringLiteral("answer 1"));
+                 QStringLiteral("answer 1"));
         QCOMPARE(run(*player.value(), request(QStringLiteral("same")))->value().content,
-            QStringLiteral("answer 2"));
+                 QStringLiteral("answer 2"));
         QCOMPARE(run(*player.value(), request(QStringLiteral("same")))->value().content,
-            QStringLiteral("answer 2"));
+                 QStringLiteral("answer 2"));
         QCOMPARE(counter.calls, 2); // replay never reached the inner model
     }
 
@@ -213,9 +214,9 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("grow.json"));
         auto inner = scripted();
-        for (const QString &text : { QStringLiteral("hello one"), QStringLiteral("hello two") }) {
-            Result<std::unique_ptr<CassetteChatModel>> recorder =
-                CassetteChatModel::record(path, inner.get());
+        for (const QString &text : {QStringLiteral("hello one"), QStringLiteral("hello two")}) {
+            Result<std::unique_ptr<CassetteChatModel>> recorder = CassetteChatModel::record(
+                path, inner.get());
             QVERIFY(recorder.ok());
             QVERIFY(run(*recorder.value(), request(text))->ok());
         }
@@ -229,11 +230,11 @@ private slots:
         QTemporaryDir dir;
         const QString path = dir.filePath(QStringLiteral("errors.json"));
         auto inner = scripted();
-        Result<std::unique_ptr<CassetteChatModel>> recorder =
-            CassetteChatModel::record(path, inner.get());
+        Result<std::unique_ptr<CassetteChatModel>> recorder = CassetteChatModel::record(
+            path, inner.get());
         QVERIFY(recorder.ok());
-        std::optional<Result<ChatReply>> outcome =
-            run(*recorder.value(), request(QStringLiteral("no rule for this")));
+        std::optional<Result<ChatReply>> outcome = run(*recorder.value(),
+                                                       request(QStringLiteral("no rule for this")));
         QVERIFY(outcome && !outcome->ok());
         QCOMPARE(outcome->error().code(), ErrorCode::NotFound);
         QCOMPARE(recorder.value()->entryCount(), 0);
@@ -241,8 +242,8 @@ private slots:
 
     void replayErrors()
     {
-        Result<std::unique_ptr<CassetteChatModel>> missing =
-            CassetteChatModel::replay(QStringLiteral("/nonexistent/cassette.json"));
+        Result<std::unique_ptr<CassetteChatModel>> missing = CassetteChatModel::replay(
+            QStringLiteral("/nonexistent/cassette.json"));
         QVERIFY(!missing.ok());
         QCOMPARE(missing.error().code(), ErrorCode::Io);
         QVERIFY(missing.error().message().contains(QStringLiteral("/nonexistent/cassette.json")));
@@ -265,8 +266,8 @@ private slots:
         empty.close();
         Result<std::unique_ptr<CassetteChatModel>> player = CassetteChatModel::replay(emptyPath);
         QVERIFY(player.ok());
-        std::optional<Result<ChatReply>> outcome =
-            run(*player.value(), request(QStringLiteral("anything")));
+        std::optional<Result<ChatReply>> outcome = run(*player.value(),
+                                                       request(QStringLiteral("anything")));
         QVERIFY(outcome && !outcome->ok());
         QVERIFY(outcome->error().message().contains(QStringLiteral("no recordings")));
     }
@@ -277,8 +278,8 @@ private slots:
         Result<std::unique_ptr<CassetteChatModel>> recorder = CassetteChatModel::record(
             QStringLiteral("/nonexistent/dir/cassette.json"), inner.get());
         QVERIFY(recorder.ok());
-        std::optional<Result<ChatReply>> outcome =
-            run(*recorder.value(), request(QStringLiteral("hello")));
+        std::optional<Result<ChatReply>> outcome = run(*recorder.value(),
+                                                       request(QStringLiteral("hello")));
         QVERIFY(outcome && !outcome->ok());
         QCOMPARE(outcome->error().code(), ErrorCode::Io);
         QVERIFY(outcome->error().message().contains(QStringLiteral("Could not save cassette")));

@@ -16,20 +16,20 @@ ChatRequest fullRequest()
     request.messages = {
         ChatMessage::system(QStringLiteral("You screen resumes.")),
         ChatMessage::user(QStringLiteral("Screen this resume: Anna, 5 years of Qt")),
-        ChatMessage::assistant({},
-            { ToolCall { QStringLiteral("call_1"), QStringLiteral("score"),
-                QJsonObject { { QStringLiteral("years"), 5 },
-                    { QStringLiteral("skills"), QJsonArray { QStringLiteral("Qt") } } } } }),
-        ChatMessage::toolResult(
-            QStringLiteral("call_1"), QStringLiteral("{\"score\":8}"), QStringLiteral("score")),
+        ChatMessage::assistant({}, {ToolCall {QStringLiteral("call_1"), QStringLiteral("score"),
+                                              QJsonObject {{QStringLiteral("years"), 5},
+                                                           {QStringLiteral("skills"),
+                                                            QJsonArray {QStringLiteral("Qt")}}}}}),
+        ChatMessage::toolResult(QStringLiteral("call_1"), QStringLiteral("{\"score\":8}"),
+                                QStringLiteral("score")),
     };
-    request.tools = { ToolDefinition { QStringLiteral("score"),
-        QStringLiteral("Scores a candidate"),
-        QJsonObject { { QStringLiteral("type"), QStringLiteral("object") },
-            { QStringLiteral("properties"),
-                QJsonObject { { QStringLiteral("years"),
-                    QJsonObject {
-                        { QStringLiteral("type"), QStringLiteral("integer") } } } } } } } };
+    request.tools = {ToolDefinition {
+        QStringLiteral("score"), QStringLiteral("Scores a candidate"),
+        QJsonObject {
+            {QStringLiteral("type"), QStringLiteral("object")},
+            {QStringLiteral("properties"),
+             QJsonObject {{QStringLiteral("years"),
+                           QJsonObject {{QStringLiteral("type"), QStringLiteral("integer")}}}}}}}};
     request.temperature = 0.7;
     request.maxTokens = 256;
     return request;
@@ -39,10 +39,10 @@ ChatReply fullReply()
 {
     ChatReply reply;
     reply.content = QStringLiteral("Anna looks strong.");
-    reply.toolCalls = { ToolCall { QStringLiteral("call_2"), QStringLiteral("schedule"),
-        QJsonObject { { QStringLiteral("day"), QStringLiteral("monday") } } } };
+    reply.toolCalls = {ToolCall {QStringLiteral("call_2"), QStringLiteral("schedule"),
+                                 QJsonObject {{QStringLiteral("day"), QStringLiteral("monday")}}}};
     reply.finishReason = QStringLiteral("tool_calls");
-    reply.usage = TokenUsage { 120, 30, 150 };
+    reply.usage = TokenUsage {120, 30, 150};
     reply.latencyMs = 842;
     reply.model = QStringLiteral("gpt-4o-mini-2024-07-18");
     reply.provider = QStringLiteral("openai-compatible");
@@ -86,8 +86,8 @@ private slots:
     void messageRejectsUnknownRole()
     {
         Result<ChatMessage> message = ChatMessage::fromJson(
-            QJsonObject { { QStringLiteral("role"), QStringLiteral("wizard") },
-                { QStringLiteral("content"), QStringLiteral("x") } });
+            QJsonObject {{QStringLiteral("role"), QStringLiteral("wizard")},
+                         {QStringLiteral("content"), QStringLiteral("x")}});
         QVERIFY(!message.ok());
         QCOMPARE(message.error().code(), ErrorCode::InvalidArgument);
         QVERIFY(message.error().message().contains(QStringLiteral("wizard")));
@@ -98,7 +98,7 @@ private slots:
         QTest::addColumn<ChatRequest>("request");
         QTest::newRow("full") << fullRequest();
         ChatRequest minimal;
-        minimal.messages = { ChatMessage::user(QStringLiteral("hi")) };
+        minimal.messages = {ChatMessage::user(QStringLiteral("hi"))};
         QTest::newRow("minimal") << minimal;
         ChatRequest zeroTemperature = minimal;
         zeroTemperature.temperature = 0.0;
@@ -121,7 +121,7 @@ private slots:
     void requestKeepsUnsetOptionalsUnset()
     {
         ChatRequest request;
-        request.messages = { ChatMessage::user(QStringLiteral("hi")) };
+        request.messages = {ChatMessage::user(QStringLiteral("hi"))};
         const QJsonObject json = request.toJson();
         QVERIFY(!json.contains(QStringLiteral("temperature")));
         QVERIFY(!json.contains(QStringLiteral("maxTokens")));
@@ -187,16 +187,17 @@ private slots:
         const QByteArray shuffled =
             R"({"tools":[{"parameters":{"properties":{"a":{"type":"string"}},"type":"object"},"description":"d","name":"t"}],)"
             R"("maxTokens":10,"temperature":0.5,"messages":[{"content":"hi","role":"user"}],"model":"m"})";
-        Result<ChatRequest> first =
-            ChatRequest::fromJson(QJsonDocument::fromJson(ordered).object());
-        Result<ChatRequest> second =
-            ChatRequest::fromJson(QJsonDocument::fromJson(shuffled).object());
+        Result<ChatRequest> first = ChatRequest::fromJson(
+            QJsonDocument::fromJson(ordered).object());
+        Result<ChatRequest> second = ChatRequest::fromJson(
+            QJsonDocument::fromJson(shuffled).object());
         QVERIFY(first.ok());
         QVERIFY(second.ok());
         QCOMPARE(first->canonicalJson(), second->canonicalJson());
         QCOMPARE(first->fingerprint(), second->fingerprint());
         // Canonical form: compact, keys sorted.
-        QCOMPARE(first->canonicalJson(),
+        QCOMPARE(
+            first->canonicalJson(),
             QByteArray(R"({"maxTokens":10,"messages":[{"content":"hi","role":"user"}],"model":"m",)"
                        R"("temperature":0.5,"tools":[{"description":"d","name":"t","parameters":)"
                        R"({"properties":{"a":{"type":"string"}},"type":"object"}}]})"));
@@ -235,8 +236,8 @@ private slots:
     void conversationHelpers()
     {
         const ChatRequest request = fullRequest();
-        QCOMPARE(
-            request.lastUserMessage(), QStringLiteral("Screen this resume: Anna, 5 years of Qt"));
+        QCOMPARE(request.lastUserMessage(),
+                 QStringLiteral("Screen this resume: Anna, 5 years of Qt"));
         QCOMPARE(request.systemPrompt(), QStringLiteral("You screen resumes."));
         QVERIFY(request.lastToolResult().has_value());
         QCOMPARE(request.lastToolResult()->toolCallId, QStringLiteral("call_1"));

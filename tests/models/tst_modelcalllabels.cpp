@@ -20,11 +20,12 @@ namespace {
 
 QJsonObject rules()
 {
-    return QJsonObject { { QStringLiteral("rules"),
-        QJsonArray { QJsonObject { { QStringLiteral("name"), QStringLiteral("greet") },
-            { QStringLiteral("reply"),
-                QJsonObject {
-                    { QStringLiteral("content"), QStringLiteral("Hi {{last_user}}") } } } } } } };
+    return QJsonObject {
+        {QStringLiteral("rules"),
+         QJsonArray {QJsonObject {
+             {QStringLiteral("name"), QStringLiteral("greet")},
+             {QStringLiteral("reply"),
+              QJsonObject {{QStringLiteral("content"), QStringLiteral("Hi {{last_user}}")}}}}}}};
 }
 
 // Asks the model once and keeps the answer.
@@ -41,18 +42,19 @@ public:
     QJsonValue ask(const QJsonValue &args)
     {
         ChatRequest request;
-        request.messages = { ChatMessage::user(args.toString()) };
+        request.messages = {ChatMessage::user(args.toString())};
         return callModel(request, QStringLiteral("onReply"));
     }
     QJsonValue onReply(const QJsonValue &, const ChatReply &reply)
     {
-        setState({ { QStringLiteral("answer"), reply.content } });
+        setState({{QStringLiteral("answer"), reply.content}});
         return reply.content;
     }
     QJsonValue answer() const { return state().value(QStringLiteral("answer")); }
 };
 
-template <typename T> Result<T> wait(QFuture<T> future)
+template<typename T>
+Result<T> wait(QFuture<T> future)
 {
     try {
         future.waitForFinished();
@@ -85,8 +87,8 @@ std::optional<Run> askOnce(const QString &dir, ModelProvider provider)
     if (!wait(stub.call(QStringLiteral("ask"), QStringLiteral("Ada"))).ok())
         return std::nullopt;
     const auto answered = [&stub] {
-        return wait(stub.call(QStringLiteral("answer"))).value().toString()
-            == QLatin1String("Hi Ada");
+        return wait(stub.call(QStringLiteral("answer"))).value().toString() ==
+               QLatin1String("Hi Ada");
     };
     if (!QTest::qWaitFor(answered, 10000))
         return std::nullopt;
@@ -94,11 +96,11 @@ std::optional<Run> askOnce(const QString &dir, ModelProvider provider)
     JournalQuery query;
     query.trigger = QStringLiteral("model-reply");
     const auto entries = wait(inspector.journal(QStringLiteral("Asker"), stub.id(), query));
-    const auto calls =
-        wait(ModelCallDirectory(&engine).modelCalls(QStringLiteral("Asker"), stub.id()));
+    const auto calls = wait(
+        ModelCallDirectory(&engine).modelCalls(QStringLiteral("Asker"), stub.id()));
     if (!entries || entries->size() != 1 || !calls || calls->size() != 1)
         return std::nullopt;
-    return Run { entries->first().input.toObject(), calls->first() };
+    return Run {entries->first().input.toObject(), calls->first()};
 }
 
 } // namespace
@@ -117,7 +119,7 @@ private slots:
         QCOMPARE(reply.value(QStringLiteral("scripted")).toBool(), true);
         QVERIFY(!run->journalInput.contains(QStringLiteral("replayedFrom")));
         QCOMPARE(run->call.lastReply.value(QStringLiteral("provider")).toString(),
-            QStringLiteral("scripted"));
+                 QStringLiteral("scripted"));
         QVERIFY(!run->call.lastReply.contains(QStringLiteral("replayedFrom")));
     }
 
@@ -126,8 +128,8 @@ private slots:
         QTemporaryDir cassetteDir;
         const QString cassette = cassetteDir.filePath(QStringLiteral("asker.cassette.json"));
         QTemporaryDir recordDir;
-        const std::optional<Run> recorded =
-            askOnce(recordDir.path(), [cassette](Clock *clock) -> std::unique_ptr<ChatModel> {
+        const std::optional<Run> recorded = askOnce(
+            recordDir.path(), [cassette](Clock *clock) -> std::unique_ptr<ChatModel> {
                 auto inner = ScriptedChatModel::fromJson(rules(), clock).value();
                 auto recorder = CassetteChatModel::record(cassette, inner.get()).value();
                 inner.release()->setParent(recorder.get());
@@ -137,24 +139,24 @@ private slots:
         QVERIFY(!recorded->journalInput.contains(QStringLiteral("replayedFrom")));
 
         QTemporaryDir replayDir;
-        const std::optional<Run> replayed =
-            askOnce(replayDir.path(), [cassette](Clock *) -> std::unique_ptr<ChatModel> {
+        const std::optional<Run> replayed = askOnce(
+            replayDir.path(), [cassette](Clock *) -> std::unique_ptr<ChatModel> {
                 return CassetteChatModel::replay(cassette).value();
             });
         QVERIFY(replayed);
         QCOMPARE(replayed->journalInput.value(QStringLiteral("replayedFrom")).toString(),
-            QStringLiteral("asker.cassette.json"));
+                 QStringLiteral("asker.cassette.json"));
         // The journaled reply is byte for byte the recorded one.
         QCOMPARE(replayed->journalInput.value(QStringLiteral("reply")),
-            recorded->journalInput.value(QStringLiteral("reply")));
+                 recorded->journalInput.value(QStringLiteral("reply")));
         QCOMPARE(replayed->journalInput.value(QStringLiteral("reply"))
                      .toObject()
                      .value(QStringLiteral("scripted"))
                      .toBool(),
-            true);
+                 true);
         // The stored call (what the studio shows) carries the label too.
         QCOMPARE(replayed->call.lastReply.value(QStringLiteral("replayedFrom")).toString(),
-            QStringLiteral("asker.cassette.json"));
+                 QStringLiteral("asker.cassette.json"));
     }
 };
 

@@ -22,8 +22,8 @@ const QString s_key = QStringLiteral("sk-test-SECRET-0123456789abcdef");
 
 // Runs one call to completion on a local event loop, bounded so a bug fails instead of hanging.
 // `synchronous` tells whether done ran inside complete(), which the contract forbids.
-std::optional<Result<ChatReply>> run(
-    ChatModel &model, const ChatRequest &request, bool *synchronous = nullptr, int limitMs = 15000)
+std::optional<Result<ChatReply>> run(ChatModel &model, const ChatRequest &request,
+                                     bool *synchronous = nullptr, int limitMs = 15000)
 {
     std::optional<Result<ChatReply>> outcome;
     int calls = 0;
@@ -53,8 +53,8 @@ std::optional<Result<ChatReply>> run(
 ChatRequest helloRequest()
 {
     ChatRequest request;
-    request.messages = { ChatMessage::system(QStringLiteral("Be brief.")),
-        ChatMessage::user(QStringLiteral("Say hello")) };
+    request.messages = {ChatMessage::system(QStringLiteral("Be brief.")),
+                        ChatMessage::user(QStringLiteral("Say hello"))};
     request.temperature = 0.25;
     request.maxTokens = 64;
     return request;
@@ -137,7 +137,7 @@ private slots:
         QCOMPARE(fromEnv.apiKey, QStringLiteral("k-123"));
         const OpenAiChatModel model(fromEnv);
         QCOMPARE(model.describe(),
-            QStringLiteral("openai-compatible llama3 at http://127.0.0.1:11434/v1"));
+                 QStringLiteral("openai-compatible llama3 at http://127.0.0.1:11434/v1"));
         QVERIFY(!model.describe().contains(QStringLiteral("k-123")));
     }
 
@@ -155,7 +155,7 @@ private slots:
         QCOMPARE(reply.content, QStringLiteral("Hello!"));
         QVERIFY(reply.toolCalls.isEmpty());
         QCOMPARE(reply.finishReason, QStringLiteral("stop"));
-        QCOMPARE(reply.usage, (TokenUsage { 12, 5, 17 }));
+        QCOMPARE(reply.usage, (TokenUsage {12, 5, 17}));
         QCOMPARE(reply.model, QStringLiteral("test-model-0613"));
         QCOMPARE(reply.provider, QStringLiteral("openai-compatible"));
         QVERIFY(!reply.scripted);
@@ -175,9 +175,9 @@ private slots:
         const QJsonArray messages = body.value(QStringLiteral("messages")).toArray();
         QCOMPARE(messages.size(), 2);
         QCOMPARE(messages.at(0).toObject().value(QStringLiteral("role")).toString(),
-            QStringLiteral("system"));
+                 QStringLiteral("system"));
         QCOMPARE(messages.at(1).toObject().value(QStringLiteral("content")).toString(),
-            QStringLiteral("Say hello"));
+                 QStringLiteral("Say hello"));
     }
 
     void noKeyMeansNoAuthorizationHeader()
@@ -193,26 +193,26 @@ private slots:
 
     void toolCallRoundTrip()
     {
-        const QJsonArray wireCalls { QJsonObject {
-            { QStringLiteral("id"), QStringLiteral("call_abc") },
-            { QStringLiteral("type"), QStringLiteral("function") },
-            { QStringLiteral("function"),
-                QJsonObject { { QStringLiteral("name"), QStringLiteral("get_weather") },
-                    { QStringLiteral("arguments"),
-                        QStringLiteral("{\"city\":\"Oslo\",\"days\":2}") } } } } };
+        const QJsonArray wireCalls {
+            QJsonObject {{QStringLiteral("id"), QStringLiteral("call_abc")},
+                         {QStringLiteral("type"), QStringLiteral("function")},
+                         {QStringLiteral("function"),
+                          QJsonObject {{QStringLiteral("name"), QStringLiteral("get_weather")},
+                                       {QStringLiteral("arguments"),
+                                        QStringLiteral("{\"city\":\"Oslo\",\"days\":2}")}}}}};
         m_server->enqueue(FakeResponse::toolCalls(wireCalls));
         m_server->enqueue(FakeResponse::text(QStringLiteral("Sunny in Oslo.")));
         OpenAiChatModel model(config());
 
         ChatRequest request;
-        request.messages = { ChatMessage::user(QStringLiteral("Weather in Oslo?")) };
-        request.tools = { ToolDefinition { QStringLiteral("get_weather"),
-            QStringLiteral("Forecast for a city"),
-            QJsonObject { { QStringLiteral("type"), QStringLiteral("object") },
-                { QStringLiteral("properties"),
-                    QJsonObject { { QStringLiteral("city"),
-                        QJsonObject {
-                            { QStringLiteral("type"), QStringLiteral("string") } } } } } } } };
+        request.messages = {ChatMessage::user(QStringLiteral("Weather in Oslo?"))};
+        request.tools = {ToolDefinition {
+            QStringLiteral("get_weather"), QStringLiteral("Forecast for a city"),
+            QJsonObject {{QStringLiteral("type"), QStringLiteral("object")},
+                         {QStringLiteral("properties"),
+                          QJsonObject {{QStringLiteral("city"),
+                                        QJsonObject {{QStringLiteral("type"),
+                                                      QStringLiteral("string")}}}}}}}};
         std::optional<Result<ChatReply>> first = run(model, request);
         QVERIFY(first);
         QVERIFY2(first->ok(), qPrintable(first->error().message()));
@@ -223,8 +223,8 @@ private slots:
         QCOMPARE(reply.toolCalls.at(0).id, QStringLiteral("call_abc"));
         QCOMPARE(reply.toolCalls.at(0).name, QStringLiteral("get_weather"));
         QCOMPARE(reply.toolCalls.at(0).arguments,
-            (QJsonObject { { QStringLiteral("city"), QStringLiteral("Oslo") },
-                { QStringLiteral("days"), 2 } }));
+                 (QJsonObject {{QStringLiteral("city"), QStringLiteral("Oslo")},
+                               {QStringLiteral("days"), 2}}));
         Result<ChatReply> persisted = ChatReply::fromJson(reply.toJson());
         QVERIFY(persisted.ok());
         QCOMPARE(persisted.value(), reply);
@@ -236,7 +236,7 @@ private slots:
         const QJsonObject function = tool.value(QStringLiteral("function")).toObject();
         QCOMPARE(function.value(QStringLiteral("name")).toString(), QStringLiteral("get_weather"));
         QCOMPARE(function.value(QStringLiteral("parameters")).toObject(),
-            request.tools.at(0).parameters);
+                 request.tools.at(0).parameters);
 
         // Continue the conversation with the call and its result.
         request.messages.append(reply.toMessage());
@@ -259,12 +259,12 @@ private slots:
                                       .toObject()
                                       .value(QStringLiteral("arguments"))
                                       .toString();
-        QCOMPARE(
-            QJsonDocument::fromJson(arguments.toUtf8()).object(), reply.toolCalls.at(0).arguments);
+        QCOMPARE(QJsonDocument::fromJson(arguments.toUtf8()).object(),
+                 reply.toolCalls.at(0).arguments);
         const QJsonObject toolMessage = messages.at(2).toObject();
         QCOMPARE(toolMessage.value(QStringLiteral("role")).toString(), QStringLiteral("tool"));
         QCOMPARE(toolMessage.value(QStringLiteral("tool_call_id")).toString(),
-            QStringLiteral("call_abc"));
+                 QStringLiteral("call_abc"));
         QCOMPARE(toolMessage.value(QStringLiteral("content")).toString(), QStringLiteral("sunny"));
     }
 
@@ -318,10 +318,10 @@ private slots:
         QCOMPARE(error.code(), ErrorCode::Network);
         QCOMPARE(m_server->requests().size(), 3);
         QVERIFY2(error.message().contains(QStringLiteral("HTTP 500")), qPrintable(error.message()));
-        QVERIFY2(
-            error.message().contains(QStringLiteral("3 attempt")), qPrintable(error.message()));
+        QVERIFY2(error.message().contains(QStringLiteral("3 attempt")),
+                 qPrintable(error.message()));
         QVERIFY2(error.message().contains(QStringLiteral("database on fire")),
-            qPrintable(error.message()));
+                 qPrintable(error.message()));
         QVERIFY(error.message().contains(m_server->baseUrl().toString()));
         QCOMPARE(error.context().value(QStringLiteral("httpStatus")).toInt(), 500);
         verifyNoKey(error);
@@ -336,8 +336,8 @@ private slots:
         const Error error = expectError(model);
         QCOMPARE(error.code(), ErrorCode::Network);
         QCOMPARE(m_server->requests().size(), 1);
-        QVERIFY2(
-            error.message().contains(QStringLiteral("rate limiting")), qPrintable(error.message()));
+        QVERIFY2(error.message().contains(QStringLiteral("rate limiting")),
+                 qPrintable(error.message()));
         verifyNoKey(error);
     }
 
@@ -350,7 +350,7 @@ private slots:
         const Error error = expectError(model);
         QCOMPARE(error.code(), ErrorCode::InvalidArgument);
         QVERIFY2(error.message().contains(QStringLiteral("rejected the API key")),
-            qPrintable(error.message()));
+                 qPrintable(error.message()));
         QVERIFY(error.message().contains(QStringLiteral("OPENAI_API_KEY")));
         QVERIFY(!error.message().contains(QStringLiteral("Incorrect API key")));
         QCOMPARE(m_server->requests().size(), 1); // not retried
@@ -375,10 +375,10 @@ private slots:
         const Error error = expectError(model);
         QCOMPARE(error.code(), ErrorCode::NotFound);
         QVERIFY2(error.message().contains(QStringLiteral("\"test-model\"")),
-            qPrintable(error.message()));
-        QVERIFY2(error.message().contains(
-                     m_server->baseUrl().toString() + QStringLiteral("/chat/completions")),
-            qPrintable(error.message()));
+                 qPrintable(error.message()));
+        QVERIFY2(error.message().contains(m_server->baseUrl().toString() +
+                                          QStringLiteral("/chat/completions")),
+                 qPrintable(error.message()));
         QCOMPARE(m_server->requests().size(), 1);
         verifyNoKey(error);
     }
@@ -389,13 +389,15 @@ private slots:
         QTest::newRow("html") << QByteArray("<html><body>Bad gateway page</body></html>");
         QTest::newRow("truncated json") << QByteArray("{\"choices\": [");
         QTest::newRow("no choices") << QByteArray("{\"object\":\"chat.completion\"}");
-        QTest::newRow("bad tool arguments") << FakeResponse::toolCalls(
-            QJsonArray { QJsonObject { { QStringLiteral("id"), QStringLiteral("c") },
-                { QStringLiteral("type"), QStringLiteral("function") },
-                { QStringLiteral("function"),
-                    QJsonObject { { QStringLiteral("name"), QStringLiteral("f") },
-                        { QStringLiteral("arguments"), QStringLiteral("{oops") } } } } })
-                                                   .body;
+        QTest::newRow("bad tool arguments")
+            << FakeResponse::toolCalls(
+                   QJsonArray {QJsonObject {
+                       {QStringLiteral("id"), QStringLiteral("c")},
+                       {QStringLiteral("type"), QStringLiteral("function")},
+                       {QStringLiteral("function"),
+                        QJsonObject {{QStringLiteral("name"), QStringLiteral("f")},
+                                     {QStringLiteral("arguments"), QStringLiteral("{oops")}}}}})
+                   .body;
     }
     void garbageBody()
     {
@@ -405,7 +407,7 @@ private slots:
         const Error error = expectError(model);
         QCOMPARE(error.code(), ErrorCode::Network);
         QVERIFY2(error.message().contains(QStringLiteral("not a chat completion")),
-            qPrintable(error.message()));
+                 qPrintable(error.message()));
         QVERIFY(error.message().contains(m_server->baseUrl().toString()));
         verifyNoKey(error);
     }
@@ -439,7 +441,7 @@ private slots:
         const Error error = expectError(model);
         QCOMPARE(error.code(), ErrorCode::Network);
         QVERIFY2(error.message().contains(QStringLiteral("connection refused")),
-            qPrintable(error.message()));
+                 qPrintable(error.message()));
         QVERIFY(error.message().contains(QStringLiteral("127.0.0.1:%1").arg(port)));
         verifyNoKey(error);
     }
@@ -452,7 +454,7 @@ private slots:
         const Error error = expectError(model);
         QCOMPARE(error.code(), ErrorCode::Network);
         QVERIFY2(error.message().contains(QStringLiteral("closed the connection")),
-            qPrintable(error.message()));
+                 qPrintable(error.message()));
         verifyNoKey(error);
     }
 
@@ -484,7 +486,7 @@ private slots:
         });
         QTRY_COMPARE_WITH_TIMEOUT(answers.size(), 2, 10000);
         answers.sort();
-        QCOMPARE(answers, (QStringList { QStringLiteral("one"), QStringLiteral("two") }));
+        QCOMPARE(answers, (QStringList {QStringLiteral("one"), QStringLiteral("two")}));
     }
 };
 

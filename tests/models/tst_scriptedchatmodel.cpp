@@ -75,8 +75,8 @@ class TestScriptedChatModel : public QObject
 
     std::unique_ptr<ScriptedChatModel> rules()
     {
-        Result<std::unique_ptr<ScriptedChatModel>> model =
-            ScriptedChatModel::fromJson(parse(s_rules), nullptr, QStringLiteral("test rules"));
+        Result<std::unique_ptr<ScriptedChatModel>> model = ScriptedChatModel::fromJson(
+            parse(s_rules), nullptr, QStringLiteral("test rules"));
         if (!model)
             qFatal("%s", qPrintable(model.error().message()));
         return std::move(model).value();
@@ -87,22 +87,22 @@ private slots:
     {
         auto model = rules();
         // "screen" needs the recruiting system prompt as well as "resume".
-        std::optional<Result<ChatReply>> withoutSystem =
-            run(*model, request(QStringLiteral("here is my resume")));
+        std::optional<Result<ChatReply>> withoutSystem = run(
+            *model, request(QStringLiteral("here is my resume")));
         QVERIFY(withoutSystem);
         QVERIFY(!withoutSystem->ok());
 
-        std::optional<Result<ChatReply>> outcome = run(*model,
-            request(QStringLiteral("Here is my resume: Anna"),
-                QStringLiteral("You are a recruiting assistant")));
+        std::optional<Result<ChatReply>> outcome = run(
+            *model, request(QStringLiteral("Here is my resume: Anna"),
+                            QStringLiteral("You are a recruiting assistant")));
         QVERIFY(outcome);
         QVERIFY2(outcome->ok(), qPrintable(outcome->error().message()));
         const ChatReply reply = outcome->value();
         QCOMPARE(reply.toolCalls.size(), 1);
         QCOMPARE(reply.toolCalls.at(0).name, QStringLiteral("score_resume"));
         QCOMPARE(reply.toolCalls.at(0).arguments,
-            (QJsonObject { { QStringLiteral("text"), QStringLiteral("Here is my resume: Anna") },
-                { QStringLiteral("max"), 10 } }));
+                 (QJsonObject {{QStringLiteral("text"), QStringLiteral("Here is my resume: Anna")},
+                               {QStringLiteral("max"), 10}}));
         QCOMPARE(reply.finishReason, QStringLiteral("tool_calls"));
         QVERIFY(reply.scripted);
         QCOMPARE(reply.provider, QStringLiteral("scripted"));
@@ -115,8 +115,8 @@ private slots:
             *model, request(QStringLiteral("resume attached"), QStringLiteral("You are a pirate")));
         QVERIFY(outcome);
         QVERIFY(!outcome->ok()); // the regex on the system prompt does not match
-        outcome = run(*model,
-            request(QStringLiteral("resume attached"), QStringLiteral("You help a recruiter")));
+        outcome = run(*model, request(QStringLiteral("resume attached"),
+                                      QStringLiteral("You help a recruiter")));
         QVERIFY(outcome && outcome->ok());
     }
 
@@ -138,13 +138,13 @@ private slots:
     void toolResultRule()
     {
         auto model = rules();
-        ChatRequest conversation =
-            request(QStringLiteral("resume: Anna"), QStringLiteral("recruiter bot"));
+        ChatRequest conversation = request(QStringLiteral("resume: Anna"),
+                                           QStringLiteral("recruiter bot"));
         std::optional<Result<ChatReply>> first = run(*model, conversation);
         QVERIFY(first && first->ok());
         conversation.messages.append(first->value().toMessage());
-        conversation.messages.append(ChatMessage::toolResult(
-            first->value().toolCalls.at(0).id, QStringLiteral("score 8/10")));
+        conversation.messages.append(ChatMessage::toolResult(first->value().toolCalls.at(0).id,
+                                                             QStringLiteral("score 8/10")));
         std::optional<Result<ChatReply>> second = run(*model, conversation);
         QVERIFY(second && second->ok());
         QCOMPARE(second->value().content, QStringLiteral("Scored: score 8/10"));
@@ -154,8 +154,8 @@ private slots:
     void toolCallIdsAreDeterministic()
     {
         auto model = rules();
-        const ChatRequest screening =
-            request(QStringLiteral("resume"), QStringLiteral("recruiter"));
+        const ChatRequest screening = request(QStringLiteral("resume"),
+                                              QStringLiteral("recruiter"));
         std::optional<Result<ChatReply>> a = run(*model, screening);
         auto other = rules();
         std::optional<Result<ChatReply>> b = run(*other, screening);
@@ -164,8 +164,8 @@ private slots:
         QCOMPARE(a->value().toolCalls.at(0).id, b->value().toolCalls.at(0).id);
         QCOMPARE(a->value().toJson(), b->value().toJson());
 
-        std::optional<Result<ChatReply>> weather =
-            run(*model, request(QStringLiteral("weather please")));
+        std::optional<Result<ChatReply>> weather = run(*model,
+                                                       request(QStringLiteral("weather please")));
         QVERIFY(weather && weather->ok());
         QCOMPARE(weather->value().content, QStringLiteral("Let me check."));
         QCOMPARE(weather->value().toolCalls.at(0).id, QStringLiteral("w1"));
@@ -177,16 +177,16 @@ private slots:
     void noMatchQuotesLastUserMessage()
     {
         auto model = rules();
-        std::optional<Result<ChatReply>> outcome =
-            run(*model, request(QStringLiteral("What is the meaning of life?")));
+        std::optional<Result<ChatReply>> outcome = run(
+            *model, request(QStringLiteral("What is the meaning of life?")));
         QVERIFY(outcome);
         QVERIFY(!outcome->ok());
         const Error error = outcome->error();
         QCOMPARE(error.code(), ErrorCode::NotFound);
         QVERIFY2(error.message().contains(QStringLiteral("\"What is the meaning of life?\"")),
-            qPrintable(error.message()));
-        QVERIFY2(
-            error.message().contains(QStringLiteral("test rules")), qPrintable(error.message()));
+                 qPrintable(error.message()));
+        QVERIFY2(error.message().contains(QStringLiteral("test rules")),
+                 qPrintable(error.message()));
         QVERIFY(error.message().contains(QStringLiteral("4 rule(s)")));
     }
 
@@ -194,11 +194,11 @@ private slots:
     {
         QJsonObject json = parse(s_rules);
         json.insert(QStringLiteral("fallback"),
-            parse(R"({"reply": {"content": "I did not understand: {{last_user}}"}})"));
+                    parse(R"({"reply": {"content": "I did not understand: {{last_user}}"}})"));
         Result<std::unique_ptr<ScriptedChatModel>> model = ScriptedChatModel::fromJson(json);
         QVERIFY(model.ok());
-        std::optional<Result<ChatReply>> outcome =
-            run(*model.value(), request(QStringLiteral("gibberish")));
+        std::optional<Result<ChatReply>> outcome = run(*model.value(),
+                                                       request(QStringLiteral("gibberish")));
         QVERIFY(outcome && outcome->ok());
         QCOMPARE(outcome->value().content, QStringLiteral("I did not understand: gibberish"));
         // Rules still come first.
@@ -217,7 +217,7 @@ private slots:
         ScriptedChatModel &model = *made.value();
         std::optional<Result<ChatReply>> outcome;
         model.complete(request(QStringLiteral("anything")),
-            [&outcome](Result<ChatReply> reply) { outcome = std::move(reply); });
+                       [&outcome](Result<ChatReply> reply) { outcome = std::move(reply); });
         QCOMPARE(model.pendingCount(), 1);
 
         // Real time passing changes nothing: a local loop of 100 ms with the clock paused.
@@ -250,12 +250,12 @@ private slots:
         QVERIFY(made.ok());
         QStringList order;
         made.value()->complete(request(QStringLiteral("slow")),
-            [&order](Result<ChatReply> reply) { order.append(reply->content); });
+                               [&order](Result<ChatReply> reply) { order.append(reply->content); });
         made.value()->complete(request(QStringLiteral("fast")),
-            [&order](Result<ChatReply> reply) { order.append(reply->content); });
+                               [&order](Result<ChatReply> reply) { order.append(reply->content); });
         clock.advance(1000ms);
         QTRY_COMPARE(order.size(), 2);
-        QCOMPARE(order, (QStringList { QStringLiteral("fast"), QStringLiteral("slow") }));
+        QCOMPARE(order, (QStringList {QStringLiteral("fast"), QStringLiteral("slow")}));
     }
 
     void delayWithFlowingClock()
@@ -267,7 +267,7 @@ private slots:
         QVERIFY(made.ok());
         std::optional<Result<ChatReply>> outcome;
         made.value()->complete(request(QStringLiteral("x")),
-            [&outcome](Result<ChatReply> reply) { outcome = std::move(reply); });
+                               [&outcome](Result<ChatReply> reply) { outcome = std::move(reply); });
         QVERIFY(!outcome);
         QTRY_VERIFY(outcome.has_value());
         QCOMPARE(outcome->value().content, QStringLiteral("soon"));
@@ -286,8 +286,8 @@ private slots:
         QVERIFY2(model.ok(), qPrintable(model.error().message()));
         QCOMPARE(model.value()->describe(), QStringLiteral("scripted (rules.json)"));
         QCOMPARE(model.value()->ruleCount(), 1);
-        std::optional<Result<ChatReply>> outcome =
-            run(*model.value(), request(QStringLiteral("ping")));
+        std::optional<Result<ChatReply>> outcome = run(*model.value(),
+                                                       request(QStringLiteral("ping")));
         QVERIFY(outcome && outcome->ok());
         QCOMPARE(outcome->value().content, QStringLiteral("pong"));
     }
@@ -331,13 +331,13 @@ private slots:
         QCOMPARE(model.error().code(), ErrorCode::InvalidArgument);
         QVERIFY2(model.error().message().contains(expected), qPrintable(model.error().message()));
         QVERIFY2(model.error().message().contains(QStringLiteral("rules.json")),
-            qPrintable(model.error().message()));
+                 qPrintable(model.error().message()));
     }
 
     void missingFile()
     {
-        Result<std::unique_ptr<ScriptedChatModel>> model =
-            ScriptedChatModel::fromFile(QStringLiteral("/nonexistent/dir/rules.json"));
+        Result<std::unique_ptr<ScriptedChatModel>> model = ScriptedChatModel::fromFile(
+            QStringLiteral("/nonexistent/dir/rules.json"));
         QVERIFY(!model.ok());
         QCOMPARE(model.error().code(), ErrorCode::Io);
         QVERIFY(model.error().message().contains(QStringLiteral("/nonexistent/dir/rules.json")));

@@ -15,8 +15,8 @@ public:
     {
         if (method != QLatin1String("increment"))
             return DurableObject::onRequest(method, args);
-        const int next = storage().get(QStringLiteral("count")).toInt()
-            + args.toObject().value(QStringLiteral("by")).toInt(1);
+        const int next = storage().get(QStringLiteral("count")).toInt() +
+                         args.toObject().value(QStringLiteral("by")).toInt(1);
         storage().put(QStringLiteral("count"), next);
         return next;
     }
@@ -38,5 +38,6 @@ QList<Durable::ClassRegistration> TestPackage::classes() const
 {
     Durable::ClassOptions options;
     options.description = QStringLiteral("Counts (increment {by})");
-    return {Durable::ClassRegistration::of<PackagedCounter>(QStringLiteral("PackagedCounter"), options)};
+    return {Durable::ClassRegistration::of<PackagedCounter>(QStringLiteral("PackagedCounter"),
+                                                            options)};
 }

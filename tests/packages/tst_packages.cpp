@@ -30,8 +30,7 @@ const QString s_notAPackage = QStringLiteral(DURABLE_TEST_NOT_A_PACKAGE);
 
 // A class of the program itself, to collide with a package's.
 class BuiltinCounter : public DurableObject
-{
-};
+{ };
 
 bool copyInto(const QTemporaryDir &dir, const QString &file)
 {
@@ -63,15 +62,16 @@ CliRun runDurableTest(const QString &agents, const QString &scenario)
 // A scenario that counts with the test package's PackagedCounter.
 QString writeCounterScenario(const QTemporaryDir &dir)
 {
-    const QJsonObject increment{{QStringLiteral("do"), QStringLiteral("call")},
-                                {QStringLiteral("method"), QStringLiteral("increment")},
-                                {QStringLiteral("args"), QJsonObject{{QStringLiteral("by"), 5}}},
-                                {QStringLiteral("expect"), 5}};
-    const QJsonObject scenario{
+    const QJsonObject increment {{QStringLiteral("do"), QStringLiteral("call")},
+                                 {QStringLiteral("method"), QStringLiteral("increment")},
+                                 {QStringLiteral("args"), QJsonObject {{QStringLiteral("by"), 5}}},
+                                 {QStringLiteral("expect"), 5}};
+    const QJsonObject scenario {
         {QStringLiteral("name"), QStringLiteral("packaged-counter")},
-        {QStringLiteral("defaults"), QJsonObject{{QStringLiteral("class"), QStringLiteral("PackagedCounter")},
-                                                 {QStringLiteral("name"), QStringLiteral("a")}}},
-        {QStringLiteral("steps"), QJsonArray{increment}}};
+        {QStringLiteral("defaults"),
+         QJsonObject {{QStringLiteral("class"), QStringLiteral("PackagedCounter")},
+                      {QStringLiteral("name"), QStringLiteral("a")}}},
+        {QStringLiteral("steps"), QJsonArray {increment}}};
     const QString path = dir.filePath(QStringLiteral("counter.json"));
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly))
@@ -125,7 +125,8 @@ void TestPackages::isCompatible_data()
     QTest::newRow("next major") << QStringLiteral("%1.%2").arg(major + 1).arg(minor) << false;
     // Before 1.0 an older minor is refused too; from 1.0 it is accepted.
     if (minor > 0)
-        QTest::newRow("older minor") << QStringLiteral("%1.%2").arg(major).arg(minor - 1) << (major > 0);
+        QTest::newRow("older minor")
+            << QStringLiteral("%1.%2").arg(major).arg(minor - 1) << (major > 0);
     QTest::newRow("empty") << QString() << false;
     QTest::newRow("one number") << QString::number(major) << false;
     QTest::newRow("three numbers") << QStringLiteral("%1.%2.0").arg(major).arg(minor) << false;
@@ -148,7 +149,7 @@ void TestPackages::loadsAPackageAndRunsItsClass()
     QCOMPARE(report.name, QStringLiteral("test"));
     QCOMPARE(report.description, QStringLiteral("A counter, to test the package loader"));
     QCOMPARE(report.sdkVersion, AgentPackageLoader::sdkVersion());
-    QCOMPARE(report.classes, QStringList{QStringLiteral("PackagedCounter")});
+    QCOMPARE(report.classes, QStringList {QStringLiteral("PackagedCounter")});
     QCOMPARE(report.file, QFileInfo(s_testPackage).absoluteFilePath());
     QCOMPARE(loader.packages().size(), 1);
 
@@ -161,21 +162,24 @@ void TestPackages::loadsAPackageAndRunsItsClass()
     const QList<AgentPackageReport> registered = loader.registerClasses(engine);
     QCOMPARE(registered.size(), 1);
     QVERIFY2(registered.first().ok(), qPrintable(registered.first().summary()));
-    QCOMPARE(registered.first().classes, QStringList{QStringLiteral("PackagedCounter")});
+    QCOMPARE(registered.first().classes, QStringList {QStringLiteral("PackagedCounter")});
     QVERIFY(engine.classNames().contains(QStringLiteral("PackagedCounter")));
     const Result<void> started = engine.start();
     QVERIFY2(started.ok(), qPrintable(started.error().message()));
 
     // The object runs code from the package on an engine worker.
     const QString counter = QStringLiteral("PackagedCounter");
-    const auto first = DurableTest::call(engine, counter, QStringLiteral("a"), QStringLiteral("increment"),
-                                         QJsonObject{{QStringLiteral("by"), 2}});
+    const auto first = DurableTest::call(engine, counter, QStringLiteral("a"),
+                                         QStringLiteral("increment"),
+                                         QJsonObject {{QStringLiteral("by"), 2}});
     QVERIFY2(first.ok(), qPrintable(first.error().message()));
     QCOMPARE(first.value().toInt(), 2);
-    const auto second = DurableTest::call(engine, counter, QStringLiteral("a"), QStringLiteral("increment"));
+    const auto second = DurableTest::call(engine, counter, QStringLiteral("a"),
+                                          QStringLiteral("increment"));
     QVERIFY2(second.ok(), qPrintable(second.error().message()));
     QCOMPARE(second.value().toInt(), 3);
-    const auto unknown = DurableTest::call(engine, counter, QStringLiteral("a"), QStringLiteral("nope"));
+    const auto unknown = DurableTest::call(engine, counter, QStringLiteral("a"),
+                                           QStringLiteral("nope"));
     QVERIFY(!unknown.ok());
     QCOMPARE(unknown.error().code(), ErrorCode::UnknownMethod);
     engine.shutdown();
@@ -188,9 +192,10 @@ void TestPackages::refusesAPackageBuiltAgainstAnotherSdk()
     QVERIFY(!report.ok());
     QCOMPARE(report.sdkVersion, QStringLiteral("0.0"));
     QCOMPARE(report.error->code(), ErrorCode::InvalidArgument);
-    const QString expected = QStringLiteral("%1 was built against Durable SDK 0.0 but this program provides SDK %2; "
-                                            "rebuild it against %2")
-                                 .arg(QFileInfo(s_oldSdkPackage).absoluteFilePath(), AgentPackageLoader::sdkVersion());
+    const QString expected =
+        QStringLiteral("%1 was built against Durable SDK 0.0 but this program provides SDK %2; "
+                       "rebuild it against %2")
+            .arg(QFileInfo(s_oldSdkPackage).absoluteFilePath(), AgentPackageLoader::sdkVersion());
     QCOMPARE(report.error->message(), expected);
     QCOMPARE(report.summary(), expected);
     QVERIFY(report.classes.isEmpty()); // its code never ran
@@ -203,8 +208,8 @@ void TestPackages::refusesALibraryThatIsNotAQtPlugin()
     const AgentPackageReport report = loader.loadFile(s_notAPackage);
     QVERIFY(!report.ok());
     QVERIFY2(report.error->message().startsWith(
-                 QFileInfo(s_notAPackage).absoluteFilePath()
-                 + QStringLiteral(" is not a Durable agent package: it is not a Qt plugin")),
+                 QFileInfo(s_notAPackage).absoluteFilePath() +
+                 QStringLiteral(" is not a Durable agent package: it is not a Qt plugin")),
              qPrintable(report.error->message()));
     QVERIFY(loader.isEmpty());
 }
@@ -214,10 +219,12 @@ void TestPackages::refusesAQtPluginThatIsNotAPackage()
     AgentPackageLoader loader;
     const AgentPackageReport report = loader.loadFile(s_otherPlugin);
     QVERIFY(!report.ok());
-    QCOMPARE(report.error->message(),
-             QStringLiteral("%1 is a Qt plugin but not a Durable agent package: its IID is "
-                            "\"org.example.SomethingElse/1.0\", not \"org.durablestudio.AgentPackage/<version>\"")
-                 .arg(QFileInfo(s_otherPlugin).absoluteFilePath()));
+    QCOMPARE(
+        report.error->message(),
+        QStringLiteral(
+            "%1 is a Qt plugin but not a Durable agent package: its IID is "
+            "\"org.example.SomethingElse/1.0\", not \"org.durablestudio.AgentPackage/<version>\"")
+            .arg(QFileInfo(s_otherPlugin).absoluteFilePath()));
     QVERIFY(loader.isEmpty());
 }
 
@@ -260,7 +267,8 @@ void TestPackages::reportsAMissingFile()
     const AgentPackageReport report = loader.loadFile(missing);
     QVERIFY(!report.ok());
     QCOMPARE(report.error->code(), ErrorCode::NotFound);
-    QCOMPARE(report.error->message(), QStringLiteral("Agent package %1 does not exist").arg(missing));
+    QCOMPARE(report.error->message(),
+             QStringLiteral("Agent package %1 does not exist").arg(missing));
 }
 
 void TestPackages::loadsEveryLibraryOfADirectory()
@@ -285,14 +293,15 @@ void TestPackages::loadsEveryLibraryOfADirectory()
         if (report.ok()) {
             ++loaded;
             QCOMPARE(report.name, QStringLiteral("test"));
-            QCOMPARE(QFileInfo(report.file).absolutePath(), QFileInfo(dir.path()).absoluteFilePath());
+            QCOMPARE(QFileInfo(report.file).absolutePath(),
+                     QFileInfo(dir.path()).absoluteFilePath());
         } else {
             QVERIFY(report.error->message().startsWith(report.file));
         }
     }
     QCOMPARE(loaded, 1);
-    QStringList expected{QFileInfo(s_testPackage).fileName(), QFileInfo(s_notAPackage).fileName(),
-                         QFileInfo(s_oldSdkPackage).fileName()};
+    QStringList expected {QFileInfo(s_testPackage).fileName(), QFileInfo(s_notAPackage).fileName(),
+                          QFileInfo(s_oldSdkPackage).fileName()};
     expected.sort();
     QCOMPARE(files, expected);
     QCOMPARE(loader.packages().size(), 1);
@@ -305,10 +314,13 @@ void TestPackages::refusesAClassNameAnotherPackageProvides()
     const AgentPackageReport report = loader.loadFile(s_duplicatePackage);
     QVERIFY(!report.ok());
     QCOMPARE(report.error->code(), ErrorCode::Conflict);
-    QCOMPARE(report.error->message(),
-             QStringLiteral("Class PackagedCounter of package duplicate (%1) is already provided by package test "
-                            "(%2); rename one of them")
-                 .arg(QFileInfo(s_duplicatePackage).absoluteFilePath(), QFileInfo(s_testPackage).absoluteFilePath()));
+    QCOMPARE(
+        report.error->message(),
+        QStringLiteral(
+            "Class PackagedCounter of package duplicate (%1) is already provided by package test "
+            "(%2); rename one of them")
+            .arg(QFileInfo(s_duplicatePackage).absoluteFilePath(),
+                 QFileInfo(s_testPackage).absoluteFilePath()));
     QCOMPARE(loader.packages().size(), 1);
 
     // Refused as a whole: its other class is not registered either.
@@ -380,9 +392,11 @@ void TestPackages::cliRefusesAnIncompatiblePackage()
     const QString scenario = writeCounterScenario(scenarios);
     const CliRun run = runDurableTest(agents.path(), scenario);
     QCOMPARE(run.exitCode, 3); // an engine or data error: no scenario ran
-    QVERIFY2(run.err.contains(QStringLiteral("was built against Durable SDK 0.0 but this program provides SDK %1")
-                                  .arg(AgentPackageLoader::sdkVersion())),
-             qPrintable(run.err));
+    QVERIFY2(
+        run.err.contains(
+            QStringLiteral("was built against Durable SDK 0.0 but this program provides SDK %1")
+                .arg(AgentPackageLoader::sdkVersion())),
+        qPrintable(run.err));
     QVERIFY2(!run.out.contains(QStringLiteral("scenarios passed")), qPrintable(run.out));
 }
 
@@ -393,8 +407,9 @@ void TestPackages::cliReportsAMissingDirectory()
     const QString missing = scenarios.filePath(QStringLiteral("no-agents-here"));
     const CliRun run = runDurableTest(missing, writeCounterScenario(scenarios));
     QCOMPARE(run.exitCode, 3);
-    QVERIFY2(run.err.contains(QStringLiteral("Agent package directory %1 does not exist").arg(missing)),
-             qPrintable(run.err));
+    QVERIFY2(
+        run.err.contains(QStringLiteral("Agent package directory %1 does not exist").arg(missing)),
+        qPrintable(run.err));
 }
 
 QTEST_GUILESS_MAIN(TestPackages)

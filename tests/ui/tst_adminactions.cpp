@@ -118,7 +118,8 @@ ObjectSummary summaryOf(const QString &className, const QString &name)
 
 qint64 alarmDue(const Fixture &f, const QString &className, const QString &name)
 {
-    const auto alarm = awaitValue(f.inspector->alarm(className, ObjectId::fromName(className, name)));
+    const auto alarm = awaitValue(
+        f.inspector->alarm(className, ObjectId::fromName(className, name)));
     return alarm.ok() && alarm.value() ? alarm.value()->dueMs : -1;
 }
 
@@ -135,9 +136,9 @@ QJsonObject agentState(const Fixture &f, const QString &name)
 QString lastTrigger(const Fixture &f, const QString &className, const QString &name)
 {
     return awaitValue(f.inspector->journal(className, ObjectId::fromName(className, name)))
-            .value()
-            .first()
-            .trigger;
+        .value()
+        .first()
+        .trigger;
 }
 
 void selectRow(QTableView *view, int row)
@@ -167,12 +168,23 @@ private slots:
     {
         auto clock = std::make_shared<VirtualClock>();
         ScheduleModel model(clock.get());
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         const qint64 now = clock->nowMs();
-        ScheduleInfo later{QStringLiteral("b"), ScheduleInfo::Kind::Cron, QStringLiteral("daily"),
-                           QJsonObject{{"x", 1}}, QStringLiteral("0 9 * * *"), now + 2 * Hour, now};
-        ScheduleInfo sooner{QStringLiteral("a"), ScheduleInfo::Kind::Delay, QStringLiteral("remind"),
-                            QStringLiteral("hi"), QString(), now - 1000, now};
+        ScheduleInfo later {QStringLiteral("b"),
+                            ScheduleInfo::Kind::Cron,
+                            QStringLiteral("daily"),
+                            QJsonObject {{"x", 1}},
+                            QStringLiteral("0 9 * * *"),
+                            now + 2 * Hour,
+                            now};
+        ScheduleInfo sooner {QStringLiteral("a"),
+                             ScheduleInfo::Kind::Delay,
+                             QStringLiteral("remind"),
+                             QStringLiteral("hi"),
+                             QString(),
+                             now - 1000,
+                             now};
         model.setSchedules({later, sooner});
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0, ScheduleModel::IdColumn).data().toString(), "a");
@@ -180,7 +192,8 @@ private slots:
         QCOMPARE(model.index(1, ScheduleModel::KindColumn).data().toString(), "cron 0 9 * * *");
         QCOMPARE(model.index(0, ScheduleModel::CountdownColumn).data().toString(), "overdue 1 s");
         QVERIFY(model.index(0, 0).data(ScheduleModel::OverdueRole).toBool());
-        QVERIFY(model.index(1, ScheduleModel::CountdownColumn).data().toString().startsWith("in 2 h"));
+        QVERIFY(
+            model.index(1, ScheduleModel::CountdownColumn).data().toString().startsWith("in 2 h"));
         QCOMPARE(model.index(1, ScheduleModel::PayloadColumn).data().toString(), R"({"x":1})");
         QCOMPARE(model.index(1, ScheduleModel::CallbackColumn).data().toString(), "daily");
         QCOMPARE(model.rowOf("b"), 1);
@@ -201,10 +214,13 @@ private slots:
     {
         auto f = startEngine();
         const qint64 now = f->clock->nowMs();
-        QVERIFY(call(*f->engine, "AlarmProbe", "tab", "set", QJsonObject{{"at", double(now + Hour)}}).ok());
+        QVERIFY(
+            call(*f->engine, "AlarmProbe", "tab", "set", QJsonObject {{"at", double(now + Hour)}})
+                .ok());
         ObjectInspector inspectorView(f->inspector.get(), f->clock.get());
         inspectorView.show();
-        QCOMPARE(inspectorView.tabs()->tabText(ObjectInspector::AlarmTab), QString("Alarm && Schedules"));
+        QCOMPARE(inspectorView.tabs()->tabText(ObjectInspector::AlarmTab),
+                 QString("Alarm && Schedules"));
         AlarmSchedulesView *view = inspectorView.alarmView();
         inspectorView.setObject(summaryOf("AlarmProbe", "tab"));
         QTRY_VERIFY(view->countdownLabel()->text().startsWith("in "));
@@ -220,8 +236,8 @@ private slots:
         QTRY_COMPARE(alarmDue(*f, "AlarmProbe", "tab"), now + 5 * Hour);
         QCOMPARE(lastTrigger(*f, "AlarmProbe", "tab"), QString("admin-alarm"));
         QTRY_VERIFY(view->messageLabel()->text().startsWith("Rescheduled the alarm"));
-        QTRY_VERIFY(view->countdownLabel()->text().startsWith("in 5 h")
-                    || view->countdownLabel()->text().startsWith("in 4 h 59"));
+        QTRY_VERIFY(view->countdownLabel()->text().startsWith("in 5 h") ||
+                    view->countdownLabel()->text().startsWith("in 4 h 59"));
 
         // Fire Now: the handler ran, as a turn, and the alarm is gone.
         QTRY_VERIFY(view->fireAlarmButton()->isEnabled());
@@ -239,7 +255,9 @@ private slots:
         QVERIFY(view->messageLabel()->styleSheet().contains("#b01e1e"));
 
         // Cancel.
-        QVERIFY(call(*f->engine, "AlarmProbe", "tab", "set", QJsonObject{{"at", double(now + Hour)}}).ok());
+        QVERIFY(
+            call(*f->engine, "AlarmProbe", "tab", "set", QJsonObject {{"at", double(now + Hour)}})
+                .ok());
         QTRY_VERIFY(view->cancelAlarmButton()->isEnabled()); // the feed refreshed the tab
         QTest::mouseClick(view->cancelAlarmButton(), Qt::LeftButton);
         QTRY_COMPARE(alarmDue(*f, "AlarmProbe", "tab"), qint64(-1));
@@ -337,10 +355,11 @@ private slots:
         QVERIFY(!editor->applyButton()->isEnabled());
 
         // Refused by the class's hook: shown inline, nothing changes.
-        const qint64 seqBefore = awaitValue(f->inspector->journal("Planner", ObjectId::fromName("Planner", "s")))
-                                         .value()
-                                         .first()
-                                         .seq;
+        const qint64 seqBefore =
+            awaitValue(f->inspector->journal("Planner", ObjectId::fromName("Planner", "s")))
+                .value()
+                .first()
+                .seq;
         editor->textEdit()->setPlainText("-5");
         QVERIFY(editor->applyButton()->isEnabled());
         QTest::mouseClick(editor->applyButton(), Qt::LeftButton);
@@ -349,7 +368,10 @@ private slots:
         QVERIFY(view->messageLabel()->isVisibleTo(view));
         QVERIFY(editor->isVisible());
         QCOMPARE(agentState(*f, "s").value("budget").toInt(), 10);
-        QCOMPARE(awaitValue(f->inspector->journal("Planner", ObjectId::fromName("Planner", "s"))).value().first().seq,
+        QCOMPARE(awaitValue(f->inspector->journal("Planner", ObjectId::fromName("Planner", "s")))
+                     .value()
+                     .first()
+                     .seq,
                  seqBefore);
 
         // Accepted: an admin-edit turn; the tree follows.
@@ -367,15 +389,17 @@ private slots:
         QVERIFY(editor->isVisible());
         editor->textEdit()->setPlainText("[1]");
         QVERIFY(!editor->applyButton()->isEnabled());
-        QCOMPARE(editor->validationLabel()->text(), QString("The agent state must be a JSON object"));
+        QCOMPARE(editor->validationLabel()->text(),
+                 QString("The agent state must be a JSON object"));
     }
 
     void keyValueEditAppliesAsAnAdminEdit()
     {
         auto f = startEngine();
         QVERIFY(call(*f->engine, "StorageProbe", "kv", "put",
-                     QJsonObject{{"key", "config"}, {"value", QJsonObject{{"limit", 3}, {"name", "x"}}}})
-                        .ok());
+                     QJsonObject {{"key", "config"},
+                                  {"value", QJsonObject {{"limit", 3}, {"name", "x"}}}})
+                    .ok());
         ObjectInspector inspectorView(f->inspector.get(), f->clock.get());
         inspectorView.show();
         QVERIFY(QTest::qWaitForWindowExposed(&inspectorView));
@@ -394,9 +418,12 @@ private slots:
         QTest::mouseClick(view->editor()->applyButton(), Qt::LeftButton);
         QTRY_VERIFY2(!view->editor()->isVisible(), qPrintable(view->messageLabel()->text()));
         QCOMPARE(lastTrigger(*f, "StorageProbe", "kv"), QString("admin-edit"));
-        const auto stored = awaitValue(f->inspector->keyValues("StorageProbe", ObjectId::fromName("StorageProbe", "kv"))).value();
+        const auto stored = awaitValue(
+                                f->inspector->keyValues("StorageProbe",
+                                                        ObjectId::fromName("StorageProbe", "kv")))
+                                .value();
         QCOMPARE(stored.size(), 1);
-        QCOMPARE(stored.first().value, QJsonValue(QJsonObject{{"limit", 7}, {"name", "x"}}));
+        QCOMPARE(stored.first().value, QJsonValue(QJsonObject {{"limit", 7}, {"name", "x"}}));
         QTRY_COMPARE(view->keyValueModel()->index(0, KeyValueModel::ValueColumn).data().toString(),
                      QString(R"({"limit":7,"name":"x"})"));
     }
@@ -406,14 +433,17 @@ private slots:
         auto f = startEngine();
         const qint64 now = f->clock->nowMs();
         AlarmBoard board(f->inspector.get(), f->clock.get());
-        QAbstractItemModelTester tester(board.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(board.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         board.show();
         QVERIFY(QTest::qWaitForWindowActive(&board));
-        for (const auto &[name, at] : QList<QPair<QString, qint64>>{{"soon", now + Hour}, {"late", now + 2 * Hour}})
-            QVERIFY(call(*f->engine, "AlarmProbe", name, "set", QJsonObject{{"at", double(at)}}).ok());
+        for (const auto &[name, at] :
+             QList<QPair<QString, qint64>> {{"soon", now + Hour}, {"late", now + 2 * Hour}})
+            QVERIFY(
+                call(*f->engine, "AlarmProbe", name, "set", QJsonObject {{"at", double(at)}}).ok());
         board.refresh();
         QTRY_COMPARE(board.model()->rowCount(), 2);
-        QVERIFY(!board.fireNowAction()->isEnabled()); // nothing selected
+        QVERIFY(!board.fireNowAction()->isEnabled());                     // nothing selected
         QVERIFY(board.view()->actions().contains(board.fireNowAction())); // context menu
         QVERIFY(board.view()->actions().contains(board.cancelAction()));
 
@@ -444,26 +474,38 @@ private slots:
         const qint64 now = f->clock->nowMs();
         // The board judges "overdue" on its own clock: one an hour ahead of the engine's sees
         // every alarm as overdue without the engine firing it.
-        auto ahead = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(now + Hour, Qt::UTC));
+        auto ahead = std::make_shared<VirtualClock>(
+            QDateTime::fromMSecsSinceEpoch(now + Hour, Qt::UTC));
         AlarmBoard board(f->inspector.get(), ahead.get());
         board.resize(800, 300);
         board.show();
-        QVERIFY(call(*f->engine, "AlarmProbe", "flaky", "set", QJsonObject{{"at", double(now + 1000)}}).ok());
-        QVERIFY(call(*f->engine, "AlarmProbe", "fine", "set", QJsonObject{{"at", double(now + 30 * 60'000)}}).ok());
+        QVERIFY(
+            call(*f->engine, "AlarmProbe", "flaky", "set", QJsonObject {{"at", double(now + 1000)}})
+                .ok());
+        QVERIFY(call(*f->engine, "AlarmProbe", "fine", "set",
+                     QJsonObject {{"at", double(now + 30 * 60'000)}})
+                    .ok());
         AlarmProbe::failNext = 1;
         QCOMPARE(f->clock->advance(1s), 0); // failed: retried in 2 s
         board.refresh();
         QTRY_VERIFY(board.model()->rowCount() == 2 && board.model()->alarm(0).retryCount == 1);
         AlarmBoardModel *model = board.model();
-        QVERIFY(model->index(0, AlarmBoardModel::ObjectColumn).data(AlarmBoardModel::RetryingRole).toBool());
-        QVERIFY(!model->index(1, AlarmBoardModel::ObjectColumn).data(AlarmBoardModel::RetryingRole).toBool());
-        QVERIFY(model->index(1, AlarmBoardModel::ObjectColumn).data(AlarmBoardModel::OverdueRole).toBool());
+        QVERIFY(model->index(0, AlarmBoardModel::ObjectColumn)
+                    .data(AlarmBoardModel::RetryingRole)
+                    .toBool());
+        QVERIFY(!model->index(1, AlarmBoardModel::ObjectColumn)
+                     .data(AlarmBoardModel::RetryingRole)
+                     .toBool());
+        QVERIFY(model->index(1, AlarmBoardModel::ObjectColumn)
+                    .data(AlarmBoardModel::OverdueRole)
+                    .toBool());
 
         // The whole row is tinted: amber for retrying, red for overdue.
         board.view()->clearSelection();
         const QImage image = board.view()->viewport()->grab().toImage();
         const auto tintAt = [&](int row) {
-            const QRect cell = board.view()->visualRect(model->index(row, AlarmBoardModel::ClassColumn));
+            const QRect cell = board.view()->visualRect(
+                model->index(row, AlarmBoardModel::ClassColumn));
             return image.pixelColor(cell.left() + 2, cell.top() + 2);
         };
         QCOMPARE(tintAt(0), AlarmBoardDelegate::retryingTint());

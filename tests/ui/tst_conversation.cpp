@@ -77,9 +77,9 @@ std::unique_ptr<Fixture> startEngine(qint64 replyDelayMs = 0)
 
 bool submit(Engine &engine, const QString &name)
 {
-    const QJsonObject resume { { QStringLiteral("candidate"), name },
-        { QStringLiteral("role"), QStringLiteral("Engineer") },
-        { QStringLiteral("resume"), QStringLiteral("Writes C++ and Qt.") } };
+    const QJsonObject resume {{QStringLiteral("candidate"), name},
+                              {QStringLiteral("role"), QStringLiteral("Engineer")},
+                              {QStringLiteral("resume"), QStringLiteral("Writes C++ and Qt.")}};
     return call(engine, QStringLiteral("Recruitment"), name, QStringLiteral("submitResume"), resume)
         .ok();
 }
@@ -100,8 +100,8 @@ private slots:
         auto f = startEngine();
         QVERIFY(submit(*f->engine, QStringLiteral("ada")));
         ConversationView view(f->inspector.get());
-        QAbstractItemModelTester tester(
-            view.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(view.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.resize(900, 700);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
@@ -117,13 +117,13 @@ private slots:
         const int tokens = row.data(ModelCallModel::TotalTokensRole).toInt();
         QVERIFY2(tokens > 0, "scripted replies carry estimated tokens");
         QCOMPARE(model->index(0, ModelCallModel::SourceColumn).data().toString(),
-            QStringLiteral("Scripted model"));
+                 QStringLiteral("Scripted model"));
         QCOMPARE(model->index(0, ModelCallModel::TokensColumn).data().toString(),
-            QString::number(tokens));
+                 QString::number(tokens));
         QCOMPARE(model->index(0, ModelCallModel::ModelColumn).data().toString(),
-            QStringLiteral("scripted"));
+                 QStringLiteral("scripted"));
         QCOMPARE(model->index(0, ModelCallModel::StatusColumn).data().toString(),
-            QStringLiteral("Done"));
+                 QStringLiteral("Done"));
 
         // The only call is selected and shown in full.
         QTRY_COMPARE(view.shownCallId(), QStringLiteral("mc-1"));
@@ -149,8 +149,8 @@ private slots:
         auto f = startEngine(s_replyDelayMs);
         QVERIFY(submit(*f->engine, QStringLiteral("bo")));
         ConversationView view(f->inspector.get());
-        QAbstractItemModelTester tester(
-            view.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(view.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         view.model()->setRefreshDelay(20);
@@ -162,9 +162,9 @@ private slots:
         QCOMPARE(model->call(0).status, ModelCallInfo::Status::Model);
         QCOMPARE(model->index(0, 0).data(ModelCallModel::PendingRole).toBool(), true);
         QCOMPARE(model->index(0, ModelCallModel::StatusColumn).data().toString(),
-            QStringLiteral("Waiting on the model"));
-        QCOMPARE(
-            model->index(0, ModelCallModel::TokensColumn).data().toString(), QStringLiteral("—"));
+                 QStringLiteral("Waiting on the model"));
+        QCOMPARE(model->index(0, ModelCallModel::TokensColumn).data().toString(),
+                 QStringLiteral("—"));
         QCOMPARE(model->index(0, 0).data(ModelCallModel::TotalTokensRole).toInt(), -1);
         QString detail = view.detailView()->toPlainText();
         QVERIFY2(detail.contains(QStringLiteral("Pending")), qPrintable(detail));
@@ -185,7 +185,7 @@ private slots:
         detail = view.detailView()->toPlainText();
         QVERIFY(!detail.contains(QStringLiteral("Pending")));
         QCOMPARE(model->index(0, ModelCallModel::LatencyColumn).data().toString(),
-            QStringLiteral("%1 ms").arg(s_replyDelayMs));
+                 QStringLiteral("%1 ms").arg(s_replyDelayMs));
     }
 
     void detailShowsToolCallsResultsAndReplays()
@@ -198,20 +198,21 @@ private slots:
         ToolCall toolCall;
         toolCall.id = QStringLiteral("call_1");
         toolCall.name = QStringLiteral("proposeInterviewSlot");
-        toolCall.arguments =
-            QJsonObject { { QStringLiteral("start"), QStringLiteral("Tuesday 10:00") } };
-        call.request.messages = { ChatMessage::system(QStringLiteral("You schedule interviews.")),
-            ChatMessage::user(QStringLiteral("Book Ada")),
-            ChatMessage::assistant(QString(), { toolCall }),
-            ChatMessage::toolResult(QStringLiteral("call_1"), QStringLiteral("booked"),
-                QStringLiteral("proposeInterviewSlot")) };
+        toolCall.arguments = QJsonObject {
+            {QStringLiteral("start"), QStringLiteral("Tuesday 10:00")}};
+        call.request.messages = {ChatMessage::system(QStringLiteral("You schedule interviews.")),
+                                 ChatMessage::user(QStringLiteral("Book Ada")),
+                                 ChatMessage::assistant(QString(), {toolCall}),
+                                 ChatMessage::toolResult(QStringLiteral("call_1"),
+                                                         QStringLiteral("booked"),
+                                                         QStringLiteral("proposeInterviewSlot"))};
         ToolDefinition tool;
         tool.name = QStringLiteral("proposeInterviewSlot");
         tool.description = QStringLiteral("Book an interview slot.");
-        call.request.tools = { tool };
-        call.pendingTools = QJsonArray { toolCall.toJson() };
+        call.request.tools = {tool};
+        call.pendingTools = QJsonArray {toolCall.toJson()};
         ChatReply reply;
-        reply.toolCalls = { toolCall };
+        reply.toolCalls = {toolCall};
         reply.finishReason = QStringLiteral("tool_calls");
         reply.model = QStringLiteral("gpt-4o-mini");
         reply.provider = QStringLiteral("openai-compatible");
@@ -233,12 +234,12 @@ private slots:
         QVERIFY(text.contains(QStringLiteral("gpt-4o-mini")));
         QVERIFY(text.contains(QStringLiteral("tool_calls")));
         QCOMPARE(ModelCallModel::sourceText(call.lastReply),
-            QStringLiteral("Cassette replay (booking.cassette.json)"));
+                 QStringLiteral("Cassette replay (booking.cassette.json)"));
 
         // A live reply is not labelled as scripted or replayed.
         reply.replayedFrom.clear();
         QCOMPARE(ModelCallModel::sourceText(reply.toJson()),
-            QStringLiteral("Live model (openai-compatible)"));
+                 QStringLiteral("Live model (openai-compatible)"));
         browser.setHtml(ConversationView::callHtml([&call, &reply] {
             ModelCallInfo live = call;
             live.lastReply = reply.toJson();
@@ -256,9 +257,9 @@ private slots:
         inspector.show();
         QVERIFY(QTest::qWaitForWindowExposed(&inspector));
         QCOMPARE(inspector.tabs()->tabText(ObjectInspector::ConversationTab),
-            QStringLiteral("Conversation"));
-        QCOMPARE(
-            inspector.tabs()->widget(ObjectInspector::ConversationTab), inspector.conversation());
+                 QStringLiteral("Conversation"));
+        QCOMPARE(inspector.tabs()->widget(ObjectInspector::ConversationTab),
+                 inspector.conversation());
         ObjectSummary summary;
         summary.id = recruitmentId(QStringLiteral("cy"));
         summary.className = QStringLiteral("Recruitment");

@@ -52,15 +52,15 @@ public:
         HumanRequest request;
         request.title = QStringLiteral("Check the amount");
         request.prompt = QStringLiteral("Is *this* right?");
-        request.context = QJsonObject{{QStringLiteral("amount"), 5}};
+        request.context = QJsonObject {{QStringLiteral("amount"), 5}};
         request.actions = {HumanAction::Edit, HumanAction::Reject};
-        request.schema = QJsonObject{
-                {QStringLiteral("type"), QStringLiteral("object")},
-                {QStringLiteral("properties"),
-                 QJsonObject{{QStringLiteral("amount"),
-                              QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")},
-                                          {QStringLiteral("minimum"), 1}}}}},
-                {QStringLiteral("required"), QJsonArray{QStringLiteral("amount")}},
+        request.schema = QJsonObject {
+            {QStringLiteral("type"), QStringLiteral("object")},
+            {QStringLiteral("properties"),
+             QJsonObject {{QStringLiteral("amount"),
+                           QJsonObject {{QStringLiteral("type"), QStringLiteral("integer")},
+                                        {QStringLiteral("minimum"), 1}}}}},
+            {QStringLiteral("required"), QJsonArray {QStringLiteral("amount")}},
         };
         return askHuman(request, QStringLiteral("onAnswer"));
     }
@@ -107,7 +107,9 @@ QJsonObject resume(const QString &candidate)
 
 QJsonObject recruitmentStatus(Engine &engine, const QString &name)
 {
-    return call(engine, QStringLiteral("Recruitment"), name, QStringLiteral("status")).value().toObject();
+    return call(engine, QStringLiteral("Recruitment"), name, QStringLiteral("status"))
+        .value()
+        .toObject();
 }
 
 // The row of the request of object name (-1 while not listed).
@@ -159,28 +161,34 @@ private slots:
     {
         auto f = startEngine();
         InboxModel model(f->inspector.get(), f->clock.get());
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model.columnCount(), int(InboxModel::ColumnCount));
-        QCOMPARE(model.headerData(InboxModel::DeadlineColumn, Qt::Horizontal, Qt::DisplayRole).toString(),
+        QCOMPARE(model.headerData(InboxModel::DeadlineColumn, Qt::Horizontal, Qt::DisplayRole)
+                     .toString(),
                  QStringLiteral("Deadline"));
 
         QVERIFY(call(*f->engine, QStringLiteral("Recruitment"), QStringLiteral("ada"),
                      QStringLiteral("submitResume"), resume(QStringLiteral("Ada")))
-                        .ok());
+                    .ok());
         QTRY_COMPARE_WITH_TIMEOUT(rowFor(model, QStringLiteral("ada")), 0, 10000);
         f->clock->advance(std::chrono::seconds(30)); // a later creation time for the second
         QVERIFY(call(*f->engine, QStringLiteral("Recruitment"), QStringLiteral("bob"),
                      QStringLiteral("submitResume"), resume(QStringLiteral("Bob")))
-                        .ok());
+                    .ok());
         QTRY_COMPARE_WITH_TIMEOUT(rowFor(model, QStringLiteral("bob")), 1, 10000);
         QCOMPARE(rowFor(model, QStringLiteral("ada")), 0); // oldest first
         QVERIFY(model.request(0).createdMs < model.request(1).createdMs);
 
         const QModelIndex title = model.index(0, InboxModel::TitleColumn);
         QCOMPARE(title.data().toString(), QStringLiteral("Review Ada"));
-        QCOMPARE(model.index(0, InboxModel::ClassColumn).data().toString(), QStringLiteral("Recruitment"));
+        QCOMPARE(model.index(0, InboxModel::ClassColumn).data().toString(),
+                 QStringLiteral("Recruitment"));
         QCOMPARE(model.index(0, InboxModel::ObjectColumn).data().toString(), QStringLiteral("ada"));
-        QVERIFY(model.index(0, InboxModel::AgeColumn).data().toString().endsWith(QStringLiteral("ago")));
+        QVERIFY(model.index(0, InboxModel::AgeColumn)
+                    .data()
+                    .toString()
+                    .endsWith(QStringLiteral("ago")));
         QCOMPARE(model.index(0, InboxModel::DeadlineColumn).data().toString(), QString()); // none
         QCOMPARE(model.index(0, 0).data(InboxModel::OverdueRole).toBool(), false);
 
@@ -205,8 +213,8 @@ private slots:
         QCOMPARE(rowFor(model, QStringLiteral("bob")), 0);
         QVERIFY(answered.wait(10000));
         QTRY_COMPARE_WITH_TIMEOUT(recruitmentStatus(*f->engine, QStringLiteral("ada"))
-                                          .value(QStringLiteral("step"))
-                                          .toString(),
+                                      .value(QStringLiteral("step"))
+                                      .toString(),
                                   QStringLiteral("rejected"), 10000);
         // The snapshots that follow the answered event agree.
         refreshed.clear();
@@ -220,20 +228,25 @@ private slots:
     {
         auto f = startEngine();
         InboxPanel panel(f->inspector.get(), f->clock.get());
-        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(panel.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.resize(1100, 600);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
 
-        const auto submitted = call(*f->engine, QStringLiteral("Recruitment"), QStringLiteral("ada"),
-                                    QStringLiteral("submitResume"), resume(QStringLiteral("Ada")));
+        const auto submitted = call(*f->engine, QStringLiteral("Recruitment"),
+                                    QStringLiteral("ada"), QStringLiteral("submitResume"),
+                                    resume(QStringLiteral("Ada")));
         QVERIFY2(submitted.ok(), qPrintable(submitted.error().message()));
         // No manual refresh: the change feed brings the recruiter's request in.
         QTRY_VERIFY_WITH_TIMEOUT(rowFor(*panel.model(), QStringLiteral("ada")) >= 0, 10000);
-        const HumanRequestInfo request = panel.model()->request(rowFor(*panel.model(), QStringLiteral("ada")));
+        const HumanRequestInfo request = panel.model()->request(
+            rowFor(*panel.model(), QStringLiteral("ada")));
         QCOMPARE(request.className, QStringLiteral("Recruitment"));
         QCOMPARE(request.title, QStringLiteral("Review Ada"));
-        QCOMPARE(recruitmentStatus(*f->engine, QStringLiteral("ada")).value(QStringLiteral("step")).toString(),
+        QCOMPARE(recruitmentStatus(*f->engine, QStringLiteral("ada"))
+                     .value(QStringLiteral("step"))
+                     .toString(),
                  QStringLiteral("awaiting-recruiter"));
 
         QVERIFY(panel.selectRequest(request.requestId));
@@ -242,8 +255,8 @@ private slots:
         const QString prompt = panel.promptView()->toPlainText();
         QVERIFY2(prompt.contains(QStringLiteral("Ada applied for Engineer")), qPrintable(prompt));
         QVERIFY(!prompt.contains(QLatin1Char('*')));
-        QVERIFY(panel.promptView()->toHtml().contains(QStringLiteral("font-weight:700"))
-                || panel.promptView()->toHtml().contains(QStringLiteral("font-weight:600")));
+        QVERIFY(panel.promptView()->toHtml().contains(QStringLiteral("font-weight:700")) ||
+                panel.promptView()->toHtml().contains(QStringLiteral("font-weight:600")));
         QVERIFY(panel.contextView()->toPlainText().contains(QStringLiteral("\"assessment\"")));
         // Approve, reject and respond are allowed; edit is not.
         QVERIFY(panel.approveButton()->isVisible());
@@ -264,8 +277,8 @@ private slots:
 
         // The workflow moved on: the interview is booked and a follow-up scheduled.
         QTRY_COMPARE_WITH_TIMEOUT(recruitmentStatus(*f->engine, QStringLiteral("ada"))
-                                          .value(QStringLiteral("step"))
-                                          .toString(),
+                                      .value(QStringLiteral("step"))
+                                      .toString(),
                                   QStringLiteral("follow-up-scheduled"), 10000);
         const QJsonObject status = recruitmentStatus(*f->engine, QStringLiteral("ada"));
         QCOMPARE(status.value(QStringLiteral("decision")).toString(), QStringLiteral("interview"));
@@ -282,15 +295,16 @@ private slots:
     {
         auto f = startEngine();
         InboxPanel panel(f->inspector.get(), f->clock.get());
-        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(panel.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.resize(1100, 600);
         panel.show();
         QVERIFY(QTest::qWaitForWindowActive(&panel));
 
         for (const QString &name : {QStringLiteral("ada"), QStringLiteral("bob")}) {
-            QVERIFY(call(*f->engine, QStringLiteral("Recruitment"), name, QStringLiteral("submitResume"),
-                         resume(name))
-                            .ok());
+            QVERIFY(call(*f->engine, QStringLiteral("Recruitment"), name,
+                         QStringLiteral("submitResume"), resume(name))
+                        .ok());
             QTRY_VERIFY_WITH_TIMEOUT(rowFor(*panel.model(), name) >= 0, 10000);
             f->clock->advance(std::chrono::seconds(5));
         }
@@ -314,26 +328,33 @@ private slots:
         QCOMPARE(panel.model()->rowCount(), 0);
         QTRY_COMPARE_WITH_TIMEOUT(answered.count() + failed.count(), 2, 10000);
         for (const QList<QVariant> &failure : std::as_const(failed))
-            qWarning() << failure.at(1).toString() << failure.at(2).value<Durable::Error>().message();
+            qWarning() << failure.at(1).toString()
+                       << failure.at(2).value<Durable::Error>().message();
         QCOMPARE(failed.count(), 0);
-        QTRY_COMPARE_WITH_TIMEOUT(
-                recruitmentStatus(*f->engine, QStringLiteral("ada")).value(QStringLiteral("step")).toString(),
-                QStringLiteral("rejected"), 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(
-                recruitmentStatus(*f->engine, QStringLiteral("bob")).value(QStringLiteral("step")).toString(),
-                QStringLiteral("follow-up-scheduled"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(recruitmentStatus(*f->engine, QStringLiteral("ada"))
+                                      .value(QStringLiteral("step"))
+                                      .toString(),
+                                  QStringLiteral("rejected"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(recruitmentStatus(*f->engine, QStringLiteral("bob"))
+                                      .value(QStringLiteral("step"))
+                                      .toString(),
+                                  QStringLiteral("follow-up-scheduled"), 10000);
     }
 
     void editIsValidatedAgainstTheSchema()
     {
         auto f = startEngine();
         InboxPanel panel(f->inspector.get(), f->clock.get());
-        QAbstractItemModelTester tester(panel.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(panel.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QVERIFY(call(*f->engine, QStringLiteral("Expense"), QStringLiteral("lunch"), QStringLiteral("ask")).ok());
+        QVERIFY(call(*f->engine, QStringLiteral("Expense"), QStringLiteral("lunch"),
+                     QStringLiteral("ask"))
+                    .ok());
         QTRY_VERIFY_WITH_TIMEOUT(rowFor(*panel.model(), QStringLiteral("lunch")) >= 0, 10000);
-        QVERIFY(panel.selectRequest(panel.model()->request(rowFor(*panel.model(), QStringLiteral("lunch"))).requestId));
+        QVERIFY(panel.selectRequest(
+            panel.model()->request(rowFor(*panel.model(), QStringLiteral("lunch"))).requestId));
 
         QVERIFY(panel.editButton()->isVisible());
         QVERIFY(!panel.approveButton()->isVisible());
@@ -364,21 +385,26 @@ private slots:
         QVERIFY(panel.selectRequest(requestId));
         // Selecting the request anew shows a fresh form; the failure was shown meanwhile.
         QVERIFY(failed.constFirst().at(2).value<Durable::Error>().message().contains(
-                QStringLiteral("the expense system is down")));
+            QStringLiteral("the expense system is down")));
 
         panel.valueEdit()->setPlainText(QStringLiteral(R"({"amount": 7})"));
         panel.notesEdit()->setPlainText(QStringLiteral("rounded"));
         QSignalSpy answered(panel.model(), &InboxModel::answered);
         QTest::mouseClick(panel.editButton(), Qt::LeftButton);
         QVERIFY(answered.wait(10000));
-        const QJsonObject result =
-                call(*f->engine, QStringLiteral("Expense"), QStringLiteral("lunch"), QStringLiteral("result"))
-                        .value()
-                        .toObject();
+        const QJsonObject result = call(*f->engine, QStringLiteral("Expense"),
+                                        QStringLiteral("lunch"), QStringLiteral("result"))
+                                       .value()
+                                       .toObject();
         QCOMPARE(result.value(QStringLiteral("action")).toString(), QStringLiteral("edit"));
-        QCOMPARE(result.value(QStringLiteral("value")).toObject().value(QStringLiteral("amount")).toInt(), 7);
+        QCOMPARE(result.value(QStringLiteral("value"))
+                     .toObject()
+                     .value(QStringLiteral("amount"))
+                     .toInt(),
+                 7);
         QCOMPARE(result.value(QStringLiteral("text")).toString(), QStringLiteral("rounded"));
-        QCOMPARE(result.value(QStringLiteral("answeredBy")).toString(), InboxPanel::localUserName());
+        QCOMPARE(result.value(QStringLiteral("answeredBy")).toString(),
+                 InboxPanel::localUserName());
     }
 
     void failureIsShownInline()
@@ -391,7 +417,8 @@ private slots:
             QVERIFY(call(*f->engine, QStringLiteral("Expense"), name, QStringLiteral("ask")).ok());
             QTRY_VERIFY_WITH_TIMEOUT(rowFor(*panel.model(), name) >= 0, 10000);
         }
-        QVERIFY(panel.selectRequest(panel.model()->request(rowFor(*panel.model(), QStringLiteral("a"))).requestId));
+        QVERIFY(panel.selectRequest(
+            panel.model()->request(rowFor(*panel.model(), QStringLiteral("a"))).requestId));
         panel.notesEdit()->setPlainText(QStringLiteral("boom"));
         QTest::mouseClick(panel.editButton(), Qt::LeftButton);
         // b is shown now; the failure of a lands under its buttons, in red.

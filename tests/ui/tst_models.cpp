@@ -32,7 +32,8 @@ private slots:
         auto engine = makeEngine(dir.path());
         Inspector inspector(engine.get());
         ClassListModel model(&inspector);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model.rowCount(), 1); // "All classes" before the first snapshot
         model.refresh();
         QTRY_COMPARE(model.rowCount(), 1 + engine->classNames().size());
@@ -56,10 +57,14 @@ private slots:
         auto engine = makeEngine(dir.path());
         Inspector inspector(engine.get());
         const Stub stub = engine->stub("StorageProbe", "kv").value();
-        QVERIFY(await(stub.call("putMany", QJsonObject{{"n", 25}})).ok());
-        QVERIFY(await(stub.call("put", QJsonObject{{"key", "zz"}, {"value", QJsonObject{{"a", QJsonArray{1, 2}}}}})).ok());
+        QVERIFY(await(stub.call("putMany", QJsonObject {{"n", 25}})).ok());
+        QVERIFY(
+            await(stub.call("put", QJsonObject {{"key", "zz"},
+                                                {"value", QJsonObject {{"a", QJsonArray {1, 2}}}}}))
+                .ok());
         KeyValueModel model(&inspector);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setPageSize(10);
         QSignalSpy pages(&model, &KeyValueModel::pageLoaded);
         QVERIFY(pages.isValid());
@@ -77,7 +82,9 @@ private slots:
         QCOMPARE(model.index(0, KeyValueModel::KeyColumn).data().toString(), "k00000");
         QCOMPARE(model.index(24, KeyValueModel::KeyColumn).data().toString(), "k00024");
         QCOMPARE(model.index(25, KeyValueModel::ValueColumn).data().toString(), R"({"a":[1,2]})");
-        QCOMPARE(model.index(25, KeyValueModel::SizeColumn).data(KeyValueModel::SizeRole).toLongLong(), 2 + 11);
+        QCOMPARE(
+            model.index(25, KeyValueModel::SizeColumn).data(KeyValueModel::SizeRole).toLongLong(),
+            2 + 11);
         // A different object replaces everything.
         model.setObject("StorageProbe", ObjectId::fromName("StorageProbe", "missing"));
         QTRY_COMPARE(pages.count(), pages.count()); // settles
@@ -88,10 +95,11 @@ private slots:
     void sqlResultShowsColumnsRowsAndNulls()
     {
         SqlResultModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         SqlResult result;
         result.columns = {"id", "text", "note"};
-        result.rows = {QJsonArray{1, "one", QJsonValue()}, QJsonArray{2, "two", "x"}};
+        result.rows = {QJsonArray {1, "one", QJsonValue()}, QJsonArray {2, "two", "x"}};
         model.setResult(result);
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.columnCount(), 3);
@@ -111,12 +119,17 @@ private slots:
         auto engine = makeEngine(dir.path());
         Inspector inspector(engine.get());
         const Stub stub = engine->stub("StorageProbe", "sql").value();
-        QVERIFY(await(stub.call("sql", QJsonObject{{"query", "CREATE TABLE t(a INTEGER, b TEXT)"}})).ok());
-        QVERIFY(await(stub.call("sql", QJsonObject{{"query", "INSERT INTO t VALUES (1,'x'),(2,NULL)"}})).ok());
+        QVERIFY(
+            await(stub.call("sql", QJsonObject {{"query", "CREATE TABLE t(a INTEGER, b TEXT)"}}))
+                .ok());
+        QVERIFY(await(stub.call("sql",
+                                QJsonObject {{"query", "INSERT INTO t VALUES (1,'x'),(2,NULL)"}}))
+                    .ok());
         auto future = inspector.query("StorageProbe", stub.id(), "SELECT a, b FROM t ORDER BY a");
         QTRY_VERIFY(future.isFinished());
         SqlResultModel model;
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setResult(future.result());
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(1, 1).data().toString(), "NULL");
@@ -130,25 +143,30 @@ private slots:
         Inspector inspector(engine.get());
         inspector.setFeedInterval(10);
         AlarmBoardModel model(&inspector, clock.get());
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         const qint64 now = clock->nowMs();
-        const QList<QPair<QString, qint64>> alarms{{"late", now + 3 * 3600'000}, {"soon", now + 60'000},
-                                                    {"mid", now + 3600'000}};
+        const QList<QPair<QString, qint64>> alarms {
+            {"late", now + 3 * 3600'000}, {"soon", now + 60'000}, {"mid", now + 3600'000}};
         for (const auto &[name, at] : alarms)
-            QVERIFY(call(*engine, "AlarmProbe", name, "set", QJsonObject{{"at", double(at)}}).ok());
+            QVERIFY(
+                call(*engine, "AlarmProbe", name, "set", QJsonObject {{"at", double(at)}}).ok());
         model.refresh();
         QTRY_COMPARE(model.rowCount(), 3);
         QCOMPARE(model.index(0, AlarmBoardModel::ObjectColumn).data().toString(), "soon");
         QCOMPARE(model.index(1, AlarmBoardModel::ObjectColumn).data().toString(), "mid");
         QCOMPARE(model.index(2, AlarmBoardModel::ObjectColumn).data().toString(), "late");
-        QVERIFY(model.index(0, AlarmBoardModel::CountdownColumn).data().toString().startsWith("in "));
+        QVERIFY(
+            model.index(0, AlarmBoardModel::CountdownColumn).data().toString().startsWith("in "));
         QVERIFY(!model.index(0, 0).data(AlarmBoardModel::OverdueRole).toBool());
         // Jumping 2 h fires two alarms; the board follows the feed / the jump.
         QCOMPARE(clock->advance(2h), 2);
         QTRY_COMPARE(model.rowCount(), 1);
         QCOMPARE(model.index(0, AlarmBoardModel::ObjectColumn).data().toString(), "late");
         // A new alarm arriving through the feed is picked up without an explicit refresh.
-        QVERIFY(call(*engine, "AlarmProbe", "new", "set", QJsonObject{{"at", double(clock->nowMs() + 1000)}}).ok());
+        QVERIFY(call(*engine, "AlarmProbe", "new", "set",
+                     QJsonObject {{"at", double(clock->nowMs() + 1000)}})
+                    .ok());
         QTRY_COMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(0, AlarmBoardModel::ObjectColumn).data().toString(), "new");
     }

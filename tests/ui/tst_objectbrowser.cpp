@@ -61,7 +61,8 @@ private slots:
     {
         ObjectBrowser browser(m_inspector.get(), m_engine->clock());
         ObjectListModel *model = browser.objectModel();
-        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         browser.resize(1000, 600);
         browser.show();
         QVERIFY(QTest::qWaitForWindowExposed(&browser));
@@ -87,7 +88,8 @@ private slots:
     {
         ObjectBrowser browser(m_inspector.get(), m_engine->clock());
         ObjectListModel *model = browser.objectModel();
-        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         browser.show();
         QVERIFY(QTest::qWaitForWindowExposed(&browser));
         browser.refresh();
@@ -108,14 +110,16 @@ private slots:
         int counterRow = -1;
         QTRY_VERIFY(browser.classModel()->rowCount() > 1);
         for (int row = 1; row < browser.classModel()->rowCount(); ++row)
-            if (browser.classModel()->index(row).data(ClassListModel::NameRole).toString() == "Counter")
+            if (browser.classModel()->index(row).data(ClassListModel::NameRole).toString() ==
+                "Counter")
                 counterRow = row;
         QVERIFY(counterRow > 0);
         browser.classView()->setCurrentIndex(browser.classModel()->index(counterRow));
         QTRY_VERIFY(model->isComplete() && model->classFilter() == "Counter");
         QCOMPARE(model->rowCount(), 3);
         // The status filter: every in-memory Counter is Idle or Active, none Quarantined.
-        browser.statusCombo()->setCurrentIndex(browser.statusCombo()->findData(int(ObjectStatus::Quarantined)));
+        browser.statusCombo()->setCurrentIndex(
+            browser.statusCombo()->findData(int(ObjectStatus::Quarantined)));
         QVERIFY(browser.statusCombo()->currentIndex() > 0);
         QTRY_VERIFY(model->isComplete());
         QTRY_COMPARE(model->rowCount(), 0);
@@ -125,7 +129,8 @@ private slots:
     {
         ObjectBrowser browser(m_inspector.get(), m_engine->clock());
         ObjectListModel *model = browser.objectModel();
-        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         browser.show();
         QVERIFY(QTest::qWaitForWindowExposed(&browser));
         browser.refresh();
@@ -138,10 +143,12 @@ private slots:
         QTRY_VERIFY(model->isComplete());
         qInfo("sorted %d rows in %lld ms", total, timer.elapsed());
         for (int row = 1; row < model->rowCount(); ++row) {
-            const QString a = model->summary(row - 1).displayName(), b = model->summary(row).displayName();
+            const QString a = model->summary(row - 1).displayName(),
+                          b = model->summary(row).displayName();
             QVERIFY2(a.compare(b, Qt::CaseInsensitive) >= 0, qPrintable(a + " < " + b));
         }
-        QCOMPARE(model->summary(0).name, objectCount() >= 100000 ? QString("obj99999") : model->summary(0).name);
+        QCOMPARE(model->summary(0).name,
+                 objectCount() >= 100000 ? QString("obj99999") : model->summary(0).name);
         browser.tableView()->sortByColumn(ObjectListModel::ClassColumn, Qt::AscendingOrder);
         QCOMPARE(model->summary(0).className, QString("Counter"));
         QCOMPARE(model->summary(model->rowCount() - 1).className, QString("Echo"));

@@ -27,7 +27,8 @@ private slots:
         QCOMPARE(createObjects(*engine, "Echo", "e", 250, "ping"), 0);
         Inspector inspector(engine.get());
         ObjectListModel model(&inspector, engine->clock());
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setChunkSize(100);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QVERIFY(inserted.isValid());
@@ -55,7 +56,8 @@ private slots:
         Inspector inspector(engine.get());
         inspector.setFeedInterval(200); // everything below lands in few batches
         ObjectListModel model(&inspector, engine->clock());
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.reload();
         QTRY_VERIFY(model.isComplete());
         QCOMPARE(model.rowCount(), 0);
@@ -73,7 +75,8 @@ private slots:
         // Ignore the once-a-second countdown refresh (it spans every row).
         auto narrowChangeSeen = [&] {
             for (const QList<QVariant> &args : std::as_const(changed)) {
-                const auto from = args.at(0).value<QModelIndex>(), to = args.at(1).value<QModelIndex>();
+                const auto from = args.at(0).value<QModelIndex>(),
+                           to = args.at(1).value<QModelIndex>();
                 if (from.row() == row && to.row() == row)
                     return true;
             }
@@ -92,7 +95,8 @@ private slots:
         QVERIFY(await(engine->evict(ObjectId::fromName("Counter", "apple3"))).ok());
         Inspector inspector(engine.get());
         ObjectListModel model(&inspector, engine->clock());
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.reload();
         QTRY_COMPARE(model.rowCount(), 17);
         model.setClassFilter("Echo");
@@ -118,7 +122,8 @@ private slots:
         QCOMPARE(createObjects(*engine, "Echo", "n", 300, "ping"), 0);
         Inspector inspector(engine.get());
         ObjectListModel model(&inspector, engine->clock());
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setChunkSize(50);
         model.reload();
         QTRY_COMPARE(model.rowCount(), 50);
@@ -128,8 +133,10 @@ private slots:
         QTRY_COMPARE(model.rowCount(), 300);
         QTRY_COMPARE(model.index(0, 0).data().toString(), "n99");
         for (int row = 1; row < model.rowCount(); ++row)
-            QVERIFY(model.index(row - 1, 0).data().toString().compare(model.index(row, 0).data().toString(),
-                                                                     Qt::CaseInsensitive) >= 0);
+            QVERIFY(model.index(row - 1, 0)
+                        .data()
+                        .toString()
+                        .compare(model.index(row, 0).data().toString(), Qt::CaseInsensitive) >= 0);
         QVERIFY(kept.isValid());
         QCOMPARE(kept.data().toString(), keptName); // persistent indexes follow their rows
         model.sort(ObjectListModel::NameColumn, Qt::AscendingOrder);

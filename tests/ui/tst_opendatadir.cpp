@@ -64,7 +64,7 @@ private slots:
         QTemporaryDir second;
         // The second directory already holds an object: the new window must list it.
         {
-            Engine engine(EngineOptions{.dataDir = second.path()});
+            Engine engine(EngineOptions {.dataDir = second.path()});
             registerBuiltinClasses(engine);
             QVERIFY(engine.start().ok());
             auto stub = engine.stub(QStringLiteral("Counter"), QStringLiteral("in-second"));
@@ -76,8 +76,10 @@ private slots:
         QVERIFY(session.open(first.path()).ok());
         Ui::MainWindow *firstWindow = session.window();
         QVERIFY(QTest::qWaitForWindowExposed(firstWindow));
-        QVERIFY(!session.engine()->clock()->isPaused()); // the same virtual clock mode for every directory
-        QCOMPARE(StudioSession::recentDirectories(), QStringList{first.path()});
+        QVERIFY(!session.engine()
+                     ->clock()
+                     ->isPaused()); // the same virtual clock mode for every directory
+        QCOMPARE(StudioSession::recentDirectories(), QStringList {first.path()});
         QVERIFY(recentMenuEntries(firstWindow).isEmpty()); // the open directory is not offered
 
         QSignalSpy closed(&session, &StudioSession::previousClosed);
@@ -94,20 +96,21 @@ private slots:
         QTRY_VERIFY(old.isNull());
 
         QTRY_VERIFY_WITH_TIMEOUT(listsObject(session.window(), QStringLiteral("in-second")), 10000);
-        QCOMPARE(StudioSession::recentDirectories(), (QStringList{second.path(), first.path()}));
-        QCOMPARE(recentMenuEntries(session.window()), QStringList{QDir::toNativeSeparators(first.path())});
+        QCOMPARE(StudioSession::recentDirectories(), (QStringList {second.path(), first.path()}));
+        QCOMPARE(recentMenuEntries(session.window()),
+                 QStringList {QDir::toNativeSeparators(first.path())});
 
         // And back through the recent list.
         session.window()->recentMenu()->actions().constFirst()->trigger();
         QCOMPARE(session.dataDir(), first.path());
-        QCOMPARE(StudioSession::recentDirectories(), (QStringList{first.path(), second.path()}));
+        QCOMPARE(StudioSession::recentDirectories(), (QStringList {first.path(), second.path()}));
     }
 
     void keepsTheCurrentDirectoryWhenTheNewOneIsInUse()
     {
         QTemporaryDir first;
         QTemporaryDir busy;
-        Engine other(EngineOptions{.dataDir = busy.path()}); // holds the directory's lock
+        Engine other(EngineOptions {.dataDir = busy.path()}); // holds the directory's lock
         QVERIFY(other.start().ok());
 
         StudioSession session(false, [](Engine &engine) { registerBuiltinClasses(engine); });
@@ -122,7 +125,7 @@ private slots:
         QCOMPARE(session.window(), window);
         QCOMPARE(session.dataDir(), first.path());
         QVERIFY(session.engine()->isRunning());
-        QCOMPARE(StudioSession::recentDirectories(), QStringList{first.path()});
+        QCOMPARE(StudioSession::recentDirectories(), QStringList {first.path()});
     }
 
     void refusesADirectoryThatCannotBeCreated()
@@ -140,7 +143,8 @@ private slots:
         Ui::MainWindow *window = session.window();
         const Result<void> opened = session.open(impossible);
         QVERIFY(!opened.ok());
-        QVERIFY2(opened.error().message().contains(impossible), qPrintable(opened.error().message()));
+        QVERIFY2(opened.error().message().contains(impossible),
+                 qPrintable(opened.error().message()));
         QCOMPARE(session.window(), window);
         QCOMPARE(session.dataDir(), first.path());
         QVERIFY(session.engine()->isRunning());
@@ -150,13 +154,14 @@ private slots:
     {
         QTemporaryDir first;
         const QString gone = first.path() + QStringLiteral("-gone");
-        QSettings().setValue(QStringLiteral("recentDataDirectories"), QStringList{gone});
+        QSettings().setValue(QStringLiteral("recentDataDirectories"), QStringList {gone});
         StudioSession session(false, [](Engine &engine) { registerBuiltinClasses(engine); });
         QVERIFY(session.open(first.path()).ok());
-        QCOMPARE(StudioSession::recentDirectories(), QStringList{first.path()});
+        QCOMPARE(StudioSession::recentDirectories(), QStringList {first.path()});
         QVERIFY(recentMenuEntries(session.window()).isEmpty());
         QVERIFY(!session.window()->recentMenu()->isEnabled());
-        QVERIFY2(session.window()->statusBar()->currentMessage().contains(QStringLiteral("no longer there")),
+        QVERIFY2(session.window()->statusBar()->currentMessage().contains(
+                     QStringLiteral("no longer there")),
                  qPrintable(session.window()->statusBar()->currentMessage()));
     }
 };

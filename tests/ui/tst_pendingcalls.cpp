@@ -37,10 +37,10 @@ public:
         entered.release();
         leave.acquire();
         return QStringLiteral("done: %1")
-                .arg(args.toObject().value(QStringLiteral("task")).toString());
+            .arg(args.toObject().value(QStringLiteral("task")).toString());
     }
-    static inline QSemaphore entered{0};
-    static inline QSemaphore leave{0};
+    static inline QSemaphore entered {0};
+    static inline QSemaphore leave {0};
 };
 
 // The caller: "ask" calls Helper/h durably; the reply lands in the state's "answer".
@@ -55,7 +55,7 @@ public:
     QJsonValue ask(const QJsonValue &task)
     {
         return callObject(QStringLiteral("Helper"), QStringLiteral("h"), QStringLiteral("work"),
-                          QJsonObject{{QStringLiteral("task"), task}}, QStringLiteral("onReply"),
+                          QJsonObject {{QStringLiteral("task"), task}}, QStringLiteral("onReply"),
                           QStringLiteral("ticket-7"));
     }
     void onReply(const QJsonValue &reply)
@@ -133,7 +133,7 @@ OutgoingCallInfo callInfo(const QString &id, const QString &continuation, qint64
     call.name = QStringLiteral("ai-") + id;
     call.targetId = ObjectId::fromName(call.className, call.name);
     call.method = QStringLiteral("research");
-    call.args = QJsonObject{{QStringLiteral("topic"), QStringLiteral("ai")}};
+    call.args = QJsonObject {{QStringLiteral("topic"), QStringLiteral("ai")}};
     call.continuation = continuation;
     call.payload = id;
     call.createdMs = createdMs;
@@ -153,8 +153,8 @@ private slots:
         QAbstractItemModelTester tester(&model,
                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const qint64 now = clock->nowMs();
-        const OutgoingCallInfo first =
-                callInfo(QStringLiteral("a"), QStringLiteral("onPart"), now - 90'000);
+        const OutgoingCallInfo first = callInfo(QStringLiteral("a"), QStringLiteral("onPart"),
+                                                now - 90'000);
         const OutgoingCallInfo second = callInfo(QStringLiteral("b"), QString(), now - 5'000);
         model.setCalls({first, second});
         QCOMPARE(model.rowCount(), 2);
@@ -173,8 +173,8 @@ private slots:
         // sendTo stores no continuation: say so rather than show an empty cell.
         QCOMPARE(model.index(1, PendingCallModel::ContinuationColumn).data().toString(),
                  QStringLiteral("— (sendTo)"));
-        const QVariant age =
-                model.headerData(PendingCallModel::AgeColumn, Qt::Horizontal, Qt::DisplayRole);
+        const QVariant age = model.headerData(PendingCallModel::AgeColumn, Qt::Horizontal,
+                                              Qt::DisplayRole);
         QCOMPARE(age.toString(), "Age");
 
         // The age ticks on with the clock.
@@ -248,7 +248,7 @@ private slots:
         QTRY_COMPARE(model->rowCount(), 0);
         QVERIFY(!view.pendingCallBox()->isVisibleTo(&view));
         const auto state = awaitValue(
-                f->inspector->agents().state("Asker", ObjectId::fromName("Asker", asker)));
+            f->inspector->agents().state("Asker", ObjectId::fromName("Asker", asker)));
         QVERIFY(state.ok());
         QCOMPARE(state.value().value("answer").toString(), "done: summarise");
     }

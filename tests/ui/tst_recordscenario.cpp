@@ -3,8 +3,8 @@
 // inbox, the clock controls) are recorded; the saved file parses with the CLI's scenario parser
 // and replays green on a fresh engine.
 #include "builtinclasses.h"
-#include <durable/core/scenario.h>
 #include "scenariorunner.h"
+#include <durable/core/scenario.h>
 
 #include <clockcontrols.h>
 #include <inboxmodel.h>
@@ -46,7 +46,8 @@ private slots:
         QVERIFY(dir.isValid());
         EngineOptions options;
         options.dataDir = dir.filePath(QStringLiteral("data"));
-        auto clock = std::make_shared<VirtualClock>(QDateTime(QDate(2030, 1, 1), QTime(9, 0), Qt::UTC));
+        auto clock = std::make_shared<VirtualClock>(
+            QDateTime(QDate(2030, 1, 1), QTime(9, 0), Qt::UTC));
         clock->resume(); // as the studio runs it: recording pauses it
         options.clock = clock;
         Engine engine(options);
@@ -74,8 +75,8 @@ private slots:
         QVERIFY(replied.isValid());
         dialog->setTarget(QStringLiteral("Recruitment"), QStringLiteral("grace"));
         dialog->methodEdit()->setText(QStringLiteral("submitResume"));
-        dialog->argsEdit()->setPlainText(
-                QStringLiteral(R"({"candidate": "Grace Hopper", "role": "Compiler engineer", "resume": "COBOL."})"));
+        dialog->argsEdit()->setPlainText(QStringLiteral(
+            R"({"candidate": "Grace Hopper", "role": "Compiler engineer", "resume": "COBOL."})"));
         dialog->send();
         QVERIFY(replied.wait(10000));
         QTRY_VERIFY(window.recordingLabel()->text().contains(QStringLiteral("Recording (1 step)")));
@@ -90,14 +91,16 @@ private slots:
         QVERIFY(answered.wait(10000));
 
         // Jump a day with the clock controls, once the interview is booked.
-        const ObjectId grace = ObjectId::fromName(QStringLiteral("Recruitment"), QStringLiteral("grace"));
-        QTRY_COMPARE_WITH_TIMEOUT(
-                inspectorStep(inspector, grace), QStringLiteral("follow-up-scheduled"), 10000);
+        const ObjectId grace = ObjectId::fromName(QStringLiteral("Recruitment"),
+                                                  QStringLiteral("grace"));
+        QTRY_COMPARE_WITH_TIMEOUT(inspectorStep(inspector, grace),
+                                  QStringLiteral("follow-up-scheduled"), 10000);
         QSignalSpy jumped(window.clockControls(), &ClockControls::jumpFinished);
         QVERIFY(jumped.isValid());
         window.clockControls()->actions().at(3)->trigger(); // +1 day
         QVERIFY(jumped.wait(20000));
-        QTRY_VERIFY(window.recordingLabel()->text().contains(QStringLiteral("Recording (3 steps)")));
+        QTRY_VERIFY(
+            window.recordingLabel()->text().contains(QStringLiteral("Recording (3 steps)")));
 
         const QString file = dir.filePath(QStringLiteral("recorded.json"));
         QSignalSpy saved(&window, &MainWindow::recordingSaved);
@@ -114,19 +117,21 @@ private slots:
         QStringList kinds;
         for (const ScenarioStep &step : scenario->steps)
             kinds.append(step.kind);
-        QCOMPARE(kinds.mid(0, 4), (QStringList{QStringLiteral("call"), QStringLiteral("answer"),
-                                               QStringLiteral("settle"), QStringLiteral("advance")}));
+        QCOMPARE(kinds.mid(0, 4),
+                 (QStringList {QStringLiteral("call"), QStringLiteral("answer"),
+                               QStringLiteral("settle"), QStringLiteral("advance")}));
         QVERIFY(kinds.contains(QStringLiteral("assertStep")));
         QCOMPARE(scenario->steps.at(1).params.value(QStringLiteral("title")).toString(),
                  QStringLiteral("Review Grace Hopper"));
-        QCOMPARE(scenario->steps.at(3).params.value(QStringLiteral("by")).toString(), QStringLiteral("1d"));
+        QCOMPARE(scenario->steps.at(3).params.value(QStringLiteral("by")).toString(),
+                 QStringLiteral("1d"));
 
         const Cli::ScenarioResult result = Cli::ScenarioRunner().run(scenario.value());
-        QStringList failures{result.error};
+        QStringList failures {result.error};
         for (const Cli::StepResult &step : result.steps) {
             if (step.outcome == Cli::StepResult::Outcome::Failed)
                 failures << QStringLiteral("%1: %2 (expected %3, actual %4)")
-                                    .arg(step.title, step.message, step.expected, step.actual);
+                                .arg(step.title, step.message, step.expected, step.actual);
         }
         QVERIFY2(result.passed(), qPrintable(failures.join(QLatin1Char('\n'))));
     }

@@ -6,6 +6,7 @@
 #include <alarmboard.h>
 #include <alarmboardmodel.h>
 #include <clockcontrols.h>
+#include <keyvaluemodel.h>
 #include <mainwindow.h>
 #include <metricspanel.h>
 #include <objectbrowser.h>
@@ -13,7 +14,6 @@
 #include <objectlistmodel.h>
 #include <sendrequestdialog.h>
 #include <sqlresultmodel.h>
-#include <keyvaluemodel.h>
 
 #include <durable/core/inspector.h>
 
@@ -106,8 +106,9 @@ private slots:
         QTRY_COMPARE(window.browser()->currentObject().id, id);
         QTRY_COMPARE(window.objectInspector()->object().id, id);
         QTRY_COMPARE(objects->summary(objects->rowOf(id)).nextAlarmMs, due);
-        QTRY_VERIFY(window.objectInspector()->alarmCountdownLabel()->text().startsWith("in 2 h 59 min")
-                    || window.objectInspector()->alarmCountdownLabel()->text().startsWith("in 3 h"));
+        QTRY_VERIFY(
+            window.objectInspector()->alarmCountdownLabel()->text().startsWith("in 2 h 59 min") ||
+            window.objectInspector()->alarmCountdownLabel()->text().startsWith("in 3 h"));
         AlarmBoardModel *board = window.alarmBoard()->model();
         QTRY_COMPARE(board->rowCount(), 1);
         QCOMPARE(board->alarm(0).id, id);
@@ -126,12 +127,13 @@ private slots:
         // A failing request shows its error inline.
         dialog->methodEdit()->setText("nope");
         QTest::mouseClick(dialog->sendButton(), Qt::LeftButton);
-        QTRY_VERIFY(dialog->statusLabel()->text().contains("UnknownMethod")
-                    || dialog->statusLabel()->text().contains("nope"));
+        QTRY_VERIFY(dialog->statusLabel()->text().contains("UnknownMethod") ||
+                    dialog->statusLabel()->text().contains("nope"));
 
         // The failure reaches the status bar (from the dialog's reply or the change feed,
         // whichever comes last).
-        QTRY_VERIFY(showed([](const QString &m) { return m.contains("nope") && m.contains("failed"); }));
+        QTRY_VERIFY(
+            showed([](const QString &m) { return m.contains("nope") && m.contains("failed"); }));
 
         // 3. Evict it: the status follows the feed, the status bar reports it.
         window.evictAction()->trigger();
@@ -148,11 +150,13 @@ private slots:
         QTRY_COMPARE(board->rowCount(), 0);
         QTRY_COMPARE(objects->summary(objects->rowOf(id)).nextAlarmMs, qint64(-1));
         QTRY_VERIFY(window.clockLabel()->text().contains("2030-01-02"));
-        QTRY_COMPARE(window.objectInspector()->alarmCountdownLabel()->text(), QString("No alarm set"));
+        QTRY_COMPARE(window.objectInspector()->alarmCountdownLabel()->text(),
+                     QString("No alarm set"));
 
         // The state tab shows what the alarm wrote.
         QTRY_VERIFY(window.objectInspector()->keyValueModel()->rowCount() >= 1);
-        QTRY_VERIFY(!window.objectInspector()->stateTree()->findItems("log", Qt::MatchExactly).isEmpty());
+        QTRY_VERIFY(
+            !window.objectInspector()->stateTree()->findItems("log", Qt::MatchExactly).isEmpty());
 
         // 5. Crash it: reported, and it still answers afterwards.
         window.crashAction()->trigger();
@@ -166,8 +170,16 @@ private slots:
         auto engine = makeEngine(dir.path());
         Inspector inspector(engine.get());
         const Stub stub = engine->stub("StorageProbe", "db").value();
-        QVERIFY(await(stub.call("sql", QJsonObject{{"query", "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)"}})).ok());
-        QVERIFY(await(stub.call("sql", QJsonObject{{"query", "INSERT INTO notes(body) VALUES ('a'), ('b'), ('c')"}})).ok());
+        QVERIFY(await(stub.call(
+                          "sql",
+                          QJsonObject {
+                              {"query", "CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)"}}))
+                    .ok());
+        QVERIFY(
+            await(stub.call("sql",
+                            QJsonObject {
+                                {"query", "INSERT INTO notes(body) VALUES ('a'), ('b'), ('c')"}}))
+                .ok());
         ObjectInspector view(&inspector, engine->clock());
         view.show();
         ObjectSummary summary;
@@ -183,10 +195,18 @@ private slots:
         QCOMPARE(view.sqlResultModel()->index(2, 0).data().toString(), QString("c"));
         view.sqlEditor()->setPlainText("DELETE FROM notes");
         view.runQuery();
-        QTRY_VERIFY(!view.sqlStatusLabel()->text().isEmpty() && view.sqlStatusLabel()->text() != "Running…");
+        QTRY_VERIFY(!view.sqlStatusLabel()->text().isEmpty() &&
+                    view.sqlStatusLabel()->text() != "Running…");
         QCOMPARE(view.sqlResultModel()->rowCount(), 0);
-        QVERIFY(await(stub.call("sql", QJsonObject{{"query", "SELECT count(*) FROM notes"}})).value()
-                        .toObject().value("rows").toArray().at(0).toArray().at(0).toInt() == 3);
+        QVERIFY(await(stub.call("sql", QJsonObject {{"query", "SELECT count(*) FROM notes"}}))
+                    .value()
+                    .toObject()
+                    .value("rows")
+                    .toArray()
+                    .at(0)
+                    .toArray()
+                    .at(0)
+                    .toInt() == 3);
     }
 
     void metricsPanelCollectsSamples()

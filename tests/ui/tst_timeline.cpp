@@ -101,7 +101,8 @@ private slots:
         runIncrements(*engine, "c", 30);
         Inspector inspector(engine.get());
         JournalModel model(&inspector);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setPageSize(10);
         QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
         QVERIFY(inserted.isValid());
@@ -140,7 +141,8 @@ private slots:
         Inspector inspector(engine.get());
         inspector.setFeedInterval(50);
         JournalModel model(&inspector);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setRefreshDelay(300); // everything below lands in one or two refreshes
         model.setObject("Counter", ObjectId::fromName("Counter", "c"));
         QTRY_COMPARE(model.rowCount(), 5);
@@ -169,7 +171,8 @@ private slots:
         view.resize(900, 600);
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
-        QAbstractItemModelTester tester(view.model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(view.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         view.setObject("Counter", ObjectId::fromName("Counter", "c"), "c");
         QTRY_COMPARE(view.model()->rowCount(), 30);
         QVERIFY(!view.forkButton()->isEnabled());
@@ -181,7 +184,7 @@ private slots:
         QVERIFY(shown.isValid());
         selectSeqs(view, {seq12});
         QTRY_COMPARE(shown.count(), 1);
-        QCOMPARE(view.selectedSeqs(), QList<qint64>{seq12});
+        QCOMPARE(view.selectedSeqs(), QList<qint64> {seq12});
         QVERIFY(view.forkButton()->isEnabled());
         QTreeWidgetItem *count = topByKey(view.stateTree(), "count");
         QVERIFY(count);
@@ -211,14 +214,15 @@ private slots:
         const qint64 seq20 = view.model()->entry(30 - 20).seq;
         selectSeqs(view, {seq20, seq5});
         QTRY_COMPARE(shown.count(), 3);
-        QCOMPARE(view.selectedSeqs(), (QList<qint64>{seq5, seq20}));
+        QCOMPARE(view.selectedSeqs(), (QList<qint64> {seq5, seq20}));
         QVERIFY(!view.forkButton()->isEnabled()); // a fork starts from one turn
         change = childByKey(view.diffTree()->topLevelItem(0), "count");
         QVERIFY(change);
         QCOMPARE(change->text(TimelineView::DiffBeforeColumn), "5");
         QCOMPARE(change->text(TimelineView::DiffAfterColumn), "20");
         QCOMPARE(topByKey(view.stateTree(), "count")->text(1), "20");
-        QVERIFY(view.diffLabel()->text().contains(QStringLiteral("%1 → turn %2").arg(seq5).arg(seq20)));
+        QVERIFY(
+            view.diffLabel()->text().contains(QStringLiteral("%1 → turn %2").arg(seq5).arg(seq20)));
     }
 
     void diffCountsSqlRows()
@@ -226,7 +230,7 @@ private slots:
         QTemporaryDir dir;
         auto engine = makeEngine(dir.path());
         auto sql = [&engine](const QString &query) {
-            return call(*engine, "StorageProbe", "p", "sql", QJsonObject{{"query", query}}).ok();
+            return call(*engine, "StorageProbe", "p", "sql", QJsonObject {{"query", query}}).ok();
         };
         QVERIFY(sql("CREATE TABLE items(x INTEGER)"));
         QVERIFY(sql("INSERT INTO items VALUES (1), (2), (3)"));
@@ -243,13 +247,13 @@ private slots:
         QTreeWidgetItem *items = childByKey(topByKey(view.diffTree(), "SQL tables"), "items");
         QVERIFY(items);
         QCOMPARE(items->data(TimelineView::DiffChangeColumn, Qt::UserRole).toList(),
-                 (QVariantList{3, 0, 0}));
+                 (QVariantList {3, 0, 0}));
         selectSeqs(view, {view.model()->entry(0).seq}); // the update
         QTRY_COMPARE(shown.count(), 2);
         items = childByKey(topByKey(view.diffTree(), "SQL tables"), "items");
         QVERIFY(items);
         QCOMPARE(items->data(TimelineView::DiffChangeColumn, Qt::UserRole).toList(),
-                 (QVariantList{0, 2, 0}));
+                 (QVariantList {0, 2, 0}));
     }
 
     void forksFromTheSelectedTurn()
@@ -290,7 +294,7 @@ private slots:
         QVERIFY(!call(*engine, "Counter", "c", "incrementThenFail").ok()); // after turn 2
         runIncrements(*engine, "c", 1);
         QVERIFY(!call(*engine, "Counter", "c", "incrementThenFail").ok()); // after turn 3
-        QVERIFY(!call(*engine, "Counter", "c", "throwStd").ok());           // after turn 3
+        QVERIFY(!call(*engine, "Counter", "c", "throwStd").ok());          // after turn 3
         Inspector inspector(engine.get());
         inspector.setFeedInterval(50);
         TimelineView view(&inspector);
@@ -298,14 +302,15 @@ private slots:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         JournalModel *model = view.model();
-        QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model->setRefreshDelay(20);
         view.setObject("Counter", ObjectId::fromName("Counter", "c"), "c");
         QTRY_COMPARE(model->rowCount(), 6);
         QTRY_VERIFY(!model->isLoading());
 
         // Newest first, each failure just above the turn it followed.
-        const QList<bool> failed{true, true, false, true, false, false};
+        const QList<bool> failed {true, true, false, true, false, false};
         for (int row = 0; row < failed.size(); ++row)
             QCOMPARE(model->isFailure(row), failed.at(row));
         QCOMPARE(model->entry(2).output.toInt(), 3);
@@ -313,12 +318,15 @@ private slots:
         QCOMPARE(model->failure(1).method, QStringLiteral("incrementThenFail"));
         QCOMPARE(model->failure(3).afterSeq, model->entry(4).seq);
         const QModelIndex result = model->index(1, JournalModel::ResultColumn);
-        QVERIFY2(result.data().toString().startsWith("Failed: "), qPrintable(result.data().toString()));
+        QVERIFY2(result.data().toString().startsWith("Failed: "),
+                 qPrintable(result.data().toString()));
         QVERIFY(result.data().toString().contains("failing on purpose"));
         QCOMPARE(result.data(JournalModel::FailedRole).toBool(), true);
         QVERIFY(result.data(JournalModel::ErrorRole).toString().contains("failing on purpose"));
-        QCOMPARE(model->index(1, JournalModel::SeqColumn).data().toString(), QStringLiteral("failed"));
-        QCOMPARE(model->index(1, JournalModel::TriggerColumn).data().toString(), QStringLiteral("request"));
+        QCOMPARE(model->index(1, JournalModel::SeqColumn).data().toString(),
+                 QStringLiteral("failed"));
+        QCOMPARE(model->index(1, JournalModel::TriggerColumn).data().toString(),
+                 QStringLiteral("request"));
         QVERIFY(!model->index(1, JournalModel::DurationColumn).data().toString().isEmpty());
         QCOMPARE(model->index(2, 0).data(JournalModel::FailedRole).toBool(), false);
         QCOMPARE(model->rowOfSeq(model->entry(2).seq), 2);
@@ -361,12 +369,14 @@ private slots:
         QVERIFY(!call(*engine, "Counter", "f", "throwStd").ok());
         Inspector inspector(engine.get());
         JournalModel model(&inspector);
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setObject("Counter", ObjectId::fromName("Counter", "f"));
         QTRY_COMPARE(model.rowCount(), 1);
         QVERIFY(model.isFailure(0));
         QCOMPARE(model.failure(0).afterSeq, 0);
-        QVERIFY(model.index(0, JournalModel::ResultColumn).data().toString().contains("std failure"));
+        QVERIFY(
+            model.index(0, JournalModel::ResultColumn).data().toString().contains("std failure"));
     }
 
     void inspectorHasATimelineTabThatLoadsWhenShown()
@@ -379,7 +389,8 @@ private slots:
         objectInspector.show();
         QVERIFY(QTest::qWaitForWindowExposed(&objectInspector));
         QCOMPARE(objectInspector.tabs()->tabText(ObjectInspector::TimelineTab), "Timeline");
-        QCOMPARE(objectInspector.tabs()->widget(ObjectInspector::TimelineTab), objectInspector.timeline());
+        QCOMPARE(objectInspector.tabs()->widget(ObjectInspector::TimelineTab),
+                 objectInspector.timeline());
         ObjectSummary summary;
         summary.id = ObjectId::fromName("Counter", "c");
         summary.className = "Counter";
@@ -400,7 +411,8 @@ private slots:
         Inspector inspector(engine.get());
         inspector.setFeedInterval(50);
         ObjectListModel model(&inspector, engine->clock());
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.reload();
         QTRY_VERIFY(model.isComplete());
         const int row = model.rowOf(ObjectId::fromName("Stepper", "s"));
@@ -417,8 +429,9 @@ private slots:
         bool narrow = false;
         for (const QList<QVariant> &args : std::as_const(changed)) {
             const auto from = args.at(0).value<QModelIndex>(), to = args.at(1).value<QModelIndex>();
-            if (from.row() == row && to.row() == row && from.column() == ObjectListModel::StepColumn
-                && to.column() == ObjectListModel::StepColumn)
+            if (from.row() == row && to.row() == row &&
+                from.column() == ObjectListModel::StepColumn &&
+                to.column() == ObjectListModel::StepColumn)
                 narrow = true;
         }
         QVERIFY2(narrow, "the step cell of that one row changed");

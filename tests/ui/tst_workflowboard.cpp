@@ -22,8 +22,8 @@
 #include <durable/core/inspector.h>
 #include <examples/examples.h>
 #include <mainwindow.h>
-#include <objectinspector.h>
 #include <memory>
+#include <objectinspector.h>
 #include <workflowboard.h>
 #include <workflowboardmodel.h>
 
@@ -41,8 +41,8 @@ public:
     void putStep(const QJsonValue &args) { setStep(args.toString()); }
 };
 
-const QStringList s_stepperSteps { QStringLiteral("draft"), QStringLiteral("review"),
-    QStringLiteral("done") };
+const QStringList s_stepperSteps {QStringLiteral("draft"), QStringLiteral("review"),
+                                  QStringLiteral("done")};
 
 struct Fixture
 {
@@ -74,9 +74,9 @@ std::unique_ptr<Fixture> startEngine()
 
 bool submit(Engine &engine, const QString &name)
 {
-    const QJsonObject resume { { QStringLiteral("candidate"), name },
-        { QStringLiteral("role"), QStringLiteral("Engineer") },
-        { QStringLiteral("resume"), QStringLiteral("Writes C++.") } };
+    const QJsonObject resume {{QStringLiteral("candidate"), name},
+                              {QStringLiteral("role"), QStringLiteral("Engineer")},
+                              {QStringLiteral("resume"), QStringLiteral("Writes C++.")}};
     return call(engine, QStringLiteral("Recruitment"), name, QStringLiteral("submitResume"), resume)
         .ok();
 }
@@ -146,8 +146,8 @@ private slots:
         const QStringList steps = declaredSteps(*f->inspector, QStringLiteral("Recruitment"));
         QVERIFY(steps.contains(QStringLiteral("awaiting-recruiter")));
         WorkflowBoardModel model(f->engine.get(), f->inspector.get(), f->clock.get());
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setRefreshDelay(20);
         model.setClass(QStringLiteral("Recruitment"), steps);
         QTRY_VERIFY(!model.isLoading());
@@ -158,25 +158,26 @@ private slots:
                 model.headerData(column, Qt::Horizontal, WorkflowBoardModel::StepRole).toString(),
                 steps.at(column)); // declared order
             QCOMPARE(model.headerData(column, Qt::Horizontal, Qt::DisplayRole).toString(),
-                QStringLiteral("%1\n0 object(s)").arg(steps.at(column)));
+                     QStringLiteral("%1\n0 object(s)").arg(steps.at(column)));
         }
 
         for (const QString &name :
-            { QStringLiteral("ada"), QStringLiteral("bob"), QStringLiteral("cy") })
+             {QStringLiteral("ada"), QStringLiteral("bob"), QStringLiteral("cy")})
             QVERIFY(submit(*f->engine, name));
         // The scripted screening answers at once: all three wait for the recruiter.
-        QTRY_COMPARE_WITH_TIMEOUT(
-            model.count(QStringLiteral("awaiting-recruiter")), qint64(3), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(model.count(QStringLiteral("awaiting-recruiter")), qint64(3),
+                                  10000);
         QTRY_COMPARE(boardCounts(model), engineCounts(*f->engine, QStringLiteral("Recruitment")));
-        QCOMPARE(namesIn(model, QStringLiteral("awaiting-recruiter")),
-            (QStringList { QStringLiteral("ada"), QStringLiteral("bob"), QStringLiteral("cy") }));
+        QCOMPARE(
+            namesIn(model, QStringLiteral("awaiting-recruiter")),
+            (QStringList {QStringLiteral("ada"), QStringLiteral("bob"), QStringLiteral("cy")}));
         const int awaiting = int(steps.indexOf(QStringLiteral("awaiting-recruiter")));
         QCOMPARE(model.headerData(awaiting, Qt::Horizontal, Qt::DisplayRole).toString(),
-            QStringLiteral("awaiting-recruiter\n3 object(s)"));
+                 QStringLiteral("awaiting-recruiter\n3 object(s)"));
         QCOMPARE(model.rowCount(), 3);
         const QModelIndex first = model.index(0, awaiting);
         QCOMPARE(first.data(WorkflowBoardModel::ClassNameRole).toString(),
-            QStringLiteral("Recruitment"));
+                 QStringLiteral("Recruitment"));
         QVERIFY(first.flags() & Qt::ItemIsSelectable);
         QVERIFY(!(model.index(0, 0).flags() & Qt::ItemIsEnabled)); // an empty cell
 
@@ -196,9 +197,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(model.count(QStringLiteral("rejected")), qint64(1), 10000);
         QTRY_COMPARE(model.count(QStringLiteral("awaiting-recruiter")), qint64(2));
         QCOMPARE(boardCounts(model), engineCounts(*f->engine, QStringLiteral("Recruitment")));
-        QCOMPARE(namesIn(model, QStringLiteral("rejected")), QStringList { QStringLiteral("bob") });
+        QCOMPARE(namesIn(model, QStringLiteral("rejected")), QStringList {QStringLiteral("bob")});
         QCOMPARE(namesIn(model, QStringLiteral("awaiting-recruiter")),
-            (QStringList { QStringLiteral("ada"), QStringLiteral("cy") }));
+                 (QStringList {QStringLiteral("ada"), QStringLiteral("cy")}));
         QCOMPARE(model.rowCount(), 2);
     }
 
@@ -206,14 +207,15 @@ private slots:
     {
         auto f = startEngine();
         QCOMPARE(DurableUiTest::createObjects(*f->engine, QStringLiteral("Stepper"),
-                     QStringLiteral("s"), 250, QStringLiteral("setStep"), QStringLiteral("review")),
-            0);
+                                              QStringLiteral("s"), 250, QStringLiteral("setStep"),
+                                              QStringLiteral("review")),
+                 0);
         QVERIFY(call(*f->engine, QStringLiteral("Stepper"), QStringLiteral("one"),
-            QStringLiteral("setStep"), QStringLiteral("done"))
+                     QStringLiteral("setStep"), QStringLiteral("done"))
                     .ok());
         WorkflowBoardModel model(f->engine.get(), f->inspector.get(), f->clock.get());
-        QAbstractItemModelTester tester(
-            &model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(model.listLimit(), 200);
         model.setClass(QStringLiteral("Stepper"), s_stepperSteps);
         QTRY_COMPARE(model.count(QStringLiteral("review")), qint64(250));
@@ -228,7 +230,7 @@ private slots:
         QCOMPARE(model.index(0, 2).data().toString(), QStringLiteral("one"));
         QVERIFY(!model.index(1, 2).data().isValid());
         QCOMPARE(model.headerData(1, Qt::Horizontal, Qt::DisplayRole).toString(),
-            QStringLiteral("review\n250 object(s)"));
+                 QStringLiteral("review\n250 object(s)"));
         QCOMPARE(boardCounts(model), engineCounts(*f->engine, QStringLiteral("Stepper")));
 
         // A smaller cap applies from the next read; counts do not change with it.
@@ -243,7 +245,7 @@ private slots:
     {
         auto f = startEngine();
         QVERIFY(call(*f->engine, QStringLiteral("Stepper"), QStringLiteral("a"),
-            QStringLiteral("setStep"), QStringLiteral("draft"))
+                     QStringLiteral("setStep"), QStringLiteral("draft"))
                     .ok());
         WorkflowBoard board(f->engine.get(), f->inspector.get(), f->clock.get());
         board.model()->setRefreshDelay(20);
@@ -259,7 +261,7 @@ private slots:
 
         // Live: a turn that moves the step moves the object.
         QVERIFY(call(*f->engine, QStringLiteral("Stepper"), QStringLiteral("a"),
-            QStringLiteral("setStep"), QStringLiteral("review"))
+                     QStringLiteral("setStep"), QStringLiteral("review"))
                     .ok());
         QTRY_COMPARE(board.model()->count(QStringLiteral("review")), qint64(1));
         QCOMPARE(board.model()->count(QStringLiteral("draft")), qint64(0));
@@ -274,10 +276,10 @@ private slots:
         QTRY_COMPARE(activated.count(), 1);
         QCOMPARE(activated.at(0).at(0).toString(), QStringLiteral("Stepper"));
         QCOMPARE(activated.at(0).at(1).value<ObjectId>(),
-            ObjectId::fromName(QStringLiteral("Stepper"), QStringLiteral("a")));
+                 ObjectId::fromName(QStringLiteral("Stepper"), QStringLiteral("a")));
         // An empty cell inspects nothing.
         QTest::mouseClick(board.boardView()->viewport(), Qt::LeftButton, {},
-            board.boardView()->visualRect(board.model()->index(0, 0)).center());
+                          board.boardView()->visualRect(board.model()->index(0, 0)).center());
         QCOMPARE(activated.count(), 1);
     }
 
@@ -297,7 +299,7 @@ private slots:
         QTRY_VERIFY(window.workflowBoard()->isVisible()); // raised in front of the inbox
         QVERIFY(window.workflowBoard()->model()->isLive());
         QVERIFY(call(*f->engine, QStringLiteral("Stepper"), QStringLiteral("w"),
-            QStringLiteral("setStep"), QStringLiteral("done"))
+                     QStringLiteral("setStep"), QStringLiteral("done"))
                     .ok());
         window.workflowBoard()->selectClass(QStringLiteral("Stepper"));
         QTRY_COMPARE(window.workflowBoard()->model()->count(QStringLiteral("done")), qint64(1));

@@ -16,8 +16,8 @@
 
 namespace DurableUiTest {
 
-inline std::unique_ptr<Durable::Engine> makeEngine(const QString &dir,
-                                                   std::shared_ptr<Durable::VirtualClock> clock = {})
+inline std::unique_ptr<Durable::Engine> makeEngine(
+    const QString &dir, std::shared_ptr<Durable::VirtualClock> clock = {})
 {
     Durable::EngineOptions options;
     options.dataDir = dir;
@@ -32,11 +32,12 @@ inline std::unique_ptr<Durable::Engine> makeEngine(const QString &dir,
 
 // Creates count objects of cls named prefix0..prefixN-1 by calling method on each, with at most
 // inFlight calls outstanding. Returns how many calls failed.
-inline int createObjects(Durable::Engine &engine, const QString &cls, const QString &prefix, int count,
-                         const QString &method, const QJsonValue &args = {}, int inFlight = 64)
+inline int createObjects(Durable::Engine &engine, const QString &cls, const QString &prefix,
+                         int count, const QString &method, const QJsonValue &args = {},
+                         int inFlight = 64)
 {
     QSemaphore permits(inFlight);
-    std::atomic<int> failed{0};
+    std::atomic<int> failed {0};
     for (int i = 0; i < count; ++i) {
         permits.acquire();
         auto stub = engine.stub(cls, prefix + QString::number(i));

@@ -58,115 +58,115 @@ private slots:
         QTest::addColumn<QByteArray>("value");
         QTest::addColumn<QStringList>("expected");
         const auto add = [](const char *name, const char *schema, const char *value,
-                             QStringList expected = {}) {
+                            QStringList expected = {}) {
             QTest::newRow(name) << QByteArray(schema) << QByteArray(value) << expected;
         };
 
         // A nested form, as used for human-in-the-loop requests.
         add("form valid", s_candidateSchema, "{'candidate': {'name': 'Anna', 'age': 30}}");
         add("form below minimum", s_candidateSchema, "{'candidate': {'name': 'Anna', 'age': 17}}",
-            { QStringLiteral("/candidate/age: 17 is less than the minimum 18") });
+            {QStringLiteral("/candidate/age: 17 is less than the minimum 18")});
         add("form missing and below minimum", s_candidateSchema, "{'candidate': {'age': 17}}",
-            { QStringLiteral("/candidate: missing required property \"name\""),
-                QStringLiteral("/candidate/age: 17 is less than the minimum 18") });
+            {QStringLiteral("/candidate: missing required property \"name\""),
+             QStringLiteral("/candidate/age: 17 is less than the minimum 18")});
         add("form missing root property", s_candidateSchema, "{}",
-            { QStringLiteral("(root): missing required property \"candidate\"") });
+            {QStringLiteral("(root): missing required property \"candidate\"")});
         add("form wrong root type", s_candidateSchema, "[]",
-            { QStringLiteral("(root): expected object, got an array") });
+            {QStringLiteral("(root): expected object, got an array")});
         add("form age as string", s_candidateSchema, "{'candidate': {'name': 'A', 'age': '30'}}",
-            { QStringLiteral("/candidate/age: expected integer, got string \"30\"") });
+            {QStringLiteral("/candidate/age: expected integer, got string \"30\"")});
         add("form empty name", s_candidateSchema, "{'candidate': {'name': '', 'age': 18}}",
-            { QStringLiteral("/candidate/name: \"\" is shorter than the minimum length 1 (it has "
-                             "0 characters)") });
+            {QStringLiteral("/candidate/name: \"\" is shorter than the minimum length 1 (it has "
+                            "0 characters)")});
 
         // type
         add("integer rejects fraction", "{'type': 'integer'}", "30.5",
-            { QStringLiteral("(root): expected integer, got number 30.5") });
+            {QStringLiteral("(root): expected integer, got number 30.5")});
         add("integer accepts 30.0", "{'type': 'integer'}", "30.0");
         add("number accepts integer", "{'type': 'number'}", "5");
         add("type list accepts null", "{'type': ['string', 'null']}", "null");
         add("type list rejects integer", "{'type': ['string', 'null']}", "5",
-            { QStringLiteral("(root): expected string or null, got integer 5") });
+            {QStringLiteral("(root): expected string or null, got integer 5")});
         add("boolean rejects string", "{'type': 'boolean'}", "'true'",
-            { QStringLiteral("(root): expected boolean, got string \"true\"") });
+            {QStringLiteral("(root): expected boolean, got string \"true\"")});
         add("null rejects false", "{'type': 'null'}", "false",
-            { QStringLiteral("(root): expected null, got boolean false") });
+            {QStringLiteral("(root): expected null, got boolean false")});
         add("object rejects null", "{'type': 'object'}", "null",
-            { QStringLiteral("(root): expected object, got null") });
+            {QStringLiteral("(root): expected object, got null")});
         add("three types", "{'type': ['array', 'object', 'boolean']}", "1",
-            { QStringLiteral("(root): expected array, object or boolean, got integer 1") });
+            {QStringLiteral("(root): expected array, object or boolean, got integer 1")});
 
         // enum and const
         add("enum rejects", "{'enum': ['red', 'green']}", "'blue'",
-            { QStringLiteral("(root): \"blue\" is not one of \"red\", \"green\"") });
+            {QStringLiteral("(root): \"blue\" is not one of \"red\", \"green\"")});
         add("enum 1 equals 1.0", "{'enum': [1, 2]}", "1.0");
         add("enum object by content", "{'enum': [{'a': 1, 'b': [true]}]}", "{'b': [true], 'a': 1}");
         add("enum mixed types", "{'enum': ['1', null]}", "1",
-            { QStringLiteral("(root): 1 is not one of \"1\", null") });
+            {QStringLiteral("(root): 1 is not one of \"1\", null")});
         add("const rejects", "{'const': 'yes'}", "'no'",
-            { QStringLiteral("(root): \"no\" is not the constant \"yes\"") });
+            {QStringLiteral("(root): \"no\" is not the constant \"yes\"")});
         add("const array accepts", "{'const': [1, 'a']}", "[1, 'a']");
 
         // numbers
         add("maximum inclusive", "{'maximum': 10}", "10");
         add("maximum exceeded", "{'maximum': 10}", "11",
-            { QStringLiteral("(root): 11 is greater than the maximum 10") });
+            {QStringLiteral("(root): 11 is greater than the maximum 10")});
         add("exclusive minimum", "{'exclusiveMinimum': 0}", "0",
-            { QStringLiteral("(root): 0 is not greater than the exclusive minimum 0") });
+            {QStringLiteral("(root): 0 is not greater than the exclusive minimum 0")});
         add("exclusive maximum fraction", "{'exclusiveMaximum': 1.5}", "1.5",
-            { QStringLiteral("(root): 1.5 is not less than the exclusive maximum 1.5") });
+            {QStringLiteral("(root): 1.5 is not less than the exclusive maximum 1.5")});
         add("exclusive maximum below", "{'exclusiveMaximum': 1.5}", "1.25");
         add("draft-04 exclusive minimum", "{'minimum': 5, 'exclusiveMinimum': true}", "5",
-            { QStringLiteral("(root): 5 is not greater than the exclusive minimum 5") });
+            {QStringLiteral("(root): 5 is not greater than the exclusive minimum 5")});
         add("draft-04 exclusive false", "{'minimum': 5, 'exclusiveMinimum': false}", "5");
         add("numeric keywords ignore strings", "{'minimum': 5}", "'abc'");
 
         // strings
         add("length counts code points", "{'minLength': 2}", "\"\xF0\x9F\x98\x80\"",
-            { QStringLiteral("(root): \"\U0001F600\" is shorter than the minimum length 2 (it has "
-                             "1 character)") });
+            {QStringLiteral("(root): \"\U0001F600\" is shorter than the minimum length 2 (it has "
+                            "1 character)")});
         add("max length", "{'maxLength': 3}", "'abcd'",
-            { QStringLiteral("(root): \"abcd\" is longer than the maximum length 3 (it has 4 "
-                             "characters)") });
+            {QStringLiteral("(root): \"abcd\" is longer than the maximum length 3 (it has 4 "
+                            "characters)")});
         add("pattern rejects", "{'pattern': '^[a-z]+$'}", "'abc1'",
-            { QStringLiteral("(root): \"abc1\" does not match the pattern \"^[a-z]+$\"") });
+            {QStringLiteral("(root): \"abc1\" does not match the pattern \"^[a-z]+$\"")});
         add("pattern is unanchored", "{'pattern': '[0-9]'}", "'abc1'");
         add("several string violations", "{'type': 'string', 'minLength': 5, 'pattern': '^x'}",
             "'abc'",
-            { QStringLiteral("(root): \"abc\" is shorter than the minimum length 5 (it has 3 "
-                             "characters)"),
-                QStringLiteral("(root): \"abc\" does not match the pattern \"^x\"") });
+            {QStringLiteral("(root): \"abc\" is shorter than the minimum length 5 (it has 3 "
+                            "characters)"),
+             QStringLiteral("(root): \"abc\" does not match the pattern \"^x\"")});
         add("long value is shortened", "{'maxLength': 3}",
             "'0123456789012345678901234567890123456789012345678901234567890123456789'",
-            { QStringLiteral("(root): \"012345678901234567890123456789012345678901234567890123456"
-                             "789...\" is longer than the maximum length 3 (it has 70 "
-                             "characters)") });
+            {QStringLiteral("(root): \"012345678901234567890123456789012345678901234567890123456"
+                            "789...\" is longer than the maximum length 3 (it has 70 "
+                            "characters)")});
 
         // arrays
         add("min items", "{'type': 'array', 'minItems': 2}", "[1]",
-            { QStringLiteral("(root): array has 1 item, fewer than the minimum 2") });
+            {QStringLiteral("(root): array has 1 item, fewer than the minimum 2")});
         add("max items", "{'maxItems': 1}", "[1, 2]",
-            { QStringLiteral("(root): array has 2 items, more than the maximum 1") });
+            {QStringLiteral("(root): array has 2 items, more than the maximum 1")});
         add("items each checked", "{'items': {'type': 'integer'}}", "[1, 'x', 3.5]",
-            { QStringLiteral("/1: expected integer, got string \"x\""),
-                QStringLiteral("/2: expected integer, got number 3.5") });
+            {QStringLiteral("/1: expected integer, got string \"x\""),
+             QStringLiteral("/2: expected integer, got number 3.5")});
         add("items of objects", "{'properties': {'people': {'items': {'required': ['name']}}}}",
             "{'people': [{'name': 'a'}, {}]}",
-            { QStringLiteral("/people/1: missing required property \"name\"") });
+            {QStringLiteral("/people/1: missing required property \"name\"")});
 
         // objects
         add("additional properties forbidden",
             "{'properties': {'a': {}}, 'additionalProperties': false}", "{'a': 1, 'b': 2}",
-            { QStringLiteral("(root): property \"b\" is not allowed") });
+            {QStringLiteral("(root): property \"b\" is not allowed")});
         add("additional properties schema", "{'additionalProperties': {'type': 'string'}}",
-            "{'x': 'ok', 'y': 2}", { QStringLiteral("/y: expected string, got integer 2") });
+            "{'x': 'ok', 'y': 2}", {QStringLiteral("/y: expected string, got integer 2")});
         add("pointer escaping",
             "{'properties': {'a/b': {'type': 'string'}, 'c~d': {'type': 'string'}}}",
             "{'a/b': 1, 'c~d': 2}",
-            { QStringLiteral("/a~1b: expected string, got integer 1"),
-                QStringLiteral("/c~0d: expected string, got integer 2") });
+            {QStringLiteral("/a~1b: expected string, got integer 1"),
+             QStringLiteral("/c~0d: expected string, got integer 2")});
         add("false sub-schema", "{'properties': {'x': false}}", "{'x': 1}",
-            { QStringLiteral("/x: no value is allowed here") });
+            {QStringLiteral("/x: no value is allowed here")});
         add("true sub-schema", "{'properties': {'x': true}, 'additionalProperties': false}",
             "{'x': [1, {'deep': null}]}");
         add("object keywords ignore arrays", "{'required': ['a']}", "[1]");
@@ -174,26 +174,25 @@ private slots:
         // combinators
         add("anyOf matches", "{'anyOf': [{'type': 'string'}, {'type': 'integer'}]}", "3");
         add("anyOf matches none", "{'anyOf': [{'type': 'string'}, {'type': 'integer'}]}", "true",
-            { QStringLiteral("(root): matches none of the 2 anyOf alternatives ([1] (root): "
-                             "expected string, got boolean true; [2] (root): expected integer, "
-                             "got boolean true)") });
+            {QStringLiteral("(root): matches none of the 2 anyOf alternatives ([1] (root): "
+                            "expected string, got boolean true; [2] (root): expected integer, "
+                            "got boolean true)")});
         add("oneOf exactly one", "{'oneOf': [{'type': 'number'}, {'type': 'integer'}]}", "3.5");
         add("oneOf two match", "{'oneOf': [{'type': 'number'}, {'type': 'integer'}]}", "3",
-            { QStringLiteral(
-                "(root): matches 2 of the oneOf alternatives ([1], [2]) but must match "
-                "exactly one") });
+            {QStringLiteral("(root): matches 2 of the oneOf alternatives ([1], [2]) but must match "
+                            "exactly one")});
         add("oneOf none", "{'oneOf': [{'minimum': 10}, {'maximum': 0}]}", "5",
-            { QStringLiteral(
+            {QStringLiteral(
                 "(root): matches none of the 2 oneOf alternatives ([1] (root): 5 is "
-                "less than the minimum 10; [2] (root): 5 is greater than the maximum 0)") });
+                "less than the minimum 10; [2] (root): 5 is greater than the maximum 0)")});
         add("allOf collects", "{'allOf': [{'minimum': 0}, {'maximum': 10}, {'type': 'integer'}]}",
             "11.5",
-            { QStringLiteral("(root): 11.5 is greater than the maximum 10"),
-                QStringLiteral("(root): expected integer, got number 11.5") });
+            {QStringLiteral("(root): 11.5 is greater than the maximum 10"),
+             QStringLiteral("(root): expected integer, got number 11.5")});
         add("nested path in anyOf",
             "{'properties': {'p': {'anyOf': [{'const': 1}, {'const': 2}]}}}", "{'p': 3}",
-            { QStringLiteral("/p: matches none of the 2 anyOf alternatives ([1] /p: 3 is not the "
-                             "constant 1; [2] /p: 3 is not the constant 2)") });
+            {QStringLiteral("/p: matches none of the 2 anyOf alternatives ([1] /p: 3 is not the "
+                            "constant 1; [2] /p: 3 is not the constant 2)")});
 
         // annotations
         add("annotations ignored",
@@ -289,8 +288,8 @@ private slots:
         QVERIFY(!compiled.ok());
         QCOMPARE(compiled.error().code(), ErrorCode::InvalidArgument);
         const QString message = compiled.error().message();
-        QVERIFY2(
-            message.startsWith(QStringLiteral("Invalid JSON schema at ")), qPrintable(message));
+        QVERIFY2(message.startsWith(QStringLiteral("Invalid JSON schema at ")),
+                 qPrintable(message));
         QVERIFY2(message.contains(why), qPrintable(message));
     }
 
@@ -302,11 +301,11 @@ private slots:
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code(), ErrorCode::InvalidArgument);
         QCOMPARE(result.error().message(),
-            QStringLiteral("Value does not match schema \"Candidate form\" (2 violations): "
-                           "/candidate: missing required property \"name\"; "
-                           "/candidate/age: 17 is less than the minimum 18"));
+                 QStringLiteral("Value does not match schema \"Candidate form\" (2 violations): "
+                                "/candidate: missing required property \"name\"; "
+                                "/candidate/age: 17 is less than the minimum 18"));
         QCOMPARE(result.error().context().value(QStringLiteral("violations")).toStringList(),
-            schema->violations(json("{'candidate': {'age': 17}}")));
+                 schema->violations(json("{'candidate': {'age': 17}}")));
         QVERIFY(schema->validate(json("{'candidate': {'name': 'B', 'age': 18}}")).ok());
     }
 
@@ -315,8 +314,8 @@ private slots:
         const auto schema = JsonSchema::fromJson(schemaObject("{'type': 'string'}"));
         QVERIFY(schema.ok());
         QCOMPARE(schema->validate(json("1")).error().message(),
-            QStringLiteral("Value does not match the schema (1 violation): (root): expected "
-                           "string, got integer 1"));
+                 QStringLiteral("Value does not match the schema (1 violation): (root): expected "
+                                "string, got integer 1"));
     }
 
     void toJsonReturnsTheSchema()
@@ -351,7 +350,7 @@ private slots:
         }
         // The original is gone; the copy still owns the compiled tree.
         QCOMPARE(copy.violations(json("2")),
-            QStringList { QStringLiteral("(root): 2 is greater than the maximum 1") });
+                 QStringList {QStringLiteral("(root): 2 is greater than the maximum 1")});
     }
 };
 

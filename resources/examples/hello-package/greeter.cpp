@@ -38,8 +38,9 @@ QJsonObject Greeter::initialState() const
 Durable::Result<void> Greeter::validateState(const QJsonObject &next) const
 {
     if (next.value(s_lastVisitor).toString().size() > s_maxNameLength) {
-        return Durable::Error(Durable::ErrorCode::InvalidArgument,
-                              QStringLiteral("A visitor's name has at most %1 characters").arg(s_maxNameLength));
+        return Durable::Error(
+            Durable::ErrorCode::InvalidArgument,
+            QStringLiteral("A visitor's name has at most %1 characters").arg(s_maxNameLength));
     }
     return {};
 }
@@ -48,14 +49,15 @@ QJsonValue Greeter::greet(const QJsonValue &args)
 {
     const QString name = args.toObject().value(QStringLiteral("name")).toString().trimmed();
     if (name.isEmpty())
-        throw Durable::Error(Durable::ErrorCode::InvalidArgument, QStringLiteral("greet needs a \"name\""));
+        throw Durable::Error(Durable::ErrorCode::InvalidArgument,
+                             QStringLiteral("greet needs a \"name\""));
     QJsonObject next = state();
     next[s_greetings] = next.value(s_greetings).toInt() + 1;
     next[s_lastVisitor] = name;
     setState(next);
     setStep(QStringLiteral("greeted"));
     // A name and a payload, never a lambda: the follow-up survives a restart.
-    schedule(24h, QStringLiteral("followUp"), QJsonObject{{QStringLiteral("name"), name}});
+    schedule(24h, QStringLiteral("followUp"), QJsonObject {{QStringLiteral("name"), name}});
     return QStringLiteral("Hello, %1!").arg(name);
 }
 

@@ -18,7 +18,8 @@ QString HelloPackage::description() const
 QList<Durable::ClassRegistration> HelloPackage::classes() const
 {
     Durable::ClassOptions greeter;
-    greeter.description = QStringLiteral("Greets visitors and follows up a day later (greet, status)");
+    greeter.description = QStringLiteral(
+        "Greets visitors and follows up a day later (greet, status)");
     greeter.steps = Greeter::workflowSteps();
     return {Durable::ClassRegistration::of<Greeter>(QStringLiteral("Greeter"), greeter)};
 }

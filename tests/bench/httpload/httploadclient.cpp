@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: MIT
+#include "httploadclient.h"
 #include <QEventLoop>
 #include <QTcpSocket>
 #include <QTimer>
 #include <algorithm>
-#include "httploadclient.h"
 
 namespace Durable {
 
 namespace {
 
-    constexpr int s_maxErrorsKept = 10;
+constexpr int s_maxErrorsKept = 10;
 
 } // namespace
 
@@ -24,10 +24,8 @@ struct HttpLoadClient::Connection
 };
 
 HttpLoadClient::HttpLoadClient(Options options, QObject *parent)
-    : QObject(parent)
-    , m_options(std::move(options))
-{
-}
+    : QObject(parent), m_options(std::move(options))
+{ }
 
 HttpLoadClient::~HttpLoadClient() = default;
 
@@ -100,15 +98,15 @@ void HttpLoadClient::connectSocket(Connection *connection)
     connection->socket = socket;
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(socket, &QTcpSocket::connected, this, [this, connection]() { sendNext(connection); });
-    connect(
-        socket, &QTcpSocket::readyRead, this, [this, connection]() { readReplies(connection); });
+    connect(socket, &QTcpSocket::readyRead, this,
+            [this, connection]() { readReplies(connection); });
     connect(socket, &QTcpSocket::errorOccurred, this,
-        [this, connection, socket](QAbstractSocket::SocketError) {
-            // A late signal from a socket this connection already replaced.
-            if (connection->socket != socket)
-                return;
-            failConnection(connection, socket->errorString());
-        });
+            [this, connection, socket](QAbstractSocket::SocketError) {
+                // A late signal from a socket this connection already replaced.
+                if (connection->socket != socket)
+                    return;
+                failConnection(connection, socket->errorString());
+            });
     socket->connectToHost(m_options.address, m_options.port);
 }
 
@@ -124,8 +122,8 @@ void HttpLoadClient::sendNext(Connection *connection)
     const QByteArray path = m_options.pathFor ? m_options.pathFor(index) : m_options.path;
     QByteArray request;
     request.reserve(128 + path.size() + m_options.body.size());
-    request += m_options.method + ' ' + path
-        + " HTTP/1.1\r\nHost: " + m_options.address.toString().toLatin1() + "\r\n";
+    request += m_options.method + ' ' + path +
+               " HTTP/1.1\r\nHost: " + m_options.address.toString().toLatin1() + "\r\n";
     for (const auto &header : m_options.headers)
         request += header.first + ": " + header.second + "\r\n";
     if (!m_options.body.isEmpty() || m_options.method == "POST" || m_options.method == "PUT")
@@ -182,9 +180,9 @@ void HttpLoadClient::readReplies(Connection *connection)
         m_latenciesNs.push_back(latency);
         ++m_report.completed;
         ++m_report.statusCounts[status];
-        if (m_options.check
-            && !m_options.check(
-                connection->index, status, connection->buffer.sliced(headEnd + 4, contentLength))) {
+        if (m_options.check &&
+            !m_options.check(connection->index, status,
+                             connection->buffer.sliced(headEnd + 4, contentLength))) {
             ++m_report.mismatches;
         }
         connection->buffer.remove(0, total);
@@ -253,8 +251,8 @@ void HttpLoadClient::finish(bool timedOut)
     if (!m_latenciesNs.empty()) {
         std::sort(m_latenciesNs.begin(), m_latenciesNs.end());
         const auto at = [this](double fraction) {
-            const size_t index =
-                std::min(m_latenciesNs.size() - 1, size_t(fraction * double(m_latenciesNs.size())));
+            const size_t index = std::min(m_latenciesNs.size() - 1,
+                                          size_t(fraction * double(m_latenciesNs.size())));
             return m_latenciesNs[index] / 1000;
         };
         m_report.latencyP50Us = at(0.50);

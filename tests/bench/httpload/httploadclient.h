@@ -46,8 +46,8 @@ public:
 
     struct Report
     {
-        qint64 completed = 0; // replies received
-        qint64 failed = 0; // requests lost to socket errors or the timeout
+        qint64 completed = 0;  // replies received
+        qint64 failed = 0;     // requests lost to socket errors or the timeout
         qint64 mismatches = 0; // replies Options::check rejected
         bool timedOut = false;
         qint64 elapsedNs = 0;

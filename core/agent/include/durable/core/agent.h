@@ -24,27 +24,30 @@ class HumanInbox;
 struct AgentAccess;
 
 namespace AgentDetail {
-    // What the registration templates below store: handlers, tools and continuations as
-    // type-erased calls on the agent. Internal to the SDK; agents never name these.
-    using HandlerFn = std::function<QJsonValue(const QJsonValue &)>;
-    using HumanFn = std::function<QJsonValue(const HumanRequestInfo &, const HumanResponse &)>;
-    using ModelFn = std::function<QJsonValue(const QJsonValue &, const Result<ChatReply> &)>;
-    struct ContinuationFn
-    {
-        HandlerFn payload; // set for (const QJsonValue &payload) continuations
-        HumanFn human; // set for (request, response) continuations
-        ModelFn model; // set for (payload, reply) continuations
-    };
+// What the registration templates below store: handlers, tools and continuations as
+// type-erased calls on the agent. Internal to the SDK; agents never name these.
+using HandlerFn = std::function<QJsonValue(const QJsonValue &)>;
+using HumanFn = std::function<QJsonValue(const HumanRequestInfo &, const HumanResponse &)>;
+using ModelFn = std::function<QJsonValue(const QJsonValue &, const Result<ChatReply> &)>;
+struct ContinuationFn
+{
+    HandlerFn payload; // set for (const QJsonValue &payload) continuations
+    HumanFn human;     // set for (request, response) continuations
+    ModelFn model;     // set for (payload, reply) continuations
+};
 
-    template <typename M> struct Member;
-    template <typename C, typename R, typename... A> struct Member<R (C::*)(A...)>
-    {
-        using Class = C;
-    };
-    template <typename C, typename R, typename... A> struct Member<R (C::*)(A...) const>
-    {
-        using Class = C;
-    };
+template<typename M>
+struct Member;
+template<typename C, typename R, typename... A>
+struct Member<R (C::*)(A...)>
+{
+    using Class = C;
+};
+template<typename C, typename R, typename... A>
+struct Member<R (C::*)(A...) const>
+{
+    using Class = C;
+};
 } // namespace AgentDetail
 
 // A durable object with what agent authors need: request handlers and continuations by name,
@@ -101,8 +104,10 @@ public:
 
 protected:
     // --- registration (constructor) ---
-    template <typename M> void handle(const QString &name, M method);
-    template <typename M> void continuation(const QString &name, M method);
+    template<typename M>
+    void handle(const QString &name, M method);
+    template<typename M>
+    void continuation(const QString &name, M method);
 
     // --- state ---
     // The stored state, or initialState() when nothing was stored yet.
@@ -118,19 +123,19 @@ protected:
     // Refuses a step the class does not declare. Persisted with the turn and indexed in the
     // catalog, so the inspection API counts objects per step.
     void setStep(const QString &step);
-    QString step() const; // empty until setStep()
+    QString step() const;      // empty until setStep()
     QStringList steps() const; // what the class declares
 
     // --- schedules (multiplexed over the object's alarm, on the engine clock) ---
     // callbackName must be a registered continuation taking a payload. Returns the schedule id.
     QString schedule(std::chrono::milliseconds delay, const QString &callbackName,
-        const QJsonValue &payload = {});
-    QString schedule(
-        const QDateTime &when, const QString &callbackName, const QJsonValue &payload = {});
+                     const QJsonValue &payload = {});
+    QString schedule(const QDateTime &when, const QString &callbackName,
+                     const QJsonValue &payload = {});
     // Recurring: after each run it re-arms for the next match after now (missed runs while the
     // engine was down collapse into one).
-    QString schedule(
-        const CronExpression &cron, const QString &callbackName, const QJsonValue &payload = {});
+    QString schedule(const CronExpression &cron, const QString &callbackName,
+                     const QJsonValue &payload = {});
     QList<ScheduleInfo> schedules() const; // by due time
     // Returns whether it existed. A human request's deadline cannot be cancelled here.
     bool cancelSchedule(const QString &id);
@@ -149,12 +154,13 @@ protected:
     //
     // sendTo: fire and forget (the reply is dropped; a failure is logged).
     QString sendTo(const QString &className, const QString &name, const QString &method,
-        const QJsonValue &args = {});
+                   const QJsonValue &args = {});
     // callObject: the callee's reply comes back as a "call-reply" turn to continuationName,
     // which gets {"callId", "to", "payload", "reply"} or, when the callee failed or does not
     // exist, {"callId", "to", "payload", "error"}. Throws on an unknown continuation.
     QString callObject(const QString &className, const QString &name, const QString &method,
-        const QJsonValue &args, const QString &continuationName, const QJsonValue &payload = {});
+                       const QJsonValue &args, const QString &continuationName,
+                       const QJsonValue &payload = {});
     // Calls not answered yet, oldest first.
     QList<OutgoingCallInfo> pendingCalls() const;
 
@@ -165,15 +171,15 @@ protected:
     // Throws on an unknown continuation or a request without messages.
     enum class OfferTools { Registered, AsGiven };
     QString callModel(const ChatRequest &request, const QString &continuationName,
-        const QJsonValue &payload = {}, OfferTools offer = OfferTools::Registered);
+                      const QJsonValue &payload = {}, OfferTools offer = OfferTools::Registered);
     QList<ModelCallInfo> modelCalls(bool pendingOnly = true) const;
     // Registers a tool the model may call: parameters is the JSON schema its arguments are
     // validated against (arguments that do not match go back to the model as an error result).
     // The handler takes (const QJsonObject &args) or (const QJsonValue &args) and returns a
     // QJsonValue (or anything convertible; a string is sent as is, anything else as JSON).
-    template <typename M>
+    template<typename M>
     void tool(const QString &name, const QString &description, const QJsonObject &parameters,
-        M method);
+              M method);
     QList<ToolDefinition> toolDefinitions() const;
     // Rules for the default ScriptedChatModel of this class (see ScriptedChatModel for the
     // format); used when the engine has no model provider and DURABLE_MODEL is not "openai".
@@ -203,7 +209,8 @@ private:
     QJsonValue deliverCallReply(const OutgoingCallInfo &call, const Result<QJsonValue> &reply);
 
     // The turn boundary of every entry point above (see agent.cpp).
-    template <typename F> QJsonValue inTurn(F &&fn);
+    template<typename F>
+    QJsonValue inTurn(F &&fn);
     void ensureLoaded() const;
 
     // The concerns (registry, state, step, schedules, human requests, model and object calls)
@@ -212,13 +219,14 @@ private:
     std::unique_ptr<Parts> m_parts;
 };
 
-template <typename M> void Agent::handle(const QString &name, M method)
+template<typename M>
+void Agent::handle(const QString &name, M method)
 {
     using C = typename AgentDetail::Member<M>::Class;
     static_assert(std::is_base_of_v<Agent, C>, "handlers are member functions of the agent");
     constexpr bool withArgs = std::is_invocable_v<M, C &, const QJsonValue &>;
     static_assert(withArgs || std::is_invocable_v<M, C &>,
-        "a handler takes (const QJsonValue &args) or nothing");
+                  "a handler takes (const QJsonValue &args) or nothing");
     addHandler(name, [this, method](const QJsonValue &args) -> QJsonValue {
         C &self = static_cast<C &>(*this);
         if constexpr (withArgs) {
@@ -240,7 +248,8 @@ template <typename M> void Agent::handle(const QString &name, M method)
     });
 }
 
-template <typename M> void Agent::continuation(const QString &name, M method)
+template<typename M>
+void Agent::continuation(const QString &name, M method)
 {
     using C = typename AgentDetail::Member<M>::Class;
     static_assert(std::is_base_of_v<Agent, C>, "continuations are member functions of the agent");
@@ -249,17 +258,16 @@ template <typename M> void Agent::continuation(const QString &name, M method)
         std::is_invocable_v<M, C &, const HumanRequestInfo &, const HumanResponse &>;
     constexpr bool modelResult =
         std::is_invocable_v<M, C &, const QJsonValue &, const Result<ChatReply> &>;
-    constexpr bool modelReply =
-        std::is_invocable_v<M, C &, const QJsonValue &, const ChatReply &>;
+    constexpr bool modelReply = std::is_invocable_v<M, C &, const QJsonValue &, const ChatReply &>;
     static_assert(payload || human || modelResult || modelReply,
-        "a continuation takes (const QJsonValue &payload), "
-        "(const HumanRequestInfo &request, const HumanResponse &response), "
-        "(const QJsonValue &payload, const Result<ChatReply> &reply) or "
-        "(const QJsonValue &payload, const ChatReply &reply)");
+                  "a continuation takes (const QJsonValue &payload), "
+                  "(const HumanRequestInfo &request, const HumanResponse &response), "
+                  "(const QJsonValue &payload, const Result<ChatReply> &reply) or "
+                  "(const QJsonValue &payload, const ChatReply &reply)");
     ContinuationFn fn;
     if constexpr (modelResult || modelReply) {
-        fn.model = [this, method](
-                       const QJsonValue &value, const Result<ChatReply> &reply) -> QJsonValue {
+        fn.model = [this, method](const QJsonValue &value,
+                                  const Result<ChatReply> &reply) -> QJsonValue {
             C &self = static_cast<C &>(*this);
             const auto invoke = [&]() -> decltype(auto) {
                 if constexpr (modelResult) {
@@ -292,7 +300,7 @@ template <typename M> void Agent::continuation(const QString &name, M method)
         };
     } else {
         fn.human = [this, method](const HumanRequestInfo &request,
-                       const HumanResponse &response) -> QJsonValue {
+                                  const HumanResponse &response) -> QJsonValue {
             C &self = static_cast<C &>(*this);
             using R = std::invoke_result_t<M, C &, const HumanRequestInfo &, const HumanResponse &>;
             if constexpr (std::is_void_v<R>) {
@@ -306,32 +314,32 @@ template <typename M> void Agent::continuation(const QString &name, M method)
     addContinuation(name, std::move(fn));
 }
 
-template <typename M>
-void Agent::tool(
-    const QString &name, const QString &description, const QJsonObject &parameters, M method)
+template<typename M>
+void Agent::tool(const QString &name, const QString &description, const QJsonObject &parameters,
+                 M method)
 {
     using C = typename AgentDetail::Member<M>::Class;
     static_assert(std::is_base_of_v<Agent, C>, "tools are member functions of the agent");
     constexpr bool withValue = std::is_invocable_v<M, C &, const QJsonValue &>;
     constexpr bool withObject = std::is_invocable_v<M, C &, const QJsonObject &>;
     static_assert(withValue || withObject,
-        "a tool takes (const QJsonObject &args) or (const QJsonValue &args)");
-    addTool(ToolDefinition { name, description, parameters },
-        [this, method](const QJsonValue &args) -> QJsonValue {
-            C &self = static_cast<C &>(*this);
-            const auto invoke = [&]() -> decltype(auto) {
-                if constexpr (withValue)
-                    return std::invoke(method, self, args);
-                else
-                    return std::invoke(method, self, args.toObject());
-            };
-            if constexpr (std::is_void_v<decltype(invoke())>) {
-                invoke();
-                return QJsonValue();
-            } else {
-                return QJsonValue(invoke());
-            }
-        });
+                  "a tool takes (const QJsonObject &args) or (const QJsonValue &args)");
+    addTool(ToolDefinition {name, description, parameters},
+            [this, method](const QJsonValue &args) -> QJsonValue {
+                C &self = static_cast<C &>(*this);
+                const auto invoke = [&]() -> decltype(auto) {
+                    if constexpr (withValue)
+                        return std::invoke(method, self, args);
+                    else
+                        return std::invoke(method, self, args.toObject());
+                };
+                if constexpr (std::is_void_v<decltype(invoke())>) {
+                    invoke();
+                    return QJsonValue();
+                } else {
+                    return QJsonValue(invoke());
+                }
+            });
 }
 
 } // namespace Durable

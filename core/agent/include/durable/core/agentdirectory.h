@@ -3,12 +3,12 @@
 
 #include <QDateTime>
 #include <QFuture>
-#include <durable/core/outgoingcallinfo.h>
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <durable/core/humanrequest.h>
 #include <durable/core/objectid.h>
+#include <durable/core/outgoingcallinfo.h>
 #include <durable/core/scheduleinfo.h>
 #include <memory>
 
@@ -39,9 +39,10 @@ public:
     QFuture<QJsonObject> state(const QString &className, const ObjectId &id) const;
     QFuture<QList<ScheduleInfo>> schedules(const QString &className, const ObjectId &id) const;
     // Durable calls to other objects not answered yet (Agent::callObject, Agent::sendTo).
-    QFuture<QList<OutgoingCallInfo>> pendingCalls(const QString &className, const ObjectId &id) const;
-    QFuture<QList<HumanRequestInfo>> humanRequests(
-        const QString &className, const ObjectId &id, bool pendingOnly = false) const;
+    QFuture<QList<OutgoingCallInfo>> pendingCalls(const QString &className,
+                                                  const ObjectId &id) const;
+    QFuture<QList<HumanRequestInfo>> humanRequests(const QString &className, const ObjectId &id,
+                                                   bool pendingOnly = false) const;
 
     // Admin commands, each a turn of the object journaled with a trigger that says a user did
     // it. They never create an object (one that does not exist fails with NotFound), and an
@@ -49,23 +50,23 @@ public:
     //
     // Removes one schedule (not a human request's deadline) and re-arms the alarm
     // ("admin-schedule"). Yields whether it existed.
-    QFuture<bool> cancelSchedule(
-        const QString &className, const ObjectId &id, const QString &scheduleId) const;
+    QFuture<bool> cancelSchedule(const QString &className, const ObjectId &id,
+                                 const QString &scheduleId) const;
     // Runs the schedule's callback now ("admin-fire"), as its alarm would: a one-shot is
     // removed, a cron schedule moves to its next match after now (an early run keeps the
     // expression's timetable), a human request's deadline expires the request. Yields the
     // journal seq of the turn.
-    QFuture<qint64> fireScheduleNow(
-        const QString &className, const ObjectId &id, const QString &scheduleId) const;
+    QFuture<qint64> fireScheduleNow(const QString &className, const ObjectId &id,
+                                    const QString &scheduleId) const;
     // Moves one schedule (not a human request's deadline) to when and re-arms the alarm
     // ("admin-schedule"); a cron schedule moves its next run. Yields the journal seq.
     QFuture<qint64> rescheduleSchedule(const QString &className, const ObjectId &id,
-        const QString &scheduleId, const QDateTime &when) const;
+                                       const QString &scheduleId, const QDateTime &when) const;
     // Replaces the agent's JSON state ("admin-edit") after the class's validateState() accepted
     // it; a refusal fails with the hook's message and changes nothing. Observers get
     // StateChanged. Yields the journal seq.
-    QFuture<qint64> setState(
-        const QString &className, const ObjectId &id, const QJsonObject &state) const;
+    QFuture<qint64> setState(const QString &className, const ObjectId &id,
+                             const QJsonObject &state) const;
 
 private:
     friend class Inspector;

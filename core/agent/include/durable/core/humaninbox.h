@@ -34,7 +34,8 @@ public:
     // and changes nothing when the request is unknown (NotFound), already answered or expired
     // (Conflict), or the action is not allowed or the answer does not match the request's
     // schema (InvalidArgument), or the continuation throws.
-    QFuture<QJsonValue> answer(const HumanRequestInfo &request, const HumanResponse &response) const;
+    QFuture<QJsonValue> answer(const HumanRequestInfo &request,
+                               const HumanResponse &response) const;
     // The same for a caller given nothing but the request's id (the gateway's and the CLI's
     // users name a request by id): finds its object in the catalog first, then answers as
     // above. An id no agent asked fails with NotFound.

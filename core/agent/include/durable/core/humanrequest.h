@@ -19,8 +19,8 @@ namespace Durable {
 // What a person may do with a request.
 enum class HumanAction {
     Approve, // accept as proposed (optional comment in text)
-    Reject, // refuse (optional reason in text)
-    Edit, // send back an edited version of the context as value (checked against the schema)
+    Reject,  // refuse (optional reason in text)
+    Edit,    // send back an edited version of the context as value (checked against the schema)
     Respond, // answer in free text, or with a structured value (checked against the schema)
 };
 QString humanActionName(HumanAction action);
@@ -34,9 +34,9 @@ QString humanRequestStatusName(HumanRequestStatus status);
 struct HumanRequest
 {
     QString title;
-    QString prompt; // Markdown
+    QString prompt;     // Markdown
     QJsonValue context; // what the person needs to decide, e.g. the candidate and the screening
-    QList<HumanAction> actions { HumanAction::Approve, HumanAction::Reject };
+    QList<HumanAction> actions {HumanAction::Approve, HumanAction::Reject};
     // Optional JSON schema for the value of an Edit or Respond answer (empty: anything goes).
     QJsonObject schema;
     // Optional: past it the request expires and deadlineContinuation (if any) runs with the
@@ -49,7 +49,7 @@ struct HumanRequest
 struct HumanResponse
 {
     HumanAction action = HumanAction::Approve;
-    QString text; // comment, reason or free-text answer
+    QString text;     // comment, reason or free-text answer
     QJsonValue value; // Edit: the edited JSON; Respond: an optional structured answer
     QString answeredBy;
 

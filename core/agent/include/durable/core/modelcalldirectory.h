@@ -23,8 +23,8 @@ public:
     explicit ModelCallDirectory(Engine *engine);
 
     // Oldest first; pendingOnly: only calls still waiting on the model or on tools.
-    QFuture<QList<ModelCallInfo>> modelCalls(
-        const QString &className, const ObjectId &id, bool pendingOnly = false) const;
+    QFuture<QList<ModelCallInfo>> modelCalls(const QString &className, const ObjectId &id,
+                                             bool pendingOnly = false) const;
 
 private:
     friend class Inspector;

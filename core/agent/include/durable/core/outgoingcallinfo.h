@@ -14,14 +14,14 @@ namespace Durable {
 // until the callee's reply (or error) has run on the caller. A plain value, any thread.
 struct OutgoingCallInfo
 {
-    QString id; // unique; "<caller id>:<id>" is the idempotency key the callee checks
+    QString id;        // unique; "<caller id>:<id>" is the idempotency key the callee checks
     QString className; // the callee
     QString name;
     ObjectId targetId;
     QString method;
     QJsonValue args;
     QString continuation; // empty: sendTo, nobody waits for the reply
-    QJsonValue payload; // handed back to the continuation with the reply
+    QJsonValue payload;   // handed back to the continuation with the reply
     qint64 createdMs = 0;
 
     QJsonObject toJson() const;

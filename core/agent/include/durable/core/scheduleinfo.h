@@ -13,16 +13,16 @@ namespace Durable {
 struct ScheduleInfo
 {
     enum class Kind {
-        Delay, // once, a duration after it was made
-        Date, // once, at a given time
-        Cron, // recurring; re-arms itself after each run
+        Delay,    // once, a duration after it was made
+        Date,     // once, at a given time
+        Cron,     // recurring; re-arms itself after each run
         Deadline, // the deadline of a human request (cancelled when the request is answered)
     };
     QString id;
     Kind kind = Kind::Delay;
     QString callback; // continuation name (for a deadline: the deadline continuation, or empty)
     QJsonValue payload;
-    QString cron; // Cron only: the expression
+    QString cron;     // Cron only: the expression
     qint64 dueMs = 0; // next run, engine clock
     qint64 createdMs = 0;
 

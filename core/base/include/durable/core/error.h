@@ -11,25 +11,25 @@ namespace Durable {
 // What kind of failure an Error is, so callers can react without parsing messages.
 enum class ErrorCode {
     Internal,
-    InvalidArgument,   // malformed id, bad JSON, invalid time, ...
+    InvalidArgument, // malformed id, bad JSON, invalid time, ...
     UnknownClass,
     UnknownMethod,
     NotFound,
-    Overloaded,        // the object's queue is full
-    LimitExceeded,     // key or value too large
-    ReservedTable,     // user SQL touched a _durable_* table
-    SqlError,          // user SQL failed to prepare or run
-    StorageError,      // the engine's own storage failed
-    CommitFailed,      // the turn's transaction could not commit
-    Corrupt,           // an object's file is damaged; the object is quarantined
+    Overloaded,    // the object's queue is full
+    LimitExceeded, // key or value too large
+    ReservedTable, // user SQL touched a _durable_* table
+    SqlError,      // user SQL failed to prepare or run
+    StorageError,  // the engine's own storage failed
+    CommitFailed,  // the turn's transaction could not commit
+    Corrupt,       // an object's file is damaged; the object is quarantined
     Quarantined,
-    Crashed,           // the object was crashed on purpose before the turn committed
-    HandlerFailed,     // the object's handler threw something that is not a Durable::Error
+    Crashed,       // the object was crashed on purpose before the turn committed
+    HandlerFailed, // the object's handler threw something that is not a Durable::Error
     Io,
     Network,
     Timeout,
     ShuttingDown,
-    Conflict,          // e.g. a human request answered twice
+    Conflict, // e.g. a human request answered twice
 };
 
 // A failure with a code, a message a user can act on, and context (object id, file, ...).

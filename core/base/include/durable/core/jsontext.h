@@ -12,9 +12,15 @@ namespace Durable::JsonText {
 // Compact JSON text of any value, scalars included (Undefined is written as null): the one way
 // the engine, the studio and the CLI turn a value into text.
 QByteArray serialize(const QJsonValue &value);
-inline QString compact(const QJsonValue &value) { return QString::fromUtf8(serialize(value)); }
+inline QString compact(const QJsonValue &value)
+{
+    return QString::fromUtf8(serialize(value));
+}
 // Returns Undefined when the text is not valid JSON.
 QJsonValue parse(const char *data, qsizetype size);
-inline QJsonValue parse(const QByteArray &text) { return parse(text.constData(), text.size()); }
+inline QJsonValue parse(const QByteArray &text)
+{
+    return parse(text.constData(), text.size());
+}
 
 } // namespace Durable::JsonText

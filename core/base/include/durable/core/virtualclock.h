@@ -62,12 +62,12 @@ private:
     void setNowLocked(qint64 ms);
 
     mutable QMutex m_mutex;
-    QMutex m_jumpMutex; // serialises advance()/runToNextAlarm()
-    qint64 m_base = 0;  // virtual ms at the last anchor
+    QMutex m_jumpMutex;   // serialises advance()/runToNextAlarm()
+    qint64 m_base = 0;    // virtual ms at the last anchor
     QElapsedTimer m_flow; // real time since the last anchor when running
     bool m_paused = true;
     TimeDriver *m_driver = nullptr;
-    std::atomic<bool> m_cancelJump{false};
+    std::atomic<bool> m_cancelJump {false};
 };
 
 // What an engine implements so a VirtualClock can fire its alarms while jumping.

@@ -38,8 +38,8 @@ public:
         static_assert(std::is_base_of_v<DurableObject, T>);
         using BaseAlarm = void (DurableObject::*)(const AlarmInfo &);
         options.handlesAlarms = !std::is_same_v<decltype(&T::onAlarm), BaseAlarm>;
-        return registerClass(name, [] { return std::unique_ptr<DurableObject>(new T); },
-                             std::move(options));
+        return registerClass(
+            name, [] { return std::unique_ptr<DurableObject>(new T); }, std::move(options));
     }
     Result<void> registerClass(const QString &name, ObjectFactory factory, ClassOptions options);
     QStringList classNames() const;

@@ -44,8 +44,7 @@ private:
     Stub(std::shared_ptr<EngineCore> core, QString className, ObjectId id, QString name)
         : m_core(std::move(core)), m_className(std::move(className)), m_id(std::move(id)),
           m_name(std::move(name))
-    {
-    }
+    { }
     std::shared_ptr<EngineCore> m_core;
     // Set on stubs that Engine::stub() hands out, not on those turns use to message other
     // objects: only calls from outside the engine are a user's to record.

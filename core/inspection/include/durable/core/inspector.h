@@ -3,9 +3,9 @@
 
 #include <durable/core/agentdirectory.h>
 #include <durable/core/humaninbox.h>
-#include <durable/core/modelcalldirectory.h>
 #include <durable/core/inspectiontypes.h>
 #include <durable/core/journaltypes.h>
+#include <durable/core/modelcalldirectory.h>
 #include <durable/core/storagetypes.h>
 
 #include <QFuture>
@@ -61,7 +61,8 @@ public:
     QFuture<QList<TurnFailure>> failures(const QString &className, const ObjectId &id,
                                          int limit = 100) const;
     // Key/value state as of the end of turn seq (0: before the first turn).
-    QFuture<QList<KeyValue>> stateAt(const QString &className, const ObjectId &id, qint64 seq) const;
+    QFuture<QList<KeyValue>> stateAt(const QString &className, const ObjectId &id,
+                                     qint64 seq) const;
     QFuture<StateDiff> diff(const QString &className, const ObjectId &id, qint64 fromSeq,
                             qint64 toSeq) const;
     QFuture<StorageSize> storageSize(const QString &className, const ObjectId &id) const;
@@ -70,7 +71,7 @@ public:
     // and journaled with its own trigger. They return the journal seq of that turn.
     // Commands never create an object: one that does not exist fails with NotFound.
     QFuture<qint64> editState(const QString &className, const ObjectId &id, const QJsonObject &set,
-                              const QStringList &remove = {}) const; // "admin-edit"
+                              const QStringList &remove = {}) const;           // "admin-edit"
     QFuture<qint64> reset(const QString &className, const ObjectId &id) const; // deleteAll
     // Runs the object's alarm handler now ("admin-fire"), as the alarm's own turn would: the
     // alarm is consumed and onAlarm() gets its scheduled time. A failure is returned to the

@@ -20,14 +20,14 @@ struct ChatMessage
     ChatRole role = ChatRole::User;
     QString content;
     QList<ToolCall> toolCalls; // assistant only
-    QString toolCallId; // tool only: the ToolCall::id this result answers
-    QString name; // optional: the tool's or participant's name
+    QString toolCallId;        // tool only: the ToolCall::id this result answers
+    QString name;              // optional: the tool's or participant's name
 
     static ChatMessage system(const QString &content);
     static ChatMessage user(const QString &content);
     static ChatMessage assistant(const QString &content, const QList<ToolCall> &toolCalls = {});
-    static ChatMessage toolResult(
-        const QString &toolCallId, const QString &content, const QString &name = {});
+    static ChatMessage toolResult(const QString &toolCallId, const QString &content,
+                                  const QString &name = {});
 
     static QString roleName(ChatRole role); // "system", "user", "assistant", "tool"
     static std::optional<ChatRole> roleFromName(const QString &name);

@@ -23,7 +23,7 @@ struct ChatReply
     QString finishReason; // "stop", "tool_calls", "length", ... as the provider said
     TokenUsage usage;
     qint64 latencyMs = 0;
-    QString model; // the model that answered, as the provider named it
+    QString model;    // the model that answered, as the provider named it
     QString provider; // "openai-compatible", "scripted"
     bool scripted = false;
     // The cassette file (name only) a replay served this reply from; empty for live replies.

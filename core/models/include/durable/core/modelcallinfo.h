@@ -15,9 +15,9 @@ namespace Durable {
 struct ModelCallInfo
 {
     enum class Status {
-        Model, // waiting for the model's reply (sent, or to be re-issued)
-        Tools, // the model asked for tools; their turns are running
-        Done, // the continuation ran with the final reply
+        Model,  // waiting for the model's reply (sent, or to be re-issued)
+        Tools,  // the model asked for tools; their turns are running
+        Done,   // the continuation ran with the final reply
         Failed, // the continuation ran with an error
     };
     QString id; // "mc-<n>", per object, in call order
@@ -25,11 +25,11 @@ struct ModelCallInfo
     QJsonValue payload;
     ChatRequest request;
     Status status = Status::Model;
-    int round = 0; // model replies with tool calls so far
-    int attempt = 1; // sends of the current round (re-issues after a restart count)
+    int round = 0;           // model replies with tool calls so far
+    int attempt = 1;         // sends of the current round (re-issues after a restart count)
     QJsonArray pendingTools; // ToolCall JSON still to run (Tools)
-    QJsonObject lastReply; // ChatReply JSON of the latest round
-    QString error; // Failed
+    QJsonObject lastReply;   // ChatReply JSON of the latest round
+    QString error;           // Failed
     qint64 createdMs = 0;
     qint64 updatedMs = 0;
 

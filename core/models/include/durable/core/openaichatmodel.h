@@ -43,8 +43,8 @@ private:
     int retryDelayMs(const QNetworkReply &reply, int attempt) const;
     Error rejectionError(const Call &call, int status, const QByteArray &body) const;
     Result<ChatReply> parseReply(const Call &call, const QByteArray &body) const;
-    Error makeError(
-        ErrorCode code, const QString &message, const Call &call, int httpStatus = 0) const;
+    Error makeError(ErrorCode code, const QString &message, const Call &call,
+                    int httpStatus = 0) const;
     QString redacted(QString text) const;
     QString urlText() const;
 

@@ -44,15 +44,16 @@ public:
     explicit ScriptedChatModel(Clock *clock = nullptr, QObject *parent = nullptr);
     ~ScriptedChatModel() override;
 
-    static Result<std::unique_ptr<ScriptedChatModel>> fromFile(
-        const QString &path, Clock *clock = nullptr);
-    static Result<std::unique_ptr<ScriptedChatModel>> fromJson(const QJsonObject &rules,
-        Clock *clock = nullptr, const QString &sourceName = QStringLiteral("inline rules"));
+    static Result<std::unique_ptr<ScriptedChatModel>> fromFile(const QString &path,
+                                                               Clock *clock = nullptr);
+    static Result<std::unique_ptr<ScriptedChatModel>> fromJson(
+        const QJsonObject &rules, Clock *clock = nullptr,
+        const QString &sourceName = QStringLiteral("inline rules"));
 
     // Replace the rules; on error the previous rules stay in force.
     Result<void> loadFile(const QString &path);
-    Result<void> setRules(
-        const QJsonObject &rules, const QString &sourceName = QStringLiteral("inline rules"));
+    Result<void> setRules(const QJsonObject &rules,
+                          const QString &sourceName = QStringLiteral("inline rules"));
 
     int ruleCount() const { return int(m_rules.size()); }
     // Replies waiting for their delay to pass.
@@ -85,8 +86,8 @@ private:
     };
 
     static Result<Rule> parseRule(const QJsonObject &json, const QString &where);
-    static Result<Condition> parseCondition(
-        const QString &field, const QJsonValue &test, const QString &where);
+    static Result<Condition> parseCondition(const QString &field, const QJsonValue &test,
+                                            const QString &where);
     static Result<QJsonObject> parseReply(const QJsonValue &reply, const QString &where);
     static bool conditionHolds(const Condition &condition, const ChatRequest &request);
     Result<ChatReply> replyFor(const Rule &rule, const ChatRequest &request) const;

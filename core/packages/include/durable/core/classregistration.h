@@ -26,7 +26,8 @@ struct ClassRegistration
     template<typename T>
     static ClassRegistration of(const QString &name, ClassOptions options = {})
     {
-        static_assert(std::is_base_of_v<DurableObject, T>, "a class must derive from DurableObject");
+        static_assert(std::is_base_of_v<DurableObject, T>,
+                      "a class must derive from DurableObject");
         using BaseAlarm = void (DurableObject::*)(const AlarmInfo &);
         options.handlesAlarms = !std::is_same_v<decltype(&T::onAlarm), BaseAlarm>;
         return {name, [] { return std::unique_ptr<DurableObject>(new T); }, std::move(options)};

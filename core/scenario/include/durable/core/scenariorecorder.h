@@ -42,7 +42,6 @@ class ScenarioRecorder : public QObject, public OperationRecorder
 {
     Q_OBJECT
 public:
-
     // Starts recording what users do with engine: a new recorder, attached to it. Fails with
     // Conflict while a recording runs. Costs the engine nothing while none does.
     static Result<std::shared_ptr<ScenarioRecorder>> start(Engine *engine);
@@ -86,7 +85,7 @@ signals:
     void stepRecorded(int count);
 
 private:
-    int append(RecordedStep step); // caller holds m_mutex; returns the token
+    int append(RecordedStep step);  // caller holds m_mutex; returns the token
     void catchUpTime(qint64 nowMs); // caller holds m_mutex
     void announce();
 
@@ -94,7 +93,7 @@ private:
     const qint64 m_startMs;
     mutable QMutex m_mutex;
     std::vector<RecordedStep> m_steps; // guarded by m_mutex
-    qint64 m_timeMs;           // where the replay's clock stands after the last step
+    qint64 m_timeMs;                   // where the replay's clock stands after the last step
     bool m_timeFlowed = false;
     int m_userSteps = 0;
 };

@@ -15,17 +15,17 @@ namespace Durable {
 struct JournalEntry
 {
     qint64 seq = 0;
-    qint64 atMs = 0;       // engine clock when the turn started
+    qint64 atMs = 0; // engine clock when the turn started
     qint64 durationUs = 0;
-    QString trigger;       // request, alarm, schedule, model-reply, human-answer, admin-edit, ...
+    QString trigger; // request, alarm, schedule, model-reply, human-answer, admin-edit, ...
     QString method;
     QJsonValue input;
     QJsonValue output;
     // {"set": {key: value}, "removed": [keys], "cleared": bool, "sql": {table: {inserted,
     // updated, deleted}}}
     QJsonObject changes;
-    QJsonValue alarm;      // null: unchanged; {"dueMs": n} set; {"cleared": true}
-    QJsonValue messages;   // [{"class", "name", "id", "method"}] sent after commit
+    QJsonValue alarm;    // null: unchanged; {"dueMs": n} set; {"cleared": true}
+    QJsonValue messages; // [{"class", "name", "id", "method"}] sent after commit
 };
 
 // A turn that failed and was rolled back: kept apart from the journal, so the history of the
@@ -46,7 +46,7 @@ struct JournalQuery
 {
     qint64 beforeSeq = -1; // newest first, strictly before this seq; -1 = from the newest
     int limit = 100;
-    QString trigger;       // empty: every trigger
+    QString trigger; // empty: every trigger
 };
 
 struct KeyChange
