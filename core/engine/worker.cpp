@@ -14,6 +14,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcWorker, "durable.core.worker")
 
@@ -76,16 +77,7 @@ Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QSt
                                  .arg(host->queue.size()));
             }
         }
-        host->queue.push_back(std::move(turn));
-        m_core.metrics().queued.fetch_add(1, std::memory_order_relaxed);
-        if (!host->ready) {
-            host->ready = true;
-            m_ready.push_back(host);
-            if (!m_wakePosted) {
-                m_wakePosted = true;
-                post = true;
-            }
-        }
+        post = pushTurn(host, turn);
     }
     if (post)
         QCoreApplication::postEvent(this, new QEvent(WakeEvent));
@@ -122,6 +114,18 @@ std::optional<LiveState> Worker::liveState(const ObjectId &id) const
     return liveStateOf(*host);
 }
 
+bool Worker::pushTurn(ObjectHost *host, Turn &turn)
+{
+    host->queue.push_back(std::move(turn));
+    m_core.metrics().queued.fetch_add(1, std::memory_order_relaxed);
+    if (host->ready)
+        return false;
+    host->ready = true;
+    m_ready.push_back(host);
+    // One wake-up event for a worker with nothing pending; it then drains whole batches.
+    return !std::exchange(m_wakePosted, true);
+}
+
 bool Worker::enqueueExisting(const ObjectId &id, Turn &turn)
 {
     bool post = false;
@@ -130,16 +134,7 @@ bool Worker::enqueueExisting(const ObjectId &id, Turn &turn)
         ObjectHost *host = m_hosts.value(id);
         if (!host || !m_accepting)
             return false;
-        host->queue.push_back(std::move(turn));
-        m_core.metrics().queued.fetch_add(1, std::memory_order_relaxed);
-        if (!host->ready) {
-            host->ready = true;
-            m_ready.push_back(host);
-            if (!m_wakePosted) {
-                m_wakePosted = true;
-                post = true;
-            }
-        }
+        post = pushTurn(host, turn);
     }
     if (post)
         QCoreApplication::postEvent(this, new QEvent(WakeEvent));

@@ -65,6 +65,9 @@ protected:
     bool event(QEvent *event) override;
 
 private:
+    // Caller holds m_mutex. Appends turn to the host's queue and marks the host ready; true when
+    // the caller must post the wake-up event (the worker had nothing pending).
+    bool pushTurn(ObjectHost *host, Turn &turn);
     void drain();
     void runHost(ObjectHost *host);
     struct Completion;
