@@ -84,6 +84,79 @@ QString printable(QByteArrayView text)
     return result;
 }
 
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+// Length of the well-formed UTF-8 sequence at the start of bytes (RFC 3629: no overlong forms,
+// no surrogates, nothing above U+10FFFF), or 0 if it is not one.
+qsizetype utf8SequenceLength(QByteArrayView bytes)
+{
+    const auto byte = [&bytes](qsizetype i) { return static_cast<unsigned char>(bytes.at(i)); };
+    const unsigned char lead = byte(0);
+    if (lead < 0x80)
+        return 1;
+    qsizetype length = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) {
+        length = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+        length = 3;
+        low = lead == 0xe0 ? 0xa0 : 0x80;  // overlong
+        high = lead == 0xed ? 0x9f : 0xbf; // surrogates
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+        length = 4;
+        low = lead == 0xf0 ? 0x90 : 0x80;  // overlong
+        high = lead == 0xf4 ? 0x8f : 0xbf; // above U+10FFFF
+    } else {
+        return 0;
+    }
+    if (bytes.size() < length || byte(1) < low || byte(1) > high)
+        return 0;
+    for (qsizetype i = 2; i < length; ++i) {
+        if (byte(i) < 0x80 || byte(i) > 0xbf)
+            return 0;
+    }
+    return length;
+}
+
+// Why the percent-encoded path cannot be decoded into text, or an empty string if it can:
+// every escape is two hex digits, and the decoded bytes are UTF-8 without NUL.
+QString pathDecodingProblem(QByteArrayView path)
+{
+    QByteArray decoded;
+    decoded.reserve(path.size());
+    for (qsizetype i = 0; i < path.size(); ++i) {
+        if (path.at(i) != '%') {
+            decoded += path.at(i);
+            continue;
+        }
+        const int high = i + 2 < path.size() ? hexValue(path.at(i + 1)) : -1;
+        const int low = high >= 0 ? hexValue(path.at(i + 2)) : -1;
+        if (low < 0)
+            return QStringLiteral("'%' is not followed by two hex digits");
+        decoded += char(high * 16 + low);
+        i += 2;
+    }
+    for (qsizetype i = 0; i < decoded.size();) {
+        if (decoded.at(i) == '\0')
+            return QStringLiteral("it contains a NUL character (%00)");
+        const qsizetype length = utf8SequenceLength(QByteArrayView(decoded).sliced(i));
+        if (length == 0)
+            return QStringLiteral("its percent-escapes are not valid UTF-8");
+        i += length;
+    }
+    return {};
+}
+
 } // namespace
 
 HttpRequestParser::HttpRequestParser(const HttpServerOptions &options) : m_options(options)
@@ -299,6 +372,14 @@ HttpRequestParser::Status HttpRequestParser::parseTarget(QByteArrayView target,
         }
     }
     const qsizetype question = target.indexOf('?');
+    // Names and ids come from the path: two different byte strings must never decode to the
+    // same replacement characters and so reach the same object.
+    const QString problem = pathDecodingProblem(question < 0 ? target : target.first(question));
+    if (!problem.isEmpty()) {
+        return fail(400, "bad-request",
+                    QStringLiteral("Malformed request path \"%1\": %2")
+                        .arg(printable(question < 0 ? target : target.first(question)), problem));
+    }
     if (question < 0) {
         request.setRawPath(target.toByteArray());
     } else {
@@ -354,6 +435,12 @@ HttpRequestParser::Status HttpRequestParser::parseHeaderLine(QByteArrayView line
         fields.connectionClose = fields.connectionClose || listContains(value, "close");
         fields.connectionKeepAlive = fields.connectionKeepAlive ||
                                      listContains(value, "keep-alive");
+    } else if (name.compare("host", Qt::CaseInsensitive) == 0) {
+        if (fields.haveHost) {
+            return fail(400, "bad-request",
+                        QStringLiteral("The request has more than one Host header"));
+        }
+        fields.haveHost = true;
     } else if (name.compare("expect", Qt::CaseInsensitive) == 0) {
         if (value.compare("100-continue", Qt::CaseInsensitive) != 0) {
             return fail(417, "expectation-failed",
@@ -379,6 +466,10 @@ HttpRequestParser::Status HttpRequestParser::applyFraming(const HeadFields &fiel
                     QStringLiteral("Request body of %1 bytes exceeds the limit of %2 bytes")
                         .arg(fields.contentLength)
                         .arg(m_options.maxBodyBytes));
+    }
+    if (request.minorVersion() >= 1 && !fields.haveHost) {
+        // RFC 9112 3.2: a server must answer 400 to an HTTP/1.1 request without Host.
+        return fail(400, "bad-request", QStringLiteral("HTTP/1.1 requests need a Host header"));
     }
     m_bodyLength = fields.contentLength;
     m_keepAlive = request.minorVersion() >= 1

@@ -42,6 +42,8 @@ public:
     bool takeExpectContinue();
 
     qint64 bufferedBytes() const { return m_buffer.size() - m_position; }
+    // Bytes of a request head are buffered but the head is not complete yet.
+    bool headPending() const { return !m_inBody && !m_failed && bufferedBytes() > 0; }
 
 private:
     Status fail(int status, const char *code, const QString &message);
@@ -54,6 +56,7 @@ private:
         bool connectionClose = false;
         bool connectionKeepAlive = false;
         bool expectContinue = false;
+        bool haveHost = false;
     };
 
     Status parseHead(qsizetype headEnd, HttpRequest &request);
