@@ -39,6 +39,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     connect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readSocket);
     connect(m_socket, &QTcpSocket::disconnected, this, &HttpConnection::handleDisconnect);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &HttpConnection::resumeReadingIfDrained);
     connect(m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError) {
         // Remote close and write failures both end here; the connection is unusable either way.
         handleDisconnect();
@@ -57,6 +58,48 @@ HttpConnection::~HttpConnection()
 bool HttpConnection::isIdle(qint64 nowMs, qint64 timeoutMs) const
 {
     return !m_gone && m_slots.empty() && !m_stream && nowMs - m_lastActivityMs >= timeoutMs;
+}
+
+bool HttpConnection::headTimedOut(qint64 nowMs, qint64 timeoutMs) const
+{
+    return !m_gone && m_acceptingRequests && !m_readPaused && m_headStartedMs >= 0 &&
+           nowMs - m_headStartedMs >= timeoutMs;
+}
+
+void HttpConnection::refuseSlowHead()
+{
+    qCInfo(lcHttp).noquote() << QStringLiteral("Closing the connection from %1:%2: its request "
+                                               "head was not complete within %3 ms")
+                                    .arg(m_peerAddress.toString())
+                                    .arg(m_peerPort)
+                                    .arg(m_server->options().headTimeoutMs);
+    failConnection(408, QStringLiteral("request-timeout"),
+                   QStringLiteral("The request head was not complete within %1 ms")
+                       .arg(m_server->options().headTimeoutMs));
+}
+
+bool HttpConnection::outputBackedUp() const
+{
+    const HttpServerOptions &options = m_server->options();
+    return int(m_slots.size()) >= options.maxPipelinedRequests ||
+           m_socket->bytesToWrite() > options.maxQueuedOutputBytes;
+}
+
+void HttpConnection::resumeReadingIfDrained()
+{
+    if (m_readPaused && !m_gone && m_acceptingRequests && !m_processing && !outputBackedUp()) {
+        m_readPaused = false;
+        QMetaObject::invokeMethod(this, &HttpConnection::readSocket, Qt::QueuedConnection);
+    }
+}
+
+// Starts the head clock at the first byte of a head and stops it once the head is parsed.
+void HttpConnection::noteHeadProgress()
+{
+    if (!m_parser.headPending() || m_readPaused)
+        m_headStartedMs = -1;
+    else if (m_headStartedMs < 0)
+        m_headStartedMs = m_lastActivityMs;
 }
 
 void HttpConnection::closeGracefully()
@@ -103,7 +146,7 @@ void HttpConnection::readSocket()
         return;
     }
     // Back-pressure: leave the bytes in the socket until responses have gone out.
-    if (int(m_slots.size()) >= m_server->options().maxPipelinedRequests) {
+    if (outputBackedUp()) {
         m_readPaused = true;
         return;
     }
@@ -122,9 +165,9 @@ void HttpConnection::processBuffer()
     if (m_processing)
         return;
     m_processing = true;
-    const int maxPipelined = m_server->options().maxPipelinedRequests;
+    const auto noteHead = qScopeGuard([this] { noteHeadProgress(); });
     while (!m_gone && m_acceptingRequests) {
-        if (int(m_slots.size()) >= maxPipelined) {
+        if (outputBackedUp()) {
             m_readPaused = true;
             break;
         }
@@ -137,19 +180,10 @@ void HttpConnection::processBuffer()
             break;
         }
         if (status == HttpRequestParser::Status::Failed) {
-            // The byte stream's framing is lost: answer in turn, then close.
             const HttpRequestParser::Failure &failure = m_parser.failure();
-            qCDebug(lcHttp) << "Refusing request from" << m_peerAddress << failure.status
-                            << failure.message;
-            m_acceptingRequests = false;
-            Slot slot;
-            slot.keepAlive = false;
-            slot.bytes = serialize(
-                HttpResponse::error(failure.status, failure.code, failure.message), slot);
-            slot.state = SlotState::Ready;
-            m_slots.push_back(std::move(slot));
-            ++m_nextSequence;
-            flush();
+            qCDebug(lcHttp).noquote() << "Refusing request from" << m_peerAddress.toString()
+                                      << failure.status << failure.message;
+            failConnection(failure.status, failure.code, failure.message);
             break;
         }
 
@@ -168,6 +202,20 @@ void HttpConnection::processBuffer()
                            HttpResponder(std::make_shared<HttpExchange>(m_channel, sequence)));
     }
     m_processing = false;
+}
+
+// The byte stream's framing is lost (or the client is too slow): answer in turn, then close.
+void HttpConnection::failConnection(int status, const QString &code, const QString &message)
+{
+    m_acceptingRequests = false;
+    m_headStartedMs = -1;
+    Slot slot;
+    slot.keepAlive = false;
+    slot.bytes = serialize(HttpResponse::error(status, code, message), slot);
+    slot.state = SlotState::Ready;
+    m_slots.push_back(std::move(slot));
+    ++m_nextSequence;
+    flush();
 }
 
 HttpConnection::Slot *HttpConnection::slotFor(quint64 sequence)
@@ -222,11 +270,25 @@ void HttpConnection::writeStream(quint64 sequence, const QByteArray &bytes)
     Slot *slot = slotFor(sequence);
     if (!slot || slot->state != SlotState::Stream || slot->streamEnded)
         return;
-    if (slot->streamHeadWritten) {
+    if (slot->streamHeadWritten)
         m_socket->write(bytes);
-        return;
-    }
-    slot->bytes += bytes;
+    else
+        slot->bytes += bytes;
+    // A subscriber that does not read would otherwise grow our memory by every event sent.
+    const qint64 unread = m_socket->bytesToWrite() + slot->bytes.size();
+    if (unread > m_server->options().maxEventStreamQueueBytes)
+        dropSlowSubscriber(unread);
+}
+
+void HttpConnection::dropSlowSubscriber(qint64 unreadBytes)
+{
+    qCWarning(lcHttp).noquote() << QStringLiteral("Disconnecting slow event-stream subscriber "
+                                                  "%1:%2: %3 bytes unread exceed the limit of %4")
+                                       .arg(m_peerAddress.toString())
+                                       .arg(m_peerPort)
+                                       .arg(unreadBytes)
+                                       .arg(m_server->options().maxEventStreamQueueBytes);
+    abort();
 }
 
 void HttpConnection::endStream(quint64 sequence)
@@ -272,11 +334,7 @@ void HttpConnection::flush()
         }
     }
     // Responses went out: if back-pressure stopped reading, resume.
-    if (m_readPaused && !m_gone && m_acceptingRequests && !m_processing &&
-        int(m_slots.size()) < m_server->options().maxPipelinedRequests) {
-        m_readPaused = false;
-        QMetaObject::invokeMethod(this, &HttpConnection::readSocket, Qt::QueuedConnection);
-    }
+    resumeReadingIfDrained();
 }
 
 QByteArray HttpConnection::serialize(const HttpResponse &response, const Slot &slot) const

@@ -39,6 +39,12 @@ public:
 
     // Nothing in flight and nothing received for timeoutMs.
     bool isIdle(qint64 nowMs, qint64 timeoutMs) const;
+    // A request head started arriving more than timeoutMs ago and is still incomplete.
+    bool headTimedOut(qint64 nowMs, qint64 timeoutMs) const;
+    // Answers 408 to a head that took too long (slowloris) and closes.
+    void refuseSlowHead();
+    // Stopped reading requests because replies back up.
+    bool isReadPaused() const { return m_readPaused; }
     // Graceful close: pending writes go out first.
     void closeGracefully();
     // Immediate close: everything pending is dropped.
@@ -61,6 +67,12 @@ private:
 
     void readSocket();
     void processBuffer();
+    // Too many replies await their turn or wait in the socket for the client to read them.
+    bool outputBackedUp() const;
+    void resumeReadingIfDrained();
+    void noteHeadProgress();
+    void failConnection(int status, const QString &code, const QString &message);
+    void dropSlowSubscriber(qint64 unreadBytes);
     void flush();
     void handleDisconnect();
     Slot *slotFor(quint64 sequence);
@@ -75,6 +87,7 @@ private:
     quint64 m_frontSequence = 0; // sequence number of m_slots.front()
     quint64 m_nextSequence = 0;
     qint64 m_lastActivityMs = 0;
+    qint64 m_headStartedMs = -1; // when the incomplete request head in the parser began
     QHostAddress m_peerAddress;
     quint16 m_peerPort = 0;
     bool m_acceptingRequests = true; // false after Connection: close, an error or a stream

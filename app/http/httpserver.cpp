@@ -8,6 +8,8 @@
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
+#include <algorithm>
+#include <climits>
 #include <exception>
 
 namespace Durable {
@@ -27,6 +29,27 @@ bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
     return difference == 0;
 }
 
+// The token of an "Authorization: Bearer <token>" value; the scheme is case-insensitive
+// (RFC 9110 11.1). Empty when the value is not a bearer credential.
+QByteArrayView bearerToken(QByteArrayView authorization)
+{
+    static constexpr QByteArrayView s_scheme("bearer ");
+    if (authorization.size() <= s_scheme.size() ||
+        authorization.first(s_scheme.size()).compare(s_scheme, Qt::CaseInsensitive) != 0)
+        return {};
+    QByteArrayView token = authorization.sliced(s_scheme.size());
+    while (!token.isEmpty() && token.front() == ' ')
+        token = token.sliced(1);
+    return token;
+}
+
+// A client-chosen path can be as long as the head limit: log lines show its first 200 characters.
+QString elidedPath(const HttpRequest &request)
+{
+    const QString path = request.path();
+    return path.size() <= 200 ? path : path.first(200) + QStringLiteral("...");
+}
+
 bool isLoopback(const QHostAddress &address)
 {
     if (address.isLoopback())
@@ -44,8 +67,7 @@ HttpServer::HttpServer(HttpServerOptions options, QObject *parent)
 {
     if (m_options.maxPipelinedRequests < 1)
         m_options.maxPipelinedRequests = 1;
-    if (!m_options.token.isEmpty())
-        m_expectedAuthorization = "Bearer " + m_options.token.toUtf8();
+    m_expectedToken = m_options.token.toUtf8();
     m_clock.start();
 }
 
@@ -75,16 +97,24 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
                          .arg(where)
                          .arg(this->port()));
     }
+    if (!m_options.token.isEmpty() && m_options.token.trimmed().isEmpty()) {
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("Refusing to listen on %1 with a blank token: no client "
+                                    "could authenticate. Configure a token that is not empty "
+                                    "or whitespace")
+                         .arg(where));
+    }
     if (m_options.token.isEmpty() && !isLoopback(address)) {
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("Refusing to listen on %1 without a token: anyone on the "
-                                    "network could call the engine. Set "
-                                    "HttpServerOptions::token or listen on 127.0.0.1")
+                                    "network could call the engine. Configure a token or listen "
+                                    "on 127.0.0.1")
                          .arg(where),
                      {{QStringLiteral("address"), address.toString()}});
     }
 
     auto *tcpServer = new QTcpServer(this);
+    tcpServer->setListenBacklogSize(qMax(1, m_options.listenBacklog));
     if (!tcpServer->listen(address, port)) {
         const QString reason = tcpServer->errorString();
         delete tcpServer;
@@ -103,11 +133,16 @@ Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
         Q_EMIT errorOccurred(error);
     });
 
-    if (m_options.idleTimeoutMs > 0) {
+    if (m_options.idleTimeoutMs > 0 || m_options.headTimeoutMs > 0) {
         m_idleTimer = new QTimer(this);
         // A coarse sweep is far cheaper than a timer per connection restarted on every read;
         // connections close between 1x and 1.25x the timeout.
-        m_idleTimer->setInterval(qBound(10, m_options.idleTimeoutMs / 4, 1000));
+        int shortest = INT_MAX;
+        for (const int timeout : {m_options.idleTimeoutMs, m_options.headTimeoutMs}) {
+            if (timeout > 0)
+                shortest = qMin(shortest, timeout);
+        }
+        m_idleTimer->setInterval(qBound(10, shortest / 4, 1000));
         connect(m_idleTimer, &QTimer::timeout, this, &HttpServer::closeIdleConnections);
         m_idleTimer->start();
     }
@@ -149,8 +184,41 @@ void HttpServer::acceptConnections()
         QTcpSocket *socket = m_tcpServer->nextPendingConnection();
         if (!socket)
             break;
+        if (m_connections.size() >= m_options.maxConnections) {
+            refuseConnection(socket);
+            continue;
+        }
         m_connections.append(new HttpConnection(socket, this));
     }
+}
+
+void HttpServer::refuseConnection(QTcpSocket *socket)
+{
+    ++m_refusedConnections;
+    qCWarning(lcHttp).noquote() << QStringLiteral(
+                                       "Refusing a connection from %1: %2 connections are open "
+                                       "(limit %3); answered 503")
+                                       .arg(socket->peerAddress().toString())
+                                       .arg(m_connections.size())
+                                       .arg(m_options.maxConnections);
+    const QByteArray body = HttpResponse::error(503, QStringLiteral("too-many-connections"),
+                                                QStringLiteral("The server has too many open "
+                                                               "connections; retry later"))
+                                .body();
+    socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                  "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    // Not a connection: nothing of it is read; it goes once the answer is out (or the peer left).
+    socket->setParent(this);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost();
+}
+
+int HttpServer::readPausedConnectionCount() const
+{
+    return int(
+        std::count_if(m_connections.cbegin(), m_connections.cend(),
+                      [](const HttpConnection *connection) { return connection->isReadPaused(); }));
 }
 
 void HttpServer::forgetConnection(HttpConnection *connection)
@@ -163,16 +231,18 @@ void HttpServer::closeIdleConnections()
     const qint64 now = nowMs();
     const QList<HttpConnection *> connections = m_connections;
     for (HttpConnection *connection : connections) {
-        if (connection->isIdle(now, m_options.idleTimeoutMs))
+        if (m_options.headTimeoutMs > 0 && connection->headTimedOut(now, m_options.headTimeoutMs))
+            connection->refuseSlowHead();
+        else if (m_options.idleTimeoutMs > 0 && connection->isIdle(now, m_options.idleTimeoutMs))
             connection->closeGracefully();
     }
 }
 
 void HttpServer::dispatch(const HttpRequest &request, const HttpResponder &responder)
 {
-    if (!m_expectedAuthorization.isEmpty()) {
+    if (!m_expectedToken.isEmpty()) {
         const QByteArray authorization = request.header("authorization");
-        if (!constantTimeEquals(authorization, m_expectedAuthorization)) {
+        if (!constantTimeEquals(bearerToken(authorization), m_expectedToken)) {
             HttpResponse response = HttpResponse::error(
                 401, QStringLiteral("unauthorized"),
                 authorization.isEmpty()
@@ -211,12 +281,13 @@ void HttpServer::dispatch(const HttpRequest &request, const HttpResponder &respo
     try {
         (*match.handler)(request, match.params, responder);
     } catch (const Error &error) {
-        qCWarning(lcHttp).noquote()
-            << "Handler for" << request.method() << request.path() << "threw:" << error.message();
+        qCWarning(lcHttp).noquote() << "Handler for" << request.method() << elidedPath(request)
+                                    << "threw:" << error.message().left(200);
         responder.respond(HttpResponse::fromError(error));
     } catch (const std::exception &exception) {
         qCWarning(lcHttp).noquote()
-            << "Handler for" << request.method() << request.path() << "threw:" << exception.what();
+            << "Handler for" << request.method() << elidedPath(request)
+            << "threw:" << QString::fromLocal8Bit(exception.what()).left(200);
         responder.respond(
             HttpResponse::error(500, QStringLiteral("handler-failed"),
                                 QStringLiteral("The handler for %1 %2 failed: %3")

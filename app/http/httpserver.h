@@ -14,6 +14,7 @@
 #include <memory>
 
 class QTcpServer;
+class QTcpSocket;
 class QTimer;
 
 namespace Durable {
@@ -57,6 +58,11 @@ public:
     bool isListening() const;
     quint16 port() const;
     int connectionCount() const { return int(m_connections.size()); }
+    // Connections refused because maxConnections were open.
+    qint64 refusedConnectionCount() const { return m_refusedConnections; }
+    // Connections that stopped reading requests because their replies back up (for tests and
+    // metrics).
+    int readPausedConnectionCount() const;
 
 Q_SIGNALS:
     void errorOccurred(const Durable::Error &error);
@@ -68,16 +74,18 @@ private:
     void dispatch(const HttpRequest &request, const HttpResponder &responder);
     void acceptConnections();
     void closeIdleConnections();
+    void refuseConnection(QTcpSocket *socket);
     void forgetConnection(HttpConnection *connection);
     qint64 nowMs() const { return m_clock.elapsed(); }
 
     HttpServerOptions m_options;
-    QByteArray m_expectedAuthorization; // "Bearer <token>", empty when no token is required
+    QByteArray m_expectedToken; // empty when no token is required
     std::unique_ptr<HttpRouter> m_router;
     QTcpServer *m_tcpServer = nullptr;
     QTimer *m_idleTimer = nullptr;
     QList<HttpConnection *> m_connections;
     QElapsedTimer m_clock;
+    qint64 m_refusedConnections = 0;
 };
 
 } // namespace Durable
