@@ -36,12 +36,23 @@ bool interesting(const ChangeEvent &event, ChangeLogger::Level level)
     }
 }
 
+// Client input (object names, method names, the errors that quote them) can be any length:
+// one log line shows at most the first 200 characters of each.
+QString elided(const QString &text)
+{
+    constexpr qsizetype limit = 200;
+    if (text.size() <= limit)
+        return text;
+    return text.first(limit) + QStringLiteral("... (%1 characters)").arg(text.size());
+}
+
 QString describe(const ChangeEvent &event)
 {
     const QString time =
         QDateTime::fromMSecsSinceEpoch(event.atMs, Qt::UTC).toString(Qt::ISODateWithMs);
-    const QString object = event.className + QLatin1Char('/') +
-                           (event.name.isEmpty() ? event.id.toString().left(16) : event.name);
+    const QString object = elided(event.className) + QLatin1Char('/') +
+                           (event.name.isEmpty() ? event.id.toString().left(16)
+                                                 : elided(event.name));
     const QJsonObject &d = event.detail;
     if (event.kind == ChangeEvent::Kind::TurnCompleted) {
         const bool ok = d.value(QStringLiteral("ok")).toBool(true);
@@ -52,11 +63,12 @@ QString describe(const ChangeEvent &event)
             line += QStringLiteral(" #%1").arg(qint64(d.value(QStringLiteral("seq")).toDouble()));
         line += QLatin1Char(' ') + d.value(QStringLiteral("trigger")).toString();
         if (!d.value(QStringLiteral("method")).toString().isEmpty())
-            line += QLatin1Char(' ') + d.value(QStringLiteral("method")).toString();
+            line += QLatin1Char(' ') + elided(d.value(QStringLiteral("method")).toString());
         line += QStringLiteral(" (%1 ms)")
                     .arg(d.value(QStringLiteral("durationUs")).toDouble() / 1000.0, 0, 'f', 2);
         if (!ok)
-            line += QStringLiteral(": ") + d.value(QStringLiteral("error")).toVariant().toString();
+            line += QStringLiteral(": ") +
+                    elided(d.value(QStringLiteral("error")).toVariant().toString());
         return line;
     }
     QString line = QStringLiteral("%1 %2 %3").arg(time, changeKindName(event.kind), object);

@@ -19,6 +19,9 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QHostAddress>
+#include <QLoggingCategory>
+
+#include <algorithm>
 
 namespace Durable::Cli {
 
@@ -114,6 +117,15 @@ struct RunOptions
         QStringLiteral("max-body"),
         QStringLiteral("Largest request body in bytes (default 1048576); larger ones get 413."),
         QStringLiteral("BYTES")};
+    QCommandLineOption maxConnections {
+        QStringLiteral("max-connections"),
+        QStringLiteral("Most open HTTP connections (default 1024); more get 503 and are closed."),
+        QStringLiteral("N")};
+    QCommandLineOption headTimeout {
+        QStringLiteral("head-timeout"),
+        QStringLiteral("Seconds a request head may take to arrive (default 10); slower ones get "
+                       "408 and are closed. 0 disables the limit."),
+        QStringLiteral("SECONDS")};
     QCommandLineOption record {
         QStringLiteral("record"),
         QStringLiteral("Record what clients do (requests, human answers, clock moves, "
@@ -132,7 +144,8 @@ void addOptions(CommandLine &cli, const RunOptions &flags, bool serve)
           flags.workers, flags.durability, flags.agents})
         cli.addOption(option);
     if (serve) {
-        for (const QCommandLineOption &option : {flags.listen, flags.token, flags.maxBody})
+        for (const QCommandLineOption &option :
+             {flags.listen, flags.token, flags.maxBody, flags.maxConnections, flags.headTimeout})
             cli.addOption(option);
     }
 }
@@ -169,6 +182,32 @@ std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &f
     return std::nullopt;
 }
 
+// A token nobody can send (empty, blank, with whitespace) or a public address without one is
+// refused at start-up, naming the flag and the variable the user actually set.
+std::optional<int> checkToken(const CommandLine &cli, bool fromFlag, const QString &token,
+                              const ListenAddress &address)
+{
+    const QString source = fromFlag ? QStringLiteral("--token")
+                                    : QStringLiteral("$DURABLE_GATEWAY_TOKEN");
+    if (token.isEmpty() && fromFlag)
+        return cli.usageError(QStringLiteral("--token is empty: give the secret clients send as "
+                                             "\"Authorization: Bearer <token>\""));
+    if (std::any_of(token.cbegin(), token.cend(), [](QChar c) { return c.isSpace(); }))
+        return cli.usageError(QStringLiteral("%1 contains whitespace: no client could send it "
+                                             "as \"Authorization: Bearer <token>\"; choose a "
+                                             "token without spaces")
+                                  .arg(source));
+    const bool loopback = address.address.isLoopback() ||
+                          address.address.toIPv4Address() >> 24 == 127;
+    if (token.isEmpty() && !loopback)
+        return cli.usageError(QStringLiteral("listening on %1 needs a token, or anyone on the "
+                                             "network could call the engine: pass --token or "
+                                             "set $DURABLE_GATEWAY_TOKEN, or listen on "
+                                             "127.0.0.1")
+                                  .arg(address.address.toString()));
+    return std::nullopt;
+}
+
 // Listen address, token and body limit of `serve`; returns the usage error's exit code if one
 // is wrong.
 std::optional<int> readGatewayOptions(const CommandLine &cli, const RunOptions &flags,
@@ -182,6 +221,22 @@ std::optional<int> readGatewayOptions(const CommandLine &cli, const RunOptions &
     address = *parsed;
     httpOptions.token = parser.isSet(flags.token) ? parser.value(flags.token)
                                                   : qEnvironmentVariable("DURABLE_GATEWAY_TOKEN");
+    if (const auto stop = checkToken(cli, parser.isSet(flags.token), httpOptions.token, address))
+        return stop;
+    if (parser.isSet(flags.maxConnections)) {
+        bool ok = false;
+        httpOptions.maxConnections = parser.value(flags.maxConnections).toInt(&ok);
+        if (!ok || httpOptions.maxConnections < 1)
+            return cli.usageError(QStringLiteral("--max-connections needs a positive number"));
+    }
+    if (parser.isSet(flags.headTimeout)) {
+        bool ok = false;
+        const double seconds = parser.value(flags.headTimeout).toDouble(&ok);
+        if (!ok || seconds < 0 || seconds > 24 * 3600)
+            return cli.usageError(
+                QStringLiteral("--head-timeout needs a number of seconds (0 disables it)"));
+        httpOptions.headTimeoutMs = int(seconds * 1000);
+    }
     if (parser.isSet(flags.maxBody)) {
         bool ok = false;
         httpOptions.maxBodyBytes = parser.value(flags.maxBody).toLongLong(&ok);
@@ -290,6 +345,11 @@ int RunCommand::run(const QStringList &arguments, bool serve)
         recorder = started.value();
     }
     ChangeLogger logger(&engine.inspector(), logLevelOf(parser, flags), parser.isSet(flags.json));
+    if (parser.isSet(flags.quiet)) {
+        // --quiet means failures only: the gateway's notes about refused requests are not.
+        QLoggingCategory::setFilterRules(
+            QStringLiteral("durable.core.http.debug=false\ndurable.core.http.info=false"));
+    }
     QObject::connect(&engine.engine(), &Engine::errorOccurred, &engine.engine(),
                      [](const Error &error) {
                          CommandLine::printErr(QStringLiteral("durable: engine error: %1: %2")
