@@ -178,6 +178,11 @@ quint16 HttpServer::port() const
     return m_tcpServer ? m_tcpServer->serverPort() : 0;
 }
 
+int HttpServer::listenBacklog() const
+{
+    return m_tcpServer ? m_tcpServer->listenBacklogSize() : 0;
+}
+
 void HttpServer::acceptConnections()
 {
     while (m_tcpServer && m_tcpServer->hasPendingConnections()) {

@@ -57,6 +57,8 @@ public:
 
     bool isListening() const;
     quint16 port() const;
+    // The listen backlog the socket was given (0 when not listening).
+    int listenBacklog() const;
     int connectionCount() const { return int(m_connections.size()); }
     // Connections refused because maxConnections were open.
     qint64 refusedConnectionCount() const { return m_refusedConnections; }

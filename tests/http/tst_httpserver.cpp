@@ -10,11 +10,14 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QThread>
+#include <QTimer>
 #include <QUrl>
+#include <atomic>
 #include <memory>
 
 using namespace Durable;
@@ -487,6 +490,21 @@ private slots:
             << 501 << "not-implemented" << true;
         QTest::newRow("http/2 request line")
             << QByteArray("GET / HTTP/2.0\r\n\r\n") << 505 << "http-version-not-supported" << true;
+        QTest::newRow("http/1.1 without host")
+            << QByteArray("GET /echo/x HTTP/1.1\r\n\r\n") << 400 << "bad-request" << true;
+        QTest::newRow("two hosts")
+            << get("/echo/x", "Host: other\r\n") << 400 << "bad-request" << true;
+        // Undecodable paths must not all decode to U+FFFD and reach one object.
+        QTest::newRow("invalid utf-8 ff fe") << get("/echo/%ff%fe") << 400 << "bad-request" << true;
+        QTest::newRow("invalid utf-8 fe ff") << get("/echo/%fe%ff") << 400 << "bad-request" << true;
+        QTest::newRow("overlong nul") << get("/echo/%c0%80") << 400 << "bad-request" << true;
+        QTest::newRow("overlong slash")
+            << get("/echo/%e0%80%af") << 400 << "bad-request" << true;
+        QTest::newRow("surrogate") << get("/echo/%ed%a0%80") << 400 << "bad-request" << true;
+        QTest::newRow("truncated sequence") << get("/echo/%c3") << 400 << "bad-request" << true;
+        QTest::newRow("nul") << get("/echo/a%00b") << 400 << "bad-request" << true;
+        QTest::newRow("bad escape") << get("/echo/%zz") << 400 << "bad-request" << true;
+        QTest::newRow("short escape") << get("/echo/%4") << 400 << "bad-request" << true;
         QTest::newRow("throwing handler") << get("/throw") << 429 << "overloaded" << false;
         QTest::newRow("dropped responder") << get("/drop") << 500 << "handler-dropped" << false;
     }
@@ -516,6 +534,210 @@ private slots:
             client.send(get("/echo/ok"));
             QCOMPARE(client.readOne().body, QByteArray("ok"));
         }
+    }
+
+    void validUtf8PathsAreDecoded()
+    {
+        RawClient client(m_port);
+        QVERIFY(client.waitConnected());
+        client.send(get("/echo/%c3%a9t%C3%A9%f0%9f%98%80"));
+        const RawResponse response = client.readOne();
+        QCOMPARE(response.status, 200);
+        QCOMPARE(QString::fromUtf8(response.body), QStringLiteral("\u00e9t\u00e9\U0001F600"));
+    }
+
+    void http10NeedsNoHost()
+    {
+        RawClient client(m_port);
+        QVERIFY(client.waitConnected());
+        client.send("GET /echo/x HTTP/1.0\r\n\r\n");
+        QCOMPARE(client.readOne().status, 200);
+    }
+
+    void bearerSchemeIsCaseInsensitive_data()
+    {
+        QTest::addColumn<QByteArray>("authorization");
+        QTest::newRow("Bearer") << QByteArray("Bearer s3cret");
+        QTest::newRow("bearer") << QByteArray("bearer s3cret");
+        QTest::newRow("BEARER") << QByteArray("BEARER s3cret");
+    }
+
+    void bearerSchemeIsCaseInsensitive()
+    {
+        QFETCH(QByteArray, authorization);
+        HttpServerOptions options;
+        options.token = QStringLiteral("s3cret");
+        startServer(options);
+        RawClient client(m_port);
+        QVERIFY(client.waitConnected());
+        client.send(get("/echo/x", "Authorization: " + authorization + "\r\n"));
+        QCOMPARE(client.readOne().status, 200);
+        // The token itself stays case-sensitive.
+        client.send(get("/echo/x", "Authorization: Bearer S3CRET\r\n"));
+        QCOMPARE(client.readOne().status, 401);
+    }
+
+    void blankTokenIsRefused()
+    {
+        HttpServerOptions options;
+        options.token = QStringLiteral(" \t");
+        HttpServer server(options);
+        const Result<quint16> port = server.listen(QHostAddress(QHostAddress::LocalHost), 0);
+        QVERIFY(!port.ok());
+        QVERIFY2(port.error().message().contains(QStringLiteral("blank token")),
+                 qPrintable(port.error().message()));
+        QVERIFY(!server.isListening());
+    }
+
+    void listenBacklogIsApplied()
+    {
+        QCOMPARE(m_server->listenBacklog(), 1024);
+        HttpServerOptions options;
+        options.listenBacklog = 777;
+        startServer(options);
+        QCOMPARE(m_server->listenBacklog(), 777);
+    }
+
+    void pipeliningClientThatNeverReadsIsThrottled()
+    {
+        HttpServerOptions options;
+        options.maxQueuedOutputBytes = 64 * 1024;
+        startServer(options);
+        auto handled = std::make_shared<std::atomic<int>>(0);
+        const QByteArray big(256 * 1024, 'x');
+        m_server->route("GET", QStringLiteral("/big"),
+                        [handled, big](const HttpRequest &, const HttpPathParams &,
+                                       HttpResponder r) {
+                            ++*handled;
+                            r.respond(HttpResponse(200, big, "text/plain"));
+                        });
+        RawClient client(m_port);
+        // The client's Qt buffer holds 4 KB, then the kernel's buffers fill and TCP stalls.
+        client.socket().setReadBufferSize(4096);
+        QVERIFY(client.waitConnected());
+        constexpr int requests = 200; // 50 MB of replies
+        QByteArray pipeline;
+        for (int i = 0; i < requests; ++i)
+            pipeline += get("/big");
+        client.send(pipeline);
+
+        QTRY_COMPARE(m_server->readPausedConnectionCount(), 1);
+        // Only what the kernel's socket buffers absorb (a few MB) plus the bound was answered;
+        // without back-pressure all 200 replies would sit in the server's memory.
+        const int answered = *handled;
+        QVERIFY2(answered < requests / 2, qPrintable(QString::number(answered)));
+        QTest::qWait(100);
+        QCOMPARE(int(*handled), answered);
+
+        // A client that reads again gets every reply, in order.
+        client.socket().setReadBufferSize(0);
+        const QList<RawResponse> responses = client.read(requests, 30000);
+        QCOMPARE(responses.size(), requests);
+        QCOMPARE(int(*handled), requests);
+        QCOMPARE(responses.last().body.size(), big.size());
+        QCOMPARE(m_server->readPausedConnectionCount(), 0);
+    }
+
+    void slowEventStreamSubscriberIsDisconnected()
+    {
+        HttpServerOptions options;
+        options.maxEventStreamQueueBytes = 64 * 1024;
+        startServer(options);
+        auto holder = std::make_shared<HttpEventStream>();
+        m_server->route("GET", QStringLiteral("/events"),
+                        [holder](const HttpRequest &, const HttpPathParams &, HttpResponder r) {
+                            *holder = r.respondEventStream();
+                        });
+        RawClient client(m_port);
+        client.socket().setReadBufferSize(4096);
+        QVERIFY(client.waitConnected());
+        client.send(get("/events"));
+        QTRY_VERIFY(holder->isValid());
+        QObject context;
+        bool closed = false;
+        holder->onClosed(&context, [&closed]() { closed = true; });
+
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral(
+                                 "Disconnecting slow event-stream subscriber 127\\.0\\.0\\.1:\\d+: "
+                                 "\\d+ bytes unread exceed the limit of 65536")));
+        const QByteArray payload(16 * 1024, 'e');
+        int sent = 0;
+        // At most 64 MB: far beyond what the kernel's buffers absorb.
+        while (holder->isOpen() && sent < 4096) {
+            holder->send("change", payload);
+            ++sent;
+            QCoreApplication::processEvents();
+        }
+        QVERIFY2(!holder->isOpen(), qPrintable(QString::number(sent)));
+        QTRY_VERIFY(closed);
+        QTRY_COMPARE(m_server->connectionCount(), 0);
+    }
+
+    void connectionsOverTheCapGet503()
+    {
+        HttpServerOptions options;
+        options.maxConnections = 2;
+        startServer(options);
+        RawClient first(m_port);
+        RawClient second(m_port);
+        QVERIFY(first.waitConnected());
+        QVERIFY(second.waitConnected());
+        QTRY_COMPARE(m_server->connectionCount(), 2);
+
+        QTest::ignoreMessage(QtWarningMsg,
+                             QRegularExpression(QStringLiteral(
+                                 "Refusing a connection from 127\\.0\\.0\\.1: 2 connections "
+                                 "are open \\(limit 2\\); answered 503")));
+        RawClient third(m_port);
+        QVERIFY(third.waitConnected());
+        const RawResponse refused = third.readOne();
+        QCOMPARE(refused.status, 503);
+        QCOMPARE(refused.header("retry-after"), QByteArray("1"));
+        QCOMPARE(refused.errorCode(), QStringLiteral("too-many-connections"));
+        QVERIFY(third.waitDisconnected());
+        QCOMPARE(m_server->refusedConnectionCount(), qint64(1));
+        QCOMPARE(m_server->connectionCount(), 2);
+
+        // The admitted ones work, and a freed place is taken again.
+        first.send(get("/echo/1"));
+        QCOMPARE(first.readOne().body, QByteArray("1"));
+        second.socket().abort();
+        QTRY_COMPARE(m_server->connectionCount(), 1);
+        RawClient fourth(m_port);
+        QVERIFY(fourth.waitConnected());
+        fourth.send(get("/echo/4"));
+        QCOMPARE(fourth.readOne().body, QByteArray("4"));
+    }
+
+    void slowRequestHeadGets408()
+    {
+        HttpServerOptions options;
+        options.headTimeoutMs = 300;
+        options.idleTimeoutMs = 60 * 1000;
+        startServer(options);
+        RawClient slow(m_port);
+        QVERIFY(slow.waitConnected());
+        slow.send("GET /echo/1 HTTP/1.1\r\nHost: x\r\n");
+        // Slowloris: a header line every 50 ms keeps the connection active, never complete.
+        QTimer drip;
+        drip.setInterval(50);
+        QObject::connect(&drip, &QTimer::timeout, &drip, [&slow]() { slow.send("X-A: b\r\n"); });
+        drip.start();
+        const RawResponse response = slow.readOne(5000);
+        drip.stop();
+        QCOMPARE(response.status, 408);
+        QCOMPARE(response.errorCode(), QStringLiteral("request-timeout"));
+        QVERIFY(slow.waitDisconnected());
+
+        // The clock starts at a head's first byte: an idle keep-alive connection is not slow.
+        RawClient idle(m_port);
+        QVERIFY(idle.waitConnected());
+        idle.send(get("/echo/2"));
+        QCOMPARE(idle.readOne().body, QByteArray("2"));
+        QTest::qWait(600);
+        idle.send(get("/echo/3"));
+        QCOMPARE(idle.readOne().body, QByteArray("3"));
     }
 
     void tokenIsRequiredWhenSet()
