@@ -498,8 +498,7 @@ private slots:
         QTest::newRow("invalid utf-8 ff fe") << get("/echo/%ff%fe") << 400 << "bad-request" << true;
         QTest::newRow("invalid utf-8 fe ff") << get("/echo/%fe%ff") << 400 << "bad-request" << true;
         QTest::newRow("overlong nul") << get("/echo/%c0%80") << 400 << "bad-request" << true;
-        QTest::newRow("overlong slash")
-            << get("/echo/%e0%80%af") << 400 << "bad-request" << true;
+        QTest::newRow("overlong slash") << get("/echo/%e0%80%af") << 400 << "bad-request" << true;
         QTest::newRow("surrogate") << get("/echo/%ed%a0%80") << 400 << "bad-request" << true;
         QTest::newRow("truncated sequence") << get("/echo/%c3") << 400 << "bad-request" << true;
         QTest::newRow("nul") << get("/echo/a%00b") << 400 << "bad-request" << true;
@@ -605,12 +604,12 @@ private slots:
         startServer(options);
         auto handled = std::make_shared<std::atomic<int>>(0);
         const QByteArray big(256 * 1024, 'x');
-        m_server->route("GET", QStringLiteral("/big"),
-                        [handled, big](const HttpRequest &, const HttpPathParams &,
-                                       HttpResponder r) {
-                            ++*handled;
-                            r.respond(HttpResponse(200, big, "text/plain"));
-                        });
+        m_server->route(
+            "GET", QStringLiteral("/big"),
+            [handled, big](const HttpRequest &, const HttpPathParams &, HttpResponder r) {
+                ++*handled;
+                r.respond(HttpResponse(200, big, "text/plain"));
+            });
         RawClient client(m_port);
         // The client's Qt buffer holds 4 KB, then the kernel's buffers fill and TCP stalls.
         client.socket().setReadBufferSize(4096);
