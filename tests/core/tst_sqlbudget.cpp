@@ -87,8 +87,8 @@ private slots:
         QVERIFY2(failed.error().message().contains("budget of 0.3 s"),
                  qPrintable(failed.error().message()));
         // The failed turn is rolled back: its table is gone.
-        const auto tables =
-            sql(*engine, "runaway", "SELECT name FROM sqlite_schema WHERE name = 't'");
+        const auto tables = sql(*engine, "runaway",
+                                "SELECT name FROM sqlite_schema WHERE name = 't'");
         QVERIFY(tables.ok());
         QCOMPARE(tables.value()["rows"].toArray().size(), 0);
         QCOMPARE(call(*engine, "Counter", "neighbour", "increment").value().toInt(), 1);
@@ -104,8 +104,8 @@ private slots:
         QVERIFY(sql(*engine, "inspected", "CREATE TABLE t(x)").ok());
         Inspector inspector(engine.get());
         const ObjectId id = ObjectId::fromName("StorageProbe", "inspected");
-        const auto result =
-            awaitValue(inspector.query("StorageProbe", id, QString::fromLatin1(s_runaway), {}));
+        const auto result = awaitValue(
+            inspector.query("StorageProbe", id, QString::fromLatin1(s_runaway), {}));
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code(), ErrorCode::Timeout);
     }
@@ -181,8 +181,8 @@ private slots:
         const int refused = int(ErrorCode::SqlError);
         QTest::newRow("rename to reserved")
             << "ALTER TABLE t RENAME TO _durable_x" << reserved << "reserved";
-        QTest::newRow("rename quoted") << "ALTER TABLE t RENAME TO \"_DURABLE_kv2\"" << reserved
-                                       << "reserved";
+        QTest::newRow("rename quoted")
+            << "ALTER TABLE t RENAME TO \"_DURABLE_kv2\"" << reserved << "reserved";
         QTest::newRow("rename column")
             << "ALTER TABLE t RENAME COLUMN x TO _durable_x" << reserved << "reserved";
         QTest::newRow("fts3_tokenizer read")
