@@ -344,6 +344,7 @@ Result<void> EngineCore::start()
                      Qt::QueuedConnection);
     if (auto *virtualClock = qobject_cast<VirtualClock *>(m_clock.get()))
         virtualClock->setDriver(this);
+    m_stopping.store(false, std::memory_order_relaxed);
     m_running.store(true, std::memory_order_release);
     resumePendingWork();
     return {};
@@ -353,6 +354,8 @@ void EngineCore::shutdown()
 {
     if (!m_running.exchange(false))
         return;
+    // A runaway statement would keep its worker from ever finishing: interrupt it.
+    m_stopping.store(true, std::memory_order_relaxed);
     if (auto *virtualClock = qobject_cast<VirtualClock *>(m_clock.get()))
         virtualClock->setDriver(nullptr);
     for (auto &worker : m_workers)

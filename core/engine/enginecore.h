@@ -45,6 +45,8 @@ public:
     Scheduler &scheduler() { return m_scheduler; }
     QString dataDir() const { return m_options.dataDir; }
     bool isRunning() const { return m_running.load(std::memory_order_acquire); }
+    // Set while shutting down: running user SQL checks it and stops (ObjectDatabase).
+    const std::atomic<bool> &stopping() const { return m_stopping; }
 
     Result<void> registerClass(ClassInfo info);
     const ClassInfo *classInfo(const QString &name) const;
@@ -120,6 +122,7 @@ private:
     EngineMetrics m_metrics;
     std::unique_ptr<QLockFile> m_lock;
     std::atomic<bool> m_running {false};
+    std::atomic<bool> m_stopping {false};
     std::atomic<int> m_jumping {0};
     mutable QMutex m_hintMutex;
     QHash<ObjectId, qint64> m_catalogHints;

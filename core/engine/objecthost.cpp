@@ -68,6 +68,7 @@ Result<void> ObjectHost::activate(bool &created)
     ObjectMeta meta {m_class.name, m_id.toString(), m_name, m_core.clock().nowMs()};
     m_db.setLabel(label());
     m_db.setAlarmsAllowed(m_class.options.handlesAlarms);
+    m_db.setSqlLimits(m_core.options().sqlBudget, &m_core.stopping());
     if (auto ok = m_db.open(path, meta, m_core.options().durability); !ok)
         return ok;
     try {

@@ -547,6 +547,10 @@ void Worker::evictHost(ObjectHost *host)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     if (host->isOpen()) {
+        // Hibernating is off the hot path: leave the file without its WAL (disk use stays
+        // proportional to data). Skipped inside a transaction, i.e. a simulated crash.
+        // Before the object counts as closed, so whoever sees it closed sees no WAL.
+        host->database().checkpoint();
         --m_openCount;
         host->liveOpen = false;
         m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);

@@ -16,6 +16,13 @@ namespace {
 
 constexpr int SchemaVersion = 1;
 
+// How often (in virtual machine steps) a running user statement checks its budget: a few
+// microseconds of work between two looks at the clock.
+constexpr int ProgressSteps = 4000;
+// At shutdown, how long a running user statement may still run before it is interrupted:
+// turns queued before the shutdown still run, and their short statements finish.
+constexpr std::chrono::milliseconds StopGrace {100};
+
 // Statement texts for ObjectDatabase::CachedStatement, in enum order.
 const char *const s_cachedSql[] = {
     "BEGIN",
@@ -199,11 +206,18 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     // The default lookaside arena is ~120 KB per connection; thousands of small objects stay
     // open at once, so a small one keeps memory per object low.
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 128, 32);
+    // fts3_tokenizer() hands out and accepts native pointers: never for agent SQL.
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
+    sqlite3_progress_handler(m_db, ProgressSteps, &ObjectDatabase::progress, this);
     // A new file holds nothing yet: build it without fsyncs (a crash leaves a file without
     // its identity, which the next open recreates or quarantines), then turn durability on.
     if (auto ok = exec("PRAGMA synchronous=OFF;"
                        "PRAGMA locking_mode=EXCLUSIVE;"
                        "PRAGMA journal_mode=WAL;"
+                       // A live object's WAL stays near 1 MB, not the default 4 MB; idle
+                       // ones are checkpointed to nothing (checkpoint()).
+                       "PRAGMA wal_autocheckpoint=256;"
+                       "PRAGMA journal_size_limit=1048576;"
                        "PRAGMA cache_size=-256;"
                        "PRAGMA foreign_keys=ON;");
         !ok) {
@@ -334,6 +348,15 @@ void ObjectDatabase::close()
         m_db = nullptr;
     }
     m_inTransaction = false;
+}
+
+void ObjectDatabase::checkpoint()
+{
+    // Inside a transaction (a crash being simulated) there is nothing committed to fold in.
+    if (!m_db || !sqlite3_get_autocommit(m_db))
+        return;
+    // Best effort: a WAL that cannot be folded in now is replayed on the next open.
+    sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
 }
 
 Result<void> ObjectDatabase::exec(const char *sql)
@@ -622,12 +645,59 @@ void ObjectDatabase::noteAgentTable(const char *table)
     m_changes.agentTables.insert(QString::fromUtf8(table));
 }
 
+int ObjectDatabase::progress(void *self)
+{
+    auto *db = static_cast<ObjectDatabase *>(self);
+    if (!db->m_sqlTimed)
+        return 0; // the engine's own statements are short and never interrupted
+    const auto ran = std::chrono::steady_clock::now() - db->m_sqlStarted;
+    if (db->m_stopping && db->m_stopping->load(std::memory_order_relaxed) && ran >= StopGrace) {
+        db->m_interrupt = Interrupt::Stopping;
+        return 1;
+    }
+    if (db->m_sqlBudget.count() > 0 && ran > db->m_sqlBudget) {
+        db->m_interrupt = Interrupt::Budget;
+        return 1;
+    }
+    return 0;
+}
+
+void ObjectDatabase::throwInterrupted(const QString &query) const
+{
+    if (m_interrupt == Interrupt::Stopping) {
+        throw Error(ErrorCode::ShuttingDown,
+                    QStringLiteral("SQL on %1 was interrupted: the engine is shutting down; the "
+                                   "turn's writes are rolled back")
+                        .arg(m_label))
+            .withContext(QStringLiteral("query"), query.left(500));
+    }
+    throw Error(ErrorCode::Timeout,
+                QStringLiteral("SQL on %1: statement ran longer than the turn's budget of %2 s "
+                               "and was stopped; the turn's writes are rolled back. Narrow the "
+                               "query (WHERE, LIMIT) or split the work over several turns "
+                               "(EngineOptions::sqlBudget sets the budget)")
+                    .arg(m_label, QString::number(double(m_sqlBudget.count()) / 1000.0)))
+        .withContext(QStringLiteral("query"), query.left(500));
+}
+
+void ObjectDatabase::deny(ErrorCode code, QString why)
+{
+    m_deniedCode = code;
+    m_denied = std::move(why);
+}
+
 int ObjectDatabase::authorize(void *self, int action, const char *a, const char *b, const char *,
                               const char *)
 {
     auto *db = static_cast<ObjectDatabase *>(self);
     if (db->m_sqlMode == SqlMode::Engine)
         return SQLITE_OK;
+    if (action == SQLITE_FUNCTION && b && qstricmp(b, "fts3_tokenizer") == 0) {
+        db->deny(ErrorCode::SqlError,
+                 QStringLiteral("fts3_tokenizer() is not allowed: it reads and installs native "
+                                "code pointers; full-text tables use the built-in tokenizers"));
+        return SQLITE_DENY;
+    }
     if (db->m_sqlMode == SqlMode::ReadOnly) {
         switch (action) {
         case SQLITE_READ:
@@ -644,22 +714,24 @@ int ObjectDatabase::authorize(void *self, int action, const char *a, const char 
                 return SQLITE_OK;
             Q_FALLTHROUGH();
         default:
-            db->m_denied = QStringLiteral("the console is read-only; change an object's data "
-                                          "through its methods or an admin edit");
+            db->deny(ErrorCode::ReservedTable,
+                     QStringLiteral("the console is read-only; change an object's data "
+                                    "through its methods or an admin edit"));
             return SQLITE_DENY;
         }
     }
     switch (action) {
     case SQLITE_TRANSACTION:
     case SQLITE_SAVEPOINT:
-        db->m_denied = QStringLiteral("transaction control is not allowed in user SQL; each turn "
-                                      "is already a transaction and Storage::transaction() "
-                                      "gives a nested one");
+        db->deny(ErrorCode::SqlError,
+                 QStringLiteral("transactions are managed by the engine: each turn is one "
+                                "transaction, and Storage::transaction() gives a nested one"));
         return SQLITE_DENY;
     case SQLITE_ATTACH:
     case SQLITE_DETACH:
-        db->m_denied = QStringLiteral("ATTACH and DETACH are not allowed: an object sees only "
-                                      "its own database");
+        db->deny(ErrorCode::SqlError,
+                 QStringLiteral("ATTACH and DETACH are not allowed: each object has exactly one "
+                                "database"));
         return SQLITE_DENY;
     case SQLITE_PRAGMA: {
         static const char *const allowed[] = {"table_info",       "table_xinfo", "table_list",
@@ -669,18 +741,22 @@ int ObjectDatabase::authorize(void *self, int action, const char *a, const char 
             if (a && qstricmp(a, name) == 0)
                 return SQLITE_OK;
         }
-        db->m_denied =
-            QStringLiteral("PRAGMA %1 is not allowed in user SQL").arg(QString::fromUtf8(a));
+        db->deny(ErrorCode::SqlError,
+                 QStringLiteral("PRAGMA %1 is not allowed in user SQL").arg(QString::fromUtf8(a)));
         return SQLITE_DENY;
     }
+    case SQLITE_ALTER_TABLE:
+        db->m_alterSeen = true; // the new name is checked in the statement's text
+        break;
     default:
         break;
     }
     const char *reserved = isReservedName(a) ? a : (isReservedName(b) ? b : nullptr);
     if (reserved && action != SQLITE_FUNCTION && db->m_sqlMode == SqlMode::User) {
-        db->m_denied = QStringLiteral("table %1 is reserved for the engine; user SQL may not "
-                                      "use _durable_* tables")
-                           .arg(QString::fromUtf8(reserved));
+        db->deny(ErrorCode::ReservedTable,
+                 QStringLiteral("table %1 is reserved for the engine; user SQL may not "
+                                "use _durable_* tables")
+                     .arg(QString::fromUtf8(reserved)));
         return SQLITE_DENY;
     }
     return SQLITE_OK;
@@ -691,13 +767,20 @@ sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tai
 {
     sqlite3_stmt *stmt = nullptr;
     m_denied.clear();
+    m_alterSeen = false;
     const int rc = sqlite3_prepare_v2(m_db, start, -1, &stmt, tail);
-    if (rc == SQLITE_OK)
+    // ALTER TABLE ... RENAME [COLUMN] ... TO _durable_x: no authorizer call sees the new name.
+    if (rc == SQLITE_OK && m_alterSeen && m_sqlMode == SqlMode::User && *tail &&
+        QByteArray(start, *tail - start).toLower().contains("_durable_")) {
+        deny(ErrorCode::ReservedTable,
+             QStringLiteral("ALTER TABLE may not create a _durable_* name; those names are "
+                            "reserved for the engine"));
+    } else if (rc == SQLITE_OK) {
         return stmt;
+    }
     sqlite3_finalize(stmt);
     if (!m_denied.isEmpty()) {
-        throw Error(ErrorCode::ReservedTable,
-                    QStringLiteral("SQL refused on %1: %2").arg(m_label, m_denied))
+        throw Error(m_deniedCode, QStringLiteral("SQL refused on %1: %2").arg(m_label, m_denied))
             .withContext(QStringLiteral("query"), query.left(500));
     }
     throw Error(ErrorCode::SqlError, QStringLiteral("Invalid SQL on %1: %2")
@@ -726,9 +809,18 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
     struct ModeGuard
     {
         SqlMode &mode;
-        ~ModeGuard() { mode = SqlMode::Engine; }
-    } guard {m_sqlMode};
+        bool &timed;
+        ~ModeGuard()
+        {
+            mode = SqlMode::Engine;
+            timed = false;
+        }
+    } guard {m_sqlMode, m_sqlTimed};
     m_sqlMode = mode;
+    // User and inspection SQL run on the budget (progress()); the engine's own does not.
+    m_sqlTimed = mode != SqlMode::Engine;
+    m_sqlStarted = std::chrono::steady_clock::now();
+    m_interrupt = Interrupt::None;
     const QByteArray text = utf8(query);
     // Statements are authorised when prepared: cache engine and user statements apart, or
     // user SQL could reuse an engine statement that touches _durable_* tables.
@@ -845,6 +937,8 @@ SqlResult ObjectDatabase::stepUserStatement(sqlite3_stmt *stmt, const QString &q
     if (rc != SQLITE_DONE) {
         if (isCorruption(rc))
             throwSqlite(rc, QStringLiteral("SQL failed"));
+        if ((rc & 0xff) == SQLITE_INTERRUPT && m_interrupt != Interrupt::None)
+            throwInterrupted(query);
         throw Error(ErrorCode::SqlError,
                     QStringLiteral("SQL failed on %1: %2").arg(m_label, message))
             .withContext(QStringLiteral("query"), query.left(500));

@@ -10,6 +10,8 @@
 #include <QHash>
 #include <QString>
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <optional>
 
@@ -57,6 +59,16 @@ public:
     void setLabel(const QString &label) { m_label = label; }
     QString label() const { return m_label; }
     void setAlarmsAllowed(bool allowed) { m_alarmsAllowed = allowed; }
+    // Wall time one user or inspection SQL call may run (0: unlimited), and a flag that, once
+    // set, interrupts such a call: the engine is shutting down. Set before open().
+    void setSqlLimits(std::chrono::milliseconds budget, const std::atomic<bool> *stopping)
+    {
+        m_sqlBudget = budget;
+        m_stopping = stopping;
+    }
+    // Off the hot path (before hibernating, at shutdown): folds the WAL into the file and
+    // truncates it, so an idle object costs its data on disk, not a WAL's worth of pages.
+    void checkpoint();
 
     Result<void> begin();
     Result<void> commit();
@@ -132,6 +144,7 @@ private:
     Result<void> readMeta(ObjectMeta &meta);
     sqlite3_stmt *prepareUser(const QString &query, const char **tail, const char *start);
 
+    static int progress(void *self);
     static int authorize(void *self, int action, const char *a, const char *b, const char *c,
                          const char *d);
 
@@ -151,6 +164,17 @@ private:
     void bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params, bool cachedStmt);
     SqlResult stepUserStatement(sqlite3_stmt *stmt, const QString &query, bool cachedStmt);
     QString m_denied; // why the authorizer refused the last user statement
+    ErrorCode m_deniedCode = ErrorCode::SqlError;
+    void deny(ErrorCode code, QString why);
+    bool m_alterSeen = false; // ALTER TABLE's new name reaches no authorizer call: check its text
+    // The SQL budget: armed while user or inspection SQL runs (progress() checks it).
+    enum class Interrupt { None, Budget, Stopping };
+    std::chrono::milliseconds m_sqlBudget {0};
+    const std::atomic<bool> *m_stopping = nullptr;
+    std::chrono::steady_clock::time_point m_sqlStarted;
+    bool m_sqlTimed = false;
+    Interrupt m_interrupt = Interrupt::None;
+    [[noreturn]] void throwInterrupted(const QString &query) const;
     int m_userSavepoints = 0;
     TurnChanges m_changes;
     bool m_turnAlarmChanged = false;

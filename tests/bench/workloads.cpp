@@ -14,6 +14,7 @@
 #include <durable/core/virtualclock.h>
 
 #include <QDateTime>
+#include <QDirIterator>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -180,6 +181,7 @@ QStringList Workloads::names()
             QStringLiteral("hot"),
             QStringLiteral("hot-nojournal"),
             QStringLiteral("echo"),
+            QStringLiteral("disk"),
             QStringLiteral("sql"),
             QStringLiteral("activation"),
             QStringLiteral("scale"),
@@ -208,6 +210,8 @@ bool Workloads::run(const QString &name)
         return counter(name, 1, scaled(20000), false, false);
     if (name == QLatin1String("echo"))
         return echo();
+    if (name == QLatin1String("disk"))
+        return disk();
     if (name == QLatin1String("sql"))
         return sql();
     if (name == QLatin1String("activation"))
@@ -370,6 +374,73 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
     line.set(QStringLiteral("final_counts_checked"), double(reads.calls));
     addLimit(line, fullDurability ? LimitCommitsFull : LimitCommits,
              QStringLiteral("limit_commits_per_s"), outcome.callsPerSecond());
+    return finish(line, problems);
+}
+
+// Bytes in the object files (databases and WALs) under dataDir.
+struct DiskUse
+{
+    qint64 total = 0;
+    qint64 wal = 0;
+};
+
+DiskUse diskUse(const QString &dataDir)
+{
+    DiskUse use;
+    QDirIterator it(dataDir + QStringLiteral("/objects"), QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        const qint64 size = it.fileInfo().size();
+        use.total += size;
+        if (it.fileName().endsWith(QLatin1String("-wal")))
+            use.wal += size;
+    }
+    return use;
+}
+
+bool Workloads::disk()
+{
+    // The counter load, then what it left on disk: with the engine running and after a clean
+    // shutdown. Disk use should follow the data (a few KB per counter), not the WAL's size.
+    const qint64 objects = scaled(200);
+    constexpr qint64 callsPerObject = 550;
+    BenchLine line(QStringLiteral("disk"));
+    QStringList problems;
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), QStringLiteral("d-"),
+                                                objects);
+    if (stubs.empty())
+        return finish(line, {bench.error});
+    ReplyLedger ledger(objects, callsPerObject);
+    const PumpOutcome outcome = CallPump::run(
+        objects * callsPerObject, InFlight,
+        [&stubs, objects](qint64 i) {
+            return CallSpec {stubs[size_t(i % objects)], Increment, 1};
+        },
+        [&ledger, objects](qint64 i, const QJsonValue &reply) {
+            return ledger.note(i % objects, reply);
+        });
+    if (const QString p = describe(outcome, QStringLiteral("increments")); !p.isEmpty())
+        problems << p;
+    if (const qint64 missing = ledger.missing(); outcome.finished && missing > 0)
+        problems << QStringLiteral("%1 increment replies never seen").arg(missing);
+    const DiskUse live = diskUse(bench.dir.path());
+    bench.stop();
+    const DiskUse after = diskUse(bench.dir.path());
+    line.set(QStringLiteral("objects"), double(objects));
+    line.set(QStringLiteral("calls_per_object"), double(callsPerObject));
+    line.setFigure(QStringLiteral("seconds"), outcome.seconds);
+    line.setFigure(QStringLiteral("calls_per_s"), outcome.callsPerSecond(), 0);
+    line.setFigure(QStringLiteral("live_kb_per_object"), double(live.total) / objects / 1024.0, 1);
+    line.setFigure(QStringLiteral("live_wal_kb_per_object"), double(live.wal) / objects / 1024.0,
+                   1);
+    line.setFigure(QStringLiteral("shutdown_kb_per_object"), double(after.total) / objects / 1024.0,
+                   1);
+    line.setFigure(QStringLiteral("shutdown_wal_kb_per_object"),
+                   double(after.wal) / objects / 1024.0, 1);
     return finish(line, problems);
 }
 

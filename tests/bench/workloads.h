@@ -30,6 +30,7 @@ private:
     bool counter(const QString &name, qint64 objects, qint64 callsPerObject, bool fullDurability,
                  bool journal = true);
     bool echo();
+    bool disk();
     bool sql();
     bool activation();
     bool scale();

@@ -24,6 +24,10 @@ struct EngineOptions
     int maxOpenObjects = 0;       // open SQLite connections; 0 = derived from the file limit
     int maxTurnsPerCommit = 128;  // write coalescing bound
     bool journal = true;
+    // Wall time one Storage::sql() call or inspection query may run before it is stopped and
+    // its turn fails (error code timeout); 0 = unlimited. Runaway SQL (a recursive CTE without
+    // end) would otherwise hold its worker and every object on it.
+    std::chrono::milliseconds sqlBudget = std::chrono::seconds(5);
     // Makes the ChatModel behind Agent::callModel, once per worker thread. Empty: the
     // environment decides (DURABLE_MODEL=openai: OpenAiChatModel from OPENAI_*), else each agent
     // class answers from its own scripted rules (Agent::scriptedRules()), with no network.
