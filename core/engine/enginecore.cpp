@@ -4,6 +4,7 @@
 // TODO(issue 13): the agent layer should register its re-index step instead.
 #include "turnextension.h"
 
+#include "databasefiles.h"
 #include "housekeeper.h"
 #include "objectdatabase.h"
 #include "objecthost.h"
@@ -292,6 +293,41 @@ void EngineCore::resumePending(Catalog::PendingKind kind, const QString &trigger
     }
 }
 
+Result<QList<AlarmHint>> EngineCore::openCatalog()
+{
+    if (auto ok = m_catalog.open(catalogPath()); !ok)
+        return ok.error();
+    if (!m_catalog.wasCleanShutdown()) {
+        if (auto ok = reindex(); !ok)
+            return ok.error();
+    }
+    if (auto ok = m_catalog.setCleanShutdown(false); !ok)
+        return ok.error();
+    return m_catalog.alarmHints();
+}
+
+// The catalog is an index of the object files, which stay the truth: a damaged one is kept
+// aside for whoever wants to look at it, and a new one is built from the files.
+Result<void> EngineCore::setCatalogAside(const Error &why)
+{
+    m_catalog.close();
+    const QString aside = DatabaseFiles::asidePath(catalogPath());
+    if (auto moved = DatabaseFiles::moveAside(catalogPath(), aside); !moved)
+        return moved.error().prefixed(why.message());
+    const Error notice(ErrorCode::Corrupt,
+                       QStringLiteral("%1. It was moved aside to %2 and a new catalog is being "
+                                      "rebuilt from the object files.")
+                           .arg(why.message(), aside));
+    qCWarning(lcEngine).noquote() << notice.message();
+    reportError(notice);
+    return {};
+}
+
+QString EngineCore::catalogPath() const
+{
+    return m_options.dataDir + QStringLiteral("/engine.sqlite");
+}
+
 Result<void> EngineCore::start()
 {
     if (isRunning())
@@ -300,15 +336,12 @@ Result<void> EngineCore::start()
     if (auto ok = prepareDataDir(); !ok)
         return ok;
     raiseFileLimit();
-    if (auto ok = m_catalog.open(m_options.dataDir + QStringLiteral("/engine.sqlite")); !ok)
-        return ok;
-    if (!m_catalog.wasCleanShutdown()) {
-        if (auto ok = reindex(); !ok)
+    auto hints = openCatalog();
+    if (!hints && hints.error().code() == ErrorCode::Corrupt) {
+        if (auto ok = setCatalogAside(hints.error()); !ok)
             return ok;
+        hints = openCatalog();
     }
-    if (auto ok = m_catalog.setCleanShutdown(false); !ok)
-        return ok;
-    auto hints = m_catalog.alarmHints();
     if (!hints)
         return hints.error();
     for (const AlarmHint &hint : std::as_const(hints.value())) {

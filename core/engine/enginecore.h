@@ -102,6 +102,10 @@ public:
 
 private:
     Result<void> prepareDataDir();
+    // Opens (and if needed re-indexes) the catalog; returns the alarm hints it holds.
+    Result<QList<AlarmHint>> openCatalog();
+    Result<void> setCatalogAside(const Error &why);
+    QString catalogPath() const;
     Result<void> reindex();
     void reindexFailed(const Error &error);
     void resumePendingWork();

@@ -3,6 +3,7 @@
 
 #include "turnextension.h"
 
+#include "databasefiles.h"
 #include "enginecore.h"
 #include "worker.h"
 
@@ -60,6 +61,11 @@ Result<void> ObjectHost::activate(bool &created)
         return {};
     const QString path = filePath();
     const QFileInfo info(path);
+    auto expected = m_core.catalog().expectedSeq(m_id.toString());
+    if (!expected)
+        return expected.error();
+    if (auto ok = checkFileExpected(info, expected.value()); !ok)
+        return ok;
     created = !info.exists();
     if (created && !QDir().mkpath(info.absolutePath())) {
         return Error(ErrorCode::Io, QStringLiteral("Could not create the directory %1 for %2")
@@ -78,6 +84,15 @@ Result<void> ObjectHost::activate(bool &created)
         m_db.close();
         return error;
     }
+    if (expected.value() && m_journal.lastSeq() < *expected.value()) {
+        m_journal.close();
+        m_db.close();
+        return damaged(QStringLiteral("its journal ends at turn #%1 but the catalog recorded "
+                                      "turn #%2: committed turns are missing from %3 or its -wal")
+                           .arg(m_journal.lastSeq())
+                           .arg(*expected.value())
+                           .arg(path));
+    }
     if (m_name.isEmpty() && !meta.name.isEmpty()) {
         m_name = meta.name;
         m_db.setLabel(label());
@@ -85,6 +100,38 @@ Result<void> ObjectHost::activate(bool &created)
     createdMs = meta.createdMs;
     m_state = State::Active;
     return {};
+}
+
+// The catalog knows every object that ever committed: such an object's file must be there
+// and not empty. Recreating it would serve a new, empty object under the old one's name.
+Result<void> ObjectHost::checkFileExpected(const QFileInfo &file,
+                                           const std::optional<qint64> &expectedSeq) const
+{
+    if (!expectedSeq || *expectedSeq < 0)
+        return {}; // a new object, or one a repair reset: no file expected
+    if (!file.exists()) {
+        return damaged(QStringLiteral("its data file %1 is missing, but the catalog records the "
+                                      "object (last committed turn #%2)")
+                           .arg(file.filePath())
+                           .arg(*expectedSeq));
+    }
+    if (file.size() == 0) {
+        return damaged(QStringLiteral("its data file %1 is empty, but the catalog records the "
+                                      "object (last committed turn #%2)")
+                           .arg(file.filePath())
+                           .arg(*expectedSeq));
+    }
+    return {};
+}
+
+Error ObjectHost::damaged(const QString &what) const
+{
+    return Error(ErrorCode::Corrupt,
+                 QStringLiteral("%1. It was not started empty. Put back the file from a backup "
+                                "and repair it with \"accept\", or repair it with \"reset\" to "
+                                "start it empty (its damaged files are kept aside).")
+                     .arg(what))
+        .withContext(QStringLiteral("file"), filePath());
 }
 
 DurableObject &ObjectHost::instance()
@@ -112,6 +159,42 @@ void ObjectHost::close()
     m_db.close();
     if (m_state == State::Active)
         m_state = State::Hibernated;
+}
+
+Result<QString> ObjectHost::repair(Repair how)
+{
+    Q_ASSERT(onWorkerThread());
+    Q_ASSERT(m_state == State::Quarantined);
+    const QString path = filePath();
+    const QFileInfo file(path);
+    const bool usable = file.exists() && file.size() > 0;
+    QString note;
+    qint64 expected = -1; // no file expected: the object starts empty
+    if (how == Repair::Reset) {
+        const QString aside = DatabaseFiles::asidePath(path);
+        const auto kept = DatabaseFiles::moveAside(path, aside);
+        if (!kept)
+            return kept.error().prefixed(QStringLiteral("Could not reset %1").arg(label()));
+        note = kept.value()
+                   ? QStringLiteral("%1 was reset: it starts empty on its next call; its "
+                                    "damaged data is kept in %2")
+                         .arg(label(), aside)
+                   : QStringLiteral("%1 was reset: it starts empty on its next call (it had "
+                                    "no data file to keep)")
+                         .arg(label());
+    } else {
+        expected = usable ? 0 : -1;
+        note = usable ? QStringLiteral("%1 was accepted as found: its next call opens %2 as it is")
+                            .arg(label(), path)
+                      : QStringLiteral("%1 was accepted as found: it has no data, so it starts "
+                                       "empty on its next call")
+                            .arg(label());
+    }
+    if (auto ok = m_core.catalog().setExpectedSeq(m_id.toString(), expected); !ok)
+        return ok.error().prefixed(QStringLiteral("Could not repair %1").arg(label()));
+    m_state = State::Hibernated;
+    m_quarantineError = Error();
+    return note;
 }
 
 void ObjectHost::quarantine(const Error &why)

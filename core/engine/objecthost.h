@@ -15,7 +15,10 @@
 #include <deque>
 #include <list>
 #include <memory>
+#include <optional>
 #include <vector>
+
+class QFileInfo;
 
 namespace Durable {
 
@@ -76,6 +79,10 @@ public:
     void discardInstance() { m_instance.reset(); }
     void close();
     void quarantine(const Error &why);
+    // A quarantined object back to hibernated: Reset keeps its files aside and lets it start
+    // empty; Accept takes its file as found. Returns what was done, for the user.
+    enum class Repair { Reset, Accept };
+    Result<QString> repair(Repair how);
     const Error &quarantineError() const { return m_quarantineError; }
 
     qint64 lastActiveMs = 0;
@@ -103,6 +110,10 @@ public:
     QString turnTrigger;
 
 private:
+    Result<void> checkFileExpected(const QFileInfo &file,
+                                   const std::optional<qint64> &expectedSeq) const;
+    Error damaged(const QString &what) const;
+
     // Whether the caller runs on the thread of the worker this object is pinned to: what the
     // worker-thread-only members assert.
     bool onWorkerThread() const;

@@ -21,6 +21,7 @@ struct Turn
         Task,    // engine work that must run on the strand (admin edits, inspection reads)
         Evict,   // commit and close
         Crash,   // drop everything uncommitted, run no shutdown code
+        Repair,  // a damaged (quarantined) object: method "reset" or "accept"
     };
     Kind kind = Kind::Request;
     QString method;

@@ -120,6 +120,7 @@ QJsonValue TurnRunner::runHandler(ObjectHost *host, Turn &turn, bool &alarmTouch
         break;
     case Turn::Kind::Evict:
     case Turn::Kind::Crash:
+    case Turn::Kind::Repair:
         break;
     }
     // The journal entry that follows is the engine's, not a message of the handler.
@@ -297,6 +298,8 @@ QString TurnRunner::triggerName(Turn::Kind kind)
         return QStringLiteral("evict");
     case Turn::Kind::Crash:
         return QStringLiteral("crash");
+    case Turn::Kind::Repair:
+        return QStringLiteral("admin-repair");
     }
     return QStringLiteral("request");
 }

@@ -195,6 +195,11 @@ void Worker::runHost(ObjectHost *host)
     const qint64 startedMs = m_core.clock().nowMs();
     size_t i = 0;
     while (i < batch.size()) {
+        if (batch[i].kind == Turn::Kind::Repair) {
+            repairHost(host, batch[i]);
+            ++i;
+            continue;
+        }
         if (batch[i].kind == Turn::Kind::Evict) {
             evictHost(host);
             if (batch[i].reply)
@@ -203,7 +208,8 @@ void Worker::runHost(ObjectHost *host)
             continue;
         }
         size_t j = i;
-        while (j < batch.size() && batch[j].kind != Turn::Kind::Evict)
+        while (j < batch.size() && batch[j].kind != Turn::Kind::Evict &&
+               batch[j].kind != Turn::Kind::Repair)
             ++j;
         runSegment(host, batch, i, j);
         i = j;
@@ -249,6 +255,33 @@ Result<void> Worker::ensureActive(ObjectHost *host)
     }
     m_core.publish(ChangeEvent::Kind::ObjectActivated, host->id(), host->className(), host->name());
     return {};
+}
+
+// Only a damaged object is repaired: one that opens normally is refused, so a typo in a name
+// cannot reset a healthy object.
+void Worker::repairHost(ObjectHost *host, Turn &turn)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    const Result<QJsonValue> outcome = [&]() -> Result<QJsonValue> {
+        if (auto opened = ensureActive(host); opened) {
+            return Error(ErrorCode::Conflict,
+                         QStringLiteral("%1 is not damaged (it opened normally): nothing to repair")
+                             .arg(host->label()));
+        } else if (host->state() != ObjectHost::State::Quarantined) {
+            return opened.error();
+        }
+        auto note = host->repair(turn.method == QLatin1String("reset")
+                                     ? ObjectHost::Repair::Reset
+                                     : ObjectHost::Repair::Accept);
+        if (!note)
+            return note.error();
+        qCInfo(lcWorker).noquote() << note.value();
+        m_core.publish(ChangeEvent::Kind::ObjectEvicted, host->id(), host->className(),
+                       host->name(), {{QStringLiteral("repair"), turn.method}});
+        return QJsonValue(note.value());
+    }();
+    if (turn.reply)
+        turn.reply(outcome);
 }
 
 // One turn that ran, waiting for its batch's commit with its gate closed.
@@ -554,7 +587,8 @@ void Worker::evictHost(ObjectHost *host)
         --m_openCount;
         host->liveOpen = false;
         m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);
-        m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs);
+        m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs,
+                                    host->journal().lastSeq());
         m_core.publish(ChangeEvent::Kind::ObjectEvicted, host->id(), host->className(),
                        host->name());
     }

@@ -561,6 +561,45 @@ QFuture<qint64> Inspector::reset(const QString &className, const ObjectId &id) c
                            });
 }
 
+QFuture<QString> Inspector::repair(const QString &className, const ObjectId &id,
+                                   RepairAction action) const
+{
+    StrandCall call;
+    call.kind = StrandCall::Kind::Command;
+    call.owner = QStringLiteral("An inspector");
+    call.className = className;
+    call.id = id;
+    if (const std::optional<Error> refused = StrandCalls::refusal(m_core.get(), call))
+        return failedFuture<QString>(*refused);
+    auto promise = std::make_shared<QPromise<QString>>();
+    promise->start();
+    QFuture<QString> future = promise->future();
+    // The catalog names the object (and says it exists) off the caller's thread.
+    (void)QtConcurrent::run(queryPool(), [core = m_core, className, id, action, promise] {
+        const auto known = core->catalog().object(id.toString());
+        if (!known) {
+            const bool missing = known.error().code() == ErrorCode::NotFound;
+            fulfil<QString>(*promise, missing
+                                          ? Error(ErrorCode::NotFound,
+                                                  QStringLiteral("No %1 object with id %2: nothing "
+                                                                 "to repair")
+                                                      .arg(className, id.toString()))
+                                          : known.error());
+            return;
+        }
+        Turn turn;
+        turn.kind = Turn::Kind::Repair;
+        turn.method = action == RepairAction::Reset ? QStringLiteral("reset")
+                                                    : QStringLiteral("accept");
+        turn.reply = [promise](const Result<QJsonValue> &outcome) {
+            fulfil<QString>(*promise, outcome.ok() ? Result<QString>(outcome.value().toString())
+                                                   : Result<QString>(outcome.error()));
+        };
+        core->dispatch(className, id, known->name, std::move(turn));
+    });
+    return future;
+}
+
 QFuture<qint64> Inspector::fireAlarmNow(const QString &className, const ObjectId &id) const
 {
     std::shared_ptr<EngineCore> core = m_core;

@@ -13,7 +13,7 @@ const char s_catalogSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS objects(
     id TEXT PRIMARY KEY, class TEXT NOT NULL, name TEXT,
     created_ms INTEGER NOT NULL DEFAULT 0, last_active_ms INTEGER NOT NULL DEFAULT 0,
-    fork_of TEXT, fork_seq INTEGER) WITHOUT ROWID;
+    fork_of TEXT, fork_seq INTEGER, last_seq INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS objects_by_class ON objects(class, name);
 CREATE TABLE IF NOT EXISTS alarms(
     id TEXT PRIMARY KEY, class TEXT NOT NULL, name TEXT, due_ms INTEGER NOT NULL) WITHOUT ROWID;
@@ -77,10 +77,16 @@ Catalog::~Catalog()
 
 Error Catalog::error(int code, const QString &what) const
 {
-    return Error(ErrorCode::StorageError, QStringLiteral("%1 in the catalog %2: %3")
-                                              .arg(what, m_path,
-                                                   m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
-                                                        : QString::fromUtf8(sqlite3_errstr(code))))
+    // A damaged file is not a passing storage error: the engine rebuilds the catalog from the
+    // object files when it sees Corrupt.
+    const int primary = code & 0xff;
+    const ErrorCode kind = primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB
+                               ? ErrorCode::Corrupt
+                               : ErrorCode::StorageError;
+    return Error(kind, QStringLiteral("%1 in the catalog %2: %3")
+                           .arg(what, m_path,
+                                m_db ? QString::fromUtf8(sqlite3_errmsg(m_db))
+                                     : QString::fromUtf8(sqlite3_errstr(code))))
         .withContext(QStringLiteral("file"), m_path);
 }
 
@@ -108,7 +114,37 @@ Result<void> Catalog::open(const QString &path)
     sqlite3_busy_timeout(m_db, 2000);
     if (auto ok = exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !ok)
         return ok;
-    return exec(s_catalogSchema);
+    if (auto ok = exec(s_catalogSchema); !ok)
+        return ok;
+    // Catalogs written before the watermark existed gain it; their objects expect a file.
+    if (sqlite3_exec(m_db, "SELECT last_seq FROM objects LIMIT 0", nullptr, nullptr, nullptr) !=
+        SQLITE_OK)
+        return exec("ALTER TABLE objects ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0");
+    return check();
+}
+
+Result<void> Catalog::check()
+{
+    // A garbled page often reads fine until a query touches it: look at every page now, at
+    // start-up, so damage is found here (and the catalog rebuilt) rather than mid-run.
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db, "PRAGMA quick_check", -1, &s.stmt, nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not check"));
+    QStringList problems;
+    while ((rc = sqlite3_step(s.stmt)) == SQLITE_ROW) {
+        const QString line = text(s.stmt, 0);
+        if (line != QLatin1String("ok"))
+            problems.append(line);
+    }
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not check"));
+    if (!problems.isEmpty()) {
+        return Error(ErrorCode::Corrupt,
+                     QStringLiteral("The catalog %1 is damaged: %2").arg(m_path, problems.first()))
+            .withContext(QStringLiteral("file"), m_path);
+    }
+    return {};
 }
 
 void Catalog::close()
@@ -143,10 +179,45 @@ void Catalog::noteObject(const CatalogObject &object)
     m_pendingObjects.insert(object.id, object);
 }
 
-void Catalog::noteActive(const QString &id, qint64 lastActiveMs)
+void Catalog::noteActive(const QString &id, qint64 lastActiveMs, qint64 lastSeq)
 {
     QMutexLocker lock(&m_mutex);
-    m_pendingActive.insert(id, lastActiveMs);
+    m_pendingActive.insert(id, {lastActiveMs, lastSeq});
+}
+
+Result<std::optional<qint64>> Catalog::expectedSeq(const QString &id)
+{
+    QMutexLocker lock(&m_mutex);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db, "SELECT last_seq FROM objects WHERE id = ?1", -1, &s.stmt,
+                                nullptr);
+    if (rc != SQLITE_OK)
+        return error(rc, QStringLiteral("Could not read an object"));
+    bind(s.stmt, 1, id.toLower());
+    rc = sqlite3_step(s.stmt);
+    if (rc == SQLITE_DONE)
+        return std::optional<qint64>();
+    if (rc != SQLITE_ROW)
+        return error(rc, QStringLiteral("Could not read an object"));
+    return std::optional<qint64>(sqlite3_column_int64(s.stmt, 0));
+}
+
+Result<void> Catalog::setExpectedSeq(const QString &id, qint64 seq)
+{
+    QMutexLocker lock(&m_mutex);
+    // A buffered watermark from before would undo this one at the next flush.
+    m_pendingActive.remove(id);
+    Statement s;
+    int rc = sqlite3_prepare_v2(m_db, "UPDATE objects SET last_seq = ?2 WHERE id = ?1", -1, &s.stmt,
+                                nullptr);
+    if (rc == SQLITE_OK) {
+        bind(s.stmt, 1, id.toLower());
+        sqlite3_bind_int64(s.stmt, 2, seq);
+        rc = sqlite3_step(s.stmt);
+    }
+    if (rc != SQLITE_DONE)
+        return error(rc, QStringLiteral("Could not record an object's repair"));
+    return {};
 }
 
 void Catalog::removeAlarmHint(const QString &id)
@@ -177,10 +248,12 @@ Result<void> Catalog::flush()
                        "INSERT INTO objects(id, class, name, created_ms, last_active_ms) "
                        "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(id) DO UPDATE SET "
                        "name = coalesce(excluded.name, name), "
-                       "last_active_ms = max(last_active_ms, excluded.last_active_ms)",
+                       "last_active_ms = max(last_active_ms, excluded.last_active_ms), "
+                       "last_seq = max(last_seq, 0)",
                        -1, &insert.stmt, nullptr);
     sqlite3_prepare_v2(m_db,
-                       "UPDATE objects SET last_active_ms = max(last_active_ms, ?2) WHERE id = ?1",
+                       "UPDATE objects SET last_active_ms = max(last_active_ms, ?2), "
+                       "last_seq = max(last_seq, ?3) WHERE id = ?1",
                        -1, &active.stmt, nullptr);
     sqlite3_prepare_v2(m_db, "DELETE FROM alarms WHERE id = ?1", -1, &removeAlarm.stmt, nullptr);
     sqlite3_prepare_v2(
@@ -200,7 +273,8 @@ Result<void> Catalog::flush()
     for (auto it = m_pendingActive.cbegin(); rc == SQLITE_DONE && it != m_pendingActive.cend();
          ++it) {
         bind(active.stmt, 1, it.key());
-        sqlite3_bind_int64(active.stmt, 2, it.value());
+        sqlite3_bind_int64(active.stmt, 2, it.value().lastActiveMs);
+        sqlite3_bind_int64(active.stmt, 3, it.value().lastSeq);
         rc = sqlite3_step(active.stmt);
         sqlite3_reset(active.stmt);
     }

@@ -9,6 +9,8 @@
 #include <QSet>
 #include <QString>
 
+#include <optional>
+
 struct sqlite3;
 
 namespace Durable {
@@ -52,7 +54,15 @@ public:
     Result<void> setCleanShutdown(bool clean);
 
     void noteObject(const CatalogObject &object);
-    void noteActive(const QString &id, qint64 lastActiveMs);
+    // lastSeq: the object's last committed turn when it closed. The catalog keeps the highest as
+    // a watermark that is never ahead of the object's file (it is written after the commit); a
+    // file found behind it, or missing or empty, has lost committed turns.
+    void noteActive(const QString &id, qint64 lastActiveMs, qint64 lastSeq);
+    // The watermark of a known object: its file must exist and its journal reach this seq;
+    // -1 after a repair reset (no file expected). Empty when the catalog has no such object.
+    Result<std::optional<qint64>> expectedSeq(const QString &id);
+    // Written at once, not batched: a repair's decision must survive what follows.
+    Result<void> setExpectedSeq(const QString &id, qint64 seq);
     Result<void> flush();
 
     Result<void> writeAlarmHints(const QList<AlarmHint> &hints);
@@ -84,13 +94,19 @@ public:
 
 private:
     Result<void> exec(const char *sql);
+    Result<void> check();
     Error error(int code, const QString &what) const;
 
     QMutex m_mutex;
     sqlite3 *m_db = nullptr;
     QString m_path;
     QHash<QString, CatalogObject> m_pendingObjects;
-    QHash<QString, qint64> m_pendingActive;
+    struct Activity
+    {
+        qint64 lastActiveMs = 0;
+        qint64 lastSeq = 0;
+    };
+    QHash<QString, Activity> m_pendingActive;
     QSet<QString> m_pendingAlarmRemovals;
     QList<QStringList> m_pendingGiveUps;
 

@@ -23,6 +23,12 @@ enum class ObjectStatus {
 };
 QString objectStatusName(ObjectStatus status);
 
+// What Inspector::repair does with a quarantined object.
+enum class RepairAction {
+    Reset,  // move its files aside (kept, never deleted) and let it start empty
+    Accept, // take its file as found (e.g. one put back from a backup), losing what it lacks
+};
+
 struct ClassSummary
 {
     QString name;

@@ -91,6 +91,12 @@ public:
     QFuture<ObjectId> fork(const QString &className, const ObjectId &id, qint64 seq,
                            const QString &newName) const;
 
+    // Brings a quarantined (damaged) object back; returns what was done, in words for the user.
+    // Refused with Conflict for an object that opens normally, NotFound for one the catalog
+    // does not know. Not a turn of the object (it cannot run one): nothing is journaled.
+    QFuture<QString> repair(const QString &className, const ObjectId &id,
+                            RepairAction action) const;
+
     // The handles the studio, the CLI and the gateway use for agents; plain values, any thread.
     // Agent state, steps, schedules and calls of this engine's objects.
     AgentDirectory agents() const;
