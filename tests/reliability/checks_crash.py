@@ -8,6 +8,7 @@ moments (some during start-up) and restarted on the same data dir. At the end ev
 must be >= its acknowledged count (nothing acknowledged is lost) and <= acknowledged + in
 flight (nothing is applied twice or invented)."""
 
+import http.client
 import os
 import random
 import threading
@@ -42,7 +43,8 @@ def client(port, names, ledger, stop):
         try:
             status, body = harness.request(port, "POST", "/objects/Counter/%s/increment" % name,
                                            timeout=10)
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # No reply, or a reply cut off by the kill: the increment may or may not be applied.
             ledger.add(ledger.maybe, name)
             return
         if 200 <= status < 300:

@@ -2,6 +2,7 @@
 """Case 3: hostile clients, with the server's RSS (/proc/<pid>/status VmRSS) bounded."""
 
 import concurrent.futures
+import http.client
 import os
 import select
 import socket
@@ -121,7 +122,7 @@ def sse_no_read(ctx):
             try:
                 status, _ = server.request("POST", "/objects/Counter/w%d/increment" % i,
                                            body={"by": 1}, timeout=10)
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 return
             if status == 200:
                 with lock:

@@ -17,17 +17,25 @@ import time
 
 _children = set()
 _children_lock = threading.Lock()
+_closing = False
 
 
 def register(proc):
+    """Tracks a child; once the suite is closing, a child started late is killed at once."""
     with _children_lock:
         _children.add(proc)
+        closing = _closing
+    if closing:
+        kill_all_children()
     return proc
 
 
-def kill_all_children():
-    """Kills every process the suite started and has not reaped yet (by pid, never by name)."""
+def kill_all_children(final=False):
+    """Kills every process the suite started and has not reaped yet (by pid, never by name).
+    final: the suite is exiting, so children that checks still start are killed too."""
+    global _closing
     with _children_lock:
+        _closing = _closing or final
         procs = list(_children)
         _children.clear()
     for proc in procs:

@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean when run from it
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import harness  # noqa: E402
@@ -108,7 +109,7 @@ def parse_args(argv):
 
 def install_cleanup(root, keep):
     def cleanup():
-        harness.kill_all_children()
+        harness.kill_all_children(final=True)
         if not keep:
             shutil.rmtree(root, ignore_errors=True)
 
