@@ -28,6 +28,10 @@ class Ledger:
         self.acked = {name: 0 for name in names}
         self.maybe = {name: 0 for name in names}
         self.lock = threading.Lock()
+        self.slowest_kill = 0.0  # seconds from SIGKILL to exit (long in a blocked fsync)
+
+    def note_kill(self, seconds):
+        self.slowest_kill = max(self.slowest_kill, seconds)
 
     def add(self, table, name):
         with self.lock:
@@ -63,7 +67,7 @@ def one_cycle(server, ledger, names, rng, cycle):
     server.spawn()
     if cycle % 5 == 1 or rng.random() < 0.1:
         time.sleep(rng.uniform(0.0, 0.15))
-        server.kill9()
+        ledger.note_kill(server.kill9())
         return True
     server.wait_listening(timeout=30)
     stop = threading.Event()
@@ -75,7 +79,7 @@ def one_cycle(server, ledger, names, rng, cycle):
         thread.start()
         threads.append(thread)
     time.sleep(rng.uniform(0.2, 1.2))
-    server.kill9()
+    ledger.note_kill(server.kill9())
     stop.set()
     for thread in threads:
         thread.join(15)
@@ -119,9 +123,9 @@ def kill_loop(ctx, durability):
     lost = sum(max(0, ledger.acked[n] - counts[n]) for n in names)
     extra = sum(max(0, counts[n] - ledger.acked[n] - ledger.maybe[n]) for n in names)
     figure = ("durability %s: %d cycles (%d killed in start-up), %d acknowledged, %d in flight, "
-              "lost %d, over-applied %d, %.0f acknowledged/s"
+              "lost %d, over-applied %d, %.0f acknowledged/s, slowest kill %.2f s"
               % (durability, done, startup_kills, acked, maybe, lost, extra,
-                 acked / max(0.001, time.monotonic() - started)))
+                 acked / max(0.001, time.monotonic() - started), ledger.slowest_kill))
     assert done - startup_kills > 0 and acked > 0, figure + "; no write was acknowledged"
     assert lost == 0 and extra == 0, figure
     return figure

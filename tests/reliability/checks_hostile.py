@@ -278,13 +278,13 @@ def connection_cap(ctx):
         server.stop()
 
 
-def soak_timeout(brief):
-    return lambda ctx: ctx.minutes * 60 + 120
+def soak_timeout(ctx):
+    return ctx.minutes * 60 + 120
 
 
 CHECKS = [
-    ("hostile.pipelining_no_read", pipelining_no_read, 60, soak_timeout(60)),
-    ("hostile.sse_no_read", sse_no_read, 60, soak_timeout(60)),
+    ("hostile.pipelining_no_read", pipelining_no_read, 60, soak_timeout),
+    ("hostile.sse_no_read", sse_no_read, 60, soak_timeout),
     ("hostile.slowloris", slowloris, 60, 60),
     ("hostile.connect_burst", connect_burst, 45, 45),
     ("hostile.connection_cap", connection_cap, 45, 45),

@@ -113,10 +113,17 @@ class Server:
     def start(self, timeout=30.0):
         return self.spawn().wait_listening(timeout)
 
-    def kill9(self):
+    def kill9(self, timeout=60.0):
+        """SIGKILL and wait until the process is gone: a process blocked in an fsync dies only
+        when the fsync returns, and a restart before then finds its data dir still locked.
+        Returns the seconds from the signal to the exit."""
+        started = time.monotonic()
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
-        self._reap(10)
+        if not self._reap(timeout):
+            raise StartFailed("serve (pid %d) was still alive %.0f s after SIGKILL"
+                              % (self.proc.pid, timeout))
+        return time.monotonic() - started
 
     def stop(self, timeout=30.0):
         """SIGTERM and wait; returns the exit code, or None if it had to be killed."""
@@ -134,13 +141,15 @@ class Server:
         return code
 
     def _reap(self, timeout):
+        """Waits for the exit; True once the process is gone (and then forgets it)."""
         try:
             self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            pass
+            return False
         if self.proc.stdout:
             self.proc.stdout.close()
         _forget(self.proc)
+        return True
 
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
