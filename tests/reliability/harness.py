@@ -8,6 +8,7 @@ whatever it started on any exit (normal, exception, SIGINT/SIGTERM, hard timeout
 import http.client
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -108,7 +109,8 @@ class Server:
             code = self.proc.wait(timeout=3)
         except subprocess.TimeoutExpired:
             code = None
-        raise StartFailed("serve did not start (exit %s): %s" % (code, self.stderr_tail()))
+        raise StartFailed("serve did not start (exit %s): %s%s"
+                          % (code, self.stderr_tail(), _lock_holder(self.stderr_tail())))
 
     def start(self, timeout=30.0):
         return self.spawn().wait_listening(timeout)
@@ -187,6 +189,20 @@ class Server:
 
     def request(self, method, path, body=None, headers=None, timeout=15.0):
         return request(self.port, method, path, body, headers, timeout)
+
+
+def _lock_holder(message):
+    """For "in use by another engine (process N ...)": what /proc says about process N, to tell a
+    stale lock from a live holder when a restart fails."""
+    match = re.search(r"in use by another engine \(process (\d+)", message)
+    if not match:
+        return ""
+    try:
+        with open("/proc/%s/stat" % match.group(1)) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return " [process %s: state %s]" % (match.group(1), fields[0])
+    except OSError:
+        return " [process %s: gone]" % match.group(1)
 
 
 def request(port, method, path, body=None, headers=None, timeout=15.0):
