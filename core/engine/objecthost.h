@@ -87,6 +87,7 @@ public:
 
     qint64 lastActiveMs = 0;
     qint64 createdMs = 0;
+    qint64 notedSeq = 0; // the last seq given to the catalog's watermark (worker thread)
     // Mirrors of worker-thread state that the inspection API reads under the worker's mutex.
     std::atomic<bool> liveOpen {false};
     std::atomic<qint64> liveLastActiveMs {0};

@@ -656,6 +656,23 @@ void Worker::sweep()
         if (host->queue.empty() && !host->ready) // a call may have arrived meanwhile
             forget(host);
     }
+    noteWatermarks();
+}
+
+// Between batches every journaled turn has committed, so an open object's last seq can go to
+// the catalog's watermark: after a kill -9, a file that lost committed turns (a deleted or
+// damaged -wal) is then found behind it, within about a sweep of work.
+void Worker::noteWatermarks()
+{
+    for (ObjectHost *host : m_lru) {
+        if (!host->isOpen())
+            continue;
+        const qint64 seq = host->journal().lastSeq();
+        if (seq == host->notedSeq)
+            continue;
+        host->notedSeq = seq;
+        m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs, seq);
+    }
 }
 
 void Worker::finish()

@@ -85,6 +85,7 @@ private:
     void recordLostTurns(ObjectHost *host, size_t count, const Error &error, qint64 afterSeq);
     void evictHost(ObjectHost *host);
     void repairHost(ObjectHost *host, Turn &turn);
+    void noteWatermarks();
     void crashHost(ObjectHost *host);
     void touch(ObjectHost *host, qint64 activeMs);
     void publishTurn(Completion &c);
