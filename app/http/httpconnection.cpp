@@ -21,11 +21,6 @@ namespace {
 // down by TCP instead of filling our memory.
 constexpr qint64 s_socketReadBufferBytes = 256 * 1024;
 
-bool statusHasNoBody(int status)
-{
-    return (status >= 100 && status < 200) || status == 204 || status == 304;
-}
-
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, HttpServer *server)
@@ -339,41 +334,7 @@ void HttpConnection::flush()
 
 QByteArray HttpConnection::serialize(const HttpResponse &response, const Slot &slot) const
 {
-    const int status = response.status();
-    const QByteArray body = response.body();
-    const bool noBody = statusHasNoBody(status);
-    QByteArray out;
-    out.reserve(96 + response.headers().size() * 48 + (slot.head || noBody ? 0 : body.size()));
-    out += "HTTP/1.1 ";
-    out += QByteArray::number(status);
-    out += ' ';
-    out += HttpResponse::reasonPhrase(status);
-    out += "\r\n";
-    for (const HttpHeader &header : response.headers()) {
-        // Framing headers are ours: a wrong Content-Length would desynchronise the connection.
-        if (QByteArrayView(header.first).compare("content-length", Qt::CaseInsensitive) == 0 ||
-            QByteArrayView(header.first).compare("connection", Qt::CaseInsensitive) == 0 ||
-            QByteArrayView(header.first).compare("transfer-encoding", Qt::CaseInsensitive) == 0) {
-            continue;
-        }
-        out += header.first;
-        out += ": ";
-        out += header.second;
-        out += "\r\n";
-    }
-    if (!noBody) {
-        out += "Content-Length: ";
-        out += QByteArray::number(body.size());
-        out += "\r\n";
-    }
-    if (!slot.keepAlive)
-        out += "Connection: close\r\n";
-    else if (slot.http10)
-        out += "Connection: keep-alive\r\n";
-    out += "\r\n";
-    if (!slot.head && !noBody)
-        out += body;
-    return out;
+    return response.toBytes({slot.keepAlive, slot.http10, slot.head});
 }
 
 } // namespace Durable

@@ -175,4 +175,53 @@ QByteArray HttpResponse::reasonPhrase(int status)
     }
 }
 
+namespace {
+
+bool statusHasNoBody(int status)
+{
+    return (status >= 100 && status < 200) || status == 204 || status == 304;
+}
+
+bool isFramingHeader(QByteArrayView name)
+{
+    return name.compare("content-length", Qt::CaseInsensitive) == 0 ||
+           name.compare("connection", Qt::CaseInsensitive) == 0 ||
+           name.compare("transfer-encoding", Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+QByteArray HttpResponse::toBytes(const Framing &framing) const
+{
+    const bool noBody = statusHasNoBody(m_status);
+    QByteArray out;
+    out.reserve(96 + m_headers.size() * 48 + (framing.headOnly || noBody ? 0 : m_body.size()));
+    out += "HTTP/1.1 ";
+    out += QByteArray::number(m_status);
+    out += ' ';
+    out += reasonPhrase(m_status);
+    out += "\r\n";
+    for (const HttpHeader &header : m_headers) {
+        if (isFramingHeader(header.first))
+            continue;
+        out += header.first;
+        out += ": ";
+        out += header.second;
+        out += "\r\n";
+    }
+    if (!noBody) {
+        out += "Content-Length: ";
+        out += QByteArray::number(m_body.size());
+        out += "\r\n";
+    }
+    if (!framing.keepAlive)
+        out += "Connection: close\r\n";
+    else if (framing.http10)
+        out += "Connection: keep-alive\r\n";
+    out += "\r\n";
+    if (!framing.headOnly && !noBody)
+        out += m_body;
+    return out;
+}
+
 } // namespace Durable

@@ -46,6 +46,17 @@ public:
     // "OK", "Not Found", ...; "Unknown" for codes we do not name.
     static QByteArray reasonPhrase(int status);
 
+    // How the response is framed on its connection.
+    struct Framing
+    {
+        bool keepAlive = true;
+        bool http10 = false;   // an HTTP/1.0 client is told keep-alive explicitly
+        bool headOnly = false; // the answer to HEAD: headers without the body
+    };
+    // The response on the wire: status line, headers, Content-Length and Connection (ours, not
+    // the handler's: a wrong one would desynchronise the connection), then the body.
+    QByteArray toBytes(const Framing &framing) const;
+
 private:
     int m_status = 200;
     QList<HttpHeader> m_headers;

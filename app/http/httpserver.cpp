@@ -206,13 +206,11 @@ void HttpServer::refuseConnection(QTcpSocket *socket)
                                        .arg(socket->peerAddress().toString())
                                        .arg(m_connections.size())
                                        .arg(m_options.maxConnections);
-    const QByteArray body = HttpResponse::error(503, QStringLiteral("too-many-connections"),
-                                                QStringLiteral("The server has too many open "
-                                                               "connections; retry later"))
-                                .body();
-    socket->write("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-                  "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
-                  QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    HttpResponse refusal = HttpResponse::error(
+        503, QStringLiteral("too-many-connections"),
+        QStringLiteral("The server has too many open connections; retry later"));
+    refusal.setHeader("Retry-After", "1");
+    socket->write(refusal.toBytes({.keepAlive = false}));
     // Not a connection: nothing of it is read; it goes once the answer is out (or the peer left).
     socket->setParent(this);
     connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);

@@ -276,6 +276,7 @@ void Worker::repairHost(ObjectHost *host, Turn &turn)
         if (!note)
             return note.error();
         qCInfo(lcWorker).noquote() << note.value();
+        // To a view, a repaired object is one that left memory: on disk, no longer quarantined.
         m_core.publish(ChangeEvent::Kind::ObjectEvicted, host->id(), host->className(),
                        host->name(), {{QStringLiteral("repair"), turn.method}});
         return QJsonValue(note.value());

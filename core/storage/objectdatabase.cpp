@@ -200,8 +200,8 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     }
     sqlite3_extended_result_codes(m_db, 1);
     sqlite3_busy_timeout(m_db, 0);
-    // Closing (hibernating) must not cost a checkpoint and its fsyncs: the WAL stays beside
-    // the file and is replayed on the next open.
+    // Closing never checkpoints on its own: hibernation does it explicitly (checkpoint(), off
+    // the hot path), and a simulated crash must leave the WAL as a real crash would.
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     // The default lookaside arena is ~120 KB per connection; thousands of small objects stay
     // open at once, so a small one keeps memory per object low.

@@ -14,6 +14,7 @@
 #include <QSemaphore>
 
 #include <atomic>
+#include <memory>
 
 namespace DurableTest {
 
@@ -277,6 +278,18 @@ inline void registerTestClasses(Engine &engine)
     (void)engine.registerClass<Gate>(QStringLiteral("Gate"));
     (void)engine.registerClass<Sender>(QStringLiteral("Sender"));
     (void)engine.registerClass<AlarmProbe>(QStringLiteral("AlarmProbe"));
+}
+
+// A started engine on dir with the test classes; a test cannot go on without one.
+inline std::unique_ptr<Engine> startTestEngine(const QString &dir, EngineOptions options = {})
+{
+    options.dataDir = dir;
+    auto engine = std::make_unique<Engine>(options);
+    registerTestClasses(*engine);
+    const auto started = engine->start();
+    if (!started)
+        qFatal("engine did not start: %s", qPrintable(started.error().message()));
+    return engine;
 }
 
 } // namespace DurableTest

@@ -18,18 +18,6 @@ using namespace DurableTest;
 
 namespace {
 
-std::unique_ptr<Engine> makeEngine(const QString &dir)
-{
-    EngineOptions options;
-    options.dataDir = dir;
-    auto engine = std::make_unique<Engine>(options);
-    registerTestClasses(*engine);
-    const auto started = engine->start();
-    if (!started)
-        qFatal("engine did not start: %s", qPrintable(started.error().message()));
-    return engine;
-}
-
 QString objectFile(const QString &dir, const QString &name)
 {
     const QString hex = ObjectId::fromName("Counter", name).toString();
@@ -39,7 +27,7 @@ QString objectFile(const QString &dir, const QString &name)
 // An engine that ran count increments on Counter/name and shut down cleanly.
 void increment(const QString &dir, const QString &name, int count)
 {
-    auto engine = makeEngine(dir);
+    auto engine = startTestEngine(dir);
     for (int i = 0; i < count; ++i)
         QVERIFY(call(*engine, "Counter", name, "increment").ok());
 }
@@ -57,6 +45,14 @@ void removeDatabase(const QString &path)
 {
     for (const char *suffix : {"", "-wal", "-shm"})
         QFile::remove(path + suffix);
+}
+
+// The file cut to 0 bytes and its WAL gone: a damaged disk, or a careless copy.
+bool truncateToNothing(const QString &path)
+{
+    QFile::remove(path + "-wal");
+    QFile file(path);
+    return file.resize(0);
 }
 
 QStringList asideCopies(const QString &path)
@@ -77,7 +73,7 @@ private slots:
         increment(dir.path(), "anna", 3);
         const QString file = objectFile(dir.path(), "anna");
         removeDatabase(file);
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         const auto result = call(*engine, "Counter", "anna", "increment");
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code(), ErrorCode::Quarantined);
@@ -99,10 +95,8 @@ private slots:
         QTemporaryDir dir;
         increment(dir.path(), "ben", 4);
         const QString file = objectFile(dir.path(), "ben");
-        QFile::remove(file + "-wal");
-        QFile truncated(file);
-        QVERIFY(truncated.resize(0));
-        auto engine = makeEngine(dir.path());
+        QVERIFY(truncateToNothing(file));
+        auto engine = startTestEngine(dir.path());
         const auto result = call(*engine, "Counter", "ben", "increment");
         QCOMPARE(result.error().code(), ErrorCode::Quarantined);
         QVERIFY2(result.error().message().contains("is empty"),
@@ -119,7 +113,7 @@ private slots:
         increment(dir.path(), "cleo", 3);
         removeDatabase(file);
         copyDatabase(dir.path() + "/old.sqlite", file); // an old copy put back: turns lost
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         const auto result = call(*engine, "Counter", "cleo", "get");
         QCOMPARE(result.error().code(), ErrorCode::Quarantined);
         QVERIFY2(result.error().message().contains("catalog recorded turn #5"),
@@ -140,11 +134,9 @@ private slots:
         QTemporaryDir dir;
         increment(dir.path(), "dora", 4);
         const QString file = objectFile(dir.path(), "dora");
-        QFile::remove(file + "-wal");
-        QFile truncated(file);
-        QVERIFY(truncated.resize(0));
+        QVERIFY(truncateToNothing(file));
         {
-            auto engine = makeEngine(dir.path());
+            auto engine = startTestEngine(dir.path());
             QCOMPARE(call(*engine, "Counter", "dora", "get").error().code(),
                      ErrorCode::Quarantined);
             Inspector inspector(engine.get());
@@ -156,7 +148,7 @@ private slots:
             QCOMPARE(call(*engine, "Counter", "dora", "increment").value().toInt(), 1);
         }
         // The reset and the new life survive a restart: not quarantined again.
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         QCOMPARE(call(*engine, "Counter", "dora", "increment").value().toInt(), 2);
     }
 
@@ -164,7 +156,7 @@ private slots:
     {
         QTemporaryDir dir;
         increment(dir.path(), "eve", 1);
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         Inspector inspector(engine.get());
         const auto healthy = awaitValue(
             inspector.repair("Counter", ObjectId::fromName("Counter", "eve"), RepairAction::Reset));

@@ -25,17 +25,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<Engine> makeEngine(const QString &dir, EngineOptions options = {})
-{
-    options.dataDir = dir;
-    auto engine = std::make_unique<Engine>(options);
-    registerTestClasses(*engine);
-    const auto started = engine->start();
-    if (!started)
-        qFatal("engine did not start: %s", qPrintable(started.error().message()));
-    return engine;
-}
-
 QJsonObject obj(std::initializer_list<QPair<QString, QJsonValue>> pairs)
 {
     QJsonObject o;
@@ -56,12 +45,12 @@ private slots:
     {
         QTemporaryDir dir;
         {
-            auto engine = makeEngine(dir.path());
+            auto engine = startTestEngine(dir.path());
             for (int i = 1; i <= 5; ++i)
                 QCOMPARE(call(*engine, "Counter", "anna", "increment").value().toInt(), i);
         }
         // A new engine on the same directory sees the committed state.
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         QCOMPARE(call(*engine, "Counter", "anna", "get").value().toInt(), 5);
         QVERIFY(QFile::exists(dir.path() + "/engine.sqlite"));
         const QString hex = ObjectId::fromName("Counter", "anna").toString();
@@ -74,7 +63,7 @@ private slots:
         QTemporaryDir dir;
         EngineOptions options;
         options.workerThreads = 2;
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         Counter::overlaps = 0;
         constexpr int objects = 1000;
         constexpr int perObject = 10;
@@ -110,7 +99,7 @@ private slots:
         QTemporaryDir dir;
         EngineOptions options;
         options.workerThreads = 4;
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         Counter::overlaps = 0;
         const Stub stub = engine->stub("Counter", "hot").value();
         QSemaphore done;
@@ -133,7 +122,7 @@ private slots:
         QTemporaryDir dir;
         EngineOptions options;
         options.workerThreads = 2;
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         // Find two gates pinned to different workers: while one blocks, the other answers.
         const Stub first = engine->stub("Gate", "g0").value();
         auto f1 = first.call("block");
@@ -157,7 +146,7 @@ private slots:
         QTemporaryDir dir;
         EngineOptions options;
         options.maxQueueDepth = 5;
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         const Stub gate = engine->stub("Gate", "q").value();
         auto blocked = gate.call("block");
         QVERIFY(Gate::entered.tryAcquire(1, 10000)); // the worker is inside the first turn
@@ -178,7 +167,7 @@ private slots:
     void keyValueFace()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         auto p = [&](const QString &method, const QJsonObject &args) {
             return call(*engine, "StorageProbe", "kv", method, args);
         };
@@ -239,7 +228,7 @@ private slots:
     void limitsAreClearErrors()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         auto put = [&](const QString &key, const QJsonValue &value) {
             return call(*engine, "StorageProbe", "limits", "put",
                         obj({{"key", key}, {"value", value}}));
@@ -260,7 +249,7 @@ private slots:
     void sqlFace()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         auto sql = [&](const QString &query, const QJsonArray &params = {}) {
             return call(*engine, "StorageProbe", "sql", "sql",
                         obj({{"query", query}, {"params", params}}));
@@ -300,7 +289,7 @@ private slots:
     void transactionIsASavepoint()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         QCOMPARE(call(*engine, "StorageProbe", "tx", "txFail", QJsonObject()).value().toBool(),
                  true);
         QCOMPARE(
@@ -313,7 +302,7 @@ private slots:
     void deleteAllEmptiesStorage()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         auto p = [&](const QString &m, const QJsonObject &a) {
             return call(*engine, "StorageProbe", "d", m, a);
         };
@@ -327,7 +316,7 @@ private slots:
     void throwingTurnRollsBackAndRebuildsInstance()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         const Stub stub = engine->stub("Counter", "rb").value();
         QCOMPARE(await(stub.call("increment")).value().toInt(), 1);
         QCOMPARE(await(stub.call("setMember", 7)).value().toInt(), 7);
@@ -345,7 +334,7 @@ private slots:
     {
         // Many queued turns share one commit; one throwing among them loses only its own writes.
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         const Stub gate = engine->stub("Gate", "unused").value();
         Q_UNUSED(gate);
         const Stub stub = engine->stub("Counter", "co").value();
@@ -363,7 +352,7 @@ private slots:
     void failedCommitFailsEveryCoalescedCaller()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         auto sql = [&](const QString &q) {
             return engine->stub("StorageProbe", "fk").value().call("sql", obj({{"query", q}}));
         };
@@ -400,7 +389,7 @@ private slots:
     void messagesLeaveOnlyAfterCommit()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         QVERIFY(call(*engine, "Sender", "s", "send", obj({{"target", "inbox"}})).ok());
         QTRY_COMPARE(call(*engine, "Counter", "inbox", "get").value().toInt(), 1);
         QVERIFY(!call(*engine, "Sender", "s", "sendThenFail", obj({{"target", "inbox"}})).ok());
@@ -413,7 +402,7 @@ private slots:
     void failedCommitSendsNoMessage()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         Inspector inspector(engine.get());
         inspector.setFeedInterval(10);
         QSignalSpy spy(&inspector, &Inspector::changesAvailable);
@@ -435,7 +424,7 @@ private slots:
     void badInputGivesClearErrors()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         auto unknown = engine->stub("Nope", "x");
         QCOMPARE(unknown.error().code(), ErrorCode::UnknownClass);
         QVERIFY(unknown.error().message().contains("registered classes: AlarmProbe, Counter"));
@@ -473,7 +462,7 @@ private slots:
     void dataDirInUseByAnotherEngine()
     {
         QTemporaryDir dir;
-        auto first = makeEngine(dir.path());
+        auto first = startTestEngine(dir.path());
         EngineOptions options;
         options.dataDir = dir.path();
         Engine second(options);
@@ -486,7 +475,7 @@ private slots:
     {
         QTemporaryDir dir;
         {
-            auto engine = makeEngine(dir.path());
+            auto engine = startTestEngine(dir.path());
             QVERIFY(call(*engine, "Counter", "bad", "increment").ok());
             QVERIFY(call(*engine, "Counter", "good", "increment").ok());
         }
@@ -498,7 +487,7 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
         f.write(QByteArray(8192, 'x'));
         f.close();
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         QSignalSpy errors(engine.get(), &Engine::errorOccurred);
         auto bad = call(*engine, "Counter", "bad", "increment");
         QVERIFY(!bad.ok());
@@ -518,7 +507,7 @@ private slots:
         EngineOptions options;
         options.clock = clock;
         options.idleEviction = 10min;
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         Counter::starts = 0;
         const Stub stub = engine->stub("Counter", "sleepy").value();
         QCOMPARE(await(stub.call("setMember", 5)).value().toInt(), 5);
@@ -535,7 +524,7 @@ private slots:
     void evictAndCrashCommands()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         const Stub stub = engine->stub("Counter", "ec").value();
         QCOMPARE(await(stub.call("increment")).value().toInt(), 1);
         QCOMPARE(await(stub.call("setMember", 3)).value().toInt(), 3);
@@ -562,7 +551,7 @@ private slots:
     {
         QTemporaryDir dir;
         {
-            auto engine = makeEngine(dir.path());
+            auto engine = startTestEngine(dir.path());
             for (int i = 0; i < 20; ++i)
                 QVERIFY(call(*engine, "Counter", QStringLiteral("c%1").arg(i), "increment").ok());
         }
@@ -591,7 +580,7 @@ private slots:
             sqlite3_close(db);
         }
         QVERIFY(countRows() < 20);
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         engine->shutdown();
         QCOMPARE(countRows(), 20);
     }
@@ -599,7 +588,7 @@ private slots:
     void reindexReportsWhatItCannotRead()
     {
         QTemporaryDir dir;
-        makeEngine(dir.path())->shutdown();
+        startTestEngine(dir.path())->shutdown();
         // After a crash, a file the catalog never heard of and that is not a database.
         const QString hex = ObjectId::fromName("Counter", "garbled").toString();
         const QString path = dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite";

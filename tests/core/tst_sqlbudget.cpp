@@ -25,17 +25,6 @@ namespace {
 const char s_runaway[] =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
 
-std::unique_ptr<Engine> makeEngine(const QString &dir, EngineOptions options = {})
-{
-    options.dataDir = dir;
-    auto engine = std::make_unique<Engine>(options);
-    registerTestClasses(*engine);
-    const auto started = engine->start();
-    if (!started)
-        qFatal("engine did not start: %s", qPrintable(started.error().message()));
-    return engine;
-}
-
 Result<QJsonValue> sql(Engine &engine, const QString &name, const QString &query)
 {
     return call(engine, "StorageProbe", name, "sql", QJsonObject {{"query", query}});
@@ -78,7 +67,7 @@ private slots:
         EngineOptions options;
         options.workerThreads = 1; // both objects share the worker the runaway SQL holds
         options.sqlBudget = 300ms;
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         const QString script = QStringLiteral("CREATE TABLE t(x); INSERT INTO t VALUES (1); ") +
                                QLatin1String(s_runaway);
         const auto failed = sql(*engine, "runaway", script);
@@ -100,7 +89,7 @@ private slots:
         QTemporaryDir dir;
         EngineOptions options;
         options.sqlBudget = 300ms;
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         QVERIFY(sql(*engine, "inspected", "CREATE TABLE t(x)").ok());
         Inspector inspector(engine.get());
         const ObjectId id = ObjectId::fromName("StorageProbe", "inspected");
@@ -116,7 +105,7 @@ private slots:
         EngineOptions options;
         options.workerThreads = 1;
         options.sqlBudget = 10min; // only the shutdown can stop it in time
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         const Stub stub = engine->stub("StorageProbe", "stuck").value();
         auto pending = stub.call("sql", QJsonObject {{"query", QString::fromLatin1(s_runaway)}});
         QElapsedTimer timer;
@@ -136,7 +125,7 @@ private slots:
         EngineOptions options;
         options.clock = clock;
         options.idleEviction = 10min;
-        auto engine = makeEngine(dir.path(), options);
+        auto engine = startTestEngine(dir.path(), options);
         fillWal(*engine, "idle");
         QVERIFY(fileSize(walPath(*engine, "idle")) > 100000);
         Inspector inspector(engine.get());
@@ -149,7 +138,7 @@ private slots:
         engine->shutdown();
         QCOMPARE(fileSize(walPath(*engine, "open")), 0);
         // The data is in the file itself.
-        engine = makeEngine(dir.path(), options);
+        engine = startTestEngine(dir.path(), options);
         QCOMPARE(call(*engine, "StorageProbe", "open", "get", QJsonObject {{"key", "59"}})
                      .value()
                      .toString()
@@ -160,7 +149,7 @@ private slots:
     void liveWalStaysBounded()
     {
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         const QString value(4000, u'x');
         for (int i = 0; i < 600; ++i) {
             QVERIFY(call(*engine, "StorageProbe", "busy", "put",
@@ -201,7 +190,7 @@ private slots:
         QFETCH(int, code);
         QFETCH(QString, reason);
         QTemporaryDir dir;
-        auto engine = makeEngine(dir.path());
+        auto engine = startTestEngine(dir.path());
         QVERIFY(sql(*engine, "p", "CREATE TABLE t(x)").ok());
         const auto result = sql(*engine, "p", query);
         QVERIFY(!result.ok());
