@@ -66,8 +66,9 @@ public:
         m_sqlBudget = budget;
         m_stopping = stopping;
     }
-    // Off the hot path (before hibernating, at shutdown): folds the WAL into the file and
-    // truncates it, so an idle object costs its data on disk, not a WAL's worth of pages.
+    // Off the hot path (before hibernating, at shutdown): folds a WAL of more than 64 KB into
+    // the file and truncates it, so an idle object costs its data on disk, not a WAL's worth
+    // of pages.
     void checkpoint();
 
     Result<void> begin();
