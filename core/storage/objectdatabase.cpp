@@ -17,12 +17,6 @@ namespace {
 
 constexpr int SchemaVersion = 1;
 
-// How often (in virtual machine steps) a running user statement checks its budget: a few
-// microseconds of work between two looks at the clock.
-constexpr int ProgressSteps = 4000;
-// At shutdown, how long a running user statement may still run before it is interrupted:
-// turns queued before the shutdown still run, and their short statements finish.
-constexpr std::chrono::milliseconds StopGrace {100};
 // A hibernating object's WAL up to this size is left as it is (checkpoint()).
 constexpr qint64 SmallWalBytes = 64 * 1024;
 
@@ -89,11 +83,6 @@ QByteArray prefixUpperBound(QByteArray prefix)
 {
     prefix[prefix.size() - 1] = char(quint8(prefix.back()) + 1);
     return prefix;
-}
-
-bool isReservedName(const char *name)
-{
-    return name && qstrnicmp(name, "_durable_", 9) == 0;
 }
 
 QJsonValue columnValue(sqlite3_stmt *stmt, int column)
@@ -211,7 +200,6 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 128, 32);
     // fts3_tokenizer() hands out and accepts native pointers: never for agent SQL.
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
-    sqlite3_progress_handler(m_db, ProgressSteps, &ObjectDatabase::progress, this);
     // A new file holds nothing yet: build it without fsyncs (a crash leaves a file without
     // its identity, which the next open recreates or quarantines), then turn durability on.
     if (auto ok = exec("PRAGMA synchronous=OFF;"
@@ -237,7 +225,7 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
         close();
         return ok.error();
     }
-    sqlite3_set_authorizer(m_db, &ObjectDatabase::authorize, this);
+    m_guard.install(m_db);
     sqlite3_preupdate_hook(m_db, &ObjectDatabase::preupdate, this);
     return {};
 }
@@ -623,7 +611,7 @@ void ObjectDatabase::preupdate(void *self, sqlite3 *, int op, const char *, cons
     if (!table)
         return;
     auto *db = static_cast<ObjectDatabase *>(self);
-    if (isReservedName(table)) {
+    if (SqlGuard::isReservedName(table)) {
         if (qstrncmp(table, "_durable_agent_", 15) == 0)
             db->noteAgentTable(table);
         return;
@@ -653,142 +641,20 @@ void ObjectDatabase::noteAgentTable(const char *table)
     m_changes.agentTables.insert(QString::fromUtf8(table));
 }
 
-int ObjectDatabase::progress(void *self)
-{
-    auto *db = static_cast<ObjectDatabase *>(self);
-    if (!db->m_sqlTimed)
-        return 0; // the engine's own statements are short and never interrupted
-    const auto ran = std::chrono::steady_clock::now() - db->m_sqlStarted;
-    if (db->m_stopping && db->m_stopping->load(std::memory_order_relaxed) && ran >= StopGrace) {
-        db->m_interrupt = Interrupt::Stopping;
-        return 1;
-    }
-    if (db->m_sqlBudget.count() > 0 && ran > db->m_sqlBudget) {
-        db->m_interrupt = Interrupt::Budget;
-        return 1;
-    }
-    return 0;
-}
-
-void ObjectDatabase::throwInterrupted(const QString &query) const
-{
-    if (m_interrupt == Interrupt::Stopping) {
-        throw Error(ErrorCode::ShuttingDown,
-                    QStringLiteral("SQL on %1 was interrupted: the engine is shutting down; the "
-                                   "turn's writes are rolled back")
-                        .arg(m_label))
-            .withContext(QStringLiteral("query"), query.left(500));
-    }
-    throw Error(ErrorCode::Timeout,
-                QStringLiteral("SQL on %1: statement ran longer than the turn's budget of %2 s "
-                               "and was stopped; the turn's writes are rolled back. Narrow the "
-                               "query (WHERE, LIMIT) or split the work over several turns "
-                               "(EngineOptions::sqlBudget sets the budget)")
-                    .arg(m_label, QString::number(double(m_sqlBudget.count()) / 1000.0)))
-        .withContext(QStringLiteral("query"), query.left(500));
-}
-
-void ObjectDatabase::deny(ErrorCode code, QString why)
-{
-    m_deniedCode = code;
-    m_denied = std::move(why);
-}
-
-int ObjectDatabase::authorize(void *self, int action, const char *a, const char *b, const char *,
-                              const char *)
-{
-    auto *db = static_cast<ObjectDatabase *>(self);
-    if (db->m_sqlMode == SqlMode::Engine)
-        return SQLITE_OK;
-    if (action == SQLITE_FUNCTION && b && qstricmp(b, "fts3_tokenizer") == 0) {
-        db->deny(ErrorCode::SqlError,
-                 QStringLiteral("fts3_tokenizer() is not allowed: it reads and installs native "
-                                "code pointers; full-text tables use the built-in tokenizers"));
-        return SQLITE_DENY;
-    }
-    if (db->m_sqlMode == SqlMode::ReadOnly) {
-        switch (action) {
-        case SQLITE_READ:
-        case SQLITE_SELECT:
-        case SQLITE_FUNCTION:
-        case SQLITE_RECURSIVE:
-            return SQLITE_OK;
-        case SQLITE_PRAGMA:
-            break; // the whitelist below
-        case SQLITE_UPDATE:
-            // SQLite asks this while reading the schema table itself; real writes to it are
-            // impossible here, and sqlite3_stmt_readonly() is checked as well.
-            if (a && qstrnicmp(a, "sqlite_", 7) == 0)
-                return SQLITE_OK;
-            Q_FALLTHROUGH();
-        default:
-            db->deny(ErrorCode::ReservedTable,
-                     QStringLiteral("the console is read-only; change an object's data "
-                                    "through its methods or an admin edit"));
-            return SQLITE_DENY;
-        }
-    }
-    switch (action) {
-    case SQLITE_TRANSACTION:
-    case SQLITE_SAVEPOINT:
-        db->deny(ErrorCode::SqlError,
-                 QStringLiteral("transactions are managed by the engine: each turn is one "
-                                "transaction, and Storage::transaction() gives a nested one"));
-        return SQLITE_DENY;
-    case SQLITE_ATTACH:
-    case SQLITE_DETACH:
-        db->deny(ErrorCode::SqlError,
-                 QStringLiteral("ATTACH and DETACH are not allowed: each object has exactly one "
-                                "database"));
-        return SQLITE_DENY;
-    case SQLITE_PRAGMA: {
-        static const char *const allowed[] = {"table_info",       "table_xinfo", "table_list",
-                                              "index_list",       "index_info",  "foreign_key_list",
-                                              "foreign_key_check"};
-        for (const char *name : allowed) {
-            if (a && qstricmp(a, name) == 0)
-                return SQLITE_OK;
-        }
-        db->deny(ErrorCode::SqlError,
-                 QStringLiteral("PRAGMA %1 is not allowed in user SQL").arg(QString::fromUtf8(a)));
-        return SQLITE_DENY;
-    }
-    case SQLITE_ALTER_TABLE:
-        db->m_alterSeen = true; // the new name is checked in the statement's text
-        break;
-    default:
-        break;
-    }
-    const char *reserved = isReservedName(a) ? a : (isReservedName(b) ? b : nullptr);
-    if (reserved && action != SQLITE_FUNCTION && db->m_sqlMode == SqlMode::User) {
-        db->deny(ErrorCode::ReservedTable,
-                 QStringLiteral("table %1 is reserved for the engine; user SQL may not "
-                                "use _durable_* tables")
-                     .arg(QString::fromUtf8(reserved)));
-        return SQLITE_DENY;
-    }
-    return SQLITE_OK;
-}
-
 sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tail,
                                           const char *start)
 {
     sqlite3_stmt *stmt = nullptr;
-    m_denied.clear();
-    m_alterSeen = false;
+    m_guard.beginPrepare();
     const int rc = sqlite3_prepare_v2(m_db, start, -1, &stmt, tail);
-    // ALTER TABLE ... RENAME [COLUMN] ... TO _durable_x: no authorizer call sees the new name.
-    if (rc == SQLITE_OK && m_alterSeen && m_sqlMode == SqlMode::User && *tail &&
-        QByteArray(start, *tail - start).toLower().contains("_durable_")) {
-        deny(ErrorCode::ReservedTable,
-             QStringLiteral("ALTER TABLE may not create a _durable_* name; those names are "
-                            "reserved for the engine"));
-    } else if (rc == SQLITE_OK) {
+    const QByteArrayView text(start, rc == SQLITE_OK && *tail ? *tail - start : qstrlen(start));
+    const std::optional<Error> refused = m_guard.refusal(text, rc == SQLITE_OK);
+    if (rc == SQLITE_OK && !refused)
         return stmt;
-    }
     sqlite3_finalize(stmt);
-    if (!m_denied.isEmpty()) {
-        throw Error(m_deniedCode, QStringLiteral("SQL refused on %1: %2").arg(m_label, m_denied))
+    if (refused) {
+        throw Error(refused->code(),
+                    QStringLiteral("SQL refused on %1: %2").arg(m_label, refused->message()))
             .withContext(QStringLiteral("query"), query.left(500));
     }
     throw Error(ErrorCode::SqlError, QStringLiteral("Invalid SQL on %1: %2")
@@ -798,42 +664,30 @@ sqlite3_stmt *ObjectDatabase::prepareUser(const QString &query, const char **tai
 
 SqlResult ObjectDatabase::sql(const QString &query, const QJsonArray &params)
 {
-    return runSql(query, params, SqlMode::User);
+    return runSql(query, params, SqlGuard::Mode::User);
 }
 
 SqlResult ObjectDatabase::sqlReadOnly(const QString &query, const QJsonArray &params)
 {
-    return runSql(query, params, SqlMode::ReadOnly);
+    return runSql(query, params, SqlGuard::Mode::ReadOnly);
 }
 
 SqlResult ObjectDatabase::engineSql(const QString &query, const QJsonArray &params)
 {
-    return runSql(query, params, SqlMode::Engine);
+    return runSql(query, params, SqlGuard::Mode::Engine);
 }
 
-SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params, SqlMode mode)
+SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
+                                 SqlGuard::Mode mode)
 {
     // Cached statements were authorised in the mode that prepared them: keep the modes apart.
-    struct ModeGuard
-    {
-        SqlMode &mode;
-        bool &timed;
-        ~ModeGuard()
-        {
-            mode = SqlMode::Engine;
-            timed = false;
-        }
-    } guard {m_sqlMode, m_sqlTimed};
-    m_sqlMode = mode;
-    // User and inspection SQL run on the budget (progress()); the engine's own does not.
-    m_sqlTimed = mode != SqlMode::Engine;
-    m_sqlStarted = std::chrono::steady_clock::now();
-    m_interrupt = Interrupt::None;
+    // User and inspection SQL also run on the time budget; the engine's own does not.
+    const SqlGuard::Scope guarded(m_guard, mode);
     const QByteArray text = utf8(query);
     // Statements are authorised when prepared: cache engine and user statements apart, or
     // user SQL could reuse an engine statement that touches _durable_* tables.
     const QByteArray cacheKey =
-        (mode == SqlMode::Engine ? QByteArrayLiteral("E:") : QByteArrayLiteral("U:")) + text;
+        (mode == SqlGuard::Mode::Engine ? QByteArrayLiteral("E:") : QByteArrayLiteral("U:")) + text;
     SqlResult result;
     const char *cursor = text.constData();
     const char *end = text.constData() + text.size();
@@ -845,7 +699,7 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
             break;
         // Look the statement up by its exact text only for single-statement queries, the
         // common case that benefits from caching.
-        const bool single = first && mode != SqlMode::ReadOnly;
+        const bool single = first && mode != SqlGuard::Mode::ReadOnly;
         const char *tail = nullptr;
         sqlite3_stmt *stmt = userStatement(query, cacheKey, single, stmtStart, end, &tail);
         if (!stmt) // whitespace or a comment only
@@ -856,7 +710,7 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
                             QByteArrayView(tail, end - tail).trimmed() == ";";
         bindUserParameters(stmt, params, cachedStmt);
         const bool readOnly = sqlite3_stmt_readonly(stmt);
-        if (mode == SqlMode::ReadOnly && !readOnly) {
+        if (mode == SqlGuard::Mode::ReadOnly && !readOnly) {
             if (!cachedStmt)
                 sqlite3_finalize(stmt);
             throw Error(ErrorCode::InvalidArgument,
@@ -945,8 +799,10 @@ SqlResult ObjectDatabase::stepUserStatement(sqlite3_stmt *stmt, const QString &q
     if (rc != SQLITE_DONE) {
         if (isCorruption(rc))
             throwSqlite(rc, QStringLiteral("SQL failed"));
-        if ((rc & 0xff) == SQLITE_INTERRUPT && m_interrupt != Interrupt::None)
-            throwInterrupted(query);
+        if ((rc & 0xff) == SQLITE_INTERRUPT) {
+            if (const std::optional<Error> interrupted = m_guard.interruption(m_label))
+                throw Error(*interrupted).withContext(QStringLiteral("query"), query.left(500));
+        }
         throw Error(ErrorCode::SqlError,
                     QStringLiteral("SQL failed on %1: %2").arg(m_label, message))
             .withContext(QStringLiteral("query"), query.left(500));

@@ -5,6 +5,7 @@
 #include <durable/core/result.h>
 #include <durable/core/storagetypes.h>
 
+#include "sqlguard.h"
 #include "turnchanges.h"
 
 #include <QHash>
@@ -63,8 +64,7 @@ public:
     // set, interrupts such a call: the engine is shutting down. Set before open().
     void setSqlLimits(std::chrono::milliseconds budget, const std::atomic<bool> *stopping)
     {
-        m_sqlBudget = budget;
-        m_stopping = stopping;
+        m_guard.setLimits(budget, stopping);
     }
     // Off the hot path (before hibernating, at shutdown): folds a WAL of more than 64 KB into
     // the file and truncates it, so an idle object costs its data on disk, not a WAL's worth
@@ -145,10 +145,6 @@ private:
     Result<void> readMeta(ObjectMeta &meta);
     sqlite3_stmt *prepareUser(const QString &query, const char **tail, const char *start);
 
-    static int progress(void *self);
-    static int authorize(void *self, int action, const char *a, const char *b, const char *c,
-                         const char *d);
-
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_cached[CachedCount] = {};
     QHash<QByteArray, sqlite3_stmt *> m_userStatements;
@@ -157,25 +153,12 @@ private:
     bool m_inTransaction = false;
     bool m_alarmChanged = false;
     bool m_alarmsAllowed = false;
-    enum class SqlMode { Engine, User, ReadOnly };
-    SqlMode m_sqlMode = SqlMode::Engine; // the authorizer polices user and read-only SQL
-    SqlResult runSql(const QString &query, const QJsonArray &params, SqlMode mode);
+    SqlGuard m_guard; // polices user and read-only SQL: what it may do, and for how long
+    SqlResult runSql(const QString &query, const QJsonArray &params, SqlGuard::Mode mode);
     sqlite3_stmt *userStatement(const QString &query, const QByteArray &cacheKey, bool single,
                                 const char *start, const char *end, const char **tail);
     void bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params, bool cachedStmt);
     SqlResult stepUserStatement(sqlite3_stmt *stmt, const QString &query, bool cachedStmt);
-    QString m_denied; // why the authorizer refused the last user statement
-    ErrorCode m_deniedCode = ErrorCode::SqlError;
-    void deny(ErrorCode code, QString why);
-    bool m_alterSeen = false; // ALTER TABLE's new name reaches no authorizer call: check its text
-    // The SQL budget: armed while user or inspection SQL runs (progress() checks it).
-    enum class Interrupt { None, Budget, Stopping };
-    std::chrono::milliseconds m_sqlBudget {0};
-    const std::atomic<bool> *m_stopping = nullptr;
-    std::chrono::steady_clock::time_point m_sqlStarted;
-    bool m_sqlTimed = false;
-    Interrupt m_interrupt = Interrupt::None;
-    [[noreturn]] void throwInterrupted(const QString &query) const;
     int m_userSavepoints = 0;
     TurnChanges m_changes;
     bool m_turnAlarmChanged = false;
