@@ -170,8 +170,9 @@ int SqlGuard::decide(int action, const char *a, const char *b)
             if (a && qstricmp(a, name) == 0)
                 return SQLITE_OK;
         }
-        return deny(ErrorCode::SqlError, QStringLiteral("PRAGMA %1 is not allowed in user SQL")
-                                             .arg(QString::fromUtf8(a)));
+        return deny(
+            ErrorCode::SqlError,
+            QStringLiteral("PRAGMA %1 is not allowed in user SQL").arg(QString::fromUtf8(a)));
     }
     case SQLITE_ALTER_TABLE:
         m_alterSeen = true; // the new name is checked in the statement's text (refusal())
