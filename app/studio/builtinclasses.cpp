@@ -3,6 +3,8 @@
 
 #include <durable/core/durableobject.h>
 #include <durable/core/engine.h>
+#include <durable/core/error.h>
+#include <durable/core/jsontext.h>
 #include <durable/core/objectcontext.h>
 #include <durable/core/storage.h>
 
@@ -10,6 +12,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <cmath>
 
 // The reference agents replace the demo classes as soon as the app links durable_examples
 // (whose include directory then resolves); until then the old demo classes stay.
@@ -26,27 +29,54 @@ namespace {
 
 using namespace Durable;
 
-// A counter in the key "count": increment {by}, get, reset.
+// A counter in the key "count": increment {by}, get, reset. Counts are exact integers, so
+// they stay within what a JSON number holds exactly (2^53); anything else is refused.
 class DemoCounter : public DurableObject
 {
 public:
     QJsonValue onRequest(const QString &method, const QJsonValue &args) override
     {
         if (method == QLatin1String("increment")) {
-            const int by = args.isDouble() ? args.toInt()
-                                           : args.toObject().value(QStringLiteral("by")).toInt(1);
-            const int next = storage().get(QStringLiteral("count")).toInt() + by;
-            storage().put(QStringLiteral("count"), next);
+            const qint64 next = count() + step(args);
+            if (std::abs(next) > kMaxExact) {
+                throw Error(ErrorCode::InvalidArgument,
+                            QStringLiteral("The count would leave the exact range of a JSON "
+                                           "number (±%1); reset it first")
+                                .arg(kMaxExact));
+            }
+            storage().put(QStringLiteral("count"), double(next));
             storage().put(QStringLiteral("updated"), double(context().nowMs()));
-            return next;
+            return double(next);
         }
         if (method == QLatin1String("get"))
-            return storage().get(QStringLiteral("count")).toInt();
+            return double(count());
         if (method == QLatin1String("reset")) {
             storage().put(QStringLiteral("count"), 0);
             return 0;
         }
         return DurableObject::onRequest(method, args);
+    }
+
+private:
+    static constexpr qint64 kMaxExact = (qint64(1) << 53) - 1;
+
+    qint64 count() const { return storage().get(QStringLiteral("count")).toInteger(); }
+
+    // `increment` takes a bare number or {"by": number}; without one it adds 1.
+    static qint64 step(const QJsonValue &args)
+    {
+        const QJsonValue by = args.isObject() ? args.toObject().value(QStringLiteral("by")) : args;
+        if (by.isUndefined() || by.isNull())
+            return 1;
+        const double value = by.toDouble(std::nan(""));
+        if (!by.isDouble() || value != std::trunc(value) || std::abs(value) > double(kMaxExact)) {
+            throw Error(ErrorCode::InvalidArgument,
+                        QStringLiteral("increment takes {\"by\": n} with n a whole number "
+                                       "between -%1 and %1; got %2")
+                            .arg(kMaxExact)
+                            .arg(JsonText::compact(by)));
+        }
+        return qint64(value);
     }
 };
 

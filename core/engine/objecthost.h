@@ -88,6 +88,9 @@ public:
     qint64 lastActiveMs = 0;
     qint64 createdMs = 0;
     qint64 notedSeq = 0; // the last seq given to the catalog's watermark (worker thread)
+    // A file created by this activation that no turn has committed to yet (worker thread):
+    // the object does not exist for anyone until one does, and its file goes if none does.
+    bool unborn = false;
     // Mirrors of worker-thread state that the inspection API reads under the worker's mutex.
     std::atomic<bool> liveOpen {false};
     std::atomic<qint64> liveLastActiveMs {0};

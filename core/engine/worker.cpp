@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "worker.h"
 
+#include "databasefiles.h"
 #include "enginecore.h"
 #include "objecthost.h"
 #include "turneffects.h"
@@ -247,14 +248,39 @@ Result<void> Worker::ensureActive(ObjectHost *host)
     ++m_openCount;
     host->liveOpen = true;
     m_core.metrics().liveObjects.fetch_add(1, std::memory_order_relaxed);
-    if (created) {
-        m_core.catalog().noteObject({host->id().toString(), host->className(), host->name(),
-                                     host->createdMs, m_core.clock().nowMs()});
-        m_core.publish(ChangeEvent::Kind::ObjectCreated, host->id(), host->className(),
+    host->unborn = created; // announced by its first commit (announceCreated)
+    if (!created)
+        m_core.publish(ChangeEvent::Kind::ObjectActivated, host->id(), host->className(),
                        host->name());
-    }
-    m_core.publish(ChangeEvent::Kind::ObjectActivated, host->id(), host->className(), host->name());
     return {};
+}
+
+// The first commit of a new object makes it exist: its catalog row, then its events, before
+// those of the turns that created it.
+void Worker::announceCreated(ObjectHost *host)
+{
+    host->unborn = false;
+    m_core.catalog().noteObject({host->id().toString(), host->className(), host->name(),
+                                 host->createdMs, m_core.clock().nowMs()});
+    m_core.publish(ChangeEvent::Kind::ObjectCreated, host->id(), host->className(), host->name());
+    m_core.publish(ChangeEvent::Kind::ObjectActivated, host->id(), host->className(), host->name());
+}
+
+// A new object none of whose turns committed (e.g. a call of a method its class does not
+// have) leaves nothing behind: no file, no catalog row, no event; only its callers heard.
+void Worker::discardUnborn(ObjectHost *host)
+{
+    --m_openCount;
+    host->liveOpen = false;
+    m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);
+    if (host->inLru) {
+        m_lru.erase(host->lruPosition);
+        host->inLru = false;
+    }
+    host->close();
+    host->unborn = false;
+    if (auto ok = DatabaseFiles::remove(host->filePath()); !ok)
+        qCWarning(lcWorker).noquote() << ok.error().message();
 }
 
 // Only a damaged object is repaired: one that opens normally is refused, so a typo in a name
@@ -263,7 +289,12 @@ void Worker::repairHost(ObjectHost *host, Turn &turn)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     const Result<QJsonValue> outcome = [&]() -> Result<QJsonValue> {
-        if (auto opened = ensureActive(host); opened) {
+        if (auto opened = ensureActive(host); opened && host->unborn) {
+            discardUnborn(host);
+            return Error(
+                ErrorCode::NotFound,
+                QStringLiteral("No object %1: there is nothing to repair").arg(host->label()));
+        } else if (opened) {
             return Error(ErrorCode::Conflict,
                          QStringLiteral("%1 is not damaged (it opened normally): nothing to repair")
                              .arg(host->label()));
@@ -334,8 +365,16 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
             }
         }
         const bool crashing = k < to && batch[k].kind == Turn::Kind::Crash;
-        commitSegment(host, done, alarmTouched, crashing, segmentSeq);
-        releaseSegment(host, done);
+        const bool committed = commitSegment(host, done, alarmTouched, crashing, segmentSeq);
+        const bool born = committed && std::any_of(done.begin(), done.end(), [](const auto &c) {
+                              return c.result.ok() && !c.inspection;
+                          });
+        const bool unborn = host->unborn && !born;
+        if (host->unborn && born)
+            announceCreated(host);
+        if (unborn)
+            discardUnborn(host); // before the replies: a caller who heard finds nothing
+        releaseSegment(host, done, !unborn);
         if (crashing) {
             crashHost(host);
             if (batch[k].reply)
@@ -350,6 +389,11 @@ bool Worker::refuseToCreate(ObjectHost *host, Turn &turn)
     // Looking at an object must never create it.
     if (host->isOpen() || !turn.inspection || host->state() == ObjectHost::State::Quarantined ||
         QFileInfo::exists(host->filePath()))
+        return false;
+    // An object the catalog records whose file is gone is damaged, not absent: activating it
+    // quarantines it, and the reader hears why.
+    const auto expected = m_core.catalog().expectedSeq(host->id().toString());
+    if (expected && expected.value() && *expected.value() >= 0)
         return false;
     if (turn.reply) {
         turn.reply(Error(ErrorCode::NotFound,
@@ -441,7 +485,7 @@ Result<void> Worker::writeHintsAhead(ObjectHost *host, const std::vector<Complet
     return {};
 }
 
-void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
+bool Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
                            bool crashing, qint64 segmentSeq)
 {
     Q_ASSERT(QThread::currentThread() == thread());
@@ -496,16 +540,17 @@ void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool
                            alarmAfter ? alarmAfter->dueMs : -1,
                            alarmAfter ? alarmAfter->retryCount : 0);
     }
+    return committed.ok();
 }
 
-void Worker::releaseSegment(ObjectHost *host, std::vector<Completion> &done)
+void Worker::releaseSegment(ObjectHost *host, std::vector<Completion> &done, bool publish)
 {
     Q_ASSERT(QThread::currentThread() == thread());
     bool indexed = true;
     bool wroteIndex = false;
     for (Completion &c : done) {
         if (!c.inspection)
-            publishTurn(c);
+            publishTurn(c, publish);
         wroteIndex = wroteIndex || c.effects.writesIndex();
         if (auto ok = c.effects.release(m_core, *host, c.result); !ok) {
             // The turn is durable; only the index lags. The mark stays, so the next start
@@ -544,10 +589,10 @@ void Worker::recordLostTurns(ObjectHost *host, size_t count, const Error &error,
     }
 }
 
-void Worker::publishTurn(Completion &c)
+void Worker::publishTurn(Completion &c, bool publish)
 {
     m_core.metrics().recordTurn(c.micros, c.result.ok());
-    if (!m_core.feed().hasSubscribers())
+    if (!publish || !m_core.feed().hasSubscribers())
         return;
     const QString name = c.trigger.isEmpty() ? TurnRunner::triggerName(c.kind) : c.trigger;
     QJsonObject detail {{QStringLiteral("trigger"), name},

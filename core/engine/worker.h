@@ -79,16 +79,18 @@ private:
     void quarantineInTurn(ObjectHost *host, std::vector<Completion> &done, const Error &why);
     Result<void> writeHintsAhead(ObjectHost *host, const std::vector<Completion> &done,
                                  bool alarmTouched, std::optional<AlarmRow> &alarmAfter);
-    void commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
+    bool commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
                        bool crashing, qint64 segmentSeq);
-    void releaseSegment(ObjectHost *host, std::vector<Completion> &done);
+    void releaseSegment(ObjectHost *host, std::vector<Completion> &done, bool publish);
+    void announceCreated(ObjectHost *host);
+    void discardUnborn(ObjectHost *host);
     void recordLostTurns(ObjectHost *host, size_t count, const Error &error, qint64 afterSeq);
     void evictHost(ObjectHost *host);
     void repairHost(ObjectHost *host, Turn &turn);
     void noteWatermarks();
     void crashHost(ObjectHost *host);
     void touch(ObjectHost *host, qint64 activeMs);
-    void publishTurn(Completion &c);
+    void publishTurn(Completion &c, bool publish);
     void enforceOpenLimit();
     void forget(ObjectHost *host);
     Result<void> ensureActive(ObjectHost *host);

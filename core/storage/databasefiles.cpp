@@ -29,4 +29,14 @@ Result<bool> moveAside(const QString &path, const QString &aside)
     return moved;
 }
 
+Result<void> remove(const QString &path)
+{
+    for (const char *suffix : {"", "-wal", "-shm"}) {
+        const QString file = path + QLatin1String(suffix);
+        if (QFile::exists(file) && !QFile::remove(file))
+            return Error(ErrorCode::Io, QStringLiteral("Could not remove %1").arg(file));
+    }
+    return {};
+}
+
 } // namespace Durable::DatabaseFiles

@@ -16,6 +16,8 @@ QString asidePath(const QString &path);
 // Moves path and its companions that exist to aside (+ the same suffixes). Returns whether
 // any existed; fails, naming the file, when one could not be moved.
 Result<bool> moveAside(const QString &path, const QString &aside);
+// Removes path and its companions: only for a file that never held a committed turn.
+Result<void> remove(const QString &path);
 
 } // namespace DatabaseFiles
 

@@ -579,6 +579,7 @@ private slots:
         QSignalSpy spy(&inspector, &Inspector::changesAvailable);
         QVERIFY(spy.isValid());
         QVERIFY(probe(*f.engine, "witness", "echo").ok());
+        QVERIFY(probe(*f.engine, "d", "echo", "before").ok()); // d exists before its doomed turn
         Probe::doomedMessageErrors.clear();
 
         const auto doomed = probe(*f.engine, "d", "doomed", QJsonObject {{"to", "witness"}});

@@ -90,6 +90,26 @@ private slots:
         QCOMPARE(summary.value().status, ObjectStatus::Quarantined);
     }
 
+    void missingFileIsQuarantinedWhenOnlyLookedAt()
+    {
+        // Reading a recorded object whose file is gone says it is damaged, not that it never
+        // existed (the HTTP gateway answered 404 here).
+        QTemporaryDir dir;
+        increment(dir.path(), "finn", 2);
+        removeDatabase(objectFile(dir.path(), "finn"));
+        auto engine = startTestEngine(dir.path());
+        Inspector inspector(engine.get());
+        const auto read = awaitValue(
+            inspector.keyValues("Counter", ObjectId::fromName("Counter", "finn")));
+        QVERIFY(!read.ok());
+        QCOMPARE(read.error().code(), ErrorCode::Quarantined);
+        QVERIFY2(read.error().message().contains("is missing"), qPrintable(read.error().message()));
+        // An object that was never called is still simply not there.
+        const auto never = awaitValue(
+            inspector.keyValues("Counter", ObjectId::fromName("Counter", "nobody")));
+        QCOMPARE(never.error().code(), ErrorCode::NotFound);
+    }
+
     void emptyFileIsQuarantined()
     {
         QTemporaryDir dir;

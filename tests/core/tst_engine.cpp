@@ -330,6 +330,35 @@ private slots:
         QVERIFY(stdFailure.error().message().contains("std failure"));
     }
 
+    void failedFirstCallLeavesNothing()
+    {
+        // A new object exists from its first committed turn: a call it refuses (an unknown
+        // method, a throwing handler) creates no file, no catalog row and no event.
+        QTemporaryDir dir;
+        auto engine = startTestEngine(dir.path());
+        Inspector inspector(engine.get());
+        inspector.setFeedInterval(10);
+        QSignalSpy spy(&inspector, &Inspector::changesAvailable);
+        QVERIFY(spy.isValid());
+        const ObjectId id = ObjectId::fromName("Counter", "ghost");
+        QCOMPARE(call(*engine, "Counter", "ghost", "noSuchMethod").error().code(),
+                 ErrorCode::UnknownMethod);
+        QCOMPARE(call(*engine, "Counter", "ghost", "throwStd").error().code(),
+                 ErrorCode::HandlerFailed);
+        const QString hex = id.toString();
+        const QString file = dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite";
+        QVERIFY(!QFile::exists(file));
+        QVERIFY(!QFile::exists(file + "-wal"));
+        QCOMPARE(awaitValue(inspector.object("Counter", id)).error().code(), ErrorCode::NotFound);
+        QVERIFY(awaitValue(inspector.objects()).value().isEmpty());
+        // The next call that commits creates it as usual, announced once.
+        QCOMPARE(call(*engine, "Counter", "ghost", "increment").value().toInt(), 1);
+        QVERIFY(QFile::exists(file));
+        QTRY_COMPARE(eventsOf(spy, ChangeEvent::Kind::TurnCompleted).size(), 1);
+        QCOMPARE(eventsOf(spy, ChangeEvent::Kind::ObjectCreated).size(), 1);
+        QCOMPARE(awaitValue(inspector.objects()).value().size(), 1);
+    }
+
     void coalescedTurnsFailAlone()
     {
         // Many queued turns share one commit; one throwing among them loses only its own writes.
@@ -403,6 +432,9 @@ private slots:
     {
         QTemporaryDir dir;
         auto engine = startTestEngine(dir.path());
+        // The sender exists before its failing turn (a new object's failed turns publish nothing).
+        QVERIFY(call(*engine, "Sender", "s", "send", obj({{"target", "warmup"}})).ok());
+        QTRY_COMPARE(call(*engine, "Counter", "warmup", "get").value().toInt(), 1);
         Inspector inspector(engine.get());
         inspector.setFeedInterval(10);
         QSignalSpy spy(&inspector, &Inspector::changesAvailable);

@@ -200,6 +200,27 @@ def disk_per_object(ctx):
     return figure
 
 
+def demo_counter_bounds(ctx):
+    server = serve(ctx, "counter-bounds")
+    try:
+        body = json.dumps({"by": 2147483647}).encode()
+        results = [server.request("POST", "/objects/Counter/big/increment", body) for _ in range(2)]
+        refused = {}
+        for label, by in (("1e300", "1e300"), ("1.5", "1.5"), ("string", '"2"')):
+            status, answer = server.request("POST", "/objects/Counter/strict/increment",
+                                            ('{"by": %s}' % by).encode())
+            refused[label] = status
+    finally:
+        server.stop()
+    (s1, _), (s2, second) = results
+    assert s1 == 200 and s2 == 200, "increments by 2^31-1 got %s and %s" % (s1, s2)
+    value = (second or {}).get("result")
+    assert value == 4294967294, "2 x (2^31-1) gave %r, expected 4294967294 (32-bit wrap?)" % value
+    bad = {k: v for k, v in refused.items() if v != 400}
+    assert not bad, "increment by a non-whole number must get 400, got %s" % bad
+    return "2 x (2^31-1) = %d; 1e300, 1.5, \"2\" -> 400" % value
+
+
 # name, function, brief timeout (s), long timeout (s)
 CHECKS = [
     ("small.host_required", host_required, 30, 30),
@@ -207,6 +228,7 @@ CHECKS = [
     ("small.bearer_case_insensitive", bearer_case_insensitive, 30, 30),
     ("small.invalid_utf8_names", invalid_utf8_names, 30, 30),
     ("small.unknown_method_creates_nothing", unknown_method_creates_nothing, 30, 30),
+    ("small.demo_counter_bounds", demo_counter_bounds, 30, 30),
     ("small.quiet_truncates_long_method", quiet_truncates_long_method, 30, 30),
     ("small.runaway_cte_budget", runaway_cte_budget, 45, 45),
     ("small.wrong_typed_assertions", wrong_typed_assertions, 60, 60),
