@@ -4,6 +4,7 @@
 #include "commandline.h"
 #include "exitcode.h"
 #include "inspectcommand.h"
+#include "repaircommand.h"
 #include "runcommand.h"
 #include "testcommand.h"
 
@@ -21,11 +22,13 @@ Commands:
   serve --data DIR [--listen H:P]   run the engine with its HTTP gateway
       (run, serve) --record FILE    save what clients did as a scenario on shutdown
   inspect --data DIR VIEW [--json]  print classes, objects, object, journal, alarms or inbox
+  repair --data DIR CLASS NAME reset|accept
+                                    bring a quarantined (damaged) object back
 
 Options:
   -h, --help      this help; "durable <command> --help" for a command's options
   -v, --version   print the version
-  --agents DIR    (test, run, serve, inspect; repeatable) also load the agent packages in DIR
+  --agents DIR    (test, run, serve, inspect, repair; repeatable) also load the agent packages in DIR
 
 Exit codes: 0 ok, 1 test failures, 2 usage error, 3 engine or data error (or an agent package
 that could not be loaded).)";
@@ -64,6 +67,8 @@ int main(int argc, char *argv[])
         return RunCommand::run(arguments, true);
     if (command == QLatin1String("inspect"))
         return InspectCommand::run(arguments);
+    if (command == QLatin1String("repair"))
+        return RepairCommand::run(arguments);
     CommandLine::printErr(QStringLiteral("durable: unknown command \"%1\"\n\n%2")
                               .arg(command, QString::fromLatin1(s_usage)));
     return exitStatus(ExitCode::Usage);

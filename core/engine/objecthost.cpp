@@ -9,6 +9,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QThread>
 
 namespace Durable {
@@ -127,11 +128,31 @@ Result<void> ObjectHost::checkFileExpected(const QFileInfo &file,
 Error ObjectHost::damaged(const QString &what) const
 {
     return Error(ErrorCode::Corrupt,
-                 QStringLiteral("%1. It was not started empty. Put back the file from a backup "
-                                "and repair it with \"accept\", or repair it with \"reset\" to "
-                                "start it empty (its damaged files are kept aside).")
-                     .arg(what))
+                 QStringLiteral("%1. It was not started empty. Put back the file (with its -wal, "
+                                "if the backup has one) and run: %2 accept; or start it empty (its "
+                                "damaged files are "
+                                "kept aside) with: %2 reset. The studio's Repair button does "
+                                "the same.")
+                     .arg(what, repairCommand()))
         .withContext(QStringLiteral("file"), filePath());
+}
+
+// The `durable repair` command line for this object, ready to paste into a POSIX shell.
+QString ObjectHost::repairCommand() const
+{
+    const auto quoted = [](const QString &word) -> QString {
+        static const QRegularExpression plain(QStringLiteral("^[A-Za-z0-9_./:@%+=-]+$"));
+        if (plain.match(word).hasMatch())
+            return word;
+        QString escaped = word;
+        escaped.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+        return QLatin1Char('\'') + escaped + QLatin1Char('\'');
+    };
+    const QString target =
+        m_name.isEmpty() ? QStringLiteral("%1 --id %2").arg(quoted(m_class.name), m_id.toString())
+                         : QStringLiteral("%1 %2").arg(quoted(m_class.name), quoted(m_name));
+    return QStringLiteral("durable repair --data %1 %2")
+        .arg(quoted(QDir::toNativeSeparators(m_core.options().dataDir)), target);
 }
 
 DurableObject &ObjectHost::instance()

@@ -117,6 +117,7 @@ private:
     Result<void> checkFileExpected(const QFileInfo &file,
                                    const std::optional<qint64> &expectedSeq) const;
     Error damaged(const QString &what) const;
+    QString repairCommand() const;
 
     // Whether the caller runs on the thread of the worker this object is pinned to: what the
     // worker-thread-only members assert.
