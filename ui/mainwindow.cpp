@@ -99,6 +99,8 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
     connect(m_browser->classModel(), &ClassListModel::errorOccurred, this,
             &MainWindow::reportError);
     connect(m_inspectorView, &ObjectInspector::errorOccurred, this, &MainWindow::reportError);
+    connect(m_inspectorView, &ObjectInspector::repaired, this,
+            [this](const QString &note) { showMessage(note); });
     connect(inspector, &Inspector::metricsUpdated, this, &MainWindow::showMetrics);
     connect(inspector, &Inspector::changesAvailable, this, [this](const QList<ChangeEvent> &batch) {
         // Failed turns surface in the status bar (the last one of a batch) and the log.

@@ -7,6 +7,7 @@
 #include "futures.h"
 #include "keyvaluemodel.h"
 #include "pendingcallmodel.h"
+#include "repairbanner.h"
 #include "sqlresultmodel.h"
 #include "stateview.h"
 #include "timelineview.h"
@@ -50,7 +51,8 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
       m_title(new QLabel), m_pendingCalls(new PendingCallModel(clock, this)),
       m_stateView(new StateView(inspector)), m_alarmView(new AlarmSchedulesView(inspector, clock)),
       m_sqlResult(new SqlResultModel(this)), m_timeline(new TimelineView(inspector)),
-      m_tick(new QTimer(this)), m_refreshLater(new QTimer(this))
+      m_repairBanner(new RepairBanner(inspector)), m_tick(new QTimer(this)),
+      m_refreshLater(new QTimer(this))
 {
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
@@ -70,6 +72,7 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
     layout->addWidget(m_title);
+    layout->addWidget(m_repairBanner);
     layout->addWidget(m_tabs, 1);
 
     m_tick->setInterval(1000);
@@ -85,11 +88,20 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
     connect(inspector, &Inspector::changesAvailable, this, &ObjectInspector::applyChanges);
     if (clock)
         connect(clock, &Clock::timeJumped, m_refreshLater, qOverload<>(&QTimer::start));
-    connect(m_stateView, &StateView::errorOccurred, this, &ObjectInspector::errorOccurred);
-    connect(m_alarmView, &AlarmSchedulesView::errorOccurred, this, &ObjectInspector::errorOccurred);
-    connect(m_timeline, &TimelineView::errorOccurred, this, &ObjectInspector::errorOccurred);
-    connect(m_conversation, &ConversationView::errorOccurred, this,
-            &ObjectInspector::errorOccurred);
+    connect(m_stateView, &StateView::errorOccurred, this, &ObjectInspector::report);
+    connect(m_repairBanner, &RepairBanner::errorOccurred, this, &ObjectInspector::errorOccurred);
+    connect(m_repairBanner, &RepairBanner::repaired, this,
+            [this](RepairAction action, const QString &note) {
+                emit repaired(note);
+                m_object.status = ObjectStatus::Hibernated;
+                showOverview();
+                // An accepted file has data to show; a reset object has none until called.
+                if (action == RepairAction::Accept)
+                    refresh();
+            });
+    connect(m_alarmView, &AlarmSchedulesView::errorOccurred, this, &ObjectInspector::report);
+    connect(m_timeline, &TimelineView::errorOccurred, this, &ObjectInspector::report);
+    connect(m_conversation, &ConversationView::errorOccurred, this, &ObjectInspector::report);
     setObject({});
 }
 
@@ -229,6 +241,7 @@ void ObjectInspector::setObject(const ObjectSummary &object)
         m_callsLabel->clear(); // not read yet
     }
     setEnabled(!object.id.isNull());
+    m_repairBanner->setObject(object.className, object.id, object.status);
     m_timeline->setObject(object.className, object.id, object.name);
     const QString label = QStringLiteral("%1/%2").arg(object.className, object.displayName());
     m_stateView->setObject(object.className, object.id, label);
@@ -250,7 +263,7 @@ void ObjectInspector::refresh()
     const ObjectId id = m_object.id;
     auto report = [this, ticket](const Durable::Error &error) {
         if (m_reads.isCurrent(ticket))
-            emit errorOccurred(error);
+            this->report(error);
     };
     whenReady(
         m_inspector->object(className, id), this,
@@ -258,6 +271,7 @@ void ObjectInspector::refresh()
             if (!m_reads.isCurrent(ticket))
                 return;
             m_object = summary;
+            m_repairBanner->setObject(summary.className, summary.id, summary.status);
             showOverview();
             // A busy object's last turn may report before its queue and status settle:
             // look again shortly rather than show it active for good.
@@ -277,6 +291,17 @@ void ObjectInspector::refresh()
         report);
 }
 
+void ObjectInspector::report(const Error &error)
+{
+    // A quarantined object fails every read: the banner says it once, with the way out.
+    if (error.code() == ErrorCode::Quarantined) {
+        m_repairBanner->setReason(error);
+        m_repairBanner->setObject(m_object.className, m_object.id, ObjectStatus::Quarantined);
+        return;
+    }
+    emit errorOccurred(error);
+}
+
 void ObjectInspector::readPendingCalls(RefreshTracker::Ticket ticket)
 {
     whenReady(
@@ -288,7 +313,7 @@ void ObjectInspector::readPendingCalls(RefreshTracker::Ticket ticket)
         [this, ticket](const Durable::Error &error) {
             // An object that is gone has no calls; its other reads report that already.
             if (m_reads.isCurrent(ticket) && error.code() != ErrorCode::NotFound)
-                emit errorOccurred(error);
+                report(error);
         });
 }
 

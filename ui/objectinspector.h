@@ -33,6 +33,7 @@ class AlarmSchedulesView;
 class ConversationView;
 class KeyValueModel;
 class PendingCallModel;
+class RepairBanner;
 class StateView;
 class SqlResultModel;
 class TimelineView;
@@ -68,6 +69,7 @@ public:
     PendingCallModel *pendingCallModel() const { return m_pendingCalls; }
     QTableView *pendingCallView() const { return m_pendingCallView; }
     QGroupBox *pendingCallBox() const { return m_pendingCallBox; }
+    RepairBanner *repairBanner() const { return m_repairBanner; }
 
 public slots:
     void refresh();
@@ -76,6 +78,7 @@ public slots:
 signals:
     void errorOccurred(const Durable::Error &error);
     void refreshed();
+    void repaired(const QString &note); // a quarantined object was reset or accepted
 
 private:
     QWidget *buildOverview();
@@ -86,6 +89,7 @@ private:
     void readPendingCalls(RefreshTracker::Ticket ticket);
     void showPendingCalls(const QList<OutgoingCallInfo> &calls);
     void applyChanges(const QList<ChangeEvent> &batch);
+    void report(const Error &error);
 
     QPointer<Inspector> m_inspector;
     QPointer<Clock> m_clock;
@@ -119,6 +123,7 @@ private:
     QTableView *m_sqlView;
     QLabel *m_sqlStatus;
     TimelineView *m_timeline;
+    RepairBanner *m_repairBanner;
     ConversationView *m_conversation = nullptr;
     QTimer *m_tick;
     QTimer *m_refreshLater;

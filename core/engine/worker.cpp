@@ -395,11 +395,15 @@ bool Worker::refuseToCreate(ObjectHost *host, Turn &turn)
     const auto expected = m_core.catalog().expectedSeq(host->id().toString());
     if (expected && expected.value() && *expected.value() >= 0)
         return false;
+    const bool wasReset = expected && expected.value(); // a row that expects no file
     if (turn.reply) {
         turn.reply(Error(ErrorCode::NotFound,
-                         QStringLiteral("No object %1: nothing has been stored for it "
-                                        "and it was never called")
-                             .arg(host->label())));
+                         wasReset ? QStringLiteral("No data for %1: it was reset and has not "
+                                                   "been called since")
+                                        .arg(host->label())
+                                  : QStringLiteral("No object %1: nothing has been stored for it "
+                                                   "and it was never called")
+                                        .arg(host->label())));
     }
     return true;
 }

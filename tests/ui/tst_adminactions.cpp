@@ -12,6 +12,7 @@
 #include <jsoneditpanel.h>
 #include <keyvaluemodel.h>
 #include <objectinspector.h>
+#include <repairbanner.h>
 #include <rescheduledialog.h>
 #include <schedulemodel.h>
 #include <stateview.h>
@@ -90,9 +91,8 @@ struct Fixture
     AgentDirectory agents() const { return inspector->agents(); }
 };
 
-std::unique_ptr<Fixture> startEngine()
+void startEngineIn(Fixture *f)
 {
-    auto f = std::make_unique<Fixture>();
     EngineOptions options;
     options.dataDir = f->dir.path();
     options.clock = f->clock;
@@ -104,6 +104,12 @@ std::unique_ptr<Fixture> startEngine()
         qFatal("engine did not start: %s", qPrintable(ok.error().message()));
     f->inspector = std::make_unique<Inspector>(f->engine.get());
     f->inspector->setFeedInterval(10);
+}
+
+std::unique_ptr<Fixture> startEngine()
+{
+    auto f = std::make_unique<Fixture>();
+    startEngineIn(f.get());
     return f;
 }
 
@@ -426,6 +432,53 @@ private slots:
         QCOMPARE(stored.first().value, QJsonValue(QJsonObject {{"limit", 7}, {"name", "x"}}));
         QTRY_COMPARE(view->keyValueModel()->index(0, KeyValueModel::ValueColumn).data().toString(),
                      QString(R"({"limit":7,"name":"x"})"));
+    }
+
+    void quarantinedObjectIsRepairedFromTheBanner()
+    {
+        auto f = startEngine();
+        QVERIFY(call(*f->engine, "Counter", "dmg", "increment").ok());
+        QVERIFY(call(*f->engine, "Counter", "ok", "increment").ok());
+        const QString hex = ObjectId::fromName("Counter", "dmg").toString();
+        const QString file = f->dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex +
+                             ".sqlite";
+        f->inspector.reset();
+        f->engine.reset();
+        for (const char *suffix : {"", "-wal", "-shm"})
+            QFile::remove(file + suffix);
+        startEngineIn(f.get());
+
+        ObjectInspector inspectorView(f->inspector.get(), f->clock.get());
+        QSignalSpy errors(&inspectorView, &ObjectInspector::errorOccurred);
+        QSignalSpy repaired(&inspectorView, &ObjectInspector::repaired);
+        inspectorView.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&inspectorView));
+        RepairBanner *banner = inspectorView.repairBanner();
+        // A healthy object shows no banner.
+        inspectorView.setObject(summaryOf("Counter", "ok"));
+        QTest::qWait(50);
+        QVERIFY(!banner->isVisible());
+        // Looking at the damaged one finds it quarantined: the banner says why and how back.
+        inspectorView.setObject(summaryOf("Counter", "dmg"));
+        QTRY_VERIFY(banner->isVisible());
+        QTRY_VERIFY2(banner->messageLabel()->text().contains("is missing"),
+                     qPrintable(banner->messageLabel()->text()));
+        QVERIFY(banner->resetButton()->isEnabled());
+        QVERIFY(banner->acceptButton()->isEnabled());
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.value(0).value(0).value<Error>().message()));
+        // Reset: it leaves quarantine and starts empty.
+        banner->repair(RepairAction::Reset);
+        QTRY_COMPARE(repaired.count(), 1);
+        QVERIFY(repaired.first().first().toString().contains("was reset"));
+        QVERIFY(!banner->isVisible());
+        QCOMPARE(call(*f->engine, "Counter", "dmg", "increment").value().toInt(), 1);
+        // Asked again of a healthy object, the repair is refused and said so.
+        banner->setObject("Counter", ObjectId::fromName("Counter", "dmg"),
+                          ObjectStatus::Quarantined);
+        banner->repair(RepairAction::Reset);
+        QTRY_COMPARE(errors.count(), 1);
+        QCOMPARE(errors.first().first().value<Error>().code(), ErrorCode::Conflict);
+        QVERIFY(banner->resetButton()->isEnabled());
     }
 
     void alarmBoardFiresAndCancelsTheSelectedRow()
