@@ -7,6 +7,8 @@ namespace Durable {
 
 namespace {
 
+constexpr qint64 MaxMs = 3'155'760'000'000; // 100 years of 365.25 days, in ms
+
 qint64 unitMs(const QString &unit)
 {
     if (unit == QLatin1String("ms"))
@@ -49,7 +51,11 @@ Result<std::chrono::milliseconds> Duration::parse(const QString &text)
         const qint64 unit = unitMs(match.captured(2));
         if (unit < 0)
             return invalid(QStringLiteral("unknown unit \"%1\"").arg(match.captured(2)));
-        total += qint64(match.captured(1).toDouble() * double(unit));
+        // Checked in floating point: "99999999999999999999h" must be refused, not wrap around.
+        const double part = match.captured(1).toDouble() * double(unit);
+        if (part > double(MaxMs - total))
+            return invalid(QStringLiteral("it is longer than 100 years"));
+        total += qint64(part);
         at += match.capturedLength();
         while (at < trimmed.size() && trimmed.at(at).isSpace())
             ++at;

@@ -3,57 +3,48 @@
 
 #include <durable/core/duration.h>
 #include <durable/core/jsonmatch.h>
+#include <durable/core/jsontext.h>
+
+#include "scenarioschema.h"
 
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+
 namespace Durable {
 
 namespace {
 
+// What the schema cannot say: which kinds address one object, and which keys hold durations
+// (checked by parsing them). Keys, types and required fields are in the schema.
 struct KindSpec
 {
     const char *kind;
     bool needsObject;
-    QStringList required;  // every one of these
-    QStringList oneOf;     // at least one of these (empty: no constraint)
-    QStringList durations; // fields that hold durations
+    QStringList durations;
 };
 
 const QList<KindSpec> &kindSpecs()
 {
     static const QList<KindSpec> specs {
-        {"call", true, {QStringLiteral("method")}, {}, {}},
-        {"advance", false, {QStringLiteral("by")}, {}, {QStringLiteral("by")}},
-        {"runToNextAlarm", false, {}, {}, {}},
-        {"runUntilIdle", false, {}, {}, {QStringLiteral("horizon")}},
-        {"evict", true, {}, {}, {}},
-        {"crash", true, {}, {}, {}},
-        {"restart", false, {}, {}, {}},
-        {"assertState",
-         true,
-         {},
-         {QStringLiteral("kv"), QStringLiteral("paths"), QStringLiteral("absent"),
-          QStringLiteral("state"), QStringLiteral("keys")},
-         {}},
-        {"assertAlarm",
-         true,
-         {},
-         {QStringLiteral("none"), QStringLiteral("dueIn"), QStringLiteral("within"),
-          QStringLiteral("at"), QStringLiteral("exists")},
-         {QStringLiteral("dueIn"), QStringLiteral("within")}},
-        {"assertJournal", true, {}, {QStringLiteral("last"), QStringLiteral("count")}, {}},
-        {"assertSql",
-         true,
-         {QStringLiteral("query")},
-         {QStringLiteral("rows"), QStringLiteral("rowCount")},
-         {}},
-        {"answer", true, {QStringLiteral("title")}, {}, {}},
-        {"assertPending", false, {}, {QStringLiteral("count"), QStringLiteral("titles")}, {}},
-        {"assertStep", true, {QStringLiteral("step")}, {}, {}},
-        {"settle", false, {}, {}, {}},
+        {"call", true, {}},
+        {"advance", false, {QStringLiteral("by")}},
+        {"runToNextAlarm", false, {}},
+        {"runUntilIdle", false, {QStringLiteral("horizon")}},
+        {"evict", true, {}},
+        {"crash", true, {}},
+        {"restart", false, {}},
+        {"assertState", true, {}},
+        {"assertAlarm", true, {QStringLiteral("dueIn"), QStringLiteral("within")}},
+        {"assertJournal", true, {}},
+        {"assertSql", true, {}},
+        {"answer", true, {}},
+        {"assertPending", false, {}},
+        {"assertStep", true, {}},
+        {"settle", false, {}},
     };
     return specs;
 }
@@ -65,6 +56,24 @@ const KindSpec *specFor(const QString &kind)
             return &spec;
     }
     return nullptr;
+}
+
+QString describeJsonType(const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Bool:
+        return QStringLiteral("a boolean");
+    case QJsonValue::Double:
+        return QStringLiteral("a number");
+    case QJsonValue::String:
+        return QStringLiteral("a string");
+    case QJsonValue::Array:
+        return QStringLiteral("an array");
+    default:
+        return QStringLiteral("an object");
+    }
 }
 
 QString defaultTitle(const ScenarioStep &step, bool needsObject)
@@ -112,10 +121,7 @@ QString ScenarioStep::objectLabel() const
 
 QStringList Scenario::stepKinds()
 {
-    QStringList kinds;
-    for (const KindSpec &spec : kindSpecs())
-        kinds.append(QLatin1String(spec.kind));
-    return kinds;
+    return ScenarioSchema::instance().stepKinds();
 }
 
 Result<Scenario> Scenario::load(const QString &file)
@@ -125,8 +131,16 @@ Result<Scenario> Scenario::load(const QString &file)
         return Error(ErrorCode::Io,
                      QStringLiteral("Could not read scenario %1: %2").arg(file, in.errorString()));
     }
+    const QByteArray text = in.readAll();
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(in.readAll(), &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
+    if (const QJsonValue scalar = doc.isNull() ? JsonText::parse(text)
+                                               : QJsonValue(QJsonValue::Undefined);
+        !scalar.isUndefined()) {
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("Scenario %1 must be a JSON object with \"steps\", not %2")
+                         .arg(file, describeJsonType(scalar)));
+    }
     if (parseError.error != QJsonParseError::NoError) {
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("Scenario %1 is not valid JSON at offset %2: %3")
@@ -135,8 +149,10 @@ Result<Scenario> Scenario::load(const QString &file)
                          .arg(parseError.errorString()));
     }
     if (!doc.isObject()) {
-        return Error(ErrorCode::InvalidArgument,
-                     QStringLiteral("Scenario %1 must be a JSON object with \"steps\"").arg(file));
+        return Error(
+            ErrorCode::InvalidArgument,
+            QStringLiteral("Scenario %1 must be a JSON object with \"steps\", not an array")
+                .arg(file));
     }
     return fromJson(doc.object(), file);
 }
@@ -190,24 +206,24 @@ Result<Scenario> Scenario::fromJson(const QJsonObject &json, const QString &file
                                    .arg(index)
                                    .arg(step.kind, id.error().message()));
         }
-        for (const QString &field : spec->required) {
+        const ScenarioSchema &schema = ScenarioSchema::instance();
+        for (const QString &field : schema.requiredKeys(step.kind)) {
             if (!step.params.contains(field))
                 return invalid(
                     QStringLiteral("step %1 (%2) needs \"%3\"").arg(index).arg(step.kind, field));
         }
-        if (!spec->oneOf.isEmpty()) {
-            bool any = false;
-            for (const QString &field : spec->oneOf)
-                any |= step.params.contains(field);
-            if (!any) {
+        if (const QStringList oneOf = schema.oneOfKeys(step.kind); !oneOf.isEmpty()) {
+            if (std::none_of(oneOf.begin(), oneOf.end(), [&step](const QString &field) {
+                    return step.params.contains(field);
+                })) {
                 return invalid(QStringLiteral("step %1 (%2) needs one of %3")
                                    .arg(index)
-                                   .arg(step.kind, spec->oneOf.join(QStringLiteral(", "))));
+                                   .arg(step.kind, oneOf.join(QStringLiteral(", "))));
             }
         }
         for (const QString &field : spec->durations) {
-            if (!step.params.contains(field))
-                continue;
+            if (!step.params.value(field).isString())
+                continue; // the schema says what it should be
             const auto parsed = Duration::parse(step.params.value(field).toString());
             if (!parsed)
                 return invalid(QStringLiteral("step %1 (%2) \"%3\": %4")
@@ -218,6 +234,17 @@ Result<Scenario> Scenario::fromJson(const QJsonObject &json, const QString &file
         if (step.title.isEmpty())
             step.title = defaultTitle(step, spec->needsObject);
         scenario.steps.append(step);
+    }
+    // Types and unknown keys, once the plainer checks above have passed: a misspelt key or a
+    // value of the wrong type would otherwise be ignored, and the step pass unchecked.
+    if (const QStringList mistakes = ScenarioSchema::instance().mistakes(json);
+        !mistakes.isEmpty()) {
+        const qsizetype shown = std::min<qsizetype>(mistakes.size(), 10);
+        QString text = mistakes.mid(0, shown).join(QStringLiteral("\n  "));
+        if (mistakes.size() > shown)
+            text += QStringLiteral("\n  ... and %1 more").arg(mistakes.size() - shown);
+        return invalid(QStringLiteral("does not follow the scenario format (%1):\n  %2")
+                           .arg(QStringLiteral("resources/schemas/scenario.schema.json"), text));
     }
     return scenario;
 }
