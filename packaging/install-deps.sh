@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(cmake g++ make qt6-base-dev qt6-base-dev-tools libsqlite3-dev
-          libgl-dev qt6-qpa-plugins clang-format git)
+          libgl-dev qt6-qpa-plugins clang-format git python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
