@@ -246,9 +246,11 @@ void EngineCore::resumePendingWork()
     TurnExtension *extension = TurnExtension::installed();
     if (!extension)
         return;
-    for (const auto &[kind, trigger] :
+    for (const auto &[pendingKind, trigger] :
          {std::pair {Catalog::PendingKind::Index, QStringLiteral("reindex")},
           std::pair {Catalog::PendingKind::Outbox, QStringLiteral("resume-calls")}}) {
+        const Catalog::PendingKind kind =
+            pendingKind; // a lambda cannot capture a binding (clang 14)
         resumePending(kind, trigger, [extension, kind](ObjectHost &host) {
             extension->resumePending(host, kind);
         });

@@ -78,8 +78,8 @@ public:
     // TimeDriver (virtual clock jumps).
     qint64 nextDueMs() override;
     int fireDue(qint64 nowMs) override;
-    void beginJump();
-    void endJump();
+    void beginJump() override;
+    void endJump() override;
     bool isJumping() const { return m_jumping.load() > 0; }
 
     ChangeFeed &feed() { return m_feed; }

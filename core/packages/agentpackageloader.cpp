@@ -129,11 +129,13 @@ AgentPackageReport AgentPackageLoader::loadFile(const QString &file)
         if (QFileInfo(loaded.report.file).canonicalFilePath() == info.canonicalFilePath())
             return loaded.report;
     }
-    if (const auto error = checkMetadata(report.file, report)) {
-        report.error = error;
-        qCDebug(lcPackages).noquote() << error->message();
+    const Result<QString> version = readSdkVersion(report.file);
+    if (!version) {
+        report.error = version.error();
+        qCDebug(lcPackages).noquote() << version.error().message();
         return report;
     }
+    report.sdkVersion = version.value();
 
     // Only now does any code of the library run (its static initialisers, then the root object).
     QPluginLoader plugin(report.file);
@@ -173,8 +175,7 @@ AgentPackageReport AgentPackageLoader::loadFile(const QString &file)
     return report;
 }
 
-std::optional<Error> AgentPackageLoader::checkMetadata(const QString &file,
-                                                       AgentPackageReport &report) const
+Result<QString> AgentPackageLoader::readSdkVersion(const QString &file)
 {
     // Reading the metadata scans the file; it does not load the library.
     QPluginLoader plugin(file);
@@ -200,16 +201,16 @@ std::optional<Error> AgentPackageLoader::checkMetadata(const QString &file,
                 .arg(file, iid, prefix),
             file);
     }
-    report.sdkVersion = iid.mid(prefix.size());
-    if (!isCompatible(report.sdkVersion)) {
+    const QString version = iid.mid(prefix.size());
+    if (!isCompatible(version)) {
         return refused(
             ErrorCode::InvalidArgument,
             QStringLiteral("%1 was built against Durable SDK %2 but this program provides SDK %3; "
                            "rebuild it against %3")
-                .arg(file, report.sdkVersion, sdkVersion()),
+                .arg(file, version, sdkVersion()),
             file);
     }
-    return std::nullopt;
+    return version;
 }
 
 std::optional<Error> AgentPackageLoader::checkClasses(const LoadedPackage &candidate) const

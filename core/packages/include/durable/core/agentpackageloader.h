@@ -3,6 +3,7 @@
 
 #include <durable/core/agentpackagereport.h>
 #include <durable/core/classregistration.h>
+#include <durable/core/result.h>
 
 #include <QList>
 #include <QString>
@@ -54,6 +55,9 @@ public:
     // from 1.0 the major must match and the package's minor must not be newer.
     static QString sdkVersion();
     static bool isCompatible(const QString &packageVersion);
+    // Reads a package file's plugin metadata without loading it (no code of it runs) and returns
+    // the SDK version it was built against; refuses a file that is not a compatible package.
+    static Result<QString> readSdkVersion(const QString &file);
 
 private:
     struct LoadedPackage
@@ -63,7 +67,6 @@ private:
         QList<ClassRegistration> classes;
     };
 
-    std::optional<Error> checkMetadata(const QString &file, AgentPackageReport &report) const;
     std::optional<Error> checkClasses(const LoadedPackage &candidate) const;
 
     QList<LoadedPackage> m_packages;
