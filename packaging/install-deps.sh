@@ -5,7 +5,9 @@
 set -euo pipefail
 
 packages=(cmake g++ make qt6-base-dev qt6-base-dev-tools libsqlite3-dev
-          libgl-dev qt6-qpa-plugins clang-format git python3)
+          libgl-dev qt6-qpa-plugins clang-format git python3
+          # the sanitizer and fuzzing builds of the test command (.ci/run)
+          clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
