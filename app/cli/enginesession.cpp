@@ -8,6 +8,8 @@
 #include <durable/core/inspector.h>
 #include <durable/core/virtualclock.h>
 
+#include <QDir>
+
 namespace Durable::Cli {
 
 EngineSession::EngineSession(EngineOptions options, const AgentPackageLoader *packages)
@@ -27,6 +29,18 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(EngineOptions options
     if (!started)
         return started.error();
     return session;
+}
+
+Result<std::unique_ptr<EngineSession>> EngineSession::openFrozen(const QString &dataDir,
+                                                                 const AgentPackageLoader *packages)
+{
+    if (!QDir(dataDir).exists())
+        return Error(ErrorCode::NotFound, QStringLiteral("No data directory at %1").arg(dataDir));
+    EngineOptions options;
+    options.dataDir = dataDir;
+    options.workerThreads = 1;
+    options.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
+    return open(std::move(options), packages);
 }
 
 Result<void> EngineSession::start()

@@ -32,6 +32,11 @@ public:
     // the start).
     static Result<std::unique_ptr<EngineSession>> open(
         EngineOptions options, const AgentPackageLoader *packages = nullptr);
+    // An existing data directory opened to look at or repair, not to run: one worker and a
+    // virtual clock frozen at the Unix epoch, so no alarm comes due and no turn runs by itself.
+    // Refuses a directory that does not exist.
+    static Result<std::unique_ptr<EngineSession>> openFrozen(
+        const QString &dataDir, const AgentPackageLoader *packages = nullptr);
 
     Engine &engine() const { return *m_engine; }
     Inspector &inspector() const { return *m_inspector; }

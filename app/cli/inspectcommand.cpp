@@ -290,19 +290,11 @@ int InspectCommand::run(const QStringList &arguments)
         if (!ok || rowLimit < 0)
             return cli.usageError(QStringLiteral("--limit needs a number"));
     }
-    if (!QDir(parser.value(data)).exists())
-        return dataError(Error(ErrorCode::NotFound,
-                               QStringLiteral("No data directory at %1").arg(parser.value(data))));
-
-    EngineOptions options;
-    options.dataDir = parser.value(data);
-    options.workerThreads = 1;
-    options.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
     // The classes of agent packages show with their descriptions and steps, as in `run`.
     AgentPackageLoader packages;
     if (!cli.loadAgentPackages(packages))
         return exitStatus(ExitCode::EngineError);
-    auto opened = EngineSession::open(options, &packages);
+    auto opened = EngineSession::openFrozen(parser.value(data), &packages);
     if (!opened)
         return dataError(opened.error());
     EngineSession &session = *opened.value();

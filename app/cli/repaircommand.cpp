@@ -9,9 +9,6 @@
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/inspector.h>
 #include <durable/core/objectid.h>
-#include <durable/core/virtualclock.h>
-
-#include <QDir>
 
 namespace Durable::Cli {
 
@@ -77,20 +74,10 @@ int RepairCommand::run(const QStringList &arguments)
             return cli.usageError(parsed.error().message());
         id = parsed.value();
     }
-    if (!QDir(parser.value(data)).exists()) {
-        return engineError(
-            Error(ErrorCode::NotFound,
-                  QStringLiteral("No data directory at %1").arg(parser.value(data))));
-    }
-
-    EngineOptions options;
-    options.dataDir = parser.value(data);
-    options.workerThreads = 1;
-    options.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
-    AgentPackageLoader packages;
+    AgentPackageLoader packages; // their classes' objects can be damaged too
     if (!cli.loadAgentPackages(packages))
         return exitStatus(ExitCode::EngineError);
-    auto opened = EngineSession::open(options, &packages);
+    auto opened = EngineSession::openFrozen(parser.value(data), &packages);
     if (!opened)
         return engineError(opened.error());
     const auto repaired = awaitResult(opened.value()->inspector().repair(className, id, *action));

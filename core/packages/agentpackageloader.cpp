@@ -131,6 +131,8 @@ AgentPackageReport AgentPackageLoader::loadFile(const QString &file)
     }
     const Result<QString> version = readSdkVersion(report.file);
     if (!version) {
+        report.sdkVersion =
+            version.error().context().value(QStringLiteral("sdkVersion")).toString();
         report.error = version.error();
         qCDebug(lcPackages).noquote() << version.error().message();
         return report;
@@ -203,12 +205,13 @@ Result<QString> AgentPackageLoader::readSdkVersion(const QString &file)
     }
     const QString version = iid.mid(prefix.size());
     if (!isCompatible(version)) {
-        return refused(
-            ErrorCode::InvalidArgument,
-            QStringLiteral("%1 was built against Durable SDK %2 but this program provides SDK %3; "
+        return refused(ErrorCode::InvalidArgument,
+                       QStringLiteral(
+                           "%1 was built against Durable SDK %2 but this program provides SDK %3; "
                            "rebuild it against %3")
-                .arg(file, version, sdkVersion()),
-            file);
+                           .arg(file, version, sdkVersion()),
+                       file)
+            .withContext(QStringLiteral("sdkVersion"), version); // for the report
     }
     return version;
 }

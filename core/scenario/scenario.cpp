@@ -5,6 +5,7 @@
 #include <durable/core/jsonmatch.h>
 #include <durable/core/jsontext.h>
 
+#include "jsonschemavalues.h"
 #include "scenarioschema.h"
 
 #include <QFile>
@@ -56,24 +57,6 @@ const KindSpec *specFor(const QString &kind)
             return &spec;
     }
     return nullptr;
-}
-
-QString describeJsonType(const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Null:
-        return QStringLiteral("null");
-    case QJsonValue::Bool:
-        return QStringLiteral("a boolean");
-    case QJsonValue::Double:
-        return QStringLiteral("a number");
-    case QJsonValue::String:
-        return QStringLiteral("a string");
-    case QJsonValue::Array:
-        return QStringLiteral("an array");
-    default:
-        return QStringLiteral("an object");
-    }
 }
 
 QString defaultTitle(const ScenarioStep &step, bool needsObject)
@@ -139,7 +122,7 @@ Result<Scenario> Scenario::load(const QString &file)
         !scalar.isUndefined()) {
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("Scenario %1 must be a JSON object with \"steps\", not %2")
-                         .arg(file, describeJsonType(scalar)));
+                         .arg(file, JsonSchemaValues::jsonTypeName(scalar)));
     }
     if (parseError.error != QJsonParseError::NoError) {
         return Error(ErrorCode::InvalidArgument,

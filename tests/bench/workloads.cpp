@@ -869,7 +869,7 @@ bool Workloads::alarmsVirtual()
             engine.stub(QStringLiteral("ChainAlarm"), QStringLiteral("chain-%1").arg(i)).value());
     const PumpOutcome armed = CallPump::run(
         objects, InFlight,
-        [&stubs, t0, every, objects](qint64 i) {
+        [&stubs, t0, objects](qint64 i) {
             const qint64 first = t0 + 1 + (every * i) / objects; // spread over the first interval
             return CallSpec {stubs[size_t(i)], QStringLiteral("set"),
                              QJsonObject {{QStringLiteral("at"), double(first)},
@@ -1030,7 +1030,7 @@ bool Workloads::feed()
                                                 objects);
     const PumpOutcome outcome = CallPump::run(
         total, InFlight,
-        [&stubs, objects](qint64 i) {
+        [&stubs](qint64 i) {
             return CallSpec {stubs[size_t(i % objects)], Increment, 1};
         },
         [](qint64, const QJsonValue &) { return QString(); });

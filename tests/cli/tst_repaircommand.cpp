@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `durable repair`: the command-line way back for a quarantined object (issue 14), and the
 // command line that the quarantine error itself suggests.
+#include "durablerun.h"
+#include "objectfiles.h"
 #include "testutil.h"
 
 #include "builtinclasses.h"
@@ -22,27 +24,11 @@ namespace {
 
 const QString s_durable = QStringLiteral(DURABLE_CLI_PATH);
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = DurableTest::DurableRun;
 
 Run runDurable(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(s_durable, arguments);
-    Run run;
-    if (!process.waitForFinished(60000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return DurableTest::runDurable(s_durable, arguments);
 }
 
 // Counter/name incremented count times by an engine that then shut down cleanly.
@@ -59,24 +45,7 @@ void increment(const QString &dir, const QString &name, int count)
 
 QString objectFile(const QString &dir, const QString &name)
 {
-    const QString hex = ObjectId::fromName("Counter", name).toString();
-    return dir + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite";
-}
-
-// A backup is the file and its -wal: a hibernated object keeps its last writes in the WAL.
-void copyDatabase(const QString &from, const QString &to)
-{
-    for (const char *suffix : {"", "-wal"}) {
-        QFile::remove(to + suffix);
-        if (QFile::exists(from + suffix))
-            QVERIFY(QFile::copy(from + suffix, to + suffix));
-    }
-}
-
-void removeDatabase(const QString &path)
-{
-    for (const char *suffix : {"", "-wal", "-shm"})
-        QFile::remove(path + suffix);
+    return objectFilePath(dir, "Counter", name);
 }
 
 } // namespace

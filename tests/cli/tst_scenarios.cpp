@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `durable test`: scenarios pass and fail readably, in-process (ScenarioRunner) and through the
 // real executable (exit codes, output, JUnit XML).
+#include "durablerun.h"
 #include "junitwriter.h"
 #include "scenariorunner.h"
 #include <durable/core/duration.h>
@@ -24,27 +25,11 @@ const QString s_durable = QStringLiteral(DURABLE_CLI_PATH);
 const QString s_data = QStringLiteral(DURABLE_CLI_TEST_DATA);
 const QString s_scenarios = QStringLiteral(DURABLE_SCENARIOS_DIR);
 
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Run = DurableTest::DurableRun;
 
 Run runDurable(const QStringList &arguments)
 {
-    QProcess process;
-    process.start(s_durable, arguments);
-    Run run;
-    if (!process.waitForFinished(120000)) {
-        process.kill();
-        process.waitForFinished();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = QString::fromUtf8(process.readAllStandardOutput());
-    run.err = QString::fromUtf8(process.readAllStandardError());
-    return run;
+    return DurableTest::runDurable(s_durable, arguments);
 }
 
 } // namespace

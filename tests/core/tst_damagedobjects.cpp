@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Damaged or missing object data is quarantined, never served as a new empty object; a
 // damaged catalog is rebuilt from the object files; Inspector::repair brings objects back.
+#include "objectfiles.h"
 #include "testobjects.h"
 #include "testutil.h"
 
@@ -20,8 +21,7 @@ namespace {
 
 QString objectFile(const QString &dir, const QString &name)
 {
-    const QString hex = ObjectId::fromName("Counter", name).toString();
-    return dir + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite";
+    return objectFilePath(dir, "Counter", name);
 }
 
 // An engine that ran count increments on Counter/name and shut down cleanly.
@@ -30,21 +30,6 @@ void increment(const QString &dir, const QString &name, int count)
     auto engine = startTestEngine(dir);
     for (int i = 0; i < count; ++i)
         QVERIFY(call(*engine, "Counter", name, "increment").ok());
-}
-
-void copyDatabase(const QString &from, const QString &to)
-{
-    for (const char *suffix : {"", "-wal"}) {
-        QFile::remove(to + suffix);
-        if (QFile::exists(from + suffix))
-            QVERIFY(QFile::copy(from + suffix, to + suffix));
-    }
-}
-
-void removeDatabase(const QString &path)
-{
-    for (const char *suffix : {"", "-wal", "-shm"})
-        QFile::remove(path + suffix);
 }
 
 // The file cut to 0 bytes and its WAL gone: a damaged disk, or a careless copy.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The engine core: strands, storage, output gate, catalog, activation and bad input.
 #include "feedutil.h"
+#include "objectfiles.h"
 #include "testobjects.h"
 #include "testutil.h"
 
@@ -345,8 +346,7 @@ private slots:
                  ErrorCode::UnknownMethod);
         QCOMPARE(call(*engine, "Counter", "ghost", "throwStd").error().code(),
                  ErrorCode::HandlerFailed);
-        const QString hex = id.toString();
-        const QString file = dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite";
+        const QString file = objectFilePath(dir.path(), "Counter", "ghost");
         QVERIFY(!QFile::exists(file));
         QVERIFY(!QFile::exists(file + "-wal"));
         QCOMPARE(awaitValue(inspector.object("Counter", id)).error().code(), ErrorCode::NotFound);

@@ -3,6 +3,7 @@
 // "Alarm & Schedules" tab (the alarm and an agent's schedules) and from the alarm board, and
 // state edits from the "State" tab (agent state through its validation hook, key/value entries),
 // with refusals shown inline and nothing changed. Checked through Inspector and AgentDirectory.
+#include "objectfiles.h"
 #include "uitestutil.h"
 
 #include <alarmboard.h>
@@ -439,13 +440,9 @@ private slots:
         auto f = startEngine();
         QVERIFY(call(*f->engine, "Counter", "dmg", "increment").ok());
         QVERIFY(call(*f->engine, "Counter", "ok", "increment").ok());
-        const QString hex = ObjectId::fromName("Counter", "dmg").toString();
-        const QString file = f->dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex +
-                             ".sqlite";
         f->inspector.reset();
         f->engine.reset();
-        for (const char *suffix : {"", "-wal", "-shm"})
-            QFile::remove(file + suffix);
+        removeDatabase(objectFilePath(f->dir.path(), "Counter", "dmg"));
         startEngineIn(f.get());
 
         ObjectInspector inspectorView(f->inspector.get(), f->clock.get());

@@ -56,7 +56,8 @@ public:
     static QString sdkVersion();
     static bool isCompatible(const QString &packageVersion);
     // Reads a package file's plugin metadata without loading it (no code of it runs) and returns
-    // the SDK version it was built against; refuses a file that is not a compatible package.
+    // the SDK version it was built against; refuses a file that is not a compatible package (an
+    // incompatible one's refusal names its version in the context, under "sdkVersion").
     static Result<QString> readSdkVersion(const QString &file);
 
 private:
