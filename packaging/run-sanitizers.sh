@@ -7,7 +7,9 @@
 #
 # asan: the dev-asan preset (clang-14, AddressSanitizer + LeakSanitizer + UBSan, UB is fatal);
 #       every non-GUI test. Its build also holds the fuzz targets (packaging/run-fuzz.sh).
-# tsan: the dev-tsan preset (ThreadSanitizer); the suites that exercise the engine's threads.
+# tsan: the dev-tsan preset (ThreadSanitizer), every non-GUI test. Not in .ci/run: with Debian's
+#       Qt, which is not built with TSan, it reports Qt's own event-queue and QWaitCondition
+#       hand-offs as races (docs/RELIABILITY.md, "Sanitizers").
 # Neither runs reliability_brief: that suite measures RSS and timings of the real binary, which a
 # sanitizer inflates by design. The GUI suites are not built (DURABLE_BUILD_UI=OFF).
 set -euo pipefail
