@@ -161,11 +161,12 @@ void ClockControls::advanceBy(std::chrono::milliseconds duration)
         return;
     setBusy(true);
     VirtualClock *clock = m_virtual;
+    // Read before the jump starts: once it runs, the clock may already have moved.
+    const qint64 from = clock->nowMs();
     // advance() waits for every alarm turn it fires: never on the GUI thread.
     QFuture<int> future = QtConcurrent::run(m_jumps,
                                             [clock, duration] { return clock->advance(duration); });
     const QString what = durationName(duration);
-    const qint64 from = clock->nowMs();
     m_stopRequested = false;
     future.then(this, [this, what, from](int fired) {
         setBusy(false);
