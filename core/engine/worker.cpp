@@ -365,13 +365,8 @@ void Worker::runSegment(ObjectHost *host, std::vector<Turn> &batch, size_t from,
             }
         }
         const bool crashing = k < to && batch[k].kind == Turn::Kind::Crash;
-        const bool committed = commitSegment(host, done, alarmTouched, crashing, segmentSeq);
-        const bool born = committed && std::any_of(done.begin(), done.end(), [](const auto &c) {
-                              return c.result.ok() && !c.inspection;
-                          });
-        const bool unborn = host->unborn && !born;
-        if (host->unborn && born)
-            announceCreated(host);
+        commitSegment(host, done, alarmTouched, crashing, segmentSeq);
+        const bool unborn = host->unborn; // still: nothing of it committed
         if (unborn)
             discardUnborn(host); // before the replies: a caller who heard finds nothing
         releaseSegment(host, done, !unborn);
@@ -489,7 +484,7 @@ Result<void> Worker::writeHintsAhead(ObjectHost *host, const std::vector<Complet
     return {};
 }
 
-bool Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
+void Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
                            bool crashing, qint64 segmentSeq)
 {
     Q_ASSERT(QThread::currentThread() == thread());
@@ -514,6 +509,12 @@ bool Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool
         if (std::any_of(done.begin(), done.end(),
                         [](const Completion &c) { return !c.inspection; }))
             m_core.metrics().commits.fetch_add(1, std::memory_order_relaxed);
+        // A new object exists from here: announced before any event of its turns (the alarm
+        // below, the turns' own in releaseSegment) so every view knows it first.
+        if (host->unborn && std::any_of(done.begin(), done.end(), [](const Completion &c) {
+                return c.result.ok() && !c.inspection;
+            }))
+            announceCreated(host);
     } else {
         const Error error = crashing ? committed.error()
                                      : Error(ErrorCode::CommitFailed,
@@ -544,7 +545,6 @@ bool Worker::commitSegment(ObjectHost *host, std::vector<Completion> &done, bool
                            alarmAfter ? alarmAfter->dueMs : -1,
                            alarmAfter ? alarmAfter->retryCount : 0);
     }
-    return committed.ok();
 }
 
 void Worker::releaseSegment(ObjectHost *host, std::vector<Completion> &done, bool publish)

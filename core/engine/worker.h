@@ -79,7 +79,7 @@ private:
     void quarantineInTurn(ObjectHost *host, std::vector<Completion> &done, const Error &why);
     Result<void> writeHintsAhead(ObjectHost *host, const std::vector<Completion> &done,
                                  bool alarmTouched, std::optional<AlarmRow> &alarmAfter);
-    bool commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
+    void commitSegment(ObjectHost *host, std::vector<Completion> &done, bool alarmTouched,
                        bool crashing, qint64 segmentSeq);
     void releaseSegment(ObjectHost *host, std::vector<Completion> &done, bool publish);
     void announceCreated(ObjectHost *host);
