@@ -23,6 +23,7 @@
 #include <durable/core/inspector.h>
 
 #include <QAbstractItemModelTester>
+
 #include <QAction>
 #include <QDialogButtonBox>
 #include <QJsonArray>
@@ -35,6 +36,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeWidget>
+#include <algorithm>
 
 using namespace Durable;
 using namespace Durable::Ui;
@@ -473,8 +475,13 @@ private slots:
         banner->setObject("Counter", ObjectId::fromName("Counter", "dmg"),
                           ObjectStatus::Quarantined);
         banner->repair(RepairAction::Reset);
-        QTRY_COMPARE(errors.count(), 1);
-        QCOMPARE(errors.first().first().value<Error>().code(), ErrorCode::Conflict);
+        // (A view may also re-read the reset object and hear it has no data yet: NotFound.)
+        const auto refusedAsHealthy = [&errors] {
+            return std::any_of(errors.cbegin(), errors.cend(), [](const QList<QVariant> &e) {
+                return e.first().value<Error>().code() == ErrorCode::Conflict;
+            });
+        };
+        QTRY_VERIFY(refusedAsHealthy());
         QVERIFY(banner->resetButton()->isEnabled());
     }
 
