@@ -127,13 +127,14 @@ Result<void> ObjectHost::checkFileExpected(const QFileInfo &file,
 
 Error ObjectHost::damaged(const QString &what) const
 {
-    return Error(ErrorCode::Corrupt,
-                 QStringLiteral("%1. It was not started empty. Put back the file (with its -wal, "
-                                "if the backup has one) and run: %2 accept; or start it empty (its "
-                                "damaged files are "
-                                "kept aside) with: %2 reset. The studio's Repair button does "
-                                "the same.")
-                     .arg(what, repairCommand()))
+    return Error(
+               ErrorCode::Corrupt,
+               QStringLiteral(
+                   "%1. It was not started empty. Put back the file (with its -wal, "
+                   "if the backup has one) and run: %2 accept; or start it empty (its "
+                   "damaged files are kept aside) with: %2 reset. The studio's Repair button does "
+                   "the same.")
+                   .arg(what, repairCommand()))
         .withContext(QStringLiteral("file"), filePath());
 }
 

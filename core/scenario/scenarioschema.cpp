@@ -53,29 +53,21 @@ ScenarioSchema::ScenarioSchema()
     for (const QJsonValue &kind : order) {
         const QString name = kind.toString();
         m_kinds.append(name);
-        m_steps.insert(name, compile(defs.value(name).toObject(), name));
+        const QJsonObject def = defs.value(name).toObject();
+        Step step {compile(def, name), {}, {}};
+        for (const QJsonValue &key : def.value(QStringLiteral("required")).toArray()) {
+            if (key.toString() != QLatin1String("do"))
+                step.required.append(key.toString());
+        }
+        for (const QJsonValue &alternative : def.value(QStringLiteral("anyOf")).toArray()) {
+            step.oneOf.append(alternative.toObject()
+                                  .value(QStringLiteral("required"))
+                                  .toArray()
+                                  .at(0)
+                                  .toString());
+        }
+        m_steps.insert(name, step);
     }
-}
-
-QStringList ScenarioSchema::requiredKeys(const QString &kind) const
-{
-    QStringList keys;
-    const QJsonObject def = m_json.value(QStringLiteral("$defs")).toObject().value(kind).toObject();
-    for (const QJsonValue &key : def.value(QStringLiteral("required")).toArray()) {
-        if (key.toString() != QLatin1String("do"))
-            keys.append(key.toString());
-    }
-    return keys;
-}
-
-QStringList ScenarioSchema::oneOfKeys(const QString &kind) const
-{
-    QStringList keys;
-    const QJsonObject def = m_json.value(QStringLiteral("$defs")).toObject().value(kind).toObject();
-    for (const QJsonValue &alternative : def.value(QStringLiteral("anyOf")).toArray())
-        keys.append(
-            alternative.toObject().value(QStringLiteral("required")).toArray().at(0).toString());
-    return keys;
 }
 
 QStringList ScenarioSchema::mistakes(const QJsonObject &document) const
@@ -89,10 +81,10 @@ QStringList ScenarioSchema::mistakes(const QJsonObject &document) const
     const QJsonArray steps = document.value(QStringLiteral("steps")).toArray();
     for (qsizetype i = 0; i < steps.size(); ++i) {
         const QString kind = steps.at(i).toObject().value(QStringLiteral("do")).toString();
-        const auto schema = m_steps.constFind(kind);
-        if (!steps.at(i).isObject() || schema == m_steps.constEnd())
+        const auto step = m_steps.constFind(kind);
+        if (!steps.at(i).isObject() || step == m_steps.constEnd())
             continue;
-        for (QString violation : schema->violations(steps.at(i))) {
+        for (QString violation : step->schema.violations(steps.at(i))) {
             if (violation.startsWith(QLatin1String("(root)")))
                 violation.remove(0, 6); // the step itself: "step 3 (call): property ..."
             else

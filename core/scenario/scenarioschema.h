@@ -25,8 +25,8 @@ public:
     QStringList stepKinds() const { return m_kinds; }
     // The keys a step of kind must have, and the keys of which it needs at least one (its
     // "required" and "anyOf" of required keys), for the loader's plainer messages.
-    QStringList requiredKeys(const QString &kind) const;
-    QStringList oneOfKeys(const QString &kind) const;
+    QStringList requiredKeys(const QString &kind) const { return m_steps.value(kind).required; }
+    QStringList oneOfKeys(const QString &kind) const { return m_steps.value(kind).oneOf; }
     QJsonObject json() const { return m_json; }
 
 private:
@@ -34,7 +34,13 @@ private:
 
     QJsonObject m_json;
     JsonSchema m_document;
-    QHash<QString, JsonSchema> m_steps;
+    struct Step
+    {
+        JsonSchema schema;
+        QStringList required; // besides "do"
+        QStringList oneOf;    // the keys of its anyOf of required keys
+    };
+    QHash<QString, Step> m_steps;
     QStringList m_kinds; // in the schema's order
 };
 
