@@ -212,7 +212,10 @@ private slots:
 
         HttpTestClient client(m_served->port);
         QCOMPARE(client.post("/objects/Counter/sse/increment", "7").status, 200);
-        const QByteArray stream = events.readUntil("\"name\":\"sse\"");
+        // Wait for the turn's own event, to the end of its data line (keys are sorted, "name" is
+        // last): the object's created/activated events may arrive in an earlier read.
+        const QByteArray stream = events.readUntil(
+            "\"kind\":\"turn-completed\",\"name\":\"sse\"}\n");
         QVERIFY2(stream.contains("event: turn-completed"), stream.constData());
         const qsizetype at = stream.indexOf("event: turn-completed");
         const qsizetype dataAt = stream.indexOf("data: ", at);
