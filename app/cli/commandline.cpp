@@ -27,10 +27,22 @@ std::optional<int> CommandLine::parse(const QStringList &arguments)
     if (!m_parser.parse(all))
         return usageError(m_parser.errorText());
     if (m_parser.isSet(QStringLiteral("help"))) {
-        printOut(m_parser.helpText());
+        printOut(helpText());
         return exitStatus(ExitCode::Ok);
     }
     return std::nullopt;
+}
+
+// QCommandLineParser names the program by its path and knows nothing of commands: the usage line
+// is made to read as it is typed, "durable test [options] SCENARIO...".
+QString CommandLine::helpText() const
+{
+    QString help = m_parser.helpText();
+    const QLatin1String usage("Usage: ");
+    const qsizetype options = help.indexOf(QLatin1String(" [options]"));
+    if (help.startsWith(usage) && options > usage.size())
+        help.replace(usage.size(), options - usage.size(), QStringLiteral("durable ") + m_command);
+    return help;
 }
 
 int CommandLine::usageError(const QString &message) const

@@ -28,6 +28,8 @@ public:
     // arguments: the subcommand's arguments, without "durable" and the command name. Returns an
     // exit code when the command should stop (help shown: 0; usage error: 2), or nothing.
     std::optional<int> parse(const QStringList &arguments);
+    // The --help text, its usage line naming the command: "Usage: durable test [options] ...".
+    QString helpText() const;
     // Prints "durable <command>: <message>" and a hint to stderr; returns the usage exit code.
     int usageError(const QString &message) const;
 

@@ -34,10 +34,9 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(EngineOptions options
 Result<std::unique_ptr<EngineSession>> EngineSession::openFrozen(const QString &dataDir,
                                                                  const AgentPackageLoader *packages)
 {
-    if (!QDir(dataDir).exists())
-        return Error(ErrorCode::NotFound, QStringLiteral("No data directory at %1").arg(dataDir));
     EngineOptions options;
     options.dataDir = dataDir;
+    options.createDataDir = false; // inspect and repair never make a data directory
     options.workerThreads = 1;
     options.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
     return open(std::move(options), packages);

@@ -148,8 +148,7 @@ private:
                 dialog->setTarget(QStringLiteral("Counter"), QStringLiteral("alice"));
                 dialog->methodEdit()->setText(QStringLiteral("increment"));
                 dialog->argsEdit()->setPlainText(QStringLiteral("{\"by\": 2}"));
-                dialog->show();
-                dialog->send();
+                dialog->show(); // not sent: screenshots change nothing in the data directory
             },
             [this] { save(m_window->sendRequestDialog(), QStringLiteral("send-request.png")); },
         };
@@ -325,7 +324,8 @@ int main(int argc, char *argv[])
     Ui::MainWindow &window = *session.window();
     Engine &engine = *session.engine();
     agentPackages.report(&window, parser.isSet(screenshotOption));
-    if (fresh) {
+    // Only the demo directory is given demo objects: a directory the user named is theirs.
+    if (demo && fresh) {
         seedBuiltinData(engine); // candidates submitted: the inbox has requests waiting
         seedDemoData(engine);
     }

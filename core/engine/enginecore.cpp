@@ -141,6 +141,8 @@ Result<void> EngineCore::prepareDataDir()
         return Error(ErrorCode::Io,
                      QStringLiteral("Data directory %1 is not a directory").arg(m_options.dataDir));
     }
+    if (Result<void> ours = checkIsDataDir(); !ours)
+        return ours;
     if (!QDir().mkpath(m_options.dataDir + QStringLiteral("/objects"))) {
         return Error(
             ErrorCode::Io,
@@ -166,6 +168,40 @@ Result<void> EngineCore::prepareDataDir()
                          .arg(m_options.dataDir)
                          .arg(pid)
                          .arg(host));
+    }
+    return {};
+}
+
+// A data directory is one with the catalog in it, or an empty (or new) one the engine may make
+// into one. Anything else is somebody's folder: filling it with engine files would be writing
+// where the user did not ask, so it is refused with what to do instead.
+Result<void> EngineCore::checkIsDataDir() const
+{
+    const QDir dir(m_options.dataDir);
+    if (QFileInfo::exists(catalogPath()))
+        return {};
+    const QString shown = QDir::toNativeSeparators(m_options.dataDir);
+    if (!m_options.createDataDir) {
+        return Error(ErrorCode::NotFound,
+                     dir.exists() ? QStringLiteral("%1 is not a Durable data directory: it has no "
+                                                   "engine.sqlite. Nothing was changed.")
+                                        .arg(shown)
+                                  : QStringLiteral("No data directory at %1").arg(shown));
+    }
+    // What an interrupted first start may have left: the objects folder and the lock.
+    static const QStringList leftFromFirstStart {
+        QStringLiteral("objects"), QStringLiteral("engine.lock"), QStringLiteral(".write-test")};
+    const QStringList entries = dir.entryList(QDir::AllEntries | QDir::Hidden | QDir::System |
+                                              QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        if (!leftFromFirstStart.contains(entry)) {
+            return Error(ErrorCode::InvalidArgument,
+                         QStringLiteral("%1 is not a Durable data directory (it has no "
+                                        "engine.sqlite) and is not empty (it has %2): give an "
+                                        "existing data directory, an empty one or a new path. "
+                                        "Nothing was changed.")
+                             .arg(shown, entry));
+        }
     }
     return {};
 }

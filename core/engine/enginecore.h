@@ -102,6 +102,7 @@ public:
 
 private:
     Result<void> prepareDataDir();
+    Result<void> checkIsDataDir() const;
     // Opens (and if needed re-indexes) the catalog; returns the alarm hints it holds.
     Result<QList<AlarmHint>> openCatalog();
     Result<void> setCatalogAside(const Error &why);

@@ -7,6 +7,8 @@
 #include "enginecore.h"
 #include "worker.h"
 
+#include <algorithm>
+
 #include <QDir>
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -94,6 +96,8 @@ Result<void> ObjectHost::activate(bool &created)
                            .arg(*expected.value())
                            .arg(path));
     }
+    // What the catalog holds already need not be written again when nothing changed.
+    notedSeq = std::max<qint64>(0, expected.value().value_or(0));
     if (m_name.isEmpty() && !meta.name.isEmpty()) {
         m_name = meta.name;
         m_db.setLabel(label());

@@ -88,6 +88,10 @@ public:
     qint64 lastActiveMs = 0;
     qint64 createdMs = 0;
     qint64 notedSeq = 0; // the last seq given to the catalog's watermark (worker thread)
+    // A turn other than an inspection read ran since the catalog last heard of this object
+    // (worker thread). Reads keep an object open, but never change its catalog row: looking
+    // at a data directory leaves its files as they were.
+    bool activeSinceNoted = false;
     // A file created by this activation that no turn has committed to yet (worker thread):
     // the object does not exist for anyone until one does, and its file goes if none does.
     bool unborn = false;

@@ -194,6 +194,8 @@ void Worker::runHost(ObjectHost *host)
     // Activity is stamped when the turns start: a reply may let a caller move a virtual clock
     // before this function returns, and that jump must not count as activity.
     const qint64 startedMs = m_core.clock().nowMs();
+    const bool onlyReads = std::all_of(batch.cbegin(), batch.cend(),
+                                       [](const Turn &t) { return t.inspection; });
     size_t i = 0;
     while (i < batch.size()) {
         if (batch[i].kind == Turn::Kind::Repair) {
@@ -215,7 +217,7 @@ void Worker::runHost(ObjectHost *host)
         runSegment(host, batch, i, j);
         i = j;
     }
-    touch(host, startedMs);
+    touch(host, startedMs, onlyReads);
     QMutexLocker lock(&m_mutex);
     if (!host->queue.empty() && !host->ready) {
         host->ready = true;
@@ -612,9 +614,10 @@ void Worker::publishTurn(Completion &c, bool publish)
         c.effects.publish(ChangeEvent::Kind::AlarmFired);
 }
 
-void Worker::touch(ObjectHost *host, qint64 activeMs)
+void Worker::touch(ObjectHost *host, qint64 activeMs, bool onlyReads)
 {
     Q_ASSERT(QThread::currentThread() == thread());
+    host->activeSinceNoted |= !onlyReads;
     host->lastActiveMs = std::max(host->lastActiveMs, activeMs);
     host->liveLastActiveMs.store(host->lastActiveMs, std::memory_order_relaxed);
     if (!host->isOpen())
@@ -637,8 +640,8 @@ void Worker::evictHost(ObjectHost *host)
         --m_openCount;
         host->liveOpen = false;
         m_core.metrics().liveObjects.fetch_sub(1, std::memory_order_relaxed);
-        m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs,
-                                    host->journal().lastSeq());
+        if (host->activeSinceNoted || host->journal().lastSeq() != host->notedSeq)
+            noteActive(host);
         m_core.publish(ChangeEvent::Kind::ObjectEvicted, host->id(), host->className(),
                        host->name());
     }
@@ -717,12 +720,16 @@ void Worker::noteWatermarks()
     for (ObjectHost *host : m_lru) {
         if (!host->isOpen())
             continue;
-        const qint64 seq = host->journal().lastSeq();
-        if (seq == host->notedSeq)
-            continue;
-        host->notedSeq = seq;
-        m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs, seq);
+        if (host->journal().lastSeq() != host->notedSeq)
+            noteActive(host);
     }
+}
+
+void Worker::noteActive(ObjectHost *host)
+{
+    host->notedSeq = host->journal().lastSeq();
+    host->activeSinceNoted = false;
+    m_core.catalog().noteActive(host->id().toString(), host->lastActiveMs, host->notedSeq);
 }
 
 void Worker::finish()

@@ -89,7 +89,9 @@ private:
     void repairHost(ObjectHost *host, Turn &turn);
     void noteWatermarks();
     void crashHost(ObjectHost *host);
-    void touch(ObjectHost *host, qint64 activeMs);
+    void touch(ObjectHost *host, qint64 activeMs, bool onlyReads);
+    // Gives the catalog the object's last activity and journal watermark.
+    void noteActive(ObjectHost *host);
     void publishTurn(Completion &c, bool publish);
     void enforceOpenLimit();
     void forget(ObjectHost *host);

@@ -202,8 +202,11 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
     // A new file holds nothing yet: build it without fsyncs (a crash leaves a file without
     // its identity, which the next open recreates or quarantines), then turn durability on.
-    if (auto ok = exec("PRAGMA synchronous=OFF;"
-                       "PRAGMA locking_mode=EXCLUSIVE;"
+    // Exclusive locking comes first, before any pragma that reads the schema (synchronous
+    // does): a WAL opened in exclusive mode keeps its index in heap memory, so no -shm file is
+    // made (one descriptor and one mapping less per open object, nothing left on disk).
+    if (auto ok = exec("PRAGMA locking_mode=EXCLUSIVE;"
+                       "PRAGMA synchronous=OFF;"
                        "PRAGMA journal_mode=WAL;"
                        // A live object's WAL stays near 1 MB, not the default 4 MB; idle
                        // ones are checkpointed to nothing (checkpoint()).

@@ -24,6 +24,9 @@ struct EngineOptions
     int maxOpenObjects = 0;       // open SQLite connections; 0 = derived from the file limit
     int maxTurnsPerCommit = 128;  // write coalescing bound
     bool journal = true;
+    // Whether start() may make a new data directory. Commands that only read (inspect, repair)
+    // set it false: a directory without engine.sqlite is then refused, never filled in.
+    bool createDataDir = true;
     // Wall time one Storage::sql() call or inspection query may run before it is stopped and
     // its turn fails (error code timeout); 0 = unlimited. Runaway SQL (a recursive CTE without
     // end) would otherwise hold its worker and every object on it.
