@@ -2,6 +2,7 @@
 #include "gateway.h"
 
 #include "inspectionjson.h"
+#include "objectdetail.h"
 #include <durable/core/duration.h>
 
 #include "httpserver.h"
@@ -125,35 +126,8 @@ void listObjects(Inspector *inspector, const HttpRequest &request, HttpResponder
                      });
 }
 
-// The rest of GET /objects/{class}/{name} once the summary is known: its key/value entries,
-// then its alarm. Runs on the inspector's thread.
-void respondWithObjectDetail(Inspector *inspector, const QString &className, const ObjectId &id,
-                             const ObjectSummary &summary, const HttpResponder &responder)
-{
-    inspector->keyValues(className, id)
-        .then(inspector,
-              [inspector, className, id, summary, responder](QFuture<QList<KeyValue>> kvDone) {
-                  QJsonObject kv;
-                  try {
-                      for (const KeyValue &entry : kvDone.result())
-                          kv.insert(entry.key, entry.value);
-                  } catch (const Error &error) {
-                      responder.respond(HttpResponse::fromError(error));
-                      return;
-                  }
-                  respondWhenReady(
-                      inspector->alarm(className, id), responder,
-                      [summary, kv](const std::optional<AlarmSummary> &alarm) {
-                          return QJsonValue(QJsonObject {
-                              {QStringLiteral("object"), InspectionJson::objectSummary(summary)},
-                              {QStringLiteral("kv"), kv},
-                              {QStringLiteral("alarm"),
-                               alarm ? QJsonValue(InspectionJson::alarm(*alarm)) : QJsonValue()}});
-                      });
-              });
-}
-
-// GET /objects/{class}/{name}: summary, key/value entries and alarm of one object.
+// GET /objects/{class}/{name}: summary, key/value storage, alarm and agent state of one object
+// (ObjectDetail).
 void describeObject(Engine *engine, Inspector *inspector, const HttpPathParams &params,
                     HttpResponder responder)
 {
@@ -165,11 +139,10 @@ void describeObject(Engine *engine, Inspector *inspector, const HttpPathParams &
         return;
     }
     const ObjectId id = ObjectId::fromName(className, name);
-    // Summary first (it fails with NotFound for an object that never existed, and reading
-    // its storage must not create it), then its key/value entries, then its alarm; the
-    // follow-up queries are issued from the inspector's thread.
+    // Summary first: it fails with NotFound for an object that never existed, and reading its
+    // storage must not create it. The rest is issued from the inspector's thread.
     inspector->object(className, id)
-        .then(inspector, [inspector, className, id, responder](QFuture<ObjectSummary> summaryDone) {
+        .then(inspector, [inspector, responder](QFuture<ObjectSummary> summaryDone) {
             ObjectSummary summary;
             try {
                 summary = summaryDone.result();
@@ -177,24 +150,28 @@ void describeObject(Engine *engine, Inspector *inspector, const HttpPathParams &
                 responder.respond(HttpResponse::fromError(error));
                 return;
             }
-            respondWithObjectDetail(inspector, className, id, summary, responder);
+            respondWhenReady(ObjectDetail::read(inspector, summary), responder,
+                             [](const QJsonObject &detail) { return QJsonValue(detail); });
         });
 }
 
-// POST /inbox/{id}: the body is the person's answer, e.g. {"action": "approve"}.
+// POST /inbox/{id}: the body is the person's answer, a JSON object: {"action": "approve"},
+// {"action": "respond", "text": "...", "value": {...}}. Anything else is refused with that shape.
 void answerHumanRequest(Inspector *inspector, const HttpRequest &request,
                         const HttpPathParams &params, HttpResponder responder)
 {
+    static const QString shape = QStringLiteral(
+        "The answer must be a JSON object such as {\"action\": \"approve\"} or "
+        "{\"action\": \"respond\", \"text\": \"...\"}");
     const Result<QJsonValue> body = request.jsonBody();
     if (!body) {
-        responder.respond(HttpResponse::fromError(body.error()));
+        responder.respond(
+            HttpResponse::error(400, QStringLiteral("invalid-argument"),
+                                shape + QStringLiteral(" (%1)").arg(body.error().message())));
         return;
     }
     if (!body->isObject()) {
-        responder.respond(
-            HttpResponse::error(400, QStringLiteral("invalid-argument"),
-                                QStringLiteral("The answer must be a JSON object such as "
-                                               "{\"action\": \"approve\", \"text\": \"...\"}")));
+        responder.respond(HttpResponse::error(400, QStringLiteral("invalid-argument"), shape));
         return;
     }
     const Result<HumanResponse> response = HumanResponse::fromJson(body->toObject());

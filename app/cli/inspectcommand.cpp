@@ -7,6 +7,7 @@
 #include "exitcode.h"
 #include "inspectionjson.h"
 #include "journalreader.h"
+#include "objectdetail.h"
 #include <durable/core/jsonmatch.h>
 
 #include <durable/core/agentpackageloader.h>
@@ -130,38 +131,71 @@ int printObjects(Inspector &inspector, const ObjectQuery &query, bool asJson)
 }
 
 // `object CLASS NAME`: the summary, every key/value entry and the alarm.
-int printObjectDetail(Inspector &inspector, const QString &cls, const ObjectId &id,
-                      const ObjectSummary &summary, bool asJson)
+// The agent's part of `object CLASS NAME` as text: state, schedules, open requests, calls.
+QString agentText(const QJsonObject &agent)
 {
-    const auto kv = awaitResult(inspector.keyValues(cls, id));
-    if (!kv)
-        return dataError(kv.error());
-    const auto alarm = awaitResult(inspector.alarm(cls, id));
-    if (!alarm)
-        return dataError(alarm.error());
-    QJsonObject entries;
-    for (const KeyValue &entry : kv.value())
-        entries.insert(entry.key, entry.value);
+    QString out;
+    const QJsonObject state = agent.value(QStringLiteral("state")).toObject();
+    out += QStringLiteral("\n  state    %1 keys").arg(state.size());
+    for (auto it = state.constBegin(); it != state.constEnd(); ++it)
+        out += QStringLiteral("\n    %1 = %2").arg(it.key(), JsonMatch::text(it.value(), 200));
+    const auto list = [&out, &agent](const char *key, const char *label, auto line) {
+        const QJsonArray items = agent.value(QLatin1String(key)).toArray();
+        out += QStringLiteral("\n  %1 %2").arg(QLatin1String(label)).arg(items.size());
+        for (const QJsonValue &item : items)
+            out += QStringLiteral("\n    ") + line(item.toObject());
+    };
+    list("schedules", "schedules", [](const QJsonObject &s) {
+        return QStringLiteral("%1  %2 -> %3  due %4")
+            .arg(s.value(QStringLiteral("id")).toString(),
+                 s.value(QStringLiteral("kind")).toString(),
+                 s.value(QStringLiteral("callback")).toString(),
+                 s.value(QStringLiteral("due")).toString());
+    });
+    list("openRequests", "requests ", [](const QJsonObject &r) {
+        return QStringLiteral("%1  %2").arg(r.value(QStringLiteral("requestId")).toString(),
+                                            r.value(QStringLiteral("title")).toString());
+    });
+    list("pendingCalls", "calls    ", [](const QJsonObject &c) {
+        return QStringLiteral("%1  %2/%3 %4")
+            .arg(c.value(QStringLiteral("id")).toString(),
+                 c.value(QStringLiteral("class")).toString(),
+                 c.value(QStringLiteral("name")).toString(),
+                 c.value(QStringLiteral("method")).toString());
+    });
+    return out;
+}
+
+// `object CLASS NAME`: the object's summary, storage, alarm and, for an agent, its state,
+// schedules, open requests and unanswered calls (ObjectDetail, as the gateway shows it).
+int printObjectDetail(Inspector &inspector, const QString &cls, const ObjectSummary &summary,
+                      bool asJson)
+{
+    const auto detail = awaitResult(ObjectDetail::read(&inspector, summary));
+    if (!detail)
+        return dataError(detail.error());
     if (asJson) {
-        printJson(QJsonObject {
-            {QStringLiteral("object"), InspectionJson::objectSummary(summary)},
-            {QStringLiteral("kv"), entries},
-            {QStringLiteral("alarm"),
-             alarm.value() ? QJsonValue(InspectionJson::alarm(*alarm.value())) : QJsonValue()}});
+        printJson(detail.value());
         return exitStatus(ExitCode::Ok);
     }
+    const QJsonObject alarm = detail->value(QStringLiteral("alarm")).toObject();
     QString out =
         QStringLiteral(
             "%1/%2\n  id       %3\n  status   %4\n  created  %5\n  active   %6\n  alarm    %7")
             .arg(cls, summary.displayName(), summary.id.toString(),
                  objectStatusName(summary.status), timeText(summary.createdMs),
                  timeText(summary.lastActiveMs),
-                 alarm.value() ? timeText(alarm.value()->dueMs) : QStringLiteral("none"));
+                 alarm.isEmpty() ? QStringLiteral("none")
+                                 : alarm.value(QStringLiteral("due")).toString());
     if (!summary.step.isEmpty())
         out += QStringLiteral("\n  step     ") + summary.step;
-    out += QStringLiteral("\n  storage  %1 keys").arg(kv->size());
-    for (const KeyValue &entry : kv.value())
-        out += QStringLiteral("\n    %1 = %2").arg(entry.key, JsonMatch::text(entry.value, 200));
+    const QJsonObject kv = detail->value(QStringLiteral("kv")).toObject();
+    out += QStringLiteral("\n  storage  %1 keys").arg(kv.size());
+    for (auto it = kv.constBegin(); it != kv.constEnd(); ++it)
+        out += QStringLiteral("\n    %1 = %2").arg(it.key(), JsonMatch::text(it.value(), 200));
+    const QJsonValue agent = detail->value(QStringLiteral("agent"));
+    if (agent.isObject())
+        out += agentText(agent.toObject());
     CommandLine::printOut(out);
     return exitStatus(ExitCode::Ok);
 }
@@ -203,7 +237,7 @@ int printObjectView(EngineSession &session, const QStringList &args, int rowLimi
     if (!summary)
         return dataError(summary.error());
     if (args.first() == QLatin1String("object"))
-        return printObjectDetail(session.inspector(), cls, id, summary.value(), asJson);
+        return printObjectDetail(session.inspector(), cls, summary.value(), asJson);
     return printJournal(session.inspector(), cls, id, rowLimit, asJson);
 }
 

@@ -269,6 +269,40 @@ private slots:
         QCOMPARE(r.status, 404);
         r = client.post("/inbox/no-such-request", R"({"action": "dance"})");
         QCOMPARE(r.status, 400);
+        // A bare word is not JSON: the refusal shows the shape an answer has.
+        r = client.post("/inbox/no-such-request", "approve");
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.errorMessage().contains(QStringLiteral(R"({"action": "approve"})")),
+                 qPrintable(r.errorMessage()));
+    }
+
+    // GET /objects/{class}/{name} shows an agent's own state, step and open requests, not
+    // only its key/value storage (issue 15); an object that is not an agent has "agent": null.
+    void describesAnAgentsState()
+    {
+        HttpTestClient client(m_served->port);
+        HttpTestResponse r = client.post(
+            "/objects/Recruitment/ada/submitResume",
+            R"({"candidate": "Ada Lovelace", "role": "Backend engineer", "resume": "C++"})");
+        QCOMPARE(r.status, 200);
+        // The agent screens the resume with its (scripted) model, then asks a recruiter.
+        QJsonObject agent;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (agent = client.get("/objects/Recruitment/ada").json().value("agent").toObject(),
+             agent.value("step").toString() == QLatin1String("awaiting-recruiter")),
+            20000);
+        QCOMPARE(agent.value("state").toObject().value("candidate").toString(),
+                 QStringLiteral("Ada Lovelace"));
+        const QJsonArray requests = agent.value("openRequests").toArray();
+        QCOMPARE(requests.size(), 1);
+        QCOMPARE(requests.at(0).toObject().value("title").toString(),
+                 QStringLiteral("Review Ada Lovelace"));
+        QVERIFY(agent.value("schedules").isArray());
+        QVERIFY(agent.value("pendingCalls").isArray());
+        QVERIFY(client.post("/objects/Counter/plain/increment", "1").status == 200);
+        const QJsonObject counter = client.get("/objects/Counter/plain").json();
+        QVERIFY(counter.contains("agent"));
+        QVERIFY(counter.value("agent").isNull());
     }
 
     void tokenIsRequiredWhenSet()

@@ -111,6 +111,26 @@ private slots:
         }
     }
 
+    // `inspect object` shows what an agent holds, not only its key/value storage (issue 15).
+    void inspectShowsAnAgentsState()
+    {
+        const DurableRun json = durable(
+            {"inspect", "--data", m_data, "object", "Recruitment", "ada", "--json"});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject agent =
+            QJsonDocument::fromJson(json.out.toUtf8()).object().value("agent").toObject();
+        QCOMPARE(agent.value("step").toString(), QStringLiteral("awaiting-recruiter"));
+        QCOMPARE(agent.value("state").toObject().value("candidate").toString(),
+                 QStringLiteral("Ada Lovelace"));
+        QCOMPARE(agent.value("openRequests").toArray().size(), 1);
+        const DurableRun text = durable(
+            {"inspect", "--data", m_data, "object", "Recruitment", "ada"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains(QStringLiteral("candidate = \"Ada Lovelace\"")),
+                 qPrintable(text.out));
+        QVERIFY2(text.out.contains(QStringLiteral("Review Ada Lovelace")), qPrintable(text.out));
+    }
+
     void inspectAndRepairRefuseAFolderThatIsNotADataDirectory()
     {
         const QString folder = makeForeignFolder(QStringLiteral("wrangler"));
