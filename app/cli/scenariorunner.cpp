@@ -12,6 +12,7 @@
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
 #include <durable/core/modelcalldirectory.h>
+#include <durable/core/outgoingcallinfo.h>
 #include <durable/core/virtualclock.h>
 
 #include <QElapsedTimer>
@@ -29,8 +30,8 @@ namespace Durable::Cli {
 namespace {
 
 // Model replies, tool turns and messages complete on the workers after the step that started
-// them: checks of what an agent does next poll for a while (real time, "settleMs", default
-// 5 s) before they fail.
+// them. The one waiting rule: every assertion and answer first waits until the objects are idle
+// (settle), polling for at most "settleMs" of real time (default 5 s), then checks once.
 template<typename Check>
 ScenarioRunner::StepOutcome settled(const ScenarioStep &step, Check check)
 {
@@ -39,10 +40,22 @@ ScenarioRunner::StepOutcome settled(const ScenarioStep &step, Check check)
     const int timeoutMs = step.params.value(QStringLiteral("settleMs")).toInt(5000);
     for (;;) {
         ScenarioRunner::StepOutcome outcome = check();
-        if (!outcome || waited.elapsed() >= timeoutMs)
+        if (!outcome)
             return outcome;
+        if (waited.elapsed() >= timeoutMs) {
+            outcome->message = QStringLiteral("the objects were still busy after %1 ms "
+                                              "(settleMs): %2")
+                                   .arg(timeoutMs)
+                                   .arg(outcome->message);
+            return outcome;
+        }
         QThread::msleep(5);
     }
+}
+
+bool isAssertion(const QString &kind)
+{
+    return kind.startsWith(QLatin1String("assert")) || kind == QLatin1String("answer");
 }
 
 } // namespace
@@ -156,6 +169,10 @@ ScenarioRunner::StepOutcome ScenarioRunner::runStep(const ScenarioStep &step)
     noteObject(step);
     if (kind == QLatin1String("settle"))
         return settle(step);
+    if (isAssertion(kind)) {
+        if (StepOutcome busy = settle(step))
+            return busy;
+    }
     if (kind == QLatin1String("call"))
         return call(step);
     if (kind == QLatin1String("advance"))
@@ -172,6 +189,8 @@ ScenarioRunner::StepOutcome ScenarioRunner::runStep(const ScenarioStep &step)
         return restart();
     if (kind == QLatin1String("assertState"))
         return assertState(step);
+    if (kind == QLatin1String("assertStorage"))
+        return assertStorage(step);
     if (kind == QLatin1String("assertAlarm"))
         return assertAlarm(step);
     if (kind == QLatin1String("assertJournal"))
@@ -346,81 +365,83 @@ ScenarioRunner::StepOutcome ScenarioRunner::restart()
     return std::nullopt;
 }
 
+namespace {
+
+// Checks "paths" ({dotted path: expected}), "keys" (exactly these top-level keys) and "absent"
+// (paths that must not exist) against a JSON object; what names it in failures.
+ScenarioRunner::StepOutcome checkJsonObject(const QJsonObject &have, const QJsonObject &paths,
+                                            const QJsonValue &keys, const QJsonArray &absent,
+                                            const QString &what)
+{
+    for (auto it = paths.begin(); it != paths.end(); ++it) {
+        const auto found = JsonMatch::find(have, it.key());
+        if (!found || !JsonMatch::matches(it.value(), *found)) {
+            return ScenarioRunner::Failure {
+                QStringLiteral("%1: \"%2\" does not match").arg(what, it.key()),
+                JsonMatch::text(it.value()),
+                found ? JsonMatch::text(*found)
+                      : QStringLiteral("missing; %1 holds %2").arg(what, JsonMatch::text(have))};
+        }
+    }
+    if (keys.isArray()) {
+        QStringList want;
+        for (const QJsonValue &key : keys.toArray())
+            want.append(key.toString());
+        want.sort();
+        QStringList actual = have.keys();
+        actual.sort();
+        if (want != actual)
+            return ScenarioRunner::Failure {
+                QStringLiteral("%1: different keys").arg(what), want.join(QStringLiteral(", ")),
+                actual.isEmpty() ? QStringLiteral("no keys") : actual.join(QStringLiteral(", "))};
+    }
+    for (const QJsonValue &path : absent) {
+        const auto found = JsonMatch::find(have, path.toString());
+        if (found)
+            return ScenarioRunner::Failure {
+                QStringLiteral("%1: \"%2\" should not exist").arg(what, path.toString()),
+                QStringLiteral("absent"), JsonMatch::text(*found)};
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+// The agent's own state (Agent::state()/setState()).
 ScenarioRunner::StepOutcome ScenarioRunner::assertState(const ScenarioStep &step)
+{
+    const QJsonObject &p = step.params;
+    const auto state = awaitResult(
+        m_session->inspector().agents().state(step.className(), idOf(step)));
+    if (!state)
+        return Failure {
+            QStringLiteral("could not read the agent's state"), {}, errorText(state.error())};
+    return checkJsonObject(
+        state.value(), p.value(QStringLiteral("state")).toObject(), p.value(QStringLiteral("keys")),
+        p.value(QStringLiteral("absent")).toArray(), QStringLiteral("the agent's state"));
+}
+
+// The object's key/value storage (Storage::put()/get()); "kv" and "paths" are both dotted
+// paths from its keys.
+ScenarioRunner::StepOutcome ScenarioRunner::assertStorage(const ScenarioStep &step)
 {
     const QJsonObject &p = step.params;
     const auto entries = awaitResult(
         m_session->inspector().keyValues(step.className(), idOf(step)));
     if (!entries)
-        return Failure {QStringLiteral("could not read the object's key/value entries"),
+        return Failure {QStringLiteral("could not read the object's key/value storage"),
                         {},
                         errorText(entries.error())};
     QJsonObject kv;
     for (const KeyValue &entry : entries.value())
         kv.insert(entry.key, entry.value);
-
-    // kv: each key exists and its value matches.
-    const QJsonObject wantKv = p.value(QStringLiteral("kv")).toObject();
-    for (auto it = wantKv.begin(); it != wantKv.end(); ++it) {
-        if (!kv.contains(it.key()) || !JsonMatch::matches(it.value(), kv.value(it.key()))) {
-            return Failure {QStringLiteral("key \"%1\" does not match").arg(it.key()),
-                            JsonMatch::text(it.value()),
-                            kv.contains(it.key()) ? JsonMatch::text(kv.value(it.key()))
-                                                  : QStringLiteral("no such key; keys: %1")
-                                                        .arg(kv.keys().join(QStringLiteral(", ")))};
-        }
-    }
-    // paths: dotted paths into the entries.
-    const QJsonObject wantPaths = p.value(QStringLiteral("paths")).toObject();
-    for (auto it = wantPaths.begin(); it != wantPaths.end(); ++it) {
-        const auto found = JsonMatch::find(kv, it.key());
-        if (!found || !JsonMatch::matches(it.value(), *found)) {
-            return Failure {QStringLiteral("path \"%1\" does not match").arg(it.key()),
-                            JsonMatch::text(it.value()),
-                            found
-                                ? JsonMatch::text(*found)
-                                : QStringLiteral("missing; entries: %1").arg(JsonMatch::text(kv))};
-        }
-    }
-    // keys: exactly these keys exist.
-    if (p.contains(QStringLiteral("keys"))) {
-        QStringList want;
-        for (const QJsonValue &key : p.value(QStringLiteral("keys")).toArray())
-            want.append(key.toString());
-        want.sort();
-        QStringList have = kv.keys();
-        have.sort();
-        if (want != have)
-            return Failure {QStringLiteral("different keys"), want.join(QStringLiteral(", ")),
-                            have.join(QStringLiteral(", "))};
-    }
-    for (const QJsonValue &path : p.value(QStringLiteral("absent")).toArray()) {
-        const auto found = JsonMatch::find(kv, path.toString());
-        if (found)
-            return Failure {QStringLiteral("\"%1\" should not exist").arg(path.toString()),
-                            QStringLiteral("absent"), JsonMatch::text(*found)};
-    }
-    // state: dotted paths into an agent's JSON state.
-    if (p.contains(QStringLiteral("state"))) {
-        const auto state = awaitResult(
-            m_session->inspector().agents().state(step.className(), idOf(step)));
-        if (!state)
-            return Failure {
-                QStringLiteral("could not read the agent's state"), {}, errorText(state.error())};
-        const QJsonObject want = p.value(QStringLiteral("state")).toObject();
-        for (auto it = want.begin(); it != want.end(); ++it) {
-            const auto found = JsonMatch::find(state.value(), it.key());
-            if (!found || !JsonMatch::matches(it.value(), *found)) {
-                return Failure {
-                    QStringLiteral("state \"%1\" does not match").arg(it.key()),
-                    JsonMatch::text(it.value()),
-                    found
-                        ? JsonMatch::text(*found)
-                        : QStringLiteral("missing; state: %1").arg(JsonMatch::text(state.value()))};
-            }
-        }
-    }
-    return std::nullopt;
+    QJsonObject paths = p.value(QStringLiteral("kv")).toObject();
+    const QJsonObject dotted = p.value(QStringLiteral("paths")).toObject();
+    for (auto it = dotted.begin(); it != dotted.end(); ++it)
+        paths.insert(it.key(), it.value());
+    return checkJsonObject(kv, paths, p.value(QStringLiteral("keys")),
+                           p.value(QStringLiteral("absent")).toArray(),
+                           QStringLiteral("the key/value storage"));
 }
 
 ScenarioRunner::StepOutcome ScenarioRunner::assertAlarm(const ScenarioStep &step)
@@ -553,19 +574,8 @@ ScenarioRunner::StepOutcome ScenarioRunner::assertSql(const ScenarioStep &step)
 
 ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
 {
-    // The request may still be on its way (a model reply opens it): wait for it to be pending.
-    const QString title = step.params.value(QStringLiteral("title")).toString();
-    (void)settled(step, [this, &step, &title]() -> StepOutcome {
-        const auto pending = awaitResult(m_session->inspector().inbox().pending(step.className()));
-        if (pending) {
-            for (const HumanRequestInfo &request : pending.value()) {
-                if (request.objectId == idOf(step) &&
-                    request.title.contains(title, Qt::CaseInsensitive))
-                    return std::nullopt;
-            }
-        }
-        return Failure {QStringLiteral("not pending yet"), {}, {}};
-    });
+    // Which pending request: its title, or a part of it (case-insensitive).
+    const QString title = step.params.value(QStringLiteral("request")).toString();
     const QJsonObject &p = step.params;
     const HumanInbox inbox = m_session->inspector().inbox();
     const auto pending = awaitResult(inbox.pending(step.className()));
@@ -584,7 +594,7 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
     }
     if (!chosen) {
         return Failure {
-            QStringLiteral("no pending request with that title"),
+            QStringLiteral("no pending request with that title (\"request\")"),
             QStringLiteral("\"%1\"").arg(title),
             seen.isEmpty()
                 ? QStringLiteral("no pending requests for this object")
@@ -607,11 +617,6 @@ ScenarioRunner::StepOutcome ScenarioRunner::answer(const ScenarioStep &step)
 }
 
 ScenarioRunner::StepOutcome ScenarioRunner::assertPending(const ScenarioStep &step)
-{
-    return settled(step, [this, &step] { return checkPending(step); });
-}
-
-ScenarioRunner::StepOutcome ScenarioRunner::checkPending(const ScenarioStep &step)
 {
     const QJsonObject &p = step.params;
     const auto pending = awaitResult(m_session->inspector().inbox().pending(step.className()));
@@ -647,11 +652,6 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkPending(const ScenarioStep &ste
 
 ScenarioRunner::StepOutcome ScenarioRunner::assertStep(const ScenarioStep &step)
 {
-    return settled(step, [this, &step] { return checkStep(step); });
-}
-
-ScenarioRunner::StepOutcome ScenarioRunner::checkStep(const ScenarioStep &step)
-{
     const auto summary = awaitResult(m_session->inspector().object(step.className(), idOf(step)));
     if (!summary)
         return Failure {
@@ -674,24 +674,42 @@ void ScenarioRunner::noteObject(const ScenarioStep &step)
 
 ScenarioRunner::StepOutcome ScenarioRunner::settle(const ScenarioStep &step)
 {
-    // A model call in flight is a row in its agent's database until its reply's turn lands; the
-    // read queues behind the object's turns, so no row means nothing more is on its way.
+    return settled(step, [this] { return busy(); });
+}
+
+// Idle: no turn queued anywhere, and no model call in flight at an object the scenario touched
+// or one they called durably. A model call in flight is a row in its agent's database until its
+// reply's turn lands, and the read queues behind the object's turns: no row means nothing more
+// is on its way. A call waiting on a person is idle: it will not finish on its own.
+ScenarioRunner::StepOutcome ScenarioRunner::busy()
+{
     const ModelCallDirectory calls = m_session->inspector().modelCalls();
-    return settled(step, [this, &calls]() -> StepOutcome {
-        for (const auto &[className, id] : std::as_const(m_objects)) {
-            const auto pending = awaitResult(calls.modelCalls(className, id, true));
-            if (!pending || pending->isEmpty())
-                continue; // not an agent, or nothing in flight
+    const AgentDirectory agents = m_session->inspector().agents();
+    for (qsizetype i = 0; i < m_objects.size(); ++i) {
+        const auto [className, id] = m_objects.at(i);
+        const auto pending = awaitResult(calls.modelCalls(className, id, true));
+        if (pending && !pending->isEmpty()) {
             QStringList ids;
             for (const ModelCallInfo &call : pending.value())
                 ids.append(call.id);
-            return Failure {QStringLiteral("model calls still in flight"), QStringLiteral("none"),
-                            QStringLiteral("%1 of %2: %3")
-                                .arg(ids.size())
-                                .arg(id.toString().left(16), ids.join(QStringLiteral(", ")))};
+            return Failure {
+                QStringLiteral("model calls in flight"), QStringLiteral("none"),
+                QStringLiteral("%1 at %2 %3: %4")
+                    .arg(ids.size())
+                    .arg(className, id.toString().left(16), ids.join(QStringLiteral(", ")))};
         }
-        return std::nullopt;
-    });
+        const auto outgoing = awaitResult(agents.pendingCalls(className, id));
+        for (const OutgoingCallInfo &call : outgoing.valueOr({})) {
+            const QPair<QString, ObjectId> callee {call.className, call.targetId};
+            if (!m_objects.contains(callee))
+                m_objects.append(callee);
+        }
+    }
+    const int queued = m_session->inspector().metrics().queueDepth;
+    if (queued > 0)
+        return Failure {QStringLiteral("turns still queued"), QStringLiteral("none"),
+                        QString::number(queued)};
+    return std::nullopt;
 }
 
 QStringList ScenarioRunner::recentHistory(const ScenarioStep &step) const

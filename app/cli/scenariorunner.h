@@ -56,15 +56,15 @@ private:
     StepOutcome evictOrCrash(const ScenarioStep &step, bool crash);
     StepOutcome restart();
     StepOutcome assertState(const ScenarioStep &step);
+    StepOutcome assertStorage(const ScenarioStep &step);
     StepOutcome assertAlarm(const ScenarioStep &step);
     StepOutcome assertJournal(const ScenarioStep &step);
     StepOutcome assertSql(const ScenarioStep &step);
     StepOutcome answer(const ScenarioStep &step);
     StepOutcome assertPending(const ScenarioStep &step);
-    StepOutcome checkPending(const ScenarioStep &step);
     StepOutcome assertStep(const ScenarioStep &step);
-    StepOutcome checkStep(const ScenarioStep &step);
     StepOutcome settle(const ScenarioStep &step);
+    StepOutcome busy();
     void noteObject(const ScenarioStep &step);
 
     // Compares a reply or error against "expect", "expectMatch" and "expectError".
@@ -75,7 +75,8 @@ private:
     const AgentPackageLoader *m_packages = nullptr;
     QString m_dataDir;
     std::unique_ptr<EngineSession> m_session;
-    // Objects the steps so far addressed (class, id), in order: what "settle" waits for.
+    // Objects the steps so far addressed (class, id) and those they called durably, in order:
+    // what settling waits for.
     QList<QPair<QString, ObjectId>> m_objects;
 };
 

@@ -39,6 +39,7 @@ const QList<KindSpec> &kindSpecs()
         {"crash", true, {}},
         {"restart", false, {}},
         {"assertState", true, {}},
+        {"assertStorage", true, {}},
         {"assertAlarm", true, {QStringLiteral("dueIn"), QStringLiteral("within")}},
         {"assertJournal", true, {}},
         {"assertSql", true, {}},
@@ -81,7 +82,7 @@ QString defaultTitle(const ScenarioStep &step, bool needsObject)
         return QStringLiteral("advance %1").arg(p.value(QStringLiteral("by")).toString());
     if (step.kind == QLatin1String("answer"))
         return QStringLiteral("answer %1 \"%2\"")
-            .arg(object, p.value(QStringLiteral("title")).toString());
+            .arg(object, p.value(QStringLiteral("request")).toString());
     if (object.isEmpty())
         return step.kind;
     return step.kind + QLatin1Char(' ') + object;
@@ -188,6 +189,16 @@ Result<Scenario> Scenario::fromJson(const QJsonObject &json, const QString &file
                 return invalid(QStringLiteral("step %1 (%2) \"id\": %3")
                                    .arg(index)
                                    .arg(step.kind, id.error().message()));
+        }
+        // The one mistake the split of assertState makes likely: say what to write instead.
+        if (step.kind == QLatin1String("assertState") &&
+            (step.params.contains(QStringLiteral("kv")) ||
+             step.params.contains(QStringLiteral("paths")))) {
+            return invalid(QStringLiteral("step %1 (assertState): assertState checks the agent's "
+                                          "state (\"state\", \"keys\", \"absent\"); key/value "
+                                          "storage is checked by {\"do\": \"assertStorage\", "
+                                          "\"kv\": {...}}")
+                               .arg(index));
         }
         const ScenarioSchema &schema = ScenarioSchema::instance();
         for (const QString &field : schema.requiredKeys(step.kind)) {

@@ -235,7 +235,7 @@ std::optional<ScenarioWriter::Line> ScenarioWriter::lineFor(const RecordedStep &
             return std::nullopt;
         Line line {{QStringLiteral("do"), QStringLiteral("answer")}};
         addObject(line, step);
-        line.append({QStringLiteral("title"), step.title});
+        line.append({QStringLiteral("request"), step.title});
         line.append({QStringLiteral("action"), humanActionName(step.response.action)});
         if (!step.response.text.isEmpty())
             line.append({QStringLiteral("text"), step.response.text});
@@ -361,11 +361,16 @@ QList<ScenarioWriter::Line> ScenarioWriter::assertionsFor(const Target &target) 
         lines.append(line);
     }
 
+    // The agent's state and the key/value storage are checked by separate steps.
     Line stateLine = lineOf(QStringLiteral("assertState"));
+    const qsizetype bare = stateLine.size();
     bool pruned = false;
     if (const auto kept = replayable(state, m_timeFlowed, &pruned);
         kept && !kept->toObject().isEmpty())
         stateLine.append({QStringLiteral("state"), *kept});
+    if (stateLine.size() > bare)
+        lines.append(stateLine);
+    Line storageLine = lineOf(QStringLiteral("assertStorage"));
     QJsonObject kv;
     QJsonArray keys;
     bool volatileKey = false;
@@ -377,11 +382,11 @@ QList<ScenarioWriter::Line> ScenarioWriter::assertionsFor(const Target &target) 
             kv.insert(entry.key, *kept);
     }
     if (!kv.isEmpty())
-        stateLine.append({QStringLiteral("kv"), kv});
+        storageLine.append({QStringLiteral("kv"), kv});
     if (!volatileKey)
-        stateLine.append({QStringLiteral("keys"), keys});
-    if (stateLine.size() > 3)
-        lines.append(stateLine);
+        storageLine.append({QStringLiteral("keys"), keys});
+    if (storageLine.size() > bare)
+        lines.append(storageLine);
 
     if (alarm) {
         Line line = lineOf(QStringLiteral("assertAlarm"));

@@ -146,7 +146,7 @@ private slots:
             kinds.append(step.kind);
         // The session's operations in order, then the final-state checks.
         for (const char *kind : {"call", "answer", "advance", "crash", "settle", "assertStep",
-                                 "assertPending", "assertState", "assertAlarm"})
+                                 "assertPending", "assertStorage", "assertAlarm"})
             QVERIFY2(kinds.contains(QLatin1String(kind)), kind);
         QVERIFY(kinds.indexOf(QStringLiteral("answer")) < kinds.indexOf(QStringLiteral("advance")));
         QVERIFY(kinds.indexOf(QStringLiteral("advance")) < kinds.indexOf(QStringLiteral("crash")));

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
@@ -100,6 +101,7 @@ private slots:
         QTest::addColumn<QString>("file");
         QTest::newRow("counter") << s_scenarios + QStringLiteral("/counter.json");
         QTest::newRow("reminder") << s_scenarios + QStringLiteral("/reminder.json");
+        QTest::newRow("recruitment") << s_scenarios + QStringLiteral("/recruitment.json");
     }
     void shippedScenariosPassInProcess()
     {
@@ -140,6 +142,52 @@ private slots:
         QVERIFY2(failed.journal.size() >= 2, qPrintable(failed.journal.join(QLatin1Char('\n'))));
         QVERIFY(failed.journal.join(QLatin1Char('\n')).contains(QStringLiteral("increment")));
         QCOMPARE(result.steps.at(3).outcome, StepResult::Outcome::Skipped);
+    }
+
+    // assertState reads the agent's state and says so when the value is elsewhere (issue 15:
+    // it used to read key/value storage and fail with "actual: missing; entries: {}").
+    void assertStateReadsTheAgentsState()
+    {
+        const auto scenario = Scenario::load(s_data + QStringLiteral("/wrongstate.json"));
+        QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
+        const ScenarioResult result = ScenarioRunner().run(scenario.value());
+        QVERIFY(!result.passed());
+        const StepResult &failed = result.steps.at(1);
+        QCOMPARE(failed.outcome, StepResult::Outcome::Failed);
+        QVERIFY2(failed.message.contains(QStringLiteral("the agent's state")),
+                 qPrintable(failed.message));
+        QVERIFY2(failed.actual.contains(QStringLiteral("the agent's state holds {}")),
+                 qPrintable(failed.actual));
+    }
+
+    // Every ```json block of docs/SCENARIOS.md is a scenario that passes: the format's
+    // documentation cannot drift from what `durable test` does.
+    void documentedScenariosPass()
+    {
+        QFile doc(QStringLiteral(DURABLE_DOCS_DIR "/SCENARIOS.md"));
+        QVERIFY2(doc.open(QIODevice::ReadOnly), qPrintable(doc.fileName()));
+        const QString text = QString::fromUtf8(doc.readAll());
+        static const QRegularExpression block(QStringLiteral("```json\\n(.*?)```"),
+                                              QRegularExpression::DotMatchesEverythingOption);
+        int examples = 0;
+        for (const QRegularExpressionMatch &match : block.globalMatch(text)) {
+            ++examples;
+            const QJsonDocument json = QJsonDocument::fromJson(match.captured(1).toUtf8());
+            QVERIFY2(json.isObject(), qPrintable(match.captured(1)));
+            const auto scenario = Scenario::fromJson(json.object(), doc.fileName());
+            QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
+            const ScenarioResult result = ScenarioRunner().run(scenario.value());
+            QString failures = result.error;
+            for (const StepResult &step : result.steps) {
+                if (step.outcome == StepResult::Outcome::Failed)
+                    failures += QStringLiteral("%1 step %2 %3: %4 expected %5 actual %6\n")
+                                    .arg(result.name)
+                                    .arg(step.index)
+                                    .arg(step.title, step.message, step.expected, step.actual);
+            }
+            QVERIFY2(result.passed(), qPrintable(failures));
+        }
+        QVERIFY2(examples >= 3, "docs/SCENARIOS.md lost its examples");
     }
 
     void executableReportsPassAndFail()

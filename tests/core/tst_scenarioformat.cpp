@@ -43,11 +43,17 @@ private slots:
         QTest::newRow("assertSql rowCount string")
             << QJsonObject {{"do", "assertSql"}, {"query", "SELECT 1"}, {"rowCount", "x"}}
             << "step 1 (assertSql) /rowCount";
-        QTest::newRow("assertState kv array")
-            << QJsonObject {{"do", "assertState"}, {"kv", QJsonArray()}}
-            << "step 1 (assertState) /kv";
+        QTest::newRow("assertStorage kv array")
+            << QJsonObject {{"do", "assertStorage"}, {"kv", QJsonArray()}}
+            << "step 1 (assertStorage) /kv";
         QTest::newRow("assertState absent number")
             << QJsonObject {{"do", "assertState"}, {"absent", 5}} << "step 1 (assertState) /absent";
+        // assertState reads the agent's state; storage has its own step, and the refusal says so.
+        QTest::newRow("assertState kv")
+            << QJsonObject {{"do", "assertState"}, {"kv", QJsonObject {{"count", 1}}}}
+            << "key/value storage is checked by {\"do\": \"assertStorage\"";
+        QTest::newRow("answer without request")
+            << QJsonObject {{"do", "answer"}, {"title", "Review"}} << "\"request\"";
         QTest::newRow("assertJournal last string")
             << QJsonObject {{"do", "assertJournal"}, {"last", "x"}}
             << "step 1 (assertJournal) /last";

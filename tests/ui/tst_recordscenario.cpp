@@ -121,7 +121,7 @@ private slots:
                  (QStringList {QStringLiteral("call"), QStringLiteral("answer"),
                                QStringLiteral("settle"), QStringLiteral("advance")}));
         QVERIFY(kinds.contains(QStringLiteral("assertStep")));
-        QCOMPARE(scenario->steps.at(1).params.value(QStringLiteral("title")).toString(),
+        QCOMPARE(scenario->steps.at(1).params.value(QStringLiteral("request")).toString(),
                  QStringLiteral("Review Grace Hopper"));
         QCOMPARE(scenario->steps.at(3).params.value(QStringLiteral("by")).toString(),
                  QStringLiteral("1d"));
