@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # CTest fixture example_package_build: configures and builds an out-of-tree agent package against
 # the SDK installed in PREFIX, in a fresh build directory, as its README tells a user to.
-# cmake -DSOURCE_DIR=... -DBUILD_DIR=... -DPREFIX=... -DGENERATOR=... -DCXX_COMPILER=...
+# cmake [-DEXAMPLE_DIR=...] -DSOURCE_DIR=... -DBUILD_DIR=... -DPREFIX=... -DGENERATOR=... -DCXX_COMPILER=...
 #       -DBUILD_TYPE=... -DCXX_FLAGS=... -P buildexample.cmake
 foreach(variable SOURCE_DIR BUILD_DIR PREFIX GENERATOR CXX_COMPILER)
     if(NOT DEFINED ${variable})
@@ -9,6 +9,15 @@ foreach(variable SOURCE_DIR BUILD_DIR PREFIX GENERATOR CXX_COMPILER)
     endif()
 endforeach()
 
+# EXAMPLE_DIR: the example as installed with the SDK; it is copied out to SOURCE_DIR first, as a
+# user copies it to start their own package.
+if(DEFINED EXAMPLE_DIR)
+    if(NOT EXISTS ${EXAMPLE_DIR}/CMakeLists.txt)
+        message(FATAL_ERROR "The SDK install has no example package in ${EXAMPLE_DIR}")
+    endif()
+    file(REMOVE_RECURSE ${SOURCE_DIR})
+    file(COPY ${EXAMPLE_DIR}/ DESTINATION ${SOURCE_DIR})
+endif()
 file(REMOVE_RECURSE ${BUILD_DIR})
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SOURCE_DIR} -B ${BUILD_DIR} -G ${GENERATOR}
                         -DCMAKE_CXX_COMPILER=${CXX_COMPILER}

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # CTest fixture sdk_install: installs the build tree into a fresh prefix, as a user installs the
 # SDK, and checks the SDK's parts are there.
-# cmake -DBUILD_DIR=... -DPREFIX=... -DCONFIG=... -DLIBDIR=... -DINCLUDEDIR=... -DBINDIR=... -P installsdk.cmake
-foreach(variable BUILD_DIR PREFIX LIBDIR INCLUDEDIR BINDIR)
+# cmake -DBUILD_DIR=... -DPREFIX=... -DCONFIG=... -DLIBDIR=... -DINCLUDEDIR=... -DBINDIR=...
+#       -DDOCDIR=... -DDATADIR=... -P installsdk.cmake
+foreach(variable BUILD_DIR PREFIX LIBDIR INCLUDEDIR BINDIR DOCDIR DATADIR)
     if(NOT DEFINED ${variable})
         message(FATAL_ERROR "installsdk.cmake needs -D${variable}=...")
     endif()
@@ -28,7 +29,13 @@ foreach(file
         ${INCLUDEDIR}/durable/core/agentpackage.h
         ${INCLUDEDIR}/durable/core/agent.h
         ${INCLUDEDIR}/durable/core/sdkversion.h
-        ${BINDIR}/durable)
+        ${BINDIR}/durable
+        ${DOCDIR}/README.md
+        ${DOCDIR}/WRITING_AGENTS.md
+        ${DOCDIR}/SCENARIOS.md
+        ${DOCDIR}/examples/hello-package/CMakeLists.txt
+        ${DOCDIR}/examples/hello-package/hello.json
+        ${DATADIR}/durable-studio/schemas/scenario.schema.json)
     if(NOT EXISTS ${PREFIX}/${file})
         message(FATAL_ERROR "The SDK install lacks ${PREFIX}/${file}")
     endif()

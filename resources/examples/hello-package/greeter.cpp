@@ -14,6 +14,7 @@ namespace {
 const QString s_greetings = QStringLiteral("greetings");
 const QString s_followUps = QStringLiteral("followUps");
 const QString s_lastVisitor = QStringLiteral("lastVisitor");
+const QString s_lastGreetedAt = QStringLiteral("lastGreetedAt");
 constexpr qsizetype s_maxNameLength = 40;
 
 } // namespace
@@ -54,6 +55,8 @@ QJsonValue Greeter::greet(const QJsonValue &args)
     QJsonObject next = state();
     next[s_greetings] = next.value(s_greetings).toInt() + 1;
     next[s_lastVisitor] = name;
+    // The engine's clock (virtual in scenarios), never the wall clock: replays stay exact.
+    next[s_lastGreetedAt] = context().now().toString(Qt::ISODate);
     setState(next);
     setStep(QStringLiteral("greeted"));
     // A name and a payload, never a lambda: the follow-up survives a restart.

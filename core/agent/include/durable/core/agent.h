@@ -11,8 +11,10 @@
 #include <durable/core/durableobject.h>
 #include <durable/core/humanrequest.h>
 #include <durable/core/modelcallinfo.h>
+#include <durable/core/objectcontext.h>
 #include <durable/core/outgoingcallinfo.h>
 #include <durable/core/scheduleinfo.h>
+#include <durable/core/storage.h>
 #include <durable/core/tooldefinition.h>
 #include <functional>
 #include <memory>
