@@ -109,7 +109,7 @@ void InboxPanel::setUpDetails()
     m_notes->setPlaceholderText(
         tr("Comment, reason or response (optional for approve and reject)"));
     m_notes->setTabChangesFocus(true);
-    m_notes->setFixedHeight(metrics.height() * 4);
+    m_notes->setFixedHeight(metrics.height() * 3);
     m_value->setFont(monospaceFont());
     m_value->setTabChangesFocus(true);
     m_value->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -150,16 +150,26 @@ void InboxPanel::layOut()
     detailLayout->addWidget(sectionLabel(tr("Context")));
     detailLayout->addWidget(m_context, 2);
     detailLayout->addWidget(m_valueBox, 2);
-    detailLayout->addWidget(sectionLabel(tr("Comment / response")));
-    detailLayout->addWidget(m_notes);
-    detailLayout->addLayout(buttons);
-    detailLayout->addWidget(m_error);
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(details);
+    // What the person reads scrolls; what they do stays in sight: the answer box and the
+    // approve / reject / respond row are pinned below it, never below the fold of a short dock.
+    auto *pane = new QWidget;
+    auto *paneLayout = new QVBoxLayout(pane);
+    paneLayout->setContentsMargins(0, 0, 0, 0);
+    paneLayout->setSpacing(2);
+    paneLayout->addWidget(scroll, 1);
+    auto *answer = new QVBoxLayout;
+    answer->setContentsMargins(4, 0, 4, 4);
+    answer->addWidget(sectionLabel(tr("Comment / response")));
+    answer->addWidget(m_notes);
+    answer->addLayout(buttons);
+    answer->addWidget(m_error);
+    paneLayout->addLayout(answer);
     m_stack->addWidget(m_placeholder);
-    m_stack->addWidget(scroll);
+    m_stack->addWidget(pane);
 
     auto *left = new QWidget;
     auto *leftLayout = new QVBoxLayout(left);

@@ -253,7 +253,9 @@ void MainWindow::createViewMenu()
     m_workflowToggle->setShortcut(QKeySequence(Qt::ALT | Qt::Key_5));
     m_workflowToggle->setToolTip(tr("Objects per workflow step of a class (Alt+5)"));
     view->addAction(m_workflowToggle);
-    connect(m_workflowToggle, &QAction::toggled, this, [this](bool shown) {
+    // Only when the user asks for it (triggered, not toggled): the dock also becomes visible
+    // when the window is first shown, and must not cover the inbox then.
+    connect(m_workflowToggle, &QAction::triggered, this, [this](bool shown) {
         if (shown)
             m_workflowDock->raise(); // it shares its place with the inbox
     });

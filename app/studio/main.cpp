@@ -77,8 +77,9 @@ void seedDemoData(Engine &engine)
 class ScreenshotTour
 {
 public:
-    ScreenshotTour(Ui::MainWindow *window, QString dir)
-        : m_window(window), m_dir(std::move(dir)) { }
+    ScreenshotTour(Ui::MainWindow *window, QString dir, QString boardClass)
+        : m_window(window), m_dir(std::move(dir)), m_boardClass(std::move(boardClass))
+    { }
 
     void start()
     {
@@ -136,7 +137,7 @@ private:
             [this, inspector] { setInspectorWidth(inspector, m_inspectorWidth); },
             [this] {
                 m_window->workflowAction()->setChecked(true);
-                m_window->workflowBoard()->selectClass(QStringLiteral("Recruitment"));
+                m_window->workflowBoard()->selectClass(m_boardClass);
                 m_window->workflowBoard()->parentWidget()->raise();
             },
             [this] { save(m_window->workflowBoard(), QStringLiteral("workflow-board.png")); },
@@ -217,6 +218,7 @@ private:
 
     Ui::MainWindow *m_window;
     QString m_dir;
+    QString m_boardClass;
     QList<std::function<void()>> m_steps;
     qsizetype m_step = 0;
     int m_inspectorWidth = 0;
@@ -239,6 +241,11 @@ struct Options
         QStringLiteral("Save PNGs of the main views into DIR once data is "
                        "shown, then exit."),
         QStringLiteral("DIR")};
+    QCommandLineOption board {
+        QStringLiteral("board"),
+        QStringLiteral("Show CLASS on the workflow board at start (and in the --screenshot "
+                       "pictures of the board)."),
+        QStringLiteral("CLASS")};
 };
 
 void describeApplication()
@@ -254,7 +261,8 @@ void configure(QCommandLineParser &parser, const Options &options)
         "Durable Studio: inspect, test and steer stateful agents built as durable objects."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({options.data, options.virtualClock, options.liveClock, options.screenshot});
+    parser.addOptions(
+        {options.data, options.virtualClock, options.liveClock, options.screenshot, options.board});
     parser.addOption(Studio::AgentPackages::commandLineOption());
 }
 
@@ -330,9 +338,22 @@ int main(int argc, char *argv[])
         seedDemoData(engine);
     }
 
+    const QString boardClass = parser.value(cli.board);
+    if (!boardClass.isEmpty()) {
+        if (!engine.classNames().contains(boardClass)) {
+            std::fprintf(stderr, "durable-studio: --board: no class \"%s\" (known: %s)\n",
+                         qPrintable(boardClass),
+                         qPrintable(engine.classNames().join(QStringLiteral(", "))));
+            return 2;
+        }
+        window.workflowBoard()->selectClass(boardClass);
+    }
+
     std::unique_ptr<ScreenshotTour> tour;
     if (parser.isSet(screenshotOption)) {
-        tour = std::make_unique<ScreenshotTour>(&window, parser.value(screenshotOption));
+        tour = std::make_unique<ScreenshotTour>(&window, parser.value(screenshotOption),
+                                                boardClass.isEmpty() ? QStringLiteral("Recruitment")
+                                                                     : boardClass);
         tour->start();
     }
 

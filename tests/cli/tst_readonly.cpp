@@ -194,6 +194,28 @@ private slots:
         verifyUnchanged(before, folder, QStringLiteral("durable-studio --data"));
     }
 
+    // --board points the workflow board (and the screenshots of it) at an author's class; an
+    // unknown one is refused with the classes there are.
+    void studioBoardNamesAClass()
+    {
+        const DirectorySnapshot before = snapshotDirectory(m_data);
+        const DurableRun unknown = runDurable(
+            QStringLiteral(DURABLE_STUDIO_PATH),
+            {"--data", m_data, "--board", "Nope", "--screenshot", m_tmp.filePath("shots-nope")});
+        QCOMPARE(unknown.exitCode, 2);
+        QVERIFY2(unknown.err.contains(QStringLiteral("no class \"Nope\"")) &&
+                     unknown.err.contains(QStringLiteral("Recruitment")),
+                 qPrintable(unknown.err));
+        const DurableRun known = runDurable(QStringLiteral(DURABLE_STUDIO_PATH),
+                                            {"--data", m_data, "--board", "Reminder",
+                                             "--screenshot",
+                                             m_tmp.filePath(QStringLiteral("shots-board"))});
+        QVERIFY2(known.exitCode == 0, qPrintable(known.err));
+        QVERIFY(
+            QFileInfo::exists(m_tmp.filePath(QStringLiteral("shots-board/workflow-board.png"))));
+        verifyUnchanged(before, m_data, QStringLiteral("durable-studio --board"));
+    }
+
     // A directory the user names is theirs: it starts empty, the demo objects stay in the demo
     // directory.
     void studioGivesDemoObjectsToTheDemoDirectoryOnly()

@@ -7,6 +7,8 @@
 
 #include <inboxmodel.h>
 #include <inboxpanel.h>
+#include <mainwindow.h>
+#include <workflowboard.h>
 
 #include <examples/examples.h>
 
@@ -21,6 +23,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
@@ -222,6 +225,38 @@ private slots:
         QVERIFY(refreshed.wait(10000));
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(rowFor(model, QStringLiteral("bob")), 0);
+    }
+
+    // A person who opens the studio comes to answer the agents (issue 15): on a first start the
+    // inbox is in front (not the workflow board that shares its place), and with a request
+    // selected at 1280x800 the approve / reject / respond buttons are in sight without scrolling.
+    void theAnswerIsInSightOnFirstStart()
+    {
+        QSettings().remove(QStringLiteral("MainWindow")); // a first start: no saved layout
+        auto f = startEngine();
+        MainWindow window(f->engine.get(), f->inspector.get());
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        InboxPanel *panel = window.inbox();
+        QTRY_VERIFY(!panel->visibleRegion().isEmpty());
+        QVERIFY(window.workflowBoard()->visibleRegion().isEmpty());
+
+        QVERIFY(call(*f->engine, QStringLiteral("Recruitment"), QStringLiteral("ada"),
+                     QStringLiteral("submitResume"), resume(QStringLiteral("Ada")))
+                    .ok());
+        QTRY_VERIFY_WITH_TIMEOUT(rowFor(*panel->model(), QStringLiteral("ada")) >= 0, 10000);
+        const HumanRequestInfo request = panel->model()->request(
+            rowFor(*panel->model(), QStringLiteral("ada")));
+        QVERIFY(panel->selectRequest(request.requestId));
+        for (QPushButton *button :
+             {panel->approveButton(), panel->rejectButton(), panel->respondButton()}) {
+            QTRY_VERIFY(button->isVisible());
+            // Wholly visible: not clipped by a scroll area or the dock's edge.
+            QCOMPARE(button->visibleRegion().boundingRect(), button->rect());
+            const QRect inWindow(button->mapTo(&window, QPoint(0, 0)), button->size());
+            QVERIFY2(window.rect().contains(inWindow), qPrintable(button->text()));
+        }
     }
 
     void approveThroughThePanel()
