@@ -67,8 +67,15 @@ QString JournalReader::describe(const JournalEntry &entry)
     const QJsonObject set = entry.changes.value(QStringLiteral("set")).toObject();
     if (!set.isEmpty())
         line += QStringLiteral("  set ") + JsonMatch::text(set, 120);
-    if (entry.alarm.isObject())
-        line += QStringLiteral("  alarm ") + JsonMatch::text(entry.alarm, 60);
+    // The alarm as a person reads it: "alarm set for 2030-01-02T09:00:00Z" or "alarm cleared".
+    const QJsonObject alarm = entry.alarm.toObject();
+    if (alarm.contains(QStringLiteral("dueMs")))
+        line += QStringLiteral("  alarm set for ") +
+                clockText(qint64(alarm.value(QStringLiteral("dueMs")).toDouble()));
+    else if (alarm.value(QStringLiteral("cleared")).toBool())
+        line += QStringLiteral("  alarm cleared");
+    else if (!alarm.isEmpty())
+        line += QStringLiteral("  alarm ") + JsonMatch::text(alarm, 60);
     return line;
 }
 

@@ -190,6 +190,27 @@ private slots:
         QVERIFY2(examples >= 3, "docs/SCENARIOS.md lost its examples");
     }
 
+    // A failure's history shows alarm times as times, not epoch milliseconds (issue 15).
+    void failureHistoryShowsAlarmTimes()
+    {
+        const QJsonObject json = QJsonDocument::fromJson(R"({
+            "start": "2030-01-01T09:00:00Z",
+            "defaults": {"class": "Reminder", "name": "r"},
+            "steps": [
+                {"do": "call", "method": "remind", "args": {"text": "Tea", "inMinutes": 30}},
+                {"do": "assertAlarm", "none": true}
+            ]})")
+                                     .object();
+        const auto scenario = Scenario::fromJson(json, QStringLiteral("inline.json"));
+        QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
+        const ScenarioResult result = ScenarioRunner().run(scenario.value());
+        QVERIFY(!result.passed());
+        const QString history = result.steps.at(1).journal.join(u'\n');
+        QVERIFY2(history.contains(QStringLiteral("alarm set for 2030-01-01T09:30:00")),
+                 qPrintable(history));
+        QVERIFY2(!history.contains(QStringLiteral("\"dueMs\"")), qPrintable(history));
+    }
+
     void executableReportsPassAndFail()
     {
         QTemporaryDir dir;
