@@ -11,11 +11,39 @@
 #include <QFileInfo>
 #include <QPromise>
 #include <QSaveFile>
-#include <QThread>
+
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace Durable {
 
 namespace {
+
+// Save threads are joined, never left to finish on their own: a thread that was still
+// returning (and QThread's own end, which posts to the main thread) when `durable serve
+// --record` destroyed its QCoreApplication raced with that teardown (found by ThreadSanitizer).
+// They are joined when the process ends; by then each has long delivered its result.
+class SaveThreads
+{
+public:
+    template<typename Work>
+    void start(Work work)
+    {
+        const std::lock_guard lock(m_mutex);
+        m_threads.emplace_back(std::move(work));
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<std::jthread> m_threads; // joined by their destructors
+};
+
+SaveThreads &saveThreads()
+{
+    static SaveThreads threads;
+    return threads;
+}
 
 // Runs work on a thread of its own: the writer blocks on engine reads that themselves need the
 // shared pools, so it must not sit on one of them.
@@ -25,7 +53,7 @@ QFuture<T> runOnOwnThread(Work work)
     auto promise = std::make_shared<QPromise<T>>();
     promise->start();
     QFuture<T> future = promise->future();
-    QThread *thread = QThread::create([promise, work]() mutable {
+    saveThreads().start([promise, work]() mutable {
         Result<T> result = work();
         if (result)
             promise->addResult(result.value());
@@ -33,8 +61,6 @@ QFuture<T> runOnOwnThread(Work work)
             promise->setException(result.error());
         promise->finish();
     });
-    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    thread->start();
     return future;
 }
 
