@@ -47,8 +47,8 @@ using namespace Durable;
 
 namespace {
 
-// A fresh data directory gets a few objects so the browser, the inspector and the alarm board
-// have something to show.
+// The demo directory, when fresh, gets a few objects so the browser, the inspector and the
+// alarm board have something to show (never a directory the user named).
 void seedDemoData(Engine &engine)
 {
     auto send = [&engine](const QString &cls, const QString &name, const QString &method,
