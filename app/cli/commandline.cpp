@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "commandline.h"
 
+#include "demoagents.h"
 #include "exitcode.h"
 
 #include <durable/core/agentpackageloader.h>
@@ -73,20 +74,38 @@ QCommandLineOption CommandLine::agentsOption()
         QStringLiteral("DIR"));
 }
 
+QCommandLineOption CommandLine::demoOption()
+{
+    return QCommandLineOption(
+        QStringLiteral("demo"),
+        QStringLiteral("Load the demo agents (Recruitment, Assistant, Counter, Reminder), "
+                       "which the shipped scenarios use."));
+}
+
+void CommandLine::addAgentOptions()
+{
+    addOption(agentsOption());
+    addOption(demoOption());
+}
+
 bool CommandLine::loadAgentPackages(AgentPackageLoader &loader) const
 {
-    bool allLoaded = true;
+    QList<AgentPackageReport> reports;
+    if (m_parser.isSet(demoOption().names().constFirst()))
+        reports.append(Studio::DemoAgents::load(loader));
     for (const QString &path : m_parser.values(agentsOption().names().constFirst())) {
-        const QList<AgentPackageReport> reports = loader.load(path);
-        if (reports.isEmpty())
+        const QList<AgentPackageReport> loaded = loader.load(path);
+        if (loaded.isEmpty())
             printErr(QStringLiteral("durable %1: no agent packages in %2").arg(m_command, path));
-        for (const AgentPackageReport &report : reports) {
-            allLoaded &= report.ok();
-            printErr(QStringLiteral("durable %1: %2%3")
-                         .arg(m_command,
-                              report.ok() ? QStringLiteral("loaded agent package ") : QString(),
-                              report.summary()));
-        }
+        reports += loaded;
+    }
+    bool allLoaded = true;
+    for (const AgentPackageReport &report : std::as_const(reports)) {
+        allLoaded &= report.ok();
+        printErr(QStringLiteral("durable %1: %2%3")
+                     .arg(m_command,
+                          report.ok() ? QStringLiteral("loaded agent package ") : QString(),
+                          report.summary()));
     }
     return allLoaded;
 }

@@ -15,7 +15,7 @@ class AgentPackageLoader;
 namespace Durable::Cli {
 
 // The parser of one `durable` subcommand with the conventions every command shares: --help,
-// errors on stderr with exit code 2, and the common --data, --json and --agents options.
+// errors on stderr with exit code 2, and the common --data, --json, --agents and --demo options.
 class CommandLine
 {
 public:
@@ -37,9 +37,14 @@ public:
     static QCommandLineOption jsonOption();
     // --agents DIR, repeatable: directories (or files) of agent packages to load.
     static QCommandLineOption agentsOption();
+    // --demo: load the demo agents package (Recruitment, Assistant, Counter, Reminder).
+    static QCommandLineOption demoOption();
+    // Adds --agents and --demo, for the commands that start an engine.
+    void addAgentOptions();
 
-    // Loads the packages of every --agents given (after parse()) into loader, saying on stderr
-    // which were loaded and why any was refused. Returns false if any failed.
+    // Loads the demo agents if --demo was given, then the packages of every --agents (after
+    // parse()) into loader, saying on stderr which were loaded and why any was refused. Returns
+    // false if any failed.
     bool loadAgentPackages(AgentPackageLoader &loader) const;
 
     static void printOut(const QString &text);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "enginesession.h"
 
-#include "builtinclasses.h"
+#include "demoagents.h"
 
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
@@ -9,6 +9,7 @@
 #include <durable/core/virtualclock.h>
 
 #include <QDir>
+#include <QFileInfo>
 
 namespace Durable::Cli {
 
@@ -45,8 +46,8 @@ Result<std::unique_ptr<EngineSession>> EngineSession::openFrozen(const QString &
 Result<void> EngineSession::start()
 {
     m_inspector.reset();
+    m_options.repairArguments = packageArguments();
     m_engine = std::make_unique<Engine>(m_options);
-    registerBuiltinClasses(*m_engine);
     if (const Result<void> registered = registerPackages(); !registered) {
         m_engine.reset();
         return registered.error();
@@ -65,7 +66,6 @@ Result<void> EngineSession::checkPackages(const AgentPackageLoader &packages)
 {
     EngineSession probe(EngineOptions {}, &packages);
     probe.m_engine = std::make_unique<Engine>(probe.m_options);
-    registerBuiltinClasses(*probe.m_engine);
     return probe.registerPackages();
 }
 
@@ -78,6 +78,21 @@ Result<void> EngineSession::registerPackages()
             return *report.error;
     }
     return {};
+}
+
+QStringList EngineSession::packageArguments() const
+{
+    QStringList arguments;
+    if (!m_packages)
+        return arguments;
+    const QString demo = QFileInfo(Studio::DemoAgents::file()).absoluteFilePath();
+    for (const AgentPackageReport &package : m_packages->packages()) {
+        if (package.file == demo)
+            arguments << QStringLiteral("--demo");
+        else
+            arguments << QStringLiteral("--agents") << package.file;
+    }
+    return arguments;
 }
 
 VirtualClock *EngineSession::virtualClock() const

@@ -16,8 +16,9 @@ class VirtualClock;
 
 namespace Durable::Cli {
 
-// An engine on one data directory with the built-in classes (and those of the loaded agent
-// packages, if any) registered, started, and an Inspector on it: what every command works with.
+// An engine on one data directory with the classes of the loaded agent packages (the demo
+// agents too, with --demo) registered, started, and an Inspector on it: what every command works
+// with.
 // restart() shuts the engine down and starts a new one on the same directory and the same clock (so
 // a virtual time carries over).
 //
@@ -40,7 +41,7 @@ public:
 
     Engine &engine() const { return *m_engine; }
     Inspector &inspector() const { return *m_inspector; }
-    // Whether the packages' classes can be registered next to the built-in ones (no name taken),
+    // Whether the packages' classes can be registered together (no name taken twice),
     // without starting an engine: for commands that open sessions later, such as `test`.
     static Result<void> checkPackages(const AgentPackageLoader &packages);
 
@@ -55,6 +56,9 @@ public:
 private:
     EngineSession(EngineOptions options, const AgentPackageLoader *packages);
     Result<void> registerPackages();
+    // The options that load the same packages (--demo, --agents FILE), for the repair command
+    // the engine suggests.
+    QStringList packageArguments() const;
     Result<void> start();
 
     EngineOptions m_options;

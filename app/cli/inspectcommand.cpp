@@ -301,9 +301,9 @@ int InspectCommand::run(const QStringList &arguments)
     const QCommandLineOption limit(QStringLiteral("limit"),
                                    QStringLiteral("objects, journal: at most N rows."),
                                    QStringLiteral("N"));
-    const QCommandLineOption agents = CommandLine::agentsOption();
-    for (const QCommandLineOption &option : {data, json, className, text, limit, agents})
+    for (const QCommandLineOption &option : {data, json, className, text, limit})
         cli.addOption(option);
+    cli.addAgentOptions();
     cli.parser().addPositionalArgument(
         QStringLiteral("view"),
         QStringLiteral(

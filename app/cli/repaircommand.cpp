@@ -42,9 +42,9 @@ int RepairCommand::run(const QStringList &arguments)
     const QCommandLineOption idOption(QStringLiteral("id"),
                                       QStringLiteral("the object's id, instead of NAME"),
                                       QStringLiteral("ID"));
-    const QCommandLineOption agents = CommandLine::agentsOption();
-    for (const QCommandLineOption &option : {data, idOption, agents})
+    for (const QCommandLineOption &option : {data, idOption})
         cli.addOption(option);
+    cli.addAgentOptions();
     cli.parser().addPositionalArgument(QStringLiteral("class"), QStringLiteral("its class"));
     cli.parser().addPositionalArgument(QStringLiteral("name"), QStringLiteral("its name"),
                                        QStringLiteral("[NAME]"));

@@ -133,7 +133,6 @@ struct RunOptions
                        "that \"durable test FILE\" replays, ending with the final state "
                        "of every object touched."),
         QStringLiteral("FILE")};
-    QCommandLineOption agents = CommandLine::agentsOption();
 };
 
 void addOptions(CommandLine &cli, const RunOptions &flags, bool serve)
@@ -141,8 +140,9 @@ void addOptions(CommandLine &cli, const RunOptions &flags, bool serve)
     cli.addOption(flags.record);
     for (const QCommandLineOption &option :
          {flags.data, flags.json, flags.quiet, flags.verbose, flags.virtualClock, flags.clockStart,
-          flags.workers, flags.durability, flags.agents})
+          flags.workers, flags.durability})
         cli.addOption(option);
+    cli.addAgentOptions();
     if (serve) {
         for (const QCommandLineOption &option :
              {flags.listen, flags.token, flags.maxBody, flags.maxConnections, flags.headTimeout})

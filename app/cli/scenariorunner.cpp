@@ -241,9 +241,15 @@ ScenarioRunner::StepOutcome ScenarioRunner::checkReply(const ScenarioStep &step,
                             errorText(error)};
         return std::nullopt;
     }
-    if (!reply.ok())
-        return Failure {QStringLiteral("the call failed"), QStringLiteral("a reply"),
-                        errorText(reply.error())};
+    if (!reply.ok()) {
+        // Classes come from packages only: say where, since a missing --demo looks like a typo.
+        const bool unknownClass = reply.error().code() == ErrorCode::UnknownClass;
+        return Failure {unknownClass ? QStringLiteral("the call failed: its class is not loaded "
+                                                      "(give its package with --agents DIR, or "
+                                                      "--demo for the demo agents)")
+                                     : QStringLiteral("the call failed"),
+                        QStringLiteral("a reply"), errorText(reply.error())};
+    }
     const QJsonValue actual = reply.value().isUndefined() ? QJsonValue() : reply.value();
     if (p.contains(QStringLiteral("expect"))) {
         const QJsonValue want = p.value(QStringLiteral("expect"));

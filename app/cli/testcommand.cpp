@@ -58,7 +58,7 @@ int TestCommand::run(const QStringList &arguments)
                                    QStringLiteral("Also write a JUnit XML report to FILE."),
                                    QStringLiteral("FILE"));
     cli.addOption(junit);
-    cli.addOption(CommandLine::agentsOption());
+    cli.addAgentOptions();
     cli.parser().addPositionalArgument(QStringLiteral("scenario"),
                                        QStringLiteral("Scenario files (*.json)."),
                                        QStringLiteral("SCENARIO..."));

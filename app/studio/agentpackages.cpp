@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "agentpackages.h"
 
+#include "demoagents.h"
+
 #include <mainwindow.h>
 
 #include <durable/core/engine.h>
@@ -33,9 +35,13 @@ QStringList AgentPackages::directories(const QCommandLineParser &parser, const Q
     return result;
 }
 
-void AgentPackages::load(const QStringList &directories, Engine &engine)
+void AgentPackages::load(const QStringList &directories, bool withDemo, Engine &engine)
 {
     m_reports.clear();
+    if (withDemo) {
+        const AgentPackageReport demo = DemoAgents::load(m_demoLoader);
+        m_reports += demo.ok() ? m_demoLoader.registerClasses(engine) : QList {demo};
+    }
     for (const QString &directory : directories) {
         for (const AgentPackageReport &report : m_loader.load(directory)) {
             if (!report.ok())

@@ -21,8 +21,9 @@ class MainWindow;
 
 namespace Durable::Studio {
 
-// The agent packages the studio loads: from every `--agents DIR` on the command line, then from
-// the directories in the setting "agentPackageDirs" (a string list). Their classes are
+// The agent packages the studio loads: the demo agents for the demo directory, then from every
+// `--agents DIR` on the command line, then from the directories in the setting
+// "agentPackageDirs" (a string list). Their classes are
 // registered into the engine before it starts; what failed is shown to the user once the window
 // is up (status bar and a warning dialog) and printed on stderr, never dropped.
 //
@@ -36,8 +37,9 @@ public:
     // --agents directories first, then the setting's.
     static QStringList directories(const QCommandLineParser &parser, const QSettings &settings);
 
-    // engine must not have started yet.
-    void load(const QStringList &directories, Engine &engine);
+    // Registers the packages of directories, and the demo agents if withDemo, into engine (which
+    // must not have started yet). The reports are this engine's.
+    void load(const QStringList &directories, bool withDemo, Engine &engine);
 
     QList<AgentPackageReport> reports() const { return m_reports; }
     // One line per package that failed to load or register.
@@ -49,6 +51,8 @@ public:
 
 private:
     AgentPackageLoader m_loader;
+    // Apart from m_loader: it registers into the demo directory's engines only.
+    AgentPackageLoader m_demoLoader;
     QList<AgentPackageReport> m_reports;
 };
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // durable-studio: constructs the engine, the inspector and the main window, and wires them.
 #include "agentpackages.h"
-#include "builtinclasses.h"
+#include "demoagents.h"
+#include "demodata.h"
 #include "studiosession.h"
 
 #include <alarmboard.h>
@@ -46,32 +47,6 @@
 using namespace Durable;
 
 namespace {
-
-// The demo directory, when fresh, gets a few objects so the browser, the inspector and the
-// alarm board have something to show (never a directory the user named).
-void seedDemoData(Engine &engine)
-{
-    auto send = [&engine](const QString &cls, const QString &name, const QString &method,
-                          const QJsonValue &args) {
-        auto stub = engine.stub(cls, name);
-        if (stub)
-            stub->call(method, args, [](const Result<QJsonValue> &) {});
-    };
-    const QStringList people {QStringLiteral("alice"), QStringLiteral("bob"),
-                              QStringLiteral("carol"), QStringLiteral("dave"),
-                              QStringLiteral("erin")};
-    for (int i = 0; i < people.size(); ++i)
-        send(QStringLiteral("Counter"), people.at(i), QStringLiteral("increment"), i + 1);
-    auto remind = [&send](const QString &name, const QString &text, double minutes) {
-        send(QStringLiteral("Reminder"), name, QStringLiteral("remind"),
-             QJsonObject {{QStringLiteral("text"), text}, {QStringLiteral("inMinutes"), minutes}});
-    };
-    remind(QStringLiteral("standup"), QStringLiteral("Daily stand-up"), 15);
-    remind(QStringLiteral("standup"), QStringLiteral("Post stand-up notes"), 45);
-    remind(QStringLiteral("weekly-review"), QStringLiteral("Weekly review"), 24 * 60);
-    remind(QStringLiteral("passport"), QStringLiteral("Renew the passport"), 3 * 24 * 60);
-    remind(QStringLiteral("follow-up"), QStringLiteral("Follow up with the candidate"), 90);
-}
 
 // --screenshot: walks through the main views once data is there, saves each as a PNG, quits.
 class ScreenshotTour
@@ -248,6 +223,11 @@ struct Options
         QStringLiteral("CLASS")};
 };
 
+QString absolutePath(const QString &path)
+{
+    return QDir::cleanPath(QDir().absoluteFilePath(path));
+}
+
 void describeApplication()
 {
     QCoreApplication::setOrganizationName(QStringLiteral("Durable"));
@@ -306,21 +286,22 @@ int main(int argc, char *argv[])
     const QCommandLineOption &screenshotOption = cli.screenshot;
 
     const bool demo = !parser.isSet(dataOption);
-    const QString dataDir = demo ? QStandardPaths::writableLocation(
-                                       QStandardPaths::AppDataLocation) +
-                                       QStringLiteral("/default")
-                                 : parser.value(dataOption);
+    const QString demoDir = absolutePath(
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+        QStringLiteral("/default"));
+    const QString dataDir = demo ? demoDir : parser.value(dataOption);
     const bool useVirtual = parser.isSet(virtualOption) || (demo && !parser.isSet(liveOption));
     const bool fresh = !QDir(dataDir).exists() || QDir(dataDir).isEmpty();
 
     QSettings settings;
     Studio::AgentPackages agentPackages;
     const QStringList packageDirs = Studio::AgentPackages::directories(parser, settings);
-    // Every engine the session opens (File > Open Data Directory too) gets the same classes.
-    Studio::StudioSession session(useVirtual, [&agentPackages, packageDirs](Engine &engine) {
-        registerBuiltinClasses(engine);
-        agentPackages.load(packageDirs, engine);
-    });
+    // Every engine the session opens (File > Open Data Directory too) gets the user's packages;
+    // the demo agents only the demo directory's, so no class name of a user's is taken.
+    Studio::StudioSession session(
+        useVirtual, [&agentPackages, packageDirs, demoDir](Engine &engine) {
+            agentPackages.load(packageDirs, absolutePath(engine.dataDir()) == demoDir, engine);
+        });
     const Result<void> started = session.open(dataDir);
     if (!started) {
         const QString message = started.error().message();
@@ -333,17 +314,18 @@ int main(int argc, char *argv[])
     Engine &engine = *session.engine();
     agentPackages.report(&window, parser.isSet(screenshotOption));
     // Only the demo directory is given demo objects: a directory the user named is theirs.
-    if (demo && fresh) {
-        seedBuiltinData(engine); // candidates submitted: the inbox has requests waiting
-        seedDemoData(engine);
-    }
+    if (demo && fresh)
+        Studio::DemoData::seed(engine);
 
     const QString boardClass = parser.value(cli.board);
     if (!boardClass.isEmpty()) {
         if (!engine.classNames().contains(boardClass)) {
-            std::fprintf(stderr, "durable-studio: --board: no class \"%s\" (known: %s)\n",
-                         qPrintable(boardClass),
-                         qPrintable(engine.classNames().join(QStringLiteral(", "))));
+            const QString known =
+                engine.classNames().isEmpty()
+                    ? QStringLiteral("no agent packages are loaded; add yours with --agents DIR")
+                    : QStringLiteral("known: ") + engine.classNames().join(QStringLiteral(", "));
+            std::fprintf(stderr, "durable-studio: --board: no class \"%s\" (%s)\n",
+                         qPrintable(boardClass), qPrintable(known));
             return 2;
         }
         window.workflowBoard()->selectClass(boardClass);

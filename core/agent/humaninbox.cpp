@@ -138,8 +138,10 @@ QFuture<QList<HumanRequestInfo>> HumanInbox::pending(const QString &className) c
             const Catalog::HumanRequestHint &first = objectHints.first();
             const Result<ObjectId> id = ObjectId::fromString(objectId);
             if (!id || !core->classInfo(first.className)) {
-                // Not an object of this engine (any more): the entries cannot be answered.
-                reconcile(*core, objectHints, {}, true);
+                // A damaged entry cannot be answered: it goes. One of a class this engine does
+                // not have (its package not loaded) is left for the engine that has it.
+                if (!id)
+                    reconcile(*core, objectHints, {}, true);
                 QMutexLocker lock(&listing->mutex);
                 listing->finishOne();
                 continue;

@@ -156,8 +156,12 @@ QString ObjectHost::repairCommand() const
     const QString target =
         m_name.isEmpty() ? QStringLiteral("%1 --id %2").arg(quoted(m_class.name), m_id.toString())
                          : QStringLiteral("%1 %2").arg(quoted(m_class.name), quoted(m_name));
-    return QStringLiteral("durable repair --data %1 %2")
-        .arg(quoted(QDir::toNativeSeparators(m_core.options().dataDir)), target);
+    QStringList words {QStringLiteral("durable repair")};
+    for (const QString &argument : m_core.options().repairArguments)
+        words.append(quoted(argument));
+    words << QStringLiteral("--data") << quoted(QDir::toNativeSeparators(m_core.options().dataDir))
+          << target;
+    return words.join(QLatin1Char(' '));
 }
 
 DurableObject &ObjectHost::instance()

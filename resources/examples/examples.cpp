@@ -2,6 +2,8 @@
 #include "examples.h"
 
 #include "assistant.h"
+#include "democounter.h"
+#include "demoreminder.h"
 #include "recruitment.h"
 
 #include <QFile>
@@ -27,7 +29,7 @@ QJsonObject exampleRules(const QString &name)
     return QJsonDocument::fromJson(file.readAll()).object();
 }
 
-void registerExampleClasses(Engine &engine)
+QList<ClassRegistration> exampleClasses()
 {
     initExampleResources();
     ClassOptions recruitment;
@@ -35,46 +37,45 @@ void registerExampleClasses(Engine &engine)
         "Screens a resume with a model, asks a recruiter, books an interview with a tool and "
         "follows up 24 hours later (submitResume, status)");
     recruitment.steps = Recruitment::workflowSteps();
-    recruitment.handlesAlarms = true;
-    (void)engine.registerClass<Recruitment>(QStringLiteral("Recruitment"), recruitment);
-
     ClassOptions assistant;
     assistant.description = QStringLiteral(
         "A chat assistant with memory and two tools, now and remember (chat, "
         "history, status)");
-    assistant.handlesAlarms = true;
-    (void)engine.registerClass<Assistant>(QStringLiteral("Assistant"), assistant);
+    return {ClassRegistration::of<Recruitment>(QStringLiteral("Recruitment"), recruitment),
+            ClassRegistration::of<Assistant>(QStringLiteral("Assistant"), assistant)};
 }
 
-void seedExampleData(Engine &engine)
+QList<ClassRegistration> demoClasses()
 {
-    struct Candidate
-    {
-        const char *name;
-        const char *role;
-        const char *resume;
-    };
-    const Candidate candidates[] = {
-        {"Ada Lovelace", "Backend engineer",
-         "Ten years of C++ and distributed systems; led the storage team at a payments "
-         "company; speaks at conferences."},
-        {"Grace Hopper", "Engineering manager",
-         "Managed compiler teams of twelve; built hiring pipelines; mentors new managers."},
-        {"Alan Turing", "Research engineer",
-         "PhD in mathematics; published on computability; prototyped learning machines."},
-    };
-    for (const Candidate &candidate : candidates) {
-        const QString name = QString::fromUtf8(candidate.name);
-        auto stub = engine.stub(QStringLiteral("Recruitment"),
-                                name.toLower().replace(QLatin1Char(' '), QLatin1Char('-')));
-        if (!stub)
-            continue;
-        stub->call(QStringLiteral("submitResume"),
-                   QJsonObject {{QStringLiteral("candidate"), name},
-                                {QStringLiteral("role"), QString::fromUtf8(candidate.role)},
-                                {QStringLiteral("resume"), QString::fromUtf8(candidate.resume)}},
-                   [](const Result<QJsonValue> &) {});
+    ClassOptions counter;
+    counter.description = QStringLiteral("Demo: a counter (increment, get, reset)");
+    ClassOptions reminder;
+    reminder.description = QStringLiteral(
+        "Demo: reminders in SQL, woken by its alarm (remind, list)");
+    return exampleClasses() +
+           QList<ClassRegistration> {
+               ClassRegistration::of<DemoCounter>(QStringLiteral("Counter"), counter),
+               ClassRegistration::of<DemoReminder>(QStringLiteral("Reminder"), reminder)};
+}
+
+static void registerAll(Engine &engine, const QList<ClassRegistration> &classes)
+{
+    for (const ClassRegistration &registration : classes) {
+        const Result<void> registered = engine.registerClass(
+            registration.name, registration.factory, registration.options);
+        if (!registered) // a name taken or the engine started: the caller's mistake
+            qFatal("DurableExamples: %s", qPrintable(registered.error().message()));
     }
+}
+
+void registerExampleClasses(Engine &engine)
+{
+    registerAll(engine, exampleClasses());
+}
+
+void registerDemoClasses(Engine &engine)
+{
+    registerAll(engine, demoClasses());
 }
 
 } // namespace DurableExamples

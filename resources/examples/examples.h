@@ -1,21 +1,29 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <durable/core/classregistration.h>
+
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 namespace Durable {
 class Engine;
 }
 
-// The reference agents that ship with Durable Studio (see docs/WRITING_AGENTS.md).
+// The reference agents that ship with Durable Studio (see docs/WRITING_AGENTS.md) and the two
+// small demo classes. Programs get them as the demo agents package (DemoAgentsPackage, loaded by
+// `durable --demo` and by the studio for its demo directory); tests link them directly.
 namespace DurableExamples {
 
-// Registers "Recruitment" and "Assistant" (with their workflow steps and descriptions).
+// "Recruitment" and "Assistant" (with their workflow steps and descriptions).
+QList<Durable::ClassRegistration> exampleClasses();
+// The reference agents and the demo objects "Counter" and "Reminder".
+QList<Durable::ClassRegistration> demoClasses();
+
+// Registers exampleClasses() / demoClasses() into engine, which must not have started.
 void registerExampleClasses(Durable::Engine &engine);
-// Submits three candidates to Recruitment, so a fresh studio has requests in its inbox once the
-// (scripted) screening replies arrived. Fire and forget; the engine must be started.
-void seedExampleData(Durable::Engine &engine);
+void registerDemoClasses(Durable::Engine &engine);
 // The scripted model rules compiled into the library: "recruitment" or "assistant".
 QJsonObject exampleRules(const QString &name);
 

@@ -530,6 +530,30 @@ private slots:
                  qPrintable(past.error().message()));
     }
 
+    // An engine without the class (its package not loaded) lists none of its requests and
+    // keeps them: the engine with the class lists them again.
+    void requestsOfAnUnloadedClassAreKept()
+    {
+        QTemporaryDir dir;
+        QString requestId;
+        {
+            auto f = start(dir.path());
+            requestId = ask(*f.engine, "h", {{"title", "Hire Ada?"}});
+            QVERIFY(!requestId.isEmpty());
+        }
+        {
+            EngineOptions options;
+            options.dataDir = dir.path();
+            Engine bare(options);
+            QVERIFY(bare.start().ok());
+            QVERIFY(wait(HumanInbox(&bare).pending()).value().isEmpty());
+        }
+        auto f = start(dir.path());
+        const auto pending = wait(HumanInbox(f.engine.get()).pending()).value();
+        QCOMPARE(pending.size(), 1);
+        QCOMPARE(pending.first().requestId, requestId);
+    }
+
     void crashedTurnsLeakNothing()
     {
         QTemporaryDir dir;

@@ -19,7 +19,7 @@ def rss_kb(pid):
 
 
 def start(durable, data):
-    proc = subprocess.Popen([durable, "serve", "--data", data, "--listen", "127.0.0.1:0", "--quiet"],
+    proc = subprocess.Popen([durable, "serve", "--demo", "--data", data, "--listen", "127.0.0.1:0", "--quiet"],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in proc.stdout:
         match = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)

@@ -56,9 +56,10 @@ int main(int argc, char *argv[])
     quint16 target = 0;
     if (modeName == QLatin1String("serve")) {
         dir = std::make_unique<QTemporaryDir>();
-        QStringList arguments {
-            QStringLiteral("serve"),    QStringLiteral("--data"),      dir->path(),
-            QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet")};
+        QStringList arguments {QStringLiteral("serve"),    QStringLiteral("--demo"),
+                               QStringLiteral("--data"),   dir->path(),
+                               QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                               QStringLiteral("--quiet")};
         if (parser.value(workers).toInt() > 0)
             arguments << QStringLiteral("--workers") << parser.value(workers);
         served = std::make_unique<ServedProcess>(parser.value(durable), arguments);

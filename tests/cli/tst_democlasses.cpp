@@ -3,13 +3,12 @@
 // input a curious user sends them (issue 14: the Counter wrapped at 2^31 and took 1e300 as 1).
 #include "testutil.h"
 
-#include "builtinclasses.h"
-
 #include <durable/core/engine.h>
 
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <examples/examples.h>
 
 using namespace Durable;
 using namespace DurableTest;
@@ -33,7 +32,7 @@ private slots:
         EngineOptions options;
         options.dataDir = m_dir.path();
         m_engine = std::make_unique<Engine>(options);
-        registerBuiltinClasses(*m_engine);
+        DurableExamples::registerDemoClasses(*m_engine);
         const auto started = m_engine->start();
         QVERIFY2(started.ok(), qPrintable(started.error().message()));
     }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The `durable serve` gateway over real HTTP on 127.0.0.1 (ephemeral port), in-process.
+#include "demoagentsloader.h"
 #include "enginesession.h"
 #include "gateway.h"
 #include "httptestclient.h"
@@ -41,7 +42,7 @@ struct Served
         options.workerThreads = 2;
         if (virtualClock)
             options.clock = std::make_shared<VirtualClock>();
-        auto opened = EngineSession::open(options);
+        auto opened = EngineSession::open(options, &DurableTest::demoAgents());
         if (!opened)
             qFatal("engine did not start: %s", qPrintable(opened.error().message()));
         session = std::move(opened.value());

@@ -3,11 +3,10 @@
 // a folder that is not a data directory are refused and create nothing; `inspect` of every view,
 // and the studio opening a directory and taking its screenshots, leave every file's bytes as
 // they were; the studio gives demo objects to the demo directory only.
+#include "demoagentsloader.h"
 #include "directorysnapshot.h"
 #include "durablerun.h"
 #include "testutil.h"
-
-#include "builtinclasses.h"
 
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
@@ -17,6 +16,7 @@
 #include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
+#include <examples/examples.h>
 
 using namespace Durable;
 using namespace DurableTest;
@@ -67,7 +67,7 @@ private slots:
         EngineOptions options;
         options.dataDir = m_data;
         Engine engine(options);
-        registerBuiltinClasses(engine);
+        DurableExamples::registerDemoClasses(engine);
         const auto started = engine.start();
         QVERIFY2(started.ok(), qPrintable(started.error().message()));
         QVERIFY(call(engine, "Counter", "alice", "increment", 3).ok());
@@ -100,7 +100,8 @@ private slots:
         };
         for (const QStringList &view : views) {
             for (const bool json : {false, true}) {
-                QStringList arguments {QStringLiteral("inspect"), QStringLiteral("--data"), m_data};
+                QStringList arguments {QStringLiteral("inspect"), QStringLiteral("--demo"),
+                                       QStringLiteral("--data"), m_data};
                 arguments += view;
                 if (json)
                     arguments << QStringLiteral("--json");
@@ -115,7 +116,7 @@ private slots:
     void inspectShowsAnAgentsState()
     {
         const DurableRun json = durable(
-            {"inspect", "--data", m_data, "object", "Recruitment", "ada", "--json"});
+            {"inspect", "--demo", "--data", m_data, "object", "Recruitment", "ada", "--json"});
         QCOMPARE(json.exitCode, 0);
         const QJsonObject agent =
             QJsonDocument::fromJson(json.out.toUtf8()).object().value("agent").toObject();
@@ -124,7 +125,7 @@ private slots:
                  QStringLiteral("Ada Lovelace"));
         QCOMPARE(agent.value("openRequests").toArray().size(), 1);
         const DurableRun text = durable(
-            {"inspect", "--data", m_data, "object", "Recruitment", "ada"});
+            {"inspect", "--demo", "--data", m_data, "object", "Recruitment", "ada"});
         QCOMPARE(text.exitCode, 0);
         QVERIFY2(text.out.contains(QStringLiteral("candidate = \"Ada Lovelace\"")),
                  qPrintable(text.out));
@@ -136,9 +137,9 @@ private slots:
         const QString folder = makeForeignFolder(QStringLiteral("wrangler"));
         const DirectorySnapshot before = snapshotDirectory(folder);
         const QList<QStringList> commands {
-            {"inspect", "--data", folder, "objects"},
-            {"inspect", "--data", folder, "classes", "--json"},
-            {"repair", "--data", folder, "Counter", "alice", "reset"},
+            {"inspect", "--demo", "--data", folder, "objects"},
+            {"inspect", "--demo", "--data", folder, "classes", "--json"},
+            {"repair", "--demo", "--data", folder, "Counter", "alice", "reset"},
         };
         for (const QStringList &arguments : commands) {
             const DurableRun run = durable(arguments);
@@ -153,7 +154,7 @@ private slots:
     void inspectDoesNotCreateAMissingDirectory()
     {
         const QString missing = m_tmp.filePath(QStringLiteral("no-such-dir"));
-        const DurableRun run = durable({"inspect", "--data", missing, "objects"});
+        const DurableRun run = durable({"inspect", "--demo", "--data", missing, "objects"});
         QCOMPARE(run.exitCode, 3);
         QVERIFY2(run.err.contains(QStringLiteral("No data directory")), qPrintable(run.err));
         QVERIFY(!QFileInfo::exists(missing));
@@ -163,21 +164,32 @@ private slots:
     {
         const QString folder = makeForeignFolder(QStringLiteral("notes"));
         const DirectorySnapshot before = snapshotDirectory(folder);
-        const DurableRun run = durable({"run", "--data", folder}, 20000);
+        const DurableRun run = durable({"run", "--demo", "--data", folder}, 20000);
         QCOMPARE(run.exitCode, 3);
         QVERIFY2(run.err.contains(QStringLiteral("is not empty")), qPrintable(run.err));
         verifyUnchanged(before, folder, QStringLiteral("durable run"));
     }
 
 #ifdef DURABLE_STUDIO_PATH
+    // With the objects' classes loaded, and without (their package not given: the studio shows
+    // the objects but must not drop what it cannot run, such as their open human requests).
+    void studioScreenshotsLeaveTheDataDirectoryAsItWas_data()
+    {
+        QTest::addColumn<QStringList>("packages");
+        QTest::newRow("classes loaded") << QStringList {"--agents", DurableTest::demoAgentsPath()};
+        QTest::newRow("classes not loaded") << QStringList {};
+    }
+
     void studioScreenshotsLeaveTheDataDirectoryAsItWas()
     {
+        QFETCH(QStringList, packages);
         const DirectorySnapshot before = snapshotDirectory(m_data);
-        const DurableRun run = runDurable(
-            QStringLiteral(DURABLE_STUDIO_PATH),
-            {"--data", m_data, "--screenshot", m_tmp.filePath(QStringLiteral("shots"))});
+        const QString shots = m_tmp.filePath(QStringLiteral("shots-%1").arg(packages.size()));
+        const DurableRun run = runDurable(QStringLiteral(DURABLE_STUDIO_PATH),
+                                          QStringList {"--data", m_data, "--screenshot", shots} +
+                                              packages);
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        QVERIFY(QFileInfo::exists(m_tmp.filePath(QStringLiteral("shots/studio-main.png"))));
+        QVERIFY(QFileInfo::exists(shots + QStringLiteral("/studio-main.png")));
         verifyUnchanged(before, m_data, QStringLiteral("durable-studio --screenshot"));
     }
 
@@ -195,20 +207,30 @@ private slots:
     }
 
     // --board points the workflow board (and the screenshots of it) at an author's class; an
-    // unknown one is refused with the classes there are.
+    // unknown one is refused with the classes there are. A directory of the user's has only the
+    // classes of the packages they load: the demo agents are not forced on it.
     void studioBoardNamesAClass()
     {
         const DirectorySnapshot before = snapshotDirectory(m_data);
-        const DurableRun unknown = runDurable(
+        const DurableRun bare = runDurable(
             QStringLiteral(DURABLE_STUDIO_PATH),
-            {"--data", m_data, "--board", "Nope", "--screenshot", m_tmp.filePath("shots-nope")});
+            {"--data", m_data, "--board", "Counter", "--screenshot", m_tmp.filePath("shots-bare")});
+        QCOMPARE(bare.exitCode, 2);
+        QVERIFY2(bare.err.contains(QStringLiteral("no class \"Counter\"")) &&
+                     bare.err.contains(QStringLiteral("no agent packages are loaded")),
+                 qPrintable(bare.err));
+        const QString demo = DurableTest::demoAgentsPath();
+        const DurableRun unknown = runDurable(QStringLiteral(DURABLE_STUDIO_PATH),
+                                              {"--data", m_data, "--agents", demo, "--board",
+                                               "Nope", "--screenshot",
+                                               m_tmp.filePath("shots-nope")});
         QCOMPARE(unknown.exitCode, 2);
         QVERIFY2(unknown.err.contains(QStringLiteral("no class \"Nope\"")) &&
                      unknown.err.contains(QStringLiteral("Recruitment")),
                  qPrintable(unknown.err));
         const DurableRun known = runDurable(QStringLiteral(DURABLE_STUDIO_PATH),
-                                            {"--data", m_data, "--board", "Reminder",
-                                             "--screenshot",
+                                            {"--data", m_data, "--agents", demo, "--board",
+                                             "Reminder", "--screenshot",
                                              m_tmp.filePath(QStringLiteral("shots-board"))});
         QVERIFY2(known.exitCode == 0, qPrintable(known.err));
         QVERIFY(
@@ -226,7 +248,8 @@ private slots:
             QStringLiteral(DURABLE_STUDIO_PATH),
             {"--data", empty, "--screenshot", m_tmp.filePath(QStringLiteral("shots-mine"))});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        const DurableRun objects = durable({"inspect", "--data", empty, "objects", "--json"});
+        const DurableRun objects = durable(
+            {"inspect", "--demo", "--data", empty, "objects", "--json"});
         QCOMPARE(objects.exitCode, 0);
         QCOMPARE(QJsonDocument::fromJson(objects.out.toUtf8()).array().size(), 0);
     }

@@ -3,6 +3,7 @@
 // the ScenarioRunner on a fresh engine to the same final state; an altered recorded reply makes
 // the replay fail; `durable serve --record` writes what its HTTP clients did.
 #include "awaitresult.h"
+#include "demoagentsloader.h"
 #include "enginesession.h"
 #include "httptestclient.h"
 #include "scenariorunner.h"
@@ -86,7 +87,7 @@ std::unique_ptr<EngineSession> openSession(const QString &dir)
     options.dataDir = dir;
     options.workerThreads = 2;
     options.clock = std::make_shared<VirtualClock>(s_start);
-    auto session = EngineSession::open(options);
+    auto session = EngineSession::open(options, &DurableTest::demoAgents());
     if (!session)
         qWarning() << session.error().message();
     return session ? std::move(session.value()) : nullptr;
@@ -159,7 +160,7 @@ private slots:
         const auto scenario = Scenario::load(m_file);
         QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
         const QString replayDir = m_dir.filePath(QStringLiteral("replay"));
-        ScenarioRunner runner;
+        ScenarioRunner runner(&DurableTest::demoAgents());
         runner.setDataDir(replayDir);
         const ScenarioResult result = runner.run(scenario.value());
         QVERIFY2(result.passed(), qPrintable(describe(result)));
@@ -195,7 +196,8 @@ private slots:
         json.insert(QStringLiteral("steps"), steps);
         const auto scenario = Scenario::fromJson(json, QStringLiteral("altered.json"));
         QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
-        const ScenarioResult result = ScenarioRunner().run(scenario.value());
+        const ScenarioResult result =
+            ScenarioRunner(&DurableTest::demoAgents()).run(scenario.value());
         QVERIFY(!result.passed());
         const StepResult &failed = result.steps.at(altered - 1);
         QCOMPARE(failed.outcome, StepResult::Outcome::Failed);
@@ -265,7 +267,7 @@ private slots:
         QTemporaryDir dir;
         const QString file = dir.filePath(QStringLiteral("served.json"));
         ServedProcess served(
-            s_durable, {QStringLiteral("serve"), QStringLiteral("--data"),
+            s_durable, {QStringLiteral("serve"), QStringLiteral("--demo"), QStringLiteral("--data"),
                         dir.filePath(QStringLiteral("data")), QStringLiteral("--listen"),
                         QStringLiteral("127.0.0.1:0"), QStringLiteral("--quiet"),
                         QStringLiteral("--virtual-clock"), QStringLiteral("--clock-start"),
@@ -284,7 +286,8 @@ private slots:
         QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
         QCOMPARE(scenario->steps.at(0).kind, QStringLiteral("call"));
         QCOMPARE(scenario->steps.at(0).params.value(QStringLiteral("expect")).toInt(), 4);
-        const ScenarioResult result = ScenarioRunner().run(scenario.value());
+        const ScenarioResult result =
+            ScenarioRunner(&DurableTest::demoAgents()).run(scenario.value());
         QVERIFY2(result.passed(), qPrintable(describe(result)));
     }
 

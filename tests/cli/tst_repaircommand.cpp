@@ -5,8 +5,6 @@
 #include "objectfiles.h"
 #include "testutil.h"
 
-#include "builtinclasses.h"
-
 #include <durable/core/engine.h>
 #include <durable/core/objectid.h>
 
@@ -16,6 +14,7 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <examples/examples.h>
 
 using namespace Durable;
 using namespace DurableTest;
@@ -37,7 +36,7 @@ void increment(const QString &dir, const QString &name, int count)
     EngineOptions options;
     options.dataDir = dir;
     Engine engine(options);
-    registerBuiltinClasses(engine);
+    DurableExamples::registerDemoClasses(engine);
     QVERIFY(engine.start().ok());
     for (int i = 0; i < count; ++i)
         QVERIFY(call(engine, "Counter", name, "increment").ok());
@@ -61,7 +60,7 @@ private slots:
         const QString file = objectFile(dir.path(), "anna");
         removeDatabase(file);
         const Run looked = runDurable(
-            {"inspect", "--data", dir.path(), "object", "Counter", "anna"});
+            {"inspect", "--demo", "--data", dir.path(), "object", "Counter", "anna"});
         QCOMPARE(looked.exitCode, 3);
         QVERIFY2(looked.err.contains("quarantined") && looked.err.contains("is missing"),
                  qPrintable(looked.err));
@@ -77,7 +76,7 @@ private slots:
         // It starts empty, and counts again from 1.
         increment(dir.path(), "anna", 1);
         const Run after = runDurable(
-            {"inspect", "--data", dir.path(), "object", "Counter", "anna", "--json"});
+            {"inspect", "--demo", "--data", dir.path(), "object", "Counter", "anna", "--json"});
         QCOMPARE(after.exitCode, 0);
         QVERIFY2(after.out.contains("\"count\": 1"), qPrintable(after.out));
     }
@@ -92,11 +91,11 @@ private slots:
         removeDatabase(file);
         copyDatabase(dir.path() + "/backup.sqlite", file); // put back: 3 turns lost
         const Run repaired = runDurable(
-            {"repair", "--data", dir.path(), "Counter", "cleo", "accept"});
+            {"repair", "--demo", "--data", dir.path(), "Counter", "cleo", "accept"});
         QVERIFY2(repaired.exitCode == 0, qPrintable(repaired.err));
         QVERIFY2(repaired.out.contains("accepted as found"), qPrintable(repaired.out));
         const Run after = runDurable(
-            {"inspect", "--data", dir.path(), "object", "Counter", "cleo", "--json"});
+            {"inspect", "--demo", "--data", dir.path(), "object", "Counter", "cleo", "--json"});
         QVERIFY2(after.out.contains("\"count\": 2"), qPrintable(after.out + after.err));
     }
 
@@ -104,18 +103,22 @@ private slots:
     {
         QTemporaryDir dir;
         increment(dir.path(), "ben", 1);
-        const Run healthy = runDurable({"repair", "--data", dir.path(), "Counter", "ben", "reset"});
+        const Run healthy = runDurable(
+            {"repair", "--demo", "--data", dir.path(), "Counter", "ben", "reset"});
         QCOMPARE(healthy.exitCode, 3);
         QVERIFY2(healthy.err.contains("not damaged"), qPrintable(healthy.err));
         QVERIFY(QFile::exists(objectFile(dir.path(), "ben"))); // untouched
-        const Run unknown = runDurable({"repair", "--data", dir.path(), "Counter", "zed", "reset"});
+        const Run unknown = runDurable(
+            {"repair", "--demo", "--data", dir.path(), "Counter", "zed", "reset"});
         QCOMPARE(unknown.exitCode, 3);
         QVERIFY2(unknown.err.contains("nothing to repair"), qPrintable(unknown.err));
         QVERIFY(!QFile::exists(objectFile(dir.path(), "zed"))); // not created by asking
-        const Run action = runDurable({"repair", "--data", dir.path(), "Counter", "ben", "fix"});
+        const Run action = runDurable(
+            {"repair", "--demo", "--data", dir.path(), "Counter", "ben", "fix"});
         QCOMPARE(action.exitCode, 2);
         QVERIFY2(action.err.contains("reset or accept"), qPrintable(action.err));
-        QCOMPARE(runDurable({"repair", "--data", dir.path(), "Counter", "ben"}).exitCode, 2);
+        QCOMPARE(runDurable({"repair", "--demo", "--data", dir.path(), "Counter", "ben"}).exitCode,
+                 2);
         QCOMPARE(runDurable({"repair", "Counter", "ben", "reset"}).exitCode, 2); // no --data
         const Run help = runDurable({"repair", "--help"});
         QCOMPARE(help.exitCode, 0);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // `durable test`: scenarios pass and fail readably, in-process (ScenarioRunner) and through the
 // real executable (exit codes, output, JUnit XML).
+#include "demoagentsloader.h"
 #include "durablerun.h"
 #include "junitwriter.h"
 #include "scenariorunner.h"
@@ -108,7 +109,7 @@ private slots:
         QFETCH(QString, file);
         const auto scenario = Scenario::load(file);
         QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
-        ScenarioRunner runner;
+        ScenarioRunner runner(&DurableTest::demoAgents());
         const ScenarioResult result = runner.run(scenario.value());
         QString failures;
         for (const StepResult &step : result.steps) {
@@ -126,7 +127,7 @@ private slots:
     {
         const auto scenario = Scenario::load(s_data + QStringLiteral("/wrong.json"));
         QVERIFY(scenario.ok());
-        ScenarioRunner runner;
+        ScenarioRunner runner(&DurableTest::demoAgents());
         const ScenarioResult result = runner.run(scenario.value());
         QVERIFY(!result.passed());
         QCOMPARE(result.steps.size(), 4);
@@ -150,7 +151,8 @@ private slots:
     {
         const auto scenario = Scenario::load(s_data + QStringLiteral("/wrongstate.json"));
         QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
-        const ScenarioResult result = ScenarioRunner().run(scenario.value());
+        const ScenarioResult result =
+            ScenarioRunner(&DurableTest::demoAgents()).run(scenario.value());
         QVERIFY(!result.passed());
         const StepResult &failed = result.steps.at(1);
         QCOMPARE(failed.outcome, StepResult::Outcome::Failed);
@@ -176,7 +178,8 @@ private slots:
             QVERIFY2(json.isObject(), qPrintable(match.captured(1)));
             const auto scenario = Scenario::fromJson(json.object(), doc.fileName());
             QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
-            const ScenarioResult result = ScenarioRunner().run(scenario.value());
+            const ScenarioResult result =
+                ScenarioRunner(&DurableTest::demoAgents()).run(scenario.value());
             QString failures = result.error;
             for (const StepResult &step : result.steps) {
                 if (step.outcome == StepResult::Outcome::Failed)
@@ -203,7 +206,8 @@ private slots:
                                      .object();
         const auto scenario = Scenario::fromJson(json, QStringLiteral("inline.json"));
         QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
-        const ScenarioResult result = ScenarioRunner().run(scenario.value());
+        const ScenarioResult result =
+            ScenarioRunner(&DurableTest::demoAgents()).run(scenario.value());
         QVERIFY(!result.passed());
         const QString history = result.steps.at(1).journal.join(u'\n');
         QVERIFY2(history.contains(QStringLiteral("alarm set for 2030-01-01T09:30:00")),
@@ -215,9 +219,10 @@ private slots:
     {
         QTemporaryDir dir;
         const QString junit = dir.filePath(QStringLiteral("report.xml"));
-        const Run run = runDurable(
-            {QStringLiteral("test"), s_scenarios + QStringLiteral("/counter.json"),
-             s_data + QStringLiteral("/wrong.json"), QStringLiteral("--junit"), junit});
+        const Run run = runDurable({QStringLiteral("test"), QStringLiteral("--demo"),
+                                    s_scenarios + QStringLiteral("/counter.json"),
+                                    s_data + QStringLiteral("/wrong.json"),
+                                    QStringLiteral("--junit"), junit});
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.out.contains(QStringLiteral("PASS counter")), qPrintable(run.out));
         QVERIFY2(run.out.contains(QStringLiteral("FAIL deliberately-wrong")), qPrintable(run.out));
@@ -286,8 +291,9 @@ private slots:
     {
         // serve-free path: a data dir written by `durable run` is covered in tst_serve; here the
         // inspect command must refuse a missing directory with the data-error exit code.
-        const Run run = runDurable({QStringLiteral("inspect"), QStringLiteral("--data"),
-                                    QStringLiteral("/nonexistent/dir"), QStringLiteral("classes")});
+        const Run run = runDurable({QStringLiteral("inspect"), QStringLiteral("--demo"),
+                                    QStringLiteral("--data"), QStringLiteral("/nonexistent/dir"),
+                                    QStringLiteral("classes")});
         QCOMPARE(run.exitCode, 3);
         QVERIFY(run.err.contains(QStringLiteral("No data directory")));
     }

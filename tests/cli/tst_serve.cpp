@@ -27,13 +27,10 @@ const QString s_durable = QStringLiteral(DURABLE_CLI_PATH);
 
 QStringList serveArguments(const QString &dataDir)
 {
-    return {QStringLiteral("serve"),
-            QStringLiteral("--data"),
-            dataDir,
-            QStringLiteral("--listen"),
-            QStringLiteral("127.0.0.1:0"),
-            QStringLiteral("--quiet"),
-            QStringLiteral("--workers"),
+    return {QStringLiteral("serve"),    QStringLiteral("--demo"),
+            QStringLiteral("--data"),   dataDir,
+            QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+            QStringLiteral("--quiet"),  QStringLiteral("--workers"),
             QStringLiteral("2")};
 }
 
@@ -154,9 +151,10 @@ private slots:
         if (!environmentToken.isEmpty())
             environment.insert(QStringLiteral("DURABLE_GATEWAY_TOKEN"), environmentToken);
         serve.setProcessEnvironment(environment);
-        serve.start(s_durable, QStringList {QStringLiteral("serve"), QStringLiteral("--data"),
-                                            dir.path(), QStringLiteral("--quiet")} +
-                                   flags);
+        serve.start(s_durable,
+                    QStringList {QStringLiteral("serve"), QStringLiteral("--demo"),
+                                 QStringLiteral("--data"), dir.path(), QStringLiteral("--quiet")} +
+                        flags);
         QVERIFY(serve.waitForFinished(30000));
         const QString err = QString::fromUtf8(serve.readAllStandardError());
         QCOMPARE(serve.exitCode(), 2);
@@ -224,7 +222,8 @@ private slots:
             QCOMPARE(served.terminate(), 0);
         }
         QProcess run;
-        run.start(s_durable, {QStringLiteral("run"), QStringLiteral("--data"), dir.path()});
+        run.start(s_durable, {QStringLiteral("run"), QStringLiteral("--demo"),
+                              QStringLiteral("--data"), dir.path()});
         QVERIFY(run.waitForStarted());
         QByteArray err;
         QDeadlineTimer deadline(20000);
@@ -240,9 +239,10 @@ private slots:
         QVERIFY2(err.contains("SIGINT received"), err.constData());
 
         QProcess inspect;
-        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(),
-                                  QStringLiteral("object"), QStringLiteral("Counter"),
-                                  QStringLiteral("ida"), QStringLiteral("--json")});
+        inspect.start(s_durable,
+                      {QStringLiteral("inspect"), QStringLiteral("--demo"),
+                       QStringLiteral("--data"), dir.path(), QStringLiteral("object"),
+                       QStringLiteral("Counter"), QStringLiteral("ida"), QStringLiteral("--json")});
         QVERIFY(inspect.waitForFinished(30000));
         QCOMPARE(inspect.exitCode(), 0);
         const QJsonObject object =
@@ -251,9 +251,10 @@ private slots:
             object.value(QStringLiteral("kv")).toObject().value(QStringLiteral("count")).toInt(),
             42);
 
-        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(),
-                                  QStringLiteral("journal"), QStringLiteral("Counter"),
-                                  QStringLiteral("ida"), QStringLiteral("--json")});
+        inspect.start(s_durable,
+                      {QStringLiteral("inspect"), QStringLiteral("--demo"),
+                       QStringLiteral("--data"), dir.path(), QStringLiteral("journal"),
+                       QStringLiteral("Counter"), QStringLiteral("ida"), QStringLiteral("--json")});
         QVERIFY(inspect.waitForFinished(30000));
         QCOMPARE(inspect.exitCode(), 0);
         const QJsonArray journal = QJsonDocument::fromJson(inspect.readAllStandardOutput()).array();
@@ -261,15 +262,15 @@ private slots:
         QCOMPARE(journal.last().toObject().value(QStringLiteral("method")).toString(),
                  QStringLiteral("increment"));
 
-        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(),
-                                  QStringLiteral("objects")});
+        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--demo"),
+                                  QStringLiteral("--data"), dir.path(), QStringLiteral("objects")});
         QVERIFY(inspect.waitForFinished(30000));
         QCOMPARE(inspect.exitCode(), 0);
         QVERIFY(inspect.readAllStandardOutput().contains("ida"));
 
-        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--data"), dir.path(),
-                                  QStringLiteral("object"), QStringLiteral("Counter"),
-                                  QStringLiteral("nobody")});
+        inspect.start(s_durable, {QStringLiteral("inspect"), QStringLiteral("--demo"),
+                                  QStringLiteral("--data"), dir.path(), QStringLiteral("object"),
+                                  QStringLiteral("Counter"), QStringLiteral("nobody")});
         QVERIFY(inspect.waitForFinished(30000));
         QCOMPARE(inspect.exitCode(), 3);
     }

@@ -134,7 +134,7 @@ def run_scenario(ctx, name, steps, timeout):
                    "steps": [{"do": "call", "method": "increment", "expect": 1}] + steps}, f)
     started = time.monotonic()
     proc = harness.register(subprocess.Popen(
-        [ctx.binary, "test", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [ctx.binary, "test", "--demo", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL))
     try:
         out, _ = proc.communicate(timeout=timeout)

@@ -78,7 +78,7 @@ class Server:
         """Starts the process without waiting for it to listen (for kills during start-up)."""
         stderr = open(self.stderr_path, "ab")
         self.proc = register(subprocess.Popen(
-            [self.binary, "serve", "--data", self.data_dir, "--listen", "127.0.0.1:0"]
+            [self.binary, "serve", "--demo", "--data", self.data_dir, "--listen", "127.0.0.1:0"]
             + self.args,
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
             env=dict(os.environ, QT_QPA_PLATFORM="offscreen")))

@@ -3,7 +3,6 @@
 // with the same classes, the old engine shut down off the GUI thread), lists it in Open Recent,
 // drops recent directories that are gone, and keeps the current directory when the new one cannot
 // be opened (held by another engine, not writable).
-#include "builtinclasses.h"
 #include "studiosession.h"
 
 #include <mainwindow.h>
@@ -21,6 +20,7 @@
 #include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
+#include <examples/examples.h>
 
 using namespace Durable;
 using namespace Durable::Studio;
@@ -65,14 +65,15 @@ private slots:
         // The second directory already holds an object: the new window must list it.
         {
             Engine engine(EngineOptions {.dataDir = second.path()});
-            registerBuiltinClasses(engine);
+            DurableExamples::registerDemoClasses(engine);
             QVERIFY(engine.start().ok());
             auto stub = engine.stub(QStringLiteral("Counter"), QStringLiteral("in-second"));
             QVERIFY(stub.ok());
             stub->call(QStringLiteral("increment"), 1).waitForFinished();
         }
 
-        StudioSession session(true, [](Engine &engine) { registerBuiltinClasses(engine); });
+        StudioSession session(true,
+                              [](Engine &engine) { DurableExamples::registerDemoClasses(engine); });
         QVERIFY(session.open(first.path()).ok());
         Ui::MainWindow *firstWindow = session.window();
         QVERIFY(QTest::qWaitForWindowExposed(firstWindow));
@@ -113,7 +114,8 @@ private slots:
         Engine other(EngineOptions {.dataDir = busy.path()}); // holds the directory's lock
         QVERIFY(other.start().ok());
 
-        StudioSession session(false, [](Engine &engine) { registerBuiltinClasses(engine); });
+        StudioSession session(false,
+                              [](Engine &engine) { DurableExamples::registerDemoClasses(engine); });
         QVERIFY(session.open(first.path()).ok());
         Ui::MainWindow *window = session.window();
         QSignalSpy failed(&session, &StudioSession::openFailed);
@@ -138,7 +140,8 @@ private slots:
         QVERIFY(blocker.open(QIODevice::WriteOnly));
         blocker.close();
         const QString impossible = blocker.fileName() + QStringLiteral("/data");
-        StudioSession session(false, [](Engine &engine) { registerBuiltinClasses(engine); });
+        StudioSession session(false,
+                              [](Engine &engine) { DurableExamples::registerDemoClasses(engine); });
         QVERIFY(session.open(first.path()).ok());
         Ui::MainWindow *window = session.window();
         const Result<void> opened = session.open(impossible);
@@ -155,7 +158,8 @@ private slots:
         QTemporaryDir first;
         const QString gone = first.path() + QStringLiteral("-gone");
         QSettings().setValue(QStringLiteral("recentDataDirectories"), QStringList {gone});
-        StudioSession session(false, [](Engine &engine) { registerBuiltinClasses(engine); });
+        StudioSession session(false,
+                              [](Engine &engine) { DurableExamples::registerDemoClasses(engine); });
         QVERIFY(session.open(first.path()).ok());
         QCOMPARE(StudioSession::recentDirectories(), QStringList {first.path()});
         QVERIFY(recentMenuEntries(session.window()).isEmpty());

@@ -2,7 +2,7 @@
 // File > Record Scenario in the studio: the window's own actions (the send-request dialog, the
 // inbox, the clock controls) are recorded; the saved file parses with the CLI's scenario parser
 // and replays green on a fresh engine.
-#include "builtinclasses.h"
+#include "demoagentsloader.h"
 #include "scenariorunner.h"
 #include <durable/core/scenario.h>
 
@@ -26,6 +26,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+#include <examples/examples.h>
 
 using namespace Durable;
 using namespace Durable::Ui;
@@ -51,7 +52,7 @@ private slots:
         clock->resume(); // as the studio runs it: recording pauses it
         options.clock = clock;
         Engine engine(options);
-        registerBuiltinClasses(engine);
+        DurableExamples::registerDemoClasses(engine);
         QVERIFY(engine.start().ok());
         Inspector inspector(&engine);
         MainWindow window(&engine, &inspector);
@@ -126,7 +127,8 @@ private slots:
         QCOMPARE(scenario->steps.at(3).params.value(QStringLiteral("by")).toString(),
                  QStringLiteral("1d"));
 
-        const Cli::ScenarioResult result = Cli::ScenarioRunner().run(scenario.value());
+        const Cli::ScenarioResult result =
+            Cli::ScenarioRunner(&DurableTest::demoAgents()).run(scenario.value());
         QStringList failures {result.error};
         for (const Cli::StepResult &step : result.steps) {
             if (step.outcome == Cli::StepResult::Outcome::Failed)

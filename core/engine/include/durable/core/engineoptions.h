@@ -5,6 +5,7 @@
 #include <durable/core/modelprovider.h>
 
 #include <QString>
+#include <QStringList>
 
 #include <chrono>
 #include <memory>
@@ -27,6 +28,10 @@ struct EngineOptions
     // Whether start() may make a new data directory. Commands that only read (inspect, repair)
     // set it false: a directory without engine.sqlite is then refused, never filled in.
     bool createDataDir = true;
+    // What `durable repair` needs besides --data to open this directory with the same classes
+    // (e.g. {"--agents", "/opt/pkgs"}): the engine puts them in the repair command it suggests
+    // for a quarantined object, so the command works when pasted.
+    QStringList repairArguments;
     // Wall time one Storage::sql() call or inspection query may run before it is stopped and
     // its turn fails (error code timeout); 0 = unlimited. Runaway SQL (a recursive CTE without
     // end) would otherwise hold its worker and every object on it.
