@@ -230,7 +230,8 @@ int printObjectView(EngineSession &session, const QStringList &args, int rowLimi
     if (!session.engine().classNames().contains(cls))
         return dataError(
             Error(ErrorCode::UnknownClass,
-                  QStringLiteral("Unknown class \"%1\" (known: %2)")
+                  QStringLiteral("Unknown class \"%1\" (known: %2); load its package with "
+                                 "--agents DIR, or --demo for the demo agents")
                       .arg(cls, session.engine().classNames().join(QStringLiteral(", ")))));
     const ObjectId id = ObjectId::fromName(cls, name);
     const auto summary = awaitResult(session.inspector().object(cls, id));

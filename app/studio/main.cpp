@@ -302,6 +302,15 @@ int main(int argc, char *argv[])
         useVirtual, [&agentPackages, packageDirs, demoDir](Engine &engine) {
             agentPackages.load(packageDirs, absolutePath(engine.dataDir()) == demoDir, engine);
         });
+    // The repair command the studio suggests for a damaged object loads the same classes.
+    session.setRepairArguments([packageDirs, demoDir](const QString &dir) {
+        QStringList arguments;
+        if (absolutePath(dir) == demoDir)
+            arguments << QStringLiteral("--demo");
+        for (const QString &packageDir : packageDirs)
+            arguments << QStringLiteral("--agents") << absolutePath(packageDir);
+        return arguments;
+    });
     const Result<void> started = session.open(dataDir);
     if (!started) {
         const QString message = started.error().message();

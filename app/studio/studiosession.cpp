@@ -97,6 +97,8 @@ Result<void> StudioSession::open(const QString &requested)
     // The new engine starts before the current one stops: if it cannot, nothing changed.
     EngineOptions options;
     options.dataDir = dataDir;
+    if (m_repairArguments)
+        options.repairArguments = m_repairArguments(dataDir);
     std::shared_ptr<VirtualClock> clock = makeClock(dataDir);
     options.clock = clock;
     auto engine = std::make_unique<Engine>(options);

@@ -40,7 +40,12 @@ public:
     using ClassRegistrar = std::function<void(Engine &engine)>;
     static constexpr int MaxRecent = 8;
 
+    // What `durable repair` needs besides --data to open a directory with the classes the
+    // registrar gives its engine (EngineOptions::repairArguments).
+    using RepairArguments = std::function<QStringList(const QString &dataDir)>;
+
     StudioSession(bool virtualClock, ClassRegistrar registrar, QObject *parent = nullptr);
+    void setRepairArguments(RepairArguments arguments) { m_repairArguments = std::move(arguments); }
     ~StudioSession() override;
 
     // Opens dataDir (created if missing) and shows its window. Fails with a clear message, and
@@ -77,6 +82,7 @@ private:
 
     bool m_virtualClock;
     ClassRegistrar m_registrar;
+    RepairArguments m_repairArguments;
     QString m_dataDir;
     std::shared_ptr<VirtualClock> m_clock;
     std::unique_ptr<Engine> m_engine;

@@ -35,6 +35,8 @@ foreach(file
         ${DOCDIR}/SCENARIOS.md
         ${DOCDIR}/examples/hello-package/CMakeLists.txt
         ${DOCDIR}/examples/hello-package/hello.json
+        ${DOCDIR}/examples/scenarios/counter.json
+        ${LIBDIR}/durable-studio/demo-agents/libdurable_demo_agents.so
         ${DATADIR}/durable-studio/schemas/scenario.schema.json)
     if(NOT EXISTS ${PREFIX}/${file})
         message(FATAL_ERROR "The SDK install lacks ${PREFIX}/${file}")

@@ -74,7 +74,12 @@ private slots:
 
         StudioSession session(true,
                               [](Engine &engine) { DurableExamples::registerDemoClasses(engine); });
+        // Each directory's engine suggests repair commands with that directory's packages.
+        session.setRepairArguments([&second](const QString &dir) {
+            return dir == second.path() ? QStringList {QStringLiteral("--demo")} : QStringList {};
+        });
         QVERIFY(session.open(first.path()).ok());
+        QVERIFY(session.engine()->options().repairArguments.isEmpty());
         Ui::MainWindow *firstWindow = session.window();
         QVERIFY(QTest::qWaitForWindowExposed(firstWindow));
         QVERIFY(!session.engine()
@@ -88,6 +93,8 @@ private slots:
         QPointer<Ui::MainWindow> old(firstWindow);
         emit firstWindow->openDataDirectoryRequested(second.path()); // what the menu does
         QCOMPARE(session.dataDir(), second.path());
+        QCOMPARE(session.engine()->options().repairArguments,
+                 QStringList {QStringLiteral("--demo")});
         QVERIFY(session.window() != firstWindow);
         QVERIFY(session.engine()->isRunning());
         QVERIFY(session.engine()->clock()->isVirtual());
