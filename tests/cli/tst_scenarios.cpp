@@ -215,6 +215,22 @@ private slots:
         QVERIFY2(!history.contains(QStringLiteral("\"dueMs\"")), qPrintable(history));
     }
 
+    // The demo agents are a package: without --demo no engine of `durable` has them, and a
+    // scenario that calls one is told how to load it.
+    void demoAgentsLoadOnlyWithDemo()
+    {
+        const QString counter = s_scenarios + QStringLiteral("/counter.json");
+        const Run bare = runDurable({QStringLiteral("test"), counter});
+        QCOMPARE(bare.exitCode, 1);
+        QVERIFY2(bare.out.contains(QStringLiteral("Unknown class \"Counter\"")) &&
+                     bare.out.contains(QStringLiteral("--demo for the demo agents")),
+                 qPrintable(bare.out));
+        const Run demo = runDurable({QStringLiteral("test"), QStringLiteral("--demo"), counter});
+        QVERIFY2(demo.exitCode == 0, qPrintable(demo.out + demo.err));
+        QVERIFY2(demo.err.contains(QStringLiteral("loaded agent package demo")),
+                 qPrintable(demo.err));
+    }
+
     void executableReportsPassAndFail()
     {
         QTemporaryDir dir;
