@@ -695,7 +695,7 @@ void Worker::sweep()
     Q_ASSERT(QThread::currentThread() == thread());
     const qint64 now = m_core.clock().nowMs();
     const qint64 idle = m_core.options().idleEviction.count();
-    while (!m_lru.empty()) {
+    while (!m_core.isJumping() && !m_lru.empty()) {
         ObjectHost *host = m_lru.back();
         if (now - host->lastActiveMs < idle)
             break;

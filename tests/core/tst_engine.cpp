@@ -553,6 +553,42 @@ private slots:
         QCOMPARE(Counter::starts.load(), 2);
     }
 
+    // A clock jump is one instant for hibernation: nothing is evicted while it runs (objects a
+    // week of alarms apart would otherwise be closed and reopened at every alarm); what is idle
+    // at its end goes on the first sweep after it.
+    void aClockJumpEvictsNothingUntilItEnds()
+    {
+        QTemporaryDir dir;
+        auto clock = std::make_shared<VirtualClock>();
+        EngineOptions options;
+        options.clock = clock;
+        options.idleEviction = 20ms; // a sweep every 10 ms of wall time
+        auto engine = startTestEngine(dir.path(), options);
+        Inspector inspector(engine.get());
+        inspector.setFeedInterval(10);
+        QSignalSpy feed(&inspector, &Inspector::changesAvailable);
+        QVERIFY(feed.isValid());
+        const qint64 t0 = clock->nowMs();
+        QVERIFY(call(*engine, "Counter", "idle", "increment").ok());
+        // 20 chains, an alarm an hour each, a minute apart: 600 alarms over 30 hours, long
+        // enough in wall time for many sweeps. The jump ends half a minute after the last.
+        constexpr int chains = 20;
+        for (int i = 0; i < chains; ++i) {
+            const QJsonObject first {{"at", double(t0 + (i + 1) * 60000)},
+                                     {"chainEveryMs", 3600000}};
+            QVERIFY(
+                call(*engine, "AlarmProbe", QStringLiteral("chain-%1").arg(i), "set", first).ok());
+        }
+        const int fired = clock->advance(30h - 40min + 30s);
+        QCOMPARE(fired, chains * 30);
+        const qint64 end = clock->nowMs();
+        QTRY_VERIFY(!eventsOf(feed, ChangeEvent::Kind::ObjectEvicted).isEmpty());
+        QTRY_COMPARE(inspector.metrics().liveObjects, 0);
+        for (const ChangeEvent &evicted : eventsOf(feed, ChangeEvent::Kind::ObjectEvicted))
+            QCOMPARE(evicted.atMs, end); // after the jump, never inside it
+        QCOMPARE(eventsOf(feed, ChangeEvent::Kind::ObjectActivated).size(), chains + 1);
+    }
+
     void evictAndCrashCommands()
     {
         QTemporaryDir dir;
