@@ -2,8 +2,11 @@
 // durable-bench: throughput and latency of the engine next to the limits of the machine.
 #include "workloads.h"
 
+#include <durable/core/engine.h>
+
 #include <QCoreApplication>
 #include <QStringList>
+#include <QTemporaryDir>
 
 #include <cstdio>
 
@@ -19,6 +22,21 @@ void usage()
                stdout);
     for (const QString &name : DurableBench::Workloads::names())
         std::printf("  %s\n", qPrintable(name));
+}
+
+// The engine configures SQLite for the whole process the first time one starts (no memory
+// statistics, no bulk page-cache per connection), which works only before SQLite's first use.
+// The raw limits use SQLite too, and some run first: start one engine before anything, so every
+// workload and limit runs with the configuration a program running an engine has.
+bool applyEngineSqliteConfiguration()
+{
+    QTemporaryDir dir;
+    Durable::EngineOptions options;
+    options.dataDir = dir.path();
+    Durable::Engine engine(options);
+    const bool started = engine.start().ok();
+    engine.shutdown();
+    return started;
 }
 
 } // namespace
@@ -49,6 +67,10 @@ int main(int argc, char **argv)
     if (chosen.isEmpty())
         chosen = DurableBench::Workloads::names();
 
+    if (!applyEngineSqliteConfiguration()) {
+        std::fputs("durable-bench: could not start an engine\n", stderr);
+        return 1;
+    }
     DurableBench::Workloads workloads(quick);
     bool allOk = true;
     for (const QString &name : std::as_const(chosen))
