@@ -72,6 +72,7 @@ bool VirtualClock::setTime(qint64 msSinceEpoch)
         now = msSinceEpoch;
     }
     emit timeJumped(now);
+    emit timeSettled(now);
     return true;
 }
 
@@ -110,6 +111,7 @@ int VirtualClock::advance(std::chrono::milliseconds duration)
     if (m_driver)
         m_driver->endJump();
     emit timeJumped(target);
+    emit timeSettled(target);
     emit advanced(from, target, fired);
     return fired;
 }
@@ -139,6 +141,7 @@ int VirtualClock::runToNextAlarm()
     emit timeJumped(now);
     const int fired = m_driver->fireDue(now);
     m_driver->endJump();
+    emit timeSettled(now);
     emit ranToNextAlarm(from, now, fired);
     return fired;
 }

@@ -398,7 +398,8 @@ Result<void> EngineCore::start()
         worker->moveToThread(thread);
         thread->start();
         QMetaObject::invokeMethod(worker.get(), &Worker::begin, Qt::QueuedConnection);
-        QObject::connect(m_clock.get(), &Clock::timeJumped, worker.get(), &Worker::sweep,
+        // Once per jump, not per step: each step would wake every worker for nothing.
+        QObject::connect(m_clock.get(), &Clock::timeSettled, worker.get(), &Worker::sweep,
                          Qt::QueuedConnection);
         m_workers.push_back(std::move(worker));
         m_threads.push_back(thread);
@@ -409,7 +410,8 @@ Result<void> EngineCore::start()
     m_housekeeper->moveToThread(m_housekeeperThread);
     m_housekeeperThread->start();
     QMetaObject::invokeMethod(m_housekeeper, &Housekeeper::begin, Qt::QueuedConnection);
-    QObject::connect(m_clock.get(), &Clock::timeJumped, m_housekeeper, &Housekeeper::rearm,
+    // endJump() re-arms after a jump's steps; setTime() settles at once.
+    QObject::connect(m_clock.get(), &Clock::timeSettled, m_housekeeper, &Housekeeper::rearm,
                      Qt::QueuedConnection);
     QObject::connect(m_clock.get(), &Clock::pausedChanged, m_housekeeper, &Housekeeper::rearm,
                      Qt::QueuedConnection);

@@ -9,7 +9,9 @@ namespace Durable {
 // The one source of time for an engine: turns, alarms, schedules and idle eviction all read it.
 //
 // Thread-safe: now() is called from every worker. Emits timeJumped() (from the thread that moved
-// the time) when time moved other than by flowing, so schedulers re-arm their timers.
+// the time) when time moved other than by flowing, so schedulers re-arm their timers: at every
+// step of a jump. timeSettled() follows once the time stands still again (after the jump's last
+// step), for work that needs doing once per jump, such as hibernating what is idle.
 class Clock : public QObject
 {
     Q_OBJECT
@@ -26,6 +28,7 @@ public:
 
 signals:
     void timeJumped(qint64 nowMs);
+    void timeSettled(qint64 nowMs);
     void pausedChanged(bool paused);
 };
 
