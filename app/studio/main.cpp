@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // durable-studio: constructs the engine, the inspector and the main window, and wires them.
 #include "agentpackages.h"
-#include "demoagents.h"
 #include "demodata.h"
 #include "studiosession.h"
 
