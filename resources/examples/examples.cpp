@@ -58,7 +58,9 @@ QList<ClassRegistration> demoClasses()
                ClassRegistration::of<DemoReminder>(QStringLiteral("Reminder"), reminder)};
 }
 
-static void registerAll(Engine &engine, const QList<ClassRegistration> &classes)
+namespace {
+
+void registerAll(Engine &engine, const QList<ClassRegistration> &classes)
 {
     for (const ClassRegistration &registration : classes) {
         const Result<void> registered = engine.registerClass(
@@ -67,6 +69,8 @@ static void registerAll(Engine &engine, const QList<ClassRegistration> &classes)
             qFatal("DurableExamples: %s", qPrintable(registered.error().message()));
     }
 }
+
+} // namespace
 
 void registerExampleClasses(Engine &engine)
 {
