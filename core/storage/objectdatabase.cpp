@@ -334,9 +334,7 @@ void ObjectDatabase::close()
         sqlite3_finalize(stmt);
         stmt = nullptr;
     }
-    for (sqlite3_stmt *stmt : std::as_const(m_userStatements))
-        sqlite3_finalize(stmt);
-    m_userStatements.clear();
+    finalizeUserStatements();
     if (m_db) {
         sqlite3_close_v2(m_db);
         m_db = nullptr;
@@ -686,45 +684,35 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
     // Cached statements were authorised in the mode that prepared them: keep the modes apart.
     // User and inspection SQL also run on the time budget; the engine's own does not.
     const SqlGuard::Scope guarded(m_guard, mode);
+    // The common case, a whole statement run before: no conversion, no parsing.
+    if (mode != SqlGuard::Mode::ReadOnly) {
+        if (sqlite3_stmt *stmt = statementCache(mode).value(query))
+            return runStatement(stmt, query, params, true, mode);
+    }
     const QByteArray text = utf8(query);
-    // Statements are authorised when prepared: cache engine and user statements apart, or
-    // user SQL could reuse an engine statement that touches _durable_* tables.
-    const QByteArray cacheKey =
-        (mode == SqlGuard::Mode::Engine ? QByteArrayLiteral("E:") : QByteArrayLiteral("U:")) + text;
     SqlResult result;
     const char *cursor = text.constData();
     const char *end = text.constData() + text.size();
     bool first = true;
     while (cursor < end) {
-        // One statement at a time, so scripts work; the statement cache keys on its text.
+        // One statement at a time, so scripts work.
         const char *stmtStart = skipStatementSeparators(cursor, end);
         if (stmtStart >= end)
             break;
-        // Look the statement up by its exact text only for single-statement queries, the
-        // common case that benefits from caching.
+        // Only a query that is one whole statement is cached (the read-only console never is).
         const bool single = first && mode != SqlGuard::Mode::ReadOnly;
         const char *tail = nullptr;
-        sqlite3_stmt *stmt = userStatement(query, cacheKey, single, stmtStart, end, &tail);
+        sqlite3_stmt *stmt = userStatement(query, single, stmtStart, end, &tail, mode);
         if (!stmt) // whitespace or a comment only
             break;
-        const bool cachedStmt = m_userStatements.value(cacheKey) == stmt;
+        const bool cachedStmt = single && statementCache(mode).value(query) == stmt;
         first = false;
         const bool isLast = !tail || QByteArrayView(tail, end - tail).trimmed().isEmpty() ||
                             QByteArrayView(tail, end - tail).trimmed() == ";";
-        bindUserParameters(stmt, params, cachedStmt);
-        const bool readOnly = sqlite3_stmt_readonly(stmt);
-        if (mode == SqlGuard::Mode::ReadOnly && !readOnly) {
-            if (!cachedStmt)
-                sqlite3_finalize(stmt);
-            throw Error(ErrorCode::InvalidArgument,
-                        QStringLiteral("The console is read-only; this statement would change %1")
-                            .arg(m_label));
-        }
-        SqlResult current = stepUserStatement(stmt, query, cachedStmt);
-        result.rowsRead += current.rows.size();
-        if (!readOnly)
-            result.rowsWritten += sqlite3_changes(m_db);
-        result.columns = current.columns;
+        SqlResult current = runStatement(stmt, query, params, cachedStmt, mode);
+        result.rowsRead += current.rowsRead;
+        result.rowsWritten += current.rowsWritten;
+        result.columns = std::move(current.columns);
         result.rows = std::move(current.rows);
         if (isLast)
             break;
@@ -733,14 +721,50 @@ SqlResult ObjectDatabase::runSql(const QString &query, const QJsonArray &params,
     return result;
 }
 
+// Binds, checks the mode allows it, and steps one prepared statement.
+SqlResult ObjectDatabase::runStatement(sqlite3_stmt *stmt, const QString &query,
+                                       const QJsonArray &params, bool cachedStmt,
+                                       SqlGuard::Mode mode)
+{
+    bindUserParameters(stmt, params, cachedStmt);
+    const bool readOnly = sqlite3_stmt_readonly(stmt);
+    if (mode == SqlGuard::Mode::ReadOnly && !readOnly) {
+        if (!cachedStmt)
+            sqlite3_finalize(stmt);
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("The console is read-only; this statement would change %1")
+                        .arg(m_label));
+    }
+    SqlResult current = stepUserStatement(stmt, query, cachedStmt);
+    current.rowsRead = current.rows.size();
+    if (!readOnly)
+        current.rowsWritten = sqlite3_changes(m_db);
+    return current;
+}
+
+QHash<QString, sqlite3_stmt *> &ObjectDatabase::statementCache(SqlGuard::Mode mode)
+{
+    return mode == SqlGuard::Mode::Engine ? m_engineStatements : m_userStatements;
+}
+
+void ObjectDatabase::finalizeUserStatements()
+{
+    for (QHash<QString, sqlite3_stmt *> *cache : {&m_userStatements, &m_engineStatements}) {
+        for (sqlite3_stmt *stmt : std::as_const(*cache))
+            sqlite3_finalize(stmt);
+        cache->clear();
+    }
+}
+
 // The statement starting at start: from the cache for a single-statement query seen before,
 // otherwise prepared (and cached if it is the whole query). Null for a comment only.
-sqlite3_stmt *ObjectDatabase::userStatement(const QString &query, const QByteArray &cacheKey,
-                                            bool single, const char *start, const char *end,
-                                            const char **tail)
+sqlite3_stmt *ObjectDatabase::userStatement(const QString &query, bool single, const char *start,
+                                            const char *end, const char **tail,
+                                            SqlGuard::Mode mode)
 {
-    auto it = single ? m_userStatements.find(cacheKey) : m_userStatements.end();
-    if (it != m_userStatements.end()) {
+    QHash<QString, sqlite3_stmt *> &cache = statementCache(mode);
+    auto it = single ? cache.find(query) : cache.end();
+    if (it != cache.end()) {
         *tail = end;
         return it.value();
     }
@@ -749,12 +773,12 @@ sqlite3_stmt *ObjectDatabase::userStatement(const QString &query, const QByteArr
         return nullptr;
     if (single && *tail &&
         (*tail == end || QByteArrayView(*tail, end - *tail).trimmed().isEmpty())) {
-        if (m_userStatements.size() >= 64) {
-            for (sqlite3_stmt *old : std::as_const(m_userStatements))
+        if (cache.size() >= 64) {
+            for (sqlite3_stmt *old : std::as_const(cache))
                 sqlite3_finalize(old);
-            m_userStatements.clear();
+            cache.clear();
         }
-        m_userStatements.insert(cacheKey, stmt);
+        cache.insert(query, stmt);
     }
     return stmt;
 }
@@ -794,7 +818,8 @@ SqlResult ObjectDatabase::stepUserStatement(sqlite3_stmt *stmt, const QString &q
             row.append(columnValue(stmt, c));
         current.rows.append(row);
     }
-    const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
+    // The message is read before the reset, and only on failure: this runs for every statement.
+    const QString message = rc == SQLITE_DONE ? QString() : QString::fromUtf8(sqlite3_errmsg(m_db));
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     if (!cachedStmt)

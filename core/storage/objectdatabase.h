@@ -147,7 +147,10 @@ private:
 
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_cached[CachedCount] = {};
-    QHash<QByteArray, sqlite3_stmt *> m_userStatements;
+    // Whole single-statement queries seen before, by their text, apart per mode: statements are
+    // authorised when prepared, so user SQL must never reuse an engine statement.
+    QHash<QString, sqlite3_stmt *> m_userStatements;
+    QHash<QString, sqlite3_stmt *> m_engineStatements;
     QString m_path;
     QString m_label;
     bool m_inTransaction = false;
@@ -155,8 +158,12 @@ private:
     bool m_alarmsAllowed = false;
     SqlGuard m_guard; // polices user and read-only SQL: what it may do, and for how long
     SqlResult runSql(const QString &query, const QJsonArray &params, SqlGuard::Mode mode);
-    sqlite3_stmt *userStatement(const QString &query, const QByteArray &cacheKey, bool single,
-                                const char *start, const char *end, const char **tail);
+    QHash<QString, sqlite3_stmt *> &statementCache(SqlGuard::Mode mode);
+    sqlite3_stmt *userStatement(const QString &query, bool single, const char *start,
+                                const char *end, const char **tail, SqlGuard::Mode mode);
+    SqlResult runStatement(sqlite3_stmt *stmt, const QString &query, const QJsonArray &params,
+                           bool cachedStmt, SqlGuard::Mode mode);
+    void finalizeUserStatements();
     void bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params, bool cachedStmt);
     SqlResult stepUserStatement(sqlite3_stmt *stmt, const QString &query, bool cachedStmt);
     int m_userSavepoints = 0;

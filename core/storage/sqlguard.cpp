@@ -32,7 +32,9 @@ void SqlGuard::install(sqlite3 *db)
 SqlGuard::Scope::Scope(SqlGuard &guard, Mode mode) : m_guard(guard)
 {
     m_guard.m_mode = mode;
-    m_guard.m_started = std::chrono::steady_clock::now();
+    // The clock starts at the first progress check, a few microseconds in: a short statement
+    // (almost all of them) never reads it.
+    m_guard.m_started = {};
     m_guard.m_interrupt = Interrupt::None;
 }
 
@@ -87,7 +89,10 @@ int SqlGuard::progress(void *self)
     auto *guard = static_cast<SqlGuard *>(self);
     if (guard->m_mode == Mode::Engine)
         return 0; // the engine's own statements are short and never interrupted
-    const auto ran = std::chrono::steady_clock::now() - guard->m_started;
+    const auto now = std::chrono::steady_clock::now();
+    if (guard->m_started == std::chrono::steady_clock::time_point {})
+        guard->m_started = now;
+    const auto ran = now - guard->m_started;
     if (guard->m_stopping && guard->m_stopping->load(std::memory_order_relaxed) &&
         ran >= StopGrace) {
         guard->m_interrupt = Interrupt::Stopping;
