@@ -74,7 +74,7 @@ Result<void> ObjectHost::activate(bool &created)
         return Error(ErrorCode::Io, QStringLiteral("Could not create the directory %1 for %2")
                                         .arg(info.absolutePath(), label()));
     }
-    ObjectMeta meta {m_class.name, m_id.toString(), m_name, m_core.clock().nowMs()};
+    ObjectMeta meta {m_class.name, m_id.toString(), m_name, m_core.clock().nowMs(), created};
     m_db.setLabel(label());
     m_db.setAlarmsAllowed(m_class.options.handlesAlarms);
     m_db.setSqlLimits(m_core.options().sqlBudget, &m_core.stopping());

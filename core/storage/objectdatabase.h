@@ -28,6 +28,8 @@ struct ObjectMeta
     QString id; // hex
     QString name;
     qint64 createdMs = 0;
+    // The caller found no file at the path: open() builds it without a rollback journal.
+    bool fileIsNew = false;
 };
 
 struct AlarmRow
@@ -142,6 +144,7 @@ private:
     void checkKey(const QString &key) const;
     void checkWritableKey(const QString &key) const;
     Result<void> createSchema(ObjectMeta &meta);
+    bool fileIsEmpty() const;
     Result<void> readMeta(ObjectMeta &meta);
     sqlite3_stmt *prepareUser(const QString &query, const char **tail, const char *start);
 

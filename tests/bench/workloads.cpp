@@ -22,6 +22,7 @@
 #include <QTemporaryDir>
 #include <QThread>
 
+#include <sqlite3.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -44,6 +45,10 @@ const QString LimitInserts = QStringLiteral("limit-sqlite-inserts");
 const QString LimitCommits = QStringLiteral("limit-sqlite-commits");
 const QString LimitCommitsFull = QStringLiteral("limit-sqlite-commits-full");
 const QString LimitQueue = QStringLiteral("limit-queue-handoff");
+const QString LimitCreates = QStringLiteral("limit-sqlite-creates");
+const QString LimitOpens = QStringLiteral("limit-sqlite-opens");
+const QString LimitConnectionMemory = QStringLiteral("limit-sqlite-connection-memory");
+const QString LimitTimers = QStringLiteral("limit-qtimer-lateness");
 
 const QString Increment = QStringLiteral("increment");
 const QString Get = QStringLiteral("get");
@@ -171,6 +176,66 @@ private:
     std::vector<std::atomic<bool>> m_seen;
 };
 
+// The statements that build an object's file, read back from one the engine made, so the raw
+// limits build theirs with exactly the engine's schema.
+QStringList objectSchema(QString &error)
+{
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok()) {
+        error = bench.error;
+        return {};
+    }
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"),
+                                                QStringLiteral("schema-"), 1);
+    const PumpOutcome made = CallPump::run(1, 1,
+                                           [&stubs](qint64) {
+                                               return CallSpec {stubs.front(), Increment, 1};
+                                           },
+                                           {});
+    if (const QString p = describe(made, QStringLiteral("schema object")); !p.isEmpty()) {
+        error = p;
+        return {};
+    }
+    bench.stop(); // the engine holds its files exclusively
+    QDirIterator it(bench.dir.path() + QStringLiteral("/objects"), {QStringLiteral("*.sqlite")},
+                    QDir::Files, QDirIterator::Subdirectories);
+    if (!it.hasNext()) {
+        error = QStringLiteral("the engine made no object file");
+        return {};
+    }
+    const QString path = it.next();
+    sqlite3 *db = nullptr;
+    sqlite3_stmt *stmt = nullptr;
+    QStringList statements;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid",
+                           -1, &stmt, nullptr) == SQLITE_OK) {
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+            statements << QString::fromUtf8(
+                reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
+    }
+    if (statements.isEmpty())
+        error = QStringLiteral("could not read the schema of %1: %2")
+                    .arg(path, QString::fromUtf8(sqlite3_errmsg(db)));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return statements;
+}
+
+// Object database files (not WALs) under dataDir.
+qint64 diskFiles(const QString &dataDir)
+{
+    qint64 files = 0;
+    QDirIterator it(dataDir + QStringLiteral("/objects"), {QStringLiteral("*.sqlite")}, QDir::Files,
+                    QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        ++files;
+    }
+    return files;
+}
+
 } // namespace
 
 QStringList Workloads::names()
@@ -178,6 +243,7 @@ QStringList Workloads::names()
     return {QStringLiteral("counter"),
             QStringLiteral("counter-nojournal"),
             QStringLiteral("counter-full"),
+            QStringLiteral("create"),
             QStringLiteral("hot"),
             QStringLiteral("hot-nojournal"),
             QStringLiteral("echo"),
@@ -192,7 +258,11 @@ QStringList Workloads::names()
             LimitInserts,
             LimitCommits,
             LimitCommitsFull,
-            LimitQueue};
+            LimitQueue,
+            LimitCreates,
+            LimitOpens,
+            LimitConnectionMemory,
+            LimitTimers};
 }
 
 bool Workloads::run(const QString &name)
@@ -203,6 +273,8 @@ bool Workloads::run(const QString &name)
         return counter(name, scaled(1000), 20, true);
     if (name == QLatin1String("hot"))
         return counter(name, 1, scaled(20000), false);
+    if (name == QLatin1String("create"))
+        return create();
     // The journal switch exists for this measurement only: journaling's cost on the same load.
     if (name == QLatin1String("counter-nojournal"))
         return counter(name, scaled(1000), 20, false, false);
@@ -268,12 +340,64 @@ const LimitFigure &Workloads::limit(const QString &name)
                                 "producer thread, one consumer thread"));
         line.set(QStringLiteral("messages"), double(messages));
         line.setFigure(QStringLiteral("messages_per_s"), figure.perSecond, 0);
+    } else if (name == LimitCreates || name == LimitOpens || name == LimitConnectionMemory) {
+        figure = objectFileLimit(name, line);
+    } else if (name == LimitTimers) {
+        const int timers = int(scaled(1000));
+        figure = Limits::timerLateness(timers, 500);
+        line.set(QStringLiteral("what"),
+                 QStringLiteral("QTimer (precise) single shots 500 ms ahead on one event loop "
+                                "thread, armed at once"));
+        line.set(QStringLiteral("timers"), timers);
+        line.setFigure(QStringLiteral("lateness_p50_ms"), figure.p50Ms, 0);
+        line.setFigure(QStringLiteral("lateness_p99_ms"), figure.p99Ms, 0);
     } else {
         figure.error = QStringLiteral("unknown limit");
     }
     line.setFigure(QStringLiteral("seconds"), figure.seconds);
     finish(line, figure.ok ? QStringList() : QStringList {figure.error});
     return *m_limits.insert(name, figure);
+}
+
+LimitFigure Workloads::objectFileLimit(const QString &name, BenchLine &line)
+{
+    if (m_objectSchema.isEmpty()) {
+        QString error;
+        m_objectSchema = objectSchema(error);
+        if (m_objectSchema.isEmpty()) {
+            LimitFigure failed;
+            failed.error = error;
+            return failed;
+        }
+    }
+    LimitFigure figure;
+    const qint64 files = scaled(1000);
+    if (name == LimitCreates) {
+        figure = Limits::rawCreates(files, m_objectSchema);
+        line.set(QStringLiteral("what"),
+                 QStringLiteral("raw sqlite3 C API, one file after another: open with the "
+                                "engine's pragmas, its schema and identity in one transaction, "
+                                "one key/value commit, close"));
+        line.set(QStringLiteral("files"), double(files));
+        line.setFigure(QStringLiteral("files_per_s"), figure.perSecond, 0);
+    } else if (name == LimitOpens) {
+        figure = Limits::rawOpens(files, m_objectSchema);
+        line.set(
+            QStringLiteral("what"),
+            QStringLiteral("raw sqlite3 C API: open an existing object file with the "
+                           "engine's pragmas and read one key, one file at a time, kept open"));
+        line.set(QStringLiteral("files"), double(files));
+        line.setFigure(QStringLiteral("p50_ms"), figure.p50Ms);
+        line.setFigure(QStringLiteral("p99_ms"), figure.p99Ms);
+    } else {
+        figure = Limits::rawConnectionMemory(files, m_objectSchema);
+        line.set(QStringLiteral("what"),
+                 QStringLiteral("raw sqlite3 C API: heap in use per open object file, all open "
+                                "at once, each after one write and one read"));
+        line.set(QStringLiteral("connections"), double(files));
+        line.setFigure(QStringLiteral("kb_per_connection"), figure.bytesEach / 1024.0, 1);
+    }
+    return figure;
 }
 
 void Workloads::addLimit(BenchLine &line, const QString &limitName, const QString &key,
@@ -291,6 +415,9 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
 {
     // Limits first, so their own work does not overlap the measurement.
     limit(fullDurability ? LimitCommitsFull : LimitCommits);
+    if (objects > 1)
+        limit(LimitConnectionMemory);
+    const double rssBeforeMb = ResourceSampler::currentRssMb();
     BenchLine line(name);
     QStringList problems;
     BenchEngine bench(fullDurability ? Durability::Full : Durability::Normal, journal);
@@ -371,9 +498,62 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
                        outcome.percentileMs(0.99, objects, total));
     }
     line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
+    if (objects > 1) {
+        // SQLite's own floor for this many open objects, on top of what the process held before.
+        const double floorMb = rssBeforeMb + double(objects) *
+                                                 limit(LimitConnectionMemory).bytesEach /
+                                                 (1024 * 1024);
+        line.setFigure(QStringLiteral("rss_before_mb"), rssBeforeMb, 1);
+        line.setFigure(QStringLiteral("rss_limit_mb"), floorMb, 1);
+        line.setFigure(QStringLiteral("rss_ratio_to_limit"),
+                       floorMb > 0 ? sampler.peakRssMb() / floorMb : 0);
+    }
     line.set(QStringLiteral("final_counts_checked"), double(reads.calls));
     addLimit(line, fullDurability ? LimitCommitsFull : LimitCommits,
              QStringLiteral("limit_commits_per_s"), outcome.callsPerSecond());
+    return finish(line, problems);
+}
+
+bool Workloads::create()
+{
+    // New objects only: each call is its object's first, so each creates a file. The figure is
+    // objects created per second, next to the same work done by hand.
+    limit(LimitCreates);
+    BenchLine line(QStringLiteral("create"));
+    QStringList problems;
+    BenchEngine bench(Durability::Normal);
+    if (!bench.ok())
+        return finish(line, {bench.error});
+    const qint64 objects = scaled(1000);
+    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"),
+                                                QStringLiteral("create-"), objects);
+    if (stubs.empty())
+        return finish(line, {bench.error});
+    DurableTest::Counter::overlaps = 0;
+    const PumpOutcome outcome = CallPump::run(
+        objects, InFlight,
+        [&stubs](qint64 i) {
+            return CallSpec {stubs[size_t(i)], Increment, 1};
+        },
+        [](qint64 i, const QJsonValue &reply) {
+            return reply.toInteger(-1) == 1 ? QString()
+                                            : QStringLiteral("object %1 replied %2, expected 1")
+                                                  .arg(i)
+                                                  .arg(reply.toInteger(-1));
+        });
+    if (const QString p = describe(outcome, QStringLiteral("creating")); !p.isEmpty())
+        problems << p;
+    const qint64 files = diskFiles(bench.dir.path());
+    if (outcome.finished && files != objects)
+        problems << QStringLiteral("%1 object files for %2 objects").arg(files).arg(objects);
+    line.set(QStringLiteral("objects"), double(objects));
+    line.set(QStringLiteral("in_flight"), InFlight);
+    line.set(QStringLiteral("worker_threads"), bench.engine->options().workerThreads);
+    line.setFigure(QStringLiteral("seconds"), outcome.seconds);
+    line.setFigure(QStringLiteral("objects_per_s"), outcome.callsPerSecond(), 0);
+    addLatency(line, outcome);
+    line.set(QStringLiteral("object_files_checked"), double(files));
+    addLimit(line, LimitCreates, QStringLiteral("limit_files_per_s"), outcome.callsPerSecond());
     return finish(line, problems);
 }
 
@@ -576,6 +756,7 @@ bool Workloads::sql()
 
 bool Workloads::activation()
 {
+    const LimitFigure &rawOpen = limit(LimitOpens);
     BenchLine line(QStringLiteral("activation"));
     QStringList problems;
     BenchEngine bench(Durability::Normal);
@@ -661,6 +842,11 @@ bool Workloads::activation()
     addLatency(line, coldReads);
     addLatency(line, warmReads, QStringLiteral("warm_"));
     line.setFigure(QStringLiteral("peak_rss_mb"), sampler.peakRssMb(), 1);
+    line.set(QStringLiteral("limit"), LimitOpens);
+    line.setFigure(QStringLiteral("limit_p50_ms"), rawOpen.p50Ms);
+    line.setFigure(QStringLiteral("limit_p99_ms"), rawOpen.p99Ms);
+    line.setFigure(QStringLiteral("p99_ratio_to_limit"),
+                   rawOpen.p99Ms > 0 ? coldReads.percentileMs(0.99) / rawOpen.p99Ms : 0);
     line.set(
         QStringLiteral("note"),
         QStringLiteral("cold = first call after an engine restart; the OS page cache is warm"));
@@ -781,6 +967,7 @@ bool Workloads::alarms()
 {
     // 1,000 objects each set an alarm 500 ms ahead on the system clock; lateness is the time
     // the handler ran minus the time the alarm was due, as the engine clock reports it.
+    const LimitFigure &timers = limit(LimitTimers);
     BenchLine line(QStringLiteral("alarms"));
     QStringList problems;
     DurableTest::AlarmProbe::resetFirings();
@@ -838,6 +1025,9 @@ bool Workloads::alarms()
     line.setFigure(
         QStringLiteral("lateness_max_ms"),
         lateness.empty() ? 0 : double(*std::max_element(lateness.begin(), lateness.end())), 0);
+    line.set(QStringLiteral("limit"), LimitTimers);
+    line.setFigure(QStringLiteral("limit_lateness_p50_ms"), timers.p50Ms, 0);
+    line.setFigure(QStringLiteral("limit_lateness_p99_ms"), timers.p99Ms, 0);
     return finish(line, problems);
 }
 
@@ -845,6 +1035,7 @@ bool Workloads::alarmsVirtual()
 {
     // 1,000 objects whose alarms re-arm themselves every 100.8 minutes: 100,000 alarms over a
     // simulated week, crossed by one VirtualClock::advance().
+    limit(LimitCommits); // each alarm is at least one turn, one commit
     BenchLine line(QStringLiteral("alarms-virtual"));
     QStringList problems;
     {
@@ -913,6 +1104,8 @@ bool Workloads::alarmsVirtual()
     line.set(QStringLiteral("simulated_days"), 7);
     line.setFigure(QStringLiteral("seconds"), seconds);
     line.setFigure(QStringLiteral("alarms_per_s"), seconds > 0 ? fired / seconds : 0, 0);
+    addLimit(line, LimitCommits, QStringLiteral("limit_commits_per_s"),
+             seconds > 0 ? fired / seconds : 0);
     return finish(line, problems);
 }
 

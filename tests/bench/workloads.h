@@ -29,6 +29,7 @@ private:
     QHash<QString, double> m_callsPerSecond;
     bool counter(const QString &name, qint64 objects, qint64 callsPerObject, bool fullDurability,
                  bool journal = true);
+    bool create();
     bool echo();
     bool disk();
     bool sql();
@@ -42,11 +43,14 @@ private:
     // A measured limit, cached by name; its line is printed when first measured.
     const LimitFigure &limit(const QString &name);
     void addLimit(BenchLine &line, const QString &limitName, const QString &key, double figure);
+    // The limits that build object files by hand, with the schema of a file the engine made.
+    LimitFigure objectFileLimit(const QString &name, BenchLine &line);
 
     qint64 scaled(qint64 full) const { return m_quick ? std::max<qint64>(1, full / 20) : full; }
 
     bool m_quick = false;
     QHash<QString, LimitFigure> m_limits;
+    QStringList m_objectSchema;
 };
 
 } // namespace DurableBench

@@ -20,6 +20,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <cstring>
+
 using namespace Durable;
 using namespace DurableTest;
 using namespace std::chrono_literals;
@@ -33,6 +36,47 @@ QJsonObject obj(std::initializer_list<QPair<QString, QJsonValue>> pairs)
         o.insert(k, v);
     return o;
 }
+
+// A VFS over the default one that counts the rollback journals SQLite opens for object files
+// (not the catalog's), and the object files it opens; installed as the default while it lives.
+class JournalCountingVfs
+{
+public:
+    JournalCountingVfs() : m_base(sqlite3_vfs_find(nullptr))
+    {
+        s_self = this;
+        m_vfs = *m_base;
+        m_vfs.zName = "journal-counting";
+        m_vfs.xOpen = &JournalCountingVfs::open;
+        sqlite3_vfs_register(&m_vfs, 1);
+    }
+    ~JournalCountingVfs()
+    {
+        sqlite3_vfs_unregister(&m_vfs);
+        sqlite3_vfs_register(m_base, 1);
+        s_self = nullptr;
+    }
+    int journals() const { return m_journals; }
+    int mainDatabases() const { return m_mainDatabases; }
+
+private:
+    static int open(sqlite3_vfs *, sqlite3_filename name, sqlite3_file *file, int flags,
+                    int *outFlags)
+    {
+        const bool object = name && std::strstr(name, "/objects/");
+        if (object && (flags & SQLITE_OPEN_MAIN_JOURNAL))
+            ++s_self->m_journals;
+        if (object && (flags & SQLITE_OPEN_MAIN_DB))
+            ++s_self->m_mainDatabases;
+        return s_self->m_base->xOpen(s_self->m_base, name, file, flags, outFlags);
+    }
+
+    static inline JournalCountingVfs *s_self = nullptr;
+    sqlite3_vfs *m_base;
+    sqlite3_vfs m_vfs {};
+    std::atomic<int> m_journals {0};
+    std::atomic<int> m_mainDatabases {0};
+};
 
 } // namespace
 
@@ -357,6 +401,44 @@ private slots:
         QTRY_COMPARE(eventsOf(spy, ChangeEvent::Kind::TurnCompleted).size(), 1);
         QCOMPARE(eventsOf(spy, ChangeEvent::Kind::ObjectCreated).size(), 1);
         QCOMPARE(awaitValue(inspector.objects()).value().size(), 1);
+    }
+
+    void newObjectsAreBuiltWithoutARollbackJournal()
+    {
+        // Making a new file a WAL database writes its header through a rollback journal unless
+        // the journal is in memory: one file created and deleted per new object, for nothing.
+        QTemporaryDir dir;
+        JournalCountingVfs vfs;
+        {
+            auto engine = startTestEngine(dir.path());
+            const int databasesBefore = vfs.mainDatabases();
+            for (int i = 0; i < 5; ++i)
+                QCOMPARE(call(*engine, "Counter", QStringLiteral("new-%1").arg(i), "increment")
+                             .value()
+                             .toInt(),
+                         1);
+            QCOMPARE(vfs.mainDatabases() - databasesBefore, 5);
+            engine->shutdown();
+        }
+        QCOMPARE(vfs.journals(), 0);
+        // Each is a WAL database holding its write, and reopening one (a file with content)
+        // keeps it in WAL mode.
+        auto engine = startTestEngine(dir.path());
+        QCOMPARE(call(*engine, "Counter", "new-3", "increment").value().toInt(), 2);
+        engine->shutdown();
+        engine.reset();
+        sqlite3 *db = nullptr;
+        QCOMPARE(
+            sqlite3_open_v2(objectFilePath(dir.path(), "Counter", "new-3").toUtf8().constData(),
+                            &db, SQLITE_OPEN_READONLY, nullptr),
+            SQLITE_OK);
+        sqlite3_stmt *stmt = nullptr;
+        QCOMPARE(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
+        QCOMPARE(sqlite3_step(stmt), SQLITE_ROW);
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))),
+                 QByteArray("wal"));
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
     }
 
     void coalescedTurnsFailAlone()
