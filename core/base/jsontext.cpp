@@ -10,6 +10,56 @@
 
 namespace Durable::JsonText {
 
+namespace {
+
+// A JSON string literal, escaped as QJsonDocument escapes it. Keys and string values are
+// written on every journaled turn: two allocations here instead of a whole QJsonDocument.
+QByteArray quoted(const QString &text)
+{
+    static constexpr char Hex[] = "0123456789abcdef";
+    const QByteArray utf8 = text.toUtf8();
+    QByteArray out;
+    out.reserve(utf8.size() + 2);
+    out += '"';
+    for (const char c : utf8) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (uchar(c) < 0x20) {
+                out += "\\u00";
+                out += Hex[uchar(c) >> 4];
+                out += Hex[uchar(c) & 0xf];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+    return out;
+}
+
+} // namespace
+
 QByteArray serialize(const QJsonValue &value)
 {
     switch (value.type()) {
@@ -28,10 +78,8 @@ QByteArray serialize(const QJsonValue &value)
         // The shortest text that reads back as the same double, as QJsonDocument writes it.
         return QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
     }
-    case QJsonValue::String: {
-        const QByteArray wrapped = QJsonDocument(QJsonArray {value}).toJson(QJsonDocument::Compact);
-        return wrapped.mid(1, wrapped.size() - 2);
-    }
+    case QJsonValue::String:
+        return quoted(value.toString());
     case QJsonValue::Array:
         return QJsonDocument(value.toArray()).toJson(QJsonDocument::Compact);
     case QJsonValue::Object:
