@@ -5,6 +5,7 @@
 #include "exitcode.h"
 
 #include <durable/core/agentpackageloader.h>
+#include <durable/core/modelchoice.h>
 
 #include <cstdio>
 
@@ -86,6 +87,29 @@ void CommandLine::addAgentOptions()
 {
     addOption(agentsOption());
     addOption(demoOption());
+}
+
+QCommandLineOption CommandLine::modelOption()
+{
+    return QCommandLineOption(
+        QStringLiteral("model"),
+        QStringLiteral("Where agents' model calls go: scripted (each agent's scripted rules, "
+                       "no network), openai (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL) or "
+                       "cassette:FILE (replies recorded in FILE). Default: DURABLE_MODEL=openai "
+                       "if set, else scripted."),
+        QStringLiteral("SOURCE"));
+}
+
+std::optional<int> CommandLine::readModel(ModelChoice &choice) const
+{
+    const QString name = modelOption().names().constFirst();
+    if (!m_parser.isSet(name))
+        return std::nullopt;
+    Result<ModelChoice> parsed = ModelChoice::parse(m_parser.value(name));
+    if (!parsed)
+        return usageError(parsed.error().message());
+    choice = parsed.value();
+    return std::nullopt;
 }
 
 bool CommandLine::loadAgentPackages(AgentPackageLoader &loader) const

@@ -10,7 +10,8 @@
 
 namespace Durable {
 class AgentPackageLoader;
-}
+class ModelChoice;
+} // namespace Durable
 
 namespace Durable::Cli {
 
@@ -41,6 +42,11 @@ public:
     static QCommandLineOption demoOption();
     // Adds --agents and --demo, for the commands that start an engine.
     void addAgentOptions();
+    // --model scripted|openai|cassette:FILE: where agents' model calls go (ModelChoice).
+    static QCommandLineOption modelOption();
+    void addModelOption() { addOption(modelOption()); }
+    // The --model choice (after parse()); the usage error's exit code if it is wrong.
+    std::optional<int> readModel(ModelChoice &choice) const;
 
     // Loads the demo agents if --demo was given, then the packages of every --agents (after
     // parse()) into loader, saying on stderr which were loaded and why any was refused. Returns

@@ -13,6 +13,7 @@
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/modelchoice.h>
 #include <durable/core/scenariorecorder.h>
 #include <durable/core/virtualclock.h>
 
@@ -143,6 +144,7 @@ void addOptions(CommandLine &cli, const RunOptions &flags, bool serve)
           flags.workers, flags.durability})
         cli.addOption(option);
     cli.addAgentOptions();
+    cli.addModelOption();
     if (serve) {
         for (const QCommandLineOption &option :
              {flags.listen, flags.token, flags.maxBody, flags.maxConnections, flags.headTimeout})
@@ -167,6 +169,10 @@ std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &f
     else if (level != QLatin1String("normal"))
         return cli.usageError(
             QStringLiteral("--durability is normal or full, not \"%1\"").arg(level));
+    ModelChoice model;
+    if (const auto stop = cli.readModel(model))
+        return stop;
+    options.setModel(model);
     if (parser.isSet(flags.clockStart) && !parser.isSet(flags.virtualClock))
         return cli.usageError(QStringLiteral("--clock-start needs --virtual-clock"));
     if (parser.isSet(flags.virtualClock)) {

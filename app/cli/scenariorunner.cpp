@@ -112,6 +112,7 @@ ScenarioResult ScenarioRunner::run(const Scenario &scenario)
     EngineOptions options;
     options.dataDir = m_dataDir.isEmpty() ? dir.path() : m_dataDir;
     options.workerThreads = 2;
+    options.setModel(m_model);
     options.clock = scenario.start.isValid() ? std::make_shared<VirtualClock>(scenario.start)
                                              : std::make_shared<VirtualClock>();
     auto session = EngineSession::open(options, m_packages);

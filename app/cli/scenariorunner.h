@@ -4,6 +4,7 @@
 #include "scenarioresult.h"
 #include <durable/core/scenario.h>
 
+#include <durable/core/modelchoice.h>
 #include <durable/core/result.h>
 
 #include <QJsonValue>
@@ -37,6 +38,8 @@ public:
     // Runs in dir (which should be empty) instead of a temporary directory, and leaves the data
     // there, so the outcome can be inspected afterwards. Empty: a temporary directory.
     void setDataDir(const QString &dir) { m_dataDir = dir; }
+    // Where agents' model calls go (`durable test --model`); by default the environment decides.
+    void setModel(const ModelChoice &model) { m_model = model; }
 
     // What a step that failed reports: why, and the expected and actual values.
     struct Failure
@@ -74,6 +77,7 @@ private:
 
     const AgentPackageLoader *m_packages = nullptr;
     QString m_dataDir;
+    ModelChoice m_model;
     std::unique_ptr<EngineSession> m_session;
     // Objects the steps so far addressed (class, id) and those they called durably, in order:
     // what settling waits for.

@@ -6,6 +6,7 @@
 #include "exitcode.h"
 #include "junitwriter.h"
 #include "scenariorunner.h"
+#include <durable/core/modelchoice.h>
 #include <durable/core/scenario.h>
 
 #include <durable/core/agentpackageloader.h>
@@ -59,10 +60,14 @@ int TestCommand::run(const QStringList &arguments)
                                    QStringLiteral("FILE"));
     cli.addOption(junit);
     cli.addAgentOptions();
+    cli.addModelOption();
     cli.parser().addPositionalArgument(QStringLiteral("scenario"),
                                        QStringLiteral("Scenario files (*.json)."),
                                        QStringLiteral("SCENARIO..."));
     if (const auto stop = cli.parse(arguments))
+        return *stop;
+    ModelChoice model;
+    if (const auto stop = cli.readModel(model))
         return *stop;
     const QStringList files = cli.parser().positionalArguments();
     if (files.isEmpty())
@@ -92,6 +97,7 @@ int TestCommand::run(const QStringList &arguments)
         } else {
             CommandLine::printOut(QStringLiteral("scenario %1 (%2)").arg(scenario->name, file));
             ScenarioRunner runner(&packages);
+            runner.setModel(model);
             result = runner.run(scenario.value());
             for (const StepResult &step : result.steps)
                 printStep(step);

@@ -16,6 +16,7 @@
 
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/modelchoice.h>
 #include <durable/core/virtualclock.h>
 
 #include <QApplication>
@@ -215,6 +216,13 @@ struct Options
         QStringLiteral("Save PNGs of the main views into DIR once data is "
                        "shown, then exit."),
         QStringLiteral("DIR")};
+    QCommandLineOption model {
+        QStringLiteral("model"),
+        QStringLiteral("Where agents' model calls go: scripted (each agent's scripted rules, no "
+                       "network), openai (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL) or "
+                       "cassette:FILE (replies recorded in FILE). Default: DURABLE_MODEL=openai "
+                       "if set, else scripted."),
+        QStringLiteral("SOURCE")};
     QCommandLineOption board {
         QStringLiteral("board"),
         QStringLiteral("Show CLASS on the workflow board at start (and in the --screenshot "
@@ -240,8 +248,8 @@ void configure(QCommandLineParser &parser, const Options &options)
         "Durable Studio: inspect, test and steer stateful agents built as durable objects."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions(
-        {options.data, options.virtualClock, options.liveClock, options.screenshot, options.board});
+    parser.addOptions({options.data, options.virtualClock, options.liveClock, options.screenshot,
+                       options.model, options.board});
     parser.addOption(Studio::AgentPackages::commandLineOption());
 }
 
@@ -292,6 +300,16 @@ int main(int argc, char *argv[])
     const bool useVirtual = parser.isSet(virtualOption) || (demo && !parser.isSet(liveOption));
     const bool fresh = !QDir(dataDir).exists() || QDir(dataDir).isEmpty();
 
+    ModelChoice model;
+    if (parser.isSet(cli.model)) {
+        Result<ModelChoice> chosen = ModelChoice::parse(parser.value(cli.model));
+        if (!chosen) {
+            std::fprintf(stderr, "durable-studio: %s\n", qPrintable(chosen.error().message()));
+            return 2;
+        }
+        model = chosen.value();
+    }
+
     QSettings settings;
     Studio::AgentPackages agentPackages;
     const QStringList packageDirs = Studio::AgentPackages::directories(parser, settings);
@@ -310,6 +328,7 @@ int main(int argc, char *argv[])
             arguments << QStringLiteral("--agents") << absolutePath(packageDir);
         return arguments;
     });
+    session.setModel(model);
     const Result<void> started = session.open(dataDir);
     if (!started) {
         const QString message = started.error().message();

@@ -99,6 +99,7 @@ Result<void> StudioSession::open(const QString &requested)
     options.dataDir = dataDir;
     if (m_repairArguments)
         options.repairArguments = m_repairArguments(dataDir);
+    options.setModel(m_model);
     std::shared_ptr<VirtualClock> clock = makeClock(dataDir);
     options.clock = clock;
     auto engine = std::make_unique<Engine>(options);

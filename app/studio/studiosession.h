@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <durable/core/modelchoice.h>
 #include <durable/core/result.h>
 
 #include <QObject>
@@ -46,6 +47,8 @@ public:
 
     StudioSession(bool virtualClock, ClassRegistrar registrar, QObject *parent = nullptr);
     void setRepairArguments(RepairArguments arguments) { m_repairArguments = std::move(arguments); }
+    // Where agents' model calls go in every engine the session opens (`--model`).
+    void setModel(const ModelChoice &model) { m_model = model; }
     ~StudioSession() override;
 
     // Opens dataDir (created if missing) and shows its window. Fails with a clear message, and
@@ -83,6 +86,7 @@ private:
     bool m_virtualClock;
     ClassRegistrar m_registrar;
     RepairArguments m_repairArguments;
+    ModelChoice m_model;
     QString m_dataDir;
     std::shared_ptr<VirtualClock> m_clock;
     std::unique_ptr<Engine> m_engine;

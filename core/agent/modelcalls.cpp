@@ -158,8 +158,11 @@ QString flightKey(ObjectHost &host, const QString &callId)
 // The model for this object's class on this worker thread, made on first use.
 Result<ChatModel *> modelFor(ObjectHost &host, Registry &registry)
 {
-    const ModelProvider &configured = host.core().options().modelProvider;
-    const ModelProvider &provider = configured ? configured : registry.environment;
+    const EngineOptions &options = host.core().options();
+    const ModelProvider none;
+    const ModelProvider &provider = options.modelProvider          ? options.modelProvider
+                                    : options.modelFromEnvironment ? registry.environment
+                                                                   : none;
     const QString key = provider ? QString() : host.className();
     if (ChatModel *model = registry.models.value(key))
         return model;
@@ -176,13 +179,13 @@ Result<ChatModel *> modelFor(ObjectHost &host, Registry &registry)
         auto *agent = dynamic_cast<Agent *>(&host.instance());
         const QJsonObject rules = agent ? ModelCallAccess::scriptedRules(*agent) : QJsonObject();
         if (rules.isEmpty()) {
-            return Error(
-                ErrorCode::InvalidArgument,
-                QStringLiteral("No model for %1: class %2 supplies no scripted rules "
-                               "(Agent::scriptedRules()) and the engine has no model "
-                               "provider (set DURABLE_MODEL=openai and OPENAI_BASE_URL, "
-                               "OPENAI_API_KEY, OPENAI_MODEL, or EngineOptions::modelProvider)")
-                    .arg(host.label(), host.className()));
+            return Error(ErrorCode::InvalidArgument,
+                         QStringLiteral("No model for %1: class %2 supplies no scripted rules "
+                                        "(Agent::scriptedRules()) and the engine has no model "
+                                        "provider (choose one with --model openai or "
+                                        "--model cassette:FILE, or set DURABLE_MODEL=openai and "
+                                        "OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL)")
+                             .arg(host.label(), host.className()));
         }
         auto scripted = ScriptedChatModel::fromJson(
             rules, clock, QStringLiteral("rules of class %1").arg(host.className()));

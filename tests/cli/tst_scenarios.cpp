@@ -231,6 +231,43 @@ private slots:
                  qPrintable(demo.err));
     }
 
+    void modelIsChosenOnTheCommandLine()
+    {
+        const QString recruitment = s_scenarios + QStringLiteral("/recruitment.json");
+        const Run bogus = runDurable({QStringLiteral("test"), QStringLiteral("--demo"),
+                                      QStringLiteral("--model"), QStringLiteral("gpt-9"),
+                                      recruitment});
+        QCOMPARE(bogus.exitCode, 2);
+        QVERIFY2(bogus.err.contains(QStringLiteral(
+                     "Unknown model \"gpt-9\": use scripted, openai or cassette:FILE")),
+                 qPrintable(bogus.err));
+        // A cassette that cannot be read fails at start, not at the first model call.
+        const Run missing = runDurable(
+            {QStringLiteral("test"), QStringLiteral("--demo"), QStringLiteral("--model"),
+             QStringLiteral("cassette:/nonexistent/screening.json"), recruitment});
+        QCOMPARE(missing.exitCode, 2);
+        QVERIFY2(missing.err.contains(QStringLiteral("/nonexistent/screening.json")),
+                 qPrintable(missing.err));
+
+        // The environment names an OpenAI server nobody listens on: without --model the
+        // scenario's screening call fails; --model scripted overrides the environment.
+        qputenv("DURABLE_MODEL", "openai");
+        qputenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+        const Run fromEnvironment = runDurable(
+            {QStringLiteral("test"), QStringLiteral("--demo"), recruitment});
+        const Run scripted = runDurable({QStringLiteral("test"), QStringLiteral("--demo"),
+                                         QStringLiteral("--model"), QStringLiteral("scripted"),
+                                         recruitment});
+        qunsetenv("DURABLE_MODEL");
+        qunsetenv("OPENAI_BASE_URL");
+        QCOMPARE(fromEnvironment.exitCode, 1);
+        QVERIFY2(fromEnvironment.err.contains(QStringLiteral("openai-compatible")),
+                 qPrintable(fromEnvironment.err));
+        QVERIFY2(scripted.exitCode == 0, qPrintable(scripted.out + scripted.err));
+        QVERIFY2(scripted.err.contains(QStringLiteral("scripted (rules of class Recruitment)")),
+                 qPrintable(scripted.err));
+    }
+
     void executableReportsPassAndFail()
     {
         QTemporaryDir dir;

@@ -2,6 +2,7 @@
 // Replies that did not come from a live model are recognisable in the journal and in the stored
 // model call: a scripted reply says provider "scripted", a cassette replay names its cassette,
 // and the journal's "reply" stays exactly what was recorded.
+// A user chooses the source by name (ModelChoice, `--model`): checked here against a real engine.
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -11,6 +12,7 @@
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
 #include <durable/core/modelcalldirectory.h>
+#include <durable/core/modelchoice.h>
 #include <durable/core/scriptedchatmodel.h>
 #include <durable/core/virtualclock.h>
 
@@ -72,12 +74,15 @@ struct Run
 
 // Asks "Ada" through the given provider (none: the class's scripted rules) and waits for the
 // reply's turn.
-std::optional<Run> askOnce(const QString &dir, ModelProvider provider)
+std::optional<Run> askOnce(const QString &dir, ModelProvider provider,
+                           const ModelChoice *choice = nullptr)
 {
     EngineOptions options;
     options.dataDir = dir;
     options.clock = std::make_shared<VirtualClock>();
     options.modelProvider = std::move(provider);
+    if (choice)
+        options.setModel(*choice);
     Engine engine(options);
     if (auto ok = engine.registerClass<Asker>(QStringLiteral("Asker")); !ok)
         qFatal("%s", qPrintable(ok.error().message()));
@@ -157,6 +162,68 @@ private slots:
         // The stored call (what the studio shows) carries the label too.
         QCOMPARE(replayed->call.lastReply.value(QStringLiteral("replayedFrom")).toString(),
                  QStringLiteral("asker.cassette.json"));
+    }
+
+    void aCassetteChosenByNameReplaysItsReplies()
+    {
+        // What `--model cassette:FILE` does: the recorded reply, labelled with its cassette.
+        QTemporaryDir cassetteDir;
+        const QString cassette = cassetteDir.filePath(QStringLiteral("asker.cassette.json"));
+        QTemporaryDir recordDir;
+        QVERIFY(askOnce(recordDir.path(), [cassette](Clock *clock) -> std::unique_ptr<ChatModel> {
+            auto inner = ScriptedChatModel::fromJson(rules(), clock).value();
+            auto recorder = CassetteChatModel::record(cassette, inner.get()).value();
+            inner.release()->setParent(recorder.get());
+            return recorder;
+        }));
+        const Result<ModelChoice> choice = ModelChoice::parse(QStringLiteral("cassette:") +
+                                                              cassette);
+        QVERIFY2(choice.ok(), qPrintable(choice.error().message()));
+        QCOMPARE(choice->kind(), ModelChoice::Kind::Cassette);
+        QCOMPARE(choice->spec(), QStringLiteral("cassette:") + cassette);
+        QTemporaryDir replayDir;
+        const std::optional<Run> replayed = askOnce(replayDir.path(), {}, &choice.value());
+        QVERIFY(replayed);
+        QCOMPARE(replayed->call.lastReply.value(QStringLiteral("replayedFrom")).toString(),
+                 QStringLiteral("asker.cassette.json"));
+    }
+
+    void choosingScriptedOverridesTheEnvironment()
+    {
+        // DURABLE_MODEL=openai names a server nobody listens on; the scripted choice never asks it.
+        qputenv("DURABLE_MODEL", "openai");
+        qputenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+        const Result<ModelChoice> choice = ModelChoice::parse(QStringLiteral("scripted"));
+        QTemporaryDir dir;
+        const std::optional<Run> run = askOnce(dir.path(), {}, &choice.value());
+        qunsetenv("DURABLE_MODEL");
+        qunsetenv("OPENAI_BASE_URL");
+        QVERIFY(run);
+        QCOMPARE(run->call.lastReply.value(QStringLiteral("provider")).toString(),
+                 QStringLiteral("scripted"));
+    }
+
+    void badChoicesAreRefusedClearly_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown") << "gpt-9"
+                                 << "Unknown model \"gpt-9\": use scripted, openai or "
+                                    "cassette:FILE";
+        QTest::newRow("no file") << "cassette:"
+                                 << "needs a file";
+        QTest::newRow("missing file") << "cassette:/nonexistent/x.json"
+                                      << "Could not read cassette /nonexistent/x.json";
+    }
+    void badChoicesAreRefusedClearly()
+    {
+        QFETCH(QString, spec);
+        QFETCH(QString, message);
+        const Result<ModelChoice> choice = ModelChoice::parse(spec);
+        QVERIFY(!choice.ok());
+        QVERIFY2(choice.error().message().contains(message), qPrintable(choice.error().message()));
+        QCOMPARE(ModelChoice::parse(QStringLiteral("openai"))->kind(), ModelChoice::Kind::OpenAi);
+        QVERIFY(!ModelChoice().spec().size());
     }
 };
 

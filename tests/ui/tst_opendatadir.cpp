@@ -78,8 +78,11 @@ private slots:
         session.setRepairArguments([&second](const QString &dir) {
             return dir == second.path() ? QStringList {QStringLiteral("--demo")} : QStringList {};
         });
+        // The model chosen with --model holds for every directory the session opens.
+        session.setModel(ModelChoice::parse(QStringLiteral("scripted")).value());
         QVERIFY(session.open(first.path()).ok());
         QVERIFY(session.engine()->options().repairArguments.isEmpty());
+        QVERIFY(!session.engine()->options().modelFromEnvironment);
         Ui::MainWindow *firstWindow = session.window();
         QVERIFY(QTest::qWaitForWindowExposed(firstWindow));
         QVERIFY(!session.engine()
@@ -95,6 +98,7 @@ private slots:
         QCOMPARE(session.dataDir(), second.path());
         QCOMPARE(session.engine()->options().repairArguments,
                  QStringList {QStringLiteral("--demo")});
+        QVERIFY(!session.engine()->options().modelFromEnvironment);
         QVERIFY(session.window() != firstWindow);
         QVERIFY(session.engine()->isRunning());
         QVERIFY(session.engine()->clock()->isVirtual());

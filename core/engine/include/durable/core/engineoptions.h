@@ -2,6 +2,7 @@
 #pragma once
 
 #include <durable/core/durability.h>
+#include <durable/core/modelchoice.h>
 #include <durable/core/modelprovider.h>
 
 #include <QString>
@@ -40,6 +41,16 @@ struct EngineOptions
     // environment decides (DURABLE_MODEL=openai: OpenAiChatModel from OPENAI_*), else each agent
     // class answers from its own scripted rules (Agent::scriptedRules()), with no network.
     ModelProvider modelProvider;
+    // Whether an empty modelProvider lets DURABLE_MODEL choose. False (`--model scripted`):
+    // scripted rules only, whatever the environment says. See ModelChoice.
+    bool modelFromEnvironment = true;
+
+    // The two fields above as a user's `--model` choice sets them.
+    void setModel(const ModelChoice &choice)
+    {
+        modelProvider = choice.provider();
+        modelFromEnvironment = choice.leavesChoiceToEnvironment();
+    }
 };
 
 } // namespace Durable
