@@ -2,6 +2,7 @@
 #include "inspectcommand.h"
 
 #include "awaitresult.h"
+#include "branchcompareview.h"
 #include "commandline.h"
 #include "enginesession.h"
 #include "exitcode.h"
@@ -73,18 +74,25 @@ int dataError(const Error &error)
 std::optional<int> checkView(const CommandLine &cli, const QStringList &args)
 {
     if (args.isEmpty())
-        return cli.usageError(
-            QStringLiteral("which view? classes, objects, object, journal, alarms or inbox"));
+        return cli.usageError(QStringLiteral(
+            "which view? classes, objects, object, journal, compare, alarms or inbox"));
     const QString view = args.first();
     const QStringList views {QStringLiteral("classes"), QStringLiteral("objects"),
                              QStringLiteral("object"),  QStringLiteral("journal"),
-                             QStringLiteral("alarms"),  QStringLiteral("inbox")};
+                             QStringLiteral("compare"), QStringLiteral("alarms"),
+                             QStringLiteral("inbox")};
     if (!views.contains(view))
         return cli.usageError(QStringLiteral("unknown view \"%1\" (one of %2)")
                                   .arg(view, views.join(QStringLiteral(", "))));
     const bool needsObject = view == QLatin1String("object") || view == QLatin1String("journal");
     if (needsObject && args.size() != 3)
         return cli.usageError(QStringLiteral("%1 needs CLASS NAME").arg(view));
+    if (view == QLatin1String("compare")) {
+        if (args.size() != 3)
+            return cli.usageError(
+                QStringLiteral("compare needs two objects: CLASS/NAME CLASS/NAME"));
+        return std::nullopt;
+    }
     if (!needsObject && args.size() != 1)
         return cli.usageError(QStringLiteral("unexpected argument \"%1\"").arg(args.at(1)));
     return std::nullopt;
@@ -242,6 +250,23 @@ int printObjectView(EngineSession &session, const QStringList &args, int rowLimi
     return printJournal(session.inspector(), cls, id, rowLimit, asJson);
 }
 
+// `compare A B`: two objects' turns aligned on their shared timeline, and their state diff.
+int printComparison(EngineSession &session, const QStringList &args, bool asJson)
+{
+    const auto a = BranchCompareView::read(session.engine(), session.inspector(), args.at(1));
+    if (!a)
+        return dataError(a.error());
+    const auto b = BranchCompareView::read(session.engine(), session.inspector(), args.at(2));
+    if (!b)
+        return dataError(b.error());
+    const BranchComparison comparison = BranchComparison::build(a.value(), b.value());
+    if (asJson)
+        printJson(BranchCompareView::toJson(a.value(), b.value(), comparison));
+    else
+        CommandLine::printOut(BranchCompareView::describe(a.value(), b.value(), comparison));
+    return exitStatus(ExitCode::Ok);
+}
+
 int printAlarms(Inspector &inspector, bool asJson)
 {
     const auto alarms = awaitResult(inspector.alarms());
@@ -289,7 +314,8 @@ int InspectCommand::run(const QStringList &arguments)
         QStringLiteral("inspect"),
         QStringLiteral(
             "Prints what a data directory holds, as tables or JSON.\n"
-            "Views: classes, objects, object CLASS NAME, journal CLASS NAME, alarms, inbox.\n"
+            "Views: classes, objects, object CLASS NAME, journal CLASS NAME, compare CLASS/NAME "
+            "CLASS/NAME, alarms, inbox.\n"
             "Time is frozen while inspecting: no alarm fires."));
     const QCommandLineOption data = CommandLine::dataOption();
     const QCommandLineOption json = CommandLine::jsonOption();
@@ -308,7 +334,8 @@ int InspectCommand::run(const QStringList &arguments)
     cli.parser().addPositionalArgument(
         QStringLiteral("view"),
         QStringLiteral(
-            "classes | objects | object CLASS NAME | journal CLASS NAME | alarms | inbox"));
+            "classes | objects | object CLASS NAME | journal CLASS NAME | compare CLASS/NAME "
+            "CLASS/NAME | alarms | inbox"));
     if (const auto stop = cli.parse(arguments))
         return *stop;
     const QCommandLineParser &parser = cli.parser();
@@ -346,6 +373,8 @@ int InspectCommand::run(const QStringList &arguments)
     }
     if (view == QLatin1String("object") || view == QLatin1String("journal"))
         return printObjectView(session, args, rowLimit, asJson);
+    if (view == QLatin1String("compare"))
+        return printComparison(session, args, asJson);
     if (view == QLatin1String("alarms"))
         return printAlarms(session.inspector(), asJson);
     return printInbox(session.inspector(), parser.value(className), asJson);

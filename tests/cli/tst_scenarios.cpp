@@ -5,7 +5,10 @@
 #include "durablerun.h"
 #include "junitwriter.h"
 #include "scenariorunner.h"
+#include <durable/core/agentpackageloader.h>
 #include <durable/core/duration.h>
+#include <durable/core/engine.h>
+#include <durable/core/inspector.h>
 #include <durable/core/jsonmatch.h>
 #include <durable/core/scenario.h>
 
@@ -338,6 +341,71 @@ private slots:
             const QString usage = QStringLiteral("Usage: durable %1 [options]").arg(command);
             QVERIFY2(help.out.startsWith(usage), qPrintable(help.out));
         }
+    }
+
+    void inspectComparesAForkWithItsOrigin()
+    {
+        QTemporaryDir dir;
+        {
+            EngineOptions options;
+            options.dataDir = dir.path();
+            Engine engine(options);
+            DurableTest::demoAgents().registerClasses(engine);
+            QVERIFY(engine.start().ok());
+            Inspector inspector(&engine);
+            auto orig = engine.stub(QStringLiteral("Counter"), QStringLiteral("orig")).value();
+            for (int i = 0; i < 3; ++i)
+                orig.call(QStringLiteral("increment"), 1).waitForFinished();
+            QFuture<ObjectId> fork = inspector.fork(QStringLiteral("Counter"), orig.id(), 2,
+                                                    QStringLiteral("what-if"));
+            fork.waitForFinished();
+            auto whatIf = engine.stub(QStringLiteral("Counter"), QStringLiteral("what-if")).value();
+            whatIf.call(QStringLiteral("increment"), 10).waitForFinished();
+            engine.shutdown();
+        }
+        const Run json = runDurable({QStringLiteral("inspect"), QStringLiteral("--demo"),
+                                     QStringLiteral("--data"), dir.path(), QStringLiteral("--json"),
+                                     QStringLiteral("compare"), QStringLiteral("Counter/orig"),
+                                     QStringLiteral("Counter/what-if")});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        const QJsonObject comparison = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(comparison.value(QStringLiteral("relation")).toString(), QStringLiteral("fork"));
+        QCOMPARE(comparison.value(QStringLiteral("sharedUntil")).toInt(), 2);
+        QCOMPARE(comparison.value(QStringLiteral("firstDifference")).toInt(), 3);
+        QCOMPARE(comparison.value(QStringLiteral("a")).toObject().value(QStringLiteral("name")),
+                 QJsonValue(QStringLiteral("orig")));
+        // count differs, and so does "updated" (the demo counter stores when it last changed).
+        QJsonObject countDiff;
+        for (const QJsonValue &change : comparison.value(QStringLiteral("stateDiff")).toArray()) {
+            if (change.toObject().value(QStringLiteral("key")) ==
+                QJsonValue(QStringLiteral("count")))
+                countDiff = change.toObject();
+        }
+        QCOMPARE(countDiff.value(QStringLiteral("a")).toInt(), 3);
+        QCOMPARE(countDiff.value(QStringLiteral("b")).toInt(), 12);
+
+        const Run text = runDurable({QStringLiteral("inspect"), QStringLiteral("--demo"),
+                                     QStringLiteral("--data"), dir.path(),
+                                     QStringLiteral("compare"), QStringLiteral("Counter/orig"),
+                                     QStringLiteral("Counter/what-if")});
+        QVERIFY2(text.exitCode == 0, qPrintable(text.err));
+        QVERIFY2(text.out.contains(QStringLiteral("B is a fork of A made at turn #2")),
+                 qPrintable(text.out));
+        QVERIFY2(text.out.contains(QStringLiteral("first difference at turn #3")),
+                 qPrintable(text.out));
+
+        const Run missing = runDurable({QStringLiteral("inspect"), QStringLiteral("--demo"),
+                                        QStringLiteral("--data"), dir.path(),
+                                        QStringLiteral("compare"), QStringLiteral("Counter/orig"),
+                                        QStringLiteral("Counter/nobody")});
+        QCOMPARE(missing.exitCode, 3);
+        const Run malformed = runDurable({QStringLiteral("inspect"), QStringLiteral("--demo"),
+                                          QStringLiteral("--data"), dir.path(),
+                                          QStringLiteral("compare"), QStringLiteral("orig"),
+                                          QStringLiteral("Counter/what-if")});
+        QCOMPARE(malformed.exitCode, 3);
+        QVERIFY2(malformed.err.contains(QStringLiteral("write CLASS/NAME")),
+                 qPrintable(malformed.err));
     }
 
     void inspectPrintsWhatAScenarioLeft()
