@@ -4,8 +4,10 @@
 #include <durable/core/duration.h>
 #include <durable/core/jsontext.h>
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFontDatabase>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -104,6 +106,20 @@ QColor statusColor(ObjectStatus status)
 QFont monospaceFont()
 {
     return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+}
+
+QString stateKeyLabel(const QString &key)
+{
+    static const QHash<QString, const char *> labels {
+        {QStringLiteral("_durable_agent_state"), QT_TRANSLATE_NOOP("Format", "agent state")},
+        {QStringLiteral("_durable_agent_step"), QT_TRANSLATE_NOOP("Format", "agent step")},
+        {QStringLiteral("_durable_agent_schedules"), QT_TRANSLATE_NOOP("Format", "schedules")},
+        {QStringLiteral("_durable_agent_requests"), QT_TRANSLATE_NOOP("Format", "human requests")},
+        {QStringLiteral("_durable_agent_model_calls"), QT_TRANSLATE_NOOP("Format", "model calls")},
+        {QStringLiteral("_durable_agent_calls"),
+         QT_TRANSLATE_NOOP("Format", "calls to other objects")}};
+    const char *label = labels.value(key);
+    return label ? QCoreApplication::translate("Format", label) : key;
 }
 
 } // namespace Durable::Ui

@@ -30,5 +30,9 @@ QString sizeText(qint64 bytes);
 QColor statusColor(ObjectStatus status);
 // A fixed-pitch font for ids, keys and JSON.
 QFont monospaceFont();
+// An agent's state, step, schedules, human requests, model calls and calls to other objects are
+// journaled under the engine's reserved keys: what they are, for people ("agent state"); any
+// other key as it is.
+QString stateKeyLabel(const QString &key);
 
 } // namespace Durable::Ui

@@ -2,6 +2,7 @@
 #include "objectinspector.h"
 
 #include "alarmschedulesview.h"
+#include "comparedialog.h"
 #include "conversationview.h"
 #include "format.h"
 #include "futures.h"
@@ -136,7 +137,14 @@ QWidget *ObjectInspector::buildOverview()
     form->addRow(tr("Waiting for replies:"), m_callsLabel);
     form->addRow(tr("Created:"), m_createdLabel);
     form->addRow(tr("Last activity:"), m_lastActiveLabel);
-    form->addRow(tr("Fork of:"), m_forkLabel);
+    m_compareButton = new QPushButton(tr("Compare…"));
+    m_compareButton->setToolTip(tr("Compare this object's history and state with another of its "
+                                   "class: a fork with its origin, or two forks"));
+    connect(m_compareButton, &QPushButton::clicked, this, &ObjectInspector::openCompare);
+    auto *forkRow = new QHBoxLayout;
+    forkRow->addWidget(m_forkLabel, 1);
+    forkRow->addWidget(m_compareButton);
+    form->addRow(tr("Fork of:"), forkRow);
     auto *layout = new QVBoxLayout(page);
     layout->addLayout(form);
     layout->addWidget(buildPendingCalls(), 1);
@@ -379,6 +387,32 @@ void ObjectInspector::showOverview()
             : QString());
     m_forkLabel->setText(o.forkOf.isEmpty() ? QStringLiteral("—")
                                             : tr("%1 at turn %2").arg(o.forkOf).arg(o.forkSeq));
+}
+
+CompareDialog *ObjectInspector::compareDialog() const
+{
+    return m_compareDialog;
+}
+
+// A fork is compared with its origin; any other object with itself, until another is picked.
+void ObjectInspector::openCompare()
+{
+    if (m_object.id.isNull() || !m_inspector)
+        return;
+    auto *dialog = new CompareDialog(m_inspector, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    m_compareDialog = dialog;
+    const ObjectSummary self = m_object;
+    const Result<ObjectId> origin = ObjectId::fromString(self.forkOf);
+    if (self.forkOf.isEmpty() || !origin) {
+        dialog->compare(self, self);
+    } else {
+        whenReady(
+            m_inspector->object(self.className, origin.value()), dialog,
+            [dialog, self](const ObjectSummary &from) { dialog->compare(from, self); },
+            [dialog, self](const Error &) { dialog->compare(self, self); }); // origin deleted
+    }
+    dialog->show();
 }
 
 void ObjectInspector::showPendingCalls(const QList<OutgoingCallInfo> &calls)

@@ -30,6 +30,7 @@ class Inspector;
 namespace Durable::Ui {
 
 class AlarmSchedulesView;
+class CompareDialog;
 class ConversationView;
 class KeyValueModel;
 class PendingCallModel;
@@ -70,6 +71,9 @@ public:
     QTableView *pendingCallView() const { return m_pendingCallView; }
     QGroupBox *pendingCallBox() const { return m_pendingCallBox; }
     RepairBanner *repairBanner() const { return m_repairBanner; }
+    // The Compare… dialog last opened from here (null when closed), for tests and screenshots.
+    CompareDialog *compareDialog() const;
+    QPushButton *compareButton() const { return m_compareButton; }
 
 public slots:
     void refresh();
@@ -81,6 +85,7 @@ signals:
     void repaired(const QString &note); // a quarantined object was reset or accepted
 
 private:
+    void openCompare();
     QWidget *buildOverview();
     QWidget *buildPendingCalls();
     QWidget *buildStorage();
@@ -94,6 +99,8 @@ private:
     QPointer<Inspector> m_inspector;
     QPointer<Clock> m_clock;
     ObjectSummary m_object;
+    QPushButton *m_compareButton = nullptr;
+    QPointer<CompareDialog> m_compareDialog;
     RefreshTracker m_reads;
     RefreshTracker m_queries;
 

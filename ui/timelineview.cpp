@@ -33,26 +33,6 @@ QString valueText(const QJsonValue &value)
     return value.isUndefined() ? QString() : jsonPreview(value, PreviewChars);
 }
 
-// An agent's state, step, schedules, human requests, model calls and calls to other objects
-// are journaled under the engine's reserved keys: show what they are, keep the key in the
-// tooltip.
-QString keyLabel(const QString &key)
-{
-    static const QHash<QString, const char *> labels {
-        {QStringLiteral("_durable_agent_state"), QT_TRANSLATE_NOOP("TimelineView", "agent state")},
-        {QStringLiteral("_durable_agent_step"), QT_TRANSLATE_NOOP("TimelineView", "agent step")},
-        {QStringLiteral("_durable_agent_schedules"),
-         QT_TRANSLATE_NOOP("TimelineView", "schedules")},
-        {QStringLiteral("_durable_agent_requests"),
-         QT_TRANSLATE_NOOP("TimelineView", "human requests")},
-        {QStringLiteral("_durable_agent_model_calls"),
-         QT_TRANSLATE_NOOP("TimelineView", "model calls")},
-        {QStringLiteral("_durable_agent_calls"),
-         QT_TRANSLATE_NOOP("TimelineView", "calls to other objects")}};
-    const char *label = labels.value(key);
-    return label ? TimelineView::tr(label) : key;
-}
-
 QString changeName(const KeyChange &change)
 {
     if (change.before.isUndefined())
@@ -322,7 +302,7 @@ void TimelineView::showState(const QList<KeyValue> &state)
     m_stateTree->clear();
     for (const KeyValue &entry : state) {
         auto *item = new QTreeWidgetItem(m_stateTree,
-                                         {keyLabel(entry.key), valueText(entry.value)});
+                                         {stateKeyLabel(entry.key), valueText(entry.value)});
         item->setToolTip(0, entry.key);
         item->setToolTip(1, jsonPreview(entry.value, 2000));
         item->setFont(0, monospaceFont());
@@ -338,7 +318,7 @@ void TimelineView::showDiff(const StateDiff &diff)
     auto *keys = new QTreeWidgetItem(
         m_diffTree, {tr("Keys"), tr("%n change(s)", nullptr, int(diff.keys.size()))});
     for (const KeyChange &change : diff.keys) {
-        auto *item = new QTreeWidgetItem(keys, {keyLabel(change.key), changeName(change),
+        auto *item = new QTreeWidgetItem(keys, {stateKeyLabel(change.key), changeName(change),
                                                 valueText(change.before), valueText(change.after)});
         item->setToolTip(DiffKeyColumn, change.key);
         item->setForeground(DiffChangeColumn, changeColor(change));
