@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "objectdatabase.h"
 
+#include "objectschema.h"
+
 #include <durable/core/jsontext.h>
 
 #include <QFile>
@@ -14,8 +16,6 @@
 namespace Durable {
 
 namespace {
-
-constexpr int SchemaVersion = 1;
 
 // A hibernating object's WAL up to this size is left as it is (checkpoint()).
 constexpr qint64 SmallWalBytes = 64 * 1024;
@@ -37,23 +37,6 @@ const char *const s_cachedSql[] = {
     "ON CONFLICT(slot) DO UPDATE SET due_ms = excluded.due_ms, retry_count = excluded.retry_count",
     "DELETE FROM _durable_alarm WHERE slot = 1",
 };
-
-const char s_schema[] = R"sql(
-CREATE TABLE IF NOT EXISTS _durable_meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS _durable_kv(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS _durable_alarm(slot INTEGER PRIMARY KEY CHECK (slot = 1),
-    due_ms INTEGER NOT NULL, retry_count INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS _durable_journal(seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,
-    duration_us INTEGER NOT NULL, trigger TEXT NOT NULL, method TEXT, input TEXT, output TEXT,
-    changes TEXT, alarm TEXT, messages TEXT);
-CREATE TABLE IF NOT EXISTS _durable_snapshots(seq INTEGER PRIMARY KEY, kv TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS _durable_journal_sql(seq INTEGER NOT NULL, tbl TEXT NOT NULL,
-    op TEXT NOT NULL, row INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS _durable_journal_sql_by_seq ON _durable_journal_sql(seq);
-CREATE TABLE IF NOT EXISTS _durable_failures(id INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL,
-    duration_us INTEGER NOT NULL, trigger TEXT NOT NULL, method TEXT, input TEXT,
-    error TEXT NOT NULL, after_seq INTEGER NOT NULL);
-)sql";
 
 QByteArray utf8(const QString &text)
 {
@@ -182,6 +165,12 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
 {
     close();
     m_path = path;
+    // A new object starts from the prebuilt image: one file write instead of the schema's
+    // statements and their pages through the WAL (its identity is written below).
+    if (meta.fileIsNew && !QFileInfo::exists(path)) {
+        if (auto written = ObjectSchema::writeImage(path); !written)
+            return written.error();
+    }
     // NOMUTEX: the strand guarantees one thread at a time, so SQLite's own mutexes are waste.
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(QFile::encodeName(path).constData(), &m_db, flags, nullptr);
@@ -264,14 +253,14 @@ Result<void> ObjectDatabase::createSchema(ObjectMeta &meta)
     sqlite3_finalize(stmt);
     if (rc != SQLITE_ROW)
         return sqliteError(rc, QStringLiteral("Could not read %1").arg(m_path));
-    if (version == SchemaVersion)
+    if (version == ObjectSchema::Version)
         return readMeta(meta);
     if (version != 0) {
         return Error(ErrorCode::Corrupt,
                      QStringLiteral("%1 has storage format %2; this engine reads format %3")
                          .arg(m_path)
                          .arg(version)
-                         .arg(SchemaVersion));
+                         .arg(ObjectSchema::Version));
     }
     // A new file (or one whose creation a crash interrupted: schema and identity commit
     // together, so it holds neither): it needs an identity to be created.
@@ -280,16 +269,47 @@ Result<void> ObjectDatabase::createSchema(ObjectMeta &meta)
             ErrorCode::Corrupt,
             QStringLiteral("%1 has no schema and no identity to create it with").arg(m_path));
     }
+    // Schema and identity commit together.
     if (auto ok = exec("BEGIN"); !ok)
         return ok;
-    if (auto ok = exec(s_schema); !ok) {
+    if (auto ok = exec(ObjectSchema::sql()); !ok) {
         (void)exec("ROLLBACK");
         return ok;
     }
-    rc = sqlite3_prepare_v2(m_db,
-                            "INSERT OR REPLACE INTO _durable_meta VALUES ('class', ?1), ('id', ?2),"
-                            " ('name', ?3), ('created_ms', ?4)",
-                            -1, &stmt, nullptr);
+    if (auto ok = insertIdentity(meta); !ok) {
+        (void)exec("ROLLBACK");
+        return ok;
+    }
+    if (auto ok = exec("PRAGMA user_version=1; COMMIT"); !ok) {
+        (void)exec("ROLLBACK");
+        return ok;
+    }
+    return {};
+}
+
+// The identity of a file that has the schema but none yet, in its own transaction.
+Result<void> ObjectDatabase::writeIdentity(const ObjectMeta &meta)
+{
+    if (meta.className.isEmpty() || meta.id.isEmpty()) {
+        return Error(ErrorCode::Corrupt,
+                     QStringLiteral("%1 has no identity and none to give it").arg(m_path));
+    }
+    if (auto ok = exec("BEGIN"); !ok)
+        return ok;
+    if (auto ok = insertIdentity(meta); !ok) {
+        (void)exec("ROLLBACK");
+        return ok;
+    }
+    return exec("COMMIT");
+}
+
+Result<void> ObjectDatabase::insertIdentity(const ObjectMeta &meta)
+{
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(m_db,
+                                "INSERT OR REPLACE INTO _durable_meta VALUES ('class', ?1), "
+                                "('id', ?2), ('name', ?3), ('created_ms', ?4)",
+                                -1, &stmt, nullptr);
     if (rc == SQLITE_OK) {
         bindText(stmt, 1, utf8(meta.className));
         bindText(stmt, 2, utf8(meta.id));
@@ -301,15 +321,8 @@ Result<void> ObjectDatabase::createSchema(ObjectMeta &meta)
         rc = sqlite3_step(stmt);
         sqlite3_finalize(stmt);
     }
-    if (rc != SQLITE_DONE && rc != SQLITE_OK) {
-        const Error error = sqliteError(rc, QStringLiteral("Could not create %1").arg(m_path));
-        (void)exec("ROLLBACK");
-        return error;
-    }
-    if (auto ok = exec("PRAGMA user_version=1; COMMIT"); !ok) {
-        (void)exec("ROLLBACK");
-        return ok;
-    }
+    if (rc != SQLITE_DONE && rc != SQLITE_OK)
+        return sqliteError(rc, QStringLiteral("Could not create %1").arg(m_path));
     return {};
 }
 
@@ -337,6 +350,9 @@ Result<void> ObjectDatabase::readMeta(ObjectMeta &meta)
     sqlite3_finalize(stmt);
     if (rc != SQLITE_DONE)
         return sqliteError(rc, QStringLiteral("Could not read the identity in %1").arg(m_path));
+    // A file made from the image (or one a crash left before its identity) has none yet.
+    if (storedClass.isEmpty() && storedId.isEmpty())
+        return writeIdentity(meta);
     if ((!meta.className.isEmpty() && storedClass != meta.className) ||
         (!meta.id.isEmpty() && storedId.compare(meta.id, Qt::CaseInsensitive) != 0)) {
         return Error(ErrorCode::Corrupt,

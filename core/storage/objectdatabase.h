@@ -146,6 +146,8 @@ private:
     Result<void> createSchema(ObjectMeta &meta);
     bool fileIsEmpty() const;
     Result<void> readMeta(ObjectMeta &meta);
+    Result<void> writeIdentity(const ObjectMeta &meta);
+    Result<void> insertIdentity(const ObjectMeta &meta);
     sqlite3_stmt *prepareUser(const QString &query, const char **tail, const char *start);
 
     sqlite3 *m_db = nullptr;

@@ -441,6 +441,51 @@ private slots:
         sqlite3_close(db);
     }
 
+    void aCreationInterruptedByACrashIsCompleted()
+    {
+        // A new object's file is its prebuilt image, written beside it and renamed into place,
+        // then given its identity. A crash can leave the staging file, or the file without its
+        // identity: the next call completes the object either way.
+        QTemporaryDir dir;
+        const QString staged = objectFilePath(dir.path(), "Counter", "staged");
+        QVERIFY(QDir().mkpath(QFileInfo(staged).absolutePath()));
+        {
+            QFile leftover(staged + ".creating");
+            QVERIFY(leftover.open(QIODevice::WriteOnly));
+            leftover.write("half an image");
+        }
+        {
+            auto engine = startTestEngine(dir.path());
+            QCOMPARE(call(*engine, "Counter", "staged", "increment").value().toInt(), 1);
+            QCOMPARE(call(*engine, "Counter", "nameless", "increment").value().toInt(), 1);
+            engine->shutdown();
+        }
+        QVERIFY(QFile::exists(staged));
+        QVERIFY(!QFile::exists(staged + ".creating"));
+
+        // The identity gone (as if the crash came between the image and its identity).
+        const QString nameless = objectFilePath(dir.path(), "Counter", "nameless");
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(nameless.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db, "DELETE FROM _durable_meta", nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        sqlite3_close(db);
+        auto engine = startTestEngine(dir.path());
+        QCOMPARE(call(*engine, "Counter", "nameless", "increment").value().toInt(), 2);
+        engine->shutdown();
+        engine.reset();
+        QCOMPARE(sqlite3_open(nameless.toUtf8().constData(), &db), SQLITE_OK);
+        sqlite3_stmt *stmt = nullptr;
+        QCOMPARE(sqlite3_prepare_v2(db, "SELECT value FROM _durable_meta WHERE key = 'class'", -1,
+                                    &stmt, nullptr),
+                 SQLITE_OK);
+        QCOMPARE(sqlite3_step(stmt), SQLITE_ROW);
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))),
+                 QByteArray("Counter"));
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+    }
+
     void coalescedTurnsFailAlone()
     {
         // Many queued turns share one commit; one throwing among them loses only its own writes.
