@@ -166,7 +166,8 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     close();
     m_path = path;
     // A new object starts from the prebuilt image: one file write instead of the schema's
-    // statements and their pages through the WAL (its identity is written below).
+    // statements and their pages through the WAL, and no rollback journal file made and deleted
+    // to turn an empty file into a WAL database (its identity is written below).
     if (meta.fileIsNew && !QFileInfo::exists(path)) {
         if (auto written = ObjectSchema::writeImage(path); !written)
             return written.error();
@@ -189,16 +190,6 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 128, 32);
     // fts3_tokenizer() hands out and accepts native pointers: never for agent SQL.
     sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER, 0, nullptr);
-    // Turning an empty file into a WAL database writes its header through a rollback journal:
-    // a -journal file made and deleted for each new object. An in-memory journal does it with
-    // no file (and nothing to lose: the file holds nothing yet). Never for a file with content:
-    // that would take an existing WAL database out of WAL mode.
-    if (meta.fileIsNew && fileIsEmpty()) {
-        if (auto ok = exec("PRAGMA journal_mode=MEMORY"); !ok) {
-            close();
-            return ok.error();
-        }
-    }
     // A new file holds nothing yet: build it without fsyncs (a crash leaves a file without
     // its identity, which the next open recreates or quarantines), then turn durability on.
     // Exclusive locking comes first, before any pragma that reads the schema (synchronous
@@ -230,16 +221,6 @@ Result<void> ObjectDatabase::open(const QString &path, ObjectMeta &meta, Durabil
     m_guard.install(m_db);
     sqlite3_preupdate_hook(m_db, &ObjectDatabase::preupdate, this);
     return {};
-}
-
-bool ObjectDatabase::fileIsEmpty() const
-{
-    sqlite3_file *file = nullptr;
-    sqlite3_int64 size = -1;
-    if (sqlite3_file_control(m_db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
-        !file || !file->pMethods || file->pMethods->xFileSize(file, &size) != SQLITE_OK)
-        return false;
-    return size == 0;
 }
 
 Result<void> ObjectDatabase::createSchema(ObjectMeta &meta)

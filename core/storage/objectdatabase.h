@@ -28,7 +28,8 @@ struct ObjectMeta
     QString id; // hex
     QString name;
     qint64 createdMs = 0;
-    // The caller found no file at the path: open() builds it without a rollback journal.
+    // The caller found no file at the path: open() writes the prebuilt image there first
+    // (ObjectSchema::writeImage).
     bool fileIsNew = false;
 };
 
@@ -144,7 +145,6 @@ private:
     void checkKey(const QString &key) const;
     void checkWritableKey(const QString &key) const;
     Result<void> createSchema(ObjectMeta &meta);
-    bool fileIsEmpty() const;
     Result<void> readMeta(ObjectMeta &meta);
     Result<void> writeIdentity(const ObjectMeta &meta);
     Result<void> insertIdentity(const ObjectMeta &meta);

@@ -405,8 +405,9 @@ private slots:
 
     void newObjectsAreBuiltWithoutARollbackJournal()
     {
-        // Making a new file a WAL database writes its header through a rollback journal unless
-        // the journal is in memory: one file created and deleted per new object, for nothing.
+        // Turning an empty file into a WAL database writes its header through a rollback
+        // journal: one file created and deleted per new object, for nothing. New objects start
+        // from a prebuilt image that is a WAL database already.
         QTemporaryDir dir;
         JournalCountingVfs vfs;
         {
