@@ -91,13 +91,8 @@ void CommandLine::addAgentOptions()
 
 QCommandLineOption CommandLine::modelOption()
 {
-    return QCommandLineOption(
-        QStringLiteral("model"),
-        QStringLiteral("Where agents' model calls go: scripted (each agent's scripted rules, "
-                       "no network), openai (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL) or "
-                       "cassette:FILE (replies recorded in FILE). Default: DURABLE_MODEL=openai "
-                       "if set, else scripted."),
-        QStringLiteral("SOURCE"));
+    return QCommandLineOption(QStringLiteral("model"), ModelChoice::optionHelp(),
+                              QStringLiteral("SOURCE"));
 }
 
 std::optional<int> CommandLine::readModel(ModelChoice &choice) const

@@ -216,13 +216,8 @@ struct Options
         QStringLiteral("Save PNGs of the main views into DIR once data is "
                        "shown, then exit."),
         QStringLiteral("DIR")};
-    QCommandLineOption model {
-        QStringLiteral("model"),
-        QStringLiteral("Where agents' model calls go: scripted (each agent's scripted rules, no "
-                       "network), openai (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL) or "
-                       "cassette:FILE (replies recorded in FILE). Default: DURABLE_MODEL=openai "
-                       "if set, else scripted."),
-        QStringLiteral("SOURCE")};
+    QCommandLineOption model {QStringLiteral("model"), ModelChoice::optionHelp(),
+                              QStringLiteral("SOURCE")};
     QCommandLineOption board {
         QStringLiteral("board"),
         QStringLiteral("Show CLASS on the workflow board at start (and in the --screenshot "

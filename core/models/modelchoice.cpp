@@ -44,6 +44,14 @@ Result<ModelChoice> ModelChoice::parse(const QString &spec)
     return choice;
 }
 
+QString ModelChoice::optionHelp()
+{
+    return QStringLiteral("Where agents' model calls go: scripted (each agent's scripted rules, no "
+                          "network), openai (OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL) or "
+                          "cassette:FILE (replies recorded in FILE). Default: DURABLE_MODEL=openai "
+                          "if set, else scripted.");
+}
+
 QString ModelChoice::spec() const
 {
     switch (m_kind) {

@@ -78,6 +78,23 @@ private:
     std::atomic<int> m_mainDatabases {0};
 };
 
+// The first column of the first row of sql in the database file at path, read with a
+// connection of its own (the engine that wrote it is shut down).
+QByteArray readScalar(const QString &path, const char *sql)
+{
+    sqlite3 *db = nullptr;
+    sqlite3_stmt *stmt = nullptr;
+    QByteArray value;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW)
+        value = reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return value;
+}
+
 } // namespace
 
 class TestEngine : public QObject
@@ -428,18 +445,8 @@ private slots:
         QCOMPARE(call(*engine, "Counter", "new-3", "increment").value().toInt(), 2);
         engine->shutdown();
         engine.reset();
-        sqlite3 *db = nullptr;
-        QCOMPARE(
-            sqlite3_open_v2(objectFilePath(dir.path(), "Counter", "new-3").toUtf8().constData(),
-                            &db, SQLITE_OPEN_READONLY, nullptr),
-            SQLITE_OK);
-        sqlite3_stmt *stmt = nullptr;
-        QCOMPARE(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr), SQLITE_OK);
-        QCOMPARE(sqlite3_step(stmt), SQLITE_ROW);
-        QCOMPARE(QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))),
+        QCOMPARE(readScalar(objectFilePath(dir.path(), "Counter", "new-3"), "PRAGMA journal_mode"),
                  QByteArray("wal"));
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
     }
 
     void aCreationInterruptedByACrashIsCompleted()
@@ -475,16 +482,8 @@ private slots:
         QCOMPARE(call(*engine, "Counter", "nameless", "increment").value().toInt(), 2);
         engine->shutdown();
         engine.reset();
-        QCOMPARE(sqlite3_open(nameless.toUtf8().constData(), &db), SQLITE_OK);
-        sqlite3_stmt *stmt = nullptr;
-        QCOMPARE(sqlite3_prepare_v2(db, "SELECT value FROM _durable_meta WHERE key = 'class'", -1,
-                                    &stmt, nullptr),
-                 SQLITE_OK);
-        QCOMPARE(sqlite3_step(stmt), SQLITE_ROW);
-        QCOMPARE(QByteArray(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))),
+        QCOMPARE(readScalar(nameless, "SELECT value FROM _durable_meta WHERE key = 'class'"),
                  QByteArray("Counter"));
-        sqlite3_finalize(stmt);
-        sqlite3_close(db);
     }
 
     void coalescedTurnsFailAlone()

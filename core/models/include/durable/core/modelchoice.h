@@ -29,6 +29,8 @@ public:
     // directory.
     static Result<ModelChoice> parse(const QString &spec);
     static QString syntax() { return QStringLiteral("scripted, openai or cassette:FILE"); }
+    // The --model option's help, the same for the CLI and the studio.
+    static QString optionHelp();
 
     Kind kind() const { return m_kind; }
     QString cassettePath() const { return m_cassettePath; }
