@@ -13,7 +13,7 @@
 
 namespace Durable::Cli {
 
-EngineSession::EngineSession(EngineOptions options, const AgentPackageLoader *packages)
+EngineSession::EngineSession(EngineOptions options, AgentPackageLoader *packages)
     : m_options(std::move(options)), m_packages(packages)
 { }
 
@@ -23,7 +23,7 @@ EngineSession::~EngineSession()
 }
 
 Result<std::unique_ptr<EngineSession>> EngineSession::open(EngineOptions options,
-                                                           const AgentPackageLoader *packages)
+                                                           AgentPackageLoader *packages)
 {
     std::unique_ptr<EngineSession> session(new EngineSession(std::move(options), packages));
     const Result<void> started = session->start();
@@ -33,7 +33,7 @@ Result<std::unique_ptr<EngineSession>> EngineSession::open(EngineOptions options
 }
 
 Result<std::unique_ptr<EngineSession>> EngineSession::openFrozen(const QString &dataDir,
-                                                                 const AgentPackageLoader *packages)
+                                                                 AgentPackageLoader *packages)
 {
     EngineOptions options;
     options.dataDir = dataDir;
@@ -62,7 +62,7 @@ Result<void> EngineSession::start()
     return {};
 }
 
-Result<void> EngineSession::checkPackages(const AgentPackageLoader &packages)
+Result<void> EngineSession::checkPackages(AgentPackageLoader &packages)
 {
     EngineSession probe(EngineOptions {}, &packages);
     probe.m_engine = std::make_unique<Engine>(probe.m_options);

@@ -31,19 +31,19 @@ public:
     // options.clock null means the system clock. packages, if given, must outlive the session:
     // their classes are registered into every engine it starts (a class name that is taken fails
     // the start).
-    static Result<std::unique_ptr<EngineSession>> open(
-        EngineOptions options, const AgentPackageLoader *packages = nullptr);
+    static Result<std::unique_ptr<EngineSession>> open(EngineOptions options,
+                                                       AgentPackageLoader *packages = nullptr);
     // An existing data directory opened to look at or repair, not to run: one worker and a
     // virtual clock frozen at the Unix epoch, so no alarm comes due and no turn runs by itself.
     // Refuses a directory that does not exist.
     static Result<std::unique_ptr<EngineSession>> openFrozen(
-        const QString &dataDir, const AgentPackageLoader *packages = nullptr);
+        const QString &dataDir, AgentPackageLoader *packages = nullptr);
 
     Engine &engine() const { return *m_engine; }
     Inspector &inspector() const { return *m_inspector; }
     // Whether the packages' classes can be registered together (no name taken twice),
     // without starting an engine: for commands that open sessions later, such as `test`.
-    static Result<void> checkPackages(const AgentPackageLoader &packages);
+    static Result<void> checkPackages(AgentPackageLoader &packages);
 
     // Null unless the engine runs on a VirtualClock.
     VirtualClock *virtualClock() const;
@@ -54,7 +54,7 @@ public:
     void shutdown();
 
 private:
-    EngineSession(EngineOptions options, const AgentPackageLoader *packages);
+    EngineSession(EngineOptions options, AgentPackageLoader *packages);
     Result<void> registerPackages();
     // The options that load the same packages (--demo, --agents FILE), for the repair command
     // the engine suggests.
@@ -62,7 +62,7 @@ private:
     Result<void> start();
 
     EngineOptions m_options;
-    const AgentPackageLoader *m_packages = nullptr;
+    AgentPackageLoader *m_packages = nullptr;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<Inspector> m_inspector;
 };

@@ -91,7 +91,7 @@ std::chrono::milliseconds durationOf(const QJsonObject &params, const QString &f
 
 } // namespace
 
-ScenarioRunner::ScenarioRunner(const AgentPackageLoader *packages) : m_packages(packages)
+ScenarioRunner::ScenarioRunner(AgentPackageLoader *packages) : m_packages(packages)
 { }
 ScenarioRunner::~ScenarioRunner() = default;
 

@@ -31,7 +31,7 @@ class ScenarioRunner
 {
 public:
     // packages, if given, must outlive the runner: their classes are registered too.
-    explicit ScenarioRunner(const AgentPackageLoader *packages = nullptr);
+    explicit ScenarioRunner(AgentPackageLoader *packages = nullptr);
     ~ScenarioRunner();
 
     ScenarioResult run(const Scenario &scenario);
@@ -75,7 +75,7 @@ private:
     QStringList recentHistory(const ScenarioStep &step) const;
     qint64 nowMs() const;
 
-    const AgentPackageLoader *m_packages = nullptr;
+    AgentPackageLoader *m_packages = nullptr;
     QString m_dataDir;
     ModelChoice m_model;
     std::unique_ptr<EngineSession> m_session;

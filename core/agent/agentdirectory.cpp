@@ -8,6 +8,7 @@
 #include "querypool.h"
 #include "strandcall.h"
 
+#include <QMutex>
 #include <QPromise>
 #include <QThreadPool>
 #include <durable/core/agentdirectory.h>
@@ -67,6 +68,61 @@ qint64 nextSeq(ObjectHost &host)
     return host.journal().lastSeq() + 1;
 }
 
+// The continuations one object's pending work names; tables it never made are skipped.
+QStringList continuationsWaitingIn(ObjectHost &host)
+{
+    static const QHash<QString, QString> waiting {
+        {QStringLiteral("_durable_agent_schedules"),
+         QStringLiteral("SELECT callback FROM _durable_agent_schedules")},
+        {QStringLiteral("_durable_agent_human_requests"),
+         QStringLiteral("SELECT continuation FROM _durable_agent_human_requests "
+                        "WHERE status = 'pending'")},
+        {QStringLiteral("_durable_agent_model_calls"),
+         QStringLiteral("SELECT continuation FROM _durable_agent_model_calls "
+                        "WHERE status IN ('model', 'tools')")},
+        {QStringLiteral("_durable_agent_calls"),
+         QStringLiteral("SELECT continuation FROM _durable_agent_calls")},
+    };
+    ObjectDatabase &db = host.database();
+    QStringList names;
+    const SqlResult tables = db.engineSql(
+        QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
+                       "'\\_durable\\_agent\\_%' ESCAPE '\\'"));
+    for (const QJsonArray &table : tables.rows) {
+        const QString query = waiting.value(table.at(0).toString());
+        if (query.isEmpty())
+            continue;
+        for (const QJsonArray &row : db.engineSql(query).rows) {
+            const QString name = row.at(0).toString();
+            if (!name.isEmpty() && !names.contains(name))
+                names.append(name);
+        }
+    }
+    return names;
+}
+
+// Gathers the answers of many strand reads into one promise, finished by the last.
+struct WaitingContinuations
+{
+    QMutex mutex;
+    QHash<QString, QStringList> byContinuation;
+    int remaining = 0;
+    QPromise<QHash<QString, QStringList>> promise;
+
+    void add(const QString &label, const QStringList &continuations)
+    {
+        QMutexLocker lock(&mutex);
+        for (const QString &name : continuations)
+            byContinuation[name].append(label);
+        if (--remaining == 0) {
+            for (QStringList &labels : byContinuation)
+                labels.sort();
+            promise.addResult(byContinuation);
+            promise.finish();
+        }
+    }
+};
+
 } // namespace
 
 AgentDirectory::AgentDirectory(Engine *engine) : m_core(EngineAccess::core(engine))
@@ -74,6 +130,48 @@ AgentDirectory::AgentDirectory(Engine *engine) : m_core(EngineAccess::core(engin
 
 AgentDirectory::AgentDirectory(std::shared_ptr<EngineCore> core) : m_core(std::move(core))
 { }
+
+QFuture<QHash<QString, QStringList>> AgentDirectory::waitingContinuations(
+    const QString &className) const
+{
+    auto gathered = std::make_shared<WaitingContinuations>();
+    gathered->promise.start();
+    QFuture<QHash<QString, QStringList>> future = gathered->promise.future();
+    if (!m_core) {
+        fulfil<QHash<QString, QStringList>>(gathered->promise, noEngine());
+        return future;
+    }
+    queryPool()->start([core = m_core, className, gathered] {
+        (void)core->catalog().flush();
+        const auto objects = core->catalog().objects(className);
+        if (!objects) {
+            fulfil<QHash<QString, QStringList>>(gathered->promise, objects.error());
+            return;
+        }
+        gathered->remaining = int(objects.value().size()) + 1; // + 1: until all are sent
+        for (const CatalogObject &object : objects.value()) {
+            const QString label = className + u'/' +
+                                  (object.name.isEmpty() ? object.id.left(16) : object.name);
+            const Result<ObjectId> id = ObjectId::fromString(object.id);
+            if (!id) {
+                gathered->add(label, {});
+                continue;
+            }
+            StrandCall call;
+            call.owner = QStringLiteral("A reload check");
+            call.className = className;
+            call.id = id.value();
+            // An object that cannot be read (quarantined, gone) runs no continuation either.
+            callOnStrand<QStringList>(
+                core, call, [](ObjectHost &host) { return continuationsWaitingIn(host); },
+                [gathered, label](const Result<QStringList> &names) {
+                    gathered->add(label, names.ok() ? names.value() : QStringList());
+                });
+        }
+        gathered->add(QString(), {});
+    });
+    return future;
+}
 
 QFuture<QHash<QString, qint64>> AgentDirectory::stepCounts(const QString &className) const
 {

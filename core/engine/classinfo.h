@@ -7,7 +7,8 @@
 
 namespace Durable {
 
-// A registered class. Immutable once the engine started, so workers read it without locks.
+// A registered class. Immutable: a reload (Engine::replaceClass) registers a new ClassInfo, and
+// objects that opened with the old one keep it until they close.
 struct ClassInfo
 {
     QString name;

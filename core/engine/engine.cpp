@@ -57,6 +57,11 @@ Result<void> Engine::registerClass(const QString &name, ObjectFactory factory, C
     return m_core->registerClass({name, std::move(factory), std::move(options)});
 }
 
+QFuture<void> Engine::replaceClass(const QString &name, ObjectFactory factory, ClassOptions options)
+{
+    return m_core->replaceClass({name, std::move(factory), std::move(options)});
+}
+
 QStringList Engine::classNames() const
 {
     return m_core->classNames();

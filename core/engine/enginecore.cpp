@@ -8,6 +8,7 @@
 #include "housekeeper.h"
 #include "objectdatabase.h"
 #include "objecthost.h"
+#include "strandcall.h"
 #include "worker.h"
 
 #include <durable/core/engine.h>
@@ -18,6 +19,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QMutex>
+#include <QPromise>
 #include <QRegularExpression>
 #include <QWaitCondition>
 
@@ -62,15 +64,9 @@ EngineCore::~EngineCore()
     m_workers.clear(); // before the members their hosts may still refer to
 }
 
-Result<void> EngineCore::registerClass(ClassInfo info)
+Result<void> EngineCore::checkClass(const ClassInfo &info)
 {
     static const QRegularExpression valid(QStringLiteral("^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"));
-    if (isRunning()) {
-        return Error(ErrorCode::InvalidArgument,
-                     QStringLiteral("Cannot register class %1: the engine is already running; "
-                                    "register classes before start()")
-                         .arg(info.name));
-    }
     if (!valid.match(info.name).hasMatch()) {
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("Invalid class name \"%1\": use letters, digits, '_', '.' or "
@@ -80,22 +76,65 @@ Result<void> EngineCore::registerClass(ClassInfo info)
     if (!info.factory)
         return Error(ErrorCode::InvalidArgument,
                      QStringLiteral("Class %1 has no factory").arg(info.name));
+    return {};
+}
+
+Result<void> EngineCore::registerClass(ClassInfo info)
+{
+    if (isRunning()) {
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("Cannot register class %1: the engine is already running; "
+                                    "register classes before start()")
+                         .arg(info.name));
+    }
+    if (auto ok = checkClass(info); !ok)
+        return ok;
+    QWriteLocker lock(&m_classesLock);
     if (m_classes.contains(info.name))
         return Error(ErrorCode::Conflict,
                      QStringLiteral("Class %1 is already registered").arg(info.name));
     const QString name = info.name;
-    m_classes.insert(name, std::make_shared<ClassInfo>(std::move(info)));
+    m_classes.insert(name, std::make_shared<const ClassInfo>(std::move(info)));
     return {};
 }
 
-const ClassInfo *EngineCore::classInfo(const QString &name) const
+QFuture<void> EngineCore::replaceClass(ClassInfo info)
 {
-    const auto it = m_classes.constFind(name);
-    return it == m_classes.cend() ? nullptr : it->get();
+    if (auto ok = checkClass(info); !ok)
+        return failedFuture<void>(ok.error());
+    const QString name = info.name;
+    {
+        QWriteLocker lock(&m_classesLock);
+        m_classes.insert(name, std::make_shared<const ClassInfo>(std::move(info)));
+    }
+    if (!isRunning() || m_workers.empty())
+        return QtFuture::makeReadyFuture();
+    // Each worker closes the objects of the class it holds, between their turns.
+    auto promise = std::make_shared<QPromise<void>>();
+    auto remaining = std::make_shared<std::atomic<int>>(int(m_workers.size()));
+    promise->start();
+    for (const std::unique_ptr<Worker> &worker : m_workers) {
+        QMetaObject::invokeMethod(
+            worker.get(),
+            [worker = worker.get(), name, promise, remaining] {
+                worker->closeReplaced(name);
+                if (remaining->fetch_sub(1) == 1)
+                    promise->finish();
+            },
+            Qt::QueuedConnection);
+    }
+    return promise->future();
+}
+
+std::shared_ptr<const ClassInfo> EngineCore::classInfo(const QString &name) const
+{
+    QReadLocker lock(&m_classesLock);
+    return m_classes.value(name);
 }
 
 QStringList EngineCore::classNames() const
 {
+    QReadLocker lock(&m_classesLock);
     QStringList names = m_classes.keys();
     names.sort();
     return names;
@@ -478,7 +517,7 @@ void EngineCore::dispatch(const QString &className, const ObjectId &id, const QS
 void EngineCore::dispatchNow(const QString &className, const ObjectId &id, const QString &name,
                              Turn turn)
 {
-    const ClassInfo *cls = classInfo(className);
+    std::shared_ptr<const ClassInfo> cls = classInfo(className);
     if (!cls) {
         if (turn.reply)
             turn.reply(makeStub(className, name, id).error());
@@ -489,7 +528,7 @@ void EngineCore::dispatchNow(const QString &className, const ObjectId &id, const
             turn.reply(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
         return;
     }
-    auto refused = workerFor(id).enqueue(*cls, id, name, turn);
+    auto refused = workerFor(id).enqueue(std::move(cls), id, name, turn);
     if (!refused && turn.reply)
         turn.reply(refused.error());
 }

@@ -15,9 +15,11 @@
 #include <durable/core/stub.h>
 #include <durable/core/virtualclock.h>
 
+#include <QFuture>
 #include <QHash>
 #include <QLockFile>
 #include <QPointer>
+#include <QReadWriteLock>
 #include <QThread>
 
 #include <atomic>
@@ -49,7 +51,12 @@ public:
     const std::atomic<bool> &stopping() const { return m_stopping; }
 
     Result<void> registerClass(ClassInfo info);
-    const ClassInfo *classInfo(const QString &name) const;
+    // Adds a class or replaces one, running or not (a reloaded agent package). Objects of the
+    // class in memory are closed between their turns and take the new version when they next
+    // open; the future finishes once every worker has done so.
+    QFuture<void> replaceClass(ClassInfo info);
+    // Any thread. The class as registered now; null when unknown.
+    std::shared_ptr<const ClassInfo> classInfo(const QString &name) const;
     QStringList classNames() const;
     Result<Stub> makeStub(const QString &className, const QString &name, const ObjectId &id);
 
@@ -116,7 +123,10 @@ private:
 
     EngineOptions m_options;
     std::shared_ptr<Clock> m_clock;
-    QHash<QString, std::shared_ptr<ClassInfo>> m_classes;
+    static Result<void> checkClass(const ClassInfo &info);
+
+    mutable QReadWriteLock m_classesLock; // guards m_classes, which a reload changes
+    QHash<QString, std::shared_ptr<const ClassInfo>> m_classes;
     std::vector<std::unique_ptr<Worker>> m_workers;
     std::vector<QThread *> m_threads;
     QThread *m_housekeeperThread = nullptr;

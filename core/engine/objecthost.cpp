@@ -16,8 +16,10 @@
 
 namespace Durable {
 
-ObjectHost::ObjectHost(EngineCore &core, const ClassInfo &cls, ObjectId id, QString name)
-    : m_core(core), m_class(cls), m_id(std::move(id)), m_name(std::move(name))
+ObjectHost::ObjectHost(EngineCore &core, std::shared_ptr<const ClassInfo> cls, ObjectId id,
+                       QString name)
+    : m_core(core), m_className(cls->name), m_class(std::move(cls)), m_id(std::move(id)),
+      m_name(std::move(name))
 {
     m_journal.setFacets(TurnExtension::installed());
 }
@@ -44,14 +46,20 @@ bool ObjectHost::onWorkerThread() const
     return QThread::currentThread() == m_core.workerFor(m_id).thread();
 }
 
+bool ObjectHost::runsReplacedClass() const
+{
+    Q_ASSERT(onWorkerThread());
+    return m_core.classInfo(m_className) != m_class;
+}
+
 QString ObjectHost::label() const
 {
-    return m_class.name + u'/' + (m_name.isEmpty() ? m_id.toString().left(16) : m_name);
+    return m_className + u'/' + (m_name.isEmpty() ? m_id.toString().left(16) : m_name);
 }
 
 QString ObjectHost::filePath() const
 {
-    return m_core.objectPath(m_class.name, m_id);
+    return m_core.objectPath(m_className, m_id);
 }
 
 Result<void> ObjectHost::activate(bool &created)
@@ -69,19 +77,22 @@ Result<void> ObjectHost::activate(bool &created)
         return expected.error();
     if (auto ok = checkFileExpected(info, expected.value()); !ok)
         return ok;
+    // The class as registered now: a reload between two activations takes effect here.
+    if (std::shared_ptr<const ClassInfo> current = m_core.classInfo(m_className))
+        m_class = std::move(current);
     created = !info.exists();
     if (created && !QDir().mkpath(info.absolutePath())) {
         return Error(ErrorCode::Io, QStringLiteral("Could not create the directory %1 for %2")
                                         .arg(info.absolutePath(), label()));
     }
-    ObjectMeta meta {m_class.name, m_id.toString(), m_name, m_core.clock().nowMs(), created};
+    ObjectMeta meta {m_className, m_id.toString(), m_name, m_core.clock().nowMs(), created};
     m_db.setLabel(label());
-    m_db.setAlarmsAllowed(m_class.options.handlesAlarms);
+    m_db.setAlarmsAllowed(m_class->options.handlesAlarms);
     m_db.setSqlLimits(m_core.options().sqlBudget, &m_core.stopping());
     if (auto ok = m_db.open(path, meta, m_core.options().durability); !ok)
         return ok;
     try {
-        m_journal.setRetention(m_class.options.retention);
+        m_journal.setRetention(m_class->options.retention);
         m_journal.load();
     } catch (const Error &error) {
         m_db.close();
@@ -154,8 +165,8 @@ QString ObjectHost::repairCommand() const
         return QLatin1Char('\'') + escaped + QLatin1Char('\'');
     };
     const QString target =
-        m_name.isEmpty() ? QStringLiteral("%1 --id %2").arg(quoted(m_class.name), m_id.toString())
-                         : QStringLiteral("%1 %2").arg(quoted(m_class.name), quoted(m_name));
+        m_name.isEmpty() ? QStringLiteral("%1 --id %2").arg(quoted(m_className), m_id.toString())
+                         : QStringLiteral("%1 %2").arg(quoted(m_className), quoted(m_name));
     QStringList words {QStringLiteral("durable repair")};
     for (const QString &argument : m_core.options().repairArguments)
         words.append(quoted(argument));
@@ -168,11 +179,11 @@ DurableObject &ObjectHost::instance()
 {
     Q_ASSERT(onWorkerThread());
     if (!m_instance) {
-        std::unique_ptr<DurableObject> fresh = m_class.factory();
+        std::unique_ptr<DurableObject> fresh = m_class->factory();
         if (!fresh) {
             throw Error(
                 ErrorCode::Internal,
-                QStringLiteral("The factory of class %1 returned no object").arg(m_class.name));
+                QStringLiteral("The factory of class %1 returned no object").arg(m_className));
         }
         fresh->m_context = this;
         fresh->onStart(); // throws: the caller's turn fails and no instance is kept

@@ -33,19 +33,27 @@ class ObjectHost : public ObjectContext
 public:
     enum class State { Hibernated, Active, Quarantined };
 
-    ObjectHost(EngineCore &core, const ClassInfo &cls, ObjectId id, QString name);
+    ObjectHost(EngineCore &core, std::shared_ptr<const ClassInfo> cls, ObjectId id, QString name);
     ~ObjectHost() override;
 
     // ObjectContext
     ObjectId id() const override { return m_id; }
-    QString className() const override { return m_class.name; }
+    QString className() const override { return m_className; }
     QString name() const override { return m_name; }
     Storage &storage() override { return m_storage; }
     Stub stub(const QString &className, const QString &name) const override;
     Stub stub(const QString &className, const ObjectId &id) const override;
     qint64 nowMs() const override;
 
-    const ClassInfo &classInfo() const { return m_class; }
+    // Worker thread only: a reloaded class (Engine::replaceClass) takes effect when the object
+    // next opens, so a host's class changes only while it is closed.
+    const ClassInfo &classInfo() const
+    {
+        Q_ASSERT(onWorkerThread());
+        return *m_class;
+    }
+    // Whether the engine has replaced this object's class since it opened (worker thread).
+    bool runsReplacedClass() const;
     EngineCore &core() const { return m_core; }
     QString label() const;
     QString filePath() const;
@@ -128,7 +136,8 @@ private:
     bool onWorkerThread() const;
 
     EngineCore &m_core;
-    const ClassInfo &m_class;
+    const QString m_className;                // any thread; the same in every version of the class
+    std::shared_ptr<const ClassInfo> m_class; // worker thread
     ObjectId m_id;
     QString m_name;
     ObjectDatabase m_db;

@@ -50,8 +50,8 @@ void Worker::begin()
     m_sweepTimer->start();
 }
 
-Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QString &name,
-                             Turn &turn)
+Result<void> Worker::enqueue(std::shared_ptr<const ClassInfo> cls, const ObjectId &id,
+                             const QString &name, Turn &turn)
 {
     bool post = false;
     {
@@ -59,15 +59,15 @@ Result<void> Worker::enqueue(const ClassInfo &cls, const ObjectId &id, const QSt
         if (!m_accepting) {
             return Error(
                 ErrorCode::ShuttingDown,
-                QStringLiteral("The engine is shutting down; %1 was not called").arg(cls.name));
+                QStringLiteral("The engine is shutting down; %1 was not called").arg(cls->name));
         }
         ObjectHost *&host = m_hosts[id];
         if (!host)
             host = new ObjectHost(m_core, cls, id, name);
-        else if (&host->classInfo() != &cls) {
+        else if (host->className() != cls->name) {
             return Error(ErrorCode::InvalidArgument,
                          QStringLiteral("Object %1 is a %2, not a %3")
-                             .arg(id.toString(), host->classInfo().name, cls.name));
+                             .arg(id.toString(), host->className(), cls->name));
         }
         if (turn.kind == Turn::Kind::Request || turn.kind == Turn::Kind::Task) {
             if (qsizetype(host->queue.size()) >= m_core.options().maxQueueDepth) {
@@ -650,6 +650,25 @@ void Worker::evictHost(ObjectHost *host)
         host->inLru = false;
     }
     host->close();
+}
+
+void Worker::closeReplaced(const QString &className)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    std::vector<ObjectHost *> replaced;
+    {
+        QMutexLocker lock(&m_mutex);
+        for (ObjectHost *host : std::as_const(m_hosts)) {
+            if (host->className() == className)
+                replaced.push_back(host);
+        }
+    }
+    // Hosts are deleted on this thread only, so they outlive the lock. No turn runs now: turns
+    // run inside drain(), and this is a queued call of its own.
+    for (ObjectHost *host : replaced) {
+        if (host->isOpen() && host->runsReplacedClass())
+            evictHost(host);
+    }
 }
 
 void Worker::crashHost(ObjectHost *host)

@@ -42,7 +42,8 @@ public:
 
     // Any thread. On refusal (full queue, quarantined, stopped) returns the error and leaves
     // the turn's reply to the caller.
-    Result<void> enqueue(const ClassInfo &cls, const ObjectId &id, const QString &name, Turn &turn);
+    Result<void> enqueue(std::shared_ptr<const ClassInfo> cls, const ObjectId &id,
+                         const QString &name, Turn &turn);
 
     // Any thread. Queues the turn if the object is in memory; returns false (turn untouched)
     // otherwise.
@@ -60,6 +61,9 @@ public slots:
     void begin();  // on the worker thread: timers
     void finish(); // on the worker thread: drain, commit and close everything
     void sweep();  // on the worker thread: idle eviction and the open-connection bound
+    // On the worker thread, between turns: closes the open objects of className that run a
+    // version of it the engine has since replaced, so their next turn opens the new one.
+    void closeReplaced(const QString &className);
 
 protected:
     bool event(QEvent *event) override;

@@ -11,7 +11,9 @@ QString AgentPackageReport::summary() const
         return error->message();
     const QString classList = classes.isEmpty() ? QStringLiteral("no classes")
                                                 : classes.join(QStringLiteral(", "));
-    return QStringLiteral("%1 (%2): %3").arg(name, QFileInfo(file).fileName(), classList);
+    const QString label =
+        QStringLiteral("%1 (%2): %3").arg(name, QFileInfo(file).fileName(), classList);
+    return reloads == 0 ? label : QStringLiteral("%1, reloaded %2×").arg(label).arg(reloads);
 }
 
 } // namespace Durable

@@ -10,9 +10,9 @@ QString demoAgentsPath()
     return QStringLiteral(DURABLE_DEMO_AGENTS_PATH);
 }
 
-const Durable::AgentPackageLoader &demoAgents()
+Durable::AgentPackageLoader &demoAgents()
 {
-    static const Durable::AgentPackageLoader *const loader = [] {
+    static Durable::AgentPackageLoader *const loader = [] {
         auto *loaded = new Durable::AgentPackageLoader; // lives as long as the process
         const Durable::AgentPackageReport report = loaded->loadFile(demoAgentsPath());
         if (!report.ok())

@@ -16,6 +16,6 @@ QString demoAgentsPath();
 // The demo agents package as built (DURABLE_DEMO_AGENTS_PATH), loaded once per process: what
 // `durable --demo` loads, for the in-process ScenarioRunners of the CLI tests. Fails the test
 // run (qFatal) if the package cannot be loaded, since every use needs its classes.
-const Durable::AgentPackageLoader &demoAgents();
+Durable::AgentPackageLoader &demoAgents();
 
 } // namespace DurableTest

@@ -97,6 +97,28 @@ QByteArray readScalar(const QString &path, const char *sql)
 
 } // namespace
 
+// The second version of Counter for the reload test: counts in tens, from the same storage.
+class CounterInTens : public DurableObject
+{
+public:
+    QJsonValue onRequest(const QString &method, const QJsonValue &args) override
+    {
+        if (method == QLatin1String("increment")) {
+            const int next = storage().get(QStringLiteral("count")).toInt() + 10;
+            storage().put(QStringLiteral("count"), next);
+            return next;
+        }
+        if (method == QLatin1String("version"))
+            return 2;
+        if (method == QLatin1String("memberValue"))
+            return m_member;
+        return DurableObject::onRequest(method, args);
+    }
+
+private:
+    int m_member = 0;
+};
+
 class TestEngine : public QObject
 {
     Q_OBJECT
@@ -118,6 +140,48 @@ private slots:
         const QString hex = ObjectId::fromName("Counter", "anna").toString();
         QVERIFY(
             QFile::exists(dir.path() + "/objects/Counter/" + hex.left(2) + "/" + hex + ".sqlite"));
+    }
+
+    void aReplacedClassTakesOverBetweenTurnsAndKeepsStorage()
+    {
+        QTemporaryDir dir;
+        auto engine = startTestEngine(dir.path());
+        for (int i = 1; i <= 3; ++i)
+            QCOMPARE(call(*engine, "Counter", "anna", "increment").value().toInt(), i);
+        QCOMPARE(call(*engine, "Counter", "anna", "setMember", 7).value().toInt(), 7);
+
+        // A turn of a Gate runs while its class is replaced: the replacement waits for it.
+        const Stub gate = engine->stub("Gate", "g").value();
+        auto blocked = gate.call("block", 1);
+        QVERIFY(Gate::entered.tryAcquire(1, 10000));
+        QFuture<void> gateReplaced = engine->replaceClass(
+            "Gate", [] { return std::unique_ptr<DurableObject>(new Echo); }, {});
+        QTest::qWait(50);
+        QVERIFY(!gateReplaced.isFinished());
+        Gate::release.release();
+        QCOMPARE(await(blocked).value().toInt(), 1);
+        QVERIFY(await(std::move(gateReplaced)).ok());
+
+        QFuture<void> replaced = engine->replaceClass(
+            "Counter", [] { return std::unique_ptr<DurableObject>(new CounterInTens); }, {});
+        QVERIFY(await(std::move(replaced)).ok());
+        // The new code, on the stored count; the old instance's memory is gone.
+        QCOMPARE(call(*engine, "Counter", "anna", "version").value().toInt(), 2);
+        QCOMPARE(call(*engine, "Counter", "anna", "increment").value().toInt(), 13);
+        QCOMPARE(call(*engine, "Counter", "anna", "memberValue").value().toInt(), 0);
+        // New objects of the class, and a class added while running, use what is registered.
+        QCOMPARE(call(*engine, "Counter", "ben", "increment").value().toInt(), 10);
+        QVERIFY(await(engine->replaceClass(
+                          "Added", [] { return std::unique_ptr<DurableObject>(new Echo); }, {}))
+                    .ok());
+        QCOMPARE(call(*engine, "Added", "a", "any", 5).value().toInt(), 5);
+        QVERIFY(engine->classNames().contains("Added"));
+        // A bad class is refused and changes nothing.
+        const Result<void> refused = await(engine->replaceClass("Counter", {}, {}));
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message().contains("no factory"),
+                 qPrintable(refused.error().message()));
+        QCOMPARE(call(*engine, "Counter", "anna", "version").value().toInt(), 2);
     }
 
     void thousandObjectsUnderConcurrentCallsEndExact()

@@ -8,6 +8,9 @@
 #include <durable/core/engine.h>
 #include <durable/core/sdkversion.h>
 
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -16,6 +19,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cstdio>
 
 using namespace Durable;
 
@@ -27,6 +32,9 @@ const QString s_oldSdkPackage = QStringLiteral(DURABLE_TEST_OLDSDK_PACKAGE);
 const QString s_brokenPackage = QStringLiteral(DURABLE_TEST_BROKEN_PACKAGE);
 const QString s_otherPlugin = QStringLiteral(DURABLE_TEST_OTHER_PLUGIN);
 const QString s_notAPackage = QStringLiteral(DURABLE_TEST_NOT_A_PACKAGE);
+const QString s_greeter[] = {QStringLiteral(DURABLE_TEST_GREETER_V1),
+                             QStringLiteral(DURABLE_TEST_GREETER_V2),
+                             QStringLiteral(DURABLE_TEST_GREETER_V3)};
 
 // A class of the program itself, to collide with a package's.
 class BuiltinCounter : public DurableObject
@@ -35,6 +43,29 @@ class BuiltinCounter : public DurableObject
 bool copyInto(const QTemporaryDir &dir, const QString &file)
 {
     return QFile::copy(file, dir.filePath(QFileInfo(file).fileName()));
+}
+
+// Puts source at target the way a linker does: a new file renamed over the old one.
+bool installAs(const QString &source, const QString &target)
+{
+    const QString staging = target + QStringLiteral(".new");
+    QFile::remove(staging);
+    return QFile::copy(source, staging) &&
+           std::rename(qPrintable(staging), qPrintable(target)) == 0;
+}
+
+// Waits for a reload, running the event loop its continuations need.
+AgentPackageReport awaitReload(QFuture<AgentPackageReport> future)
+{
+    QDeadlineTimer deadline(30'000);
+    while (!future.isFinished() && !deadline.hasExpired())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    if (!future.isFinished()) {
+        AgentPackageReport timedOut;
+        timedOut.error = Error(ErrorCode::Internal, QStringLiteral("the reload did not finish"));
+        return timedOut;
+    }
+    return future.result();
 }
 
 struct CliRun
@@ -101,6 +132,10 @@ private slots:
     void refusesAClassNameAnotherPackageProvides();
     void refusesAClassNameTheProgramRegistered();
     void loadsTheSameFileOnce();
+    void reloadReplacesTheCodeAndKeepsState();
+    void reloadOfABrokenLibraryKeepsTheOldCode();
+    void reloadRefusesToDropAContinuationThatWorkWaitsOn();
+    void reloadOfAFileNeverLoadedFails();
     void cliRunsAScenarioWithAPackage();
     void cliRefusesAnIncompatiblePackage();
     void cliReportsAMissingDirectory();
@@ -183,6 +218,132 @@ void TestPackages::loadsAPackageAndRunsItsClass()
     QVERIFY(!unknown.ok());
     QCOMPARE(unknown.error().code(), ErrorCode::UnknownMethod);
     engine.shutdown();
+}
+
+// The greeter's v1 as a user's build leaves it, in an engine that runs.
+struct ReloadFixture
+{
+    QTemporaryDir build;
+    QTemporaryDir data;
+    QString library;
+    AgentPackageLoader loader;
+    std::unique_ptr<Engine> engine;
+
+    bool start()
+    {
+        library = build.filePath(QStringLiteral("libgreeter.so"));
+        if (!installAs(s_greeter[0], library) || !loader.loadFile(library).ok())
+            return false;
+        EngineOptions options;
+        options.dataDir = data.path();
+        options.workerThreads = 2;
+        engine = std::make_unique<Engine>(options);
+        return loader.registerClasses(*engine).constFirst().ok() && engine->start().ok();
+    }
+    QString greet(const QString &name)
+    {
+        const auto reply = DurableTest::call(*engine, QStringLiteral("Greeter"), name,
+                                             QStringLiteral("greet"));
+        return reply.ok() ? reply.value().toString() : reply.error().message();
+    }
+};
+
+void TestPackages::reloadReplacesTheCodeAndKeepsState()
+{
+    ReloadFixture fixture;
+    QVERIFY(fixture.start());
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #1"));
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #2"));
+    QCOMPARE(fixture.greet("bob"), QStringLiteral("hello v1 #1"));
+
+    // Rebuilt: the same path now holds version 2. No restart.
+    QVERIFY(installAs(s_greeter[1], fixture.library));
+    const AgentPackageReport report = awaitReload(fixture.loader.reload(fixture.library));
+    QVERIFY2(report.ok(), qPrintable(report.summary()));
+    QCOMPARE(report.reloads, 1);
+    QCOMPARE(report.description, QStringLiteral("Greets, version 2"));
+    QVERIFY2(report.summary().contains(QStringLiteral("reloaded 1")), qPrintable(report.summary()));
+    // The new code runs on every object's stored state.
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v2 #3"));
+    QCOMPARE(fixture.greet("bob"), QStringLiteral("hello v2 #2"));
+    QCOMPARE(fixture.greet("cy"), QStringLiteral("hello v2 #1"));
+    QCOMPARE(fixture.loader.packages().constFirst().description,
+             QStringLiteral("Greets, version 2"));
+    // No copy of the library is left behind.
+    const QStringList left =
+        QDir(QDir::tempPath()).entryList({QStringLiteral("durable-reload-*")}, QDir::Dirs);
+    for (const QString &dir : left)
+        QVERIFY2(QDir(QDir::temp().filePath(dir)).isEmpty(QDir::Files), qPrintable(dir));
+    fixture.engine->shutdown();
+}
+
+void TestPackages::reloadOfABrokenLibraryKeepsTheOldCode()
+{
+    ReloadFixture fixture;
+    QVERIFY(fixture.start());
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #1"));
+    // A package whose metadata is fine but whose code cannot load (an undefined symbol).
+    QVERIFY(installAs(s_brokenPackage, fixture.library));
+    AgentPackageReport report = awaitReload(fixture.loader.reload(fixture.library));
+    QVERIFY(!report.ok());
+    QVERIFY2(report.summary().contains(QStringLiteral("Kept the running code of package greeter")),
+             qPrintable(report.summary()));
+    QVERIFY2(report.summary().contains(QStringLiteral("durable_test_missing_symbol")),
+             qPrintable(report.summary()));
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #2"));
+    // Not a library at all.
+    QVERIFY(installAs(s_notAPackage, fixture.library));
+    report = awaitReload(fixture.loader.reload(fixture.library));
+    QVERIFY(!report.ok());
+    QVERIFY2(report.summary().contains(QStringLiteral("not a Qt plugin")),
+             qPrintable(report.summary()));
+    // Another package's file at this path: it does not provide Greeter.
+    QVERIFY(installAs(s_testPackage, fixture.library));
+    report = awaitReload(fixture.loader.reload(fixture.library));
+    QVERIFY(!report.ok());
+    QVERIFY2(report.summary().contains(QStringLiteral("no longer provides class Greeter")),
+             qPrintable(report.summary()));
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #3"));
+    // Fixed: the next reload takes.
+    QVERIFY(installAs(s_greeter[1], fixture.library));
+    report = awaitReload(fixture.loader.reload(fixture.library));
+    QVERIFY2(report.ok(), qPrintable(report.summary()));
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v2 #4"));
+    fixture.engine->shutdown();
+}
+
+void TestPackages::reloadRefusesToDropAContinuationThatWorkWaitsOn()
+{
+    ReloadFixture fixture;
+    QVERIFY(fixture.start());
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #1"));
+    QCOMPARE(fixture.greet("bob"), QStringLiteral("hello v1 #1"));
+    const auto scheduled = DurableTest::call(*fixture.engine, QStringLiteral("Greeter"),
+                                             QStringLiteral("ann"), QStringLiteral("remindLater"));
+    QVERIFY2(scheduled.ok(), qPrintable(scheduled.error().message()));
+
+    // Version 3 drops onReminder, which ann's schedule will run.
+    QVERIFY(installAs(s_greeter[2], fixture.library));
+    const AgentPackageReport report = awaitReload(fixture.loader.reload(fixture.library));
+    QVERIFY(!report.ok());
+    QCOMPARE(report.error->code(), ErrorCode::Conflict);
+    QVERIFY2(report.summary().contains(QStringLiteral("onReminder (waited on by Greeter/ann)")),
+             qPrintable(report.summary()));
+    QVERIFY2(!report.summary().contains(QStringLiteral("Greeter/bob")),
+             qPrintable(report.summary()));
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #2"));
+    QCOMPARE(fixture.loader.packages().constFirst().reloads, 0);
+    fixture.engine->shutdown();
+}
+
+void TestPackages::reloadOfAFileNeverLoadedFails()
+{
+    AgentPackageLoader loader;
+    const AgentPackageReport report = awaitReload(loader.reload(s_testPackage));
+    QVERIFY(!report.ok());
+    QCOMPARE(report.error->code(), ErrorCode::NotFound);
+    QVERIFY2(report.summary().contains(QStringLiteral("was not loaded")),
+             qPrintable(report.summary()));
 }
 
 void TestPackages::refusesAPackageBuiltAgainstAnotherSdk()

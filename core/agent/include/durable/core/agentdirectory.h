@@ -43,6 +43,11 @@ public:
                                                   const ObjectId &id) const;
     QFuture<QList<HumanRequestInfo>> humanRequests(const QString &className, const ObjectId &id,
                                                    bool pendingOnly = false) const;
+    // The continuations that the pending work of className's objects will run: schedules (and
+    // human request deadlines), pending human requests, model calls in flight and calls to other
+    // objects not answered yet. Continuation name -> the objects ("Class/name") waiting on it.
+    // What a reload checks before it lets a new version of a class drop a continuation.
+    QFuture<QHash<QString, QStringList>> waitingContinuations(const QString &className) const;
 
     // Admin commands, each a turn of the object journaled with a trigger that says a user did
     // it. They never create an object (one that does not exist fails with NotFound), and an

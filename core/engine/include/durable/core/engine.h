@@ -43,6 +43,12 @@ public:
     }
     Result<void> registerClass(const QString &name, ObjectFactory factory, ClassOptions options);
     QStringList classNames() const;
+    // Adds or replaces a class while the engine runs (or before it starts): a reloaded agent
+    // package. Objects of the class in memory are closed between their turns, committed as
+    // idle eviction leaves them, and rebuilt from storage with the new factory and options on
+    // their next turn; turns already queued run on the new version. The future finishes once
+    // no object runs the old version. A class cannot be removed.
+    QFuture<void> replaceClass(const QString &name, ObjectFactory factory, ClassOptions options);
 
     // Opens the data directory (creating it), the catalog, recovers after a crash, starts the
     // workers and arms due alarms.

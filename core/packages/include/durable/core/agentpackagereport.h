@@ -20,6 +20,7 @@ struct AgentPackageReport
     QString sdkVersion;  // the SDK version it was built against, when its metadata says
     QStringList classes; // the classes it provides (registerClasses(): the ones registered)
     std::optional<Error> error;
+    int reloads = 0; // how many times reload() replaced the package's code
 
     bool ok() const { return !error.has_value(); }
     // "hello (libhello.so): Greeter" or the error's message, for logs and dialogs.
