@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <durable/core/agentpackageloader.h>
+#include <durable/core/agentpackagewatcher.h>
 #include <durable/core/durableobject.h>
 #include <durable/core/engine.h>
 #include <durable/core/sdkversion.h>
@@ -17,6 +18,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -136,6 +138,7 @@ private slots:
     void reloadOfABrokenLibraryKeepsTheOldCode();
     void reloadRefusesToDropAContinuationThatWorkWaitsOn();
     void reloadOfAFileNeverLoadedFails();
+    void watcherReloadsARebuiltPackage();
     void cliRunsAScenarioWithAPackage();
     void cliRefusesAnIncompatiblePackage();
     void cliReportsAMissingDirectory();
@@ -344,6 +347,39 @@ void TestPackages::reloadOfAFileNeverLoadedFails()
     QCOMPARE(report.error->code(), ErrorCode::NotFound);
     QVERIFY2(report.summary().contains(QStringLiteral("was not loaded")),
              qPrintable(report.summary()));
+}
+
+void TestPackages::watcherReloadsARebuiltPackage()
+{
+    ReloadFixture fixture;
+    QVERIFY(fixture.start());
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #1"));
+    AgentPackageWatcher watcher(fixture.loader);
+    watcher.setSettleTime(100);
+    watcher.start();
+    QSignalSpy reloaded(&watcher, &AgentPackageWatcher::reloaded);
+
+    // Deleted, then written anew (as `make clean all` would): one reload, once it is quiet.
+    QFile::remove(fixture.library);
+    QVERIFY(QFile::copy(s_greeter[1], fixture.library));
+    QVERIFY(reloaded.wait(10'000));
+    QCOMPARE(reloaded.size(), 1);
+    auto report = reloaded.takeFirst().constFirst().value<AgentPackageReport>();
+    QVERIFY2(report.ok(), qPrintable(report.summary()));
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v2 #2"));
+
+    // A broken build is reported; the old code runs on. Then a good one replaces it by rename.
+    QVERIFY(installAs(s_brokenPackage, fixture.library));
+    QVERIFY(reloaded.wait(10'000));
+    report = reloaded.takeFirst().constFirst().value<AgentPackageReport>();
+    QVERIFY(!report.ok());
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v2 #3"));
+    QVERIFY(installAs(s_greeter[0], fixture.library));
+    QVERIFY(reloaded.wait(10'000));
+    report = reloaded.takeFirst().constFirst().value<AgentPackageReport>();
+    QVERIFY2(report.ok(), qPrintable(report.summary()));
+    QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #4"));
+    fixture.engine->shutdown();
 }
 
 void TestPackages::refusesAPackageBuiltAgainstAnotherSdk()

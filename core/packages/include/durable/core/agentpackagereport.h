@@ -3,6 +3,7 @@
 
 #include <durable/core/error.h>
 
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -28,3 +29,5 @@ struct AgentPackageReport
 };
 
 } // namespace Durable
+
+Q_DECLARE_METATYPE(Durable::AgentPackageReport)
