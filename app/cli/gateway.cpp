@@ -6,6 +6,7 @@
 #include <durable/core/duration.h>
 
 #include "httpserver.h"
+#include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
@@ -70,6 +71,27 @@ QJsonObject clockJson(const Clock *clock)
                         {QStringLiteral("now"), InspectionJson::time(clock->nowMs())},
                         {QStringLiteral("virtual"), clock->isVirtual()},
                         {QStringLiteral("paused"), clock->isPaused()}};
+}
+
+QJsonObject packageJson(const AgentPackageReport &report)
+{
+    QJsonObject json {{QStringLiteral("file"), report.file},
+                      {QStringLiteral("name"), report.name},
+                      {QStringLiteral("description"), report.description},
+                      {QStringLiteral("sdkVersion"), report.sdkVersion},
+                      {QStringLiteral("classes"), QJsonArray::fromStringList(report.classes)},
+                      {QStringLiteral("reloads"), report.reloads}};
+    if (report.error)
+        json.insert(QStringLiteral("error"), report.error->toJson());
+    return json;
+}
+
+QJsonArray packagesJson(const QList<AgentPackageReport> &reports)
+{
+    QJsonArray list;
+    for (const AgentPackageReport &report : reports)
+        list.append(packageJson(report));
+    return list;
 }
 
 // POST /objects/{class}/{name}/{method}: the body, if any, is the call's argument.
@@ -218,6 +240,37 @@ void Gateway::installRoutes()
     installInboxRoutes();
     installClockRoutes();
     installEventStreamRoute();
+}
+
+void Gateway::serveAgentPackages(AgentPackageLoader *packages)
+{
+    m_server->route(
+        "GET", QStringLiteral("/agents"),
+        [packages](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+            responder.respond(HttpResponse::json(
+                200,
+                QJsonObject {{QStringLiteral("packages"), packagesJson(packages->packages())}}));
+        });
+    m_server->route(
+        "POST", QStringLiteral("/agents/reload"),
+        [packages](const HttpRequest &, const HttpPathParams &, HttpResponder responder) {
+            packages->reloadAll().then(
+                QtFuture::Launch::Sync, [responder](const QList<AgentPackageReport> &reports) {
+                    QStringList refused;
+                    for (const AgentPackageReport &report : reports) {
+                        if (!report.ok())
+                            refused.append(report.error->message());
+                    }
+                    QJsonObject body {{QStringLiteral("packages"), packagesJson(reports)}};
+                    if (refused.isEmpty()) {
+                        responder.respond(HttpResponse::json(200, body));
+                        return;
+                    }
+                    body.insert(QStringLiteral("error"),
+                                Error(ErrorCode::Conflict, refused.join(u'\n')).toJson());
+                    responder.respond(HttpResponse::json(409, body));
+                });
+        });
 }
 
 void Gateway::installObjectRoutes()

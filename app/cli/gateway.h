@@ -10,6 +10,7 @@
 class QTimer;
 
 namespace Durable {
+class AgentPackageLoader;
 class Engine;
 class HttpServer;
 class Inspector;
@@ -26,6 +27,8 @@ namespace Durable::Cli {
 //   GET  /inbox?class=, POST /inbox/{id}    pending human requests; answer one
 //   GET  /clock, POST /clock/advance {"by": "24h"}, POST /clock/next-alarm (virtual clock only)
 //   GET  /events?class=                     server-sent events of the change feed
+//   GET  /agents, POST /agents/reload       agent packages; load them again from their files
+//                                           (with serveAgentPackages())
 //
 // Errors are {"error": {code, message}} with the status that fits the engine error. Lives on
 // the server's thread (the main thread); replies are sent from the engine's threads.
@@ -35,6 +38,10 @@ class Gateway : public QObject
 public:
     Gateway(Engine *engine, Inspector *inspector, HttpServer *server, QObject *parent = nullptr);
     ~Gateway() override;
+
+    // Adds GET /agents and POST /agents/reload over packages, which must outlive the gateway.
+    // A reload answers 200 when every package took its new code, 409 when any kept its old.
+    void serveAgentPackages(AgentPackageLoader *packages);
 
     int eventStreamCount() const { return int(m_streams.size()); }
     // Ends every event stream (before the server closes).

@@ -11,6 +11,7 @@
 
 #include "httpserver.h"
 #include <durable/core/agentpackageloader.h>
+#include <durable/core/agentpackagewatcher.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
 #include <durable/core/modelchoice.h>
@@ -97,6 +98,11 @@ struct RunOptions
         QStringLiteral("clock-start"),
         QStringLiteral("Start the virtual clock at TIME (ISO 8601; default: now)."),
         QStringLiteral("TIME")};
+    QCommandLineOption noReload {
+        QStringLiteral("no-reload"),
+        QStringLiteral("Do not reload an agent package when its library is rebuilt (by default "
+                       "a changed package is loaded again between turns; serve also takes "
+                       "POST /agents/reload).")};
     QCommandLineOption workers {QStringLiteral("workers"),
                                 QStringLiteral("Worker threads (default: one per core)."),
                                 QStringLiteral("N")};
@@ -141,7 +147,7 @@ void addOptions(CommandLine &cli, const RunOptions &flags, bool serve)
     cli.addOption(flags.record);
     for (const QCommandLineOption &option :
          {flags.data, flags.json, flags.quiet, flags.verbose, flags.virtualClock, flags.clockStart,
-          flags.workers, flags.durability})
+          flags.workers, flags.durability, flags.noReload})
         cli.addOption(option);
     cli.addAgentOptions();
     cli.addModelOption();
@@ -279,6 +285,14 @@ bool startGateway(EngineSession &engine, const HttpServerOptions &httpOptions,
     return true;
 }
 
+// Says on stderr what a reload of a rebuilt package did.
+void logReload(const AgentPackageReport &report)
+{
+    CommandLine::printErr(
+        report.ok() ? QStringLiteral("durable: reloaded agent package %1").arg(report.summary())
+                    : QStringLiteral("durable: %1").arg(report.summary()));
+}
+
 // Runs the event loop until SIGINT or SIGTERM.
 void runUntilSignal(SignalWatcher &watcher)
 {
@@ -301,7 +315,8 @@ int RunCommand::run(const QStringList &arguments, bool serve)
                     "or SIGTERM.\nRoutes: POST /objects/{class}/{name}/{method}, GET /objects, "
                     "GET /objects/{class}/{name}, GET /classes, GET /alarms, GET /inbox, "
                     "POST /inbox/{id}, GET /clock, POST /clock/advance, POST /clock/next-alarm, "
-                    "GET /events (server-sent events), GET /metrics, GET /health.")
+                    "GET /events (server-sent events), GET /metrics, GET /health, GET /agents, "
+                    "POST /agents/reload.")
               : QStringLiteral(
                     "Runs the engine headless on a data directory until SIGINT or SIGTERM, "
                     "logging turns and failures to stderr."));
@@ -362,10 +377,18 @@ int RunCommand::run(const QStringList &arguments, bool serve)
                                                    .arg(error.codeName(), error.message()));
                      });
 
+    AgentPackageWatcher packageWatcher(packages);
+    if (!parser.isSet(flags.noReload) && !packages.isEmpty()) {
+        QObject::connect(&packageWatcher, &AgentPackageWatcher::reloaded, &packageWatcher,
+                         &logReload);
+        packageWatcher.start();
+    }
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<Gateway> gateway;
     if (serve && !startGateway(engine, httpOptions, address, server, gateway))
         return exitStatus(ExitCode::EngineError);
+    if (gateway)
+        gateway->serveAgentPackages(&packages);
     CommandLine::printErr(
         QStringLiteral("durable %1: engine running on %2 (%3 clock); Ctrl-C to stop")
             .arg(serve ? QStringLiteral("serve") : QStringLiteral("run"), options.dataDir,

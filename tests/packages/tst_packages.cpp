@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // AgentPackageLoader: loading in-tree test packages, the SDK version check, libraries that are not
 // packages, load failures, missing directories and class names taken twice.
+#include "httptestclient.h"
+#include "servedprocess.h"
 #include "testutil.h"
 
 #include <durable/core/agentpackageloader.h>
@@ -139,6 +141,8 @@ private slots:
     void reloadRefusesToDropAContinuationThatWorkWaitsOn();
     void reloadOfAFileNeverLoadedFails();
     void watcherReloadsARebuiltPackage();
+    void serveReloadsARebuiltPackage();
+    void serveReloadsOnRequest();
     void cliRunsAScenarioWithAPackage();
     void cliRefusesAnIncompatiblePackage();
     void cliReportsAMissingDirectory();
@@ -380,6 +384,85 @@ void TestPackages::watcherReloadsARebuiltPackage()
     QVERIFY2(report.ok(), qPrintable(report.summary()));
     QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #4"));
     fixture.engine->shutdown();
+}
+
+// `durable serve` on a fresh data directory with the package built at library.
+struct ServedReload
+{
+    QTemporaryDir build;
+    QTemporaryDir data;
+    QString library = build.filePath(QStringLiteral("libgreeter.so"));
+    std::unique_ptr<DurableCliTest::ServedProcess> served;
+    std::unique_ptr<DurableCliTest::HttpTestClient> client;
+
+    bool start(const QStringList &extra = {})
+    {
+        if (!installAs(s_greeter[0], library))
+            return false;
+        served = std::make_unique<DurableCliTest::ServedProcess>(
+            QStringLiteral(DURABLE_CLI_PATH),
+            QStringList {QStringLiteral("serve"), QStringLiteral("--agents"), build.path(),
+                         QStringLiteral("--data"), data.path(), QStringLiteral("--listen"),
+                         QStringLiteral("127.0.0.1:0")} +
+                extra);
+        const quint16 port = served->start();
+        client = std::make_unique<DurableCliTest::HttpTestClient>(port);
+        return port != 0;
+    }
+    QString greet(const QByteArray &name)
+    {
+        const auto response = client->post("/objects/Greeter/" + name + "/greet", "{}");
+        return response.status == 200 ? response.json().value(QStringLiteral("result")).toString()
+                                      : QString::fromUtf8(response.body);
+    }
+    int reloads()
+    {
+        const QJsonArray packages = client->get("/agents").json().value("packages").toArray();
+        return packages.isEmpty() ? -1 : packages.first().toObject().value("reloads").toInt();
+    }
+};
+
+void TestPackages::serveReloadsARebuiltPackage()
+{
+    ServedReload serve;
+    QVERIFY(serve.start());
+    QCOMPARE(serve.greet("ann"), QStringLiteral("hello v1 #1"));
+    QCOMPARE(serve.reloads(), 0);
+    QVERIFY(installAs(s_greeter[1], serve.library));
+    QTRY_COMPARE_WITH_TIMEOUT(serve.reloads(), 1, 20'000);
+    QCOMPARE(serve.greet("ann"), QStringLiteral("hello v2 #2"));
+    QCOMPARE(serve.served->terminate(), 0);
+    QVERIFY2(serve.served->standardError().contains(
+                 QStringLiteral("reloaded agent package greeter (libgreeter.so): Greeter")),
+             qPrintable(serve.served->standardError()));
+}
+
+void TestPackages::serveReloadsOnRequest()
+{
+    ServedReload serve;
+    QVERIFY(serve.start({QStringLiteral("--no-reload")}));
+    QCOMPARE(serve.greet("ann"), QStringLiteral("hello v1 #1"));
+    QVERIFY(installAs(s_greeter[1], serve.library));
+    QTest::qWait(1500); // three times the watcher's settle time: nothing may happen
+    QCOMPARE(serve.reloads(), 0);
+    QCOMPARE(serve.greet("ann"), QStringLiteral("hello v1 #2"));
+
+    auto response = serve.client->post("/agents/reload", "");
+    QCOMPARE(response.status, 200);
+    QJsonObject package = response.json().value("packages").toArray().first().toObject();
+    QCOMPARE(package.value("reloads").toInt(), 1);
+    QCOMPARE(package.value("classes").toArray().first().toString(), QStringLiteral("Greeter"));
+    QCOMPARE(serve.greet("ann"), QStringLiteral("hello v2 #3"));
+
+    QVERIFY(installAs(s_brokenPackage, serve.library));
+    response = serve.client->post("/agents/reload", "");
+    QCOMPARE(response.status, 409);
+    QVERIFY2(response.errorMessage().contains(QStringLiteral("Kept the running code")),
+             qPrintable(response.errorMessage()));
+    package = response.json().value("packages").toArray().first().toObject();
+    QVERIFY(package.contains("error"));
+    QCOMPARE(serve.greet("ann"), QStringLiteral("hello v2 #4"));
+    QCOMPARE(serve.served->terminate(), 0);
 }
 
 void TestPackages::refusesAPackageBuiltAgainstAnotherSdk()
