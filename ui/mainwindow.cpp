@@ -303,6 +303,11 @@ void MainWindow::createFileActions(QMenu *file)
     m_openDataDirectory->setToolTip(tr("Close this data directory and open another one"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setEnabled(false);
+    m_reloadPackages = file->addAction(tr("Re&load Agent Packages"), this,
+                                       &MainWindow::reloadAgentPackagesRequested);
+    m_reloadPackages->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F5));
+    m_reloadPackages->setToolTip(tr("No agent packages are loaded (durable-studio --agents DIR)"));
+    m_reloadPackages->setEnabled(false);
 
     file->addSeparator();
     m_record = file->addAction(tr("&Record Scenario"), this, &MainWindow::startRecording);

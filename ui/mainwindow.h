@@ -63,6 +63,9 @@ public:
 
     // File menu: data directories and recording a session as a scenario.
     QAction *openDataDirectoryAction() const { return m_openDataDirectory; }
+    // File > Reload Agent Packages: disabled until a program that loaded packages enables it;
+    // triggering it emits reloadAgentPackagesRequested().
+    QAction *reloadAgentPackagesAction() const { return m_reloadPackages; }
     QMenu *recentMenu() const { return m_recentMenu; }
     QAction *recordAction() const { return m_record; }
     QAction *stopRecordingAction() const { return m_stopRecording; }
@@ -97,6 +100,7 @@ public slots:
 
 signals:
     void openDataDirectoryRequested(const QString &directory);
+    void reloadAgentPackagesRequested();
     void recordingSaved(const QString &file, int steps);
     void recordingSaveFailed(const QString &file, const Durable::Error &error);
 
@@ -142,6 +146,7 @@ private:
     QLabel *m_metricsLabel = nullptr;
     QLabel *m_recordingLabel = nullptr;
     QAction *m_openDataDirectory = nullptr;
+    QAction *m_reloadPackages = nullptr;
     QMenu *m_recentMenu = nullptr;
     QAction *m_record = nullptr;
     QAction *m_stopRecording = nullptr;

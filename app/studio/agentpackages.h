@@ -42,6 +42,8 @@ public:
     void load(const QStringList &directories, bool withDemo, Engine &engine);
 
     QList<AgentPackageReport> reports() const { return m_reports; }
+    // The user's packages (not the demo agents): what File > Reload Agent Packages reloads.
+    AgentPackageLoader &loader() { return m_loader; }
     // One line per package that failed to load or register.
     QStringList problems() const;
 

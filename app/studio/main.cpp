@@ -2,6 +2,7 @@
 // durable-studio: constructs the engine, the inspector and the main window, and wires them.
 #include "agentpackages.h"
 #include "demodata.h"
+#include "packagereloader.h"
 #include "studiosession.h"
 
 #include <alarmboard.h>
@@ -218,6 +219,10 @@ struct Options
         QStringLiteral("DIR")};
     QCommandLineOption model {QStringLiteral("model"), ModelChoice::optionHelp(),
                               QStringLiteral("SOURCE")};
+    QCommandLineOption noReload {
+        QStringLiteral("no-reload"),
+        QStringLiteral("Do not reload an agent package when its library is rebuilt (File > "
+                       "Reload Agent Packages still does).")};
     QCommandLineOption board {
         QStringLiteral("board"),
         QStringLiteral("Show CLASS on the workflow board at start (and in the --screenshot "
@@ -244,7 +249,7 @@ void configure(QCommandLineParser &parser, const Options &options)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.data, options.virtualClock, options.liveClock, options.screenshot,
-                       options.model, options.board});
+                       options.model, options.noReload, options.board});
     parser.addOption(Studio::AgentPackages::commandLineOption());
 }
 
@@ -335,6 +340,11 @@ int main(int argc, char *argv[])
     Ui::MainWindow &window = *session.window();
     Engine &engine = *session.engine();
     agentPackages.report(&window, parser.isSet(screenshotOption));
+    // A rebuilt package is loaded again between turns; File > Reload Agent Packages does it now.
+    Studio::PackageReloader reloader(agentPackages.loader(), &session);
+    reloader.setQuiet(parser.isSet(screenshotOption));
+    if (!parser.isSet(cli.noReload))
+        reloader.watch();
     // Only the demo directory is given demo objects: a directory the user named is theirs.
     if (demo && fresh)
         Studio::DemoData::seed(engine);
