@@ -209,6 +209,8 @@ void dispatchDelivery(const Caller &caller, const OutgoingCallInfo &info, int at
 // Held in the running turn's gate: leaves once the turn that stored the call committed.
 void deliverAfterCommit(ObjectHost &host, const OutgoingCallInfo &info)
 {
+    if (host.core().options().holdObjectCalls)
+        return; // a sandbox: the call stays pending, for the user to see
     const Caller caller {host.core().weak_from_this(), host.className(), host.id(), host.name()};
     host.effects().send({info.className, info.targetId, info.name, deliveryTurn(caller, info, 0)});
 }
@@ -270,7 +272,7 @@ void resume(ObjectHost &host)
     const QList<OutgoingCallInfo> calls = pending(host.database());
     for (const OutgoingCallInfo &info : calls)
         deliverAfterCommit(host, info);
-    if (!calls.isEmpty()) {
+    if (!calls.isEmpty() && !host.core().options().holdObjectCalls) {
         qCInfo(lcCalls).noquote() << "Delivering" << calls.size() << "unanswered calls of"
                                   << host.label() << "again";
     }

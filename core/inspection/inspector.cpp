@@ -6,6 +6,7 @@
 #include "agentstore.h"
 #include "engineaccess.h"
 #include "enginecore.h"
+#include "forksource.h"
 #include "objecthost.h"
 #include "querypool.h"
 #include "strandcall.h"
@@ -110,44 +111,6 @@ private:
 };
 
 // What a fork copies from its origin, read in one inspection turn on the origin's strand.
-struct ForkSource
-{
-    QList<KeyValue> state; // as of the fork's turn, agent facets included
-    UserTables tables;     // as they are now: the journal keeps no row contents
-    qint64 lastSeq = 0;
-};
-
-// The fork's first turn: key/value state, agent tables, user SQL tables. Its output says where
-// it came from and, when the SQL tables are newer than the turn forked, that they are.
-QJsonObject writeFork(ObjectHost &host, const ForkSource &read, qint64 seq, QJsonObject output)
-{
-    ObjectDatabase &db = host.database();
-    QJsonObject facets;
-    for (const KeyValue &kv : read.state) {
-        if (AgentJournal::isFacetKey(kv.key))
-            facets.insert(kv.key, kv.value);
-        else
-            db.put(kv.key, kv.value);
-    }
-    const QJsonObject agent = AgentJournal::restoreFacets(host, facets);
-    if (!agent.isEmpty())
-        output.insert(QStringLiteral("agent"), agent);
-    if (!read.tables.isEmpty()) {
-        read.tables.write(db);
-        output.insert(QStringLiteral("sqlTables"),
-                      QJsonArray::fromStringList(read.tables.tableNames()));
-        if (seq != read.lastSeq) {
-            output.insert(
-                QStringLiteral("note"),
-                QStringLiteral("SQL tables copied as of turn %1, not turn %2: the journal "
-                               "keeps no row contents")
-                    .arg(read.lastSeq)
-                    .arg(seq));
-        }
-    }
-    return output;
-}
-
 // The journal seq the running command will take: its entry is written after the task returns.
 qint64 nextSeq(ObjectHost &host)
 {
@@ -696,13 +659,7 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
     // Read the origin on its strand, then write it as the fork's first turn on the fork's
     // strand, then mark the fork in the catalog.
     QFuture<ForkSource> source = onStrand<ForkSource>(
-        m_core, className, id, [seq](ObjectHost &host) {
-            ForkSource read;
-            read.state = host.journal().stateAt(seq);
-            read.tables = UserTables::read(host.database());
-            read.lastSeq = host.journal().lastSeq();
-            return read;
-        });
+        m_core, className, id, [seq](ObjectHost &host) { return ForkSource::read(host, seq); });
     return source.then(queryPool(), [core, className, id, seq, newName,
                                      forkId](const ForkSource &read) {
         if (core->catalog().object(forkId.toString()).ok() ||
@@ -722,8 +679,7 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
         call.name = newName;
         call.trigger = QStringLiteral("fork");
         QFuture<QJsonObject> written = runOnStrand<QJsonObject>(
-            core, call,
-            [read, seq, origin](ObjectHost &host) { return writeFork(host, read, seq, origin); },
+            core, call, [read, origin](ObjectHost &host) { return read.write(host, origin); },
             [](const QJsonObject &output) { return QJsonValue(output); });
         written.waitForFinished(); // on a query thread: the origin's strand is already free
         (void)core->catalog().flush();

@@ -37,6 +37,10 @@ struct EngineOptions
     // its turn fails (error code timeout); 0 = unlimited. Runaway SQL (a recursive CTE without
     // end) would otherwise hold its worker and every object on it.
     std::chrono::milliseconds sqlBudget = std::chrono::seconds(5);
+    // A sandbox's engine (Sandboxes): an agent's calls to other objects (Agent::callObject,
+    // sendTo) are stored and shown as pending but never delivered, so nothing a sandbox does
+    // reaches an object outside it, nor starts one inside it on a guess of its state.
+    bool holdObjectCalls = false;
     // Makes the ChatModel behind Agent::callModel, once per worker thread. Empty: the
     // environment decides (DURABLE_MODEL=openai: OpenAiChatModel from OPENAI_*), else each agent
     // class answers from its own scripted rules (Agent::scriptedRules()), with no network.
