@@ -11,6 +11,7 @@ namespace Durable {
 ForkSource ForkSource::read(ObjectHost &host, qint64 seq)
 {
     ForkSource source;
+    source.objectName = host.name();
     source.seq = seq;
     source.lastSeq = host.journal().lastSeq();
     if (seq < 1 || seq > source.lastSeq) {

@@ -18,6 +18,7 @@ class ObjectHost;
 // turn, in the origin's engine (Inspector::fork) or in a sandbox's (Sandboxes::create).
 struct ForkSource
 {
+    QString objectName;    // the origin's
     qint64 seq = 0;        // the turn forked
     qint64 atMs = 0;       // when that turn ran, on the origin's engine clock
     QList<KeyValue> state; // as of that turn, agent facets included

@@ -63,7 +63,9 @@ std::unique_ptr<Engine> sandboxEngine(const EngineCore &origin, const SandboxInf
     options.dataDir = info.dataDir;
     options.clock = nullptr;
     options.repairArguments.clear();
-    Sandboxes::prepare(options).orThrow();
+    options.holdObjectCalls = true; // as Sandboxes::prepare() does once the manifest exists
+    options.clock = std::make_shared<VirtualClock>(
+        QDateTime::fromMSecsSinceEpoch(info.startMs, Qt::UTC));
     auto engine = std::make_unique<Engine>(options);
     const std::shared_ptr<EngineCore> core = EngineAccess::core(engine.get());
     for (const QString &name : origin.classNames()) {
@@ -252,8 +254,7 @@ QFuture<SandboxInfo> Sandboxes::create(Engine *origin, const QString &className,
         core, QStringLiteral("A sandbox"), className, id,
         [seq](ObjectHost &host) { return ForkSource::read(host, seq); });
     return source.then(queryPool(), [core, info](const ForkSource &read) mutable {
-        const auto row = core->catalog().object(info.objectId.toString());
-        info.objectName = row ? row->name : QString();
+        info.objectName = read.objectName;
         info.forkSeq = read.seq;
         info.startMs = read.atMs;
         info.clockMs = read.atMs;
@@ -262,10 +263,10 @@ QFuture<SandboxInfo> Sandboxes::create(Engine *origin, const QString &className,
             throw Error(ErrorCode::Io,
                         QStringLiteral("Could not create the directory %1").arg(info.dataDir));
         try {
-            writeManifest(info).orThrow(); // first: the engine opens it as a sandbox
             std::unique_ptr<Engine> sandbox = sandboxEngine(*core, info);
             writeCopy(*sandbox, info, read);
             sandbox->shutdown();
+            writeManifest(info).orThrow(); // last: a directory with it is a complete sandbox
         } catch (...) {
             QDir(info.dataDir).removeRecursively();
             throw;
