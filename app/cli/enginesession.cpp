@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "enginesession.h"
 
+#include "commandline.h"
 #include "demoagents.h"
 
 #include <durable/core/agentpackageloader.h>
@@ -47,6 +48,11 @@ Result<void> EngineSession::start()
 {
     m_inspector.reset();
     m_options.repairArguments = packageArguments();
+    // A sandbox runs on its own virtual clock with its calls held, whoever opens it.
+    const Result<std::optional<SandboxInfo>> sandbox = Sandboxes::prepare(m_options);
+    if (!sandbox)
+        return sandbox.error();
+    m_sandbox = sandbox.value();
     m_engine = std::make_unique<Engine>(m_options);
     if (const Result<void> registered = registerPackages(); !registered) {
         m_engine.reset();
@@ -114,10 +120,18 @@ Result<void> EngineSession::restart()
 void EngineSession::shutdown()
 {
     m_inspector.reset();
-    if (m_engine) {
-        m_engine->shutdown();
-        m_engine.reset();
+    if (!m_engine)
+        return;
+    m_engine->shutdown();
+    // A sandbox resumes where its clock stood. Written only when the clock moved past the
+    // manifest's time: looking at a sandbox (inspect) changes nothing.
+    if (m_sandbox && m_engine->clock()->nowMs() > m_sandbox->clockMs) {
+        if (const Result<void> saved = Sandboxes::saveClock(m_options.dataDir,
+                                                            m_engine->clock()->nowMs());
+            !saved)
+            CommandLine::printErr(QStringLiteral("durable: %1").arg(saved.error().message()));
     }
+    m_engine.reset();
 }
 
 } // namespace Durable::Cli

@@ -3,8 +3,10 @@
 
 #include <durable/core/engineoptions.h>
 #include <durable/core/result.h>
+#include <durable/core/sandboxes.h>
 
 #include <memory>
+#include <optional>
 
 namespace Durable {
 class AgentPackageLoader;
@@ -65,6 +67,7 @@ private:
     AgentPackageLoader *m_packages = nullptr;
     std::unique_ptr<Engine> m_engine;
     std::unique_ptr<Inspector> m_inspector;
+    std::optional<SandboxInfo> m_sandbox; // when the data directory is a sandbox
 };
 
 } // namespace Durable::Cli

@@ -6,6 +6,7 @@
 #include "inspectcommand.h"
 #include "repaircommand.h"
 #include "runcommand.h"
+#include "sandboxcommand.h"
 #include "testcommand.h"
 
 #include <QCoreApplication>
@@ -24,11 +25,13 @@ Commands:
   inspect --data DIR VIEW [--json]  print classes, objects, object, journal, alarms or inbox
   repair --data DIR CLASS NAME reset|accept
                                     bring a quarantined (damaged) object back
+  sandbox create|list|delete --data DIR
+                                    copies of an object at one of its turns, to run in isolation
 
 Options:
   -h, --help      this help; "durable <command> --help" for a command's options
   -v, --version   print the version
-  --agents DIR    (test, run, serve, inspect, repair; repeatable) also load the agent packages in DIR
+  --agents DIR    (test, run, serve, inspect, repair, sandbox; repeatable) also load the agent packages in DIR
 
 Exit codes: 0 ok, 1 test failures, 2 usage error, 3 engine or data error (or an agent package
 that could not be loaded).)";
@@ -69,6 +72,8 @@ int main(int argc, char *argv[])
         return InspectCommand::run(arguments);
     if (command == QLatin1String("repair"))
         return RepairCommand::run(arguments);
+    if (command == QLatin1String("sandbox"))
+        return SandboxCommand::run(arguments);
     CommandLine::printErr(QStringLiteral("durable: unknown command \"%1\"\n\n%2")
                               .arg(command, QString::fromLatin1(s_usage)));
     return exitStatus(ExitCode::Usage);

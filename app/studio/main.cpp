@@ -18,6 +18,7 @@
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
 #include <durable/core/modelchoice.h>
+#include <durable/core/sandboxes.h>
 #include <durable/core/virtualclock.h>
 
 #include <QApplication>
@@ -315,14 +316,19 @@ int main(int argc, char *argv[])
     const QStringList packageDirs = Studio::AgentPackages::directories(parser, settings);
     // Every engine the session opens (File > Open Data Directory too) gets the user's packages;
     // the demo agents only the demo directory's, so no class name of a user's is taken.
+    // The demo directory and its sandboxes run the demo agents.
+    auto runsDemo = [demoDir](const QString &dir) {
+        const QString path = absolutePath(dir);
+        return path == demoDir || path.startsWith(Sandboxes::directory(demoDir) + u'/');
+    };
     Studio::StudioSession session(
-        useVirtual, [&agentPackages, packageDirs, demoDir](Engine &engine) {
-            agentPackages.load(packageDirs, absolutePath(engine.dataDir()) == demoDir, engine);
+        useVirtual, [&agentPackages, packageDirs, runsDemo](Engine &engine) {
+            agentPackages.load(packageDirs, runsDemo(engine.dataDir()), engine);
         });
     // The repair command the studio suggests for a damaged object loads the same classes.
-    session.setRepairArguments([packageDirs, demoDir](const QString &dir) {
+    session.setRepairArguments([packageDirs, runsDemo](const QString &dir) {
         QStringList arguments;
-        if (absolutePath(dir) == demoDir)
+        if (runsDemo(dir))
             arguments << QStringLiteral("--demo");
         for (const QString &packageDir : packageDirs)
             arguments << QStringLiteral("--agents") << absolutePath(packageDir);

@@ -5,6 +5,7 @@
 
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/sandboxes.h>
 #include <durable/core/virtualclock.h>
 
 #include <QCryptographicHash>
@@ -100,8 +101,13 @@ Result<void> StudioSession::open(const QString &requested)
     if (m_repairArguments)
         options.repairArguments = m_repairArguments(dataDir);
     options.setModel(m_model);
-    std::shared_ptr<VirtualClock> clock = makeClock(dataDir);
-    options.clock = clock;
+    // A sandbox brings its own paused virtual clock and holds its calls (Sandboxes::prepare).
+    const bool sandbox = Sandboxes::isSandbox(dataDir);
+    options.clock = sandbox ? nullptr : makeClock(dataDir);
+    if (Result<std::optional<SandboxInfo>> prepared = Sandboxes::prepare(options); !prepared)
+        return prepared.error().prefixed(
+            tr("Could not open %1").arg(QDir::toNativeSeparators(dataDir)));
+    std::shared_ptr<VirtualClock> clock = std::dynamic_pointer_cast<VirtualClock>(options.clock);
     auto engine = std::make_unique<Engine>(options);
     if (m_registrar)
         m_registrar(*engine);
@@ -182,8 +188,17 @@ void StudioSession::retire(std::unique_ptr<Engine> engine, std::unique_ptr<Inspe
 
 void StudioSession::saveClock() const
 {
-    if (m_clock && !m_dataDir.isEmpty())
+    if (!m_clock || m_dataDir.isEmpty())
+        return;
+    if (!Sandboxes::isSandbox(m_dataDir)) {
         QSettings().setValue(clockKey(m_dataDir), m_clock->nowMs());
+        return;
+    }
+    // A sandbox keeps its own time, in its manifest; looking at one without moving its clock
+    // writes nothing.
+    const Result<SandboxInfo> sandbox = Sandboxes::read(m_dataDir);
+    if (sandbox && m_clock->nowMs() > sandbox->clockMs)
+        (void)Sandboxes::saveClock(m_dataDir, m_clock->nowMs());
 }
 
 void StudioSession::remember(const QString &dataDir)

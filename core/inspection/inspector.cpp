@@ -689,4 +689,10 @@ QFuture<ObjectId> Inspector::fork(const QString &className, const ObjectId &id, 
     });
 }
 
+QFuture<SandboxInfo> Inspector::sandbox(const QString &className, const ObjectId &id, qint64 seq,
+                                        const QString &name) const
+{
+    return Sandboxes::create(m_core, className, id, seq, name);
+}
+
 } // namespace Durable

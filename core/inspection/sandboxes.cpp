@@ -63,6 +63,7 @@ std::unique_ptr<Engine> sandboxEngine(const EngineCore &origin, const SandboxInf
     options.dataDir = info.dataDir;
     options.clock = nullptr;
     options.repairArguments.clear();
+    options.createDataDir = true;
     options.holdObjectCalls = true; // as Sandboxes::prepare() does once the manifest exists
     options.clock = std::make_shared<VirtualClock>(
         QDateTime::fromMSecsSinceEpoch(info.startMs, Qt::UTC));
@@ -233,7 +234,13 @@ Result<void> Sandboxes::remove(const QString &originDataDir, const QString &name
 QFuture<SandboxInfo> Sandboxes::create(Engine *origin, const QString &className, const ObjectId &id,
                                        qint64 seq, const QString &name)
 {
-    const std::shared_ptr<EngineCore> core = EngineAccess::core(origin);
+    return create(EngineAccess::core(origin), className, id, seq, name);
+}
+
+QFuture<SandboxInfo> Sandboxes::create(const std::shared_ptr<EngineCore> &core,
+                                       const QString &className, const ObjectId &id, qint64 seq,
+                                       const QString &name)
+{
     if (!core || !core->isRunning())
         return failedFuture<SandboxInfo>(
             Error(ErrorCode::InvalidArgument, QStringLiteral("A sandbox needs a running engine")));

@@ -6,6 +6,7 @@
 #include <durable/core/inspectiontypes.h>
 #include <durable/core/journaltypes.h>
 #include <durable/core/modelcalldirectory.h>
+#include <durable/core/sandboxes.h>
 #include <durable/core/storagetypes.h>
 
 #include <QFuture>
@@ -90,6 +91,10 @@ public:
     // state as of turn seq, marked in the catalog as a fork of it. Returns its id.
     QFuture<ObjectId> fork(const QString &className, const ObjectId &id, qint64 seq,
                            const QString &newName) const;
+    // The object as of turn seq copied into a new sandbox named name, under this engine's data
+    // directory, to run forward in isolation (see Sandboxes::create).
+    QFuture<SandboxInfo> sandbox(const QString &className, const ObjectId &id, qint64 seq,
+                                 const QString &name) const;
 
     // Brings a quarantined (damaged) object back; returns what was done, in words for the user.
     // Refused with Conflict for an object that opens normally, NotFound for one the catalog

@@ -9,9 +9,14 @@
 #include <QList>
 #include <QString>
 
+#include <memory>
+#include <optional>
+
 namespace Durable {
 
 class Engine;
+class EngineCore;
+class Inspector;
 struct EngineOptions;
 
 // A sandbox: one object forked at one of its turns into a data directory of its own, under the
@@ -72,6 +77,10 @@ public:
     static Result<void> remove(const QString &originDataDir, const QString &name);
 
 private:
+    friend class Inspector;
+    static QFuture<SandboxInfo> create(const std::shared_ptr<EngineCore> &core,
+                                       const QString &className, const ObjectId &id, qint64 seq,
+                                       const QString &name);
     static Result<void> writeManifest(const SandboxInfo &info);
 };
 
