@@ -3,11 +3,13 @@
 
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
+#include <durable/core/sandboxes.h>
 
 #include <QMainWindow>
 #include <QPointer>
 
 #include <memory>
+#include <optional>
 
 class QAction;
 class QDockWidget;
@@ -66,6 +68,13 @@ public:
     // File > Reload Agent Packages: disabled until a program that loaded packages enables it;
     // triggering it emits reloadAgentPackagesRequested().
     QAction *reloadAgentPackagesAction() const { return m_reloadPackages; }
+    // File > Sandboxes: the sandboxes of this directory (or of the one this sandbox came from),
+    // each to open; back to the original; delete one. Filled each time it opens.
+    QMenu *sandboxMenu() const { return m_sandboxMenu; }
+    // The bar above the objects that says this directory is a sandbox (hidden otherwise).
+    QWidget *sandboxBanner() const { return m_sandboxBanner; }
+    // The sandbox this window shows, if it shows one.
+    const std::optional<SandboxInfo> &sandbox() const { return m_sandbox; }
     QMenu *recentMenu() const { return m_recentMenu; }
     QAction *recordAction() const { return m_record; }
     QAction *stopRecordingAction() const { return m_stopRecording; }
@@ -87,6 +96,9 @@ public slots:
     void showObject(const QString &className, const Durable::ObjectId &id);
     void showMessage(const QString &text, int timeoutMs = 8000);
     void showInbox();
+    // Deletes the sandbox name of this directory's origin, after saying what will go; refused
+    // (in the status bar) for the sandbox that is open.
+    void deleteSandbox(const QString &name);
     // Asks for a directory and emits openDataDirectoryRequested().
     void chooseDataDirectory();
     // Starts recording what is done in the studio (and by any other client of the engine). A
@@ -117,6 +129,10 @@ private:
     void createToolBar();
     void createDocks();
     void createStatusBar();
+    QWidget *wrapWithSandboxBanner(QWidget *central);
+    void fillSandboxMenu();
+    void offerToOpen(const SandboxInfo &sandbox);
+    QString originDataDir() const;
     void resetLayout();
     void objectSelected(const ObjectSummary &object);
     void updateObjectActions();
@@ -147,6 +163,9 @@ private:
     QLabel *m_recordingLabel = nullptr;
     QAction *m_openDataDirectory = nullptr;
     QAction *m_reloadPackages = nullptr;
+    QMenu *m_sandboxMenu = nullptr;
+    QWidget *m_sandboxBanner = nullptr;
+    std::optional<SandboxInfo> m_sandbox;
     QMenu *m_recentMenu = nullptr;
     QAction *m_record = nullptr;
     QAction *m_stopRecording = nullptr;

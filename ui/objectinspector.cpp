@@ -102,6 +102,7 @@ ObjectInspector::ObjectInspector(Inspector *inspector, Clock *clock, QWidget *pa
             });
     connect(m_alarmView, &AlarmSchedulesView::errorOccurred, this, &ObjectInspector::report);
     connect(m_timeline, &TimelineView::errorOccurred, this, &ObjectInspector::report);
+    connect(m_timeline, &TimelineView::sandboxCreated, this, &ObjectInspector::sandboxCreated);
     connect(m_conversation, &ConversationView::errorOccurred, this, &ObjectInspector::report);
     setObject({});
 }

@@ -6,6 +6,7 @@
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
 #include <durable/core/outgoingcallinfo.h>
+#include <durable/core/sandboxes.h>
 
 #include <QPointer>
 #include <QWidget>
@@ -83,6 +84,7 @@ signals:
     void errorOccurred(const Durable::Error &error);
     void refreshed();
     void repaired(const QString &note); // a quarantined object was reset or accepted
+    void sandboxCreated(const Durable::SandboxInfo &sandbox); // from the History tab
 
 private:
     void openCompare();

@@ -81,7 +81,8 @@ TimelineView::TimelineView(Inspector *inspector, QWidget *parent)
     : QWidget(parent), m_inspector(inspector), m_model(new JournalModel(inspector, this)),
       m_view(new QTableView), m_stateLabel(new QLabel), m_stateTree(new QTreeWidget),
       m_diffLabel(new QLabel), m_diffTree(new QTreeWidget),
-      m_forkButton(new QPushButton(tr("Fork from here…"))), m_forkStatus(new QLabel)
+      m_forkButton(new QPushButton(tr("Fork from here…"))),
+      m_sandboxButton(new QPushButton(tr("Sandbox from here…"))), m_forkStatus(new QLabel)
 {
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -113,6 +114,11 @@ TimelineView::TimelineView(Inspector *inspector, QWidget *parent)
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_forkStatus, 1);
     buttons->addWidget(m_forkButton);
+    buttons->addWidget(m_sandboxButton);
+    m_sandboxButton->setToolTip(
+        tr("Copy this object as of the selected turn into a sandbox: a data directory of its own "
+           "with its own virtual clock, where its calls to other objects are held. The original "
+           "is not touched"));
 
     auto *details = new QSplitter(Qt::Horizontal);
     details->addWidget(pane(m_stateLabel, m_stateTree));
@@ -136,6 +142,7 @@ TimelineView::TimelineView(Inspector *inspector, QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &TimelineView::selectionChanged);
     connect(m_model, &JournalModel::errorOccurred, this, &TimelineView::errorOccurred);
     connect(m_forkButton, &QPushButton::clicked, this, &TimelineView::forkFromSelection);
+    connect(m_sandboxButton, &QPushButton::clicked, this, &TimelineView::sandboxFromSelection);
     selectionChanged();
 }
 
@@ -353,7 +360,9 @@ void TimelineView::showDiff(const StateDiff &diff)
 
 void TimelineView::updateForkButton()
 {
-    m_forkButton->setEnabled(!m_forking && !m_id.isNull() && selectedSeqs().size() == 1);
+    const bool one = !m_forking && !m_id.isNull() && selectedSeqs().size() == 1;
+    m_forkButton->setEnabled(one);
+    m_sandboxButton->setEnabled(one);
 }
 
 void TimelineView::forkFromSelection()
@@ -403,6 +412,52 @@ void TimelineView::forkFrom(qint64 seq, const QString &newName)
             setForkStatus(
                 tr("Could not fork turn %1 as “%2”: %3").arg(seq).arg(newName, error.message()),
                 true);
+        });
+}
+
+void TimelineView::sandboxFromSelection()
+{
+    const QList<qint64> seqs = selectedSeqs();
+    if (seqs.size() != 1 || m_forking)
+        return;
+    const qint64 seq = seqs.constFirst();
+    const QString suggested = QStringLiteral("%1-at-%2")
+                                  .arg(m_name.isEmpty() ? m_id.toString().left(8) : m_name)
+                                  .arg(seq);
+    bool ok = false;
+    const QString name = QInputDialog::getText(
+                             this, tr("Sandbox from turn %1").arg(seq),
+                             tr("Name of the sandbox (letters, digits, '-', '_', '.'):"),
+                             QLineEdit::Normal, suggested, &ok)
+                             .trimmed();
+    if (ok && !name.isEmpty())
+        sandboxFrom(seq, name);
+}
+
+void TimelineView::sandboxFrom(qint64 seq, const QString &name)
+{
+    if (!m_inspector || m_id.isNull() || m_forking)
+        return;
+    m_forking = true;
+    updateForkButton();
+    setForkStatus(tr("Copying turn %1 into sandbox “%2”…").arg(seq).arg(name), false);
+    whenReady(
+        m_inspector->sandbox(m_className, m_id, seq, name), this,
+        [this, seq, name](const SandboxInfo &sandbox) {
+            m_forking = false;
+            updateForkButton();
+            setForkStatus(tr("Sandbox “%1” holds this object as of turn %2").arg(name).arg(seq),
+                          false);
+            emit sandboxCreated(sandbox);
+        },
+        [this, seq, name](const Durable::Error &error) {
+            m_forking = false;
+            updateForkButton();
+            setForkStatus(tr("Could not make sandbox “%1” from turn %2: %3")
+                              .arg(name)
+                              .arg(seq)
+                              .arg(error.message()),
+                          true);
         });
 }
 

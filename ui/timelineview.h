@@ -6,6 +6,7 @@
 #include <durable/core/error.h>
 #include <durable/core/journaltypes.h>
 #include <durable/core/objectid.h>
+#include <durable/core/sandboxes.h>
 #include <durable/core/storagetypes.h>
 
 #include <QPointer>
@@ -51,6 +52,7 @@ public:
     QLabel *diffLabel() const { return m_diffLabel; }
     QLabel *forkStatusLabel() const { return m_forkStatus; }
     QPushButton *forkButton() const { return m_forkButton; }
+    QPushButton *sandboxButton() const { return m_sandboxButton; }
     // The selected turns' seqs, ascending.
     QList<qint64> selectedSeqs() const;
 
@@ -59,12 +61,17 @@ public slots:
     void forkFromSelection();
     // Forks as newName from turn seq; the outcome shows beside the button.
     void forkFrom(qint64 seq, const QString &newName);
+    // Asks for a name, then copies the object as of the selected turn into a sandbox.
+    void sandboxFromSelection();
+    // Copies the object as of turn seq into a new sandbox named name (Inspector::sandbox).
+    void sandboxFrom(qint64 seq, const QString &name);
 
 signals:
     void errorOccurred(const Durable::Error &error);
     // The state and diff panes show the current selection (both reads are in).
     void selectionShown();
     void forked(const Durable::ObjectId &id, const QString &name);
+    void sandboxCreated(const Durable::SandboxInfo &sandbox);
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -95,6 +102,7 @@ private:
     QLabel *m_diffLabel;
     QTreeWidget *m_diffTree;
     QPushButton *m_forkButton;
+    QPushButton *m_sandboxButton;
     QLabel *m_forkStatus;
 };
 

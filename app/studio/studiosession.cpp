@@ -141,6 +141,23 @@ Result<void> StudioSession::open(const QString &requested)
 
 void StudioSession::openDataDirectory(const QString &dataDir)
 {
+    // Going back to a directory that is still closing (a sandbox's original, a moment after it
+    // was left): open it once its engine has let go of it.
+    const QString absolute = QDir(dataDir).absolutePath();
+    if (m_closingDirs.contains(absolute)) {
+        if (m_window)
+            m_window->showMessage(
+                tr("Waiting for %1 to close…").arg(QDir::toNativeSeparators(absolute)), 0);
+        auto *once = new QObject(this);
+        connect(this, &StudioSession::previousClosed, once,
+                [this, once, absolute](const QString &closed) {
+                    if (QDir(closed).absolutePath() != absolute)
+                        return;
+                    once->deleteLater();
+                    openDataDirectory(absolute);
+                });
+        return;
+    }
     const Result<void> opened = open(dataDir);
     if (opened)
         return;
@@ -169,6 +186,7 @@ void StudioSession::retire(std::unique_ptr<Engine> engine, std::unique_ptr<Inspe
     }
     inspector.release()->deleteLater();
     ++m_closing;
+    m_closingDirs.insert(QDir(dataDir).absolutePath());
     m_window->showMessage(tr("Closing %1…").arg(QDir::toNativeSeparators(dataDir)), 0);
     Engine *closing = engine.release();
     auto *watcher = new QFutureWatcher<void>(this);
@@ -176,6 +194,7 @@ void StudioSession::retire(std::unique_ptr<Engine> engine, std::unique_ptr<Inspe
         watcher->deleteLater();
         delete closing;
         --m_closing;
+        m_closingDirs.remove(QDir(dataDir).absolutePath());
         if (m_window)
             m_window->showMessage(
                 tr("Closed %1; %2 is open")

@@ -6,6 +6,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QString>
 #include <QStringList>
 
@@ -93,7 +94,8 @@ private:
     std::unique_ptr<Inspector> m_inspector;
     QPointer<Ui::MainWindow> m_window;
     int m_closing = 0;
-    QThreadPool *m_closer; // shuts replaced engines down off the GUI thread
+    QSet<QString> m_closingDirs; // absolute paths of the directories still closing
+    QThreadPool *m_closer;       // shuts replaced engines down off the GUI thread
 };
 
 } // namespace Durable::Studio

@@ -7,6 +7,7 @@
 #include <QFuture>
 #include <QJsonObject>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 
 #include <memory>
@@ -85,3 +86,5 @@ private:
 };
 
 } // namespace Durable
+
+Q_DECLARE_METATYPE(Durable::SandboxInfo)

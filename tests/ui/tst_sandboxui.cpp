@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+// Sandboxes in the studio: "Sandbox from here…" in an object's History tab copies it, the studio
+// offers to open the copy, the sandbox's window says plainly what it is (title and banner), File >
+// Sandboxes lists, opens and deletes them, and the banner's button goes back to the original,
+// which the sandbox never touched.
+#include "studiosession.h"
+
+#include <mainwindow.h>
+#include <objectbrowser.h>
+#include <objectinspector.h>
+#include <objectlistmodel.h>
+#include <timelineview.h>
+
+#include <durable/core/clock.h>
+#include <durable/core/engine.h>
+#include <durable/core/sandboxes.h>
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QLabel>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <examples/examples.h>
+
+using namespace Durable;
+using namespace Durable::Studio;
+
+namespace {
+
+int count(Engine *engine)
+{
+    auto stub = engine->stub(QStringLiteral("Counter"), QStringLiteral("a"));
+    QFuture<QJsonValue> reply = stub->call(QStringLiteral("get"));
+    reply.waitForFinished();
+    return reply.result().toInt();
+}
+
+QStringList menuTexts(QMenu *menu)
+{
+    emit menu->aboutToShow();
+    QStringList texts;
+    for (QAction *action : menu->actions())
+        texts.append(action->text());
+    return texts;
+}
+
+// The menu as it fills itself when opened.
+QAction *menuAction(QMenu *menu, const QString &prefix)
+{
+    emit menu->aboutToShow();
+    for (QAction *action : menu->actions()) {
+        if (action->text().startsWith(prefix))
+            return action;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+class TestSandboxUi : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QSettings().remove(QStringLiteral("recentDataDirectories"));
+    }
+
+    void aSandboxIsMadeOpenedMarkedAndDeleted()
+    {
+        QTemporaryDir origin;
+        StudioSession session(true,
+                              [](Engine &engine) { DurableExamples::registerDemoClasses(engine); });
+        QVERIFY(session.open(origin.path()).ok());
+        auto stub = session.engine()->stub(QStringLiteral("Counter"), QStringLiteral("a"));
+        for (int by : {5, 2})
+            stub->call(QStringLiteral("increment"), by).waitForFinished();
+        Ui::MainWindow *window = session.window();
+        QVERIFY(!window->sandbox());
+        QVERIFY(!window->sandboxBanner()->isVisibleTo(window));
+        QVERIFY(menuTexts(window->sandboxMenu()).constFirst().startsWith("No sandboxes yet"));
+
+        Ui::TimelineView *timeline = window->objectInspector()->timeline();
+        timeline->setObject(QStringLiteral("Counter"), stub->id(), QStringLiteral("a"));
+        QSignalSpy created(timeline, &Ui::TimelineView::sandboxCreated);
+        timeline->sandboxFrom(1, QStringLiteral("try"));
+        QTRY_COMPARE_WITH_TIMEOUT(created.size(), 1, 20'000);
+        QVERIFY2(timeline->forkStatusLabel()->text().contains("Sandbox “try”"),
+                 qPrintable(timeline->forkStatusLabel()->text()));
+        // Made a second time: refused, said beside the button.
+        timeline->sandboxFrom(1, QStringLiteral("try"));
+        QTRY_VERIFY(timeline->forkStatusLabel()->text().contains("exists already"));
+
+        // The studio offers to open it; Open switches to the sandbox's window.
+        QMessageBox *offer = nullptr;
+        QTRY_VERIFY((offer = window->findChild<QMessageBox *>()) != nullptr);
+        const QString sandboxDir = Sandboxes::directory(origin.path()) + QStringLiteral("/try");
+        offer->button(QMessageBox::Open)->click();
+        QTRY_COMPARE(session.dataDir(), sandboxDir);
+        window = session.window();
+        QVERIFY(window->sandbox());
+        QCOMPARE(window->sandbox()->name, QStringLiteral("try"));
+        QVERIFY(window->windowTitle().contains(QStringLiteral("Sandbox “try”")));
+        QVERIFY(window->sandboxBanner()->isVisibleTo(window));
+        QVERIFY(session.engine()->clock()->isVirtual());
+        QCOMPARE(count(session.engine()), 5); // the copy as of turn 1
+
+        const QStringList texts = menuTexts(window->sandboxMenu());
+        QVERIFY2(texts.constFirst().startsWith("Back to the Original"),
+                 qPrintable(texts.join("|")));
+        QAction *open = menuAction(window->sandboxMenu(), QStringLiteral("Open try: Counter/a"));
+        QVERIFY(open && open->isChecked() && !open->isEnabled());
+        window->deleteSandbox(QStringLiteral("try")); // refused: it is open
+        QVERIFY(QFileInfo::exists(sandboxDir));
+
+        // The sandbox lists its one object, a fork of the original's.
+        QTRY_COMPARE(window->browser()->objectModel()->rowCount(), 1);
+        if (const QString shots = qEnvironmentVariable("DURABLE_SCREENSHOT_DIR");
+            !shots.isEmpty()) {
+            window->showObject(QStringLiteral("Counter"), stub->id());
+            QTest::qWait(500); // the inspector's reads, for the picture only
+            QVERIFY(window->grab().save(QDir(shots).filePath(QStringLiteral("sandbox.png"))));
+        }
+
+        // Back to the original, which the sandbox never touched.
+        auto *back = window->sandboxBanner()->findChild<QPushButton *>(
+            QStringLiteral("sandboxBack"));
+        QVERIFY(back);
+        QSignalSpy failed(&session, &StudioSession::openFailed);
+        back->click();
+        QTRY_VERIFY2(session.dataDir() == QDir(origin.path()).absolutePath() || !failed.isEmpty(),
+                     "neither opened nor failed");
+        QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(1).toString()));
+        QCOMPARE(count(session.engine()), 7);
+        window = session.window();
+        QVERIFY(!window->sandbox());
+        QVERIFY(menuAction(window->sandboxMenu(), QStringLiteral("Open try: Counter/a at turn 1")));
+        QTRY_COMPARE(session.closingCount(), 0); // the sandbox's engine let go of its directory
+        window->deleteSandbox(QStringLiteral("try"));
+        QVERIFY(!QFileInfo::exists(sandboxDir));
+        QVERIFY(menuTexts(window->sandboxMenu()).constFirst().startsWith("No sandboxes yet"));
+    }
+};
+
+QTEST_MAIN(TestSandboxUi)
+#include "tst_sandboxui.moc"
