@@ -494,7 +494,7 @@ void MainWindow::fillSandboxMenu()
     }
     if (!sandboxes || sandboxes->isEmpty()) {
         QAction *none = m_sandboxMenu->addAction(
-            sandboxes ? tr("No sandboxes yet: select a turn in an object's History tab and "
+            sandboxes ? tr("No sandboxes yet: select a turn in an object's Timeline tab and "
                            "choose “Sandbox from here…”")
                       : sandboxes.error().message());
         none->setEnabled(false);

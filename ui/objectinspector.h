@@ -84,7 +84,7 @@ signals:
     void errorOccurred(const Durable::Error &error);
     void refreshed();
     void repaired(const QString &note); // a quarantined object was reset or accepted
-    void sandboxCreated(const Durable::SandboxInfo &sandbox); // from the History tab
+    void sandboxCreated(const Durable::SandboxInfo &sandbox); // from the Timeline tab
 
 private:
     void openCompare();

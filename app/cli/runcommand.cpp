@@ -15,6 +15,7 @@
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
 #include <durable/core/modelchoice.h>
+#include <durable/core/sandboxes.h>
 #include <durable/core/scenariorecorder.h>
 #include <durable/core/virtualclock.h>
 
@@ -181,7 +182,10 @@ std::optional<int> readEngineOptions(const CommandLine &cli, const RunOptions &f
     options.setModel(model);
     if (parser.isSet(flags.clockStart) && !parser.isSet(flags.virtualClock))
         return cli.usageError(QStringLiteral("--clock-start needs --virtual-clock"));
-    if (parser.isSet(flags.virtualClock)) {
+    // A sandbox runs on its own virtual clock from where it stood (Sandboxes::prepare) unless
+    // --clock-start says otherwise.
+    const bool sandbox = Sandboxes::isSandbox(options.dataDir);
+    if (parser.isSet(flags.virtualClock) && !(sandbox && !parser.isSet(flags.clockStart))) {
         QDateTime start = QDateTime::currentDateTimeUtc();
         if (parser.isSet(flags.clockStart)) {
             start = QDateTime::fromString(parser.value(flags.clockStart), Qt::ISODateWithMs);
@@ -392,7 +396,8 @@ int RunCommand::run(const QStringList &arguments, bool serve)
     CommandLine::printErr(
         QStringLiteral("durable %1: engine running on %2 (%3 clock); Ctrl-C to stop")
             .arg(serve ? QStringLiteral("serve") : QStringLiteral("run"), options.dataDir,
-                 options.clock ? QStringLiteral("virtual") : QStringLiteral("system")));
+                 engine.engine().clock()->isVirtual() ? QStringLiteral("virtual")
+                                                      : QStringLiteral("system")));
     runUntilSignal(watcher);
 
     // Stop taking requests, then let the engine finish and commit what it accepted. Replies of

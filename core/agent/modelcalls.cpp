@@ -133,7 +133,7 @@ class Registry : public QObject
 {
 public:
     using QObject::QObject;
-    QHash<QString, QPointer<ChatModel>> models; // "" = the provider's; else per class
+    QHash<QString, QPointer<ChatModel>> models; // "" = the provider's; else "Class#generation"
     QSet<QString> inFlight;                     // "<object id>/<call id>"
     ModelProvider environment = modelProviderFromEnvironment();
 };
@@ -163,7 +163,10 @@ Result<ChatModel *> modelFor(ObjectHost &host, Registry &registry)
     const ModelProvider &provider = options.modelProvider          ? options.modelProvider
                                     : options.modelFromEnvironment ? registry.environment
                                                                    : none;
-    const QString key = provider ? QString() : host.className();
+    // Per version of the class: a reloaded class brings its own scripted rules.
+    const QString key = provider ? QString()
+                                 : host.className() + QLatin1Char('#') +
+                                       QString::number(host.classInfo().generation);
     if (ChatModel *model = registry.models.value(key))
         return model;
     Clock *clock = &host.core().clock();
@@ -197,7 +200,7 @@ Result<ChatModel *> modelFor(ObjectHost &host, Registry &registry)
     }
     made->setParent(&registry);
     qCInfo(lcModelCalls).noquote()
-        << "Model for" << (key.isEmpty() ? QStringLiteral("agents") : key)
+        << "Model for" << (key.isEmpty() ? QStringLiteral("agents") : host.className())
         << "on this worker:" << made->describe();
     ChatModel *model = made.release();
     registry.models.insert(key, model);

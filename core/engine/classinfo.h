@@ -14,6 +14,9 @@ struct ClassInfo
     QString name;
     ObjectFactory factory;
     ClassOptions options;
+    // Unique per registration in the process: what is cached per class (an agent class's
+    // scripted model) is cached per version of it.
+    quint64 generation = 0;
 };
 
 } // namespace Durable

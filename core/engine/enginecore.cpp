@@ -64,6 +64,16 @@ EngineCore::~EngineCore()
     m_workers.clear(); // before the members their hosts may still refer to
 }
 
+namespace {
+
+quint64 nextGeneration()
+{
+    static std::atomic<quint64> last {0};
+    return ++last;
+}
+
+} // namespace
+
 Result<void> EngineCore::checkClass(const ClassInfo &info)
 {
     static const QRegularExpression valid(QStringLiteral("^[A-Za-z_][A-Za-z0-9_.-]{0,63}$"));
@@ -94,6 +104,7 @@ Result<void> EngineCore::registerClass(ClassInfo info)
         return Error(ErrorCode::Conflict,
                      QStringLiteral("Class %1 is already registered").arg(info.name));
     const QString name = info.name;
+    info.generation = nextGeneration();
     m_classes.insert(name, std::make_shared<const ClassInfo>(std::move(info)));
     return {};
 }
@@ -103,6 +114,7 @@ QFuture<void> EngineCore::replaceClass(ClassInfo info)
     if (auto ok = checkClass(info); !ok)
         return failedFuture<void>(ok.error());
     const QString name = info.name;
+    info.generation = nextGeneration();
     {
         QWriteLocker lock(&m_classesLock);
         m_classes.insert(name, std::make_shared<const ClassInfo>(std::move(info)));

@@ -7,7 +7,8 @@
 
 // An agent package built three times from one source, as if rebuilt between reloads (see
 // tst_packages' reload tests): "greeter", with the agent Greeter (greet -> "hello vN #count",
-// the count kept in its state; remindLater schedules the continuation onReminder). Version 3
+// the count kept in its state; remindLater schedules the continuation onReminder; ask asks its
+// scripted model, which answers "vN answers <question>", and answer says what it said). Version 3
 // no longer registers onReminder. DURABLE_GREETER_VERSION says which version this is.
 class GreeterPackage : public QObject, public Durable::AgentPackage
 {

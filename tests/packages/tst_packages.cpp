@@ -23,6 +23,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <cstdio>
 
@@ -253,6 +254,24 @@ struct ReloadFixture
                                              QStringLiteral("greet"));
         return reply.ok() ? reply.value().toString() : reply.error().message();
     }
+    // Asks the agent's model; the answer arrives in a later turn.
+    QString ask(const QString &name, const QString &question)
+    {
+        const QString greeter = QStringLiteral("Greeter");
+        if (!DurableTest::call(*engine, greeter, name, QStringLiteral("ask"), question).ok())
+            return QStringLiteral("the question was refused");
+        QDeadlineTimer deadline(20'000);
+        while (!deadline.hasExpired()) {
+            const QString answer = DurableTest::call(*engine, greeter, name,
+                                                     QStringLiteral("answer"))
+                                       .value()
+                                       .toString();
+            if (answer.endsWith(question))
+                return answer;
+            QThread::msleep(10);
+        }
+        return QStringLiteral("no answer");
+    }
 };
 
 void TestPackages::reloadReplacesTheCodeAndKeepsState()
@@ -262,6 +281,7 @@ void TestPackages::reloadReplacesTheCodeAndKeepsState()
     QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #1"));
     QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v1 #2"));
     QCOMPARE(fixture.greet("bob"), QStringLiteral("hello v1 #1"));
+    QCOMPARE(fixture.ask("bob", "why"), QStringLiteral("v1 answers why"));
 
     // Rebuilt: the same path now holds version 2. No restart.
     QVERIFY(installAs(s_greeter[1], fixture.library));
@@ -274,6 +294,8 @@ void TestPackages::reloadReplacesTheCodeAndKeepsState()
     QCOMPARE(fixture.greet("ann"), QStringLiteral("hello v2 #3"));
     QCOMPARE(fixture.greet("bob"), QStringLiteral("hello v2 #2"));
     QCOMPARE(fixture.greet("cy"), QStringLiteral("hello v2 #1"));
+    // The new version's scripted model answers, not a model cached for the old one.
+    QCOMPARE(fixture.ask("bob", "now"), QStringLiteral("v2 answers now"));
     QCOMPARE(fixture.loader.packages().constFirst().description,
              QStringLiteral("Greets, version 2"));
     // No copy of the library is left behind.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Sandboxes in the studio: "Sandbox from here…" in an object's History tab copies it, the studio
+// Sandboxes in the studio: "Sandbox from here…" in an object's Timeline tab copies it, the studio
 // offers to open the copy, the sandbox's window says plainly what it is (title and banner), File >
 // Sandboxes lists, opens and deletes them, and the banner's button goes back to the original,
 // which the sandbox never touched.
