@@ -138,6 +138,12 @@ QFuture<void> EngineCore::replaceClass(ClassInfo info)
     return promise->future();
 }
 
+bool EngineCore::hasClass(const QString &name) const
+{
+    QReadLocker lock(&m_classesLock);
+    return m_classes.contains(name);
+}
+
 std::shared_ptr<const ClassInfo> EngineCore::classInfo(const QString &name) const
 {
     QReadLocker lock(&m_classesLock);
@@ -529,8 +535,9 @@ void EngineCore::dispatch(const QString &className, const ObjectId &id, const QS
 void EngineCore::dispatchNow(const QString &className, const ObjectId &id, const QString &name,
                              Turn turn)
 {
-    std::shared_ptr<const ClassInfo> cls = classInfo(className);
-    if (!cls) {
+    // Only a check here: the class itself is taken when the object's host is made (Worker), so
+    // the hot path copies no shared pointer that every worker would contend on.
+    if (!hasClass(className)) {
         if (turn.reply)
             turn.reply(makeStub(className, name, id).error());
         return;
@@ -540,7 +547,7 @@ void EngineCore::dispatchNow(const QString &className, const ObjectId &id, const
             turn.reply(Error(ErrorCode::ShuttingDown, QStringLiteral("The engine is not running")));
         return;
     }
-    auto refused = workerFor(id).enqueue(std::move(cls), id, name, turn);
+    auto refused = workerFor(id).enqueue(className, id, name, turn);
     if (!refused && turn.reply)
         turn.reply(refused.error());
 }

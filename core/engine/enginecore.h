@@ -55,6 +55,8 @@ public:
     // class in memory are closed between their turns and take the new version when they next
     // open; the future finishes once every worker has done so.
     QFuture<void> replaceClass(ClassInfo info);
+    // Any thread. Whether a class of that name is registered.
+    bool hasClass(const QString &name) const;
     // Any thread. The class as registered now; null when unknown.
     std::shared_ptr<const ClassInfo> classInfo(const QString &name) const;
     QStringList classNames() const;

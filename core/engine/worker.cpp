@@ -50,8 +50,8 @@ void Worker::begin()
     m_sweepTimer->start();
 }
 
-Result<void> Worker::enqueue(std::shared_ptr<const ClassInfo> cls, const ObjectId &id,
-                             const QString &name, Turn &turn)
+Result<void> Worker::enqueue(const QString &className, const ObjectId &id, const QString &name,
+                             Turn &turn)
 {
     bool post = false;
     {
@@ -59,15 +59,21 @@ Result<void> Worker::enqueue(std::shared_ptr<const ClassInfo> cls, const ObjectI
         if (!m_accepting) {
             return Error(
                 ErrorCode::ShuttingDown,
-                QStringLiteral("The engine is shutting down; %1 was not called").arg(cls->name));
+                QStringLiteral("The engine is shutting down; %1 was not called").arg(className));
         }
         ObjectHost *&host = m_hosts[id];
-        if (!host)
-            host = new ObjectHost(m_core, cls, id, name);
-        else if (host->className() != cls->name) {
+        if (!host) {
+            std::shared_ptr<const ClassInfo> cls = m_core.classInfo(className);
+            if (!cls) { // unregistered since the caller checked: cannot happen today
+                m_hosts.remove(id);
+                return Error(ErrorCode::UnknownClass,
+                             QStringLiteral("Unknown class \"%1\"").arg(className));
+            }
+            host = new ObjectHost(m_core, std::move(cls), id, name);
+        } else if (host->className() != className) {
             return Error(ErrorCode::InvalidArgument,
                          QStringLiteral("Object %1 is a %2, not a %3")
-                             .arg(id.toString(), host->className(), cls->name));
+                             .arg(id.toString(), host->className(), className));
         }
         if (turn.kind == Turn::Kind::Request || turn.kind == Turn::Kind::Task) {
             if (qsizetype(host->queue.size()) >= m_core.options().maxQueueDepth) {

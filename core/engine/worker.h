@@ -42,8 +42,8 @@ public:
 
     // Any thread. On refusal (full queue, quarantined, stopped) returns the error and leaves
     // the turn's reply to the caller.
-    Result<void> enqueue(std::shared_ptr<const ClassInfo> cls, const ObjectId &id,
-                         const QString &name, Turn &turn);
+    Result<void> enqueue(const QString &className, const ObjectId &id, const QString &name,
+                         Turn &turn);
 
     // Any thread. Queues the turn if the object is in memory; returns false (turn untouched)
     // otherwise.
