@@ -46,8 +46,8 @@ public:
     // Adds or replaces a class while the engine runs (or before it starts): a reloaded agent
     // package. Objects of the class in memory are closed between their turns, committed as
     // idle eviction leaves them, and rebuilt from storage with the new factory and options on
-    // their next turn; turns already queued run on the new version. The future finishes once
-    // no object runs the old version. A class cannot be removed.
+    // their next turn (turns a worker had already taken up may still run the old version). The
+    // future finishes once no object runs the old version. A class cannot be removed.
     QFuture<void> replaceClass(const QString &name, ObjectFactory factory, ClassOptions options);
 
     // Opens the data directory (creating it), the catalog, recovers after a crash, starts the
