@@ -19,6 +19,7 @@
 #include <durable/core/modelcalldirectory.h>
 #include <durable/core/openaichatmodel.h>
 #include <durable/core/scriptedchatmodel.h>
+#include <durable/core/sourcedchatmodel.h>
 
 Q_LOGGING_CATEGORY(lcModelCalls, "durable.core.modelcalls")
 
@@ -155,7 +156,41 @@ QString flightKey(ObjectHost &host, const QString &callId)
     return host.id().toString() + QLatin1Char('/') + callId;
 }
 
-// The model for this object's class on this worker thread, made on first use.
+// The live model for this object's class: the provider's, else the class's scripted rules.
+Result<std::unique_ptr<ChatModel>> makeModel(ObjectHost &host, const ModelProvider &provider)
+{
+    Clock *clock = &host.core().clock();
+    if (provider) {
+        std::unique_ptr<ChatModel> made = provider(clock);
+        if (!made) {
+            return Error(ErrorCode::InvalidArgument,
+                         QStringLiteral("The engine's model provider made no model for %1")
+                             .arg(host.label()));
+        }
+        return made;
+    }
+    auto *agent = dynamic_cast<Agent *>(&host.instance());
+    const QJsonObject rules = agent ? ModelCallAccess::scriptedRules(*agent) : QJsonObject();
+    if (rules.isEmpty()) {
+        return Error(ErrorCode::InvalidArgument,
+                     QStringLiteral("No model for %1: class %2 supplies no scripted rules "
+                                    "(Agent::scriptedRules()) and the engine has no model "
+                                    "provider (choose one with --model openai or "
+                                    "--model cassette:FILE, or set DURABLE_MODEL=openai and "
+                                    "OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL)")
+                         .arg(host.label(), host.className()));
+    }
+    auto scripted = ScriptedChatModel::fromJson(
+        rules, clock, QStringLiteral("rules of class %1").arg(host.className()));
+    if (!scripted) {
+        return scripted.error().prefixed(
+            QStringLiteral("The scripted rules of class %1").arg(host.className()));
+    }
+    return std::unique_ptr<ChatModel>(std::move(scripted).value());
+}
+
+// The model for this object's class on this worker thread, made on first use. With per-call
+// sources it answers through them, the class's live model behind.
 Result<ChatModel *> modelFor(ObjectHost &host, Registry &registry)
 {
     const EngineOptions &options = host.core().options();
@@ -169,34 +204,16 @@ Result<ChatModel *> modelFor(ObjectHost &host, Registry &registry)
                                        QString::number(host.classInfo().generation);
     if (ChatModel *model = registry.models.value(key))
         return model;
-    Clock *clock = &host.core().clock();
+    Result<std::unique_ptr<ChatModel>> live = makeModel(host, provider);
     std::unique_ptr<ChatModel> made;
-    if (provider) {
-        made = provider(clock);
-        if (!made) {
-            return Error(ErrorCode::InvalidArgument,
-                         QStringLiteral("The engine's model provider made no model for %1")
-                             .arg(host.label()));
-        }
+    if (options.modelSources) {
+        made = std::make_unique<SourcedChatModel>(
+            options.modelSources, live ? std::move(live).value() : nullptr,
+            live ? Error() : live.error());
+    } else if (live) {
+        made = std::move(live).value();
     } else {
-        auto *agent = dynamic_cast<Agent *>(&host.instance());
-        const QJsonObject rules = agent ? ModelCallAccess::scriptedRules(*agent) : QJsonObject();
-        if (rules.isEmpty()) {
-            return Error(ErrorCode::InvalidArgument,
-                         QStringLiteral("No model for %1: class %2 supplies no scripted rules "
-                                        "(Agent::scriptedRules()) and the engine has no model "
-                                        "provider (choose one with --model openai or "
-                                        "--model cassette:FILE, or set DURABLE_MODEL=openai and "
-                                        "OPENAI_BASE_URL, OPENAI_API_KEY, OPENAI_MODEL)")
-                             .arg(host.label(), host.className()));
-        }
-        auto scripted = ScriptedChatModel::fromJson(
-            rules, clock, QStringLiteral("rules of class %1").arg(host.className()));
-        if (!scripted) {
-            return scripted.error().prefixed(
-                QStringLiteral("The scripted rules of class %1").arg(host.className()));
-        }
-        made = std::move(scripted).value();
+        return live.error();
     }
     made->setParent(&registry);
     qCInfo(lcModelCalls).noquote()
@@ -385,11 +402,14 @@ void queueSend(ObjectHost &host, const QString &callId)
                 Qt::QueuedConnection);
             return true;
         }
-        model.value()->complete(request, [weakCore, className, id, name, callId, method, round,
-                                          attempt, request](Result<ChatReply> result) {
-            dispatchReply(weakCore, className, id, name, callId, method, round, attempt, request,
-                          result);
-        });
+        const ModelCallContext context {className, id, callId, round};
+        model.value()->completeCall(
+            context, request,
+            [weakCore, className, id, name, callId, method, round, attempt,
+             request](Result<ChatReply> result) {
+                dispatchReply(weakCore, className, id, name, callId, method, round, attempt,
+                              request, result);
+            });
         return true;
     };
     pushToSelf(host, std::move(turn));
@@ -440,6 +460,20 @@ void resumePending(ObjectHost &host)
     }
 }
 
+int sendWaiting(ObjectHost &host)
+{
+    Registry &registry = registryOf(host);
+    int sent = 0;
+    for (const ModelCallInfo &info : list(host.database(), true)) {
+        if (info.status != ModelCallInfo::Status::Model ||
+            registry.inFlight.contains(flightKey(host, info.id)))
+            continue;
+        queueSend(host, info.id);
+        ++sent;
+    }
+    return sent;
+}
+
 void landed(ObjectHost &host, const QString &callId)
 {
     registryOf(host).inFlight.remove(flightKey(host, callId));
@@ -467,6 +501,16 @@ QFuture<QList<ModelCallInfo>> ModelCallDirectory::modelCalls(const QString &clas
     return runOnStrand<QList<ModelCallInfo>>(m_core, call, [pendingOnly](ObjectHost &host) {
         return ModelCalls::list(host.database(), pendingOnly);
     });
+}
+
+QFuture<int> ModelCallDirectory::sendWaiting(const QString &className, const ObjectId &id) const
+{
+    StrandCall call;
+    call.owner = QStringLiteral("A model call directory");
+    call.className = className;
+    call.id = id;
+    return runOnStrand<int>(m_core, call,
+                            [](ObjectHost &host) { return ModelCalls::sendWaiting(host); });
 }
 
 } // namespace Durable

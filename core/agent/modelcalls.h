@@ -42,6 +42,10 @@ void queueTool(ObjectHost &host, const QString &callId, const QJsonObject &toolC
 // Re-issues what the calls of this object were waiting for (after a restart or a failed
 // turn); calls already in flight on this engine are skipped at send time.
 void resumePending(ObjectHost &host);
+// Sends the calls of this object that wait on the model and are not in flight on this engine,
+// without counting an attempt (a sandbox's copy, whose calls would otherwise wait for its next
+// agent turn). Returns how many went out. Changes no state, so an inspection turn may run it.
+int sendWaiting(ObjectHost &host);
 // The reply of callId reached its turn: it is no longer in flight.
 void landed(ObjectHost &host, const QString &callId);
 

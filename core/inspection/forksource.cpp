@@ -8,6 +8,45 @@
 
 namespace Durable {
 
+namespace {
+
+// The "model-reply" turns after seq, as the journal keeps them (the request and the reply as
+// the model gave them; failed calls have no reply and are left out).
+QList<RecordedReply> recordedAfter(ObjectHost &host, qint64 seq)
+{
+    QList<RecordedReply> recorded;
+    JournalQuery query;
+    query.trigger = QStringLiteral("model-reply");
+    query.limit = 200;
+    for (;;) {
+        const QList<JournalEntry> page = host.journal().entries(query);
+        for (const JournalEntry &entry : page) {
+            if (entry.seq <= seq)
+                break;
+            const QJsonObject input = entry.input.toObject();
+            const Result<ChatReply> reply =
+                ChatReply::fromJson(input.value(QStringLiteral("reply")).toObject());
+            const Result<ChatRequest> request =
+                ChatRequest::fromJson(input.value(QStringLiteral("request")).toObject());
+            if (!input.contains(QStringLiteral("reply")) || !reply || !request)
+                continue;
+            RecordedReply one;
+            one.call = {host.className(), host.id(),
+                        input.value(QStringLiteral("callId")).toString(),
+                        input.value(QStringLiteral("round")).toInt()};
+            one.seq = entry.seq;
+            one.request = request.value();
+            one.reply = reply.value();
+            recorded.prepend(one);
+        }
+        if (page.size() < query.limit || page.constLast().seq <= seq)
+            return recorded;
+        query.beforeSeq = page.constLast().seq;
+    }
+}
+
+} // namespace
+
 ForkSource ForkSource::read(ObjectHost &host, qint64 seq)
 {
     ForkSource source;
@@ -28,6 +67,7 @@ ForkSource ForkSource::read(ObjectHost &host, qint64 seq)
     source.atMs = entries.isEmpty() ? host.nowMs() : entries.constFirst().atMs;
     source.state = host.journal().stateAt(seq);
     source.tables = UserTables::read(host.database());
+    source.recorded = recordedAfter(host, seq);
     return source;
 }
 

@@ -3,6 +3,7 @@
 
 #include "usertables.h"
 
+#include <durable/core/modelsources.h>
 #include <durable/core/storagetypes.h>
 
 #include <QJsonObject>
@@ -24,6 +25,9 @@ struct ForkSource
     QList<KeyValue> state; // as of that turn, agent facets included
     UserTables tables;     // as they are now
     qint64 lastSeq = 0;
+    // The model replies the origin got after the turn forked, oldest first: what "recorded"
+    // replays in a sandbox.
+    QList<RecordedReply> recorded;
 
     // On the origin's strand. Fails when seq is not one of its turns.
     static ForkSource read(ObjectHost &host, qint64 seq);

@@ -10,6 +10,7 @@
 
 #include <durable/core/engine.h>
 #include <durable/core/engineoptions.h>
+#include <durable/core/modelsources.h>
 #include <durable/core/virtualclock.h>
 
 #include <QDateTime>
@@ -65,6 +66,7 @@ std::unique_ptr<Engine> sandboxEngine(const EngineCore &origin, const SandboxInf
     options.repairArguments.clear();
     options.createDataDir = true;
     options.holdObjectCalls = true; // as Sandboxes::prepare() does once the manifest exists
+    options.modelSources = nullptr; // the copy makes no model call
     options.clock = std::make_shared<VirtualClock>(
         QDateTime::fromMSecsSinceEpoch(info.startMs, Qt::UTC));
     auto engine = std::make_unique<Engine>(options);
@@ -176,6 +178,10 @@ Result<std::optional<SandboxInfo>> Sandboxes::prepare(EngineOptions &options)
     if (!info)
         return info.error();
     options.holdObjectCalls = true;
+    Result<std::shared_ptr<ModelSources>> sources = ModelSources::open(options.dataDir);
+    if (!sources)
+        return sources.error();
+    options.modelSources = sources.value();
     if (!options.clock || !options.clock->isVirtual()) {
         auto clock = std::make_shared<VirtualClock>(
             QDateTime::fromMSecsSinceEpoch(std::max(info->startMs, info->clockMs), Qt::UTC));
@@ -273,6 +279,7 @@ QFuture<SandboxInfo> Sandboxes::create(const std::shared_ptr<EngineCore> &core,
             std::unique_ptr<Engine> sandbox = sandboxEngine(*core, info);
             writeCopy(*sandbox, info, read);
             sandbox->shutdown();
+            ModelSources::open(info.dataDir).orThrow()->setRecorded(read.recorded).orThrow();
             writeManifest(info).orThrow(); // last: a directory with it is a complete sandbox
         } catch (...) {
             QDir(info.dataDir).removeRecursively();

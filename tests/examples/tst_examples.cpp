@@ -17,8 +17,13 @@
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
+#include <durable/core/branchcomparison.h>
 #include <durable/core/modelcalldirectory.h>
+#include <durable/core/modelsources.h>
+#include <durable/core/sandboxes.h>
 #include <durable/core/virtualclock.h>
+
+#include <directorysnapshot.h>
 
 using namespace Durable;
 using namespace DurableTest;
@@ -160,6 +165,23 @@ QList<JournalEntry> journalOf(Engine &engine, const QString &cls, const QString 
 bool reaches(Engine &engine, const QString &name, const QString &step)
 {
     return QTest::qWaitFor([&] { return stepOf(engine, name) == step; }, 10000);
+}
+
+// One object as the comparison reads it: its summary, every turn oldest first, its state now.
+BranchComparison::Branch branchOf(Engine &engine, const QString &name)
+{
+    const ObjectId id = ObjectId::fromName(QStringLiteral("Recruitment"), name);
+    Inspector inspector(&engine);
+    BranchComparison::Branch branch;
+    branch.summary = wait(inspector.object(QStringLiteral("Recruitment"), id)).value();
+    JournalQuery all;
+    all.limit = 1000;
+    branch.turns = wait(inspector.journal(QStringLiteral("Recruitment"), id, all)).value();
+    std::reverse(branch.turns.begin(), branch.turns.end());
+    branch.state = wait(inspector.stateAt(QStringLiteral("Recruitment"), id,
+                                          branch.turns.constLast().seq))
+                       .value();
+    return branch;
 }
 
 // Runs the approve path to the end; returns the final status.
@@ -427,6 +449,152 @@ private slots:
         QCOMPARE(s.value("pendingModelCalls").toInt(), 0);
         QCOMPARE(f.clock->advance(48h), 0);
         QCOMPARE(stepOf(engine, "bob"), QStringLiteral("rejected"));
+    }
+
+    // Issue 17: the what-if loop end to end. The original approves Ada; a sandbox forked while
+    // her screening call was pending gets an edited screening reply instead, and the recruiter
+    // there rejects. The comparison shows where the branches part and how they end, and the
+    // original's files are as they were, byte for byte.
+    void recruitmentWhatIfInASandbox()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Engine &origin = *f.engine;
+        const ObjectId ada = ObjectId::fromName("Recruitment", "ada");
+        QVERIFY(call(origin, "Recruitment", "ada", "submitResume", resume("Ada")).ok());
+        QTRY_COMPARE(indexedStep(origin, ada), QStringLiteral("awaiting-recruiter"));
+        QVERIFY(decide(origin, "ada", HumanAction::Approve).ok());
+        QTRY_COMPARE(indexedStep(origin, ada), QStringLiteral("follow-up-scheduled"));
+        QCOMPARE(f.clock->advance(24h), 1);
+        QTRY_COMPARE(indexedStep(origin, ada), QStringLiteral("closed"));
+        QVERIFY(await(origin.evict(ada)).ok());
+        const DirectorySnapshot before = snapshotDirectory(dir.path() + "/objects");
+
+        // Forked at turn 1, the resume: the screening call is pending in the copy.
+        const SandboxInfo info = wait(Sandboxes::create(&origin, "Recruitment", ada, 1,
+                                                        QStringLiteral("try-reject")))
+                                     .value();
+        QCOMPARE(snapshotDirectory(dir.path() + "/objects"), before);
+        EngineOptions options;
+        options.dataDir = info.dataDir;
+        QVERIFY(Sandboxes::prepare(options).ok());
+        QVERIFY(options.modelSources);
+        // Every reply the original got after turn 1: screening, booking (tool call, then the
+        // confirmation), follow-up.
+        const QList<RecordedReply> recorded = options.modelSources->recorded();
+        QStringList calls;
+        for (const RecordedReply &reply : recorded)
+            calls.append(QStringLiteral("%1#%2").arg(reply.call.callId).arg(reply.call.round));
+        QCOMPARE(calls, QStringList({"mc-1#0", "mc-2#0", "mc-2#1", "mc-3#0"}));
+
+        // As the studio runs it: the pending screening call waits for a choice.
+        options.modelSources->setAskFirst(true);
+        auto sandbox = std::make_unique<Engine>(options);
+        DurableExamples::registerExampleClasses(*sandbox);
+        QVERIFY(sandbox->start().ok());
+        const ModelCallContext screening {"Recruitment", ada, "mc-1", 0};
+        QCOMPARE(wait(ModelCallDirectory(sandbox.get()).sendWaiting("Recruitment", ada)).value(),
+                 1);
+        QTRY_VERIFY(options.modelSources->isWaiting(screening.key()));
+        QCOMPARE(indexedStep(*sandbox, ada), QStringLiteral("screening"));
+        ModelSourceChoice recordedWhenNone;
+        const ModelCallContext never {"Recruitment", ada, "mc-9", 0};
+        QCOMPARE(options.modelSources->choose(never, recordedWhenNone).error().code(),
+                 ErrorCode::NotFound);
+
+        const auto edited = ModelSourceChoice::fromJson(QJsonObject {
+            {"source", "edited"},
+            {"reply",
+             QJsonObject {{"content", R"({"score": 2, "strengths": [], "concerns": ["no )"
+                                      R"(compiler work"], "recommendation": "reject"})"}}}});
+        QVERIFY2(edited.ok(), qPrintable(edited.error().message()));
+        QVERIFY(options.modelSources->choose(screening, edited.value()).ok());
+        QTRY_COMPARE(indexedStep(*sandbox, ada), QStringLiteral("awaiting-recruiter"));
+        QVERIFY(!options.modelSources->isWaiting(screening.key()));
+        const HumanRequestInfo review = pendingFor(*sandbox, "ada");
+        QCOMPARE(review.context.toObject().value("assessment").toObject().value("score").toInt(),
+                 2);
+        QVERIFY(decide(*sandbox, "ada", HumanAction::Reject).ok());
+        QCOMPARE(indexedStep(*sandbox, ada), QStringLiteral("rejected"));
+
+        // The reply is labelled as edited in the journal and in the call's listing.
+        const QList<ModelCallInfo> sandboxCalls =
+            wait(ModelCallDirectory(sandbox.get()).modelCalls("Recruitment", ada)).value();
+        QCOMPARE(sandboxCalls.size(), 1);
+        QCOMPARE(sandboxCalls.at(0).lastReply.value("provider").toString(),
+                 QStringLiteral("edited"));
+
+        // Compared: shared history up to turn 1, the first difference at the screening reply,
+        // and a state that ends rejected instead of closed.
+        const BranchComparison::Branch a = branchOf(origin, "ada");
+        const BranchComparison::Branch b = branchOf(*sandbox, "ada");
+        const BranchComparison comparison = BranchComparison::build(a, b);
+        QCOMPARE(comparison.relation, QStringLiteral("fork"));
+        QCOMPARE(comparison.sharedUntil, 1);
+        QCOMPARE(comparison.firstDifference, 2);
+        QCOMPARE(comparison.rows.first().a->trigger, QStringLiteral("model-reply"));
+        QCOMPARE(comparison.rows.first().b->trigger, QStringLiteral("model-reply"));
+        QStringList differing;
+        for (const KeyChange &change : comparison.stateDiff)
+            differing.append(change.key);
+        QVERIFY2(differing.contains("_durable_agent_step"), qPrintable(differing.join(", ")));
+        QVERIFY2(differing.contains("_durable_agent_state"), qPrintable(differing.join(", ")));
+
+        // The original: its objects, alarms and inbox untouched.
+        sandbox->shutdown();
+        QCOMPARE(snapshotDirectory(dir.path() + "/objects"), before);
+        QCOMPARE(indexedStep(origin, ada), QStringLiteral("closed"));
+        QVERIFY(wait(HumanInbox(&origin).pending()).value().isEmpty());
+        QVERIFY(wait(Inspector(&origin).alarms()).value().isEmpty());
+
+        // Opened again without asking (as durable run does): the recorded replies play on.
+        auto reopened = ModelSources::open(info.dataDir);
+        QVERIFY(reopened.ok());
+        QCOMPARE(reopened.value()->choice(screening.key())->source, ModelSource::Edited);
+        QCOMPARE(reopened.value()->resolved(QStringLiteral("%1/mc-2/0").arg(ada.toString()))
+                     ->source,
+                 ModelSource::Recorded);
+    }
+
+    // Recorded replies replay the original's answers, labelled with the turn they came from;
+    // a call the original never made goes to the live model.
+    void aSandboxReplaysRecordedRepliesByDefault()
+    {
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Engine &origin = *f.engine;
+        const ObjectId ada = ObjectId::fromName("Recruitment", "ada");
+        QVERIFY(call(origin, "Recruitment", "ada", "submitResume", resume("Ada")).ok());
+        QTRY_COMPARE(indexedStep(origin, ada), QStringLiteral("awaiting-recruiter"));
+        const SandboxInfo info =
+            wait(Sandboxes::create(&origin, "Recruitment", ada, 1, QStringLiteral("replay")))
+                .value();
+        EngineOptions options;
+        options.dataDir = info.dataDir;
+        QVERIFY(Sandboxes::prepare(options).ok());
+        auto sandbox = std::make_unique<Engine>(options);
+        DurableExamples::registerExampleClasses(*sandbox);
+        QVERIFY(sandbox->start().ok());
+        QCOMPARE(wait(ModelCallDirectory(sandbox.get()).sendWaiting("Recruitment", ada)).value(),
+                 1);
+        QTRY_COMPARE(indexedStep(*sandbox, ada), QStringLiteral("awaiting-recruiter"));
+        const QList<JournalEntry> turns = journalOf(*sandbox, "Recruitment", "ada");
+        const auto replied = std::find_if(turns.begin(), turns.end(), [](const JournalEntry &e) {
+            return e.trigger == QLatin1String("model-reply");
+        });
+        QVERIFY(replied != turns.end());
+        QCOMPARE(replied->input.toObject().value("replayedFrom").toString(),
+                 QStringLiteral("original turn 2"));
+        QCOMPARE(replied->output.toObject().value("score").toInt(), 8);
+        // Approved there: the booking call was never made by the original, so it is live
+        // (scripted rules here) and the workflow goes on.
+        QVERIFY(decide(*sandbox, "ada", HumanAction::Approve).ok());
+        QTRY_COMPARE(indexedStep(*sandbox, ada), QStringLiteral("follow-up-scheduled"));
+        const QList<ModelCallInfo> calls =
+            wait(ModelCallDirectory(sandbox.get()).modelCalls("Recruitment", ada)).value();
+        QCOMPARE(calls.size(), 2);
+        QCOMPARE(calls.at(1).lastReply.value("provider").toString(), QStringLiteral("scripted"));
+        QVERIFY(calls.at(1).lastReply.value("replayedFrom").toString().isEmpty());
     }
 
     void modelReplyJournalEntryHasRequestReplyTokens()

@@ -25,6 +25,10 @@ public:
     // Oldest first; pendingOnly: only calls still waiting on the model or on tools.
     QFuture<QList<ModelCallInfo>> modelCalls(const QString &className, const ObjectId &id,
                                              bool pendingOnly = false) const;
+    // Sends the object's calls that wait on the model and are not in flight here, and says how
+    // many: a copy's calls (a fork, a sandbox) otherwise wait for the object's next agent turn.
+    // Records nothing (the reply's turn is the history); the send is not counted as an attempt.
+    QFuture<int> sendWaiting(const QString &className, const ObjectId &id) const;
 
 private:
     friend class Inspector;

@@ -14,6 +14,7 @@
 namespace Durable {
 
 class Clock;
+class ModelSources;
 
 struct EngineOptions
 {
@@ -48,6 +49,10 @@ struct EngineOptions
     // Whether an empty modelProvider lets DURABLE_MODEL choose. False (`--model scripted`):
     // scripted rules only, whatever the environment says. See ModelChoice.
     bool modelFromEnvironment = true;
+    // Per-call model sources (a sandbox's, from its model-sources.json): each answer of each
+    // model call is the original's recorded reply, the model above (live) or a reply the user
+    // edited. Null: every call goes to the model above.
+    std::shared_ptr<ModelSources> modelSources;
 
     // The two fields above as a user's `--model` choice sets them.
     void setModel(const ModelChoice &choice)

@@ -4,10 +4,24 @@
 #include <QObject>
 #include <durable/core/chatreply.h>
 #include <durable/core/chatrequest.h>
+#include <durable/core/objectid.h>
 #include <durable/core/result.h>
 #include <functional>
 
 namespace Durable {
+
+// Which durable model call a request belongs to: the engine passes it to completeCall(), so a
+// model that answers per call (ModelSources in a sandbox) can tell the calls apart.
+struct ModelCallContext
+{
+    QString className;
+    ObjectId id;
+    QString callId; // "mc-<n>"
+    int round = 0;  // model replies with tool calls so far
+
+    // "<object id>/<call id>/<round>": one answer of one call.
+    QString key() const;
+};
 
 // How agents talk to a language model: one asynchronous call per ChatRequest.
 //
@@ -26,6 +40,10 @@ public:
     ~ChatModel() override;
 
     virtual void complete(const ChatRequest &request, Done done) = 0;
+    // The engine's entry point: the request of one durable model call. By default the same as
+    // complete(); a model that cares which call it answers overrides it.
+    virtual void completeCall(const ModelCallContext &context, const ChatRequest &request,
+                              Done done);
     // One line for logs and the studio, e.g. "openai-compatible gpt-4o-mini at http://...".
     virtual QString describe() const = 0;
 
