@@ -3,6 +3,7 @@
 
 #include "format.h"
 #include "modelcallmodel.h"
+#include "modelsourcepicker.h"
 
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -13,6 +14,7 @@
 #include <QTextBrowser>
 #include <QVBoxLayout>
 #include <durable/core/chatreply.h>
+#include <durable/core/modelsources.h>
 
 namespace Durable::Ui {
 
@@ -107,6 +109,15 @@ QString sourceBanner(const QJsonObject &reply)
 {
     const QString cassette = reply.value(QStringLiteral("replayedFrom")).toString();
     const bool scripted = reply.value(QStringLiteral("scripted")).toBool();
+    if (ModelCallModel::isRecordedReply(reply))
+        return banner(ConversationView::tr("<b>Recorded</b> — this sandbox replayed the reply "
+                                           "the original got (%1), not asked of a model now.")
+                          .arg(escaped(cassette)),
+                      QStringLiteral("#4c1d95"), QStringLiteral("#efe7fb"));
+    if (reply.value(QStringLiteral("provider")).toString() == QLatin1String("edited"))
+        return banner(ConversationView::tr("<b>Edited</b> — this reply was written in the "
+                                           "studio for this sandbox, not given by a model."),
+                      QStringLiteral("#7a4f00"), QStringLiteral("#fff4d6"));
     if (!cassette.isEmpty())
         return banner(ConversationView::tr("<b>Cassette replay</b> — this reply was replayed from "
                                            "%1, not asked of a model now%2.")
@@ -171,7 +182,8 @@ QString replyHtml(const ModelCallInfo &call)
 
 ConversationView::ConversationView(Inspector *inspector, QWidget *parent)
     : QWidget(parent), m_model(new ModelCallModel(inspector, this)), m_summary(new QLabel),
-      m_view(new QTableView), m_detail(new QTextBrowser)
+      m_view(new QTableView), m_detail(new QTextBrowser),
+      m_picker(new ModelSourcePicker(inspector))
 {
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -194,7 +206,12 @@ ConversationView::ConversationView(Inspector *inspector, QWidget *parent)
 
     auto *split = new QSplitter(Qt::Vertical);
     split->addWidget(m_view);
-    split->addWidget(m_detail);
+    auto *detail = new QWidget;
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    detailLayout->addWidget(m_detail, 1);
+    detailLayout->addWidget(m_picker);
+    split->addWidget(detail);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
     auto *layout = new QVBoxLayout(this);
@@ -208,6 +225,7 @@ ConversationView::ConversationView(Inspector *inspector, QWidget *parent)
     connect(m_model, &QAbstractItemModel::dataChanged, this, &ConversationView::showSelectedCall);
     connect(m_model, &ModelCallModel::loaded, this, &ConversationView::callsLoaded);
     connect(m_model, &ModelCallModel::errorOccurred, this, &ConversationView::errorOccurred);
+    connect(m_picker, &ModelSourcePicker::errorOccurred, this, &ConversationView::errorOccurred);
     updateSummary();
     showSelectedCall();
 }
@@ -274,15 +292,22 @@ void ConversationView::updateSummary()
     int pending = 0;
     int scripted = 0;
     int replayed = 0;
+    int recorded = 0;
     for (int row = 0; row < total; ++row) {
         const QModelIndex index = m_model->index(row, 0);
         pending += index.data(ModelCallModel::PendingRole).toBool() ? 1 : 0;
         scripted += index.data(ModelCallModel::ScriptedRole).toBool() ? 1 : 0;
-        replayed += index.data(ModelCallModel::ReplayedFromRole).toString().isEmpty() ? 0 : 1;
+        const QString from = index.data(ModelCallModel::ReplayedFromRole).toString();
+        if (ModelSources::isRecordedFrom(from))
+            ++recorded;
+        else if (!from.isEmpty())
+            ++replayed;
     }
     QStringList parts {tr("%n model call(s), oldest first", nullptr, total)};
     if (pending > 0)
         parts.append(tr("%n pending", nullptr, pending));
+    if (recorded > 0)
+        parts.append(tr("%n replayed from the original", nullptr, recorded));
     if (replayed > 0)
         parts.append(tr("%n replayed from a cassette", nullptr, replayed));
     else if (scripted > 0)
@@ -299,11 +324,13 @@ void ConversationView::showSelectedCall()
             m_shownHtml = QStringLiteral("-");
             m_detail->setHtml(QStringLiteral("<p style=\"color:#6b7280;\">%1</p>")
                                   .arg(tr("Select a model call to see its messages and reply.")));
+            m_picker->setCall(m_className, m_id, {});
             emit detailShown(QString());
         }
         return;
     }
     const ModelCallInfo call = m_model->call(rows.first().row());
+    m_picker->setCall(m_className, m_id, call);
     const QString html = callHtml(call);
     // dataChanged arrives for any call: re-render only when what is shown changed, so the
     // reader's scroll position survives unrelated updates.

@@ -17,12 +17,15 @@ class Inspector;
 namespace Durable::Ui {
 
 class ModelCallModel;
+class ModelSourcePicker;
 
 // The Conversation tab: an agent's model calls, oldest first, and the selected call in full:
 // its status (pending calls say what they wait on, and the attempt), every message of the
 // request (system, user, assistant with tool calls, tool results), the tools offered, the reply
 // with finish reason, tokens, latency and model, and a banner when the reply came from the
-// scripted model or a cassette replay rather than a live model.
+// scripted model, a cassette replay, the original's recorded reply or an edited one rather than
+// a live model. In a sandbox, a pending call gets a ModelSourcePicker under it: recorded, live or
+// edited.
 //
 // Reads only while shown (model calls are read on the object's strand, which would wake a
 // hibernated object) and follows the change feed through its model. GUI thread only.
@@ -37,6 +40,7 @@ public:
     QTableView *callView() const { return m_view; }
     QTextBrowser *detailView() const { return m_detail; }
     QLabel *summaryLabel() const { return m_summary; }
+    ModelSourcePicker *sourcePicker() const { return m_picker; }
     // The call shown in the detail pane ("" when none).
     QString shownCallId() const { return m_shownCallId; }
     void selectCall(const QString &callId);
@@ -67,6 +71,7 @@ private:
     QLabel *m_summary;
     QTableView *m_view;
     QTextBrowser *m_detail;
+    ModelSourcePicker *m_picker;
 };
 
 } // namespace Durable::Ui

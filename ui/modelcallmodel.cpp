@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "modelcallmodel.h"
 
+#include <durable/core/modelsources.h>
+
 #include "format.h"
 #include "futures.h"
 #include "guithread.h"
@@ -74,11 +76,20 @@ QString ModelCallModel::statusText(const ModelCallInfo &call)
     return QString();
 }
 
+bool ModelCallModel::isRecordedReply(const QJsonObject &reply)
+{
+    return ModelSources::isRecordedFrom(reply.value(QStringLiteral("replayedFrom")).toString());
+}
+
 QString ModelCallModel::sourceText(const QJsonObject &reply)
 {
     if (reply.isEmpty())
         return QString();
     const QString cassette = reply.value(QStringLiteral("replayedFrom")).toString();
+    if (isRecordedReply(reply))
+        return tr("Recorded (%1)").arg(cassette);
+    if (reply.value(QStringLiteral("provider")).toString() == QLatin1String("edited"))
+        return tr("Edited reply");
     if (!cassette.isEmpty())
         return tr("Cassette replay (%1)").arg(cassette);
     if (reply.value(QStringLiteral("scripted")).toBool())

@@ -67,6 +67,8 @@ public:
     static QString statusText(const ModelCallInfo &call);
     // "Scripted model", "Cassette replay (file.json)", "Live model (openai-compatible)", "".
     static QString sourceText(const QJsonObject &reply);
+    // Whether a reply is a sandbox's replay of the original's (ModelSources::recordedFrom).
+    static bool isRecordedReply(const QJsonObject &reply);
 
 public slots:
     // Re-reads the calls of the object shown.

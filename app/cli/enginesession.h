@@ -54,6 +54,8 @@ public:
     Result<void> restart();
     // Commits in-flight turns and stops; idempotent.
     void shutdown();
+    // The sandbox's manifest when the data directory is one.
+    const std::optional<SandboxInfo> &sandbox() const { return m_sandbox; }
 
 private:
     EngineSession(EngineOptions options, AgentPackageLoader *packages);

@@ -14,6 +14,7 @@
 #include <durable/core/agentpackagewatcher.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/modelcalldirectory.h>
 #include <durable/core/modelchoice.h>
 #include <durable/core/sandboxes.h>
 #include <durable/core/scenariorecorder.h>
@@ -308,6 +309,32 @@ void runUntilSignal(SignalWatcher &watcher)
     QCoreApplication::exec();
 }
 
+// A sandbox's copy may wait on the model (forked while a call was out): send it now, as the
+// original's turn did, rather than at the copy's next agent turn. Its source (recorded, live or
+// edited) is the sandbox's model-sources.json's.
+void sendSandboxCalls(EngineSession &session)
+{
+    const std::optional<SandboxInfo> &sandbox = session.sandbox();
+    if (!sandbox)
+        return;
+    ModelCallDirectory(&session.engine())
+        .sendWaiting(sandbox->className, sandbox->objectId)
+        .then(&session.engine(),
+              [](int sent) {
+                  if (sent > 0)
+                      CommandLine::printErr(
+                          QStringLiteral("durable: sandbox: sent %1 waiting model call(s) of the "
+                                         "copy (replies per model-sources.json; recorded by "
+                                         "default)")
+                              .arg(sent));
+              })
+        .onFailed(&session.engine(), [](const Error &error) {
+            CommandLine::printErr(QStringLiteral("durable: sandbox: could not send the copy's "
+                                                 "waiting model calls: %1")
+                                      .arg(error.message()));
+        });
+}
+
 } // namespace
 
 int RunCommand::run(const QStringList &arguments, bool serve)
@@ -387,6 +414,7 @@ int RunCommand::run(const QStringList &arguments, bool serve)
                          &logReload);
         packageWatcher.start();
     }
+    sendSandboxCalls(engine);
     std::unique_ptr<HttpServer> server;
     std::unique_ptr<Gateway> gateway;
     if (serve && !startGateway(engine, httpOptions, address, server, gateway))

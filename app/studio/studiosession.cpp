@@ -5,6 +5,8 @@
 
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/modelcalldirectory.h>
+#include <durable/core/modelsources.h>
 #include <durable/core/sandboxes.h>
 #include <durable/core/virtualclock.h>
 
@@ -104,9 +106,13 @@ Result<void> StudioSession::open(const QString &requested)
     // A sandbox brings its own paused virtual clock and holds its calls (Sandboxes::prepare).
     const bool sandbox = Sandboxes::isSandbox(dataDir);
     options.clock = sandbox ? nullptr : makeClock(dataDir);
-    if (Result<std::optional<SandboxInfo>> prepared = Sandboxes::prepare(options); !prepared)
+    const Result<std::optional<SandboxInfo>> prepared = Sandboxes::prepare(options);
+    if (!prepared)
         return prepared.error().prefixed(
             tr("Could not open %1").arg(QDir::toNativeSeparators(dataDir)));
+    // A person is here to choose: each model call of a sandbox waits for its reply source.
+    if (options.modelSources)
+        options.modelSources->setAskFirst(true);
     std::shared_ptr<VirtualClock> clock = std::dynamic_pointer_cast<VirtualClock>(options.clock);
     auto engine = std::make_unique<Engine>(options);
     if (m_registrar)
@@ -132,6 +138,12 @@ Result<void> StudioSession::open(const QString &requested)
         m_window->setGeometry(previousWindow->geometry());
     m_window->show();
     remember(dataDir);
+    // The copy's calls that were out when it was made go now, to wait for a choice in its
+    // Conversation tab (otherwise they would wait for its next agent turn).
+    if (prepared.value()) {
+        (void)m_inspector->modelCalls().sendWaiting(prepared.value()->className,
+                                                    prepared.value()->objectId);
+    }
     if (previousEngine)
         retire(std::move(previousEngine), std::move(previousInspector), previousWindow,
                previousDir);

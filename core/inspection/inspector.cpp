@@ -639,6 +639,11 @@ ModelCallDirectory Inspector::modelCalls() const
     return ModelCallDirectory(m_core);
 }
 
+std::shared_ptr<ModelSources> Inspector::modelSources() const
+{
+    return m_core ? m_core->options().modelSources : nullptr;
+}
+
 QFuture<qint64> Inspector::compact(const QString &className, const ObjectId &id,
                                    const RetentionPolicy &policy) const
 {

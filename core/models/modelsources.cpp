@@ -108,6 +108,16 @@ Result<RecordedReply> RecordedReply::fromJson(const QJsonObject &json)
     return recorded;
 }
 
+QString ModelSources::recordedFrom(qint64 seq)
+{
+    return QStringLiteral("original turn %1").arg(seq);
+}
+
+bool ModelSources::isRecordedFrom(const QString &replayedFrom)
+{
+    return replayedFrom.startsWith(QLatin1String("original turn "));
+}
+
 ModelSources::ModelSources(QString dataDir) : m_dataDir(std::move(dataDir)) { }
 
 Result<std::shared_ptr<ModelSources>> ModelSources::open(const QString &dataDir)

@@ -78,7 +78,7 @@ void SourcedChatModel::answer(const ModelCallContext &context, const ChatRequest
             return;
         }
         ChatReply reply = recorded->reply;
-        reply.replayedFrom = QStringLiteral("original turn %1").arg(recorded->seq);
+        reply.replayedFrom = ModelSources::recordedFrom(recorded->seq);
         deliverLater(std::move(done), reply);
         return;
     }

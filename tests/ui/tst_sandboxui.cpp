@@ -2,17 +2,23 @@
 // Sandboxes in the studio: "Sandbox from here…" in an object's Timeline tab copies it, the studio
 // offers to open the copy, the sandbox's window says plainly what it is (title and banner), File >
 // Sandboxes lists, opens and deletes them, and the banner's button goes back to the original,
-// which the sandbox never touched.
+// which the sandbox never touched. In a sandbox each model call waits in the Conversation tab
+// for its reply source: recorded, live or edited.
 #include "studiosession.h"
 
+#include <conversationview.h>
 #include <mainwindow.h>
+#include <modelcallmodel.h>
+#include <modelsourcepicker.h>
 #include <objectbrowser.h>
 #include <objectinspector.h>
 #include <objectlistmodel.h>
 #include <timelineview.h>
 
 #include <durable/core/clock.h>
+#include <durable/core/agentdirectory.h>
 #include <durable/core/engine.h>
+#include <durable/core/modelcalldirectory.h>
 #include <durable/core/sandboxes.h>
 
 #include <QAbstractButton>
@@ -20,6 +26,9 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QRadioButton>
+#include <QTabWidget>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -146,6 +155,64 @@ private slots:
         window->deleteSandbox(QStringLiteral("try"));
         QVERIFY(!QFileInfo::exists(sandboxDir));
         QVERIFY(menuTexts(window->sandboxMenu()).constFirst().startsWith("No sandboxes yet"));
+    }
+
+    void aSandboxAsksWhereEachModelReplyComesFrom()
+    {
+        QTemporaryDir origin;
+        StudioSession session(true,
+                              [](Engine &engine) { DurableExamples::registerDemoClasses(engine); });
+        QVERIFY(session.open(origin.path()).ok());
+        const QString recruitment = QStringLiteral("Recruitment");
+        const ObjectId ada = ObjectId::fromName(recruitment, QStringLiteral("ada"));
+        auto stub = session.engine()->stub(recruitment, QStringLiteral("ada"));
+        const QJsonObject resume {{"candidate", "Ada"}, {"role", "Engineer"},
+                                  {"resume", "Writes C++."}};
+        stub->call(QStringLiteral("submitResume"), resume).waitForFinished();
+        AgentDirectory originAgents(session.engine());
+        QTRY_VERIFY(originAgents.steps(recruitment).result().value(ada) ==
+                    QLatin1String("awaiting-recruiter"));
+        // Forked at the resume: the screening call was out.
+        QFuture<SandboxInfo> made =
+            Sandboxes::create(session.engine(), recruitment, ada, 1, QStringLiteral("screen"));
+        made.waitForFinished();
+        QVERIFY(session.open(made.result().dataDir).ok());
+        Ui::MainWindow *window = session.window();
+        QVERIFY(window->sandbox());
+        window->showObject(recruitment, ada);
+        window->objectInspector()->tabs()->setCurrentIndex(Ui::ObjectInspector::ConversationTab);
+        Ui::ConversationView *conversation = window->objectInspector()->conversation();
+        Ui::ModelSourcePicker *picker = conversation->sourcePicker();
+        QTRY_COMPARE(conversation->shownCallId(), QStringLiteral("mc-1"));
+        QTRY_VERIFY(picker->isVisibleTo(window));
+        QTRY_VERIFY2(picker->statusLabel()->text().contains("Waiting for you"),
+                     qPrintable(picker->statusLabel()->text()));
+        // Recorded by default, with the original's reply ready to edit.
+        QVERIFY(picker->button(ModelSource::Recorded)->isChecked());
+        QVERIFY(picker->editor()->toPlainText().contains("\"score\": 8"));
+        picker->button(ModelSource::Edited)->setChecked(true);
+        picker->editor()->setPlainText(
+            R"({"score": 2, "strengths": [], "concerns": ["no compilers"], )"
+            R"("recommendation": "reject"})");
+        if (const QString shots = qEnvironmentVariable("DURABLE_SCREENSHOT_DIR");
+            !shots.isEmpty()) {
+            window->resize(1280, 800);
+            QTest::qWait(300); // the inspector's reads, for the picture only
+            QVERIFY(window->grab().save(
+                QDir(shots).filePath(QStringLiteral("model-source-picker.png"))));
+        }
+
+        QSignalSpy answered(picker, &Ui::ModelSourcePicker::answered);
+        picker->answerButton()->click();
+        QTRY_COMPARE(answered.size(), 1);
+        AgentDirectory agents(session.engine());
+        QTRY_VERIFY(agents.steps(recruitment).result().value(ada) == QLatin1String("awaiting-recruiter"));
+        QFuture<QJsonObject> state = agents.state(recruitment, ada);
+        QCOMPARE(state.result().value("assessment").toObject().value("score").toInt(), 2);
+        // The answered call is labelled as edited, and no longer offers a choice.
+        QTRY_COMPARE(conversation->model()->index(0, Ui::ModelCallModel::SourceColumn).data(),
+                     QVariant(QStringLiteral("Edited reply")));
+        QTRY_VERIFY(!picker->isVisibleTo(window));
     }
 };
 

@@ -19,6 +19,8 @@ class QTimer;
 
 namespace Durable {
 
+class ModelSources;
+
 class Engine;
 class EngineCore;
 class RecordingTap;
@@ -109,6 +111,8 @@ public:
     HumanInbox inbox() const;
     // Agents' model calls.
     ModelCallDirectory modelCalls() const;
+    // The per-call model sources of this engine (a sandbox's), or null.
+    std::shared_ptr<ModelSources> modelSources() const;
 
     Metrics metrics() const;
 

@@ -26,8 +26,9 @@ struct ChatReply
     QString model;    // the model that answered, as the provider named it
     QString provider; // "openai-compatible", "scripted"
     bool scripted = false;
-    // The cassette file (name only) a replay served this reply from; empty for live replies.
-    // Everything else is exactly what was recorded.
+    // What a replay served this reply from: a cassette file (name only), or "original turn N"
+    // for a sandbox's recorded reply (ModelSources); empty for live replies. Everything else is
+    // exactly what was recorded.
     QString replayedFrom;
 
     // The assistant message to append to the conversation.

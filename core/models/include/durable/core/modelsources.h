@@ -61,6 +61,9 @@ class ModelSources : public QObject
     Q_OBJECT
 public:
     static QString fileName() { return QStringLiteral("model-sources.json"); }
+    // ChatReply::replayedFrom of a recorded reply, "original turn N", and the test for it.
+    static QString recordedFrom(qint64 seq);
+    static bool isRecordedFrom(const QString &replayedFrom);
     // What dataDir's file holds; empty sources (nothing recorded, no choice) when there is none.
     static Result<std::shared_ptr<ModelSources>> open(const QString &dataDir);
 
