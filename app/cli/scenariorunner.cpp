@@ -4,6 +4,7 @@
 #include "awaitresult.h"
 #include "enginesession.h"
 #include "journalreader.h"
+#include "scenariobranch.h"
 #include <durable/core/duration.h>
 #include <durable/core/jsonmatch.h>
 
@@ -12,6 +13,7 @@
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
 #include <durable/core/modelcalldirectory.h>
+#include <durable/core/modelsources.h>
 #include <durable/core/outgoingcallinfo.h>
 #include <durable/core/virtualclock.h>
 
@@ -53,9 +55,11 @@ ScenarioRunner::StepOutcome settled(const ScenarioStep &step, Check check)
     }
 }
 
+// Steps that first wait until the objects are idle: assertions, answers, and a sandbox's copy.
 bool isAssertion(const QString &kind)
 {
-    return kind.startsWith(QLatin1String("assert")) || kind == QLatin1String("answer");
+    return kind.startsWith(QLatin1String("assert")) || kind == QLatin1String("answer") ||
+           kind == QLatin1String("sandbox");
 }
 
 } // namespace
@@ -115,12 +119,20 @@ ScenarioResult ScenarioRunner::run(const Scenario &scenario)
     options.setModel(m_model);
     options.clock = scenario.start.isValid() ? std::make_shared<VirtualClock>(scenario.start)
                                              : std::make_shared<VirtualClock>();
+    // For "modelSource" steps: an answer without a choice goes to the model, as it would without.
+    auto sources = ModelSources::open(options.dataDir);
+    if (!sources) {
+        result.error = sources.error().message();
+        return result;
+    }
+    options.modelSources = sources.value();
     auto session = EngineSession::open(options, m_packages);
     if (!session) {
         result.error = session.error().message();
         return result;
     }
     m_session = std::move(session.value());
+    m_branch = std::make_unique<ScenarioBranch>(m_packages, m_model);
     m_objects.clear();
 
     bool failed = false;
@@ -155,6 +167,7 @@ ScenarioResult ScenarioRunner::run(const Scenario &scenario)
         result.steps.append(stepResult);
     }
     m_session.reset();
+    m_branch.reset();
     result.elapsedMs = total.elapsed();
     return result;
 }
@@ -204,6 +217,14 @@ ScenarioRunner::StepOutcome ScenarioRunner::runStep(const ScenarioStep &step)
         return assertPending(step);
     if (kind == QLatin1String("assertStep"))
         return assertStep(step);
+    if (kind == QLatin1String("sandbox")) {
+        m_objects = {{step.className(), step.objectId()}}; // the only object there
+        return m_branch->sandbox(step, m_session);
+    }
+    if (kind == QLatin1String("modelSource"))
+        return m_branch->modelSource(step, *m_session);
+    if (kind == QLatin1String("assertCompare"))
+        return m_branch->assertCompare(step, *m_session);
     return Failure {QStringLiteral("unknown step kind \"%1\"").arg(kind), {}, {}};
 }
 

@@ -21,6 +21,7 @@ class AgentPackageLoader;
 namespace Durable::Cli {
 
 class EngineSession;
+class ScenarioBranch;
 
 // Runs one scenario against a fresh engine in a temporary data directory on a paused
 // VirtualClock, step by step; the first failing step fails the scenario and the rest are
@@ -79,6 +80,7 @@ private:
     QString m_dataDir;
     ModelChoice m_model;
     std::unique_ptr<EngineSession> m_session;
+    std::unique_ptr<ScenarioBranch> m_branch; // the what-if steps, and the original's session
     // Objects the steps so far addressed (class, id) and those they called durably, in order:
     // what settling waits for.
     QList<QPair<QString, ObjectId>> m_objects;

@@ -47,6 +47,9 @@ const QList<KindSpec> &kindSpecs()
         {"assertPending", false, {}},
         {"assertStep", true, {}},
         {"settle", false, {}},
+        {"sandbox", true, {}},
+        {"modelSource", true, {}},
+        {"assertCompare", true, {}},
     };
     return specs;
 }

@@ -106,6 +106,8 @@ private slots:
         QTest::newRow("counter") << s_scenarios + QStringLiteral("/counter.json");
         QTest::newRow("reminder") << s_scenarios + QStringLiteral("/reminder.json");
         QTest::newRow("recruitment") << s_scenarios + QStringLiteral("/recruitment.json");
+        QTest::newRow("recruitment-what-if")
+            << s_scenarios + QStringLiteral("/recruitment-what-if.json");
     }
     void shippedScenariosPassInProcess()
     {
@@ -146,6 +148,45 @@ private slots:
         QVERIFY2(failed.journal.size() >= 2, qPrintable(failed.journal.join(QLatin1Char('\n'))));
         QVERIFY(failed.journal.join(QLatin1Char('\n')).contains(QStringLiteral("increment")));
         QCOMPARE(result.steps.at(3).outcome, StepResult::Outcome::Skipped);
+    }
+
+    // Issue 17: a scenario chooses a model call's reply source before the call is made; a
+    // choice that comes too late, or names no source, is refused with the reason.
+    void modelSourceStepsChooseBeforeTheCall()
+    {
+        const auto steps = [](const QJsonArray &tail) {
+            QJsonArray all {
+                QJsonObject {{"do", "modelSource"}, {"call", "mc-1"}, {"source", "edited"},
+                             {"reply", QJsonObject {{"content", R"({"score": 3})"}}}},
+                QJsonObject {{"do", "call"}, {"method", "submitResume"},
+                             {"args", QJsonObject {{"candidate", "Cy"}}}},
+                QJsonObject {{"do", "assertState"},
+                             {"state", QJsonObject {{"assessment.score", 3}}}}};
+            for (const QJsonValue &step : tail)
+                all.append(step);
+            return QJsonObject {{"defaults", QJsonObject {{"class", "Recruitment"}, {"name", "cy"}}},
+                                {"steps", all}};
+        };
+        const QJsonObject late {{"do", "modelSource"}, {"call", "mc-1"}, {"source", "live"}};
+        const auto scenario = Scenario::fromJson(steps({late}), QStringLiteral("inline"));
+        QVERIFY2(scenario.ok(), qPrintable(scenario.error().message()));
+        const ScenarioResult result =
+            ScenarioRunner(&DurableTest::demoAgents()).run(scenario.value());
+        QCOMPARE(result.steps.at(2).outcome, StepResult::Outcome::Passed);
+        const StepResult &refused = result.steps.at(3);
+        QCOMPARE(refused.outcome, StepResult::Outcome::Failed);
+        QVERIFY2(refused.message.contains("answered already"), qPrintable(refused.message));
+
+        const QJsonObject unknown {{"do", "modelSource"}, {"call", "mc-2"}, {"source", "psychic"}};
+        const auto bad = Scenario::fromJson(steps({unknown}), QStringLiteral("inline"));
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().message().contains("step 4"), qPrintable(bad.error().message()));
+        const QJsonObject compare {{"do", "assertCompare"}, {"firstDifference", 1}};
+        const auto alone = Scenario::fromJson(steps({compare}), QStringLiteral("inline"));
+        const ScenarioResult lonely =
+            ScenarioRunner(&DurableTest::demoAgents()).run(alone.value());
+        QVERIFY2(lonely.steps.at(3).message.contains("follows a sandbox step"),
+                 qPrintable(lonely.steps.at(3).message));
     }
 
     // assertState reads the agent's state and says so when the value is elsewhere (issue 15:
