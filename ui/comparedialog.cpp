@@ -43,7 +43,11 @@ QString objectLabel(const ObjectSummary &summary)
 } // namespace
 
 CompareDialog::CompareDialog(Inspector *inspector, QWidget *parent)
-    : QDialog(parent), m_inspector(inspector), m_pickA(new QComboBox), m_pickB(new QComboBox),
+    : CompareDialog(inspector, inspector, parent)
+{ }
+
+CompareDialog::CompareDialog(Inspector *a, Inspector *b, QWidget *parent)
+    : QDialog(parent), m_inspectors {a, b}, m_pickA(new QComboBox), m_pickB(new QComboBox),
       m_summary(new QLabel), m_table(new QTableView), m_model(new BranchComparisonModel(this)),
       m_stateDiff(new QTableWidget(0, 3))
 {
@@ -51,6 +55,7 @@ CompareDialog::CompareDialog(Inspector *inspector, QWidget *parent)
     auto *picks = new QFormLayout;
     picks->addRow(tr("A:"), m_pickA);
     picks->addRow(tr("B:"), m_pickB);
+    m_picks = picks;
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
@@ -91,43 +96,54 @@ CompareDialog::CompareDialog(Inspector *inspector, QWidget *parent)
         connect(pick, &QComboBox::activated, this, &CompareDialog::reload);
 }
 
+void CompareDialog::setSideNames(const QString &a, const QString &b)
+{
+    qobject_cast<QLabel *>(m_picks->labelForField(m_pickA))->setText(tr("A (%1):").arg(a));
+    qobject_cast<QLabel *>(m_picks->labelForField(m_pickB))->setText(tr("B (%1):").arg(b));
+}
+
 void CompareDialog::compare(const ObjectSummary &a, const ObjectSummary &b)
 {
-    m_objects = {a, b};
-    for (QComboBox *pick : {m_pickA, m_pickB}) {
+    // Until the lists arrive, each picker offers what it can: both objects when they are in one
+    // engine, else its own side's.
+    const bool together = m_inspectors[0] == m_inspectors[1];
+    m_objects[0] = together && b.id != a.id ? QList {a, b} : QList {a};
+    m_objects[1] = together && b.id != a.id ? QList {a, b} : QList {b};
+    for (int side : {0, 1}) {
+        QComboBox *pick = side == 0 ? m_pickA : m_pickB;
         pick->clear();
-        pick->addItem(objectLabel(a));
-        if (b.id != a.id)
-            pick->addItem(objectLabel(b));
+        for (const ObjectSummary &summary : m_objects[size_t(side)])
+            pick->addItem(objectLabel(summary));
     }
     m_pickB->setCurrentIndex(m_pickB->count() - 1);
     reload();
     listObjects(a.className);
 }
 
-// Fills both pickers with every object of the class, keeping the current choices.
+// Fills each picker with every object of the class in its side's engine, keeping the choices.
 void CompareDialog::listObjects(const QString &className)
 {
     ObjectQuery query;
     query.className = className;
-    whenReady(
-        m_inspector->objects(query), this,
-        [this](const QList<ObjectSummary> &objects) {
-            const ObjectSummary a = m_objects.value(m_pickA->currentIndex());
-            const ObjectSummary b = m_objects.value(m_pickB->currentIndex());
-            m_objects = objects;
-            for (const auto &[pick, chosen] : {std::pair {m_pickA, a}, std::pair {m_pickB, b}}) {
+    for (int side : {0, 1}) {
+        whenReady(
+            m_inspectors[size_t(side)]->objects(query), this,
+            [this, side](const QList<ObjectSummary> &objects) {
+                QComboBox *pick = side == 0 ? m_pickA : m_pickB;
+                QList<ObjectSummary> &listed = m_objects[size_t(side)];
+                const ObjectSummary chosen = listed.value(pick->currentIndex());
+                listed = objects;
                 pick->clear();
                 int current = 0;
-                for (int i = 0; i < m_objects.size(); ++i) {
-                    pick->addItem(objectLabel(m_objects.at(i)));
-                    if (m_objects.at(i).id == chosen.id)
+                for (int i = 0; i < listed.size(); ++i) {
+                    pick->addItem(objectLabel(listed.at(i)));
+                    if (listed.at(i).id == chosen.id)
                         current = i;
                 }
                 pick->setCurrentIndex(current);
-            }
-        },
-        [this](const Error &error) { showError(error.message()); });
+            },
+            [this](const Error &error) { showError(error.message()); });
+    }
 }
 
 void CompareDialog::reload()
@@ -135,8 +151,8 @@ void CompareDialog::reload()
     const quint64 generation = ++m_generation;
     m_loaded = {false, false};
     m_summary->setText(tr("Reading both histories…"));
-    load(0, m_objects.value(m_pickA->currentIndex()), generation);
-    load(1, m_objects.value(m_pickB->currentIndex()), generation);
+    load(0, m_objects[0].value(m_pickA->currentIndex()), generation);
+    load(1, m_objects[1].value(m_pickB->currentIndex()), generation);
 }
 
 // Reads one side: its journal, then its state after its last turn (an agent's state included).
@@ -148,9 +164,10 @@ void CompareDialog::load(int side, const ObjectSummary &summary, quint64 generat
         if (generation == m_generation)
             showError(error.message());
     };
+    Inspector *inspector = m_inspectors[size_t(side)];
     whenReady(
-        m_inspector->journal(summary.className, summary.id, query), this,
-        [this, side, summary, generation, failed](QList<JournalEntry> turns) {
+        inspector->journal(summary.className, summary.id, query), this,
+        [this, inspector, side, summary, generation, failed](QList<JournalEntry> turns) {
             if (generation != m_generation)
                 return;
             std::reverse(turns.begin(), turns.end()); // the inspector answers newest first
@@ -167,7 +184,7 @@ void CompareDialog::load(int side, const ObjectSummary &summary, quint64 generat
                 done({});
                 return;
             }
-            whenReady(m_inspector->stateAt(summary.className, summary.id, turns.last().seq), this,
+            whenReady(inspector->stateAt(summary.className, summary.id, turns.last().seq), this,
                       done, failed);
         },
         failed);

@@ -10,6 +10,7 @@
 #include <array>
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QTableView;
 class QTableWidget;
@@ -26,14 +27,20 @@ class BranchComparisonModel;
 // side, their turns aligned on the shared timeline (BranchComparison), the first turn where they
 // differ highlighted and scrolled to, and how their states differ now. Either side can be
 // switched to any object of the class. Reads through the Inspector without blocking; GUI thread.
+//
+// Each side may read from its own engine (a sandbox's copy against the original, in another
+// data directory): side A through a, side B through b, each listing its own engine's objects.
 class CompareDialog : public QDialog
 {
     Q_OBJECT
 public:
     explicit CompareDialog(Inspector *inspector, QWidget *parent = nullptr);
+    CompareDialog(Inspector *a, Inspector *b, QWidget *parent = nullptr);
 
     // Lists the objects of a's class and compares a with b.
     void compare(const ObjectSummary &a, const ObjectSummary &b);
+    // What each side is, beside its picker: "the original", "this sandbox".
+    void setSideNames(const QString &a, const QString &b);
 
     BranchComparisonModel *model() const { return m_model; }
     QTableWidget *stateDiff() const { return m_stateDiff; }
@@ -50,14 +57,15 @@ private:
     void showComparison();
     void showError(const QString &message);
 
-    Inspector *m_inspector;
+    std::array<Inspector *, 2> m_inspectors;
+    QFormLayout *m_picks;
     QComboBox *m_pickA;
     QComboBox *m_pickB;
     QLabel *m_summary;
     QTableView *m_table;
     BranchComparisonModel *m_model;
     QTableWidget *m_stateDiff;
-    QList<ObjectSummary> m_objects;
+    std::array<QList<ObjectSummary>, 2> m_objects; // what each side's picker lists
     std::array<BranchComparison::Branch, 2> m_branches;
     std::array<bool, 2> m_loaded {false, false};
     quint64 m_generation = 0;

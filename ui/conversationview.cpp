@@ -182,8 +182,7 @@ QString replyHtml(const ModelCallInfo &call)
 
 ConversationView::ConversationView(Inspector *inspector, QWidget *parent)
     : QWidget(parent), m_model(new ModelCallModel(inspector, this)), m_summary(new QLabel),
-      m_view(new QTableView), m_detail(new QTextBrowser),
-      m_picker(new ModelSourcePicker(inspector))
+      m_view(new QTableView), m_detail(new QTextBrowser), m_picker(new ModelSourcePicker(inspector))
 {
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);

@@ -13,6 +13,7 @@
 #include "objectbrowser.h"
 #include "objectinspector.h"
 #include "objectlistmodel.h"
+#include "sandboxbar.h"
 #include "sendrequestdialog.h"
 #include "workflowboard.h"
 
@@ -72,10 +73,9 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
       m_metrics(new MetricsPanel), m_clockControls(new ClockControls(engine->clock()))
 {
     setObjectName(QStringLiteral("DurableStudioMainWindow"));
-    if (const Result<SandboxInfo> sandbox = Sandboxes::read(engine->dataDir()); sandbox)
-        m_sandbox = sandbox.value();
+    m_sandboxBar = new SandboxBar(engine, inspector, this);
     setWindowTitle(
-        m_sandbox ? tr("Durable Studio — Sandbox “%1” — %2").arg(m_sandbox->name, engine->dataDir())
+        sandbox() ? tr("Durable Studio — Sandbox “%1” — %2").arg(sandbox()->name, engine->dataDir())
                   : tr("Durable Studio — %1").arg(engine->dataDir()));
     setCentralWidget(wrapWithSandboxBanner(m_browser));
     setDockOptions(AnimatedDocks | AllowTabbedDocks | AllowNestedDocks);
@@ -107,7 +107,13 @@ MainWindow::MainWindow(Engine *engine, Inspector *inspector, QWidget *parent)
     connect(m_browser->classModel(), &ClassListModel::errorOccurred, this,
             &MainWindow::reportError);
     connect(m_inspectorView, &ObjectInspector::errorOccurred, this, &MainWindow::reportError);
-    connect(m_inspectorView, &ObjectInspector::sandboxCreated, this, &MainWindow::offerToOpen);
+    connect(m_inspectorView, &ObjectInspector::sandboxCreated, m_sandboxBar,
+            &SandboxBar::offerToOpen);
+    connect(m_inspectorView, &ObjectInspector::compareWithOriginalRequested, m_sandboxBar,
+            &SandboxBar::compareWithOriginal);
+    connect(m_sandboxBar, &SandboxBar::openDataDirectoryRequested, this,
+            &MainWindow::openDataDirectoryRequested);
+    connect(m_sandboxBar, &SandboxBar::message, this, &MainWindow::showMessage);
     connect(m_inspectorView, &ObjectInspector::repaired, this,
             [this](const QString &note) { showMessage(note); });
     connect(inspector, &Inspector::metricsUpdated, this, &MainWindow::showMetrics);
@@ -312,8 +318,7 @@ void MainWindow::createFileActions(QMenu *file)
     m_openDataDirectory->setToolTip(tr("Close this data directory and open another one"));
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setEnabled(false);
-    m_sandboxMenu = file->addMenu(tr("Sand&boxes"));
-    connect(m_sandboxMenu, &QMenu::aboutToShow, this, &MainWindow::fillSandboxMenu);
+    file->addMenu(m_sandboxBar->menu());
     m_reloadPackages = file->addAction(tr("Re&load Agent Packages"), this,
                                        &MainWindow::reloadAgentPackagesRequested);
     m_reloadPackages->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F5));
@@ -444,110 +449,24 @@ QWidget *MainWindow::wrapWithSandboxBanner(QWidget *central)
     auto *layout = new QVBoxLayout(container);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(0);
-    m_sandboxBanner = new QFrame;
-    m_sandboxBanner->setObjectName(QStringLiteral("sandboxBanner"));
-    m_sandboxBanner->setStyleSheet(QStringLiteral(
-        "#sandboxBanner { background: #fff4ce; border-bottom: 1px solid #e0c060; }"));
-    auto *row = new QHBoxLayout(m_sandboxBanner);
-    row->setContentsMargins(10, 6, 10, 6);
-    auto *text = new QLabel;
-    text->setObjectName(QStringLiteral("sandboxText"));
-    text->setWordWrap(true);
-    row->addWidget(text, 1);
-    if (m_sandbox) {
-        text->setText(tr("<b>Sandbox “%1”</b> — %2/%3 as of turn %4 of %5, on its own virtual "
-                         "clock. Calls to other objects are held (see Pending calls); nothing "
-                         "here touches the original.")
-                          .arg(m_sandbox->name.toHtmlEscaped(),
-                               m_sandbox->className.toHtmlEscaped(),
-                               m_sandbox->objectName.toHtmlEscaped())
-                          .arg(m_sandbox->forkSeq)
-                          .arg(QDir::toNativeSeparators(m_sandbox->originDataDir).toHtmlEscaped()));
-        auto *back = new QPushButton(tr("Back to the Original"));
-        back->setObjectName(QStringLiteral("sandboxBack"));
-        const QString origin = m_sandbox->originDataDir;
-        connect(back, &QPushButton::clicked, this,
-                [this, origin] { emit openDataDirectoryRequested(origin); });
-        row->addWidget(back);
-    }
-    m_sandboxBanner->setVisible(m_sandbox.has_value());
-    layout->addWidget(m_sandboxBanner);
+    layout->addWidget(m_sandboxBar);
     layout->addWidget(central, 1);
     return container;
 }
 
-QString MainWindow::originDataDir() const
+QMenu *MainWindow::sandboxMenu() const
 {
-    return m_sandbox ? m_sandbox->originDataDir : m_engine->dataDir();
+    return m_sandboxBar->menu();
 }
 
-void MainWindow::fillSandboxMenu()
+const std::optional<SandboxInfo> &MainWindow::sandbox() const
 {
-    m_sandboxMenu->clear();
-    const Result<QList<SandboxInfo>> sandboxes = Sandboxes::list(originDataDir());
-    if (m_sandbox) {
-        m_sandboxMenu->addAction(
-            tr("Back to the Original (%1)").arg(QDir::toNativeSeparators(m_sandbox->originDataDir)),
-            this,
-            [this, origin = m_sandbox->originDataDir] { emit openDataDirectoryRequested(origin); });
-        m_sandboxMenu->addSeparator();
-    }
-    if (!sandboxes || sandboxes->isEmpty()) {
-        QAction *none = m_sandboxMenu->addAction(
-            sandboxes ? tr("No sandboxes yet: select a turn in an object's Timeline tab and "
-                           "choose “Sandbox from here…”")
-                      : sandboxes.error().message());
-        none->setEnabled(false);
-        return;
-    }
-    for (const SandboxInfo &sandbox : sandboxes.value()) {
-        QAction *open = m_sandboxMenu->addAction(
-            tr("Open %1").arg(sandbox.label()), this,
-            [this, dir = sandbox.dataDir] { emit openDataDirectoryRequested(dir); });
-        open->setCheckable(true);
-        open->setChecked(m_sandbox && m_sandbox->name == sandbox.name);
-        open->setEnabled(!open->isChecked());
-    }
-    m_sandboxMenu->addSeparator();
-    QMenu *remove = m_sandboxMenu->addMenu(tr("Delete"));
-    for (const SandboxInfo &sandbox : sandboxes.value()) {
-        QAction *action = remove->addAction(sandbox.name, this,
-                                            [this, name = sandbox.name] { deleteSandbox(name); });
-        action->setEnabled(!(m_sandbox && m_sandbox->name == sandbox.name));
-    }
+    return m_sandboxBar->sandbox();
 }
 
 void MainWindow::deleteSandbox(const QString &name)
 {
-    if (m_sandbox && m_sandbox->name == name) {
-        showMessage(
-            tr("Sandbox “%1” is open here: go back to the original to delete it").arg(name));
-        return;
-    }
-    const Result<void> removed = Sandboxes::remove(originDataDir(), name);
-    showMessage(removed
-                    ? tr("Deleted sandbox “%1”").arg(name)
-                    : tr("Could not delete sandbox “%1”: %2").arg(name, removed.error().message()),
-                removed ? 8000 : 0);
-}
-
-void MainWindow::offerToOpen(const SandboxInfo &sandbox)
-{
-    showMessage(tr("Sandbox %1 is ready (File > Sandboxes)").arg(sandbox.label()));
-    auto *box = new QMessageBox(QMessageBox::Question, tr("Sandbox ready"),
-                                tr("Sandbox “%1” holds %2/%3 as of turn %4. Open it now?")
-                                    .arg(sandbox.name, sandbox.className, sandbox.objectName)
-                                    .arg(sandbox.forkSeq),
-                                QMessageBox::Open | QMessageBox::Cancel, this);
-    box->setInformativeText(tr("It runs on its own virtual clock from that turn's time, and its "
-                               "calls to other objects are held. File > Sandboxes brings you "
-                               "back."));
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    connect(box, &QMessageBox::finished, this, [this, box, dir = sandbox.dataDir] {
-        if (box->clickedButton() == box->button(QMessageBox::Open))
-            emit openDataDirectoryRequested(dir);
-    });
-    box->open();
+    m_sandboxBar->deleteSandbox(name);
 }
 
 void MainWindow::createStatusBar()

@@ -25,6 +25,7 @@ class ScenarioRecorder;
 namespace Durable::Ui {
 
 class AlarmBoard;
+class SandboxBar;
 class ClockControls;
 class InboxPanel;
 class MetricsPanel;
@@ -70,11 +71,11 @@ public:
     QAction *reloadAgentPackagesAction() const { return m_reloadPackages; }
     // File > Sandboxes: the sandboxes of this directory (or of the one this sandbox came from),
     // each to open; back to the original; delete one. Filled each time it opens.
-    QMenu *sandboxMenu() const { return m_sandboxMenu; }
+    QMenu *sandboxMenu() const;
     // The bar above the objects that says this directory is a sandbox (hidden otherwise).
-    QWidget *sandboxBanner() const { return m_sandboxBanner; }
+    SandboxBar *sandboxBanner() const { return m_sandboxBar; }
     // The sandbox this window shows, if it shows one.
-    const std::optional<SandboxInfo> &sandbox() const { return m_sandbox; }
+    const std::optional<SandboxInfo> &sandbox() const;
     QMenu *recentMenu() const { return m_recentMenu; }
     QAction *recordAction() const { return m_record; }
     QAction *stopRecordingAction() const { return m_stopRecording; }
@@ -130,9 +131,6 @@ private:
     void createDocks();
     void createStatusBar();
     QWidget *wrapWithSandboxBanner(QWidget *central);
-    void fillSandboxMenu();
-    void offerToOpen(const SandboxInfo &sandbox);
-    QString originDataDir() const;
     void resetLayout();
     void objectSelected(const ObjectSummary &object);
     void updateObjectActions();
@@ -163,9 +161,7 @@ private:
     QLabel *m_recordingLabel = nullptr;
     QAction *m_openDataDirectory = nullptr;
     QAction *m_reloadPackages = nullptr;
-    QMenu *m_sandboxMenu = nullptr;
-    QWidget *m_sandboxBanner = nullptr;
-    std::optional<SandboxInfo> m_sandbox;
+    SandboxBar *m_sandboxBar = nullptr;
     QMenu *m_recentMenu = nullptr;
     QAction *m_record = nullptr;
     QAction *m_stopRecording = nullptr;

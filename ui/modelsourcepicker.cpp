@@ -87,7 +87,7 @@ void ModelSourcePicker::setCall(const QString &className, const ObjectId &id,
     button(ModelSource::Recorded)
         ->setToolTip(recorded ? tr("Turn %1 of the original got this reply").arg(recorded->seq)
                               : tr("The original made no such call: nothing was recorded"));
-    const ModelSource source = chosen ? chosen->source
+    const ModelSource source = chosen     ? chosen->source
                                : recorded ? ModelSource::Recorded
                                           : ModelSource::Live;
     button(source)->setChecked(true);

@@ -387,7 +387,11 @@ void ObjectInspector::showOverview()
             ? QStringLiteral("%1  (%2)").arg(timeText(o.lastActiveMs), agoText(o.lastActiveMs, now))
             : QString());
     m_forkLabel->setText(o.forkOf.isEmpty() ? QStringLiteral("—")
-                                            : tr("%1 at turn %2").arg(o.forkOf).arg(o.forkSeq));
+                         : o.forkOf == o.id.toString()
+                             ? tr("this object in the original directory, at turn %1 (a "
+                                  "sandbox's copy)")
+                                   .arg(o.forkSeq)
+                             : tr("%1 at turn %2").arg(o.forkOf).arg(o.forkSeq));
 }
 
 CompareDialog *ObjectInspector::compareDialog() const
@@ -400,6 +404,10 @@ void ObjectInspector::openCompare()
 {
     if (m_object.id.isNull() || !m_inspector)
         return;
+    if (m_object.forkOf == m_object.id.toString()) {
+        emit compareWithOriginalRequested(m_object);
+        return;
+    }
     auto *dialog = new CompareDialog(m_inspector, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     m_compareDialog = dialog;

@@ -85,6 +85,8 @@ signals:
     void refreshed();
     void repaired(const QString &note); // a quarantined object was reset or accepted
     void sandboxCreated(const Durable::SandboxInfo &sandbox); // from the Timeline tab
+    // Compare… on a sandbox's copy: its origin is the same object in the original directory.
+    void compareWithOriginalRequested(const Durable::ObjectSummary &copy);
 
 private:
     void openCompare();

@@ -39,8 +39,8 @@ Result<qint64> newestTurn(EngineSession &session, const ScenarioStep &step)
 {
     JournalQuery newest;
     newest.limit = 1;
-    const auto entries =
-        awaitResult(session.inspector().journal(step.className(), step.objectId(), newest));
+    const auto entries = awaitResult(
+        session.inspector().journal(step.className(), step.objectId(), newest));
     if (!entries)
         return entries.error();
     if (entries->isEmpty())
@@ -70,8 +70,8 @@ ScenarioBranch::StepOutcome ScenarioBranch::sandbox(const ScenarioStep &step,
                                    ? Result<qint64>(p.value(QStringLiteral("turn")).toInteger())
                                    : newestTurn(*session, step);
     if (!seq)
-        return Failure {QStringLiteral("could not find the turn to copy"), {},
-                        errorText(seq.error())};
+        return Failure {
+            QStringLiteral("could not find the turn to copy"), {}, errorText(seq.error())};
     const auto made = awaitResult(Sandboxes::create(&session->engine(), step.className(),
                                                     step.objectId(), seq.value(),
                                                     p.value(QStringLiteral("sandbox")).toString()));
@@ -80,17 +80,19 @@ ScenarioBranch::StepOutcome ScenarioBranch::sandbox(const ScenarioStep &step,
     // The copy's choices before anything is sent: its pending calls go out when it opens.
     auto sources = ModelSources::open(made->dataDir);
     if (!sources)
-        return Failure {QStringLiteral("could not read the sandbox's model sources"), {},
+        return Failure {QStringLiteral("could not read the sandbox's model sources"),
+                        {},
                         errorText(sources.error())};
     const QJsonObject calls = p.value(QStringLiteral("modelCalls")).toObject();
     for (auto it = calls.begin(); it != calls.end(); ++it) {
         const auto choice = ModelSourceChoice::fromJson(it.value().toObject());
         const Result<void> chosen = choice ? sources.value()->choose(callOf(step, it.key()),
-                                                                      choice.value())
+                                                                     choice.value())
                                            : Result<void>(choice.error());
         if (!chosen)
             return Failure {QStringLiteral("model call %1: the choice was refused").arg(it.key()),
-                            {}, errorText(chosen.error())};
+                            {},
+                            errorText(chosen.error())};
     }
     EngineOptions options;
     options.dataDir = made->dataDir;
@@ -98,13 +100,12 @@ ScenarioBranch::StepOutcome ScenarioBranch::sandbox(const ScenarioStep &step,
     options.setModel(m_model);
     auto opened = EngineSession::open(options, m_packages);
     if (!opened)
-        return Failure {QStringLiteral("the sandbox did not open"), {},
-                        errorText(opened.error())};
+        return Failure {QStringLiteral("the sandbox did not open"), {}, errorText(opened.error())};
     const auto sent = awaitResult(ModelCallDirectory(&opened.value()->engine())
                                       .sendWaiting(step.className(), step.objectId()));
     if (!sent)
-        return Failure {QStringLiteral("the copy's model calls were not sent"), {},
-                        errorText(sent.error())};
+        return Failure {
+            QStringLiteral("the copy's model calls were not sent"), {}, errorText(sent.error())};
     m_original = std::move(session);
     session = std::move(opened.value());
     return std::nullopt;
@@ -117,7 +118,8 @@ ScenarioBranch::StepOutcome ScenarioBranch::modelSource(const ScenarioStep &step
     const std::shared_ptr<ModelSources> sources = session.inspector().modelSources();
     const auto choice = ModelSourceChoice::fromJson(p);
     if (!sources || !choice)
-        return Failure {QStringLiteral("the choice was refused"), {},
+        return Failure {QStringLiteral("the choice was refused"),
+                        {},
                         choice ? QStringLiteral("this engine has no model sources")
                                : errorText(choice.error())};
     const ModelCallContext call {step.className(), step.objectId(),
@@ -132,7 +134,8 @@ ScenarioBranch::StepOutcome ScenarioBranch::modelSource(const ScenarioStep &step
                                            "choose before the step that makes it")
                                 .arg(call.callId)
                                 .arg(call.round),
-                            {}, {}};
+                            {},
+                            {}};
     }
     if (const Result<void> chosen = sources->choose(call, choice.value()); !chosen)
         return Failure {QStringLiteral("the choice was refused"), {}, errorText(chosen.error())};
@@ -143,13 +146,14 @@ ScenarioBranch::StepOutcome ScenarioBranch::assertCompare(const ScenarioStep &st
                                                           EngineSession &session)
 {
     if (!m_original)
-        return Failure {QStringLiteral("nothing to compare: assertCompare follows a sandbox step"),
-                        {}, {}};
+        return Failure {
+            QStringLiteral("nothing to compare: assertCompare follows a sandbox step"), {}, {}};
     const QString spec = step.className() + QLatin1Char('/') + step.objectName();
     const auto a = BranchCompareView::read(m_original->engine(), m_original->inspector(), spec);
     const auto b = BranchCompareView::read(session.engine(), session.inspector(), spec);
     if (!a || !b)
-        return Failure {QStringLiteral("could not read the branches"), {},
+        return Failure {QStringLiteral("could not read the branches"),
+                        {},
                         errorText(a ? b.error() : a.error())};
     const BranchComparison comparison = BranchComparison::build(a.value(), b.value());
     const QJsonObject &p = step.params;
@@ -167,13 +171,15 @@ ScenarioBranch::StepOutcome ScenarioBranch::assertCompare(const ScenarioStep &st
         differing.append(change.key);
     for (const QJsonValue &key : p.value(QStringLiteral("stateDiff")).toArray()) {
         if (!differing.contains(key.toString()))
-            return Failure {QStringLiteral("\"%1\" is the same in both branches").arg(key.toString()),
-                            QStringLiteral("different"), differing.join(QStringLiteral(", "))};
+            return Failure {
+                QStringLiteral("\"%1\" is the same in both branches").arg(key.toString()),
+                QStringLiteral("different"), differing.join(QStringLiteral(", "))};
     }
     for (const QJsonValue &key : p.value(QStringLiteral("same")).toArray()) {
         if (differing.contains(key.toString()))
-            return Failure {QStringLiteral("\"%1\" differs between the branches").arg(key.toString()),
-                            QStringLiteral("the same"), differing.join(QStringLiteral(", "))};
+            return Failure {
+                QStringLiteral("\"%1\" differs between the branches").arg(key.toString()),
+                QStringLiteral("the same"), differing.join(QStringLiteral(", "))};
     }
     return std::nullopt;
 }

@@ -207,9 +207,9 @@ Result<ChatModel *> modelFor(ObjectHost &host, Registry &registry)
     Result<std::unique_ptr<ChatModel>> live = makeModel(host, provider);
     std::unique_ptr<ChatModel> made;
     if (options.modelSources) {
-        made = std::make_unique<SourcedChatModel>(
-            options.modelSources, live ? std::move(live).value() : nullptr,
-            live ? Error() : live.error());
+        made = std::make_unique<SourcedChatModel>(options.modelSources,
+                                                  live ? std::move(live).value() : nullptr,
+                                                  live ? Error() : live.error());
     } else if (live) {
         made = std::move(live).value();
     } else {
@@ -403,13 +403,12 @@ void queueSend(ObjectHost &host, const QString &callId)
             return true;
         }
         const ModelCallContext context {className, id, callId, round};
-        model.value()->completeCall(
-            context, request,
-            [weakCore, className, id, name, callId, method, round, attempt,
-             request](Result<ChatReply> result) {
-                dispatchReply(weakCore, className, id, name, callId, method, round, attempt,
-                              request, result);
-            });
+        model.value()->completeCall(context, request,
+                                    [weakCore, className, id, name, callId, method, round, attempt,
+                                     request](Result<ChatReply> result) {
+                                        dispatchReply(weakCore, className, id, name, callId, method,
+                                                      round, attempt, request, result);
+                                    });
         return true;
     };
     pushToSelf(host, std::move(turn));

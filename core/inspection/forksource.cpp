@@ -24,10 +24,10 @@ QList<RecordedReply> recordedAfter(ObjectHost &host, qint64 seq)
             if (entry.seq <= seq)
                 break;
             const QJsonObject input = entry.input.toObject();
-            const Result<ChatReply> reply =
-                ChatReply::fromJson(input.value(QStringLiteral("reply")).toObject());
-            const Result<ChatRequest> request =
-                ChatRequest::fromJson(input.value(QStringLiteral("request")).toObject());
+            const Result<ChatReply> reply = ChatReply::fromJson(
+                input.value(QStringLiteral("reply")).toObject());
+            const Result<ChatRequest> request = ChatRequest::fromJson(
+                input.value(QStringLiteral("request")).toObject());
             if (!input.contains(QStringLiteral("reply")) || !reply || !request)
                 continue;
             RecordedReply one;

@@ -237,6 +237,35 @@ Result<void> Sandboxes::remove(const QString &originDataDir, const QString &name
     return {};
 }
 
+Result<std::unique_ptr<Engine>> Sandboxes::openOrigin(Engine *sandbox)
+{
+    const std::shared_ptr<EngineCore> core = EngineAccess::core(sandbox);
+    if (!core)
+        return Error(ErrorCode::InvalidArgument, QStringLiteral("No sandbox engine to compare"));
+    const Result<SandboxInfo> info = read(core->dataDir());
+    if (!info)
+        return info.error();
+    EngineOptions options;
+    options.dataDir = info->originDataDir;
+    options.createDataDir = false;
+    options.workerThreads = 1;
+    options.holdObjectCalls = true;
+    options.clock = std::make_shared<VirtualClock>(QDateTime::fromMSecsSinceEpoch(0, Qt::UTC));
+    auto origin = std::make_unique<Engine>(options);
+    const std::shared_ptr<EngineCore> originCore = EngineAccess::core(origin.get());
+    for (const QString &name : core->classNames()) {
+        if (const std::shared_ptr<const ClassInfo> cls = core->classInfo(name)) {
+            if (Result<void> registered = originCore->registerClass(*cls); !registered)
+                return registered.error();
+        }
+    }
+    if (Result<void> started = origin->start(); !started) {
+        return started.error().prefixed(
+            QStringLiteral("Could not open the original, %1").arg(info->originDataDir));
+    }
+    return origin;
+}
+
 QFuture<SandboxInfo> Sandboxes::create(Engine *origin, const QString &className, const ObjectId &id,
                                        qint64 seq, const QString &name)
 {

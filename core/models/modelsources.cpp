@@ -76,13 +76,11 @@ Result<ModelSourceChoice> ModelSourceChoice::fromJson(const QJsonObject &json)
 
 QJsonObject RecordedReply::toJson() const
 {
-    return {{QStringLiteral("class"), call.className},
-            {QStringLiteral("id"), call.id.toString()},
-            {QStringLiteral("callId"), call.callId},
-            {QStringLiteral("round"), call.round},
-            {QStringLiteral("seq"), double(seq)},
-            {QStringLiteral("request"), request.toJson()},
-            {QStringLiteral("reply"), reply.toJson()}};
+    return {
+        {QStringLiteral("class"), call.className}, {QStringLiteral("id"), call.id.toString()},
+        {QStringLiteral("callId"), call.callId},   {QStringLiteral("round"), call.round},
+        {QStringLiteral("seq"), double(seq)},      {QStringLiteral("request"), request.toJson()},
+        {QStringLiteral("reply"), reply.toJson()}};
 }
 
 Result<RecordedReply> RecordedReply::fromJson(const QJsonObject &json)
@@ -96,8 +94,8 @@ Result<RecordedReply> RecordedReply::fromJson(const QJsonObject &json)
     recorded.call.callId = json.value(QStringLiteral("callId")).toString();
     recorded.call.round = json.value(QStringLiteral("round")).toInt();
     recorded.seq = json.value(QStringLiteral("seq")).toInteger();
-    Result<ChatRequest> request =
-        ChatRequest::fromJson(json.value(QStringLiteral("request")).toObject());
+    Result<ChatRequest> request = ChatRequest::fromJson(
+        json.value(QStringLiteral("request")).toObject());
     if (!request)
         return request.error();
     recorded.request = request.value();
@@ -118,7 +116,8 @@ bool ModelSources::isRecordedFrom(const QString &replayedFrom)
     return replayedFrom.startsWith(QLatin1String("original turn "));
 }
 
-ModelSources::ModelSources(QString dataDir) : m_dataDir(std::move(dataDir)) { }
+ModelSources::ModelSources(QString dataDir) : m_dataDir(std::move(dataDir))
+{ }
 
 Result<std::shared_ptr<ModelSources>> ModelSources::open(const QString &dataDir)
 {
@@ -127,8 +126,9 @@ Result<std::shared_ptr<ModelSources>> ModelSources::open(const QString &dataDir)
     if (!file.exists())
         return sources;
     if (!file.open(QIODevice::ReadOnly)) {
-        return Error(ErrorCode::Io, QStringLiteral("Could not read %1: %2")
-                                        .arg(file.fileName(), file.errorString()));
+        return Error(
+            ErrorCode::Io,
+            QStringLiteral("Could not read %1: %2").arg(file.fileName(), file.errorString()));
     }
     QJsonParseError parseError;
     const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
@@ -210,8 +210,9 @@ Result<void> ModelSources::choose(const ModelCallContext &call, const ModelSourc
                              .arg(call.callId)
                              .arg(call.round));
         }
-        const std::optional<ModelSourceChoice> before =
-            m_choices.contains(key) ? std::optional(m_choices.value(key)) : std::nullopt;
+        const std::optional<ModelSourceChoice> before = m_choices.contains(key)
+                                                            ? std::optional(m_choices.value(key))
+                                                            : std::nullopt;
         m_choices.insert(key, choice);
         if (Result<void> saved = saveLocked(); !saved) {
             before ? void(m_choices.insert(key, *before)) : void(m_choices.remove(key));
@@ -261,15 +262,17 @@ Result<void> ModelSources::saveLocked() const
         choices.insert(it.key(), it->toJson());
     QSaveFile file(QDir(m_dataDir).absoluteFilePath(fileName()));
     if (!file.open(QIODevice::WriteOnly)) {
-        return Error(ErrorCode::Io, QStringLiteral("Could not write %1: %2")
-                                        .arg(file.fileName(), file.errorString()));
+        return Error(
+            ErrorCode::Io,
+            QStringLiteral("Could not write %1: %2").arg(file.fileName(), file.errorString()));
     }
     file.write(QJsonDocument(QJsonObject {{QStringLiteral("recorded"), recorded},
                                           {QStringLiteral("choices"), choices}})
                    .toJson());
     if (!file.commit()) {
-        return Error(ErrorCode::Io, QStringLiteral("Could not write %1: %2")
-                                        .arg(file.fileName(), file.errorString()));
+        return Error(
+            ErrorCode::Io,
+            QStringLiteral("Could not write %1: %2").arg(file.fileName(), file.errorString()));
     }
     return {};
 }

@@ -155,17 +155,20 @@ private slots:
     void modelSourceStepsChooseBeforeTheCall()
     {
         const auto steps = [](const QJsonArray &tail) {
-            QJsonArray all {
-                QJsonObject {{"do", "modelSource"}, {"call", "mc-1"}, {"source", "edited"},
-                             {"reply", QJsonObject {{"content", R"({"score": 3})"}}}},
-                QJsonObject {{"do", "call"}, {"method", "submitResume"},
-                             {"args", QJsonObject {{"candidate", "Cy"}}}},
-                QJsonObject {{"do", "assertState"},
-                             {"state", QJsonObject {{"assessment.score", 3}}}}};
+            QJsonArray all {QJsonObject {{"do", "modelSource"},
+                                         {"call", "mc-1"},
+                                         {"source", "edited"},
+                                         {"reply", QJsonObject {{"content", R"({"score": 3})"}}}},
+                            QJsonObject {{"do", "call"},
+                                         {"method", "submitResume"},
+                                         {"args", QJsonObject {{"candidate", "Cy"}}}},
+                            QJsonObject {{"do", "assertState"},
+                                         {"state", QJsonObject {{"assessment.score", 3}}}}};
             for (const QJsonValue &step : tail)
                 all.append(step);
-            return QJsonObject {{"defaults", QJsonObject {{"class", "Recruitment"}, {"name", "cy"}}},
-                                {"steps", all}};
+            return QJsonObject {
+                {"defaults", QJsonObject {{"class", "Recruitment"}, {"name", "cy"}}},
+                {"steps", all}};
         };
         const QJsonObject late {{"do", "modelSource"}, {"call", "mc-1"}, {"source", "live"}};
         const auto scenario = Scenario::fromJson(steps({late}), QStringLiteral("inline"));
@@ -183,8 +186,7 @@ private slots:
         QVERIFY2(bad.error().message().contains("step 4"), qPrintable(bad.error().message()));
         const QJsonObject compare {{"do", "assertCompare"}, {"firstDifference", 1}};
         const auto alone = Scenario::fromJson(steps({compare}), QStringLiteral("inline"));
-        const ScenarioResult lonely =
-            ScenarioRunner(&DurableTest::demoAgents()).run(alone.value());
+        const ScenarioResult lonely = ScenarioRunner(&DurableTest::demoAgents()).run(alone.value());
         QVERIFY2(lonely.steps.at(3).message.contains("follows a sandbox step"),
                  qPrintable(lonely.steps.at(3).message));
     }

@@ -13,11 +13,11 @@
 #include <csignal>
 #include <durable/core/agent.h>
 #include <durable/core/agentdirectory.h>
+#include <durable/core/branchcomparison.h>
 #include <durable/core/cassettechatmodel.h>
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
-#include <durable/core/branchcomparison.h>
 #include <durable/core/modelcalldirectory.h>
 #include <durable/core/modelsources.h>
 #include <durable/core/sandboxes.h>
@@ -551,9 +551,9 @@ private slots:
         auto reopened = ModelSources::open(info.dataDir);
         QVERIFY(reopened.ok());
         QCOMPARE(reopened.value()->choice(screening.key())->source, ModelSource::Edited);
-        QCOMPARE(reopened.value()->resolved(QStringLiteral("%1/mc-2/0").arg(ada.toString()))
-                     ->source,
-                 ModelSource::Recorded);
+        QCOMPARE(
+            reopened.value()->resolved(QStringLiteral("%1/mc-2/0").arg(ada.toString()))->source,
+            ModelSource::Recorded);
     }
 
     // Recorded replies replay the original's answers, labelled with the turn they came from;
@@ -566,9 +566,9 @@ private slots:
         const ObjectId ada = ObjectId::fromName("Recruitment", "ada");
         QVERIFY(call(origin, "Recruitment", "ada", "submitResume", resume("Ada")).ok());
         QTRY_COMPARE(indexedStep(origin, ada), QStringLiteral("awaiting-recruiter"));
-        const SandboxInfo info =
-            wait(Sandboxes::create(&origin, "Recruitment", ada, 1, QStringLiteral("replay")))
-                .value();
+        const SandboxInfo info = wait(Sandboxes::create(&origin, "Recruitment", ada, 1,
+                                                        QStringLiteral("replay")))
+                                     .value();
         EngineOptions options;
         options.dataDir = info.dataDir;
         QVERIFY(Sandboxes::prepare(options).ok());

@@ -6,6 +6,8 @@
 // for its reply source: recorded, live or edited.
 #include "studiosession.h"
 
+#include <branchcomparisonmodel.h>
+#include <comparedialog.h>
 #include <conversationview.h>
 #include <mainwindow.h>
 #include <modelcallmodel.h>
@@ -13,11 +15,13 @@
 #include <objectbrowser.h>
 #include <objectinspector.h>
 #include <objectlistmodel.h>
+#include <sandboxbar.h>
 #include <timelineview.h>
 
-#include <durable/core/clock.h>
 #include <durable/core/agentdirectory.h>
+#include <durable/core/clock.h>
 #include <durable/core/engine.h>
+#include <durable/core/humaninbox.h>
 #include <durable/core/modelcalldirectory.h>
 #include <durable/core/sandboxes.h>
 
@@ -27,12 +31,12 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
-#include <QRadioButton>
-#include <QTabWidget>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <examples/examples.h>
@@ -57,6 +61,22 @@ QStringList menuTexts(QMenu *menu)
     for (QAction *action : menu->actions())
         texts.append(action->text());
     return texts;
+}
+
+// Answers the one pending human request of the engine.
+bool answer(Engine *engine, HumanAction action)
+{
+    HumanInbox inbox(engine);
+    QFuture<QList<HumanRequestInfo>> pending = inbox.pending();
+    pending.waitForFinished();
+    if (pending.result().size() != 1)
+        return false;
+    HumanResponse response;
+    response.action = action;
+    response.answeredBy = QStringLiteral("rita");
+    QFuture<QJsonValue> answered = inbox.answer(pending.result().constFirst(), response);
+    answered.waitForFinished();
+    return true;
 }
 
 // The menu as it fills itself when opened.
@@ -94,7 +114,7 @@ private slots:
         Ui::MainWindow *window = session.window();
         QVERIFY(!window->sandbox());
         QVERIFY(!window->sandboxBanner()->isVisibleTo(window));
-        QVERIFY(menuTexts(window->sandboxMenu()).constFirst().startsWith("No sandboxes yet"));
+        QTRY_VERIFY(menuTexts(window->sandboxMenu()).constFirst().startsWith("No sandboxes yet"));
 
         Ui::TimelineView *timeline = window->objectInspector()->timeline();
         timeline->setObject(QStringLiteral("Counter"), stub->id(), QStringLiteral("a"));
@@ -124,6 +144,7 @@ private slots:
         const QStringList texts = menuTexts(window->sandboxMenu());
         QVERIFY2(texts.constFirst().startsWith("Back to the Original"),
                  qPrintable(texts.join("|")));
+        QTRY_VERIFY(window->sandboxBanner()->isListed());
         QAction *open = menuAction(window->sandboxMenu(), QStringLiteral("Open try: Counter/a"));
         QVERIFY(open && open->isChecked() && !open->isEnabled());
         window->deleteSandbox(QStringLiteral("try")); // refused: it is open
@@ -150,11 +171,12 @@ private slots:
         QCOMPARE(count(session.engine()), 7);
         window = session.window();
         QVERIFY(!window->sandbox());
-        QVERIFY(menuAction(window->sandboxMenu(), QStringLiteral("Open try: Counter/a at turn 1")));
+        QTRY_VERIFY(
+            menuAction(window->sandboxMenu(), QStringLiteral("Open try: Counter/a at turn 1")));
         QTRY_COMPARE(session.closingCount(), 0); // the sandbox's engine let go of its directory
         window->deleteSandbox(QStringLiteral("try"));
-        QVERIFY(!QFileInfo::exists(sandboxDir));
-        QVERIFY(menuTexts(window->sandboxMenu()).constFirst().startsWith("No sandboxes yet"));
+        QTRY_VERIFY(!QFileInfo::exists(sandboxDir));
+        QTRY_VERIFY(menuTexts(window->sandboxMenu()).constFirst().startsWith("No sandboxes yet"));
     }
 
     void aSandboxAsksWhereEachModelReplyComesFrom()
@@ -166,15 +188,19 @@ private slots:
         const QString recruitment = QStringLiteral("Recruitment");
         const ObjectId ada = ObjectId::fromName(recruitment, QStringLiteral("ada"));
         auto stub = session.engine()->stub(recruitment, QStringLiteral("ada"));
-        const QJsonObject resume {{"candidate", "Ada"}, {"role", "Engineer"},
-                                  {"resume", "Writes C++."}};
+        const QJsonObject resume {
+            {"candidate", "Ada"}, {"role", "Engineer"}, {"resume", "Writes C++."}};
         stub->call(QStringLiteral("submitResume"), resume).waitForFinished();
         AgentDirectory originAgents(session.engine());
         QTRY_VERIFY(originAgents.steps(recruitment).result().value(ada) ==
                     QLatin1String("awaiting-recruiter"));
+        // The original approves and books the interview.
+        QVERIFY(answer(session.engine(), HumanAction::Approve));
+        QTRY_VERIFY(originAgents.steps(recruitment).result().value(ada) ==
+                    QLatin1String("follow-up-scheduled"));
         // Forked at the resume: the screening call was out.
-        QFuture<SandboxInfo> made =
-            Sandboxes::create(session.engine(), recruitment, ada, 1, QStringLiteral("screen"));
+        QFuture<SandboxInfo> made = Sandboxes::create(session.engine(), recruitment, ada, 1,
+                                                      QStringLiteral("screen"));
         made.waitForFinished();
         QVERIFY(session.open(made.result().dataDir).ok());
         Ui::MainWindow *window = session.window();
@@ -206,13 +232,39 @@ private slots:
         picker->answerButton()->click();
         QTRY_COMPARE(answered.size(), 1);
         AgentDirectory agents(session.engine());
-        QTRY_VERIFY(agents.steps(recruitment).result().value(ada) == QLatin1String("awaiting-recruiter"));
+        QTRY_VERIFY(agents.steps(recruitment).result().value(ada) ==
+                    QLatin1String("awaiting-recruiter"));
         QFuture<QJsonObject> state = agents.state(recruitment, ada);
         QCOMPARE(state.result().value("assessment").toObject().value("score").toInt(), 2);
         // The answered call is labelled as edited, and no longer offers a choice.
         QTRY_COMPARE(conversation->model()->index(0, Ui::ModelCallModel::SourceColumn).data(),
                      QVariant(QStringLiteral("Edited reply")));
         QTRY_VERIFY(!picker->isVisibleTo(window));
+        // The recruiter rejects in the sandbox.
+        QVERIFY(answer(session.engine(), HumanAction::Reject));
+        QTRY_VERIFY(agents.steps(recruitment).result().value(ada) == QLatin1String("rejected"));
+
+        // Compared with the original, opened beside the sandbox to be read: they part at the
+        // screening reply (turn 2), and the original's screening scored 8.
+        auto *compare = window->sandboxBanner()->findChild<QPushButton *>(
+            QStringLiteral("sandboxCompare"));
+        QVERIFY(compare);
+        compare->click();
+        Ui::CompareDialog *dialog = window->sandboxBanner()->compareDialog();
+        QVERIFY(dialog);
+        QSignalSpy compared(dialog, &Ui::CompareDialog::compared);
+        QTRY_VERIFY(!compared.isEmpty());
+        QCOMPARE(dialog->model()->comparison().relation, QStringLiteral("fork"));
+        QCOMPARE(dialog->model()->comparison().firstDifference, 2);
+        QVERIFY2(dialog->summaryText().contains("First difference at turn #2"),
+                 qPrintable(dialog->summaryText()));
+        if (const QString shots = qEnvironmentVariable("DURABLE_SCREENSHOT_DIR");
+            !shots.isEmpty()) {
+            QVERIFY(
+                dialog->grab().save(QDir(shots).filePath(QStringLiteral("sandbox-compare.png"))));
+        }
+        dialog->close();
+        QTRY_VERIFY(!window->sandboxBanner()->compareDialog());
     }
 };
 

@@ -76,6 +76,11 @@ public:
     static Result<void> saveClock(const QString &dataDir, qint64 clockMs);
     // Deletes the sandbox's directory. Fails while an engine has it open.
     static Result<void> remove(const QString &originDataDir, const QString &name);
+    // The original data directory of the sandbox sandbox runs, opened to be read beside it (to
+    // compare the copy with the original): the sandbox's classes, a clock frozen at the epoch
+    // so nothing comes due, calls held, one worker. Reading writes nothing there. Fails while a
+    // program has the original open, or when sandbox's directory is no sandbox.
+    static Result<std::unique_ptr<Engine>> openOrigin(Engine *sandbox);
 
 private:
     friend class Inspector;
