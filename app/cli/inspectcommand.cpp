@@ -15,6 +15,7 @@
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
+#include <durable/core/sandboxes.h>
 #include <durable/core/virtualclock.h>
 
 #include <QDir>
@@ -71,7 +72,7 @@ int dataError(const Error &error)
 }
 
 // Usage error for a missing, unknown or wrongly-argued view; nullopt when args name a view.
-std::optional<int> checkView(const CommandLine &cli, const QStringList &args)
+std::optional<int> checkView(const CommandLine &cli, const QStringList &args, bool inSandbox)
 {
     if (args.isEmpty())
         return cli.usageError(QStringLiteral(
@@ -88,11 +89,14 @@ std::optional<int> checkView(const CommandLine &cli, const QStringList &args)
     if (needsObject && args.size() != 3)
         return cli.usageError(QStringLiteral("%1 needs CLASS NAME").arg(view));
     if (view == QLatin1String("compare")) {
-        if (args.size() != 3)
-            return cli.usageError(
-                QStringLiteral("compare needs two objects: CLASS/NAME CLASS/NAME"));
+        if (args.size() != 3 && !(inSandbox && args.size() == 2))
+            return cli.usageError(QStringLiteral(
+                "compare needs two objects: CLASS/NAME CLASS/NAME (or one with --sandbox NAME: "
+                "the object and its copy in that sandbox)"));
         return std::nullopt;
     }
+    if (inSandbox)
+        return cli.usageError(QStringLiteral("--sandbox goes with the compare view only"));
     if (!needsObject && args.size() != 1)
         return cli.usageError(QStringLiteral("unexpected argument \"%1\"").arg(args.at(1)));
     return std::nullopt;
@@ -250,13 +254,17 @@ int printObjectView(EngineSession &session, const QStringList &args, int rowLimi
     return printJournal(session.inspector(), cls, id, rowLimit, asJson);
 }
 
-// `compare A B`: two objects' turns aligned on their shared timeline, and their state diff.
-int printComparison(EngineSession &session, const QStringList &args, bool asJson)
+// `compare A B`: two objects' turns aligned on their shared timeline, and their state diff. B
+// is read in other (a sandbox's data directory) when given; without B, it is A there.
+int printComparison(EngineSession &session, EngineSession *other, const QStringList &args,
+                    bool asJson)
 {
     const auto a = BranchCompareView::read(session.engine(), session.inspector(), args.at(1));
     if (!a)
         return dataError(a.error());
-    const auto b = BranchCompareView::read(session.engine(), session.inspector(), args.at(2));
+    EngineSession &sideB = other ? *other : session;
+    const auto b = BranchCompareView::read(sideB.engine(), sideB.inspector(),
+                                           args.value(2, args.at(1)));
     if (!b)
         return dataError(b.error());
     const BranchComparison comparison = BranchComparison::build(a.value(), b.value());
@@ -316,6 +324,7 @@ int InspectCommand::run(const QStringList &arguments)
             "Prints what a data directory holds, as tables or JSON.\n"
             "Views: classes, objects, object CLASS NAME, journal CLASS NAME, compare CLASS/NAME "
             "CLASS/NAME, alarms, inbox.\n"
+            "compare CLASS/NAME --sandbox NAME compares an object with its copy in a sandbox.\n"
             "Time is frozen while inspecting: no alarm fires."));
     const QCommandLineOption data = CommandLine::dataOption();
     const QCommandLineOption json = CommandLine::jsonOption();
@@ -328,7 +337,12 @@ int InspectCommand::run(const QStringList &arguments)
     const QCommandLineOption limit(QStringLiteral("limit"),
                                    QStringLiteral("objects, journal: at most N rows."),
                                    QStringLiteral("N"));
-    for (const QCommandLineOption &option : {data, json, className, text, limit})
+    const QCommandLineOption sandbox(
+        QStringLiteral("sandbox"),
+        QStringLiteral("compare: read the second object (or the first one's copy) in the "
+                       "sandbox NAME of --data."),
+        QStringLiteral("NAME"));
+    for (const QCommandLineOption &option : {data, json, className, text, limit, sandbox})
         cli.addOption(option);
     cli.addAgentOptions();
     cli.parser().addPositionalArgument(
@@ -342,7 +356,7 @@ int InspectCommand::run(const QStringList &arguments)
     const QStringList args = parser.positionalArguments();
     if (!parser.isSet(data))
         return cli.usageError(QStringLiteral("--data DIR is required"));
-    if (const auto stop = checkView(cli, args))
+    if (const auto stop = checkView(cli, args, parser.isSet(sandbox)))
         return *stop;
     const QString view = args.first();
     int rowLimit = -1;
@@ -373,8 +387,18 @@ int InspectCommand::run(const QStringList &arguments)
     }
     if (view == QLatin1String("object") || view == QLatin1String("journal"))
         return printObjectView(session, args, rowLimit, asJson);
-    if (view == QLatin1String("compare"))
-        return printComparison(session, args, asJson);
+    if (view == QLatin1String("compare")) {
+        if (!parser.isSet(sandbox))
+            return printComparison(session, nullptr, args, asJson);
+        const QString sandboxDir =
+            QDir(Sandboxes::directory(parser.value(data))).absoluteFilePath(parser.value(sandbox));
+        if (const Result<SandboxInfo> info = Sandboxes::read(sandboxDir); !info)
+            return dataError(info.error());
+        auto copy = EngineSession::openFrozen(sandboxDir, &packages);
+        if (!copy)
+            return dataError(copy.error());
+        return printComparison(session, copy.value().get(), args, asJson);
+    }
     if (view == QLatin1String("alarms"))
         return printAlarms(session.inspector(), asJson);
     return printInbox(session.inspector(), parser.value(className), asJson);

@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QXmlStreamReader>
+#include <directorysnapshot.h>
 
 using namespace Durable;
 using namespace Durable::Cli;
@@ -449,6 +450,43 @@ private slots:
         QCOMPARE(malformed.exitCode, 3);
         QVERIFY2(malformed.err.contains(QStringLiteral("write CLASS/NAME")),
                  qPrintable(malformed.err));
+    }
+
+    // Issue 17: the what-if scenario leaves an original and a sandbox; `inspect compare
+    // --sandbox` reads the copy there and compares it with the original, for scripts. Reading
+    // changes neither directory.
+    void inspectComparesASandboxCopyWithTheOriginal()
+    {
+        QTemporaryDir dir;
+        const auto scenario = Scenario::load(s_scenarios + "/recruitment-what-if.json");
+        QVERIFY(scenario.ok());
+        ScenarioRunner runner(&DurableTest::demoAgents());
+        runner.setDataDir(dir.path());
+        QVERIFY(runner.run(scenario.value()).passed());
+        const DurableTest::DirectorySnapshot before = DurableTest::snapshotDirectory(dir.path());
+        const Run json = runDurable({"inspect", "--demo", "--data", dir.path(), "--json", "compare",
+                                     "Recruitment/ada", "--sandbox", "try-reject"});
+        QVERIFY2(json.exitCode == 0, qPrintable(json.err));
+        const QJsonObject comparison = QJsonDocument::fromJson(json.out.toUtf8()).object();
+        QCOMPARE(comparison.value("relation").toString(), QStringLiteral("fork"));
+        QCOMPARE(comparison.value("sharedUntil").toInt(), 1);
+        QCOMPARE(comparison.value("firstDifference").toInt(), 2);
+        QStringList keys;
+        for (const QJsonValue &change : comparison.value("stateDiff").toArray())
+            keys.append(change.toObject().value("key").toString());
+        QVERIFY2(keys.contains("_durable_agent_step"), qPrintable(keys.join(", ")));
+        QCOMPARE(DurableTest::snapshotDirectory(dir.path()), before);
+
+        const Run text = runDurable({"inspect", "--demo", "--data", dir.path(), "compare",
+                                     "Recruitment/ada", "--sandbox", "try-reject"});
+        QVERIFY2(text.out.contains("first difference at turn #2"), qPrintable(text.out));
+        const Run unknown = runDurable({"inspect", "--demo", "--data", dir.path(), "compare",
+                                        "Recruitment/ada", "--sandbox", "never"});
+        QCOMPARE(unknown.exitCode, 3);
+        QVERIFY2(unknown.err.contains("is not a sandbox"), qPrintable(unknown.err));
+        const Run misplaced = runDurable(
+            {"inspect", "--demo", "--data", dir.path(), "classes", "--sandbox", "try-reject"});
+        QVERIFY2(misplaced.err.contains("compare view only"), qPrintable(misplaced.err));
     }
 
     void inspectPrintsWhatAScenarioLeft()
