@@ -10,6 +10,7 @@
 #include "inboxmodel.h"
 #include "inboxpanel.h"
 #include "metricspanel.h"
+#include "modelmenu.h"
 #include "objectbrowser.h"
 #include "objectinspector.h"
 #include "objectlistmodel.h"
@@ -319,6 +320,8 @@ void MainWindow::createFileActions(QMenu *file)
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setEnabled(false);
     file->addMenu(m_sandboxBar->menu());
+    m_modelMenu = new ModelMenu(this);
+    file->addMenu(m_modelMenu);
     m_reloadPackages = file->addAction(tr("Re&load Agent Packages"), this,
                                        &MainWindow::reloadAgentPackagesRequested);
     m_reloadPackages->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F5));

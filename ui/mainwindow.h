@@ -25,6 +25,7 @@ class ScenarioRecorder;
 namespace Durable::Ui {
 
 class AlarmBoard;
+class ModelMenu;
 class SandboxBar;
 class ClockControls;
 class InboxPanel;
@@ -72,6 +73,8 @@ public:
     // File > Sandboxes: the sandboxes of this directory (or of the one this sandbox came from),
     // each to open; back to the original; delete one. Filled each time it opens.
     QMenu *sandboxMenu() const;
+    // File > Model for Agents: the session sets its current choice and reopens on a new one.
+    ModelMenu *modelMenu() const { return m_modelMenu; }
     // The bar above the objects that says this directory is a sandbox (hidden otherwise).
     SandboxBar *sandboxBanner() const { return m_sandboxBar; }
     // The sandbox this window shows, if it shows one.
@@ -162,6 +165,7 @@ private:
     QAction *m_openDataDirectory = nullptr;
     QAction *m_reloadPackages = nullptr;
     SandboxBar *m_sandboxBar = nullptr;
+    ModelMenu *m_modelMenu = nullptr;
     QMenu *m_recentMenu = nullptr;
     QAction *m_record = nullptr;
     QAction *m_stopRecording = nullptr;

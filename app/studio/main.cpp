@@ -301,7 +301,14 @@ int main(int argc, char *argv[])
     const bool useVirtual = parser.isSet(virtualOption) || (demo && !parser.isSet(liveOption));
     const bool fresh = !QDir(dataDir).exists() || QDir(dataDir).isEmpty();
 
-    ModelChoice model;
+    // --model wins over File > Model for Agents, which is kept for the next start.
+    QString savedModelError;
+    ModelChoice model = Studio::StudioSession::savedModel(&savedModelError);
+    if (!savedModelError.isEmpty() && !parser.isSet(cli.model))
+        std::fprintf(stderr,
+                     "durable-studio: the saved model choice no longer works (%s); "
+                     "using the environment's\n",
+                     qPrintable(savedModelError));
     if (parser.isSet(cli.model)) {
         Result<ModelChoice> chosen = ModelChoice::parse(parser.value(cli.model));
         if (!chosen) {

@@ -2,6 +2,7 @@
 #include "studiosession.h"
 
 #include <mainwindow.h>
+#include <modelmenu.h>
 
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
@@ -10,6 +11,7 @@
 #include <durable/core/sandboxes.h>
 #include <durable/core/virtualclock.h>
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -26,6 +28,7 @@ namespace Durable::Studio {
 namespace {
 
 const QString s_recentKey = QStringLiteral("recentDataDirectories");
+const QString s_modelKey = QStringLiteral("modelChoice");
 
 QString clockKey(const QString &dataDir)
 {
@@ -134,6 +137,8 @@ Result<void> StudioSession::open(const QString &requested)
     m_window = new Ui::MainWindow(m_engine.get(), m_inspector.get());
     connect(m_window, &Ui::MainWindow::openDataDirectoryRequested, this,
             &StudioSession::openDataDirectory);
+    m_window->modelMenu()->setCurrent(m_model.spec());
+    connect(m_window->modelMenu(), &Ui::ModelMenu::chosen, this, &StudioSession::switchModel);
     if (previousWindow)
         m_window->setGeometry(previousWindow->geometry());
     m_window->show();
@@ -183,6 +188,64 @@ void StudioSession::openDataDirectory(const QString &dataDir)
     box->setInformativeText(tr("%1 is still open.").arg(QDir::toNativeSeparators(m_dataDir)));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->open();
+}
+
+ModelChoice StudioSession::savedModel(QString *error)
+{
+    const QString spec = QSettings().value(s_modelKey).toString();
+    if (spec.isEmpty())
+        return {};
+    Result<ModelChoice> choice = ModelChoice::parse(spec);
+    if (!choice && error)
+        *error = choice.error().message();
+    return choice.valueOr({});
+}
+
+void StudioSession::switchModel(const QString &spec)
+{
+    Result<ModelChoice> choice = spec.isEmpty() ? Result<ModelChoice>(ModelChoice())
+                                                : ModelChoice::parse(spec);
+    if (!choice) {
+        if (m_window) {
+            m_window->modelMenu()->setCurrent(m_model.spec());
+            m_window->showMessage(choice.error().message(), 0);
+        }
+        return;
+    }
+    QSettings().setValue(s_modelKey, spec);
+    const ModelChoice previous = m_model;
+    m_model = choice.value();
+    if (!m_engine)
+        return;
+    // A model is chosen when an engine starts: this directory's closes, then opens again.
+    const QString dir = m_dataDir;
+    saveClock();
+    retire(std::move(m_engine), std::move(m_inspector), m_window, dir);
+    reopenAfterClose(dir, previous);
+}
+
+void StudioSession::reopenAfterClose(const QString &dataDir, const ModelChoice &fallback)
+{
+    auto *once = new QObject(this);
+    connect(this, &StudioSession::previousClosed, once,
+            [this, once, dataDir, fallback](const QString &closed) {
+                if (closed != dataDir)
+                    return;
+                once->deleteLater();
+                Result<void> opened = open(dataDir);
+                if (!opened) {
+                    // Never leave the studio without a window: the model it had still works.
+                    const QString why = opened.error().message();
+                    m_model = fallback;
+                    opened = open(dataDir);
+                    if (m_window)
+                        m_window->showMessage(tr("Could not switch the model: %1").arg(why), 0);
+                }
+                if (!opened) {
+                    QMessageBox::critical(nullptr, tr("Durable Studio"), opened.error().message());
+                    QCoreApplication::exit(1);
+                }
+            });
 }
 
 void StudioSession::retire(std::unique_ptr<Engine> engine, std::unique_ptr<Inspector> inspector,

@@ -48,8 +48,13 @@ public:
 
     StudioSession(bool virtualClock, ClassRegistrar registrar, QObject *parent = nullptr);
     void setRepairArguments(RepairArguments arguments) { m_repairArguments = std::move(arguments); }
-    // Where agents' model calls go in every engine the session opens (`--model`).
+    // Where agents' model calls go in every engine the session opens (`--model`, File > Model
+    // for Agents).
     void setModel(const ModelChoice &model) { m_model = model; }
+    ModelChoice model() const { return m_model; }
+    // The setting File > Model for Agents keeps ("modelChoice"), for the next start; an
+    // environment choice when unset or no longer valid (a cassette moved: said in error).
+    static ModelChoice savedModel(QString *error = nullptr);
     ~StudioSession() override;
 
     // Opens dataDir (created if missing) and shows its window. Fails with a clear message, and
@@ -69,6 +74,10 @@ public:
 public slots:
     // What the window's File menu asks for: opens dataDir, or reports why it could not.
     void openDataDirectory(const QString &dataDir);
+    // File > Model for Agents: remembers the choice and opens the directory again with it (its
+    // engine closes first: a model is chosen when an engine starts). A refused choice changes
+    // nothing and says why.
+    void switchModel(const QString &spec);
 
 signals:
     void opened(const QString &dataDir);
@@ -83,6 +92,7 @@ private:
     void saveClock() const;
     void remember(const QString &dataDir);
     void showRecent();
+    void reopenAfterClose(const QString &dataDir, const ModelChoice &fallback);
 
     bool m_virtualClock;
     ClassRegistrar m_registrar;

@@ -6,6 +6,7 @@
 #include "studiosession.h"
 
 #include <mainwindow.h>
+#include <modelmenu.h>
 #include <objectbrowser.h>
 #include <objectlistmodel.h>
 
@@ -56,6 +57,41 @@ private slots:
     {
         QStandardPaths::setTestModeEnabled(true);
         QSettings().remove(QStringLiteral("recentDataDirectories"));
+        QSettings().remove(QStringLiteral("modelChoice"));
+    }
+
+    // File > Model for Agents: the directory opens again with the chosen model, its objects
+    // kept; the choice is remembered for the next start, and a refused one changes nothing.
+    void switchesTheModelForAgents()
+    {
+        QTemporaryDir dir;
+        StudioSession session(true,
+                              [](Engine &engine) { DurableExamples::registerDemoClasses(engine); });
+        QVERIFY(session.open(dir.path()).ok());
+        auto stub = session.engine()->stub(QStringLiteral("Counter"), QStringLiteral("kept"));
+        stub->call(QStringLiteral("increment"), 4).waitForFinished();
+        QVERIFY(session.engine()->options().modelFromEnvironment);
+        ModelMenu *menu = session.window()->modelMenu();
+        QVERIFY(menu->action(QString())->isChecked());
+
+        QSignalSpy opened(&session, &StudioSession::opened);
+        menu->action(QStringLiteral("scripted"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(opened.size(), 1, 20000);
+        QCOMPARE(session.dataDir(), QDir(dir.path()).absolutePath());
+        QVERIFY(!session.engine()->options().modelFromEnvironment);
+        QVERIFY(session.window()->modelMenu()->action(QStringLiteral("scripted"))->isChecked());
+        QCOMPARE(StudioSession::savedModel().kind(), ModelChoice::Kind::Scripted);
+        QTRY_VERIFY_WITH_TIMEOUT(listsObject(session.window(), QStringLiteral("kept")), 10000);
+
+        // A cassette that cannot be read is refused before anything closes.
+        Ui::MainWindow *window = session.window();
+        emit window->modelMenu()->chosen(QStringLiteral("cassette:/nonexistent/replies.json"));
+        QCOMPARE(session.window(), window);
+        QVERIFY(session.engine()->isRunning());
+        QVERIFY(window->modelMenu()->action(QStringLiteral("scripted"))->isChecked());
+        QVERIFY2(window->statusBar()->currentMessage().contains("nonexistent"),
+                 qPrintable(window->statusBar()->currentMessage()));
+        QCOMPARE(StudioSession::savedModel().kind(), ModelChoice::Kind::Scripted);
     }
 
     void switchesToAnotherDirectory()
