@@ -80,9 +80,9 @@ void ModelMenu::pickCassette()
     const QString start = kindOf(m_current) == QLatin1String("cassette")
                               ? QFileInfo(m_current.mid(9)).absolutePath()
                               : QDir::homePath();
-    const QString file = QFileDialog::getOpenFileName(
-        parentWidget(), tr("Cassette of Recorded Replies"), start,
-        tr("Cassettes (*.json);;All files (*)"));
+    const QString file = QFileDialog::getOpenFileName(parentWidget(),
+                                                      tr("Cassette of Recorded Replies"), start,
+                                                      tr("Cassettes (*.json);;All files (*)"));
     if (file.isEmpty()) {
         setCurrent(m_current); // back to what it was
         return;

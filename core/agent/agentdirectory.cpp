@@ -3,6 +3,7 @@
 #include "agentstore.h"
 #include "engineaccess.h"
 #include "enginecore.h"
+#include "modelcalls.h"
 #include "objectcalls.h"
 #include "objecthost.h"
 #include "querypool.h"
@@ -71,33 +72,20 @@ qint64 nextSeq(ObjectHost &host)
 // The continuations one object's pending work names; tables it never made are skipped.
 QStringList continuationsWaitingIn(ObjectHost &host)
 {
-    static const QHash<QString, QString> waiting {
-        {QStringLiteral("_durable_agent_schedules"),
-         QStringLiteral("SELECT callback FROM _durable_agent_schedules")},
-        {QStringLiteral("_durable_agent_human_requests"),
-         QStringLiteral("SELECT continuation FROM _durable_agent_human_requests "
-                        "WHERE status = 'pending'")},
-        {QStringLiteral("_durable_agent_model_calls"),
-         QStringLiteral("SELECT continuation FROM _durable_agent_model_calls "
-                        "WHERE status IN ('model', 'tools')")},
-        {QStringLiteral("_durable_agent_calls"),
-         QStringLiteral("SELECT continuation FROM _durable_agent_calls")},
-    };
     ObjectDatabase &db = host.database();
     QStringList names;
-    const SqlResult tables = db.engineSql(
-        QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE "
-                       "'\\_durable\\_agent\\_%' ESCAPE '\\'"));
-    for (const QJsonArray &table : tables.rows) {
-        const QString query = waiting.value(table.at(0).toString());
-        if (query.isEmpty())
-            continue;
-        for (const QJsonArray &row : db.engineSql(query).rows) {
-            const QString name = row.at(0).toString();
-            if (!name.isEmpty() && !names.contains(name))
-                names.append(name);
-        }
-    }
+    const auto add = [&names](const QString &name) {
+        if (!name.isEmpty() && !names.contains(name))
+            names.append(name);
+    };
+    for (const ScheduleInfo &schedule : AgentStore::schedules(db))
+        add(schedule.callback);
+    for (const HumanRequestInfo &request : AgentStore::humanRequests(db, true))
+        add(request.continuation);
+    for (const ModelCallInfo &call : ModelCalls::list(db, true))
+        add(call.continuation);
+    for (const OutgoingCallInfo &call : ObjectCalls::pending(db))
+        add(call.continuation);
     return names;
 }
 
