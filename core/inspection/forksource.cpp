@@ -47,7 +47,7 @@ QList<RecordedReply> recordedAfter(ObjectHost &host, qint64 seq)
 
 } // namespace
 
-ForkSource ForkSource::read(ObjectHost &host, qint64 seq)
+ForkSource ForkSource::read(ObjectHost &host, qint64 seq, Recordings recordings)
 {
     ForkSource source;
     source.objectName = host.name();
@@ -67,7 +67,8 @@ ForkSource ForkSource::read(ObjectHost &host, qint64 seq)
     source.atMs = entries.isEmpty() ? host.nowMs() : entries.constFirst().atMs;
     source.state = host.journal().stateAt(seq);
     source.tables = UserTables::read(host.database());
-    source.recorded = recordedAfter(host, seq);
+    if (recordings == Recordings::Read)
+        source.recorded = recordedAfter(host, seq);
     return source;
 }
 

@@ -26,11 +26,13 @@ struct ForkSource
     UserTables tables;     // as they are now
     qint64 lastSeq = 0;
     // The model replies the origin got after the turn forked, oldest first: what "recorded"
-    // replays in a sandbox.
+    // replays in a sandbox (with Recordings::Read).
     QList<RecordedReply> recorded;
 
-    // On the origin's strand. Fails when seq is not one of its turns.
-    static ForkSource read(ObjectHost &host, qint64 seq);
+    enum class Recordings { Skip, Read };
+    // On the origin's strand. Fails when seq is not one of its turns. A sandbox reads the
+    // recordings too; a fork in the same engine has no use for them.
+    static ForkSource read(ObjectHost &host, qint64 seq, Recordings recordings = Recordings::Skip);
     // The fork's first turn: key/value state, agent tables, user SQL tables. Returns output with
     // what was restored and, when the SQL tables are newer than the turn forked, a note saying so.
     QJsonObject write(ObjectHost &host, QJsonObject output) const;

@@ -293,8 +293,9 @@ QFuture<SandboxInfo> Sandboxes::create(const std::shared_ptr<EngineCore> &core,
                   QStringLiteral("A sandbox named \"%1\" exists already").arg(name)));
     // Read in one inspection turn of the origin, which writes nothing there.
     QFuture<ForkSource> source = readOnStrand<ForkSource>(
-        core, QStringLiteral("A sandbox"), className, id,
-        [seq](ObjectHost &host) { return ForkSource::read(host, seq); });
+        core, QStringLiteral("A sandbox"), className, id, [seq](ObjectHost &host) {
+            return ForkSource::read(host, seq, ForkSource::Recordings::Read);
+        });
     return source.then(queryPool(), [core, info](const ForkSource &read) mutable {
         info.objectName = read.objectName;
         info.forkSeq = read.seq;

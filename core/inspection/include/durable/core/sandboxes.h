@@ -45,7 +45,10 @@ struct SandboxInfo
 // makes whoever opens it:
 // - run it on a paused virtual clock, from where it was left (at first, the forked turn's time);
 // - hold every call its agents make to other objects (EngineOptions::holdObjectCalls): they stay
-//   pending and are shown, and never reach an object, real or in the sandbox.
+//   pending and are shown, and never reach an object, real or in the sandbox;
+// - answer its model calls per call from its model-sources.json (EngineOptions::modelSources):
+//   the reply the original got (recorded, made with the sandbox), the live model, or an edited
+//   reply.
 // The origin's objects, alarms and inbox are never written: the copy is read in one inspection
 // turn, which leaves the origin's files as they were.
 //
@@ -68,9 +71,10 @@ public:
     // The manifest of the sandbox at dataDir; NotFound when dataDir is not a sandbox.
     static Result<SandboxInfo> read(const QString &dataDir);
     static bool isSandbox(const QString &dataDir);
-    // For a program opening dataDir: when it is a sandbox, holds its calls and gives it a paused
-    // virtual clock at the manifest's time (unless options already has a virtual clock). Returns
-    // the manifest, or nullopt for an ordinary data directory.
+    // For a program opening dataDir: when it is a sandbox, holds its calls, gives it its model
+    // sources and a paused virtual clock at the manifest's time (unless options already has a
+    // virtual clock). Returns the manifest, or nullopt for an ordinary data directory. The
+    // copy's calls that were out when it was made wait for ModelCallDirectory::sendWaiting.
     static Result<std::optional<SandboxInfo>> prepare(EngineOptions &options);
     // Remembers where the sandbox's clock stands, for the next time it opens.
     static Result<void> saveClock(const QString &dataDir, qint64 clockMs);
