@@ -4,7 +4,7 @@
 # Everything comes from Debian's own packages (Qt 6.4.2).
 set -euo pipefail
 
-packages=(cmake g++ make qt6-base-dev qt6-base-dev-tools libsqlite3-dev
+packages=(cmake g++ make qt6-base-dev qt6-base-dev-tools qt6-declarative-dev libsqlite3-dev
           libgl-dev qt6-qpa-plugins clang-format git python3
           # the sanitizer and fuzzing builds of the test command (.ci/run)
           clang-14 libclang-rt-14-dev libfuzzer-14-dev)

@@ -32,4 +32,19 @@ QJsonValue AgentAccess::replaceState(Agent &agent, const QJsonObject &state)
     return agent.replaceState(state);
 }
 
+void AgentAccess::addHandler(Agent &agent, const QString &name, AgentDetail::HandlerFn fn)
+{
+    agent.addHandler(name, std::move(fn));
+}
+
+void AgentAccess::addTool(Agent &agent, const ToolDefinition &definition, AgentDetail::HandlerFn fn)
+{
+    agent.addTool(definition, std::move(fn));
+}
+
+void AgentAccess::addContinuation(Agent &agent, const QString &name, AgentDetail::ContinuationFn fn)
+{
+    agent.addContinuation(name, std::move(fn));
+}
+
 } // namespace Durable

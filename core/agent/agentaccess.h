@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <durable/core/agent.h>
 #include <durable/core/chatreply.h>
 #include <durable/core/outgoingcallinfo.h>
 #include <durable/core/result.h>
@@ -35,6 +36,11 @@ struct AgentAccess
     // Admin turns: run one schedule now; replace the state through validateState().
     static QJsonValue runScheduleNow(Agent &agent, const ScheduleInfo &schedule);
     static QJsonValue replaceState(Agent &agent, const QJsonObject &state);
+
+    // Registration for agents whose handlers are not C++ member functions (JsAgent).
+    static void addHandler(Agent &agent, const QString &name, AgentDetail::HandlerFn fn);
+    static void addContinuation(Agent &agent, const QString &name, AgentDetail::ContinuationFn fn);
+    static void addTool(Agent &agent, const ToolDefinition &definition, AgentDetail::HandlerFn fn);
 };
 
 } // namespace Durable

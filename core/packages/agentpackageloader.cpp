@@ -16,6 +16,7 @@
 #include <QPluginLoader>
 #include <QSet>
 #include <QTemporaryDir>
+#include <durable/core/jsagentfile.h>
 
 namespace Durable {
 
@@ -79,7 +80,7 @@ QList<AgentPackageReport> AgentPackageLoader::load(const QString &path)
 {
     // A path that is neither a directory nor named like a library is meant as a directory
     // (--agents DIR), and is reported as one if it does not exist.
-    if (QFileInfo(path).isDir() || !QLibrary::isLibrary(path))
+    if (QFileInfo(path).isDir() || !isPackageFile(path))
         return loadDirectory(path);
     return {loadFile(path)};
 }
@@ -109,12 +110,17 @@ QList<AgentPackageReport> AgentPackageLoader::loadDirectory(const QString &direc
     const QFileInfoList entries = QDir(failure.file).entryInfoList(QDir::Files, QDir::Name);
     for (const QFileInfo &entry : entries) {
         // Version links (libx.so.1 -> libx.so.1.0) would load the same library twice.
-        if (!QLibrary::isLibrary(entry.fileName()) || seen.contains(entry.canonicalFilePath()))
+        if (!isPackageFile(entry.fileName()) || seen.contains(entry.canonicalFilePath()))
             continue;
         seen.insert(entry.canonicalFilePath());
         reports.append(loadFile(entry.absoluteFilePath()));
     }
     return reports;
+}
+
+bool AgentPackageLoader::isPackageFile(const QString &path)
+{
+    return QLibrary::isLibrary(path) || path.endsWith(QLatin1String(".js"));
 }
 
 AgentPackageReport AgentPackageLoader::loadFile(const QString &file)
@@ -145,6 +151,8 @@ AgentPackageLoader::LoadedPackage AgentPackageLoader::open(const QString &file,
                                QStringLiteral("Agent package %1 does not exist").arg(file), file);
         return candidate;
     }
+    if (file.endsWith(QLatin1String(".js")))
+        return openScript(file);
     const Result<QString> version = readSdkVersion(file);
     if (!version) {
         report.sdkVersion =
@@ -181,6 +189,30 @@ AgentPackageLoader::LoadedPackage AgentPackageLoader::open(const QString &file,
     candidate.classes = candidate.package->classes();
     for (const ClassRegistration &registration : std::as_const(candidate.classes))
         report.classes.append(registration.name);
+    return candidate;
+}
+
+// A JavaScript agent file: checked in an engine of its own, its classes built on the workers'
+// JavaScript engines. No library is loaded, so a reload needs no copy: a changed file is a new
+// version of the module (JsAgentFile::version()).
+AgentPackageLoader::LoadedPackage AgentPackageLoader::openScript(const QString &file) const
+{
+    LoadedPackage candidate;
+    AgentPackageReport &report = candidate.report;
+    report.file = file;
+    report.sdkVersion = sdkVersion();
+    report.name = QFileInfo(file).completeBaseName();
+    const Result<JsAgentFile> script = JsAgentFile::load(file);
+    if (!script) {
+        report.error = script.error().prefixed(
+            QStringLiteral("JavaScript agent file %1").arg(file));
+        return candidate;
+    }
+    report.description = QStringLiteral("JavaScript agents");
+    for (const JsAgentFile::Registration &registration : script->registrations()) {
+        candidate.classes.append({registration.name, registration.factory, registration.options});
+        report.classes.append(registration.name);
+    }
     return candidate;
 }
 
@@ -420,7 +452,13 @@ QFuture<AgentPackageReport> AgentPackageLoader::reload(const QString &file)
     promise->start();
     const QFuture<AgentPackageReport> future = promise->future();
     LoadedPackage candidate;
-    if (const Result<QString> copy = copyForReload(path); !copy) {
+    if (path.endsWith(QLatin1String(".js"))) {
+        candidate = openScript(path);
+        if (!candidate.report.error)
+            candidate.report.error = checkClasses(candidate, index);
+        if (!candidate.report.error)
+            candidate.report.error = checkAddedClasses(candidate, m_packages.at(index));
+    } else if (const Result<QString> copy = copyForReload(path); !copy) {
         candidate.report.file = path;
         candidate.report.error = copy.error();
     } else {

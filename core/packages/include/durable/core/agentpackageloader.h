@@ -46,12 +46,15 @@ public:
     AgentPackageLoader(const AgentPackageLoader &) = delete;
     AgentPackageLoader &operator=(const AgentPackageLoader &) = delete;
 
-    // A directory: every shared library directly in it, by file name (other files are skipped);
-    // a file named like a shared library: that library. A path that does not exist gives one
-    // report with the error (as a missing directory unless it is named like a library).
+    // A directory: every shared library and JavaScript agent file (*.js, see JsAgentFile)
+    // directly in it, by file name (other files are skipped); a file named like a shared library
+    // or ending in .js: that file. A path that does not exist gives one report with the error
+    // (as a missing directory unless it is named like a library or a script).
     QList<AgentPackageReport> load(const QString &path);
     QList<AgentPackageReport> loadDirectory(const QString &directory);
     AgentPackageReport loadFile(const QString &file);
+    // Whether path names an agent package file: a shared library or a JavaScript agent file.
+    static bool isPackageFile(const QString &path);
 
     // The packages loaded so far, in load order.
     QList<AgentPackageReport> packages() const;
@@ -101,6 +104,7 @@ private:
     };
 
     // Reads file's metadata and loads the library from loadFrom (file, or a copy of it).
+    LoadedPackage openScript(const QString &file) const;
     LoadedPackage open(const QString &file, const QString &loadFrom) const;
     // replacing: the index of the package candidate is a new version of, or -1.
     std::optional<Error> checkClasses(const LoadedPackage &candidate,
