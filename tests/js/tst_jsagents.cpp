@@ -209,7 +209,8 @@ private slots:
             return QByteArray("export class Greeter extends Agent {\n"
                               "    constructor() { super(); this.handle(\"hello\", this.hello); }\n"
                               "    hello(args) {\n"
-                              "        const s = this.state(); s.count = (s.count ?? 0) + 1; this.setState(s);\n"
+                              "        const s = this.state(); s.count = (s.count ?? 0) + 1; "
+                              "this.setState(s);\n"
                               "        return `") +
                    greeting + "${args.name} (${s.count})`;\n    }\n}\n";
         };
