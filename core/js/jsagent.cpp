@@ -112,9 +112,11 @@ QJsonValue JsAgent::invoke(const QJSValue &fn, const QList<QJsonValue> &args,
     QJSValue result;
     try {
         result = m_runtime.call(m_instance, fn, values, what);
-    } catch (const Error &) {
-        // An error of the Agent API thrown through JavaScript is rethrown as itself.
-        if (std::optional<Error> own = m_bridge->takeError())
+    } catch (const Error &error) {
+        // An error of the Agent API thrown through JavaScript is rethrown as itself, unless the
+        // watchdog stopped the call: then that is what the author needs to hear.
+        std::optional<Error> own = m_bridge->takeError();
+        if (own && error.code() != ErrorCode::LimitExceeded)
             throw *own;
         throw;
     }

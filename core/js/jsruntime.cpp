@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "jsruntime.h"
 
+#include "jswatchdog.h"
+
 #include <QFileInfo>
+#include <QScopedValueRollback>
 #include <QUrl>
 
 namespace Durable {
@@ -120,6 +123,26 @@ QString locationOf(const QJSValue &error)
     return shortLocation(file, error.property(QStringLiteral("lineNumber")).toInt());
 }
 
+// Why a call was interrupted, for the person who wrote it.
+Error limitError(JsWatchdog::Reason reason, const QString &what)
+{
+    if (reason == JsWatchdog::Reason::Cpu) {
+        return Error(ErrorCode::LimitExceeded,
+                     QStringLiteral("%1 was stopped after %2 ms of CPU time, the limit for one "
+                                    "JavaScript call (DURABLE_JS_CPU_LIMIT_MS): look for a loop "
+                                    "that does not end")
+                         .arg(what)
+                         .arg(JsLimits::current().cpu.count()),
+                     {{QStringLiteral("limit"), QStringLiteral("cpu")}});
+    }
+    return Error(ErrorCode::LimitExceeded,
+                 QStringLiteral("%1 was stopped after it grew the process by more than %2 MB, the "
+                                "memory limit for one JavaScript call (DURABLE_JS_MEMORY_LIMIT_MB)")
+                     .arg(what)
+                     .arg(JsLimits::current().memoryBytes / (1024 * 1024)),
+                 {{QStringLiteral("limit"), QStringLiteral("memory")}});
+}
+
 } // namespace
 
 JsRuntime::JsRuntime()
@@ -174,11 +197,16 @@ QJSValue JsRuntime::module(const QString &path)
     if (!QFileInfo::exists(absolute))
         throw Error(ErrorCode::NotFound,
                     QStringLiteral("No JavaScript agent file at %1").arg(absolute));
+    const QString what = QStringLiteral("%1 does not load").arg(QFileInfo(absolute).fileName());
+    JsWatchdog::Watch watch(m_engine); // a module's top level runs here, and may not end
     const QJSValue loaded = m_engine.importModule(absolute);
+    if (const JsWatchdog::Reason fired = watch.finish(); fired != JsWatchdog::Reason::None) {
+        m_engine.catchError();
+        throw limitError(fired, what);
+    }
     if (loaded.isError() || m_engine.hasError()) {
         const QJSValue thrown = loaded.isError() ? loaded : m_engine.catchError();
-        throw errorOf(thrown,
-                      QStringLiteral("%1 does not load").arg(QFileInfo(absolute).fileName()));
+        throw errorOf(thrown, what);
     }
     m_modules.insert(absolute, loaded);
     return loaded;
@@ -228,7 +256,23 @@ QJSValue JsRuntime::call(const QJSValue &self, const QJSValue &fn, const QJSValu
     QJSValue array = m_engine.newArray(uint(args.size()));
     for (int i = 0; i < args.size(); ++i)
         array.setProperty(quint32(i), args.at(i));
-    return unwrap(m_invoke.call({self, fn, array}), what);
+    return watched(m_invoke, {self, fn, array}, what);
+}
+
+QJSValue JsRuntime::watched(const QJSValue &fn, const QJSValueList &args, const QString &what)
+{
+    if (m_depth > 0) { // the outermost call's watch covers this one
+        const QScopedValueRollback nested(m_depth, m_depth + 1);
+        return unwrap(fn.call(args), what);
+    }
+    const QScopedValueRollback outermost(m_depth, 1);
+    JsWatchdog::Watch watch(m_engine);
+    const QJSValue outcome = fn.call(args);
+    if (const JsWatchdog::Reason fired = watch.finish(); fired != JsWatchdog::Reason::None) {
+        m_engine.catchError();
+        throw limitError(fired, what);
+    }
+    return unwrap(outcome, what);
 }
 
 } // namespace Durable

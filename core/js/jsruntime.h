@@ -35,7 +35,8 @@ public:
     // new cls() with host as the instance's bridge to its object.
     QJSValue construct(const QJSValue &cls, QObject *host, const QString &what);
     // fn.apply(self, args), with a JavaScript exception thrown as a Durable::Error
-    // (HandlerFailed) naming what ran and the file and line.
+    // (HandlerFailed) naming what ran and the file and line. The outermost call is watched
+    // against JsLimits: past them it is interrupted and fails with LimitExceeded.
     QJSValue call(const QJSValue &self, const QJSValue &fn, const QJSValueList &args,
                   const QString &what);
 
@@ -45,12 +46,14 @@ public:
 
 private:
     QJSValue unwrap(const QJSValue &outcome, const QString &what);
+    QJSValue watched(const QJSValue &fn, const QJSValueList &args, const QString &what);
 
     QJSEngine m_engine;
     QJSValue m_agent;  // the global Agent class
     QJSValue m_invoke; // (self, fn, args) -> {ok, value} or {ok: false, error}
     QJSValue m_make;   // (C) -> new C()
     QHash<QString, QJSValue> m_modules;
+    int m_depth = 0; // calls running on this engine: JavaScript -> C++ API -> JavaScript nests
 };
 
 } // namespace Durable

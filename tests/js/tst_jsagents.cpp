@@ -11,9 +11,11 @@
 #include <durable/core/humaninbox.h>
 #include <durable/core/inspector.h>
 #include <durable/core/jsagentfile.h>
+#include <durable/core/jslimits.h>
 #include <durable/core/virtualclock.h>
 
 #include <QFile>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -198,6 +200,79 @@ private slots:
                                            "super(); this.handle(\"x\", 3); }\n}\n");
         QVERIFY2(JsAgentFile::load(throwing).error().message().contains("throwing.js:2"),
                  qPrintable(JsAgentFile::load(throwing).error().message()));
+    }
+
+    // A call that does not end, or that eats memory, is stopped by the watchdog with a message
+    // that says which limit; the turn rolls back and the object's next call runs normally.
+    void aRunawayCallIsStoppedByItsLimits()
+    {
+        const JsLimits defaults = JsLimits::current();
+        JsLimits tight;
+        tight.cpu = 300ms;
+        tight.memoryBytes = qint64(64) * 1024 * 1024;
+        JsLimits::set(tight);
+        const auto restore = qScopeGuard([&] { JsLimits::set(defaults); });
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, "runaway.js", R"JS(
+export class Runaway extends Agent {
+    constructor() {
+        super();
+        this.handle("spin", this.spin);
+        this.handle("hog", this.hog);
+        this.handle("count", this.count);
+    }
+    initialState() { return { calls: 0 }; }
+    count() {
+        const next = this.state();
+        next.calls += 1;
+        this.setState(next);
+        return next.calls;
+    }
+    spin() {
+        this.count();
+        let i = 0;
+        for (;;) {
+            try { i += 1; } catch (e) { /* a loop that swallows errors still stops */ }
+        }
+    }
+    hog() {
+        this.count();
+        const kept = [];
+        for (;;)
+            kept.push("a string that takes room " + kept.length);
+    }
+}
+)JS");
+        auto f = start(dir.filePath("data"), file);
+        Engine &engine = *f.engine;
+        QCOMPARE(call(engine, "Runaway", "r", "count").value().toInt(), 1);
+
+        const Result<QJsonValue> spun = call(engine, "Runaway", "r", "spin");
+        QVERIFY(!spun.ok());
+        QCOMPARE(spun.error().code(), ErrorCode::LimitExceeded);
+        QVERIFY2(spun.error().message().contains("Runaway.spin was stopped after 300 ms of CPU"),
+                 qPrintable(spun.error().message()));
+        QCOMPARE(call(engine, "Runaway", "r", "count").value().toInt(), 2); // spin rolled back
+
+        JsLimits roomy = tight;
+        roomy.cpu = 60s; // only the memory limit can stop it
+        JsLimits::set(roomy);
+        const Result<QJsonValue> hogged = call(engine, "Runaway", "r", "hog");
+        QVERIFY(!hogged.ok());
+        QCOMPARE(hogged.error().code(), ErrorCode::LimitExceeded);
+        QVERIFY2(hogged.error().message().contains("more than 64 MB"),
+                 qPrintable(hogged.error().message()));
+        QCOMPARE(call(engine, "Runaway", "r", "count").value().toInt(), 3);
+
+        // A module whose top level does not end is refused when it loads.
+        JsLimits::set(tight);
+        const QString endless = writeFile(dir, "endless.js",
+                                          "for (;;) {}\nexport class E extends Agent {}\n");
+        const Result<JsAgentFile> refused = JsAgentFile::load(endless);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code(), ErrorCode::LimitExceeded);
+        QVERIFY2(refused.error().message().contains("endless.js does not load"),
+                 qPrintable(refused.error().message()));
     }
 
     // A .js file is an agent package: loaded by --agents, and reloaded between turns when it
