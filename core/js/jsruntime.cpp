@@ -161,6 +161,8 @@ std::shared_ptr<JsRuntime> JsRuntime::forThisThread(const QString &version)
     thread_local QHash<QString, std::weak_ptr<JsRuntime>> runtimes;
     if (std::shared_ptr<JsRuntime> running = runtimes.value(version).lock())
         return running;
+    // Versions no object uses any more (an earlier edit of a reloaded file) go as new ones come.
+    runtimes.removeIf([](const auto &entry) { return entry.value().expired(); });
     auto made = std::make_shared<JsRuntime>();
     runtimes.insert(version, made);
     return made;
