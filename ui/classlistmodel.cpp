@@ -53,10 +53,13 @@ QVariant ClassListModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return QStringLiteral("%1  (%2)").arg(summary.name).arg(summary.objectCount);
-    case Qt::ToolTipRole:
-        return summary.description.isEmpty()
-                   ? tr("%1 objects, %2 in memory").arg(summary.objectCount).arg(summary.liveCount)
-                   : summary.description;
+    case Qt::ToolTipRole: {
+        const QString about =
+            summary.description.isEmpty()
+                ? tr("%1 objects, %2 in memory").arg(summary.objectCount).arg(summary.liveCount)
+                : summary.description;
+        return summary.source.isEmpty() ? about : tr("%1\nCode: %2").arg(about, summary.source);
+    }
     case NameRole:
         return summary.name;
     case CountRole:
@@ -65,6 +68,8 @@ QVariant ClassListModel::data(const QModelIndex &index, int role) const
         return summary.liveCount;
     case DescriptionRole:
         return summary.description;
+    case SourceRole:
+        return summary.source;
     }
     return {};
 }
@@ -76,6 +81,7 @@ QHash<int, QByteArray> ClassListModel::roleNames() const
     names.insert(CountRole, "count");
     names.insert(LiveCountRole, "liveCount");
     names.insert(DescriptionRole, "description");
+    names.insert(SourceRole, "source");
     return names;
 }
 

@@ -23,7 +23,13 @@ class ClassListModel : public QAbstractListModel
 {
     Q_OBJECT
 public:
-    enum Role { NameRole = Qt::UserRole + 1, CountRole, LiveCountRole, DescriptionRole };
+    enum Role {
+        NameRole = Qt::UserRole + 1,
+        CountRole,
+        LiveCountRole,
+        DescriptionRole,
+        SourceRole
+    };
 
     explicit ClassListModel(Inspector *inspector, QObject *parent = nullptr);
 

@@ -17,6 +17,7 @@
 #include <durable/core/clock.h>
 #include <durable/core/inspector.h>
 
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -371,7 +372,12 @@ void ObjectInspector::showOverview()
     m_title->setText(QStringLiteral("%1 / %2").arg(o.className, o.displayName()));
     m_idLabel->setText(o.id.toString());
     m_nameLabel->setText(o.name.isEmpty() ? tr("(addressed by id)") : o.name);
-    m_classLabel->setText(o.className);
+    // Where the class's code is (a JavaScript file, a package), so an author knows what to edit.
+    m_classLabel->setText(o.classSource.isEmpty()
+                              ? o.className
+                              : tr("%1   <span style=\"color:gray\">code: %2</span>")
+                                    .arg(o.className, QFileInfo(o.classSource).fileName()));
+    m_classLabel->setToolTip(o.classSource);
     m_statusLabel->setText(QStringLiteral("<span style=\"color:%1\">&#9679;</span> %2")
                                .arg(statusColor(o.status).name(), objectStatusName(o.status)));
     m_stepLabel->setText(o.step.isEmpty() ? QStringLiteral("—") : o.step);

@@ -19,6 +19,7 @@
 #include <durable/core/virtualclock.h>
 
 #include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -111,11 +112,13 @@ int printClasses(Inspector &inspector, bool asJson)
     QList<QStringList> rows;
     for (const ClassSummary &summary : classes.value()) {
         list.append(InspectionJson::classSummary(summary));
-        rows.append({summary.name, QString::number(summary.objectCount), summary.description});
+        rows.append({summary.name, QString::number(summary.objectCount), summary.description,
+                     summary.source.isEmpty() ? QStringLiteral("(built in)")
+                                              : QFileInfo(summary.source).fileName()});
     }
     asJson ? printJson(list)
            : printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"),
-                         QStringLiteral("DESCRIPTION")},
+                         QStringLiteral("DESCRIPTION"), QStringLiteral("CODE")},
                         rows);
     return exitStatus(ExitCode::Ok);
 }

@@ -20,6 +20,7 @@ QJsonObject InspectionJson::classSummary(const ClassSummary &summary)
         stepCounts.insert(it.key(), double(it.value()));
     return QJsonObject {{QStringLiteral("name"), summary.name},
                         {QStringLiteral("description"), summary.description},
+                        {QStringLiteral("source"), summary.source},
                         {QStringLiteral("objectCount"), double(summary.objectCount)},
                         {QStringLiteral("liveCount"), double(summary.liveCount)},
                         {QStringLiteral("steps"), QJsonArray::fromStringList(summary.steps)},

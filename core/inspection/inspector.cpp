@@ -299,6 +299,7 @@ QFuture<QList<ClassSummary>> Inspector::classes() const
             summary.name = name;
             summary.description = core->classInfo(name)->options.description;
             summary.steps = core->classInfo(name)->options.steps;
+            summary.source = core->classInfo(name)->options.source;
             if (!summary.steps.isEmpty())
                 summary.stepCounts = core->catalog().agentStepCounts(name).valueOr({});
             byName.insert(name, summary);
@@ -370,7 +371,11 @@ QFuture<ObjectSummary> Inspector::object(const QString &className, const ObjectI
         QHash<ObjectId, LiveState> live;
         if (const std::optional<LiveState> state = core->liveState(id))
             live.insert(id, *state);
-        return summarise(*core, row.value(), live, failedIds, agentFacts(*core, className));
+        ObjectSummary summary = summarise(*core, row.value(), live, failedIds,
+                                          agentFacts(*core, className));
+        if (const auto info = core->classInfo(className))
+            summary.classSource = info->options.source;
+        return summary;
     });
 }
 

@@ -104,6 +104,7 @@ QList<JsAgentFile::Registration> JsAgentFile::registrations() const
                 ? QStringLiteral("JavaScript agent (%1)").arg(QFileInfo(m_path).fileName())
                 : cls.description;
         options.steps = cls.steps;
+        options.source = m_path;
         ObjectFactory factory = [path = m_path, name = cls.name,
                                  version = m_version]() -> std::unique_ptr<DurableObject> {
             return std::make_unique<JsAgent>(path, name, version);

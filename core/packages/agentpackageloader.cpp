@@ -187,8 +187,11 @@ AgentPackageLoader::LoadedPackage AgentPackageLoader::open(const QString &file,
                                                       : candidate.package->name();
     report.description = candidate.package->description();
     candidate.classes = candidate.package->classes();
-    for (const ClassRegistration &registration : std::as_const(candidate.classes))
+    for (ClassRegistration &registration : candidate.classes) {
+        if (registration.options.source.isEmpty())
+            registration.options.source = QFileInfo(file).absoluteFilePath();
         report.classes.append(registration.name);
+    }
     return candidate;
 }
 

@@ -15,6 +15,7 @@
 #include <durable/core/virtualclock.h>
 
 #include <QFile>
+#include <QFileInfo>
 #include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
@@ -156,6 +157,16 @@ private slots:
         for (const KeyValue &entry : kv.result())
             laterRan |= entry.key == "later" && entry.value.toString() == "hi";
         QVERIFY(laterRan);
+
+        // The inspection API says which file the class's code is in.
+        QFuture<QList<ClassSummary>> classes = inspector.classes();
+        classes.waitForFinished();
+        QCOMPARE(classes.result().size(), 1);
+        QCOMPARE(classes.result().first().source, QFileInfo(file).absoluteFilePath());
+        QFuture<ObjectSummary> object = inspector.object("Counter",
+                                                         ObjectId::fromName("Counter", "a"));
+        object.waitForFinished();
+        QCOMPARE(object.result().classSource, QFileInfo(file).absoluteFilePath());
     }
 
     void errorsNameTheCodeOrTheFileAndLine()

@@ -22,6 +22,9 @@ struct ClassOptions
     // registerClass<T>() works it out itself.
     bool handlesAlarms = false;
     QString description;
+    // Where the class's code is: a JavaScript agent file or an agent package's library (an
+    // absolute path); empty for a class built into the program. Shown by the studio and the CLI.
+    QString source;
     // Agents: the workflow steps objects of this class move through, in order.
     QStringList steps;
     // How much history objects of this class keep; applied as snapshots are written.

@@ -33,6 +33,7 @@ struct ClassSummary
 {
     QString name;
     QString description;
+    QString source; // ClassOptions::source: the file its code comes from, or empty
     qint64 objectCount = 0;
     qint64 liveCount = 0;
     QStringList steps;                 // declared workflow steps, in order (agents)
@@ -53,6 +54,7 @@ struct ObjectSummary
     int pendingHumanRequests = 0;
     QString forkOf; // id of the origin when this object is a fork
     qint64 forkSeq = -1;
+    QString classSource; // ClassOptions::source of its class (Inspector::object() only)
 
     QString displayName() const { return name.isEmpty() ? id.toString().left(16) : name; }
 };
