@@ -15,11 +15,13 @@ import { createRequire } from "node:module";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { apiChecks } from "./api-checks.mjs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cloudflareDir = path.join(root, "resources", "cloudflare");
 const SCRIPT_NAME = "durable-recruitment"; // wrangler.toml's name: the persist folder's prefix
+const NOTEBOOK_SCRIPT_NAME = "durable-notebook";
 const WAIT_MS = 15000;
 
 class ScenarioFailure extends Error {}
@@ -140,7 +142,7 @@ function startFakeModel(rulesFile) {
 // ---- Miniflare: the Worker, started and restarted on one persist folder ----
 
 function workerOptions(options, modelPort, doPersist) {
-    return {
+    const recruitment = {
         name: SCRIPT_NAME,
         compatibilityDate: "2025-07-01",
         modulesRoot: cloudflareDir,
@@ -152,10 +154,26 @@ function workerOptions(options, modelPort, doPersist) {
               contents: readFileSync(options.agent, "utf8") }
         ],
         durableObjects: { RECRUITMENT: { className: "Recruitment", useSQLite: true } },
-        durableObjectsPersist: doPersist,
         bindings: { MODEL_BASE_URL: `http://127.0.0.1:${modelPort}/v1`, MODEL_NAME: "fake-model",
                     MODEL_API_KEY: "test-key", DURABLE_TEST_ROUTES: "1" }
     };
+    // The API the recruitment agent does not use, on a test agent (api-checks.mjs).
+    const testDir = path.join(root, "tests", "cloudflare");
+    const notebook = {
+        name: NOTEBOOK_SCRIPT_NAME,
+        compatibilityDate: "2025-07-01",
+        modulesRoot: cloudflareDir,
+        modules: [
+            { type: "ESModule", path: path.join(cloudflareDir, "notebook-worker.js"),
+              contents: readFileSync(path.join(testDir, "notebook-worker.js"), "utf8") },
+            { type: "ESModule", path: path.join(cloudflareDir, "durable-agent.js") },
+            { type: "ESModule", path: path.join(cloudflareDir, "notebook.js"),
+              contents: readFileSync(path.join(testDir, "notebook.js"), "utf8") }
+        ],
+        durableObjects: { NOTEBOOK: { className: "Notebook", useSQLite: true } },
+        bindings: { DURABLE_TEST_ROUTES: "1" }
+    };
+    return { workers: [recruitment, notebook], durableObjectsPersist: doPersist };
 }
 
 // ---- the scenario ----
@@ -198,10 +216,12 @@ class Runner {
         this.mf = null;
     }
 
-    async http(method, urlPath, body) {
-        const response = await this.mf.dispatchFetch(`http://localhost${urlPath}`, {
-            method, headers: { "content-type": "application/json" },
-            body: body === undefined ? undefined : JSON.stringify(body) });
+    // worker: undefined for the recruitment worker, or another worker's name.
+    async http(method, urlPath, body, worker) {
+        const init = { method, headers: { "content-type": "application/json" },
+                       body: body === undefined ? undefined : JSON.stringify(body) };
+        const response = worker ? await (await this.mf.getWorker(worker)).fetch(`http://localhost${urlPath}`, init)
+                                : await this.mf.dispatchFetch(`http://localhost${urlPath}`, init);
         const text = await response.text();
         let json;
         try {
@@ -221,8 +241,8 @@ class Runner {
         return `/objects/${encodeURIComponent(className)}/${encodeURIComponent(name)}`;
     }
 
-    async snapshot(objectPath) {
-        const { status, json } = await this.http("GET", objectPath);
+    async snapshot(objectPath, worker) {
+        const { status, json } = await this.http("GET", objectPath, undefined, worker);
         if (status !== 200)
             throw new ScenarioFailure(`GET ${objectPath} answered ${status}: ${JSON.stringify(json)}`);
         return json;
@@ -230,10 +250,10 @@ class Runner {
 
     // Waits until the object has no model call or object call in flight and no schedule due:
     // every continuation the last step started has run (as the studio's runner waits for idle).
-    async idle(objectPath) {
+    async idle(objectPath, worker) {
         const deadline = Date.now() + WAIT_MS;
         for (;;) {
-            const object = await this.snapshot(objectPath);
+            const object = await this.snapshot(objectPath, worker);
             const failed = object.modelCalls.filter((c) => c.status === "failed");
             if (failed.length)
                 throw new ScenarioFailure(`model call ${failed[0].id} failed: ${failed[0].lastError}`);
@@ -407,6 +427,7 @@ async function main() {
         await runner.run(scenario);
         if (path.basename(options.scenario) === "recruitment.json")
             await checkRecruitment(runner, model, rules);
+        await apiChecks(runner, NOTEBOOK_SCRIPT_NAME, ScenarioFailure);
     } catch (e) {
         failure = e;
     } finally {
