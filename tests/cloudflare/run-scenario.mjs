@@ -416,6 +416,10 @@ async function main() {
     const rules = JSON.parse(readFileSync(options.rules, "utf8"));
     const persistRoot = options.persist ?? mkdtempSync(path.join(tmpdir(), "durable-cloudflare-"));
     const doPersist = path.join(persistRoot, "v3", "do");
+    // A kept folder from an earlier run would fail the scenario's first call (already
+    // submitted): start this script's own objects afresh, and leave anything else there alone.
+    for (const folder of [`${SCRIPT_NAME}-Recruitment`, `${NOTEBOOK_SCRIPT_NAME}-Notebook`])
+        rmSync(path.join(doPersist, folder), { recursive: true, force: true });
     mkdirSync(doPersist, { recursive: true });
     console.log(`Miniflare ${version}, scenario ${path.relative(root, options.scenario)}, persist ${persistRoot}${options.persist ? "" : " (temporary)"}`);
 
