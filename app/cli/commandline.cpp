@@ -7,6 +7,11 @@
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/modelchoice.h>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
 #include <cstdio>
 
 namespace Durable::Cli {
@@ -145,6 +150,36 @@ void CommandLine::printErr(const QString &text)
     if (!bytes.endsWith('\n'))
         std::fputc('\n', stderr);
     std::fflush(stderr);
+}
+
+// Prints rows as aligned columns; the last column is not padded.
+void CommandLine::printTable(const QStringList &header, const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QString &cell : header)
+        widths.append(cell.size());
+    for (const QStringList &row : rows) {
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row.at(i).size());
+    }
+    auto line = [&widths](const QStringList &cells) {
+        QString out;
+        for (qsizetype i = 0; i < cells.size(); ++i)
+            out += (i + 1 < cells.size() ? cells.at(i).leftJustified(widths.at(i) + 2)
+                                         : cells.at(i));
+        return out.trimmed();
+    };
+    QString text = line(header);
+    for (const QStringList &row : rows)
+        text += QLatin1Char('\n') + line(row);
+    printOut(rows.isEmpty() ? text + QStringLiteral("\n(none)") : text);
+}
+
+void CommandLine::printJson(const QJsonValue &value)
+{
+    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray())
+                                              : QJsonDocument(value.toObject());
+    printOut(QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
 }
 
 } // namespace Durable::Cli

@@ -3,6 +3,8 @@
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
+#include <QJsonValue>
+#include <QList>
 #include <QString>
 #include <QStringList>
 
@@ -54,6 +56,10 @@ public:
     bool loadAgentPackages(AgentPackageLoader &loader) const;
 
     static void printOut(const QString &text);
+    // Rows as aligned columns under header (the last column unpadded); "(none)" when empty.
+    static void printTable(const QStringList &header, const QList<QStringList> &rows);
+    // An object or array as indented JSON.
+    static void printJson(const QJsonValue &value);
     static void printErr(const QString &text);
 
 private:

@@ -9,6 +9,7 @@
 #include "inspectionjson.h"
 #include "journalreader.h"
 #include "objectdetail.h"
+#include "wranglerinspect.h"
 #include <durable/core/jsonmatch.h>
 
 #include <durable/core/agentpackageloader.h>
@@ -29,36 +30,6 @@
 namespace Durable::Cli {
 
 namespace {
-
-// Prints rows as aligned columns; the last column is not padded.
-void printTable(const QStringList &header, const QList<QStringList> &rows)
-{
-    QList<qsizetype> widths;
-    for (const QString &cell : header)
-        widths.append(cell.size());
-    for (const QStringList &row : rows) {
-        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
-            widths[i] = std::max(widths[i], row.at(i).size());
-    }
-    auto line = [&widths](const QStringList &cells) {
-        QString out;
-        for (qsizetype i = 0; i < cells.size(); ++i)
-            out += (i + 1 < cells.size() ? cells.at(i).leftJustified(widths.at(i) + 2)
-                                         : cells.at(i));
-        return out.trimmed();
-    };
-    QString text = line(header);
-    for (const QStringList &row : rows)
-        text += QLatin1Char('\n') + line(row);
-    CommandLine::printOut(rows.isEmpty() ? text + QStringLiteral("\n(none)") : text);
-}
-
-void printJson(const QJsonValue &value)
-{
-    const QJsonDocument doc = value.isArray() ? QJsonDocument(value.toArray())
-                                              : QJsonDocument(value.toObject());
-    CommandLine::printOut(QString::fromUtf8(doc.toJson(QJsonDocument::Indented)));
-}
 
 QString timeText(qint64 ms)
 {
@@ -116,8 +87,8 @@ int printClasses(Inspector &inspector, bool asJson)
                      summary.source.isEmpty() ? QStringLiteral("(built in)")
                                               : QFileInfo(summary.source).fileName()});
     }
-    asJson ? printJson(list)
-           : printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"),
+    asJson ? CommandLine::printJson(list)
+           : CommandLine::printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"),
                          QStringLiteral("DESCRIPTION"), QStringLiteral("CODE")},
                         rows);
     return exitStatus(ExitCode::Ok);
@@ -138,8 +109,8 @@ int printObjects(Inspector &inspector, const ObjectQuery &query, bool asJson)
                      summary.id.toString().left(16)});
     }
     asJson
-        ? printJson(list)
-        : printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
+        ? CommandLine::printJson(list)
+        : CommandLine::printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
                       QStringLiteral("NEXT ALARM"), QStringLiteral("STEP"), QStringLiteral("ID")},
                      rows);
     return exitStatus(ExitCode::Ok);
@@ -190,7 +161,7 @@ int printObjectDetail(Inspector &inspector, const QString &cls, const ObjectSumm
     if (!detail)
         return dataError(detail.error());
     if (asJson) {
-        printJson(detail.value());
+        CommandLine::printJson(detail.value());
         return exitStatus(ExitCode::Ok);
     }
     const QJsonObject alarm = detail->value(QStringLiteral("alarm")).toObject();
@@ -226,7 +197,7 @@ int printJournal(Inspector &inspector, const QString &cls, const ObjectId &id, i
         QJsonArray list;
         for (const JournalEntry &entry : entries.value())
             list.append(JournalReader::toJson(entry));
-        printJson(list);
+        CommandLine::printJson(list);
     } else {
         QStringList lines;
         for (const JournalEntry &entry : entries.value())
@@ -272,7 +243,7 @@ int printComparison(EngineSession &session, EngineSession *other, const QStringL
         return dataError(b.error());
     const BranchComparison comparison = BranchComparison::build(a.value(), b.value());
     if (asJson)
-        printJson(BranchCompareView::toJson(a.value(), b.value(), comparison));
+        CommandLine::printJson(BranchCompareView::toJson(a.value(), b.value(), comparison));
     else
         CommandLine::printOut(BranchCompareView::describe(a.value(), b.value(), comparison));
     return exitStatus(ExitCode::Ok);
@@ -291,8 +262,8 @@ int printAlarms(Inspector &inspector, bool asJson)
                      alarm.name.isEmpty() ? alarm.id.toString().left(16) : alarm.name,
                      QString::number(alarm.retryCount)});
     }
-    asJson ? printJson(list)
-           : printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"), QStringLiteral("NAME"),
+    asJson ? CommandLine::printJson(list)
+           : CommandLine::printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"), QStringLiteral("NAME"),
                          QStringLiteral("RETRIES")},
                         rows);
     return exitStatus(ExitCode::Ok);
@@ -310,8 +281,8 @@ int printInbox(const Inspector &inspector, const QString &className, bool asJson
         rows.append({request.requestId, request.className, request.objectName,
                      timeText(request.createdMs), request.title});
     }
-    asJson ? printJson(list)
-           : printTable({QStringLiteral("ID"), QStringLiteral("CLASS"), QStringLiteral("NAME"),
+    asJson ? CommandLine::printJson(list)
+           : CommandLine::printTable({QStringLiteral("ID"), QStringLiteral("CLASS"), QStringLiteral("NAME"),
                          QStringLiteral("CREATED"), QStringLiteral("TITLE")},
                         rows);
     return exitStatus(ExitCode::Ok);
@@ -328,7 +299,8 @@ int InspectCommand::run(const QStringList &arguments)
             "Views: classes, objects, object CLASS NAME, journal CLASS NAME, compare CLASS/NAME "
             "CLASS/NAME, alarms, inbox.\n"
             "compare CLASS/NAME --sandbox NAME compares an object with its copy in a sandbox.\n"
-            "Time is frozen while inspecting: no alarm fires."));
+            "Time is frozen while inspecting: no alarm fires.\n")
+            + WranglerInspect::viewsHelp());
     const QCommandLineOption data = CommandLine::dataOption();
     const QCommandLineOption json = CommandLine::jsonOption();
     const QCommandLineOption className(QStringLiteral("class"),
@@ -345,7 +317,14 @@ int InspectCommand::run(const QStringList &arguments)
         QStringLiteral("compare: read the second object (or the first one's copy) in the "
                        "sandbox NAME of --data."),
         QStringLiteral("NAME"));
-    for (const QCommandLineOption &option : {data, json, className, text, limit, sandbox})
+    const QCommandLineOption wranglerState(
+        QStringLiteral("wrangler-state"),
+        QStringLiteral("Read Cloudflare's local state instead of --data: a .wrangler/state "
+                       "folder (or its v3 or v3/do) or a Miniflare persist folder. Nothing is "
+                       "written to it."),
+        QStringLiteral("DIR"));
+    for (const QCommandLineOption &option :
+         {data, json, className, text, limit, sandbox, wranglerState})
         cli.addOption(option);
     cli.addAgentOptions();
     cli.parser().addPositionalArgument(
@@ -357,8 +336,13 @@ int InspectCommand::run(const QStringList &arguments)
         return *stop;
     const QCommandLineParser &parser = cli.parser();
     const QStringList args = parser.positionalArguments();
+    if (parser.isSet(wranglerState)) {
+        if (parser.isSet(data))
+            return cli.usageError(QStringLiteral("--data and --wrangler-state: give one"));
+        return WranglerInspect::run(cli, parser.value(wranglerState), args, parser.isSet(json));
+    }
     if (!parser.isSet(data))
-        return cli.usageError(QStringLiteral("--data DIR is required"));
+        return cli.usageError(QStringLiteral("--data DIR (or --wrangler-state DIR) is required"));
     if (const auto stop = checkView(cli, args, parser.isSet(sandbox)))
         return *stop;
     const QString view = args.first();

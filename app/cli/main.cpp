@@ -23,6 +23,8 @@ Commands:
   serve --data DIR [--listen H:P]   run the engine with its HTTP gateway
       (run, serve) --record FILE    save what clients did as a scenario on shutdown
   inspect --data DIR VIEW [--json]  print classes, objects, object, journal, alarms or inbox
+  inspect --wrangler-state DIR VIEW [--json]
+                                    read Cloudflare's local state: objects, object, tables, sql, alarm
   repair --data DIR CLASS NAME reset|accept
                                     bring a quarantined (damaged) object back
   sandbox create|list|delete --data DIR

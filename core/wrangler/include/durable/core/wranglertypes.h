@@ -38,6 +38,19 @@ struct WranglerTable
     QStringList columns;
     qint64 rowCount = 0;
     bool internal = false; // Cloudflare's own (`_cf_*`) or SQLite's (`sqlite_*`)
+
+    // Whose table it is, for display: "Cloudflare", "SQLite", "durable-agent.js" (the adapter's
+    // `_durable_*` tables) or "user".
+    QString owner() const
+    {
+        if (name.startsWith(QLatin1String("_cf_")))
+            return QStringLiteral("Cloudflare");
+        if (name.startsWith(QLatin1String("sqlite_")))
+            return QStringLiteral("SQLite");
+        if (name.startsWith(QLatin1String("_durable_")))
+            return QStringLiteral("durable-agent.js");
+        return QStringLiteral("user");
+    }
 };
 
 // The object's alarm, from row 1 of `_cf_METADATA` (nanoseconds since the epoch; NULL or no row
