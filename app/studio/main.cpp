@@ -14,6 +14,7 @@
 #include <sendrequestdialog.h>
 #include <timelineview.h>
 #include <workflowboard.h>
+#include <wranglerstatewindow.h>
 
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
@@ -224,6 +225,12 @@ struct Options
         QStringLiteral("no-reload"),
         QStringLiteral("Do not reload an agent package when its library is rebuilt (File > "
                        "Reload Agent Packages still does).")};
+    QCommandLineOption wranglerState {
+        QStringLiteral("wrangler-state"),
+        QStringLiteral("Open Cloudflare's local state instead of a data directory, read only: a "
+                       ".wrangler/state folder (or its v3 or v3/do) or a Miniflare persist "
+                       "folder. With --screenshot, saves wrangler-state.png."),
+        QStringLiteral("DIR")};
     QCommandLineOption board {
         QStringLiteral("board"),
         QStringLiteral("Show CLASS on the workflow board at start (and in the --screenshot "
@@ -250,8 +257,41 @@ void configure(QCommandLineParser &parser, const Options &options)
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({options.data, options.virtualClock, options.liveClock, options.screenshot,
-                       options.model, options.noReload, options.board});
+                       options.model, options.noReload, options.wranglerState, options.board});
     parser.addOption(Studio::AgentPackages::commandLineOption());
+}
+
+// --wrangler-state DIR: a window on Cloudflare's local state, no engine. With a screenshot
+// folder, saves wrangler-state.png once the first object is shown, then quits.
+int runWranglerState(QApplication &app, const QString &directory, const QString &screenshotDir)
+{
+    Ui::WranglerStateWindow window(absolutePath(directory));
+    int status = 0;
+    if (!screenshotDir.isEmpty()) {
+        QObject::connect(
+            &window, &Ui::WranglerStateWindow::objectShown, &window, [&window, screenshotDir] {
+                QDir().mkpath(screenshotDir);
+                const QString file =
+                    QDir(screenshotDir).filePath(QStringLiteral("wrangler-state.png"));
+                if (!window.grab().save(file))
+                    std::fprintf(stderr, "durable-studio: could not save %s\n", qPrintable(file));
+                QCoreApplication::quit();
+            });
+        QObject::connect(&window, &Ui::WranglerStateWindow::objectsListed, &window, [](int count) {
+            if (count == 0)
+                QCoreApplication::quit();
+        });
+    }
+    QObject::connect(&window, &Ui::WranglerStateWindow::errorOccurred, &window,
+                     [&status, screenshotDir](const Error &error) {
+                         std::fprintf(stderr, "durable-studio: %s\n", qPrintable(error.message()));
+                         status = 1;
+                         if (!screenshotDir.isEmpty())
+                             QCoreApplication::quit();
+                     });
+    window.show();
+    const int code = app.exec();
+    return code ? code : status;
 }
 
 } // namespace
@@ -292,6 +332,11 @@ int main(int argc, char *argv[])
     const QCommandLineOption &virtualOption = cli.virtualClock;
     const QCommandLineOption &liveOption = cli.liveClock;
     const QCommandLineOption &screenshotOption = cli.screenshot;
+
+    if (parser.isSet(cli.wranglerState))
+        return runWranglerState(app, parser.value(cli.wranglerState),
+                                parser.isSet(screenshotOption) ? parser.value(screenshotOption)
+                                                               : QString());
 
     const bool demo = !parser.isSet(dataOption);
     const QString demoDir = absolutePath(
