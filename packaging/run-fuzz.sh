@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 build=${2:-build/fuzz}
-targets=(fuzz_http_request fuzz_scenario fuzz_json_schema fuzz_cron fuzz_package_metadata)
+targets=(fuzz_http_request fuzz_scenario fuzz_json_schema fuzz_cron fuzz_package_metadata fuzz_v8_value)
 
 if [[ $build == build/fuzz ]]; then
     cmake --preset fuzz >/dev/null
@@ -24,7 +24,7 @@ else
 fi
 
 declare -A max_len=([fuzz_http_request]=4096 [fuzz_scenario]=16384 [fuzz_json_schema]=32768
-                    [fuzz_cron]=256 [fuzz_package_metadata]=65536)
+                    [fuzz_cron]=256 [fuzz_package_metadata]=65536 [fuzz_v8_value]=4096)
 declare -A dict=([fuzz_http_request]=tests/fuzz/dict/fuzz_http_request.dict
                  [fuzz_scenario]=tests/fuzz/dict/json.dict
                  [fuzz_json_schema]=tests/fuzz/dict/json.dict
