@@ -90,6 +90,7 @@ void WranglerStateWindow::buildUi()
     m_entriesView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_entriesView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_entriesView->verticalHeader()->hide();
+    m_entriesView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     m_entriesView->horizontalHeader()->setSectionResizeMode(WranglerEntryModel::ValueColumn,
                                                             QHeaderView::Stretch);
     m_entriesView->setWordWrap(false);
@@ -129,6 +130,7 @@ void WranglerStateWindow::buildUi()
     m_resultView = new QTableView(console);
     m_resultView->setModel(m_result);
     m_resultView->verticalHeader()->hide();
+    m_resultView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
     consoleLayout->addWidget(m_resultView);
     connect(m_run, &QPushButton::clicked, this, [this] { runQuery(m_sql->text()); });
     connect(m_sql, &QLineEdit::returnPressed, this, [this] { runQuery(m_sql->text()); });
@@ -192,7 +194,8 @@ void WranglerStateWindow::showObject(const WranglerObjectInfo &object)
 {
     m_shown = object;
     m_header->setText(
-        tr("<b>%1</b> %2<br><small>%3 · script %4</small>")
+        tr("<b>%1</b> %2 <span style='color:#8a5a00'>(read-only)</span><br><small>%3 · "
+           "script %4</small>")
             .arg(object.className.toHtmlEscaped(), object.id, object.filePath.toHtmlEscaped(),
                  object.scriptName.isEmpty() ? tr("(none)") : object.scriptName.toHtmlEscaped()));
     const quint64 generation = ++m_objectGeneration;
@@ -244,7 +247,7 @@ void WranglerStateWindow::fill(const WranglerObjectSnapshot &snapshot)
                        "of <code>_cf_METADATA</code>; this object has none.</p>"));
     m_tabs->setTabText(0, tr("Key/Value (%1)").arg(snapshot.entries.size()));
     m_tabs->setTabText(1, tr("Tables (%1)").arg(snapshot.tables.size()));
-    m_tabs->setTabText(2, alarm.set ? tr("Alarm ⏰") : tr("Alarm"));
+    m_tabs->setTabText(2, alarm.set ? tr("Alarm (set)") : tr("Alarm (none)"));
     emit objectShown(snapshot.info.id);
 }
 
