@@ -89,8 +89,8 @@ int printClasses(Inspector &inspector, bool asJson)
     }
     asJson ? CommandLine::printJson(list)
            : CommandLine::printTable({QStringLiteral("CLASS"), QStringLiteral("OBJECTS"),
-                         QStringLiteral("DESCRIPTION"), QStringLiteral("CODE")},
-                        rows);
+                                      QStringLiteral("DESCRIPTION"), QStringLiteral("CODE")},
+                                     rows);
     return exitStatus(ExitCode::Ok);
 }
 
@@ -108,11 +108,11 @@ int printObjects(Inspector &inspector, const ObjectQuery &query, bool asJson)
                      summary.step.isEmpty() ? QStringLiteral("-") : summary.step,
                      summary.id.toString().left(16)});
     }
-    asJson
-        ? CommandLine::printJson(list)
-        : CommandLine::printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"), QStringLiteral("STATUS"),
-                      QStringLiteral("NEXT ALARM"), QStringLiteral("STEP"), QStringLiteral("ID")},
-                     rows);
+    asJson ? CommandLine::printJson(list)
+           : CommandLine::printTable({QStringLiteral("CLASS"), QStringLiteral("NAME"),
+                                      QStringLiteral("STATUS"), QStringLiteral("NEXT ALARM"),
+                                      QStringLiteral("STEP"), QStringLiteral("ID")},
+                                     rows);
     return exitStatus(ExitCode::Ok);
 }
 
@@ -263,9 +263,9 @@ int printAlarms(Inspector &inspector, bool asJson)
                      QString::number(alarm.retryCount)});
     }
     asJson ? CommandLine::printJson(list)
-           : CommandLine::printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"), QStringLiteral("NAME"),
-                         QStringLiteral("RETRIES")},
-                        rows);
+           : CommandLine::printTable({QStringLiteral("DUE"), QStringLiteral("CLASS"),
+                                      QStringLiteral("NAME"), QStringLiteral("RETRIES")},
+                                     rows);
     return exitStatus(ExitCode::Ok);
 }
 
@@ -282,9 +282,10 @@ int printInbox(const Inspector &inspector, const QString &className, bool asJson
                      timeText(request.createdMs), request.title});
     }
     asJson ? CommandLine::printJson(list)
-           : CommandLine::printTable({QStringLiteral("ID"), QStringLiteral("CLASS"), QStringLiteral("NAME"),
-                         QStringLiteral("CREATED"), QStringLiteral("TITLE")},
-                        rows);
+           : CommandLine::printTable({QStringLiteral("ID"), QStringLiteral("CLASS"),
+                                      QStringLiteral("NAME"), QStringLiteral("CREATED"),
+                                      QStringLiteral("TITLE")},
+                                     rows);
     return exitStatus(ExitCode::Ok);
 }
 
@@ -299,8 +300,8 @@ int InspectCommand::run(const QStringList &arguments)
             "Views: classes, objects, object CLASS NAME, journal CLASS NAME, compare CLASS/NAME "
             "CLASS/NAME, alarms, inbox.\n"
             "compare CLASS/NAME --sandbox NAME compares an object with its copy in a sandbox.\n"
-            "Time is frozen while inspecting: no alarm fires.\n")
-            + WranglerInspect::viewsHelp());
+            "Time is frozen while inspecting: no alarm fires.\n") +
+            WranglerInspect::viewsHelp());
     const QCommandLineOption data = CommandLine::dataOption();
     const QCommandLineOption json = CommandLine::jsonOption();
     const QCommandLineOption className(QStringLiteral("class"),
