@@ -52,8 +52,9 @@ void JsAgent::registerHandlers()
         it.next();
         const QString name = it.name();
         const QJSValue fn = it.value();
-        AgentAccess::addHandler(*this, name, [this, fn, name](const QJsonValue &args) {
-            return invoke(fn, {args}, QStringLiteral("%1.%2").arg(m_className, name));
+        const QString what = QStringLiteral("%1.%2").arg(m_className, name);
+        AgentAccess::addHandler(*this, name, [this, fn, what](const QJsonValue &args) {
+            return invoke(fn, {args}, what);
         });
     }
 }

@@ -68,17 +68,40 @@ std::optional<Error> JsAgentBridge::takeError()
     return std::exchange(m_error, std::nullopt);
 }
 
+// Scalars, the common case of every key/value call, are converted directly; objects and
+// arrays go through QVariant.
 QJsonValue JsAgentBridge::toJson(const QJSValue &value)
 {
     if (value.isUndefined())
         return QJsonValue(QJsonValue::Undefined);
+    if (value.isNull())
+        return QJsonValue(QJsonValue::Null);
+    if (value.isNumber())
+        return value.toNumber();
+    if (value.isString())
+        return value.toString();
+    if (value.isBool())
+        return value.toBool();
     return QJsonValue::fromVariant(value.toVariant());
 }
 
 QJSValue JsAgentBridge::toJs(QJSEngine &engine, const QJsonValue &value)
 {
-    if (value.isUndefined())
+    switch (value.type()) {
+    case QJsonValue::Undefined:
         return QJSValue(QJSValue::UndefinedValue);
+    case QJsonValue::Null:
+        return QJSValue(QJSValue::NullValue);
+    case QJsonValue::Double:
+        return QJSValue(value.toDouble());
+    case QJsonValue::String:
+        return QJSValue(value.toString());
+    case QJsonValue::Bool:
+        return QJSValue(value.toBool());
+    case QJsonValue::Array:
+    case QJsonValue::Object:
+        break;
+    }
     return engine.toScriptValue(value.toVariant());
 }
 

@@ -17,7 +17,14 @@ const char *const s_prelude = R"JS(
 (function () {
     class Agent {
         constructor() {
-            this.__host = Agent.__constructing;
+            const host = Agent.__constructing;
+            this.__host = host;
+            // The calls of every turn, looked up once: a method read off a QObject is a new
+            // function object each time.
+            this.__get = host.get;
+            this.__put = host.put;
+            this.__state = host.state;
+            this.__setState = host.setState;
             this.__handlers = {};
             this.__continuations = {};
             this.__tools = [];
@@ -49,12 +56,12 @@ const char *const s_prelude = R"JS(
         get id() { return this.__host.id(); }
         get objectName() { return this.__host.name(); }
         now() { return this.__host.nowMs(); }
-        state() { return this.__host.state(); }
-        setState(next) { this.__host.setState(next); }
+        state() { return this.__state(); }
+        setState(next) { this.__setState(next); }
         step() { return this.__host.step(); }
         setStep(step) { this.__host.setStep(step); }
-        get(key) { return this.__host.get(key); }
-        put(key, value) { this.__host.put(key, value); }
+        get(key) { return this.__get(key); }
+        put(key, value) { this.__put(key, value); }
         remove(key) { return this.__host.remove(key); }
         sql(query, params) { return this.__host.sql(query, params === undefined ? [] : params); }
         schedule(when, callback, payload) {
@@ -82,11 +89,16 @@ const char *const s_prelude = R"JS(
     Agent.__isAgentClass = function (C) {
         return typeof C === "function" && C.prototype instanceof Agent;
     };
-    Agent.__invoke = function (self, fn, args) {
+    // What the last call threw, kept here rather than in a result object: a call allocates
+    // nothing of its own, and the engine collects garbage less often.
+    Agent.__failure = [false, undefined];
+    Agent.__invoke = function (self, fn, count, a, b) {
         try {
-            return { ok: true, value: fn.apply(self, args) };
+            return count === 0 ? fn.call(self) : count === 1 ? fn.call(self, a) : fn.call(self, a, b);
         } catch (e) {
-            return { ok: false, error: e };
+            Agent.__failure[0] = true;
+            Agent.__failure[1] = e;
+            return undefined;
         }
     };
     return Agent;
@@ -151,6 +163,7 @@ JsRuntime::JsRuntime()
     m_agent = m_engine.evaluate(QString::fromUtf8(s_prelude), s_preludeName);
     Q_ASSERT(!m_agent.isError());
     m_invoke = m_agent.property(QStringLiteral("__invoke"));
+    m_failure = m_agent.property(QStringLiteral("__failure"));
     // A class cannot be applied: objects are built through a function that news it.
     m_make = m_engine.evaluate(QStringLiteral("(function (C) { return new C(); })"));
     m_engine.globalObject().setProperty(QStringLiteral("Agent"), m_agent);
@@ -234,9 +247,19 @@ QJSValue JsRuntime::unwrap(const QJSValue &outcome, const QString &what)
 {
     if (outcome.isError() || m_engine.hasError())
         throw errorOf(outcome.isError() ? outcome : m_engine.catchError(), what);
-    if (!outcome.property(QStringLiteral("ok")).toBool())
-        throw errorOf(outcome.property(QStringLiteral("error")), what);
-    return outcome.property(QStringLiteral("value"));
+    if (std::optional<QJSValue> thrown = takeFailure())
+        throw errorOf(*thrown, what);
+    return outcome;
+}
+
+std::optional<QJSValue> JsRuntime::takeFailure()
+{
+    if (!m_failure.property(0).toBool())
+        return std::nullopt;
+    const QJSValue thrown = m_failure.property(1);
+    m_failure.setProperty(0, false);
+    m_failure.setProperty(1, QJSValue());
+    return thrown;
 }
 
 QJSValue JsRuntime::construct(const QJSValue &cls, QObject *host, const QString &what)
@@ -255,10 +278,10 @@ QJSValue JsRuntime::construct(const QJSValue &cls, QObject *host, const QString 
 QJSValue JsRuntime::call(const QJSValue &self, const QJSValue &fn, const QJSValueList &args,
                          const QString &what)
 {
-    QJSValue array = m_engine.newArray(uint(args.size()));
-    for (int i = 0; i < args.size(); ++i)
-        array.setProperty(quint32(i), args.at(i));
-    return watched(m_invoke, {self, fn, array}, what);
+    Q_ASSERT(args.size() <= 2); // what __invoke passes on
+    QJSValueList invokeArgs {self, fn, QJSValue(int(args.size()))};
+    invokeArgs.append(args);
+    return watched(m_invoke, invokeArgs, what);
 }
 
 QJSValue JsRuntime::watched(const QJSValue &fn, const QJSValueList &args, const QString &what)
@@ -272,6 +295,7 @@ QJSValue JsRuntime::watched(const QJSValue &fn, const QJSValueList &args, const 
     const QJSValue outcome = fn.call(args);
     if (const JsWatchdog::Reason fired = watch.finish(); fired != JsWatchdog::Reason::None) {
         m_engine.catchError();
+        (void)takeFailure(); // the interruption, if the agent's code caught it
         throw limitError(fired, what);
     }
     return unwrap(outcome, what);

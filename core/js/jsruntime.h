@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace Durable {
 
@@ -34,9 +35,9 @@ public:
     QJSValue agentClass(const QString &path, const QString &className);
     // new cls() with host as the instance's bridge to its object.
     QJSValue construct(const QJSValue &cls, QObject *host, const QString &what);
-    // fn.apply(self, args), with a JavaScript exception thrown as a Durable::Error
-    // (HandlerFailed) naming what ran and the file and line. The outermost call is watched
-    // against JsLimits: past them it is interrupted and fails with LimitExceeded.
+    // fn.apply(self, args) (at most two arguments), with a JavaScript exception thrown as a
+    // Durable::Error (HandlerFailed) naming what ran and the file and line. The outermost call is
+    // watched against JsLimits: past them it is interrupted and fails with LimitExceeded.
     QJSValue call(const QJSValue &self, const QJSValue &fn, const QJSValueList &args,
                   const QString &what);
 
@@ -46,12 +47,14 @@ public:
 
 private:
     QJSValue unwrap(const QJSValue &outcome, const QString &what);
+    std::optional<QJSValue> takeFailure();
     QJSValue watched(const QJSValue &fn, const QJSValueList &args, const QString &what);
 
     QJSEngine m_engine;
-    QJSValue m_agent;  // the global Agent class
-    QJSValue m_invoke; // (self, fn, args) -> {ok, value} or {ok: false, error}
-    QJSValue m_make;   // (C) -> new C()
+    QJSValue m_agent;   // the global Agent class
+    QJSValue m_invoke;  // (self, fn, count, a, b) -> fn's value; a throw goes to m_failure
+    QJSValue m_failure; // [thrown?, what was thrown]
+    QJSValue m_make;    // (C) -> new C()
     QHash<QString, QJSValue> m_modules;
     int m_depth = 0; // calls running on this engine: JavaScript -> C++ API -> JavaScript nests
 };

@@ -81,8 +81,44 @@ void JsLimits::set(const JsLimits &limits)
     s_limits = limits;
 }
 
-JsWatchdog::Watch::Watch(QJSEngine &engine) : m_engine(engine), m_id(instance().add(engine))
-{ }
+struct JsWatchdog::ThreadSlot
+{
+    std::shared_ptr<Slot> slot = std::make_shared<Slot>();
+    ThreadSlot()
+    {
+        slot->cpuClock = cpuClockOfThisThread();
+        JsWatchdog &watchdog = instance();
+        std::lock_guard lock(watchdog.m_mutex);
+        watchdog.m_slots.push_back(slot);
+    }
+    ~ThreadSlot()
+    {
+        JsWatchdog &watchdog = instance();
+        std::lock_guard lock(watchdog.m_mutex);
+        std::erase(watchdog.m_slots, slot);
+    }
+};
+
+JsWatchdog::Slot &JsWatchdog::slotOfThisThread()
+{
+    thread_local ThreadSlot mine;
+    return *mine.slot;
+}
+
+JsWatchdog::Watch::Watch(QJSEngine &engine) : m_engine(engine)
+{
+    Slot &slot = slotOfThisThread();
+    m_outermost = slot.depth++ == 0;
+    if (!m_outermost)
+        return;
+    {
+        std::lock_guard lock(slot.mutex);
+        slot.engine = &engine;
+        ++slot.call;
+        slot.fired = Reason::None;
+    }
+    instance().started();
+}
 
 JsWatchdog::Watch::~Watch()
 {
@@ -93,7 +129,17 @@ JsWatchdog::Watch::~Watch()
 JsWatchdog::Reason JsWatchdog::Watch::finish()
 {
     m_finished = true;
-    const Reason fired = instance().remove(m_id);
+    Slot &slot = slotOfThisThread();
+    --slot.depth;
+    if (!m_outermost)
+        return Reason::None;
+    Reason fired = Reason::None;
+    {
+        std::lock_guard lock(slot.mutex);
+        slot.engine = nullptr;
+        fired = slot.fired;
+    }
+    instance().m_running.fetch_sub(1);
     if (fired != Reason::None) {
         m_engine.setInterrupted(false);
         m_engine.collectGarbage(); // what a runaway call allocated goes now, not at some later turn
@@ -120,70 +166,58 @@ JsWatchdog::~JsWatchdog()
     m_thread.join();
 }
 
-std::uint64_t JsWatchdog::add(QJSEngine &engine)
+// A call began. Only a parked watchdog needs waking; a ticking one sees it at its next tick.
+void JsWatchdog::started()
 {
-    Running call;
-    call.engine = &engine;
-    call.cpuClock = cpuClockOfThisThread();
-    call.limits = JsLimits::current();
-    std::unique_lock lock(m_mutex);
-    const bool wasIdle = m_running.empty();
-    const std::uint64_t id = m_nextId++;
-    m_running.emplace(id, call);
-    lock.unlock();
-    if (wasIdle)
+    m_running.fetch_add(1);
+    if (m_parked.load()) {
+        {
+            std::lock_guard lock(m_mutex);
+        } // not between its look at m_running and its wait
         m_wake.notify_one();
-    return id;
-}
-
-JsWatchdog::Reason JsWatchdog::remove(std::uint64_t id)
-{
-    std::lock_guard lock(m_mutex);
-    const auto it = m_running.find(id);
-    if (it == m_running.end())
-        return Reason::None;
-    const Reason fired = it->second.fired;
-    m_running.erase(it);
-    return fired;
+    }
 }
 
 void JsWatchdog::run()
 {
     std::unique_lock lock(m_mutex);
     while (!m_stopping) {
-        if (m_running.empty()) {
-            m_wake.wait(lock, [this] { return m_stopping || !m_running.empty(); });
+        if (m_running.load() == 0) {
+            m_parked.store(true);
+            m_wake.wait(lock, [this] { return m_stopping || m_running.load() > 0; });
+            m_parked.store(false);
             continue;
         }
-        lock.unlock(); // reading /proc must not hold up calls that start or end
+        lock.unlock(); // reading /proc must not hold up threads that start or end
         const qint64 rss = residentBytes();
+        const JsLimits limits = JsLimits::current();
         lock.lock();
-        for (auto &[id, call] : m_running)
-            check(call, rss);
+        for (const std::shared_ptr<Slot> &slot : m_slots)
+            check(*slot, rss, limits);
         m_wake.wait_for(lock, s_checkEvery);
     }
 }
 
-// Under m_mutex: the call cannot end (and its engine go) while it is looked at.
-void JsWatchdog::check(Running &call, qint64 rss)
+// The slot's lock keeps its call (and so its engine) from ending while it is looked at.
+void JsWatchdog::check(Slot &slot, qint64 rss, const JsLimits &limits)
 {
-    if (call.fired != Reason::None)
+    std::lock_guard lock(slot.mutex);
+    if (!slot.engine || slot.fired != Reason::None)
         return;
-    const std::int64_t cpu = cpuNs(call.cpuClock);
-    if (!call.seen) {
+    const std::int64_t cpu = cpuNs(slot.cpuClock);
+    if (slot.seenCall != slot.call) {
         // A call seen here first has run for at most s_checkEvery: the limits count from now.
-        call.seen = true;
-        call.cpuStartNs = cpu;
-        call.rssStart = rss;
+        slot.seenCall = slot.call;
+        slot.cpuStartNs = cpu;
+        slot.rssStart = rss;
         return;
     }
-    const auto usedCpu = std::chrono::nanoseconds(cpu - call.cpuStartNs);
-    if (usedCpu >= call.limits.cpu)
-        call.fired = Reason::Cpu;
-    else if (rss > 0 && rss - call.rssStart > call.limits.memoryBytes)
-        call.fired = Reason::Memory;
-    if (call.fired != Reason::None)
-        call.engine->setInterrupted(true);
+    if (std::chrono::nanoseconds(cpu - slot.cpuStartNs) >= limits.cpu)
+        slot.fired = Reason::Cpu;
+    else if (rss > 0 && rss - slot.rssStart > limits.memoryBytes)
+        slot.fired = Reason::Memory;
+    if (slot.fired != Reason::None)
+        slot.engine->setInterrupted(true);
 }
 
 } // namespace Durable

@@ -4,6 +4,7 @@
 // Durable object classes used only by durable-bench; the counter and echo classes come from
 // tests/common/testobjects.h.
 
+#include <durable/core/agent.h>
 #include <durable/core/durableobject.h>
 #include <durable/core/error.h>
 #include <durable/core/storage.h>
@@ -51,5 +52,44 @@ public:
         return DurableObject::onRequest(method, args);
     }
 };
+
+// The counter as an agent: what `counter-agent` and `hot-agent` measure, and what the JavaScript
+// counter (JsCounterSource) is held against: the same storage work through the Agent API.
+class AgentCounter : public Durable::Agent
+{
+public:
+    AgentCounter()
+    {
+        handle(QStringLiteral("increment"), &AgentCounter::increment);
+        handle(QStringLiteral("get"), &AgentCounter::count);
+    }
+
+private:
+    QJsonValue increment(const QJsonValue &by)
+    {
+        const int next = storage().get(QStringLiteral("count")).toInt() +
+                         (by.isDouble() ? by.toInt() : 1);
+        storage().put(QStringLiteral("count"), next);
+        return next;
+    }
+    QJsonValue count() { return storage().get(QStringLiteral("count")).toInt(); }
+};
+
+// The same counter in JavaScript (`counter-js`, `hot-js`), loaded as an agent file.
+inline const char *const JsCounterSource = R"JS(
+export class JsCounter extends Agent {
+    constructor() {
+        super();
+        this.handle("increment", this.increment);
+        this.handle("get", this.count);
+    }
+    increment(by) {
+        const next = (this.get("count") ?? 0) + (typeof by === "number" ? by : 1);
+        this.put("count", next);
+        return next;
+    }
+    count() { return this.get("count") ?? 0; }
+}
+)JS";
 
 } // namespace DurableBench

@@ -9,6 +9,7 @@
 
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/jsagentfile.h>
 #include <durable/core/objectcontext.h>
 #include <durable/core/storage.h>
 #include <durable/core/virtualclock.h>
@@ -16,6 +17,7 @@
 #include <QDateTime>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMutex>
@@ -58,6 +60,7 @@ const QString Get = QStringLiteral("get");
 struct BenchEngine
 {
     QTemporaryDir dir;
+    QTemporaryDir scriptDir; // JsCounter's file: a data directory holds only the engine's files
     std::unique_ptr<Engine> engine;
     QString error;
 
@@ -81,6 +84,9 @@ struct BenchEngine
         engine = std::make_unique<Engine>(options);
         DurableTest::registerTestClasses(*engine);
         (void)engine->registerClass<SqlWriter>(QStringLiteral("SqlWriter"));
+        (void)engine->registerClass<AgentCounter>(QStringLiteral("AgentCounter"));
+        if (!registerJsCounter())
+            return false;
         if (auto started = engine->start(); !started) {
             error = QStringLiteral("engine did not start: %1").arg(started.error().message());
             engine.reset();
@@ -95,6 +101,25 @@ struct BenchEngine
         engine.reset();
     }
     bool ok() const { return engine != nullptr; }
+
+    bool registerJsCounter()
+    {
+        QFile file(scriptDir.filePath(QStringLiteral("jscounter.js")));
+        if (!file.open(QIODevice::WriteOnly) || file.write(JsCounterSource) < 0) {
+            error = QStringLiteral("could not write %1").arg(file.fileName());
+            return false;
+        }
+        file.close();
+        const Result<JsAgentFile> loaded = JsAgentFile::load(file.fileName());
+        Result<void> registered = loaded ? loaded->registerClasses(*engine)
+                                         : Result<void>(loaded.error());
+        if (!registered) {
+            error = QStringLiteral("JsCounter: %1").arg(registered.error().message());
+            engine.reset();
+            return false;
+        }
+        return true;
+    }
 
     std::vector<Stub> stubs(const QString &className, const QString &prefix, qint64 count)
     {
@@ -242,10 +267,14 @@ qint64 diskFiles(const QString &dataDir)
 QStringList Workloads::names()
 {
     return {QStringLiteral("counter"),
+            QStringLiteral("counter-agent"),
+            QStringLiteral("counter-js"),
             QStringLiteral("counter-nojournal"),
             QStringLiteral("counter-full"),
             QStringLiteral("create"),
             QStringLiteral("hot"),
+            QStringLiteral("hot-agent"),
+            QStringLiteral("hot-js"),
             QStringLiteral("hot-nojournal"),
             QStringLiteral("echo"),
             QStringLiteral("disk"),
@@ -268,11 +297,14 @@ QStringList Workloads::names()
 
 bool Workloads::run(const QString &name)
 {
-    if (name == QLatin1String("counter"))
+    // -agent: the counter as a C++ Agent; -js: the same agent in JavaScript.
+    if (name == QLatin1String("counter") || name == QLatin1String("counter-agent") ||
+        name == QLatin1String("counter-js"))
         return counter(name, scaled(1000), 20, false);
     if (name == QLatin1String("counter-full"))
         return counter(name, scaled(1000), 20, true);
-    if (name == QLatin1String("hot"))
+    if (name == QLatin1String("hot") || name == QLatin1String("hot-agent") ||
+        name == QLatin1String("hot-js"))
         return counter(name, 1, scaled(20000), false);
     if (name == QLatin1String("create"))
         return create();
@@ -426,8 +458,11 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
     BenchEngine bench(fullDurability ? Durability::Full : Durability::Normal, journal);
     if (!bench.ok())
         return finish(line, {bench.error});
-    const std::vector<Stub> stubs = bench.stubs(QStringLiteral("Counter"), name + QLatin1Char('-'),
-                                                objects);
+    const QString className = name.endsWith(QLatin1String("-js")) ? QStringLiteral("JsCounter")
+                              : name.endsWith(QLatin1String("-agent"))
+                                  ? QStringLiteral("AgentCounter")
+                                  : QStringLiteral("Counter");
+    const std::vector<Stub> stubs = bench.stubs(className, name + QLatin1Char('-'), objects);
     if (stubs.empty())
         return finish(line, {bench.error});
 
@@ -473,7 +508,16 @@ bool Workloads::counter(const QString &name, qint64 objects, qint64 callsPerObje
     line.set(QStringLiteral("durability"),
              fullDurability ? QStringLiteral("full") : QStringLiteral("normal"));
     line.set(QStringLiteral("journal"), journal);
+    line.set(QStringLiteral("class"), className);
     m_callsPerSecond.insert(name, outcome.callsPerSecond());
+    // The JavaScript agent against the same agent in C++, when both ran.
+    if (className == QLatin1String("JsCounter")) {
+        const QString cpp = name.left(name.size() - 3) + QStringLiteral("-agent");
+        if (m_callsPerSecond.value(cpp) > 0) {
+            line.setFigure(QStringLiteral("of_cpp_agent_pct"),
+                           100.0 * outcome.callsPerSecond() / m_callsPerSecond.value(cpp), 1);
+        }
+    }
     if (!journal) {
         const QString journaled = name.left(name.size() - int(qstrlen("-nojournal")));
         if (m_callsPerSecond.contains(journaled) && outcome.callsPerSecond() > 0) {
