@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "wranglerentrymodel.h"
 
+#include "guithread.h"
 #include <durable/core/v8valuedecoder.h>
 
 #include <QBrush>
@@ -18,6 +19,7 @@ WranglerEntryModel::WranglerEntryModel(QObject *parent) : QAbstractTableModel(pa
 
 void WranglerEntryModel::setEntries(const QList<WranglerEntry> &entries)
 {
+    assertGuiThread(this);
     beginResetModel();
     m_entries = entries;
     endResetModel();

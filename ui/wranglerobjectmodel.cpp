@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "wranglerobjectmodel.h"
 
+#include "guithread.h"
 #include <QLocale>
 
 namespace Durable::Ui {
@@ -10,6 +11,7 @@ WranglerObjectModel::WranglerObjectModel(QObject *parent) : QAbstractItemModel(p
 
 void WranglerObjectModel::setObjects(const QList<WranglerObjectInfo> &objects)
 {
+    assertGuiThread(this);
     beginResetModel();
     m_classes.clear();
     for (const WranglerObjectInfo &object : objects) {

@@ -2,6 +2,7 @@
 #include "wranglerstatewindow.h"
 
 #include "futures.h"
+#include "guithread.h"
 #include "sqlresultmodel.h"
 #include "wranglerentrymodel.h"
 #include "wranglerobjectmodel.h"
@@ -152,6 +153,7 @@ void WranglerStateWindow::buildUi()
 
 void WranglerStateWindow::reload()
 {
+    assertGuiThread(this);
     const quint64 generation = ++m_listGeneration;
     const QString directory = m_directory;
     whenReady(
@@ -183,6 +185,7 @@ void WranglerStateWindow::reload()
 
 bool WranglerStateWindow::selectObject(const QString &className, const QString &idPrefix)
 {
+    assertGuiThread(this);
     const QModelIndex index = m_objects->find(className, idPrefix);
     if (!index.isValid())
         return false;
@@ -271,6 +274,7 @@ void WranglerStateWindow::showEntry(const QModelIndex &index)
 
 void WranglerStateWindow::runQuery(const QString &sql)
 {
+    assertGuiThread(this);
     if (!m_shown) {
         m_consoleMessage->setText(tr("Choose an object first."));
         emit queryFinished(false);

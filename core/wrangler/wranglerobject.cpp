@@ -134,9 +134,21 @@ Result<std::unique_ptr<WranglerObject>> WranglerObject::open(const WranglerObjec
             return Error(ErrorCode::Io,
                          QStringLiteral("Could not read %1: %2").arg(source, file.errorString()));
         QFile target(copy + suffix);
-        if (!target.open(QIODevice::WriteOnly) || target.write(file.readAll()) < 0) {
+        if (!target.open(QIODevice::WriteOnly))
             return Error(ErrorCode::Io, QStringLiteral("Could not copy %1 to %2: %3")
                                             .arg(source, target.fileName(), target.errorString()));
+        // In chunks: an object's file may be large. If workerd writes meanwhile, SQLite's
+        // recovery ignores a -wal tail whose frames do not check out.
+        while (!file.atEnd()) {
+            const QByteArray chunk = file.read(1 << 20);
+            if (chunk.isEmpty() && file.error() != QFileDevice::NoError)
+                return Error(
+                    ErrorCode::Io,
+                    QStringLiteral("Could not read %1: %2").arg(source, file.errorString()));
+            if (target.write(chunk) != chunk.size())
+                return Error(ErrorCode::Io,
+                             QStringLiteral("Could not copy %1 to %2: %3")
+                                 .arg(source, target.fileName(), target.errorString()));
         }
     }
     // Read-write on the private copy only: SQLite must be able to replay the -wal into it.

@@ -17,6 +17,8 @@ namespace Durable {
 // {"$arrayBuffer": "hex"}, {"$Uint8Array": "hex"} (and the other views), {"$ref": n} for a
 // second reference to an object already shown, {"$hole": true} in arrays.
 //
+// Object keys come out in JSON's order (sorted), not in the order JavaScript inserted them.
+//
 // Bytes it does not understand never fail the whole value: decoding stops there and the value
 // reads {"$undecoded": "<hex of the rest>", "$error": "..."} in place of the part it could not
 // read. Safe on any input (bounded recursion, no allocation from lengths in the data). Pure
