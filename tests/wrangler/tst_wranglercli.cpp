@@ -137,9 +137,10 @@ void TestWranglerCli::miniflareFolder()
     const QString source = QStringLiteral(DURABLE_SOURCE_DIR);
     const QString node = QStringLiteral(DURABLE_NODE_EXECUTABLE);
     if (node.isEmpty() || !QFileInfo::exists(node))
-        QSKIP("node was not found: run packaging/install-deps.sh, then configure again");
+        QFAIL("node was not found: run packaging/install-deps.sh, then configure again");
     if (!QFileInfo::exists(source + QStringLiteral("/resources/cloudflare/node_modules/miniflare")))
-        QSKIP("Miniflare is not installed: npm ci --prefix resources/cloudflare");
+        QFAIL("Miniflare is not installed: run packaging/install-deps.sh (npm ci in "
+              "resources/cloudflare)");
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString state = dir.filePath(QStringLiteral("state"));
