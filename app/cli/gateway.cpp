@@ -208,6 +208,29 @@ void answerHumanRequest(Inspector *inspector, const HttpRequest &request,
         });
 }
 
+// The "snapshot" event that opens an object's event stream.
+void sendSnapshot(Inspector *inspector, const HttpEventStream &stream, const QString &className,
+                  const ObjectId &id)
+{
+    const auto send = [stream](const QJsonObject &snapshot) {
+        if (stream.isOpen())
+            stream.send("snapshot", QJsonDocument(snapshot).toJson(QJsonDocument::Compact));
+    };
+    const auto failed = [send](const Error &error) {
+        send(error.code() == ErrorCode::NotFound
+                 ? QJsonObject {{QStringLiteral("exists"), false}}
+                 : QJsonObject {{QStringLiteral("error"), error.toJson()}});
+    };
+    inspector->object(className, id)
+        .then(inspector,
+              [inspector, send, failed](const ObjectSummary &summary) {
+                  ObjectDetail::read(inspector, summary)
+                      .then(inspector, [send](const QJsonObject &detail) { send(detail); })
+                      .onFailed(inspector, failed);
+              })
+        .onFailed(inspector, failed);
+}
+
 } // namespace
 
 Gateway::Gateway(Engine *engine, Inspector *inspector, HttpServer *server, QObject *parent)
@@ -240,6 +263,7 @@ void Gateway::installRoutes()
     installInboxRoutes();
     installClockRoutes();
     installEventStreamRoute();
+    installObjectEventStreamRoute();
 }
 
 void Gateway::serveAgentPackages(AgentPackageLoader *packages)
@@ -419,6 +443,22 @@ void Gateway::installClockRoutes()
                     });
 }
 
+bool Gateway::Stream::accepts(const ChangeEvent &event) const
+{
+    if (event.kind == ChangeEvent::Kind::Overflow)
+        return true; // events were dropped: every client must resynchronise
+    if (!objectId.isNull())
+        return event.id == objectId;
+    return className.isEmpty() || className == event.className;
+}
+
+void Gateway::addStream(const HttpEventStream &stream, const QString &className, const ObjectId &id)
+{
+    m_streams.append({stream, className, id});
+    stream.onClosed(
+        this, [this] { m_streams.removeIf([](const Stream &s) { return !s.stream.isOpen(); }); });
+}
+
 void Gateway::installEventStreamRoute()
 {
     m_server->route(
@@ -430,11 +470,38 @@ void Gateway::installEventStreamRoute()
             if (!stream.isValid())
                 return;
             stream.sendComment("durable change feed");
-            m_streams.append({stream, request.query().queryItemValue(QStringLiteral("class"),
-                                                                     QUrl::FullyDecoded)});
-            stream.onClosed(this, [this] {
-                m_streams.removeIf([](const Stream &s) { return !s.stream.isOpen(); });
-            });
+            addStream(stream,
+                      request.query().queryItemValue(QStringLiteral("class"), QUrl::FullyDecoded),
+                      {});
+        });
+}
+
+// GET /objects/{class}/{name}/events: the change feed of one object, for a client that follows it
+// (a page, a script) without WebSockets. It subscribes first, then sends a "snapshot" event: what
+// GET /objects/{class}/{name} returns, or {"exists": false} for an object not created yet. Every
+// event after it comes from a committed turn (the engine publishes a turn's events after its
+// commit); one may repeat a turn the snapshot already shows (compare "seq").
+void Gateway::installObjectEventStreamRoute()
+{
+    m_server->route(
+        "GET", QStringLiteral("/objects/{class}/{name}/events"),
+        [this](const HttpRequest &, const HttpPathParams &params, HttpResponder responder) {
+            const QString className = params.value(QStringLiteral("class"));
+            if (!m_engine->classNames().contains(className)) {
+                responder.respond(HttpResponse::fromError(
+                    Error(ErrorCode::UnknownClass,
+                          QStringLiteral("Unknown class \"%1\"").arg(className))));
+                return;
+            }
+            const ObjectId id = ObjectId::fromName(className, params.value(QStringLiteral("name")));
+            HttpResponse extra;
+            extra.setHeader("Cache-Control", "no-cache");
+            const HttpEventStream stream = responder.respondEventStream(extra);
+            if (!stream.isValid())
+                return;
+            stream.sendComment("durable object events");
+            addStream(stream, className, id);
+            sendSnapshot(m_inspector, stream, className, id);
         });
 }
 
@@ -443,17 +510,15 @@ void Gateway::broadcast(const QList<ChangeEvent> &batch)
     if (m_streams.isEmpty())
         return;
     QList<QPair<QByteArray, QByteArray>> encoded;
-    QList<QString> classes;
     encoded.reserve(batch.size());
     for (const ChangeEvent &event : batch) {
         encoded.append(
             {changeKindName(event.kind).toUtf8(),
              QJsonDocument(InspectionJson::changeEvent(event)).toJson(QJsonDocument::Compact)});
-        classes.append(event.className);
     }
     for (const Stream &stream : std::as_const(m_streams)) {
         for (qsizetype i = 0; i < encoded.size(); ++i) {
-            if (stream.className.isEmpty() || stream.className == classes.at(i))
+            if (stream.accepts(batch.at(i)))
                 stream.stream.send(encoded.at(i).first, encoded.at(i).second);
         }
     }

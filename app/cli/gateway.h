@@ -27,6 +27,7 @@ namespace Durable::Cli {
 //   GET  /inbox?class=, POST /inbox/{id}    pending human requests; answer one
 //   GET  /clock, POST /clock/advance {"by": "24h"}, POST /clock/next-alarm (virtual clock only)
 //   GET  /events?class=                     server-sent events of the change feed
+//   GET  /objects/{class}/{name}/events     one object's events, after a "snapshot" event
 //   GET  /agents, POST /agents/reload       agent packages; load them again from their files
 //                                           (with serveAgentPackages())
 //
@@ -52,6 +53,8 @@ private:
     {
         HttpEventStream stream;
         QString className; // empty: every class
+        ObjectId objectId; // null: every object (of the class)
+        bool accepts(const Durable::ChangeEvent &event) const;
     };
 
     void installRoutes();
@@ -60,6 +63,8 @@ private:
     void installInboxRoutes();
     void installClockRoutes();
     void installEventStreamRoute();
+    void installObjectEventStreamRoute();
+    void addStream(const HttpEventStream &stream, const QString &className, const ObjectId &id);
     void broadcast(const QList<Durable::ChangeEvent> &batch);
     void heartbeat();
 

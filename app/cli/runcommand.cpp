@@ -346,7 +346,8 @@ int RunCommand::run(const QStringList &arguments, bool serve)
                     "or SIGTERM.\nRoutes: POST /objects/{class}/{name}/{method}, GET /objects, "
                     "GET /objects/{class}/{name}, GET /classes, GET /alarms, GET /inbox, "
                     "POST /inbox/{id}, GET /clock, POST /clock/advance, POST /clock/next-alarm, "
-                    "GET /events (server-sent events), GET /metrics, GET /health, GET /agents, "
+                    "GET /events (server-sent events), GET /objects/{class}/{name}/events (one "
+                    "object's), GET /metrics, GET /health, GET /agents, "
                     "POST /agents/reload.")
               : QStringLiteral(
                     "Runs the engine headless on a data directory until SIGINT or SIGTERM, "

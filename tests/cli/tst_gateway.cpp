@@ -227,6 +227,43 @@ private slots:
         QVERIFY(!stream.contains("\"class\":\"Reminder\""));
     }
 
+    // GET /objects/{class}/{name}/events: a snapshot first, then that object's events only,
+    // an agent's state among them, each after its turn committed.
+    void anObjectEventStreamFollowsOneObject()
+    {
+        HttpTestClient unknown(m_served->port);
+        QCOMPARE(unknown.get("/objects/Nope/x/events").status, 404);
+
+        HttpTestClient events(m_served->port);
+        const int before = m_served->gateway->eventStreamCount();
+        events.send(HttpTestClient::request("GET", "/objects/Recruitment/follow/events"));
+        const QByteArray head = events.readUntil("event: snapshot");
+        QVERIFY2(head.contains("text/event-stream"), head.constData());
+        QVERIFY2(events.readUntil("{\"exists\":false}\n").contains("data: {\"exists\":false}"),
+                 "a snapshot of an object not created yet says so");
+        QTRY_COMPARE(m_served->gateway->eventStreamCount(), before + 1);
+
+        HttpTestClient client(m_served->port);
+        QCOMPARE(client.post("/objects/Counter/not-followed/increment", "1").status, 200);
+        QCOMPARE(client
+                     .post("/objects/Recruitment/follow/submitResume",
+                           R"({"candidate": "Grace Hopper", "role": "Engineer"})")
+                     .status,
+                 200);
+        // The screening reply arrives as a later turn: its state carries the assessment.
+        const QByteArray stream = events.readUntil("\"assessment\"");
+        QVERIFY2(stream.contains("event: turn-completed"), stream.constData());
+        QVERIFY2(stream.contains("event: state-changed"), stream.constData());
+        QVERIFY2(stream.contains("Grace Hopper"), stream.constData());
+        QVERIFY2(!stream.contains("not-followed"), stream.constData());
+
+        // A second client of an existing object gets its detail as the snapshot.
+        HttpTestClient late(m_served->port);
+        late.send(HttpTestClient::request("GET", "/objects/Recruitment/follow/events"));
+        const QByteArray snapshot = late.readUntil("\"candidate\":\"Grace Hopper\"");
+        QVERIFY2(snapshot.contains("event: snapshot"), snapshot.constData());
+    }
+
     void virtualClockAdvancesAndFiresAlarms()
     {
         HttpTestClient client(m_served->port);
