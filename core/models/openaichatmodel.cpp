@@ -3,6 +3,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QMap>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -10,6 +11,8 @@
 #include <QTimer>
 #include <algorithm>
 #include <durable/core/openaichatmodel.h>
+#include <optional>
+#include <utility>
 
 namespace Durable {
 
@@ -103,9 +106,26 @@ struct OpenAiChatModel::Call
     QString model;
     QByteArray body;
     Done done;
+    std::function<void(const QString &)> onDelta;
     int attempt = 0; // 0 for the first try
     bool timedOut = false;
     QElapsedTimer started;
+
+    // The streamed answer of the current attempt, assembled as its chunks arrive.
+    struct Stream
+    {
+        bool active = false; // the server answered 2xx with text/event-stream
+        QByteArray buffer;   // bytes not yet split into lines
+        QByteArray data;     // the "data:" lines of the event being read
+        bool sawDone = false;
+        int chunks = 0;
+        QString content;
+        QMap<int, QJsonObject> toolCalls; // by "index": {id, type, function {name, arguments}}
+        QString finishReason;
+        QJsonObject usage;
+        QString model;
+        std::optional<Error> error; // a chunk that was an error or not JSON
+    } stream;
 };
 
 OpenAiChatModel::OpenAiChatModel(OpenAiConfig config, QObject *parent)
@@ -161,14 +181,30 @@ QJsonObject OpenAiChatModel::requestBody(const ChatRequest &request) const
         body.insert(QStringLiteral("temperature"), *request.temperature);
     if (request.maxTokens)
         body.insert(QStringLiteral("max_tokens"), *request.maxTokens);
+    body.insert(QStringLiteral("stream"), true);
+    body.insert(QStringLiteral("stream_options"),
+                QJsonObject {{QStringLiteral("include_usage"), true}});
     return body;
 }
 
 void OpenAiChatModel::complete(const ChatRequest &request, Done done)
 {
+    start(request, {}, std::move(done));
+}
+
+void OpenAiChatModel::completeCall(const ModelCallContext &context, const ChatRequest &request,
+                                   Done done)
+{
+    start(request, context.onDelta, std::move(done));
+}
+
+void OpenAiChatModel::start(const ChatRequest &request,
+                            std::function<void(const QString &)> onDelta, Done done)
+{
     Q_ASSERT(QThread::currentThread() == thread());
     auto call = std::make_shared<Call>();
     call->request = request;
+    call->onDelta = std::move(onDelta);
     call->model = request.model.isEmpty() ? m_config.model : request.model;
     call->done = std::move(done);
     call->started.start();
@@ -194,11 +230,13 @@ void OpenAiChatModel::sendAttempt(const std::shared_ptr<Call> &call)
 {
     QNetworkRequest request(endpoint());
     request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    request.setRawHeader(QByteArrayLiteral("Accept"),
+                         QByteArrayLiteral("text/event-stream, application/json"));
     if (!m_config.apiKey.isEmpty())
         request.setRawHeader(QByteArrayLiteral("Authorization"),
                              QByteArrayLiteral("Bearer ") + m_config.apiKey.toUtf8());
     call->timedOut = false;
+    call->stream = {};
 
     QNetworkReply *reply = m_network->post(request, call->body);
     // Our own timer rather than setTransferTimeout(): it bounds the whole attempt (a server
@@ -210,8 +248,171 @@ void OpenAiChatModel::sendAttempt(const std::shared_ptr<Call> &call)
         reply->abort();
     });
     timer->start(std::max(1, m_config.timeoutMs));
+    connect(reply, &QNetworkReply::readyRead, this,
+            [this, call, reply]() { readStream(call, reply); });
     connect(reply, &QNetworkReply::finished, this,
             [this, call, reply]() { handleFinished(call, reply); });
+}
+
+// Reads the chunks that arrived so far when the answer is an event stream; anything else
+// (an error status, a plain JSON body) is left for handleFinished() to read whole.
+void OpenAiChatModel::readStream(const std::shared_ptr<Call> &call, QNetworkReply *reply)
+{
+    Call::Stream &stream = call->stream;
+    if (!stream.active) {
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        const QByteArray type = reply->rawHeader(QByteArrayLiteral("Content-Type")).toLower();
+        if (status < 200 || status >= 300 || !type.contains("text/event-stream"))
+            return;
+        stream.active = true;
+    }
+    if (!reply->isOpen())
+        return;
+    stream.buffer += reply->readAll();
+    readStreamLines(*call);
+}
+
+// Splits the buffered bytes into lines and events; a partial last line stays buffered.
+void OpenAiChatModel::readStreamLines(Call &call)
+{
+    Call::Stream &stream = call.stream;
+    qsizetype from = 0;
+    for (;;) {
+        const qsizetype end = stream.buffer.indexOf('\n', from);
+        if (end < 0)
+            break;
+        QByteArray line = stream.buffer.mid(from, end - from);
+        from = end + 1;
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty()) {
+            takeStreamEvent(call); // a blank line ends an event
+        } else if (line.startsWith("data:")) {
+            QByteArray value = line.mid(5);
+            if (value.startsWith(' '))
+                value.remove(0, 1);
+            if (!stream.data.isEmpty())
+                stream.data += '\n';
+            stream.data += value;
+        }
+        // Comments (":"), "event:", "id:" and "retry:" lines carry nothing for us.
+    }
+    stream.buffer.remove(0, from);
+}
+
+// One server-sent event: "[DONE]" or a chat.completion.chunk whose pieces are merged.
+void OpenAiChatModel::takeStreamEvent(Call &call)
+{
+    Call::Stream &stream = call.stream;
+    const QByteArray data = std::exchange(stream.data, {});
+    if (data.isEmpty() || stream.error)
+        return;
+    if (data.trimmed() == "[DONE]") {
+        stream.sawDone = true;
+        return;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(data, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        stream.error = makeError(
+            ErrorCode::Network,
+            QStringLiteral("The model server at %1 sent a stream chunk that is not a JSON "
+                           "object: %2")
+                .arg(urlText(), redacted(shortened(QString::fromUtf8(data), 200))),
+            call, 200);
+        return;
+    }
+    const QJsonObject chunk = doc.object();
+    if (chunk.contains(QStringLiteral("error"))) {
+        stream.error = makeError(ErrorCode::Network,
+                                 QStringLiteral("The model server at %1 failed while streaming "
+                                                "the reply of model \"%2\": %3")
+                                     .arg(urlText(), call.model, redacted(serverMessage(data))),
+                                 call, 200);
+        return;
+    }
+    ++stream.chunks;
+    const QString model = chunk.value(QStringLiteral("model")).toString();
+    if (!model.isEmpty())
+        stream.model = model;
+    const QJsonValue usage = chunk.value(QStringLiteral("usage"));
+    if (usage.isObject())
+        stream.usage = usage.toObject();
+    const QJsonArray choices = chunk.value(QStringLiteral("choices")).toArray();
+    if (choices.isEmpty())
+        return; // the usage chunk
+    const QJsonObject choice = choices.first().toObject();
+    const QString finish = choice.value(QStringLiteral("finish_reason")).toString();
+    if (!finish.isEmpty())
+        stream.finishReason = finish;
+    const QJsonObject delta = choice.value(QStringLiteral("delta")).toObject();
+    const QString text = contentText(delta.value(QStringLiteral("content")));
+    const QJsonArray calls = delta.value(QStringLiteral("tool_calls")).toArray();
+    for (qsizetype i = 0; i < calls.size(); ++i) {
+        const QJsonObject piece = calls.at(i).toObject();
+        const int index = piece.value(QStringLiteral("index")).toInt(int(i));
+        QJsonObject &merged = stream.toolCalls[index];
+        QJsonObject function = merged.value(QStringLiteral("function")).toObject();
+        const QJsonObject pieceFunction = piece.value(QStringLiteral("function")).toObject();
+        const QString id = piece.value(QStringLiteral("id")).toString();
+        if (!id.isEmpty() && merged.value(QStringLiteral("id")).toString().isEmpty())
+            merged.insert(QStringLiteral("id"), id);
+        const QString name = pieceFunction.value(QStringLiteral("name")).toString();
+        if (!name.isEmpty() && function.value(QStringLiteral("name")).toString().isEmpty())
+            function.insert(QStringLiteral("name"), name);
+        function.insert(QStringLiteral("arguments"),
+                        function.value(QStringLiteral("arguments")).toString() +
+                            pieceFunction.value(QStringLiteral("arguments")).toString());
+        merged.insert(QStringLiteral("type"), QStringLiteral("function"));
+        merged.insert(QStringLiteral("function"), function);
+    }
+    if (!text.isEmpty()) {
+        stream.content += text;
+        if (call.onDelta)
+            call.onDelta(text);
+    }
+}
+
+// The streamed answer as one ChatReply, parsed exactly like an unstreamed completion; or why
+// the stream is not a whole answer.
+Result<ChatReply> OpenAiChatModel::finishStream(const Call &call, const QNetworkReply &reply) const
+{
+    const Call::Stream &stream = call.stream;
+    if (stream.error)
+        return *stream.error;
+    const bool dropped = reply.error() != QNetworkReply::NoError;
+    if (!stream.sawDone && (dropped || stream.finishReason.isEmpty())) {
+        // Qt does not always report a connection closed inside a chunked body as an error,
+        // so both read the same.
+        const QString why = !dropped || reply.error() == QNetworkReply::RemoteHostClosedError
+                                ? QStringLiteral(
+                                      "the stream ended before its finish reason or [DONE]; the "
+                                      "server closed or dropped the connection")
+                                : redacted(reply.errorString());
+        return makeError(ErrorCode::Network,
+                         QStringLiteral("The model server at %1 stopped streaming the reply of "
+                                        "model \"%2\" before it was complete (after %3 "
+                                        "chunk(s)): %4")
+                             .arg(urlText(), call.model, QString::number(stream.chunks), why),
+                         call, 200);
+    }
+    QJsonObject message {{QStringLiteral("role"), QStringLiteral("assistant")},
+                         {QStringLiteral("content"), stream.content}};
+    if (!stream.toolCalls.isEmpty()) {
+        QJsonArray calls;
+        for (const QJsonObject &merged : stream.toolCalls)
+            calls.append(merged);
+        message.insert(QStringLiteral("tool_calls"), calls);
+    }
+    QJsonObject root {
+        {QStringLiteral("choices"),
+         QJsonArray {QJsonObject {{QStringLiteral("message"), message},
+                                  {QStringLiteral("finish_reason"), stream.finishReason}}}}};
+    if (!stream.model.isEmpty())
+        root.insert(QStringLiteral("model"), stream.model);
+    if (!stream.usage.isEmpty())
+        root.insert(QStringLiteral("usage"), stream.usage);
+    return parseCompletion(call, root, QJsonDocument(root).toJson(QJsonDocument::Compact));
 }
 
 void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetworkReply *reply)
@@ -220,8 +421,11 @@ void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetwork
     if (auto *timer = reply->findChild<QTimer *>())
         timer->stop();
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    // Chunks that arrived with the end of the answer.
+    readStream(call, reply);
     // An aborted (timed out) reply is closed; reading it would only log a warning.
-    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
+    const QByteArray body = reply->isOpen() && !call->stream.active ? reply->readAll()
+                                                                    : QByteArray();
     const int attempts = call->attempt + 1;
 
     if (call->timedOut) {
@@ -268,7 +472,13 @@ void OpenAiChatModel::handleFinished(const std::shared_ptr<Call> &call, QNetwork
         return;
     }
 
-    Result<ChatReply> parsed = parseReply(*call, body);
+    if (call->stream.active) {
+        // An event that was not followed by a blank line before the end.
+        call->stream.buffer += "\n\n";
+        readStreamLines(*call);
+    }
+    Result<ChatReply> parsed = call->stream.active ? finishStream(*call, *reply)
+                                                   : parseReply(*call, body);
     if (parsed)
         parsed->latencyMs = call->started.elapsed();
     call->done(std::move(parsed));
@@ -364,7 +574,20 @@ Result<ChatReply> OpenAiChatModel::parseReply(const Call &call, const QByteArray
     }
     if (!doc.isObject())
         return malformed(QStringLiteral("not a JSON object"));
-    const QJsonObject root = doc.object();
+    return parseCompletion(call, doc.object(), body);
+}
+
+Result<ChatReply> OpenAiChatModel::parseCompletion(const Call &call, const QJsonObject &root,
+                                                   const QByteArray &body) const
+{
+    const auto malformed = [this, &call, &body](const QString &why) {
+        return makeError(
+            ErrorCode::Network,
+            QStringLiteral("The model server at %1 answered with something that "
+                           "is not a chat completion (%2). The body starts with: %3")
+                .arg(urlText(), why, redacted(shortened(QString::fromUtf8(body), 200))),
+            call, 200);
+    };
     const QJsonArray choices = root.value(QStringLiteral("choices")).toArray();
     if (choices.isEmpty() || !choices.first().isObject())
         return malformed(QStringLiteral("no \"choices\""));

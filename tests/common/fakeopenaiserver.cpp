@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTimer>
 
 namespace Durable::Testing {
 
@@ -102,6 +103,52 @@ FakeResponse FakeResponse::raw(int status, const QByteArray &body, const QByteAr
     response.headers.append(qMakePair(QByteArray("Content-Type"), QByteArray(contentType)));
     response.body = body;
     return response;
+}
+
+QJsonObject FakeResponse::chunk(const QJsonObject &delta, const QString &finishReason,
+                                const QString &model)
+{
+    return QJsonObject {
+        {QStringLiteral("id"), QStringLiteral("chatcmpl-fake")},
+        {QStringLiteral("object"), QStringLiteral("chat.completion.chunk")},
+        {QStringLiteral("created"), 1700000000},
+        {QStringLiteral("model"), model},
+        {QStringLiteral("choices"),
+         QJsonArray {QJsonObject {
+             {QStringLiteral("index"), 0},
+             {QStringLiteral("delta"), delta},
+             {QStringLiteral("finish_reason"),
+              finishReason.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(finishReason)}}}},
+        {QStringLiteral("usage"), QJsonValue::Null}};
+}
+
+FakeResponse FakeResponse::stream(const QList<QJsonObject> &chunks, int paceMs)
+{
+    FakeResponse response;
+    response.kind = Kind::Stream;
+    response.paceMs = paceMs;
+    for (const QJsonObject &chunk : chunks)
+        response.events.append(QJsonDocument(chunk).toJson(QJsonDocument::Compact));
+    response.events.append("[DONE]");
+    return response;
+}
+
+FakeResponse FakeResponse::textStream(const QStringList &pieces, int paceMs, const QString &model)
+{
+    QList<QJsonObject> chunks {
+        chunk(QJsonObject {{QStringLiteral("role"), QStringLiteral("assistant")},
+                           {QStringLiteral("content"), QString()}},
+              {}, model)};
+    for (const QString &piece : pieces)
+        chunks.append(chunk(QJsonObject {{QStringLiteral("content"), piece}}, {}, model));
+    chunks.append(chunk(QJsonObject {}, QStringLiteral("stop"), model));
+    QJsonObject usage = chunk(QJsonObject {}, {}, model);
+    usage.insert(QStringLiteral("choices"), QJsonArray {});
+    usage.insert(QStringLiteral("usage"), QJsonObject {{QStringLiteral("prompt_tokens"), 12},
+                                                       {QStringLiteral("completion_tokens"), 5},
+                                                       {QStringLiteral("total_tokens"), 17}});
+    chunks.append(usage);
+    return stream(chunks, paceMs);
 }
 
 FakeResponse FakeResponse::neverAnswer()
@@ -207,6 +254,12 @@ void FakeOpenAiServer::respond(QTcpSocket *socket, const FakeResponse &response)
     case FakeResponse::Kind::CloseConnection:
         socket->abort();
         return;
+    case FakeResponse::Kind::Stream:
+        socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                      "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n"
+                      "Connection: close\r\n\r\n");
+        sendStream(socket, response, 0);
+        return;
     case FakeResponse::Kind::Http:
         break;
     }
@@ -218,6 +271,30 @@ void FakeOpenAiServer::respond(QTcpSocket *socket, const FakeResponse &response)
     out += "Connection: close\r\n\r\n";
     out += response.body;
     socket->write(out);
+    socket->disconnectFromHost();
+}
+
+// Writes events from index on: all of them at once, or one now and the rest paced by a timer.
+void FakeOpenAiServer::sendStream(QTcpSocket *socket, const FakeResponse &response, int index)
+{
+    for (; index < response.events.size(); ++index) {
+        if (response.abortAfter >= 0 && index >= response.abortAfter) {
+            // Written data goes out first; the chunked body is never terminated.
+            socket->disconnectFromHost();
+            return;
+        }
+        const QByteArray event = "data: " + response.events.at(index) + "\n\n";
+        socket->write(QByteArray::number(event.size(), 16) + "\r\n" + event + "\r\n");
+        socket->flush();
+        emit streamEventSent(index);
+        if (response.paceMs > 0 && index + 1 < response.events.size()) {
+            QTimer::singleShot(response.paceMs, socket, [this, socket, response, index]() {
+                sendStream(socket, response, index + 1);
+            });
+            return;
+        }
+    }
+    socket->write("0\r\n\r\n");
     socket->disconnectFromHost();
 }
 

@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
+#include <QStringList>
 #include <QUrl>
 
 class QTcpServer;
@@ -17,11 +18,27 @@ namespace Durable::Testing {
 // What the fake server does with one request.
 struct FakeResponse
 {
-    enum class Kind { Http, NeverAnswer, CloseConnection };
+    enum class Kind { Http, NeverAnswer, CloseConnection, Stream };
     Kind kind = Kind::Http;
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // Stream: the "data:" payloads sent as server-sent events (chunked transfer encoding),
+    // one every paceMs (all at once when 0); with abortAfter >= 0 the connection is closed
+    // after that many events, mid-body.
+    QList<QByteArray> events;
+    int paceMs = 0;
+    int abortAfter = -1;
+
+    // A streamed answer: one chat.completion.chunk per chunk object, then "[DONE]".
+    static FakeResponse stream(const QList<QJsonObject> &chunks, int paceMs = 0);
+    // A streamed text answer: a role chunk, one chunk per piece, a finish_reason "stop" chunk,
+    // a usage chunk (12/5/17) and "[DONE]".
+    static FakeResponse textStream(const QStringList &pieces, int paceMs = 0,
+                                   const QString &model = QStringLiteral("fake-model"));
+    // chat.completion.chunk with delta and finish reason (null when empty).
+    static QJsonObject chunk(const QJsonObject &delta, const QString &finishReason = {},
+                             const QString &model = QStringLiteral("fake-model"));
 
     // A chat completion with text content.
     static FakeResponse text(const QString &content,
@@ -73,11 +90,14 @@ public:
 
 signals:
     void requestReceived();
+    // A streamed event (index in FakeResponse::events) was written to the socket.
+    void streamEventSent(int index);
 
 private:
     void handleConnection();
     void handleData(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const FakeResponse &response);
+    void sendStream(QTcpSocket *socket, const FakeResponse &response, int index);
 
     QTcpServer *m_server;
     QList<FakeResponse> m_queue;

@@ -50,6 +50,38 @@ std::optional<Result<ChatReply>> run(ChatModel &model, const ChatRequest &reques
     return calls == 1 ? outcome : std::nullopt;
 }
 
+// A streamed call through completeCall(): the deltas it reported, and how many of them had
+// arrived when done ran (all of them: deltas come before the reply).
+struct StreamRun
+{
+    std::optional<Result<ChatReply>> outcome;
+    QStringList deltas;
+    int deltasBeforeDone = -1;
+    int calls = 0;
+};
+
+StreamRun runStreamed(ChatModel &model, const ChatRequest &request, int limitMs = 15000)
+{
+    StreamRun run;
+    QEventLoop loop;
+    ModelCallContext context;
+    context.className = QStringLiteral("Chat");
+    context.callId = QStringLiteral("mc-1");
+    context.onDelta = [&run](const QString &delta) { run.deltas.append(delta); };
+    model.completeCall(context, request, [&run, &loop](Result<ChatReply> reply) {
+        ++run.calls;
+        run.deltasBeforeDone = int(run.deltas.size());
+        run.outcome = std::move(reply);
+        loop.quit();
+    });
+    if (!run.outcome) {
+        QTimer::singleShot(limitMs, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    QCoreApplication::processEvents();
+    return run;
+}
+
 ChatRequest helloRequest()
 {
     ChatRequest request;
@@ -469,6 +501,238 @@ private slots:
         QVERIFY(!synchronous);
         QCOMPARE(outcome->error().code(), ErrorCode::InvalidArgument);
         QVERIFY(outcome->error().message().contains(QStringLiteral("OPENAI_BASE_URL")));
+    }
+
+    void requestAsksForAStream()
+    {
+        m_server->enqueue(FakeResponse::textStream({QStringLiteral("ok")}));
+        OpenAiChatModel model(config());
+        std::optional<Result<ChatReply>> outcome = run(model, helloRequest());
+        QVERIFY(outcome && outcome->ok());
+        const ReceivedRequest request = m_server->requests().at(0);
+        QVERIFY(request.headers.value("accept").contains("text/event-stream"));
+        const QJsonObject body = request.json();
+        QCOMPARE(body.value(QStringLiteral("stream")).toBool(), true);
+        QCOMPARE(body.value(QStringLiteral("stream_options"))
+                     .toObject()
+                     .value(QStringLiteral("include_usage"))
+                     .toBool(),
+                 true);
+    }
+
+    // (a) several content deltas: reported one by one, joined in the reply.
+    void streamedText()
+    {
+        const QStringList pieces {QStringLiteral("Hel"), QStringLiteral("lo, "),
+                                  QStringLiteral("wörld"), QStringLiteral("!")};
+        m_server->enqueue(FakeResponse::textStream(pieces, 0, QStringLiteral("test-model-0613")));
+        OpenAiChatModel model(config());
+        const StreamRun run = runStreamed(model, helloRequest());
+        QCOMPARE(run.calls, 1);
+        QVERIFY(run.outcome);
+        QVERIFY2(run.outcome->ok(), qPrintable(run.outcome->error().message()));
+        QCOMPARE(run.deltas, pieces);
+        QCOMPARE(run.deltasBeforeDone, pieces.size());
+        const ChatReply &reply = run.outcome->value();
+        QCOMPARE(reply.content, QStringLiteral("Hello, wörld!"));
+        QVERIFY(reply.toolCalls.isEmpty());
+        QCOMPARE(reply.finishReason, QStringLiteral("stop"));
+        QCOMPARE(reply.usage, (TokenUsage {12, 5, 17}));
+        QCOMPARE(reply.model, QStringLiteral("test-model-0613"));
+        QCOMPARE(reply.provider, QStringLiteral("openai-compatible"));
+        QVERIFY(!reply.scripted);
+    }
+
+    // The streamed and the unstreamed answer of one completion give the same ChatReply.
+    void streamedEqualsUnstreamed()
+    {
+        m_server->enqueue(FakeResponse::textStream({QStringLiteral("Hello"), QStringLiteral("!")},
+                                                   0, QStringLiteral("m")));
+        m_server->enqueue(FakeResponse::text(QStringLiteral("Hello!"), QStringLiteral("m")));
+        OpenAiChatModel model(config());
+        std::optional<Result<ChatReply>> streamed = run(model, helloRequest());
+        std::optional<Result<ChatReply>> whole = run(model, helloRequest());
+        QVERIFY(streamed && streamed->ok() && whole && whole->ok());
+        ChatReply a = streamed->value();
+        ChatReply b = whole->value();
+        a.latencyMs = b.latencyMs = 0;
+        QCOMPARE(a.toJson(), b.toJson());
+    }
+
+    // (b) tool calls whose id, name and arguments arrive split across chunks, two calls
+    // interleaved by index.
+    void streamedToolCalls()
+    {
+        const auto piece = [](int index, const QString &id, const QString &name,
+                              const QString &arguments) {
+            QJsonObject function {{QStringLiteral("arguments"), arguments}};
+            if (!name.isEmpty())
+                function.insert(QStringLiteral("name"), name);
+            QJsonObject call {{QStringLiteral("index"), index},
+                              {QStringLiteral("function"), function}};
+            if (!id.isEmpty()) {
+                call.insert(QStringLiteral("id"), id);
+                call.insert(QStringLiteral("type"), QStringLiteral("function"));
+            }
+            return FakeResponse::chunk(
+                QJsonObject {{QStringLiteral("tool_calls"), QJsonArray {call}}});
+        };
+        QList<QJsonObject> chunks {
+            FakeResponse::chunk(QJsonObject {{QStringLiteral("role"), QStringLiteral("assistant")},
+                                             {QStringLiteral("content"), QJsonValue::Null}}),
+            piece(0, QStringLiteral("call_a"), QStringLiteral("get_weather"), QString()),
+            piece(0, {}, {}, QStringLiteral("{\"ci")),
+            piece(1, QStringLiteral("call_b"), QStringLiteral("get_time"), QStringLiteral("{")),
+            piece(0, {}, {}, QStringLiteral("ty\": \"Oslo\"}")),
+            piece(1, {}, {}, QStringLiteral("\"zone\":\"UTC\"}")),
+            FakeResponse::chunk(QJsonObject {}, QStringLiteral("tool_calls"))};
+        m_server->enqueue(FakeResponse::stream(chunks));
+        OpenAiChatModel model(config());
+        const StreamRun run = runStreamed(model, helloRequest());
+        QVERIFY(run.outcome);
+        QVERIFY2(run.outcome->ok(), qPrintable(run.outcome->error().message()));
+        QVERIFY(run.deltas.isEmpty()); // no text, nothing to show
+        const ChatReply &reply = run.outcome->value();
+        QVERIFY(reply.content.isEmpty());
+        QCOMPARE(reply.finishReason, QStringLiteral("tool_calls"));
+        QCOMPARE(reply.toolCalls.size(), 2);
+        QCOMPARE(reply.toolCalls.at(0).id, QStringLiteral("call_a"));
+        QCOMPARE(reply.toolCalls.at(0).name, QStringLiteral("get_weather"));
+        QCOMPARE(reply.toolCalls.at(0).arguments,
+                 (QJsonObject {{QStringLiteral("city"), QStringLiteral("Oslo")}}));
+        QCOMPARE(reply.toolCalls.at(1).id, QStringLiteral("call_b"));
+        QCOMPARE(reply.toolCalls.at(1).name, QStringLiteral("get_time"));
+        QCOMPARE(reply.toolCalls.at(1).arguments,
+                 (QJsonObject {{QStringLiteral("zone"), QStringLiteral("UTC")}}));
+        QCOMPARE(reply.usage, TokenUsage {}); // this server sent no usage chunk
+    }
+
+    // (c) the connection drops mid-stream: a failed call that says so; the next call works.
+    void abortedStream_data()
+    {
+        QTest::addColumn<bool>("paced");
+        QTest::newRow("all at once") << false;
+        QTest::newRow("paced") << true;
+    }
+
+    void abortedStream()
+    {
+        QFETCH(bool, paced);
+        FakeResponse aborted = FakeResponse::textStream(
+            {QStringLiteral("Par"), QStringLiteral("tial"), QStringLiteral(" reply")},
+            paced ? 5 : 0);
+        aborted.abortAfter = 3; // role chunk and two pieces, then the connection closes
+        m_server->enqueue(aborted);
+        OpenAiChatModel model(config());
+        const StreamRun failed = runStreamed(model, helloRequest());
+        QCOMPARE(failed.calls, 1);
+        QVERIFY(failed.outcome);
+        QVERIFY(!failed.outcome->ok());
+        const Error &error = failed.outcome->error();
+        QCOMPARE(error.code(), ErrorCode::Network);
+        QVERIFY2(error.message().contains(QStringLiteral("stopped streaming")),
+                 qPrintable(error.message()));
+        QVERIFY2(error.message().contains(QStringLiteral("closed or dropped the connection")),
+                 qPrintable(error.message()));
+        QVERIFY2(error.message().contains(m_server->baseUrl().toString()),
+                 qPrintable(error.message()));
+        verifyNoKey(error);
+        QCOMPARE(failed.deltas, (QStringList {QStringLiteral("Par"), QStringLiteral("tial")}));
+        QCOMPARE(m_server->requests().size(), 1); // not retried by the client
+
+        m_server->enqueue(
+            FakeResponse::textStream({QStringLiteral("Whole"), QStringLiteral(" reply")}));
+        const StreamRun retried = runStreamed(model, helloRequest());
+        QVERIFY(retried.outcome && retried.outcome->ok());
+        QCOMPARE(retried.outcome->value().content, QStringLiteral("Whole reply"));
+    }
+
+    // A stream that ends cleanly but without a finish reason or [DONE] is not a whole reply.
+    void streamWithoutEnd()
+    {
+        FakeResponse cut = FakeResponse::stream(
+            {FakeResponse::chunk(QJsonObject {{QStringLiteral("content"), QStringLiteral("Hi")}})});
+        cut.events.removeLast(); // no [DONE]
+        m_server->enqueue(cut);
+        OpenAiChatModel model(config());
+        const StreamRun run = runStreamed(model, helloRequest());
+        QVERIFY(run.outcome && !run.outcome->ok());
+        QVERIFY2(run.outcome->error().message().contains(
+                     QStringLiteral("before its finish reason or [DONE]")),
+                 qPrintable(run.outcome->error().message()));
+    }
+
+    // An error object sent inside the stream fails the call with the server's words.
+    void errorInStream()
+    {
+        FakeResponse broken = FakeResponse::textStream({QStringLiteral("Hi")});
+        broken.events.insert(2, R"({"error":{"message":"model overloaded"}})");
+        m_server->enqueue(broken);
+        OpenAiChatModel model(config());
+        const StreamRun run = runStreamed(model, helloRequest());
+        QVERIFY(run.outcome && !run.outcome->ok());
+        QVERIFY2(run.outcome->error().message().contains(QStringLiteral("model overloaded")),
+                 qPrintable(run.outcome->error().message()));
+    }
+
+    // (d) a slow stream: deltas reach the caller as the server paces them, before the end.
+    void slowStream()
+    {
+        const QStringList pieces {QStringLiteral("one "), QStringLiteral("two "),
+                                  QStringLiteral("three "), QStringLiteral("four")};
+        m_server->enqueue(FakeResponse::textStream(pieces, 40));
+        OpenAiChatModel model(config());
+        QStringList deltas;
+        int sentWhenFirstDelta = -1;
+        int sentEvents = 0;
+        connect(m_server.get(), &FakeOpenAiServer::streamEventSent, this,
+                [&sentEvents](int index) { sentEvents = index + 1; });
+        std::optional<Result<ChatReply>> outcome;
+        ModelCallContext context;
+        context.onDelta = [&](const QString &delta) {
+            if (deltas.isEmpty())
+                sentWhenFirstDelta = sentEvents;
+            deltas.append(delta);
+        };
+        model.completeCall(context, helloRequest(),
+                           [&outcome](Result<ChatReply> reply) { outcome = std::move(reply); });
+        // Deltas arrive while the reply is still pending.
+        QTRY_VERIFY_WITH_TIMEOUT(deltas.size() >= 2, 10000);
+        QVERIFY(!outcome);
+        QTRY_VERIFY_WITH_TIMEOUT(outcome.has_value(), 10000);
+        QVERIFY2(outcome->ok(), qPrintable(outcome->error().message()));
+        QCOMPARE(deltas, pieces);
+        QCOMPARE(outcome->value().content, pieces.join(QString()));
+        // The first delta came when the server had sent the role chunk and one piece, not
+        // all seven events.
+        QVERIFY2(sentWhenFirstDelta < 4, qPrintable(QString::number(sentWhenFirstDelta)));
+    }
+
+    // (e) a server that ignores "stream" and answers with one JSON body.
+    void serverIgnoresStream()
+    {
+        m_server->enqueue(FakeResponse::text(QStringLiteral("Whole at once")));
+        OpenAiChatModel model(config());
+        const StreamRun run = runStreamed(model, helloRequest());
+        QVERIFY(run.outcome);
+        QVERIFY2(run.outcome->ok(), qPrintable(run.outcome->error().message()));
+        QCOMPARE(run.outcome->value().content, QStringLiteral("Whole at once"));
+        QVERIFY(run.deltas.isEmpty());
+        QCOMPARE(run.outcome->value().usage, (TokenUsage {12, 5, 17}));
+    }
+
+    // A stream that outlasts the attempt's timeout fails as a timeout, not a cut stream.
+    void slowStreamTimesOut()
+    {
+        m_server->enqueue(FakeResponse::textStream(
+            {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}, 200));
+        OpenAiConfig shortTimeout = config();
+        shortTimeout.timeoutMs = 250;
+        OpenAiChatModel model(shortTimeout);
+        const StreamRun run = runStreamed(model, helloRequest());
+        QVERIFY(run.outcome && !run.outcome->ok());
+        QCOMPARE(run.outcome->error().code(), ErrorCode::Timeout);
+        QVERIFY(!run.deltas.isEmpty());
     }
 
     void concurrentCalls()

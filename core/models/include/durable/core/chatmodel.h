@@ -18,6 +18,10 @@ struct ModelCallContext
     ObjectId id;
     QString callId; // "mc-<n>"
     int round = 0;  // model replies with tool calls so far
+    // Called with each piece of reply text as it arrives, on the model's thread, before done
+    // runs; live only (the reply handed to done is the whole of it). Models that do not stream
+    // never call it. May be empty.
+    std::function<void(const QString &delta)> onDelta;
 
     // "<object id>/<call id>/<round>": one answer of one call.
     QString key() const;
