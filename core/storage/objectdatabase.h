@@ -5,7 +5,7 @@
 #include <durable/core/result.h>
 #include <durable/core/storagetypes.h>
 
-#include "sqlguard.h"
+#include "objectsql.h"
 #include "turnchanges.h"
 
 #include <QHash>
@@ -60,14 +60,18 @@ public:
     bool isOpen() const { return m_db != nullptr; }
     QString path() const { return m_path; }
     // "Class/name" or "Class/<id>": how messages name the object.
-    void setLabel(const QString &label) { m_label = label; }
+    void setLabel(const QString &label)
+    {
+        m_label = label;
+        m_sql.setLabel(label);
+    }
     QString label() const { return m_label; }
     void setAlarmsAllowed(bool allowed) { m_alarmsAllowed = allowed; }
     // Wall time one user or inspection SQL call may run (0: unlimited), and a flag that, once
     // set, interrupts such a call: the engine is shutting down. Set before open().
     void setSqlLimits(std::chrono::milliseconds budget, const std::atomic<bool> *stopping)
     {
-        m_guard.setLimits(budget, stopping);
+        m_sql.setLimits(budget, stopping);
     }
     // Off the hot path (before hibernating, at shutdown): folds a WAL of more than 64 KB into
     // the file and truncates it, so an idle object costs its data on disk, not a WAL's worth
@@ -148,29 +152,15 @@ private:
     Result<void> readMeta(ObjectMeta &meta);
     Result<void> writeIdentity(const ObjectMeta &meta);
     Result<void> insertIdentity(const ObjectMeta &meta);
-    sqlite3_stmt *prepareUser(const QString &query, const char **tail, const char *start);
 
     sqlite3 *m_db = nullptr;
     sqlite3_stmt *m_cached[CachedCount] = {};
-    // Whole single-statement queries seen before, by their text, apart per mode: statements are
-    // authorised when prepared, so user SQL must never reuse an engine statement.
-    QHash<QString, sqlite3_stmt *> m_userStatements;
-    QHash<QString, sqlite3_stmt *> m_engineStatements;
     QString m_path;
     QString m_label;
     bool m_inTransaction = false;
     bool m_alarmChanged = false;
     bool m_alarmsAllowed = false;
-    SqlGuard m_guard; // polices user and read-only SQL: what it may do, and for how long
-    SqlResult runSql(const QString &query, const QJsonArray &params, SqlGuard::Mode mode);
-    QHash<QString, sqlite3_stmt *> &statementCache(SqlGuard::Mode mode);
-    sqlite3_stmt *userStatement(const QString &query, bool single, const char *start,
-                                const char *end, const char **tail, SqlGuard::Mode mode);
-    SqlResult runStatement(sqlite3_stmt *stmt, const QString &query, const QJsonArray &params,
-                           bool cachedStmt, SqlGuard::Mode mode);
-    void finalizeUserStatements();
-    void bindUserParameters(sqlite3_stmt *stmt, const QJsonArray &params, bool cachedStmt);
-    SqlResult stepUserStatement(sqlite3_stmt *stmt, const QString &query, bool cachedStmt);
+    ObjectSql m_sql; // the SQL face: user, read-only and engine SQL
     int m_userSavepoints = 0;
     TurnChanges m_changes;
     bool m_turnAlarmChanged = false;
