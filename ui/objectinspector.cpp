@@ -118,6 +118,7 @@ QWidget *ObjectInspector::buildOverview()
     m_idLabel->setFont(monospaceFont());
     m_nameLabel = valueLabel();
     m_classLabel = valueLabel();
+    m_classLabel->setObjectName(QStringLiteral("classLabel"));
     m_statusLabel = valueLabel();
     m_stepLabel = valueLabel();
     m_queueLabel = valueLabel();

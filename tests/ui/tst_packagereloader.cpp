@@ -6,12 +6,15 @@
 #include "studiosession.h"
 
 #include <mainwindow.h>
+#include <objectbrowser.h>
+#include <objectinspector.h>
 
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
 
 #include <QAction>
 #include <QFile>
+#include <QLabel>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -85,6 +88,16 @@ private slots:
         QVERIFY2(reload->toolTip().contains(QStringLiteral("libgreeter.so")),
                  qPrintable(reload->toolTip()));
         QCOMPARE(greet(session.engine(), QStringLiteral("ann")), QStringLiteral("hello v1 #1"));
+        // The Overview names the file the class's code comes from.
+        // (once the browser lists the object)
+        QTRY_VERIFY(session.window()->browser()->selectObject(
+            ObjectId::fromName(QStringLiteral("Greeter"), QStringLiteral("ann"))));
+        const QLabel *classLabel = session.window()->objectInspector()->findChild<QLabel *>(
+            QStringLiteral("classLabel"));
+        QVERIFY(classLabel);
+        QTRY_VERIFY2(classLabel->text().contains(QStringLiteral("code: libgreeter.so")),
+                     qPrintable(classLabel->text()));
+        QCOMPARE(classLabel->toolTip(), library);
 
         QVERIFY(installAs(QStringLiteral(DURABLE_TEST_GREETER_V2), library));
         reload->trigger();
