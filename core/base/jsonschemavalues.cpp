@@ -159,4 +159,10 @@ bool jsonEqual(const QJsonValue &a, const QJsonValue &b)
     }
 }
 
+QString plural(qsizetype count, const char *singular, const char *pluralForm)
+{
+    return QStringLiteral("%1 %2").arg(count).arg(
+        QLatin1String(count == 1 ? singular : pluralForm));
+}
+
 } // namespace Durable::JsonSchemaValues

@@ -30,4 +30,7 @@ qsizetype codePointCount(const QString &text);
 // JSON equality: 1 and 1.0 are equal, objects compare by content.
 bool jsonEqual(const QJsonValue &a, const QJsonValue &b);
 
+// "1 item", "3 items".
+QString plural(qsizetype count, const char *singular, const char *pluralForm);
+
 } // namespace Durable::JsonSchemaValues
