@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "objectsql.h"
 
+#include "sqlitecolumn.h"
 #include "sqliteerror.h"
 
 #include <durable/core/jsontext.h>
@@ -16,26 +17,6 @@ namespace {
 void bindText(sqlite3_stmt *stmt, int index, const QByteArray &bytes)
 {
     sqlite3_bind_text(stmt, index, bytes.constData(), int(bytes.size()), SQLITE_TRANSIENT);
-}
-
-QJsonValue columnValue(sqlite3_stmt *stmt, int column)
-{
-    switch (sqlite3_column_type(stmt, column)) {
-    case SQLITE_INTEGER:
-        return double(sqlite3_column_int64(stmt, column));
-    case SQLITE_FLOAT:
-        return sqlite3_column_double(stmt, column);
-    case SQLITE_TEXT:
-        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, column)),
-                                 sqlite3_column_bytes(stmt, column));
-    case SQLITE_BLOB: {
-        const QByteArray blob(static_cast<const char *>(sqlite3_column_blob(stmt, column)),
-                              sqlite3_column_bytes(stmt, column));
-        return QString::fromLatin1(blob.toBase64());
-    }
-    default:
-        return QJsonValue::Null;
-    }
 }
 
 // Whitespace and empty statements between the statements of a script.
@@ -241,7 +222,7 @@ SqlResult ObjectSql::stepStatement(sqlite3_stmt *stmt, const QString &query, boo
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         QJsonArray row;
         for (int c = 0; c < columns; ++c)
-            row.append(columnValue(stmt, c));
+            row.append(sqliteColumnJson(stmt, c));
         current.rows.append(row);
     }
     // The message is read before the reset, and only on failure: this runs for every statement.

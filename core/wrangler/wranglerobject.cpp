@@ -3,6 +3,8 @@
 
 #include <durable/core/v8valuedecoder.h>
 
+#include "sqlitecolumn.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -18,27 +20,6 @@ namespace {
 QString sqliteMessage(sqlite3 *db)
 {
     return QString::fromUtf8(sqlite3_errmsg(db));
-}
-
-QJsonValue columnValue(sqlite3_stmt *stmt, int column)
-{
-    switch (sqlite3_column_type(stmt, column)) {
-    case SQLITE_INTEGER:
-        return qint64(sqlite3_column_int64(stmt, column));
-    case SQLITE_FLOAT:
-        return sqlite3_column_double(stmt, column);
-    case SQLITE_TEXT:
-        return QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, column)),
-                                 sqlite3_column_bytes(stmt, column));
-    case SQLITE_BLOB: {
-        // As the engine's own SQL console shows blobs: base64 text.
-        const QByteArray blob(static_cast<const char *>(sqlite3_column_blob(stmt, column)),
-                              sqlite3_column_bytes(stmt, column));
-        return QString::fromLatin1(blob.toBase64());
-    }
-    default:
-        return QJsonValue::Null;
-    }
 }
 
 // Refuses, while a console statement is prepared, what could reach outside the private copy
@@ -179,7 +160,7 @@ Result<QList<WranglerEntry>> WranglerObject::entries() const
         QStringLiteral("SELECT key, value FROM _cf_KV ORDER BY key"),
         [&entries](sqlite3_stmt *stmt) {
             WranglerEntry entry;
-            entry.key = columnValue(stmt, 0).toVariant().toString();
+            entry.key = sqliteColumnJson(stmt, 0).toVariant().toString();
             entry.raw = QByteArray(static_cast<const char *>(sqlite3_column_blob(stmt, 1)),
                                    sqlite3_column_bytes(stmt, 1));
             const V8ValueDecoder::Decoded decoded = V8ValueDecoder::decode(entry.raw);
@@ -199,7 +180,7 @@ Result<QList<WranglerTable>> WranglerObject::tables() const
         QStringLiteral("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
         [&tables](sqlite3_stmt *stmt) {
             WranglerTable table;
-            table.name = columnValue(stmt, 0).toString();
+            table.name = sqliteColumnJson(stmt, 0).toString();
             table.internal = table.name.startsWith(QLatin1String("_cf_")) ||
                              table.name.startsWith(QLatin1String("sqlite_"));
             tables.append(table);
@@ -216,7 +197,7 @@ Result<QList<WranglerTable>> WranglerObject::tables() const
                      QString(table.name).replace(QLatin1Char('\''), QStringLiteral("''")) +
                      QLatin1Char('\'')),
             [&table](sqlite3_stmt *stmt) {
-                table.columns.append(columnValue(stmt, 0).toString());
+                table.columns.append(sqliteColumnJson(stmt, 0).toString());
             });
         if (!read)
             return read.error();
@@ -281,7 +262,7 @@ Result<SqlResult> WranglerObject::query(const QString &sql) const
     while ((rc = sqlite3_step(statement.stmt)) == SQLITE_ROW) {
         QJsonArray row;
         for (int i = 0; i < columns; ++i)
-            row.append(columnValue(statement.stmt, i));
+            row.append(sqliteColumnJson(statement.stmt, i));
         result.rows.append(row);
         ++result.rowsRead;
     }
