@@ -140,8 +140,15 @@ QString factRow(const QString &name, const QString &value)
         .arg(escaped(name), value);
 }
 
-QString replyHtml(const ModelCallInfo &call)
+QString replyHtml(const ModelCallInfo &call, const QString &streamed)
 {
+    if (call.status == ModelCallInfo::Status::Model && !streamed.isEmpty())
+        return banner(ConversationView::tr("<b>Streaming</b> — the reply as it arrives (%n "
+                                           "character(s) so far); the continuation gets it "
+                                           "whole when the stream ends.",
+                                           nullptr, int(streamed.size())),
+                      QStringLiteral("#1e3a8a"), QStringLiteral("#e0ecff")) +
+               block(streamed);
     if (call.lastReply.isEmpty())
         return block(ConversationView::tr("No reply yet: waiting on the model (attempt %1).")
                          .arg(call.attempt));
@@ -330,7 +337,7 @@ void ConversationView::showSelectedCall()
     }
     const ModelCallInfo call = m_model->call(rows.first().row());
     m_picker->setCall(m_className, m_id, call);
-    const QString html = callHtml(call);
+    const QString html = callHtml(call, m_model->streamedText(call.id));
     // dataChanged arrives for any call: re-render only when what is shown changed, so the
     // reader's scroll position survives unrelated updates.
     if (call.id == m_shownCallId && html == m_shownHtml)
@@ -341,14 +348,14 @@ void ConversationView::showSelectedCall()
     emit detailShown(call.id);
 }
 
-QString ConversationView::callHtml(const ModelCallInfo &call)
+QString ConversationView::callHtml(const ModelCallInfo &call, const QString &streamed)
 {
     QString html = QStringLiteral("<h3 style=\"margin:0;\">%1 <span style=\"font-weight:normal; "
                                   "color:#6b7280;\">&#8594; %2 · started %3 UTC</span></h3>")
                        .arg(escaped(call.id), escaped(call.continuation), timeText(call.createdMs));
     html += statusBanner(call);
     html += QStringLiteral("<h4 style=\"margin:8px 0 2px 0;\">%1</h4>").arg(tr("Reply"));
-    html += replyHtml(call);
+    html += replyHtml(call, streamed);
     html += QStringLiteral("<h4 style=\"margin:10px 0 2px 0;\">%1</h4>")
                 .arg(tr("Request: %n message(s)", nullptr, int(call.request.messages.size())));
     for (const ChatMessage &message : call.request.messages)

@@ -25,7 +25,8 @@ class ModelSourcePicker;
 // with finish reason, tokens, latency and model, and a banner when the reply came from the
 // scripted model, a cassette replay, the original's recorded reply or an edited one rather than
 // a live model. In a sandbox, a pending call gets a ModelSourcePicker under it: recorded, live or
-// edited.
+// edited. While a live model streams its reply, the pending call's reply grows as the text
+// arrives (ModelDelta events through its model), until the stored reply replaces it.
 //
 // Reads only while shown (model calls are read on the object's strand, which would wake a
 // hibernated object) and follows the change feed through its model. GUI thread only.
@@ -45,8 +46,9 @@ public:
     QString shownCallId() const { return m_shownCallId; }
     void selectCall(const QString &callId);
 
-    // The detail pane's HTML for one call (public so the rendering can be tested on its own).
-    static QString callHtml(const ModelCallInfo &call);
+    // The detail pane's HTML for one call (public so the rendering can be tested on its own);
+    // streamed: the reply text streamed so far while the call waits on the model.
+    static QString callHtml(const ModelCallInfo &call, const QString &streamed = QString());
 
 signals:
     void errorOccurred(const Durable::Error &error);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "modelcallmodel.h"
 
+#include <algorithm>
+
 #include <durable/core/modelsources.h>
 
 #include "format.h"
@@ -113,6 +115,8 @@ QVariant ModelCallModel::data(const QModelIndex &index, int role) const
         case CallColumn:
             return call.id;
         case StatusColumn:
+            if (const QString streamed = streamedText(call.id); !streamed.isEmpty())
+                return tr("Streaming the reply: %n character(s)", nullptr, int(streamed.size()));
             return statusText(call);
         case ModelColumn:
             return modelName(call);
@@ -169,6 +173,8 @@ QVariant ModelCallModel::data(const QModelIndex &index, int role) const
         return replied ? totalTokens : -1;
     case LatencyRole:
         return replied ? latencyMs : qint64(-1);
+    case StreamedTextRole:
+        return streamedText(call.id);
     }
     return {};
 }
@@ -211,6 +217,7 @@ void ModelCallModel::setObject(const QString &className, const ObjectId &id)
     m_className = className;
     m_id = id;
     m_calls.clear();
+    m_streamed.clear();
     endResetModel();
     refresh();
 }
@@ -226,6 +233,18 @@ int ModelCallModel::rowOfCall(const QString &callId) const
         if (m_calls.at(row).id == callId)
             return row;
     return -1;
+}
+
+QString ModelCallModel::streamedText(const QString &callId) const
+{
+    const auto found = m_streamed.constFind(callId);
+    if (found == m_streamed.constEnd())
+        return QString();
+    const int row = rowOfCall(callId);
+    // Only while the call waits on the model: once its reply is stored, that is shown instead.
+    if (row >= 0 && m_calls.at(row).status != ModelCallInfo::Status::Model)
+        return QString();
+    return found->text;
 }
 
 void ModelCallModel::setRefreshDelay(int ms)
@@ -270,6 +289,16 @@ void ModelCallModel::apply(const QList<ModelCallInfo> &calls)
     bool samePrefix = calls.size() >= m_calls.size();
     for (qsizetype i = 0; samePrefix && i < m_calls.size(); ++i)
         samePrefix = calls.at(i).id == m_calls.at(i).id;
+    // Streamed text is kept only for calls still waiting on the model (or not read yet).
+    for (auto it = m_streamed.begin(); it != m_streamed.end();) {
+        const auto stored = std::find_if(
+            calls.cbegin(), calls.cend(),
+            [&it](const ModelCallInfo &c) { return c.id == it.key(); });
+        const bool waiting = stored == calls.cend()
+                                 ? samePrefix
+                                 : stored->status == ModelCallInfo::Status::Model;
+        it = waiting ? std::next(it) : m_streamed.erase(it);
+    }
     if (!samePrefix) {
         beginResetModel();
         m_calls = calls;
@@ -294,14 +323,35 @@ void ModelCallModel::applyChanges(const QList<ChangeEvent> &batch)
     assertGuiThread(this);
     if (m_id.isNull())
         return;
+    bool refresh = false;
+    QList<QString> streamed;
     for (const ChangeEvent &event : batch) {
-        const bool ours = event.id == m_id && event.kind == ChangeEvent::Kind::TurnCompleted;
-        if (ours || event.kind == ChangeEvent::Kind::Overflow) {
-            if (!m_refreshLater->isActive())
-                m_refreshLater->start();
-            return;
+        if (event.kind == ChangeEvent::Kind::Overflow ||
+            (event.id == m_id && event.kind == ChangeEvent::Kind::TurnCompleted)) {
+            refresh = true;
+        } else if (event.id == m_id && event.kind == ChangeEvent::Kind::ModelDelta) {
+            const QString callId = event.detail.value(QStringLiteral("callId")).toString();
+            const int round = event.detail.value(QStringLiteral("round")).toInt();
+            const int attempt = event.detail.value(QStringLiteral("attempt")).toInt();
+            const QString delta = event.detail.value(QStringLiteral("delta")).toString();
+            const auto length = qsizetype(event.detail.value(QStringLiteral("length")).toDouble());
+            Streamed &text = m_streamed[callId];
+            // A new round or attempt streams its reply from the start.
+            if (text.round != round || text.attempt != attempt || length == delta.size())
+                text = Streamed {round, attempt, QString()};
+            text.text += delta;
+            if (!streamed.contains(callId))
+                streamed.append(callId);
         }
     }
+    for (const QString &callId : std::as_const(streamed)) {
+        const int row = rowOfCall(callId);
+        if (row >= 0)
+            emit dataChanged(index(row, StatusColumn), index(row, StatusColumn),
+                             {Qt::DisplayRole, StreamedTextRole});
+    }
+    if (refresh && !m_refreshLater->isActive())
+        m_refreshLater->start();
 }
 
 } // namespace Durable::Ui

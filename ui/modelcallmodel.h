@@ -4,6 +4,7 @@
 #include "refreshtracker.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QPointer>
 #include <durable/core/error.h>
 #include <durable/core/inspectiontypes.h>
@@ -22,7 +23,9 @@ namespace Durable::Ui {
 // came from (scripted, cassette replay, live), tokens and latency. Keeps itself current from the
 // change feed: the object's TurnCompleted events are coalesced into one re-read, whose result is
 // applied as narrow dataChanged for calls that moved and one insert for new calls (a reset only
-// when calls went away, i.e. the storage was reset). GUI thread only.
+// when calls went away, i.e. the storage was reset). A pending call's reply text grows as its
+// ModelDelta events arrive (StreamedTextRole, and the status says so); it is live only and
+// dropped once the call's stored reply is read. GUI thread only.
 class ModelCallModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -45,6 +48,7 @@ public:
         ReplayedFromRole,              // QString: the cassette the latest reply was replayed from
         TotalTokensRole,               // int, -1 while no reply
         LatencyRole,                   // qint64 ms, -1 while no reply
+        StreamedTextRole, // QString: reply text streamed so far while the model is asked
     };
 
     explicit ModelCallModel(Inspector *inspector, QObject *parent = nullptr);
@@ -59,6 +63,8 @@ public:
     ObjectId objectId() const { return m_id; }
     ModelCallInfo call(int row) const;
     int rowOfCall(const QString &callId) const;
+    // The reply text streamed so far for a call waiting on the model ("" when none).
+    QString streamedText(const QString &callId) const;
     bool isLoading() const { return m_reads.isBusy(); }
     // How long the object's TurnCompleted events are collected before the calls are re-read.
     void setRefreshDelay(int ms);
@@ -87,6 +93,13 @@ private:
     QString m_className;
     ObjectId m_id;
     QList<ModelCallInfo> m_calls; // oldest first
+    struct Streamed
+    {
+        int round = 0;
+        int attempt = 0;
+        QString text;
+    };
+    QHash<QString, Streamed> m_streamed; // by call id, from ModelDelta events
     RefreshTracker m_reads;
     QTimer *m_refreshLater;
 };

@@ -81,6 +81,7 @@ void applyEvent(ObjectSummary &row, const ChangeEvent &event)
         row.pendingHumanRequests = std::max(0, row.pendingHumanRequests - 1);
         break;
     case Kind::ClockChanged:
+    case Kind::ModelDelta:
     case Kind::Overflow:
         break;
     }
@@ -395,7 +396,8 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
             reload(); // events were dropped: only a fresh snapshot is right
             return;
         }
-        if (event.kind == ChangeEvent::Kind::ClockChanged || event.id.isNull())
+        if (event.kind == ChangeEvent::Kind::ClockChanged ||
+            event.kind == ChangeEvent::Kind::ModelDelta || event.id.isNull())
             continue;
         const int row = m_index.value(event.id, -1);
         if (row >= 0) {

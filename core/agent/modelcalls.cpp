@@ -9,10 +9,12 @@
 #include "worker.h"
 #include <durable/core/jsontext.h>
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QSet>
+#include <QTimer>
 #include <durable/core/agent.h>
 #include <durable/core/chatmodel.h>
 #include <durable/core/engine.h>
@@ -276,6 +278,60 @@ void dispatchReply(const std::weak_ptr<EngineCore> &weakCore, const QString &cla
     core->dispatch(className, id, name, std::move(turn));
 }
 
+// Text deltas of one streamed model call, published on the change feed as ModelDelta events:
+// live only, never journaled. The first delta goes out at once; later ones are coalesced so a
+// call publishes at most one event per DeltaIntervalMs, and whatever is left goes out before
+// the reply is dispatched, so every delta precedes the model-reply turn.
+struct DeltaFeed
+{
+    static constexpr int DeltaIntervalMs = 20;
+
+    std::weak_ptr<EngineCore> core;
+    QString className;
+    ObjectId id;
+    QString name;
+    QString callId;
+    int round = 0;
+    int attempt = 0;
+    QString pending;
+    qsizetype length = 0; // characters of text so far
+    QElapsedTimer sincePublished;
+    bool timerArmed = false;
+
+    void add(const QString &delta, QObject *timerContext, const std::shared_ptr<DeltaFeed> &self)
+    {
+        pending += delta;
+        length += delta.size();
+        const qint64 waited = sincePublished.isValid() ? sincePublished.elapsed() : DeltaIntervalMs;
+        if (waited >= DeltaIntervalMs) {
+            flush();
+        } else if (!timerArmed) {
+            timerArmed = true;
+            QTimer::singleShot(int(DeltaIntervalMs - waited), timerContext, [self]() {
+                self->timerArmed = false;
+                self->flush();
+            });
+        }
+    }
+
+    void flush()
+    {
+        if (pending.isEmpty())
+            return;
+        const std::shared_ptr<EngineCore> engine = core.lock();
+        if (engine) {
+            engine->publish(ChangeEvent::Kind::ModelDelta, id, className, name,
+                            {{QStringLiteral("callId"), callId},
+                             {QStringLiteral("round"), round},
+                             {QStringLiteral("attempt"), attempt},
+                             {QStringLiteral("delta"), pending},
+                             {QStringLiteral("length"), double(length)}});
+        }
+        pending.clear();
+        sincePublished.start();
+    }
+};
+
 } // namespace
 
 ModelProvider modelProviderFromEnvironment()
@@ -402,13 +458,26 @@ void queueSend(ObjectHost &host, const QString &callId)
                 Qt::QueuedConnection);
             return true;
         }
-        const ModelCallContext context {className, id, callId, round};
-        model.value()->completeCall(context, request,
-                                    [weakCore, className, id, name, callId, method, round, attempt,
-                                     request](Result<ChatReply> result) {
-                                        dispatchReply(weakCore, className, id, name, callId, method,
-                                                      round, attempt, request, result);
-                                    });
+        auto deltas = std::make_shared<DeltaFeed>();
+        deltas->core = weakCore;
+        deltas->className = className;
+        deltas->id = id;
+        deltas->name = name;
+        deltas->callId = callId;
+        deltas->round = round;
+        deltas->attempt = attempt;
+        ModelCallContext context {className, id, callId, round};
+        ChatModel *chatModel = model.value();
+        context.onDelta = [deltas, chatModel](const QString &delta) {
+            deltas->add(delta, chatModel, deltas);
+        };
+        chatModel->completeCall(context, request,
+                                [weakCore, className, id, name, callId, method, round, attempt,
+                                 request, deltas](Result<ChatReply> result) {
+                                    deltas->flush();
+                                    dispatchReply(weakCore, className, id, name, callId, method,
+                                                  round, attempt, request, result);
+                                });
         return true;
     };
     pushToSelf(host, std::move(turn));

@@ -70,6 +70,8 @@ QString changeKindName(ChangeEvent::Kind kind)
         return QStringLiteral("human-request-answered");
     case ChangeEvent::Kind::ClockChanged:
         return QStringLiteral("clock-changed");
+    case ChangeEvent::Kind::ModelDelta:
+        return QStringLiteral("model-delta");
     case ChangeEvent::Kind::Overflow:
         return QStringLiteral("overflow");
     }

@@ -4,25 +4,31 @@
 #include "benchline.h"
 #include "benchobjects.h"
 #include "callpump.h"
+#include "fakeopenaiserver.h"
 #include "resourcesampler.h"
 #include "testobjects.h"
 
+#include <durable/core/agent.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
 #include <durable/core/jsagentfile.h>
 #include <durable/core/objectcontext.h>
+#include <durable/core/openaichatmodel.h>
 #include <durable/core/storage.h>
 #include <durable/core/virtualclock.h>
 
 #include <QDateTime>
 #include <QDirIterator>
 #include <QElapsedTimer>
+#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QMutex>
+#include <QNetworkProxyFactory>
 #include <QTemporaryDir>
 #include <QThread>
+#include <QTimer>
 
 #include <malloc.h>
 #include <sqlite3.h>
@@ -285,6 +291,7 @@ QStringList Workloads::names()
             QStringLiteral("alarms-virtual"),
             QStringLiteral("timetravel"),
             QStringLiteral("feed"),
+            QStringLiteral("stream"),
             LimitInserts,
             LimitCommits,
             LimitCommitsFull,
@@ -331,6 +338,8 @@ bool Workloads::run(const QString &name)
         return timeTravel();
     if (name == QLatin1String("feed"))
         return feed();
+    if (name == QLatin1String("stream"))
+        return stream();
     if (name.startsWith(QLatin1String("limit-"))) {
         // Printed when measured, which may have been for an earlier workload.
         return limit(name).ok;
@@ -1297,6 +1306,162 @@ bool Workloads::feed()
     line.setFigure(
         QStringLiteral("events_per_batch"),
         counter.batches.load() ? double(counter.turnEvents.load()) / counter.batches.load() : 0, 0);
+    return finish(line, problems);
+}
+
+namespace {
+
+// Streams one model reply per "ask"; the reply's text is what the benchmark follows.
+class StreamAsker : public Agent
+{
+public:
+    StreamAsker()
+    {
+        handle("ask", &StreamAsker::ask);
+        handle("replies", &StreamAsker::replies);
+        continuation("onReply", &StreamAsker::onReply);
+    }
+    QJsonValue ask(const QJsonValue &args)
+    {
+        ChatRequest request;
+        request.messages = {ChatMessage::user(args.toString())};
+        return callModel(request, QStringLiteral("onReply"));
+    }
+    void onReply(const QJsonValue &, const ChatReply &reply)
+    {
+        QJsonObject next = state();
+        next.insert(QStringLiteral("replies"), next.value(QStringLiteral("replies")).toInt() + 1);
+        next.insert(QStringLiteral("length"), double(reply.content.size()));
+        setState(next);
+    }
+    QJsonValue replies() const { return state(); }
+};
+
+} // namespace
+
+bool Workloads::stream()
+{
+    // Streamed model tokens through the engine: a loopback fake OpenAI server paces text deltas
+    // (slower than the engine's 20 ms coalescing, so each one is published on its own), and a
+    // feed subscriber (an Inspector draining every 1 ms) notes when each arrives. Latency is
+    // arrival minus the moment the server wrote that delta, so the server's pacing is not in it.
+    BenchLine line(QStringLiteral("stream"));
+    QStringList problems;
+    QNetworkProxyFactory::setUseSystemConfiguration(false);
+    using Durable::Testing::FakeOpenAiServer;
+    using Durable::Testing::FakeResponse;
+    FakeOpenAiServer server;
+    if (!server.listen())
+        return finish(line, {QStringLiteral("the fake model server could not listen")});
+    const int streams = m_quick ? 2 : 8;
+    const int pieces = m_quick ? 20 : 100;
+    const int paceMs = 25;
+    const QString piece = QStringLiteral("tok567 "); // 7 characters: length / 7 = pieces so far
+    const QStringList texts(pieces, piece);
+    for (int i = 0; i < streams; ++i)
+        server.enqueue(FakeResponse::textStream(texts, paceMs));
+
+    QTemporaryDir dir;
+    EngineOptions options;
+    options.dataDir = dir.path();
+    OpenAiConfig config;
+    config.baseUrl = server.baseUrl();
+    config.model = QStringLiteral("bench-model");
+    config.timeoutMs = 120000;
+    options.modelProvider = [config](Durable::Clock *) -> std::unique_ptr<ChatModel> {
+        return std::make_unique<OpenAiChatModel>(config);
+    };
+    Engine engine(options);
+    (void)engine.registerClass<StreamAsker>(QStringLiteral("StreamAsker"));
+    if (auto started = engine.start(); !started)
+        return finish(line, {started.error().message()});
+    Inspector inspector(&engine);
+    inspector.setFeedInterval(1);
+
+    QElapsedTimer clock;
+    clock.start();
+    // Per request (in the server's order): its stream number (the "s<n>" asked) and the write
+    // time of each event; event k + 1 is piece k (event 0 is the role chunk).
+    QList<int> streamOfRequest;
+    QHash<int, QList<qint64>> sentAt; // by stream
+    QObject::connect(&server, &FakeOpenAiServer::requestReceived, &server, [&] {
+        const QJsonObject body = server.requests().last().json();
+        const QString asked = body.value(QStringLiteral("messages"))
+                                  .toArray()
+                                  .last()
+                                  .toObject()
+                                  .value(QStringLiteral("content"))
+                                  .toString();
+        streamOfRequest.append(asked.mid(1).toInt());
+    });
+    QObject::connect(&server, &FakeOpenAiServer::streamEventSent, &server,
+                     [&](int request, int index) {
+                         QList<qint64> &times = sentAt[streamOfRequest.value(request, -1)];
+                         times.resize(std::max<qsizetype>(times.size(), index + 1));
+                         times[index] = clock.nsecsElapsed();
+                     });
+    std::vector<qint64> latencyNs;
+    int coalesced = 0;
+    int replies = 0;
+    QHash<QString, qint64> streamedLength;
+    QEventLoop loop;
+    QObject::connect(
+        &inspector, &Inspector::changesAvailable, &loop, [&](const QList<ChangeEvent> &batch) {
+            const qint64 now = clock.nsecsElapsed();
+            for (const ChangeEvent &event : batch) {
+                if (event.kind == ChangeEvent::Kind::TurnCompleted &&
+                    event.detail.value(QStringLiteral("trigger")).toString() ==
+                        QLatin1String("model-reply")) {
+                    if (++replies == streams)
+                        loop.quit();
+                    continue;
+                }
+                if (event.kind != ChangeEvent::Kind::ModelDelta)
+                    continue;
+                const QString delta = event.detail.value(QStringLiteral("delta")).toString();
+                const auto length = qint64(event.detail.value(QStringLiteral("length")).toDouble());
+                streamedLength[event.name] += delta.size();
+                if (delta.size() > piece.size())
+                    ++coalesced;
+                const int stream = event.name.mid(1).toInt();
+                const qsizetype lastEvent = length / piece.size();
+                const QList<qint64> times = sentAt.value(stream);
+                if (lastEvent < times.size() && times.at(lastEvent) > 0)
+                    latencyNs.push_back(now - times.at(lastEvent));
+            }
+        });
+    for (int i = 0; i < streams; ++i) {
+        const QString name = QStringLiteral("s%1").arg(i);
+        Result<Stub> stub = engine.stub(QStringLiteral("StreamAsker"), name);
+        if (!stub || !waitFor(stub->call(QStringLiteral("ask"), name)))
+            problems << QStringLiteral("could not ask %1").arg(name);
+    }
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    if (problems.isEmpty())
+        loop.exec();
+    if (replies != streams)
+        problems << QStringLiteral("%1 of %2 replies arrived").arg(replies).arg(streams);
+    for (auto it = streamedLength.cbegin(); it != streamedLength.cend(); ++it) {
+        if (it.value() != qint64(piece.size()) * pieces)
+            problems << QStringLiteral("%1 streamed %2 characters, expected %3")
+                            .arg(it.key())
+                            .arg(it.value())
+                            .arg(piece.size() * pieces);
+    }
+    if (streamedLength.size() != streams)
+        problems
+            << QStringLiteral("%1 of %2 objects streamed").arg(streamedLength.size()).arg(streams);
+    std::vector<qint64> micros;
+    for (const qint64 ns : latencyNs)
+        micros.push_back(ns / 1000);
+    line.set(QStringLiteral("streams"), streams);
+    line.set(QStringLiteral("deltas_per_stream"), pieces);
+    line.set(QStringLiteral("pace_ms"), paceMs);
+    line.set(QStringLiteral("deltas_measured"), double(micros.size()));
+    line.set(QStringLiteral("deltas_coalesced"), coalesced);
+    line.setFigure(QStringLiteral("added_latency_p50_ms"), percentile(micros, 0.50) / 1000.0, 3);
+    line.setFigure(QStringLiteral("added_latency_p99_ms"), percentile(micros, 0.99) / 1000.0, 3);
+    line.setFigure(QStringLiteral("added_latency_max_ms"), percentile(micros, 1.0) / 1000.0, 3);
     return finish(line, problems);
 }
 

@@ -39,6 +39,7 @@ private:
     bool alarmsVirtual();
     bool timeTravel();
     bool feed();
+    bool stream();
 
     // A measured limit, cached by name; its line is printed when first measured.
     const LimitFigure &limit(const QString &name);

@@ -258,7 +258,7 @@ void FakeOpenAiServer::respond(QTcpSocket *socket, const FakeResponse &response)
         socket->write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
                       "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n"
                       "Connection: close\r\n\r\n");
-        sendStream(socket, response, 0);
+        sendStream(socket, response, int(m_requests.size()) - 1, 0);
         return;
     case FakeResponse::Kind::Http:
         break;
@@ -275,7 +275,8 @@ void FakeOpenAiServer::respond(QTcpSocket *socket, const FakeResponse &response)
 }
 
 // Writes events from index on: all of them at once, or one now and the rest paced by a timer.
-void FakeOpenAiServer::sendStream(QTcpSocket *socket, const FakeResponse &response, int index)
+void FakeOpenAiServer::sendStream(QTcpSocket *socket, const FakeResponse &response, int request,
+                                  int index)
 {
     for (; index < response.events.size(); ++index) {
         if (response.abortAfter >= 0 && index >= response.abortAfter) {
@@ -286,10 +287,10 @@ void FakeOpenAiServer::sendStream(QTcpSocket *socket, const FakeResponse &respon
         const QByteArray event = "data: " + response.events.at(index) + "\n\n";
         socket->write(QByteArray::number(event.size(), 16) + "\r\n" + event + "\r\n");
         socket->flush();
-        emit streamEventSent(index);
+        emit streamEventSent(request, index);
         if (response.paceMs > 0 && index + 1 < response.events.size()) {
-            QTimer::singleShot(response.paceMs, socket, [this, socket, response, index]() {
-                sendStream(socket, response, index + 1);
+            QTimer::singleShot(response.paceMs, socket, [this, socket, response, request, index]() {
+                sendStream(socket, response, request, index + 1);
             });
             return;
         }

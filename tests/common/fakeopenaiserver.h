@@ -90,14 +90,15 @@ public:
 
 signals:
     void requestReceived();
-    // A streamed event (index in FakeResponse::events) was written to the socket.
-    void streamEventSent(int index);
+    // A streamed event (index in FakeResponse::events) of the answer to request (index in
+    // requests()) was written to the socket.
+    void streamEventSent(int request, int index);
 
 private:
     void handleConnection();
     void handleData(QTcpSocket *socket);
     void respond(QTcpSocket *socket, const FakeResponse &response);
-    void sendStream(QTcpSocket *socket, const FakeResponse &response, int index);
+    void sendStream(QTcpSocket *socket, const FakeResponse &response, int request, int index);
 
     QTcpServer *m_server;
     QList<FakeResponse> m_queue;

@@ -680,13 +680,13 @@ private slots:
     {
         const QStringList pieces {QStringLiteral("one "), QStringLiteral("two "),
                                   QStringLiteral("three "), QStringLiteral("four")};
-        m_server->enqueue(FakeResponse::textStream(pieces, 40));
+        m_server->enqueue(FakeResponse::textStream(pieces, 100));
         OpenAiChatModel model(config());
         QStringList deltas;
         int sentWhenFirstDelta = -1;
         int sentEvents = 0;
         connect(m_server.get(), &FakeOpenAiServer::streamEventSent, this,
-                [&sentEvents](int index) { sentEvents = index + 1; });
+                [&sentEvents](int, int index) { sentEvents = index + 1; });
         std::optional<Result<ChatReply>> outcome;
         ModelCallContext context;
         context.onDelta = [&](const QString &delta) {

@@ -188,6 +188,70 @@ private slots:
                  QStringLiteral("%1 ms").arg(s_replyDelayMs));
     }
 
+    // ModelDelta events (here emitted as the feed would deliver them; the engine side is
+    // tst_streamedmodelcalls) grow the pending call's reply, until the stored reply replaces it.
+    void streamedTextGrowsUntilTheReplyIsStored()
+    {
+        auto f = startEngine(s_replyDelayMs);
+        QVERIFY(submit(*f->engine, QStringLiteral("cy")));
+        ConversationView view(f->inspector.get());
+        QAbstractItemModelTester tester(view.model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        view.model()->setRefreshDelay(20);
+        const ObjectId id = recruitmentId(QStringLiteral("cy"));
+        view.setObject(QStringLiteral("Recruitment"), id);
+        ModelCallModel *model = view.model();
+        QTRY_COMPARE(model->rowCount(), 1);
+        QTRY_COMPARE(view.shownCallId(), QStringLiteral("mc-1"));
+        QCOMPARE(model->call(0).status, ModelCallInfo::Status::Model);
+        QCOMPARE(model->index(0, 0).data(ModelCallModel::StreamedTextRole).toString(), QString());
+
+        QSignalSpy changed(model, &QAbstractItemModel::dataChanged);
+        QVERIFY(changed.isValid());
+        const auto delta = [&id](const QString &callId, const QString &text, qint64 length) {
+            ChangeEvent event;
+            event.kind = ChangeEvent::Kind::ModelDelta;
+            event.id = id;
+            event.className = QStringLiteral("Recruitment");
+            event.name = QStringLiteral("cy");
+            event.detail = {{QStringLiteral("callId"), callId},
+                            {QStringLiteral("round"), 0},
+                            {QStringLiteral("attempt"), 1},
+                            {QStringLiteral("delta"), text},
+                            {QStringLiteral("length"), double(length)}};
+            return event;
+        };
+        ChangeEvent other = delta(QStringLiteral("mc-1"), QStringLiteral("not ours"), 8);
+        other.id = recruitmentId(QStringLiteral("someone else"));
+        emit f->inspector->changesAvailable(
+            {other, delta(QStringLiteral("mc-1"), QStringLiteral("{\"sco"), 5)});
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.at(0).at(0).toModelIndex().column(), int(ModelCallModel::StatusColumn));
+        QCOMPARE(model->index(0, 0).data(ModelCallModel::StreamedTextRole).toString(),
+                 QStringLiteral("{\"sco"));
+        QCOMPARE(model->index(0, ModelCallModel::StatusColumn).data().toString(),
+                 QStringLiteral("Streaming the reply: 5 character(s)"));
+        QTRY_VERIFY(view.detailView()->toPlainText().contains(QStringLiteral("{\"sco")));
+        QVERIFY(view.detailView()->toPlainText().contains(QStringLiteral("Streaming")));
+
+        emit f->inspector->changesAvailable(
+            {delta(QStringLiteral("mc-1"), QStringLiteral("re\""), 8)});
+        QCOMPARE(model->index(0, 0).data(ModelCallModel::StreamedTextRole).toString(),
+                 QStringLiteral("{\"score\""));
+        QTRY_VERIFY(view.detailView()->toPlainText().contains(QStringLiteral("{\"score\"")));
+
+        // The model answers: the stored reply replaces the streamed text.
+        f->clock->advance(std::chrono::milliseconds(s_replyDelayMs + 1000));
+        QTRY_COMPARE_WITH_TIMEOUT(model->call(0).status, ModelCallInfo::Status::Done, 10000);
+        QCOMPARE(model->index(0, 0).data(ModelCallModel::StreamedTextRole).toString(), QString());
+        QCOMPARE(model->index(0, ModelCallModel::StatusColumn).data().toString(),
+                 QStringLiteral("Done"));
+        QTRY_VERIFY(view.detailView()->toPlainText().contains(QStringLiteral("Scripted model")));
+        QVERIFY(!view.detailView()->toPlainText().contains(QStringLiteral("Streaming")));
+    }
+
     void detailShowsToolCallsResultsAndReplays()
     {
         ModelCallInfo call;

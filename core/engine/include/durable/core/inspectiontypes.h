@@ -102,6 +102,9 @@ struct ChangeEvent
         HumanRequestOpened,
         HumanRequestAnswered,
         ClockChanged,
+        // Text of a model reply as it streams in: live only, never journaled; the reply itself
+        // arrives in its model-reply turn. {callId, round, attempt, delta, length}
+        ModelDelta,
         Overflow, // the subscriber fell too far behind; events were dropped: resynchronise
     };
     Kind kind = Kind::TurnCompleted;
