@@ -13,6 +13,7 @@
 #include <durable/core/agent.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/modelcalldirectory.h>
 #include <durable/core/openaichatmodel.h>
 #include <durable/core/virtualclock.h>
 
@@ -233,6 +234,48 @@ private slots:
         for (const ChangeEvent &event : eventsOf(feed))
             events += event.id == stub.id() && event.kind == ChangeEvent::Kind::ModelDelta;
         QVERIFY2(events >= 1 && events < 50, qPrintable(QString::number(events)));
+    }
+
+    // The engine stops mid-stream (as when the process is killed): nothing of the partial text
+    // was stored, and after a restart the call is re-issued and its continuation runs once.
+    void interruptedStreamIsReissuedAfterRestart()
+    {
+        QStringList slow;
+        for (int i = 0; i < 20; ++i)
+            slow.append(QStringLiteral("part%1 ").arg(i));
+        m_server->enqueue(FakeResponse::textStream(slow, 100));
+        {
+            Inspector inspector(m_engine.get());
+            QSignalSpy feed(&inspector, &Inspector::changesAvailable);
+            QVERIFY(feed.isValid());
+            Stub stub = m_engine->stub(QStringLiteral("Chat"), QStringLiteral("di")).value();
+            QVERIFY(wait(stub.call(QStringLiteral("ask"), QStringLiteral("Hi"))).ok());
+            const auto streaming = [&feed]() {
+                for (const ChangeEvent &event : eventsOf(feed))
+                    if (event.kind == ChangeEvent::Kind::ModelDelta)
+                        return true;
+                return false;
+            };
+            QTRY_VERIFY_WITH_TIMEOUT(streaming(), 10000);
+        }
+        m_engine.reset(); // mid-stream
+        QCOMPARE(m_server->requests().size(), 1);
+
+        m_server->enqueue(
+            FakeResponse::textStream({QStringLiteral("Second "), QStringLiteral("try")}));
+        startEngine();
+        Stub stub = m_engine->stub(QStringLiteral("Chat"), QStringLiteral("di")).value();
+        // Any turn of the object re-issues its pending call.
+        QTRY_COMPARE_WITH_TIMEOUT(replies(stub).size(), 1, 10000);
+        QCOMPARE(replies(stub).at(0).toString(), QStringLiteral("Second try"));
+        QCOMPARE(m_server->requests().size(), 2);
+        QCOMPARE(m_server->requests().at(1).json(), m_server->requests().at(0).json());
+        const auto calls = wait(
+            ModelCallDirectory(m_engine.get()).modelCalls(QStringLiteral("Chat"), stub.id()));
+        QVERIFY(calls.ok());
+        QCOMPARE(calls->size(), 1);
+        QCOMPARE(calls->first().status, ModelCallInfo::Status::Done);
+        QCOMPARE(calls->first().attempt, 2);
     }
 
     // A stream cut off mid-way: the continuation learns of the failure once, with a clear
