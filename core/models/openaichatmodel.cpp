@@ -555,15 +555,21 @@ Error OpenAiChatModel::rejectionError(const Call &call, int status, const QByteA
         call, status);
 }
 
+// An answer that is not a chat completion, with why and how its body starts.
+Error OpenAiChatModel::notACompletion(const Call &call, const QByteArray &body,
+                                      const QString &why) const
+{
+    return makeError(ErrorCode::Network,
+                     QStringLiteral("The model server at %1 answered with something that "
+                                    "is not a chat completion (%2). The body starts with: %3")
+                         .arg(urlText(), why, redacted(shortened(QString::fromUtf8(body), 200))),
+                     call, 200);
+}
+
 Result<ChatReply> OpenAiChatModel::parseReply(const Call &call, const QByteArray &body) const
 {
     const auto malformed = [this, &call, &body](const QString &why) {
-        return makeError(
-            ErrorCode::Network,
-            QStringLiteral("The model server at %1 answered with something that "
-                           "is not a chat completion (%2). The body starts with: %3")
-                .arg(urlText(), why, redacted(shortened(QString::fromUtf8(body), 200))),
-            call, 200);
+        return notACompletion(call, body, why);
     };
 
     QJsonParseError parseError;
@@ -581,12 +587,7 @@ Result<ChatReply> OpenAiChatModel::parseCompletion(const Call &call, const QJson
                                                    const QByteArray &body) const
 {
     const auto malformed = [this, &call, &body](const QString &why) {
-        return makeError(
-            ErrorCode::Network,
-            QStringLiteral("The model server at %1 answered with something that "
-                           "is not a chat completion (%2). The body starts with: %3")
-                .arg(urlText(), why, redacted(shortened(QString::fromUtf8(body), 200))),
-            call, 200);
+        return notACompletion(call, body, why);
     };
     const QJsonArray choices = root.value(QStringLiteral("choices")).toArray();
     if (choices.isEmpty() || !choices.first().isObject())

@@ -56,6 +56,7 @@ private:
     int retryDelayMs(const QNetworkReply &reply, int attempt) const;
     Error rejectionError(const Call &call, int status, const QByteArray &body) const;
     Result<ChatReply> parseReply(const Call &call, const QByteArray &body) const;
+    Error notACompletion(const Call &call, const QByteArray &body, const QString &why) const;
     Result<ChatReply> parseCompletion(const Call &call, const QJsonObject &root,
                                       const QByteArray &body) const;
     Error makeError(ErrorCode code, const QString &message, const Call &call,
