@@ -2,6 +2,7 @@
 // The `durable serve` gateway over real HTTP on 127.0.0.1 (ephemeral port), in-process.
 #include "demoagentsloader.h"
 #include "enginesession.h"
+#include "fakeopenaiserver.h"
 #include "gateway.h"
 #include "httptestclient.h"
 
@@ -9,12 +10,14 @@
 #include "httpserver.h"
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/openaichatmodel.h>
 #include <durable/core/virtualclock.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMutex>
+#include <QNetworkProxyFactory>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -35,11 +38,14 @@ struct Served
     std::unique_ptr<Gateway> gateway;
     quint16 port = 0;
 
-    explicit Served(bool virtualClock, const QString &token = {})
+    explicit Served(bool virtualClock, const QString &token = {},
+                    std::function<std::unique_ptr<ChatModel>(Clock *)> modelProvider = {})
     {
         EngineOptions options;
         options.dataDir = dir.path();
         options.workerThreads = 2;
+        if (modelProvider)
+            options.modelProvider = std::move(modelProvider);
         if (virtualClock)
             options.clock = std::make_shared<VirtualClock>();
         auto opened = EngineSession::open(options, &DurableTest::demoAgents());
@@ -262,6 +268,37 @@ private slots:
         late.send(HttpTestClient::request("GET", "/objects/Recruitment/follow/events"));
         const QByteArray snapshot = late.readUntil("\"candidate\":\"Grace Hopper\"");
         QVERIFY2(snapshot.contains("event: snapshot"), snapshot.constData());
+    }
+
+    // A streamed model reply reaches a client of the object as it streams: model-delta events
+    // with the text, then the reply's committed turn with the whole answer in the state.
+    void anObjectEventStreamCarriesStreamedText()
+    {
+        QNetworkProxyFactory::setUseSystemConfiguration(false);
+        Testing::FakeOpenAiServer model;
+        QVERIFY(model.listen());
+        model.enqueue(Testing::FakeResponse::textStream(
+            {QStringLiteral("Hello"), QStringLiteral(", "), QStringLiteral("streaming "),
+             QStringLiteral("world")},
+            60));
+        OpenAiConfig config;
+        config.baseUrl = model.baseUrl();
+        config.model = QStringLiteral("test-model");
+        config.maxRetries = 0;
+        Served served(true, {}, [config](Clock *) -> std::unique_ptr<ChatModel> {
+            return std::make_unique<OpenAiChatModel>(config);
+        });
+        HttpTestClient events(served.port);
+        events.send(HttpTestClient::request("GET", "/objects/Assistant/streamer/events"));
+        QVERIFY(events.readUntil("{\"exists\":false}\n").contains("event: snapshot"));
+
+        HttpTestClient client(served.port);
+        QCOMPARE(client.post("/objects/Assistant/streamer/chat", R"({"text": "hi"})").status, 200);
+        const QByteArray stream = events.readUntil("\"lastAnswer\":\"Hello, streaming world\"");
+        const qsizetype firstDelta = stream.indexOf("event: model-delta");
+        QVERIFY2(firstDelta >= 0, stream.constData());
+        QVERIFY2(stream.indexOf("\"delta\":\"Hello\"") > firstDelta, stream.constData());
+        QVERIFY2(firstDelta < stream.indexOf("\"lastAnswer\""), stream.constData());
     }
 
     void virtualClockAdvancesAndFiresAlarms()
