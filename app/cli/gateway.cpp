@@ -478,9 +478,10 @@ void Gateway::installEventStreamRoute()
 
 // GET /objects/{class}/{name}/events: the change feed of one object, for a client that follows it
 // (a page, a script) without WebSockets. It subscribes first, then sends a "snapshot" event: what
-// GET /objects/{class}/{name} returns, or {"exists": false} for an object not created yet. Every
-// event after it comes from a committed turn (the engine publishes a turn's events after its
-// commit); one may repeat a turn the snapshot already shows (compare "seq").
+// GET /objects/{class}/{name} returns, or {"exists": false} for an object not created yet. The
+// events after it come from committed turns (the engine publishes a turn's events after its
+// commit), except model-delta, the live text of a streaming model reply; one may repeat a turn
+// the snapshot already shows (compare "seq").
 void Gateway::installObjectEventStreamRoute()
 {
     m_server->route(
