@@ -31,6 +31,11 @@ Assistant::Assistant()
                                                  {QStringLiteral("minLength"), 1}}}}},
                      {QStringLiteral("required"), QJsonArray {QStringLiteral("fact")}}},
         &Assistant::remember);
+    tool("forget", QStringLiteral("Forget everything you remember about the user."),
+         QJsonObject {{QStringLiteral("type"), QStringLiteral("object")},
+                      {QStringLiteral("properties"), QJsonObject {}}},
+         &Assistant::forget);
+    continuation("onForgetAnswer", &Assistant::onForgetAnswer);
 }
 
 QJsonObject Assistant::scriptedRules() const
@@ -121,6 +126,55 @@ QJsonValue Assistant::remember(const QJsonObject &args)
     next.insert(QStringLiteral("facts"), facts);
     setState(next);
     return QStringLiteral("I will remember that %1.").arg(fact);
+}
+
+namespace {
+
+QString factCount(qsizetype count)
+{
+    return count == 1 ? QStringLiteral("1 fact") : QStringLiteral("%1 facts").arg(count);
+}
+
+} // namespace
+
+// Forgetting cannot be undone, so the person decides: the model hears that it was asked, and
+// the answer arrives later as its own turn (onForgetAnswer).
+QJsonValue Assistant::forget(const QJsonObject &)
+{
+    const QJsonArray facts = state().value(QStringLiteral("facts")).toArray();
+    QStringList lines;
+    for (const QJsonValue &fact : facts)
+        lines.append(QStringLiteral("- ") + fact.toString());
+    HumanRequest request;
+    request.title = QStringLiteral("Forget %1?").arg(factCount(facts.size()));
+    request.prompt = facts.isEmpty()
+                         ? QStringLiteral("The assistant wants to forget what it knows about you; "
+                                          "it knows nothing yet.")
+                         : QStringLiteral("The assistant wants to forget everything it knows "
+                                          "about you:\n") +
+                               lines.join(QLatin1Char('\n'));
+    request.context = QJsonObject {{QStringLiteral("facts"), facts}};
+    request.actions = {HumanAction::Approve, HumanAction::Reject};
+    askHuman(request, QStringLiteral("onForgetAnswer"));
+    return QStringLiteral("I asked you to confirm that I should forget %1.")
+        .arg(factCount(facts.size()));
+}
+
+QJsonValue Assistant::onForgetAnswer(const HumanRequestInfo &, const HumanResponse &response)
+{
+    QJsonObject next = state();
+    QString answer;
+    if (response.action == HumanAction::Approve) {
+        answer = QStringLiteral("I forgot %1.")
+                     .arg(factCount(next.value(QStringLiteral("facts")).toArray().size()));
+        next.insert(QStringLiteral("facts"), QJsonArray {});
+    } else {
+        answer = QStringLiteral("I keep what I know.");
+    }
+    appendMessage(ChatMessage::assistant(answer));
+    next.insert(QStringLiteral("lastAnswer"), answer);
+    setState(next);
+    return answer;
 }
 
 QJsonValue Assistant::history()

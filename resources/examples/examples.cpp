@@ -39,8 +39,8 @@ QList<ClassRegistration> exampleClasses()
     recruitment.steps = Recruitment::workflowSteps();
     ClassOptions assistant;
     assistant.description = QStringLiteral(
-        "A chat assistant with memory and two tools, now and remember (chat, "
-        "history, status)");
+        "A chat assistant with memory and three tools, now, remember and forget (which asks "
+        "you first) (chat, history, status)");
     return {ClassRegistration::of<Recruitment>(QStringLiteral("Recruitment"), recruitment),
             ClassRegistration::of<Assistant>(QStringLiteral("Assistant"), assistant)};
 }

@@ -655,6 +655,59 @@ private slots:
         QCOMPARE(call(engine, "Assistant", "me", "history").value().toArray().size(), 6);
     }
 
+    // "forget" asks the person first: approving clears the facts, rejecting keeps them; either
+    // answer is the assistant's next message and lastAnswer.
+    void assistantForgetsOnlyWhenApproved_data()
+    {
+        QTest::addColumn<bool>("approve");
+        QTest::addColumn<QString>("answer");
+        QTest::addColumn<int>("factsLeft");
+        QTest::newRow("approve") << true << QStringLiteral("I forgot 2 facts.") << 0;
+        QTest::newRow("reject") << false << QStringLiteral("I keep what I know.") << 2;
+    }
+
+    void assistantForgetsOnlyWhenApproved()
+    {
+        QFETCH(bool, approve);
+        QFETCH(QString, answer);
+        QFETCH(int, factsLeft);
+        QTemporaryDir dir;
+        auto f = start(dir.path());
+        Engine &engine = *f.engine;
+        const auto state = [&] {
+            return call(engine, "Assistant", "me", "status").value().toObject();
+        };
+        const auto chat = [&](const QString &text) {
+            return call(engine, "Assistant", "me", "chat", QJsonObject {{"text", text}}).ok();
+        };
+        QVERIFY(chat("remember I like tea"));
+        QTRY_COMPARE(state().value("facts").toArray().size(), 1);
+        QVERIFY(chat("remember I live in Oslo"));
+        QTRY_COMPARE(state().value("facts").toArray().size(), 2);
+
+        QVERIFY(chat("forget me"));
+        QTRY_COMPARE(state().value("lastAnswer").toString(),
+                     QStringLiteral("I asked you to confirm that I should forget 2 facts."));
+        const HumanRequestInfo request = pendingFor(engine, "me");
+        QCOMPARE(request.className, QStringLiteral("Assistant"));
+        QCOMPARE(request.title, QStringLiteral("Forget 2 facts?"));
+        QCOMPARE(request.actions, (QList<HumanAction> {HumanAction::Approve, HumanAction::Reject}));
+        QCOMPARE(request.context.toObject().value("facts").toArray().size(), 2);
+        QCOMPARE(state().value("facts").toArray().size(), 2); // nothing forgotten yet
+
+        const auto decided = decide(engine, "me",
+                                    approve ? HumanAction::Approve : HumanAction::Reject);
+        QVERIFY2(decided.ok(), qPrintable(decided.error().message()));
+        QCOMPARE(decided.value().toString(), answer);
+        const QJsonObject after = state();
+        QCOMPARE(after.value("lastAnswer").toString(), answer);
+        QCOMPARE(after.value("facts").toArray().size(), factsLeft);
+        const QJsonArray history = call(engine, "Assistant", "me", "history").value().toArray();
+        QCOMPARE(history.last().toObject().value("role").toString(), QStringLiteral("assistant"));
+        QCOMPARE(history.last().toObject().value("content").toString(), answer);
+        QVERIFY(wait(HumanInbox(&engine).pending()).value().isEmpty());
+    }
+
     void toolLoopIsBounded()
     {
         QTemporaryDir dir;
