@@ -82,6 +82,7 @@ void applyEvent(ObjectSummary &row, const ChangeEvent &event)
         break;
     case Kind::ClockChanged:
     case Kind::ModelDelta:
+    case Kind::ConnectionMessage:
     case Kind::Overflow:
         break;
     }
@@ -397,7 +398,8 @@ void ObjectListModel::applyChanges(const QList<ChangeEvent> &batch)
             return;
         }
         if (event.kind == ChangeEvent::Kind::ClockChanged ||
-            event.kind == ChangeEvent::Kind::ModelDelta || event.id.isNull())
+            event.kind == ChangeEvent::Kind::ModelDelta ||
+            event.kind == ChangeEvent::Kind::ConnectionMessage || event.id.isNull())
             continue;
         const int row = m_index.value(event.id, -1);
         if (row >= 0) {

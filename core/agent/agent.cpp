@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <durable/core/agent.h>
 
+#include "agentconnectionmessages.h"
 #include "agenthandlers.h"
 #include "agenthumanrequests.h"
 #include "agentmodelcalls.h"
@@ -11,6 +12,7 @@
 #include "agenttables.h"
 #include "objecthost.h"
 
+#include <QJsonDocument>
 #include <QThread>
 
 namespace Durable {
@@ -43,6 +45,7 @@ struct Agent::Parts
     AgentHumanRequests humans;
     AgentModelCalls models {tables, handlers};
     AgentObjectCalls calls {handlers};
+    AgentConnectionMessages connections;
 };
 
 Agent::Parts::Parts()
@@ -77,6 +80,7 @@ void Agent::Parts::finish(ObjectHost &host)
     humans.index(effects);
     state.publish(effects);
     humans.publish(effects);
+    connections.publish(effects);
 }
 
 void Agent::Parts::reset()
@@ -85,6 +89,7 @@ void Agent::Parts::reset()
     state.reset();
     steps.reset();
     humans.reset();
+    connections.reset();
 }
 
 Agent::Agent() : m_parts(std::make_unique<Parts>())
@@ -211,6 +216,81 @@ QJsonValue Agent::runToolCall(const QString &callId, const QString &toolCallId)
     return inTurn([this, &callId, &toolCallId](ObjectHost &host) {
         return m_parts->models.runTool(host, callId, toolCallId);
     });
+}
+
+QJsonValue Agent::deliverConnect(const AgentConnection &connection)
+{
+    Q_ASSERT(QThread::currentThread() == m_parts->thread);
+    return inTurn([this, &connection](ObjectHost &host) -> QJsonValue {
+        onConnect(connection);
+        // First of the turn's messages to it, with the state as the turn leaves it: what the
+        // client starts from; every later state comes after it.
+        m_parts->connections.sendFirst(
+            connection.id, QJsonObject {{QStringLiteral("type"), QStringLiteral("hello")},
+                                        {QStringLiteral("connectionId"), connection.id},
+                                        {QStringLiteral("className"), host.className()},
+                                        {QStringLiteral("name"), host.name()},
+                                        {QStringLiteral("id"), host.id().toString()},
+                                        {QStringLiteral("state"), state()}});
+        return QJsonValue();
+    });
+}
+
+QJsonValue Agent::deliverMessage(const AgentConnection &connection, const QString &message)
+{
+    Q_ASSERT(QThread::currentThread() == m_parts->thread);
+    return inTurn([this, &connection, &message](ObjectHost &) {
+        onMessage(connection, message);
+        return QJsonValue();
+    });
+}
+
+QJsonValue Agent::deliverClose(const AgentConnection &connection, int code, const QString &reason)
+{
+    Q_ASSERT(QThread::currentThread() == m_parts->thread);
+    return inTurn([this, &connection, code, &reason](ObjectHost &) {
+        onClose(connection, code, reason);
+        return QJsonValue();
+    });
+}
+
+void Agent::onConnect(const AgentConnection &)
+{ }
+
+void Agent::onMessage(const AgentConnection &connection, const QString &message)
+{
+    ObjectHost &host = m_parts->host(context());
+    const QJsonObject call = QJsonDocument::fromJson(message.toUtf8()).object();
+    if (call.value(QStringLiteral("type")).toString() != QLatin1String("call")) {
+        throw Error(ErrorCode::InvalidArgument,
+                    QStringLiteral("%1 takes calls {\"type\": \"call\", \"id\", \"method\", "
+                                   "\"args\"} over its connections; override onMessage() to take "
+                                   "other messages")
+                        .arg(host.label()));
+    }
+    const QString method = call.value(QStringLiteral("method")).toString();
+    const HandlerFn handler = m_parts->handlers.handler(context().className(), method);
+    const QJsonValue result = handler(call.value(QStringLiteral("args")));
+    send(connection.id, QJsonObject {{QStringLiteral("type"), QStringLiteral("reply")},
+                                     {QStringLiteral("id"), call.value(QStringLiteral("id"))},
+                                     {QStringLiteral("result"), result}});
+}
+
+void Agent::onClose(const AgentConnection &, int, const QString &)
+{ }
+
+void Agent::send(const QString &connectionId, const QJsonValue &message)
+{
+    m_parts->host(context());
+    if (connectionId.isEmpty())
+        throw Error(ErrorCode::InvalidArgument, QStringLiteral("send() needs a connection id"));
+    m_parts->connections.send(connectionId, message);
+}
+
+void Agent::broadcast(const QJsonValue &message, const QStringList &except)
+{
+    m_parts->host(context());
+    m_parts->connections.broadcast(message, except);
 }
 
 // --- agent-facing calls, inside a turn (each checks the thread through Parts::host()) ---

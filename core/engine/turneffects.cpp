@@ -26,6 +26,16 @@ void TurnEffects::afterCommit(std::function<void()> action)
     m_afterCommit.push_back(std::move(action));
 }
 
+QList<QJsonObject> TurnEffects::eventDetails(ChangeEvent::Kind kind) const
+{
+    QList<QJsonObject> details;
+    for (const Event &event : m_events) {
+        if (event.kind == kind)
+            details.append(event.detail);
+    }
+    return details;
+}
+
 bool TurnEffects::isEmpty() const
 {
     return m_index.empty() && m_events.empty() && m_messages.empty() && m_afterCommit.empty();

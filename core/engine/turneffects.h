@@ -56,6 +56,8 @@ public:
 
     bool writesIndex() const { return !m_index.empty(); }
     const std::vector<OutgoingCall> &messages() const { return m_messages; }
+    // The details of the held change events of one kind, in the order published.
+    QList<QJsonObject> eventDetails(ChangeEvent::Kind kind) const;
     bool isEmpty() const;
 
     // Drops everything held but the reply; held messages' senders get `error`.

@@ -195,16 +195,22 @@ void TurnRunner::journalTurn(ObjectHost *host, const Turn &turn, qint64 startedM
         entry.alarm = row ? QJsonValue(QJsonObject {{QStringLiteral("dueMs"), double(row->dueMs)}})
                           : QJsonValue(QJsonObject {{QStringLiteral("cleared"), true}});
     }
-    if (!host->effects().messages().empty()) {
-        QJsonArray messages;
-        for (const OutgoingCall &call : host->effects().messages()) {
-            messages.append(QJsonObject {{QStringLiteral("class"), call.className},
-                                         {QStringLiteral("name"), call.name},
-                                         {QStringLiteral("id"), call.id.toString()},
-                                         {QStringLiteral("method"), call.turn.method}});
-        }
-        entry.messages = messages;
+    QJsonArray messages;
+    for (const OutgoingCall &call : host->effects().messages()) {
+        messages.append(QJsonObject {{QStringLiteral("class"), call.className},
+                                     {QStringLiteral("name"), call.name},
+                                     {QStringLiteral("id"), call.id.toString()},
+                                     {QStringLiteral("method"), call.turn.method}});
     }
+    // What an agent sent its WebSocket clients: {"connections": [ids] or "all", "except", "data"}.
+    for (QJsonObject sent : host->effects().eventDetails(ChangeEvent::Kind::ConnectionMessage)) {
+        const QJsonValue to = sent.take(QStringLiteral("to"));
+        sent.insert(QStringLiteral("connections"),
+                    to.isUndefined() ? QJsonValue(QStringLiteral("all")) : to);
+        messages.append(sent);
+    }
+    if (!messages.isEmpty())
+        entry.messages = messages;
     host->journal().recordFacets(db.turnChanges()); // an agent's tables, as reserved keys
     host->journal().append(std::move(entry), db.turnChanges());
 }

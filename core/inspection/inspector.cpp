@@ -72,6 +72,8 @@ QString changeKindName(ChangeEvent::Kind kind)
         return QStringLiteral("clock-changed");
     case ChangeEvent::Kind::ModelDelta:
         return QStringLiteral("model-delta");
+    case ChangeEvent::Kind::ConnectionMessage:
+        return QStringLiteral("connection-message");
     case ChangeEvent::Kind::Overflow:
         return QStringLiteral("overflow");
     }

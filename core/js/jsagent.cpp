@@ -154,4 +154,23 @@ QJsonObject JsAgent::scriptedRules() const
     return callOptional(QStringLiteral("scriptedRules"), {}).toObject();
 }
 
+void JsAgent::onConnect(const AgentConnection &connection)
+{
+    callOptional(QStringLiteral("onConnect"), {connection.toJson()});
+}
+
+void JsAgent::onMessage(const AgentConnection &connection, const QString &message)
+{
+    if (!m_instance.property(QStringLiteral("onMessage")).isCallable()) {
+        Agent::onMessage(connection, message); // calls to the registered handlers
+        return;
+    }
+    callOptional(QStringLiteral("onMessage"), {connection.toJson(), message});
+}
+
+void JsAgent::onClose(const AgentConnection &connection, int code, const QString &reason)
+{
+    callOptional(QStringLiteral("onClose"), {connection.toJson(), code, reason});
+}
+
 } // namespace Durable

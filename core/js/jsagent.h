@@ -17,8 +17,8 @@ class JsAgentBridge;
 // JsRuntime from the class the file exports, it registers what the JavaScript constructor
 // registered (this.handle, this.continuation) and runs each of them as the C++ ones run, inside
 // the agent's turn boundary; the JavaScript side reaches the Agent API through a JsAgentBridge.
-// initialState(), validateState(next) and scriptedRules() are the JavaScript methods of those
-// names when the class has them.
+// initialState(), validateState(next), scriptedRules() and the connection turns are the
+// JavaScript methods of those names when the class has them.
 //
 // Worker thread only; a JavaScript exception fails the turn (HandlerFailed, with file:line).
 class JsAgent final : public Agent
@@ -33,6 +33,11 @@ protected:
     QJsonObject initialState() const override;
     Result<void> validateState(const QJsonObject &next) const override;
     QJsonObject scriptedRules() const override;
+    // The JavaScript methods onConnect(connection), onMessage(connection, message) and
+    // onClose(connection, code, reason) when the class has them; else the Agent's own.
+    void onConnect(const AgentConnection &connection) override;
+    void onMessage(const AgentConnection &connection, const QString &message) override;
+    void onClose(const AgentConnection &connection, int code, const QString &reason) override;
 
 private:
     friend class JsAgentBridge;

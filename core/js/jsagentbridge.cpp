@@ -267,4 +267,23 @@ QString JsAgentBridge::sendTo(const QString &className, const QString &name, con
     return guarded<QString>([&] { return m_agent.sendTo(className, name, method, toJson(args)); });
 }
 
+void JsAgentBridge::send(const QString &connectionId, const QJSValue &message)
+{
+    guarded<int>([&] {
+        m_agent.send(connectionId, toJson(message));
+        return 0;
+    });
+}
+
+void JsAgentBridge::broadcast(const QJSValue &message, const QJSValue &except)
+{
+    guarded<int>([&] {
+        QStringList ids;
+        for (const QJsonValue &id : toJson(except).toArray())
+            ids.append(id.toString());
+        m_agent.broadcast(toJson(message), ids);
+        return 0;
+    });
+}
+
 } // namespace Durable

@@ -53,6 +53,8 @@ public:
                                    const QString &continuation, const QJSValue &payload);
     Q_INVOKABLE QString sendTo(const QString &className, const QString &name, const QString &method,
                                const QJSValue &args);
+    Q_INVOKABLE void send(const QString &connectionId, const QJSValue &message);
+    Q_INVOKABLE void broadcast(const QJSValue &message, const QJSValue &except);
 
     // The API's error of the last JavaScript call, if one was thrown into it.
     std::optional<Error> takeError();

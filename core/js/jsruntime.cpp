@@ -85,6 +85,11 @@ const char *const s_prelude = R"JS(
         sendTo(className, name, method, args) {
             return this.__host.sendTo(className, name, method, args);
         }
+        // To WebSocket clients, after the turn commits (a string as is, anything else as JSON).
+        send(connectionId, message) { this.__host.send(connectionId, message); }
+        broadcast(message, except) {
+            this.__host.broadcast(message, except === undefined ? [] : except);
+        }
     }
     Agent.__isAgentClass = function (C) {
         return typeof C === "function" && C.prototype instanceof Agent;

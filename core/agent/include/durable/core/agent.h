@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QStringList>
 #include <chrono>
+#include <durable/core/agentconnection.h>
 #include <durable/core/chatreply.h>
 #include <durable/core/chatrequest.h>
 #include <durable/core/cronexpression.h>
@@ -22,6 +23,7 @@
 
 namespace Durable {
 
+class AgentConnections;
 class HumanInbox;
 struct AgentAccess;
 
@@ -190,10 +192,32 @@ protected:
     // error instead of another round.
     virtual int maxToolRounds() const { return 8; }
 
+    // --- WebSocket connections (the gateway's GET /objects/{class}/{name}/connect) ---
+    // Each is a turn of its own ("connect", "message", "close"). The gateway holds the socket,
+    // so the object may hibernate while a client stays connected; a message wakes it. After the
+    // connect turn the client gets {"type": "hello", "connectionId", "state", ...}, and after
+    // every later turn that changed the state, {"type": "state", "state"}.
+    //
+    // Defaults: onConnect() and onClose() do nothing. onMessage() takes a call
+    // {"type": "call", "id": any, "method": name, "args": value}, runs the handler registered
+    // under method in this turn and sends {"type": "reply", "id", "result"} to the connection;
+    // anything else fails the turn (the client gets an error). onClose() runs when the client
+    // closed or went away; it does not run when the serving process stops.
+    virtual void onConnect(const AgentConnection &connection);
+    virtual void onMessage(const AgentConnection &connection, const QString &message);
+    virtual void onClose(const AgentConnection &connection, int code, const QString &reason);
+    // Messages leave after the turn commits, in the order sent, and not at all if it rolls back.
+    // A string is sent as it is, any other value as compact JSON text. A message to a connection
+    // that has closed is dropped; so is one sent while no client is connected.
+    void send(const QString &connectionId, const QJsonValue &message);
+    void broadcast(const QJsonValue &message, const QStringList &except = {});
+
 private:
-    // The engine's ways in: HumanInbox runs the "human-answer" turn; AgentAccess (agentaccess.h)
+    // The engine's ways in: HumanInbox runs the "human-answer" turn, AgentConnections the turns
+    // of WebSocket clients; AgentAccess (agentaccess.h)
     // is how the other engine parts (model calls, object calls, admin commands) reach the
     // turns below.
+    friend class AgentConnections;
     friend class HumanInbox;
     friend struct AgentAccess;
     using HandlerFn = AgentDetail::HandlerFn;
@@ -209,6 +233,10 @@ private:
     QJsonValue deliverModelReply(const QString &callId, int round, const Result<ChatReply> &reply);
     QJsonValue runToolCall(const QString &callId, const QString &toolCallId);
     QJsonValue deliverCallReply(const OutgoingCallInfo &call, const Result<QJsonValue> &reply);
+    // The "connect", "message" and "close" turns of a WebSocket client (AgentConnections).
+    QJsonValue deliverConnect(const AgentConnection &connection);
+    QJsonValue deliverMessage(const AgentConnection &connection, const QString &message);
+    QJsonValue deliverClose(const AgentConnection &connection, int code, const QString &reason);
 
     // The turn boundary of every entry point above (see agent.cpp).
     template<typename F>

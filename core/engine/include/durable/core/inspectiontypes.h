@@ -105,6 +105,10 @@ struct ChangeEvent
         // Text of a model reply as it streams in: live only, never journaled; the reply itself
         // arrives in its model-reply turn. {callId, round, attempt, delta, length}
         ModelDelta,
+        // What an agent's turn sent to its WebSocket connections (Agent::send, broadcast),
+        // released after the commit: {to: [connection ids] (absent: every connection),
+        // except: [ids], data: the message, a string or JSON}
+        ConnectionMessage,
         Overflow, // the subscriber fell too far behind; events were dropped: resynchronise
     };
     Kind kind = Kind::TurnCompleted;

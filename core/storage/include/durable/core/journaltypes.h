@@ -24,8 +24,10 @@ struct JournalEntry
     // {"set": {key: value}, "removed": [keys], "cleared": bool, "sql": {table: {inserted,
     // updated, deleted}}}
     QJsonObject changes;
-    QJsonValue alarm;    // null: unchanged; {"dueMs": n} set; {"cleared": true}
-    QJsonValue messages; // [{"class", "name", "id", "method"}] sent after commit
+    QJsonValue alarm; // null: unchanged; {"dueMs": n} set; {"cleared": true}
+    // Sent after commit: calls [{"class", "name", "id", "method"}] and messages to WebSocket
+    // clients [{"connections": [ids] or "all", "except": [ids], "data": text}]
+    QJsonValue messages;
 };
 
 // A turn that failed and was rolled back: kept apart from the journal, so the history of the
