@@ -8,6 +8,7 @@
 #include "exitcode.h"
 #include "gateway.h"
 #include "signalwatcher.h"
+#include "webui.h"
 
 #include "httpserver.h"
 #include <durable/core/agentpackageloader.h>
@@ -277,6 +278,7 @@ bool startGateway(EngineSession &engine, const HttpServerOptions &httpOptions,
 {
     server = std::make_unique<HttpServer>(httpOptions);
     gateway = std::make_unique<Gateway>(&engine.engine(), &engine.inspector(), server.get());
+    WebUi::install(server.get());
     const Result<quint16> port = server->listen(address.address, address.port);
     if (!port) {
         CommandLine::printErr(QStringLiteral("durable serve: %1").arg(port.error().message()));
@@ -348,7 +350,8 @@ int RunCommand::run(const QStringList &arguments, bool serve)
                     "POST /inbox/{id}, GET /clock, POST /clock/advance, POST /clock/next-alarm, "
                     "GET /events (server-sent events), GET /objects/{class}/{name}/events (one "
                     "object's), GET /metrics, GET /health, GET /agents, "
-                    "POST /agents/reload.")
+                    "POST /agents/reload, GET /ui/chat/{class}/{name} (a chat page for a "
+                    "browser).")
               : QStringLiteral(
                     "Runs the engine headless on a data directory until SIGINT or SIGTERM, "
                     "logging turns and failures to stderr."));
