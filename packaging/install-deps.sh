@@ -7,6 +7,8 @@ set -euo pipefail
 
 packages=(cmake g++ make qt6-base-dev qt6-base-dev-tools qt6-declarative-dev libsqlite3-dev
           libgl-dev qt6-qpa-plugins clang-format git python3
+          # the DevTools client of the browser tests (tests/common/chromiumpage) and the browser
+          qt6-websockets-dev chromium
           # the sanitizer and fuzzing builds of the test command (.ci/run)
           clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 missing=()

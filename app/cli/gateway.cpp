@@ -3,6 +3,7 @@
 
 #include "inspectionjson.h"
 #include "objectdetail.h"
+#include "objectsockets.h"
 #include <durable/core/duration.h>
 
 #include "httpserver.h"
@@ -26,6 +27,8 @@ namespace Durable::Cli {
 namespace {
 
 constexpr int HeartbeatMs = 15000;
+// How often the change feed is drained for event streams and WebSocket clients.
+constexpr int FeedIntervalMs = 5;
 
 HttpResponse internalError(const QString &message)
 {
@@ -238,6 +241,11 @@ Gateway::Gateway(Engine *engine, Inspector *inspector, HttpServer *server, QObje
 {
     installRoutes();
     connect(m_inspector, &Inspector::changesAvailable, this, &Gateway::broadcast);
+    m_sockets = new ObjectSockets(engine, inspector, server, ObjectSockets::DefaultMaxClients,
+                                  this);
+    // Clients wait on every batch of the change feed: a state change should reach a thousand
+    // of them within a few milliseconds of its commit, not within the studio's 50 ms.
+    m_inspector->setFeedInterval(qMin(m_inspector->feedInterval(), FeedIntervalMs));
     m_heartbeat = new QTimer(this);
     m_heartbeat->setInterval(HeartbeatMs);
     connect(m_heartbeat, &QTimer::timeout, this, &Gateway::heartbeat);
@@ -249,11 +257,17 @@ Gateway::~Gateway()
     closeEventStreams();
 }
 
+int Gateway::webSocketCount() const
+{
+    return m_sockets->clientCount();
+}
+
 void Gateway::closeEventStreams()
 {
     for (const Stream &stream : std::as_const(m_streams))
         stream.stream.close();
     m_streams.clear();
+    m_sockets->closeAll();
 }
 
 void Gateway::installRoutes()

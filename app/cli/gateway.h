@@ -18,6 +18,8 @@ class Inspector;
 
 namespace Durable::Cli {
 
+class ObjectSockets;
+
 // The HTTP face of an engine for `durable serve`, as routes on an HttpServer:
 //
 //   POST /objects/{class}/{name}/{method}   JSON body = args -> {"result": reply}
@@ -28,6 +30,7 @@ namespace Durable::Cli {
 //   GET  /clock, POST /clock/advance {"by": "24h"}, POST /clock/next-alarm (virtual clock only)
 //   GET  /events?class=                     server-sent events of the change feed
 //   GET  /objects/{class}/{name}/events     one object's events, after a "snapshot" event
+//   GET  /objects/{class}/{name}/connect    a WebSocket client of the agent (ObjectSockets)
 //   GET  /agents, POST /agents/reload       agent packages; load them again from their files
 //                                           (with serveAgentPackages())
 //
@@ -45,7 +48,8 @@ public:
     void serveAgentPackages(AgentPackageLoader *packages);
 
     int eventStreamCount() const { return int(m_streams.size()); }
-    // Ends every event stream (before the server closes).
+    int webSocketCount() const;
+    // Ends every event stream and WebSocket client (before the server closes).
     void closeEventStreams();
 
 private:
@@ -73,6 +77,7 @@ private:
     HttpServer *m_server;
     QList<Stream> m_streams;
     QTimer *m_heartbeat = nullptr;
+    ObjectSockets *m_sockets = nullptr;
 };
 
 } // namespace Durable::Cli

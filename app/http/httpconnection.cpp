@@ -10,6 +10,7 @@
 #include <QLoggingCategory>
 #include <QScopeGuard>
 #include <QTcpSocket>
+#include <cstring>
 
 namespace Durable {
 
@@ -146,6 +147,8 @@ void HttpConnection::readSocket()
         return;
     }
     m_readPaused = false;
+    if (holdForUpgrade())
+        return;
     const qint64 available = m_socket->bytesAvailable();
     if (available > 0) {
         char *target = m_parser.prepareAppend(available);
@@ -153,6 +156,59 @@ void HttpConnection::readSocket()
         m_parser.commitAppend(qMax<qint64>(read, 0));
     }
     processBuffer();
+}
+
+bool HttpConnection::holdForUpgrade()
+{
+    const qint64 available = m_socket->bytesAvailable();
+    if (available == 0 || !m_slots.empty() || m_parser.bufferedBytes() > 0)
+        return false; // mid-stream: an upgrade only starts a connection's exchange afresh
+    static constexpr QByteArrayView get("GET ");
+    const qint64 limit = m_server->options().maxHeaderBytes;
+    const QByteArray head = m_socket->peek(qMin(available, limit));
+    if (!head.startsWith(get.first(qMin(head.size(), get.size()))))
+        return false;
+    const qsizetype end = head.indexOf("\r\n\r\n");
+    if (end < 0) {
+        if (available >= limit)
+            return false; // too long for a head: the parser refuses it
+        if (m_headStartedMs < 0)
+            m_headStartedMs = m_lastActivityMs; // a slow head still times out
+        return true;
+    }
+    m_headStartedMs = -1;
+    // Cheap first: most GETs are not upgrades.
+    if (!QByteArrayView(head).first(end).contains("ebsocket"))
+        return false;
+    HttpRequestParser parser(m_server->options());
+    const qint64 headBytes = end + 4;
+    std::memcpy(parser.prepareAppend(headBytes), head.constData(), size_t(headBytes));
+    parser.commitAppend(headBytes);
+    HttpRequest request;
+    if (parser.next(request) != HttpRequestParser::Status::Complete)
+        return false;
+    request.setPeer(m_peerAddress, m_peerPort);
+    const HttpSocketTaker take = m_server->upgrade(request);
+    if (!take)
+        return false; // read and routed as a plain GET, whose handler says why
+    handOver(take);
+    return true;
+}
+
+// The socket leaves the server with its handshake unread; this connection ends without a byte
+// written.
+void HttpConnection::handOver(const HttpSocketTaker &take)
+{
+    QTcpSocket *socket = std::exchange(m_socket, nullptr);
+    socket->disconnect(this);
+    socket->setParent(nullptr);
+    socket->setReadBufferSize(0);
+    m_gone = true;
+    m_acceptingRequests = false;
+    m_channel->detach();
+    m_server->forgetConnection(this);
+    deleteLater();
+    take(socket);
 }
 
 void HttpConnection::processBuffer()

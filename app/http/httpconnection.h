@@ -4,6 +4,7 @@
 #include "httprequestparser.h"
 
 #include "httpresponse.h"
+#include "httpserver.h"
 #include <QByteArray>
 #include <QHostAddress>
 #include <QObject>
@@ -66,6 +67,11 @@ private:
     };
 
     void readSocket();
+    // At a request boundary: whether the socket's bytes must stay unread, because they are an
+    // incomplete GET head (which may be a WebSocket handshake) or a handshake an upgrade route
+    // took along with the socket.
+    bool holdForUpgrade();
+    void handOver(const HttpSocketTaker &take);
     void processBuffer();
     // Too many replies await their turn or wait in the socket for the client to read them.
     bool outputBackedUp() const;

@@ -3,7 +3,8 @@
 
 namespace Durable {
 
-QString HttpRouter::add(const QByteArray &method, const QString &pattern, HttpHandler handler)
+QString HttpRouter::add(const QByteArray &method, const QString &pattern, HttpHandler handler,
+                        HttpUpgradeHandler upgrade)
 {
     if (method.isEmpty())
         return QStringLiteral("Route %1 has an empty method").arg(pattern);
@@ -17,6 +18,7 @@ QString HttpRouter::add(const QByteArray &method, const QString &pattern, HttpHa
     route.method = method;
     route.pattern = pattern;
     route.handler = std::move(handler);
+    route.upgrade = std::move(upgrade);
     if (pattern.size() > 1) {
         QStringList names;
         const QStringList parts = pattern.mid(1).split(QLatin1Char('/'));
@@ -89,6 +91,8 @@ HttpRouter::Match HttpRouter::match(const QByteArray &method, const QStringList 
     if (best) {
         result.outcome = Outcome::Found;
         result.handler = &best->handler;
+        if (best->upgrade)
+            result.upgrade = &best->upgrade;
         for (qsizetype i = 0; i < segments.size(); ++i) {
             const Segment &segment = best->segments.at(i);
             if (segment.parameter)

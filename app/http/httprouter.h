@@ -21,12 +21,15 @@ public:
     {
         Outcome outcome = Outcome::NoPath;
         const HttpHandler *handler = nullptr;
+        const HttpUpgradeHandler *upgrade = nullptr; // set for an upgrade route
         HttpPathParams params;
         QByteArray allow; // for WrongMethod: "GET, POST"
     };
 
-    // Returns an error message for an invalid pattern, or an empty string.
-    QString add(const QByteArray &method, const QString &pattern, HttpHandler handler);
+    // Returns an error message for an invalid pattern, or an empty string. upgrade: see
+    // HttpServer::routeUpgrade().
+    QString add(const QByteArray &method, const QString &pattern, HttpHandler handler,
+                HttpUpgradeHandler upgrade = {});
     Match match(const QByteArray &method, const QStringList &segments) const;
 
 private:
@@ -43,6 +46,7 @@ private:
         QList<Segment> segments;
         int literalCount = 0;
         HttpHandler handler;
+        HttpUpgradeHandler upgrade;
     };
 
     static bool matches(const Route &route, const QStringList &segments);

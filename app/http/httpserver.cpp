@@ -86,6 +86,41 @@ void HttpServer::route(const QByteArray &method, const QString &pattern, HttpHan
     }
 }
 
+void HttpServer::routeUpgrade(const QString &pattern, HttpUpgradeHandler accept, HttpHandler refuse)
+{
+    Q_ASSERT(QThread::currentThread() == thread());
+    const QString error = m_router->add("GET", pattern, std::move(refuse), std::move(accept));
+    if (!error.isEmpty()) {
+        qCWarning(lcHttp).noquote() << "Ignoring invalid route:" << error;
+        Q_ASSERT_X(false, "HttpServer::routeUpgrade", qPrintable(error));
+    }
+}
+
+HttpSocketTaker HttpServer::upgrade(const HttpRequest &request) const
+{
+    if (request.method() != "GET" || !authorized(request))
+        return {};
+    const HttpRouter::Match match = m_router->match(request.method(), request.pathSegments());
+    if (match.outcome != HttpRouter::Outcome::Found || !match.upgrade)
+        return {};
+    try {
+        return (*match.upgrade)(request, match.params);
+    } catch (...) {
+        return {}; // refuse() answers it, through dispatch()'s own error handling
+    }
+}
+
+bool HttpServer::authorized(const HttpRequest &request) const
+{
+    if (m_expectedToken.isEmpty())
+        return true;
+    if (constantTimeEquals(bearerToken(request.header("authorization")), m_expectedToken))
+        return true;
+    const QString queryToken = request.query().queryItemValue(QStringLiteral("access_token"),
+                                                              QUrl::FullyDecoded);
+    return !queryToken.isEmpty() && constantTimeEquals(queryToken.toUtf8(), m_expectedToken);
+}
+
 Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
 {
     Q_ASSERT(QThread::currentThread() == thread());
@@ -243,18 +278,17 @@ void HttpServer::closeIdleConnections()
 
 void HttpServer::dispatch(const HttpRequest &request, const HttpResponder &responder)
 {
-    if (!m_expectedToken.isEmpty()) {
-        const QByteArray authorization = request.header("authorization");
-        if (!constantTimeEquals(bearerToken(authorization), m_expectedToken)) {
-            HttpResponse response = HttpResponse::error(
-                401, QStringLiteral("unauthorized"),
-                authorization.isEmpty()
-                    ? QStringLiteral("Missing \"Authorization: Bearer <token>\" header")
-                    : QStringLiteral("Invalid bearer token"));
-            response.setHeader("WWW-Authenticate", "Bearer");
-            responder.respond(std::move(response));
-            return;
-        }
+    if (!authorized(request)) {
+        const bool offered = !request.header("authorization").isEmpty() ||
+                             request.query().hasQueryItem(QStringLiteral("access_token"));
+        HttpResponse response = HttpResponse::error(
+            401, QStringLiteral("unauthorized"),
+            offered ? QStringLiteral("Invalid bearer token")
+                    : QStringLiteral("Missing \"Authorization: Bearer <token>\" header (or "
+                                     "access_token=<token> in the query)"));
+        response.setHeader("WWW-Authenticate", "Bearer");
+        responder.respond(std::move(response));
+        return;
     }
 
     const HttpRouter::Match match = m_router->match(request.method(), request.pathSegments());

@@ -27,6 +27,14 @@ class HttpRouter;
 using HttpHandler = std::function<void(const HttpRequest &request, const HttpPathParams &params,
                                        HttpResponder responder)>;
 
+// A WebSocket upgrade route's decision, made on the server thread before the request head is
+// read from the socket: the function that takes the socket, or an empty one to refuse. The socket
+// it gets still holds the whole handshake unread (for QWebSocketServer::handleConnection()); it
+// no longer belongs to the server.
+using HttpSocketTaker = std::function<void(QTcpSocket *socket)>;
+using HttpUpgradeHandler =
+    std::function<HttpSocketTaker(const HttpRequest &request, const HttpPathParams &params)>;
+
 // A small HTTP/1.1 server (keep-alive, pipelining, Content-Length bodies, server-sent events)
 // for the engine's gateway.
 //
@@ -48,6 +56,12 @@ public:
     // answers HEAD. Server thread only; an invalid pattern is a programming error (asserted,
     // logged, ignored).
     void route(const QByteArray &method, const QString &pattern, HttpHandler handler);
+
+    // A WebSocket route: a GET of pattern that asks to upgrade ("Upgrade: websocket"), arriving
+    // as the first request of its connection or after every earlier one was answered, goes to
+    // accept, after the token check. Every other GET of pattern, and one accept refused, is
+    // answered by refuse, which says why (so a refusal is plain HTTP the client can read).
+    void routeUpgrade(const QString &pattern, HttpUpgradeHandler accept, HttpHandler refuse);
 
     // Starts listening; returns the port actually bound (port 0 picks a free one). Refuses a
     // non-loopback address when no token is configured.
@@ -74,6 +88,11 @@ private:
 
     // Called by connections on the server thread for each complete request.
     void dispatch(const HttpRequest &request, const HttpResponder &responder);
+    // The taker of an upgrade request's socket, when an upgrade route accepts it.
+    HttpSocketTaker upgrade(const HttpRequest &request) const;
+    // The token check: "Authorization: Bearer <token>", or "access_token=<token>" in the query
+    // (browsers cannot set headers on a page load or a WebSocket).
+    bool authorized(const HttpRequest &request) const;
     void acceptConnections();
     void closeIdleConnections();
     void refuseConnection(QTcpSocket *socket);

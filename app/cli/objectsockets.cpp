@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+#include "objectsockets.h"
+
+#include "httpserver.h"
+#include "inspectionjson.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QUrlQuery>
+#include <QWebSocket>
+#include <QWebSocketServer>
+#include <durable/core/engine.h>
+#include <durable/core/inspector.h>
+#include <limits>
+
+Q_LOGGING_CATEGORY(lcSockets, "durable.cli.sockets")
+
+namespace Durable::Cli {
+
+struct ObjectSockets::Client
+{
+    QWebSocket *socket = nullptr; // owned: deleted when the client is dropped
+    AgentConnection connection;
+    QString className;
+    QString name;
+    ObjectId id;
+    // Its hello went out: the object's events from then on are its to hear.
+    bool greeted = false;
+};
+
+namespace {
+
+// 1013, "Try Again Later" (IANA WebSocket close code registry), which Qt 6.4 does not name.
+constexpr auto s_tryAgainLater = QWebSocketProtocol::CloseCode(1013);
+
+QString peerKey(const QHostAddress &address, quint16 port)
+{
+    return address.toString() + u'|' + QString::number(port);
+}
+
+QString compact(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// The handshake headers a WebSocket client must send (RFC 6455 4.1); what is wrong, or empty.
+QString handshakeProblem(const HttpRequest &request)
+{
+    if (request.header("upgrade").compare("websocket", Qt::CaseInsensitive) != 0)
+        return QStringLiteral("This route takes WebSocket clients only: send \"Upgrade: "
+                              "websocket\" (connect with a WebSocket client)");
+    if (!request.header("connection").toLower().contains("upgrade"))
+        return QStringLiteral("A WebSocket handshake needs \"Connection: Upgrade\"");
+    if (request.header("sec-websocket-key").isEmpty())
+        return QStringLiteral("A WebSocket handshake needs a \"Sec-WebSocket-Key\" header");
+    if (request.header("sec-websocket-version") != "13")
+        return QStringLiteral("Only WebSocket version 13 is spoken (Sec-WebSocket-Version: 13)");
+    return {};
+}
+
+} // namespace
+
+ObjectSockets::ObjectSockets(Engine *engine, Inspector *inspector, HttpServer *server,
+                             int maxClients, QObject *parent)
+    : QObject(parent), m_engine(engine), m_inspector(inspector), m_connections(engine),
+      m_server(
+          new QWebSocketServer(QStringLiteral("durable"), QWebSocketServer::NonSecureMode, this)),
+      m_maxClients(maxClients)
+{
+    // Held sockets are many and idle: nothing may queue up behind a handshake.
+    m_server->setMaxPendingConnections(std::numeric_limits<int>::max());
+    connect(m_server, &QWebSocketServer::newConnection, this, &ObjectSockets::adopt);
+    connect(m_inspector, &Inspector::changesAvailable, this, &ObjectSockets::deliver);
+    installRoute(*server);
+}
+
+ObjectSockets::~ObjectSockets()
+{
+    closeAll();
+}
+
+void ObjectSockets::installRoute(HttpServer &server)
+{
+    server.routeUpgrade(
+        QStringLiteral("/objects/{class}/{name}/connect"),
+        [this](const HttpRequest &request, const HttpPathParams &params) -> HttpSocketTaker {
+            int status = 0;
+            if (!handshakeProblem(request).isEmpty() ||
+                !refusal(params.value(QStringLiteral("class")), status).isEmpty())
+                return {};
+            const Target target {params.value(QStringLiteral("class")),
+                                 params.value(QStringLiteral("name"))};
+            return [this, target](QTcpSocket *socket) {
+                m_handshaking.insert(peerKey(socket->peerAddress(), socket->peerPort()), target);
+                m_server->handleConnection(socket);
+            };
+        },
+        [this](const HttpRequest &request, const HttpPathParams &params, HttpResponder responder) {
+            int status = 0;
+            const QString refused = refusal(params.value(QStringLiteral("class")), status);
+            if (!refused.isEmpty()) {
+                responder.respond(HttpResponse::error(
+                    status,
+                    status == 404 ? QStringLiteral("unknown-class") : QStringLiteral("unavailable"),
+                    refused));
+                return;
+            }
+            const QString problem = handshakeProblem(request);
+            responder.respond(HttpResponse::error(
+                problem.isEmpty() ? 400 : 426, QStringLiteral("upgrade-required"),
+                problem.isEmpty() ? QStringLiteral("A WebSocket handshake must be the first "
+                                                   "request of its connection")
+                                  : problem));
+        });
+}
+
+QString ObjectSockets::refusal(const QString &className, int &status) const
+{
+    if (m_closing) {
+        status = 503;
+        return QStringLiteral("The server is stopping");
+    }
+    if (!m_engine->classNames().contains(className)) {
+        status = 404;
+        return QStringLiteral("Unknown class \"%1\"").arg(className);
+    }
+    if (int(m_clients.size() + m_handshaking.size()) >= m_maxClients) {
+        status = 503;
+        return QStringLiteral("The server holds %1 WebSocket clients, its limit; try again later")
+            .arg(m_maxClients);
+    }
+    return {};
+}
+
+void ObjectSockets::adopt()
+{
+    while (QWebSocket *socket = m_server->nextPendingConnection()) {
+        const auto target = m_handshaking.constFind(
+            peerKey(socket->peerAddress(), socket->peerPort()));
+        if (target == m_handshaking.constEnd()) {
+            socket->close(QWebSocketProtocol::CloseCodeBadOperation);
+            socket->deleteLater();
+            continue;
+        }
+        const Target found = target.value();
+        m_handshaking.erase(target);
+        start(socket, found);
+    }
+}
+
+void ObjectSockets::start(QWebSocket *socket, const Target &target)
+{
+    auto client = std::make_unique<Client>();
+    client->socket = socket;
+    client->className = target.className;
+    client->name = target.name;
+    client->id = ObjectId::fromName(target.className, target.name);
+    client->connection.id = AgentConnections::newConnectionId();
+    QUrlQuery query(socket->requestUrl());
+    query.removeAllQueryItems(QStringLiteral("access_token")); // a secret, not the agent's
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
+        client->connection.query.insert(key, value);
+    const QString id = client->connection.id;
+    socket->setParent(this);
+    connect(socket, &QWebSocket::textMessageReceived, this,
+            [this, id](const QString &text) { receive(id, text); });
+    connect(socket, &QWebSocket::binaryMessageReceived, this, [socket] {
+        socket->close(QWebSocketProtocol::CloseCodeDatatypeNotSupported,
+                      QStringLiteral("Only text messages are taken"));
+    });
+    connect(socket, &QWebSocket::disconnected, this, [this, id] { drop(id); });
+    m_byObject[client->id].append(client.get());
+    Client &added = *client;
+    m_clients.emplace(id, std::move(client));
+
+    // The hello comes through the change feed, after the turn's state (see deliver()).
+    m_connections.connect(added.className, added.name, added.connection)
+        .onFailed(this, [this, id](const Error &error) {
+            const auto it = m_clients.find(id);
+            if (it == m_clients.end())
+                return QJsonValue();
+            sendError(*it->second, {}, error);
+            // A close frame's reason is at most 123 bytes.
+            it->second->socket->close(error.code() == ErrorCode::InvalidArgument
+                                          ? QWebSocketProtocol::CloseCodePolicyViolated
+                                          : QWebSocketProtocol::CloseCodeBadOperation,
+                                      error.message().left(60));
+            return QJsonValue();
+        });
+}
+
+void ObjectSockets::receive(const QString &connectionId, const QString &text)
+{
+    const auto it = m_clients.find(connectionId);
+    if (it == m_clients.end())
+        return;
+    Client &client = *it->second;
+    // A call's id, to name it in an error: the reply itself is the agent's to send.
+    const QJsonValue callId =
+        QJsonDocument::fromJson(text.toUtf8()).object().value(QStringLiteral("id"));
+    m_connections.message(client.className, client.name, client.connection, text)
+        .onFailed(this, [this, connectionId, callId](const Error &error) {
+            const auto found = m_clients.find(connectionId);
+            if (found != m_clients.end())
+                sendError(*found->second, callId, error);
+            return QJsonValue();
+        });
+}
+
+void ObjectSockets::drop(const QString &connectionId)
+{
+    const auto it = m_clients.find(connectionId);
+    if (it == m_clients.end())
+        return;
+    std::unique_ptr<Client> client = std::move(it->second);
+    m_clients.erase(it);
+    QList<Client *> &siblings = m_byObject[client->id];
+    siblings.removeOne(client.get());
+    if (siblings.isEmpty())
+        m_byObject.remove(client->id);
+    if (!m_closing) {
+        const int code = client->socket->closeCode();
+        m_connections
+            .close(client->className, client->name, client->connection,
+                   code == 0 ? int(QWebSocketProtocol::CloseCodeAbnormalDisconnection) : code,
+                   client->socket->closeReason())
+            .onFailed(this, [](const Error &error) {
+                qCInfo(lcSockets).noquote() << "A close turn failed:" << error.message();
+                return QJsonValue();
+            });
+    }
+    client->socket->deleteLater();
+}
+
+void ObjectSockets::closeAll()
+{
+    m_closing = true;
+    std::vector<QWebSocket *> sockets;
+    for (const auto &[id, client] : m_clients)
+        sockets.push_back(client->socket);
+    for (QWebSocket *socket : sockets)
+        socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("The server stops"));
+    m_clients.clear();
+    m_byObject.clear();
+}
+
+void ObjectSockets::sendError(Client &client, const QJsonValue &callId, const Error &error)
+{
+    QJsonObject frame {{QStringLiteral("type"), QStringLiteral("error")},
+                       {QStringLiteral("error"), error.toJson()}};
+    if (!callId.isUndefined() && !callId.isNull())
+        frame.insert(QStringLiteral("id"), callId);
+    client.socket->sendTextMessage(compact(frame));
+}
+
+void ObjectSockets::deliver(const QList<ChangeEvent> &batch)
+{
+    if (m_clients.empty())
+        return;
+    for (const ChangeEvent &event : batch) {
+        if (event.kind == ChangeEvent::Kind::Overflow) {
+            // Events were lost: a greeted client must resynchronise, one waiting for its hello
+            // may never get it.
+            const QString frame = compact({{QStringLiteral("type"), QStringLiteral("overflow")}});
+            for (const auto &[id, client] : m_clients) {
+                if (client->greeted)
+                    client->socket->sendTextMessage(frame);
+                else
+                    client->socket->close(s_tryAgainLater,
+                                          QStringLiteral("Events were lost; connect again"));
+            }
+            continue;
+        }
+        const auto clients = m_byObject.constFind(event.id);
+        if (clients == m_byObject.constEnd())
+            continue;
+        if (event.kind == ChangeEvent::Kind::ConnectionMessage) {
+            deliverMessage(clients.value(), event);
+            continue;
+        }
+        QJsonObject frame;
+        switch (event.kind) {
+        case ChangeEvent::Kind::StateChanged:
+            frame = {{QStringLiteral("type"), QStringLiteral("state")},
+                     {QStringLiteral("state"), event.detail.value(QStringLiteral("state"))}};
+            break;
+        case ChangeEvent::Kind::ModelDelta:
+            frame = event.detail;
+            frame.insert(QStringLiteral("type"), QStringLiteral("delta"));
+            break;
+        default:
+            frame = InspectionJson::changeEvent(event);
+            frame.insert(QStringLiteral("type"), QStringLiteral("event"));
+            break;
+        }
+        const QString text = compact(frame);
+        for (Client *client : clients.value()) {
+            if (client->greeted)
+                client->socket->sendTextMessage(text);
+        }
+    }
+}
+
+// An agent's message: to the clients it names, or every greeted client but those it excepts.
+// The first message addressed to a client is its hello (the connect turn sends it first).
+void ObjectSockets::deliverMessage(const QList<Client *> &clients, const ChangeEvent &event)
+{
+    const QString data = event.detail.value(QStringLiteral("data")).toString();
+    const QJsonValue to = event.detail.value(QStringLiteral("to"));
+    if (to.isArray()) {
+        const QJsonArray ids = to.toArray();
+        for (Client *client : clients) {
+            if (ids.contains(client->connection.id)) {
+                client->greeted = true;
+                client->socket->sendTextMessage(data);
+            }
+        }
+        return;
+    }
+    const QJsonArray except = event.detail.value(QStringLiteral("except")).toArray();
+    for (Client *client : clients) {
+        if (client->greeted && !except.contains(client->connection.id))
+            client->socket->sendTextMessage(data);
+    }
+}
+
+} // namespace Durable::Cli

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <durable/core/agentconnections.h>
+#include <durable/core/inspectiontypes.h>
+
+#include <QHash>
+#include <QObject>
+#include <memory>
+#include <unordered_map>
+
+class QWebSocket;
+class QWebSocketServer;
+
+namespace Durable {
+class Engine;
+class HttpServer;
+class Inspector;
+} // namespace Durable
+
+namespace Durable::Cli {
+
+// WebSocket clients of agents, for `durable serve`: GET /objects/{class}/{name}/connect upgrades
+// (after the server's token check; browsers pass access_token=<token> in the query).
+//
+// The gateway holds each socket; the agent sees connect, message and close turns
+// (AgentConnections), so it may hibernate while its clients stay connected and a message wakes
+// it. A client hears, as JSON text frames, in the order the object committed them:
+//   {"type": "hello", "connectionId", "className", "name", "id", "state"}   first, after onConnect
+//   {"type": "state", "state"}               after each turn that changed the agent's state
+//   {"type": "event", "kind", "atMs", "detail", ...}   the object's other change events
+//   whatever the agent send()s or broadcast()s (the default onMessage answers a call
+//   {"type": "call", "id", "method", "args"} with {"type": "reply", "id", "result"})
+// and, outside that order, {"type": "delta", "callId", "round", "attempt", "delta", "length"}:
+// a streaming model reply's text as it arrives, before the reply's turn commits;
+// {"type": "error", "id"?, "error": {code, message}} when a turn of its own failed (rolled back);
+// {"type": "overflow"} when the engine dropped events for falling behind: reconnect.
+// Close codes: 1008 the object refused the connection (not an agent), 1011 its connect turn
+// failed, 1003 a binary message, 1001 the server stops, 1013 events were lost before the hello.
+//
+// Lives on the server's thread (the main thread).
+class ObjectSockets : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int DefaultMaxClients = 50000;
+    // maxClients: sockets held at once; an upgrade past it is refused with 503.
+    ObjectSockets(Engine *engine, Inspector *inspector, HttpServer *server,
+                  int maxClients = DefaultMaxClients, QObject *parent = nullptr);
+    ~ObjectSockets() override;
+
+    int clientCount() const { return int(m_clients.size()); }
+    // Closes every socket with 1001 ("going away"), running no close turn: the engine stops.
+    void closeAll();
+
+private:
+    struct Client;
+    struct Target
+    {
+        QString className;
+        QString name;
+    };
+
+    void installRoute(HttpServer &server);
+    // Why an upgrade of this object cannot be taken, or empty.
+    QString refusal(const QString &className, int &status) const;
+    void adopt();
+    void start(QWebSocket *socket, const Target &target);
+    void receive(const QString &connectionId, const QString &text);
+    void drop(const QString &connectionId);
+    void deliver(const QList<Durable::ChangeEvent> &batch);
+    void deliverMessage(const QList<Client *> &clients, const Durable::ChangeEvent &event);
+    void sendError(Client &client, const QJsonValue &callId, const Durable::Error &error);
+
+    Engine *m_engine;
+    Inspector *m_inspector;
+    AgentConnections m_connections;
+    QWebSocketServer *m_server;
+    int m_maxClients;
+    bool m_closing = false;
+    // Sockets handed over by the HTTP server whose handshake QWebSocketServer is reading, by
+    // "address:port" of the peer.
+    QHash<QString, Target> m_handshaking;
+    std::unordered_map<QString, std::unique_ptr<Client>> m_clients; // by connection id
+    QHash<ObjectId, QList<Client *>> m_byObject;
+};
+
+} // namespace Durable::Cli
