@@ -6,6 +6,9 @@
 // walks the same workflow as the C++ one.
 #include "testutil.h"
 
+#include "feedutil.h"
+
+#include <durable/core/agentconnections.h>
 #include <durable/core/agentpackageloader.h>
 #include <durable/core/engine.h>
 #include <durable/core/humaninbox.h>
@@ -16,7 +19,10 @@
 
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QScopeGuard>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -167,6 +173,73 @@ private slots:
                                                          ObjectId::fromName("Counter", "a"));
         object.waitForFinished();
         QCOMPARE(object.result().classSource, QFileInfo(file).absoluteFilePath());
+    }
+
+    // WebSocket clients of a JavaScript agent: its onConnect/onMessage/onClose run as turns, and
+    // this.send/this.broadcast leave after the commit; without onMessage, calls reach handlers.
+    void aJavaScriptAgentTakesWebSocketClients()
+    {
+        QTemporaryDir dir;
+        const QString file = writeFile(dir, "room.js", R"JS(
+export class Room extends Agent {
+    constructor() { super(); this.handle("who", this.who); }
+    who() { return this.state().members; }
+    initialState() { return { members: [] }; }
+    onConnect(connection) {
+        this.setState({ members: this.state().members.concat([connection.query.user]) });
+        this.broadcast({ joined: connection.query.user }, [connection.id]);
+    }
+    onMessage(connection, message) {
+        if (message === "who")
+            this.send(connection.id, this.state().members.join(","));
+        else
+            this.broadcast(message);
+    }
+    onClose(connection, code, reason) {
+        this.setState({ members: this.state().members.filter((m) => m !== connection.query.user),
+                        lastClose: code + " " + reason });
+    }
+}
+export class Plain extends Agent {
+    constructor() { super(); this.handle("ping", this.ping); }
+    ping() { return "pong"; }
+}
+)JS");
+        auto f = start(dir.filePath("data"), file);
+        Inspector inspector(f.engine.get());
+        inspector.setFeedInterval(5);
+        QSignalSpy spy(&inspector, &Inspector::changesAvailable);
+        AgentConnections connections(f.engine.get());
+        const AgentConnection ann {QStringLiteral("c-a"), {{"user", "ann"}}};
+        const AgentConnection bob {QStringLiteral("c-b"), {{"user", "bob"}}};
+        QVERIFY(await(connections.connect("Room", "r", ann)).ok());
+        QVERIFY(await(connections.connect("Room", "r", bob)).ok());
+        QVERIFY(await(connections.message("Room", "r", bob, "who")).ok());
+        QVERIFY(await(connections.message("Room", "r", ann, "hi all")).ok());
+        QVERIFY(await(connections.close("Room", "r", ann, 1000, "bye")).ok());
+        QTRY_COMPARE(eventsOf(spy, ChangeEvent::Kind::ConnectionMessage).size(), 6);
+        QStringList data;
+        for (const ChangeEvent &event : eventsOf(spy, ChangeEvent::Kind::ConnectionMessage))
+            data.append(event.detail.value("data").toString());
+        // Each hello, then the joining to the others; bob's answer; ann's message to all.
+        QVERIFY2(data.at(0).contains("\"type\":\"hello\"") && data.at(2).contains("\"hello\""),
+                 qPrintable(data.join('\n')));
+        QCOMPARE(data.at(1), QStringLiteral("{\"joined\":\"ann\"}"));
+        QCOMPARE(data.at(3), QStringLiteral("{\"joined\":\"bob\"}"));
+        QCOMPARE(data.at(4), QStringLiteral("ann,bob"));
+        QCOMPARE(data.at(5), QStringLiteral("hi all"));
+        const auto who = call(*f.engine, "Room", "r", "who");
+        QVERIFY2(who.ok(), qPrintable(who.error().message()));
+        QCOMPARE(who.value().toArray(), QJsonArray {"bob"});
+
+        // No onMessage: a call reaches the handler and its reply goes back to the caller.
+        QVERIFY(await(connections.connect("Plain", "p", ann)).ok());
+        QVERIFY(await(connections.message("Plain", "p", ann,
+                                          R"({"type":"call","id":"q","method":"ping"})"))
+                    .ok());
+        QTRY_VERIFY(
+            eventsOf(spy, ChangeEvent::Kind::ConnectionMessage).last().detail.value("data") ==
+            QJsonValue(R"({"id":"q","result":"pong","type":"reply"})"));
     }
 
     void errorsNameTheCodeOrTheFileAndLine()
