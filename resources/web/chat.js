@@ -165,6 +165,7 @@
         });
         ui.requestList.replaceChildren(...cards);
         ui.requests.hidden = cards.length === 0;
+        scrollToEnd(); // the panel took room from the conversation: keep its end in view
     }
 
     async function answer(requestId, action, card) {
@@ -321,10 +322,11 @@
             requestHistory();
             break;
         case 'event':
+            // Not on every completed turn: each call of this page is a turn of its own, so the
+            // history call would ask for itself again. New messages come with a state change
+            // (the answer) or with the reply to this page's chat call.
             if (String(frame.kind).startsWith('human-request'))
                 refreshRequests();
-            else if (frame.kind === 'turn-completed')
-                requestHistory();
             break;
         case 'delta':
             onDelta(frame);
