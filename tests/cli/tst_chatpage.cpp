@@ -187,7 +187,7 @@ private slots:
                                   QStringLiteral("state "),   QStringLiteral("across "),
                                   QStringLiteral("restarts.")};
         const QString answer = pieces.join(QString());
-        model.enqueue(FakeResponse::textStream(pieces, 60));
+        model.enqueue(FakeResponse::textStream(pieces, 100));
         QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
         environment.insert(QStringLiteral("OPENAI_BASE_URL"), model.baseUrl().toString());
         environment.insert(QStringLiteral("OPENAI_MODEL"), QStringLiteral("fake-model"));
