@@ -8,6 +8,7 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTcpSocket>
+#include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -28,6 +29,7 @@ struct ObjectSockets::Client
     ObjectId id;
     // Its hello went out: the object's events from then on are its to hear.
     bool greeted = false;
+    bool leaving = false; // being closed: hears nothing more
 };
 
 namespace {
@@ -67,7 +69,8 @@ ObjectSockets::ObjectSockets(Engine *engine, Inspector *inspector, HttpServer *s
     : QObject(parent), m_engine(engine), m_inspector(inspector), m_connections(engine),
       m_server(
           new QWebSocketServer(QStringLiteral("durable"), QWebSocketServer::NonSecureMode, this)),
-      m_maxClients(maxClients)
+      m_maxClients(maxClients), m_maxMessageBytes(quint64(server->options().maxBodyBytes)),
+      m_maxQueuedBytes(server->options().maxEventStreamQueueBytes)
 {
     // Held sockets are many and idle: nothing may queue up behind a handshake.
     m_server->setMaxPendingConnections(std::numeric_limits<int>::max());
@@ -164,6 +167,9 @@ void ObjectSockets::start(QWebSocket *socket, const Target &target)
         client->connection.query.insert(key, value);
     const QString id = client->connection.id;
     socket->setParent(this);
+    // A message is a request body by another name: the same limit.
+    socket->setMaxAllowedIncomingMessageSize(m_maxMessageBytes);
+    socket->setMaxAllowedIncomingFrameSize(m_maxMessageBytes);
     connect(socket, &QWebSocket::textMessageReceived, this,
             [this, id](const QString &text) { receive(id, text); });
     connect(socket, &QWebSocket::binaryMessageReceived, this, [socket] {
@@ -246,13 +252,47 @@ void ObjectSockets::closeAll()
     m_byObject.clear();
 }
 
+// A client that does not read what it is sent is dropped before its backlog grows the server.
+void ObjectSockets::send(Client &client, const QString &text)
+{
+    if (client.leaving || client.socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    if (client.socket->bytesToWrite() > m_maxQueuedBytes) {
+        qCInfo(lcSockets).noquote()
+            << QStringLiteral("Closing WebSocket client %1 of %2/%3: it left %4 bytes unread")
+                   .arg(client.connection.id, client.className, client.name)
+                   .arg(client.socket->bytesToWrite());
+        // Aborted, not closed: a close frame would only queue behind what it does not read.
+        closeLater(client, std::nullopt, {});
+        return;
+    }
+    client.socket->sendTextMessage(text);
+}
+
+// Closing may emit disconnected() at once, which drops the client and edits the lists a
+// delivery is walking: so it happens on the next turn of the event loop. No code: abort.
+void ObjectSockets::closeLater(Client &client, std::optional<QWebSocketProtocol::CloseCode> code,
+                               const QString &reason)
+{
+    if (client.leaving)
+        return;
+    client.leaving = true;
+    QWebSocket *socket = client.socket;
+    QTimer::singleShot(0, socket, [socket, code, reason] {
+        if (code)
+            socket->close(*code, reason);
+        else
+            socket->abort();
+    });
+}
+
 void ObjectSockets::sendError(Client &client, const QJsonValue &callId, const Error &error)
 {
     QJsonObject frame {{QStringLiteral("type"), QStringLiteral("error")},
                        {QStringLiteral("error"), error.toJson()}};
     if (!callId.isUndefined() && !callId.isNull())
         frame.insert(QStringLiteral("id"), callId);
-    client.socket->sendTextMessage(compact(frame));
+    send(client, compact(frame));
 }
 
 void ObjectSockets::deliver(const QList<ChangeEvent> &batch)
@@ -266,10 +306,10 @@ void ObjectSockets::deliver(const QList<ChangeEvent> &batch)
             const QString frame = compact({{QStringLiteral("type"), QStringLiteral("overflow")}});
             for (const auto &[id, client] : m_clients) {
                 if (client->greeted)
-                    client->socket->sendTextMessage(frame);
+                    send(*client, frame);
                 else
-                    client->socket->close(s_tryAgainLater,
-                                          QStringLiteral("Events were lost; connect again"));
+                    closeLater(*client, s_tryAgainLater,
+                               QStringLiteral("Events were lost; connect again"));
             }
             continue;
         }
@@ -298,7 +338,7 @@ void ObjectSockets::deliver(const QList<ChangeEvent> &batch)
         const QString text = compact(frame);
         for (Client *client : clients.value()) {
             if (client->greeted)
-                client->socket->sendTextMessage(text);
+                send(*client, text);
         }
     }
 }
@@ -314,7 +354,7 @@ void ObjectSockets::deliverMessage(const QList<Client *> &clients, const ChangeE
         for (Client *client : clients) {
             if (ids.contains(client->connection.id)) {
                 client->greeted = true;
-                client->socket->sendTextMessage(data);
+                send(*client, data);
             }
         }
         return;
@@ -322,7 +362,7 @@ void ObjectSockets::deliverMessage(const QList<Client *> &clients, const ChangeE
     const QJsonArray except = event.detail.value(QStringLiteral("except")).toArray();
     for (Client *client : clients) {
         if (client->greeted && !except.contains(client->connection.id))
-            client->socket->sendTextMessage(data);
+            send(*client, data);
     }
 }
 

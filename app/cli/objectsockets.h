@@ -6,7 +6,9 @@
 
 #include <QHash>
 #include <QObject>
+#include <QWebSocketProtocol>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 class QWebSocket;
@@ -35,8 +37,11 @@ namespace Durable::Cli {
 // a streaming model reply's text as it arrives, before the reply's turn commits;
 // {"type": "error", "id"?, "error": {code, message}} when a turn of its own failed (rolled back);
 // {"type": "overflow"} when the engine dropped events for falling behind: reconnect.
-// Close codes: 1008 the object refused the connection (not an agent), 1011 its connect turn
-// failed, 1003 a binary message, 1001 the server stops, 1013 events were lost before the hello.
+// Close codes: 1008 the object refused the connection (not an agent), 1009 a message over
+// HttpServerOptions::maxBodyBytes,
+// 1011 its connect turn failed, 1003 a binary message, 1001 the server stops, 1013 events were
+// lost before the hello. A client that leaves more than maxEventStreamQueueBytes unread is
+// dropped without a close frame.
 //
 // Lives on the server's thread (the main thread).
 class ObjectSockets : public QObject
@@ -70,6 +75,9 @@ private:
     void drop(const QString &connectionId);
     void deliver(const QList<Durable::ChangeEvent> &batch);
     void deliverMessage(const QList<Client *> &clients, const Durable::ChangeEvent &event);
+    void send(Client &client, const QString &text);
+    void closeLater(Client &client, std::optional<QWebSocketProtocol::CloseCode> code,
+                    const QString &reason);
     void sendError(Client &client, const QJsonValue &callId, const Durable::Error &error);
 
     Engine *m_engine;
@@ -77,6 +85,8 @@ private:
     AgentConnections m_connections;
     QWebSocketServer *m_server;
     int m_maxClients;
+    quint64 m_maxMessageBytes; // a client's message, as the server's request body limit
+    qint64 m_maxQueuedBytes;   // unread bytes a client may leave, as an event stream's
     bool m_closing = false;
     // Sockets handed over by the HTTP server whose handshake QWebSocketServer is reading, by
     // "address:port" of the peer.

@@ -13,6 +13,7 @@
 #include <QJsonObject>
 #include <QNetworkProxyFactory>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
 #include <durable/core/openaichatmodel.h>
@@ -270,6 +271,52 @@ private slots:
         QCOMPARE(counter.waitFor("error").value("error").toObject().value("code").toString(),
                  QStringLiteral("invalid-argument"));
         QTRY_COMPARE(served.gateway->webSocketCount(), 0);
+    }
+
+    void anOversizedMessageClosesItsClient()
+    {
+        Served served(true);
+        Client client(served.port, "/objects/Assistant/big/connect");
+        QVERIFY(!client.waitFor("hello").isEmpty());
+        QSignalSpy closed(&client.socket(), &QWebSocket::disconnected);
+        client.socket().sendTextMessage(QString(int(MaxBody) + 1, u'x'));
+        QVERIFY(closed.wait(10000));
+        QCOMPARE(client.socket().closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+    }
+
+    // A client that stops reading is dropped once its backlog passes the server's limit (1 MiB
+    // by default, as for event streams); the others go on hearing the object.
+    void aClientThatDoesNotReadIsDropped()
+    {
+        Served served(true);
+        QTcpSocket stalled;
+        // A small receive window, so the backlog soon builds up in the server.
+        stalled.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        stalled.connectToHost(QHostAddress::LocalHost, served.port);
+        QVERIFY(stalled.waitForConnected(5000));
+        stalled.write(upgradeRequest("/objects/Assistant/busy/connect"));
+        // The server runs on this thread: wait with the event loop running.
+        QTRY_VERIFY(stalled.bytesAvailable() >= 12);
+        QVERIFY(stalled.peek(12).startsWith("HTTP/1.1 101"));
+        stalled.setReadBufferSize(1); // reads no more from the kernel
+        Client talker(served.port, "/objects/Assistant/busy/connect");
+        QVERIFY(!talker.waitFor("hello").isEmpty());
+        QCOMPARE(served.gateway->webSocketCount(), 2);
+        // Each fact stays in the state, and every state goes to both clients whole: the
+        // stalled client's backlog grows by the square of the calls.
+        const QString fact = QString(8 * 1024, u'y');
+        int calls = 0;
+        for (; calls < 120 && served.gateway->webSocketCount() == 2; ++calls) {
+            talker.call(calls, "chat",
+                        QJsonObject {{"text", "remember " + fact + QString::number(calls)}});
+            QVERIFY2(!talker.waitForState("turns", calls + 1).isEmpty(),
+                     qPrintable(QStringLiteral("call %1").arg(calls)));
+        }
+        QTRY_COMPARE(served.gateway->webSocketCount(), 1);
+        QCOMPARE(talker.socket().state(), QAbstractSocket::ConnectedState);
+        talker.call("after", "status");
+        QVERIFY(!talker.waitFor("reply", "after").isEmpty());
+        qInfo("the stalled client was dropped after %d calls", calls);
     }
 
     void theTokenGuardsTheUpgrade()
