@@ -94,8 +94,16 @@ export class Agent {
     sendTo(className, name, method, args) {
         return this.__host.callObject(className, name, method, args, null, null);
     }
+    // To WebSocket clients, after the turn commits (a string as is, anything else as JSON).
+    send(connectionId, message) { this.__host.send(connectionId, message); }
+    broadcast(message, except) { this.__host.broadcast(message, except ?? []); }
 }
 globalThis.Agent = Agent;
+
+// A message to a WebSocket client as text: a string as it is, anything else as JSON.
+function messageText(message) {
+    return typeof message === "string" ? message : JSON.stringify(message ?? null);
+}
 
 // ---- cron: 5 fields or a macro, evaluated in UTC, as Durable::CronExpression ----
 
@@ -211,14 +219,21 @@ function json(value) { return value === undefined ? null : JSON.stringify(value)
 function parsed(text) { return text === null || text === undefined ? null : JSON.parse(text); }
 
 const HTTP_STATUS = { "invalid-argument": 400, "reserved-table": 400, "sql-error": 400,
-                      "not-found": 404, "conflict": 409, "unavailable": 503 };
+                      "not-found": 404, "unknown-method": 404, "conflict": 409,
+                      "upgrade-required": 426, "unavailable": 503 };
 
-function errorResponse(error) {
+// {code, message}: an AgentError's own, or "script-error" with the JavaScript error's name.
+function errorJson(error) {
     const code = error?.code && typeof error.code === "string" ? error.code : "script-error";
     const message = error instanceof Error
         ? (code === "script-error" ? `${error.name}: ${error.message}` : error.message)
         : String(error);
-    return Response.json({ error: { code, message } }, { status: HTTP_STATUS[code] ?? 500 });
+    return { code, message };
+}
+
+function errorResponse(error) {
+    const body = errorJson(error);
+    return Response.json({ error: body }, { status: HTTP_STATUS[body.code] ?? 500 });
 }
 
 // One per Durable Object instance: the agent instance and everything its API reaches.
@@ -322,21 +337,154 @@ class AgentHost {
     }
 
     // Runs fn(agent) as one turn: every write commits together or, if it throws, none does.
+    // What it sends WebSocket clients leaves after the commit, its new state first.
     runTurn(fn) {
         const agent = this.instance();
-        this.turn = { kv: new Map() };
+        const turn = this.turn = { kv: new Map(), outbox: [], stateChanged: false };
         try {
             const value = this.ctx.storage.transactionSync(() => fn(agent));
-            for (const [key, entry] of this.turn.kv) {
+            for (const [key, entry] of turn.kv) {
                 if (entry.removed)
                     this.kvCache.delete(key);
                 else
                     this.kvCache.set(key, entry.text);
             }
+            this.releaseMessages(turn);
             return value;
         } finally {
             this.turn = null;
             this.arm();
+        }
+    }
+
+    // ---- WebSocket clients (hibernatable: the runtime holds the sockets) ----
+
+    send(connectionId, message) {
+        this.inTurn("send");
+        if (!connectionId)
+            throw new AgentError("invalid-argument", "send() needs a connection id");
+        this.turn.outbox.push({ to: [connectionId], data: messageText(message) });
+    }
+
+    broadcast(message, except) {
+        this.inTurn("broadcast");
+        this.turn.outbox.push({ except: except ?? [], data: messageText(message) });
+    }
+
+    sockets() {
+        return this.ctx.getWebSockets().map((ws) => ({ ws, connection: ws.deserializeAttachment() }));
+    }
+
+    releaseMessages(turn) {
+        if (!turn.stateChanged && turn.outbox.length === 0)
+            return;
+        const sockets = this.sockets();
+        const deliver = (socket, text) => {
+            try {
+                socket.ws.send(text);
+            } catch (e) {
+                // closed meanwhile: its close turn follows
+            }
+        };
+        if (turn.stateChanged) {
+            const text = JSON.stringify({ type: "state", state: this.state() });
+            for (const socket of sockets) {
+                if (!turn.outbox.some((m) => m.hello === socket.connection.id))
+                    deliver(socket, text); // a client being greeted gets the state in its hello
+            }
+        }
+        for (const message of turn.outbox) {
+            for (const socket of sockets) {
+                const id = socket.connection.id;
+                if (message.to ? message.to.includes(id) : !message.except.includes(id))
+                    deliver(socket, message.data);
+            }
+        }
+    }
+
+    // GET /objects/{Class}/{name}/connect: the "connect" turn, then the client's hello.
+    connect(request, url) {
+        if ((request.headers.get("upgrade") ?? "").toLowerCase() !== "websocket")
+            throw new AgentError("upgrade-required", "this route takes WebSocket clients only: send \"Upgrade: websocket\"");
+        const [client, server] = Object.values(new WebSocketPair());
+        const query = {};
+        for (const [key, value] of url.searchParams) {
+            if (key !== "access_token")
+                query[key] = value;
+        }
+        const connection = { id: `c-${crypto.randomUUID()}`, query };
+        this.ctx.acceptWebSocket(server);
+        server.serializeAttachment(connection);
+        try {
+            this.runTurn((agent) => {
+                if (typeof agent.onConnect === "function")
+                    agent.onConnect(connection);
+                this.turn.outbox.unshift({
+                    to: [connection.id], hello: connection.id,
+                    data: JSON.stringify({ type: "hello", connectionId: connection.id, className: this.className,
+                                           name: this.name(), id: this.id(), state: this.state() }) });
+            });
+        } catch (e) {
+            server.send(JSON.stringify({ type: "error", error: errorJson(e) }));
+            server.close(1011, String(e.message ?? e).slice(0, 60));
+        }
+        return new Response(null, { status: 101, webSocket: client });
+    }
+
+    onSocketMessage(ws, message) {
+        const connection = ws.deserializeAttachment();
+        if (typeof message !== "string") {
+            ws.close(1003, "Only text messages are taken");
+            return;
+        }
+        let callId;
+        try {
+            this.runTurn((agent) => {
+                if (typeof agent.onMessage === "function")
+                    return agent.onMessage(connection, message);
+                // Without onMessage, a call {"type": "call", "id", "method", "args"} runs a handler.
+                let call;
+                try {
+                    call = JSON.parse(message);
+                } catch (e) {
+                    call = null;
+                }
+                if (!call || call.type !== "call")
+                    throw new AgentError("invalid-argument", `${this.className} takes calls {"type": "call", "id", "method", "args"} over its connections; override onMessage() to take other messages`);
+                callId = call.id;
+                const fn = agent.__handlers[call.method];
+                if (!fn)
+                    throw new AgentError("unknown-method", `${this.className} has no method "${call.method}"`);
+                const result = fn.call(agent, call.args ?? null);
+                this.turn.outbox.push({ to: [connection.id],
+                                        data: JSON.stringify({ type: "reply", id: call.id ?? null, result: result ?? null }) });
+            });
+        } catch (e) {
+            const frame = { type: "error", error: errorJson(e) };
+            if (callId !== undefined)
+                frame.id = callId;
+            try {
+                ws.send(JSON.stringify(frame));
+            } catch (ignored) {
+                // closed meanwhile
+            }
+        }
+    }
+
+    onSocketClose(ws, code, reason) {
+        const connection = ws.deserializeAttachment();
+        try {
+            ws.close(code === 1005 || code === 1006 ? 1000 : code, reason);
+        } catch (e) {
+            // already closed
+        }
+        try {
+            this.runTurn((agent) => {
+                if (typeof agent.onClose === "function")
+                    agent.onClose(connection, code, reason);
+            });
+        } catch (e) {
+            console.log(`${this.className}: the close turn of ${connection.id} failed: ${e.message ?? e}`);
         }
     }
 
@@ -399,6 +547,7 @@ class AgentHost {
         this.objectRow();
         this.exec("UPDATE _durable_object SET state = ?, updated_ms = ? WHERE one = 1",
                   JSON.stringify(next), Date.now());
+        this.turn.stateChanged = true;
     }
 
     step() { return this.objectRow().step; }
@@ -878,6 +1027,8 @@ class AgentHost {
         try {
             if (request.method === "GET" && rest.length === 0)
                 return Response.json(this.snapshot());
+            if (request.method === "GET" && rest.length === 1 && rest[0] === "connect")
+                return this.connect(request, url);
             if (request.method === "GET" && rest.length === 1 && rest[0] === "requests")
                 return Response.json({ requests: this.snapshot().pending });
             if (request.method === "POST" && rest.length === 2 && rest[0] === "requests") {
@@ -919,6 +1070,9 @@ export function durableObjectFor(AgentClass, options = {}) {
         }
         fetch(request) { return this.host.route(request); }
         alarm() { return this.host.onAlarm(); }
+        webSocketMessage(ws, message) { return this.host.onSocketMessage(ws, message); }
+        webSocketClose(ws, code, reason) { return this.host.onSocketClose(ws, code, reason); }
+        webSocketError(ws) { return this.host.onSocketClose(ws, 1006, "error"); }
     };
     Object.defineProperty(DurableAgent, "name", { value: options.className || AgentClass.name });
     return DurableAgent;

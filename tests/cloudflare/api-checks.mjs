@@ -2,7 +2,8 @@
 // Checks of the adapter's Agent API beyond the recruitment scenario, through HTTP against the
 // Notebook test agent (notebook.js): key/value in _cf_KV, SQL, rollback of a failed turn,
 // validateState, declared steps, reserved tables, cron schedules, cancelSchedule, askHuman
-// deadlines and answers, calls between objects and readJson. Called by run-scenario.mjs.
+// deadlines and answers, calls between objects, readJson and WebSocket clients. Called by
+// run-scenario.mjs.
 
 export async function apiChecks(runner, worker, Failure) {
     let count = 0;
@@ -130,5 +131,50 @@ export async function apiChecks(runner, worker, Failure) {
     object = await get("ada");
     check(object.schedules.length === 1 && Math.abs(object.schedules[0].dueMs - object.nowMs - 86400000) < 5000,
           "a Date schedule a day ahead", object.schedules);
+    // WebSocket clients: the hello, calls and their replies, the state after commit to every
+    // client, errors to the caller only, the close turn.
+    const open = async (user) => {
+        const target = await runner.mf.getWorker(worker);
+        const response = await target.fetch(`http://localhost${base("room")}/connect?user=${user}`,
+                                            { headers: { Upgrade: "websocket" } });
+        const ws = response.webSocket;
+        check(response.status === 101 && ws, `the connect route upgrades (${user})`, response.status);
+        const frames = [];
+        ws.addEventListener("message", (event) => frames.push(JSON.parse(event.data)));
+        ws.accept();
+        return { ws, frames, send: (value) => ws.send(typeof value === "string" ? value : JSON.stringify(value)) };
+    };
+    const until = async (client, test, what) => {
+        for (let i = 0; i < 500; i++) {
+            const found = client.frames.find(test);
+            if (found)
+                return found;
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        check(false, what, client.frames);
+    };
+    const annSocket = await open("ann");
+    const hello = await until(annSocket, (f) => f.type === "hello", "a client's first message is its hello");
+    check(hello.className === "Notebook" && hello.name === "room" && hello.state.clients === 1 &&
+          /^c-/.test(hello.connectionId), "the hello names the object and carries the state", hello);
+    const bobSocket = await open("bob");
+    await until(bobSocket, (f) => f.type === "hello" && f.state.clients === 2, "the second client's hello");
+    await until(annSocket, (f) => f.joined === "bob", "onConnect's broadcast reaches the others");
+    await until(annSocket, (f) => f.type === "state" && f.state.clients === 2, "the state reaches every client after commit");
+    annSocket.send({ type: "call", id: 1, method: "write", args: { key: "k", value: 1, line: "via a socket" } });
+    await until(annSocket, (f) => f.type === "reply" && f.id === 1 && f.result === 1, "a call is answered to its caller");
+    await until(bobSocket, (f) => f.type === "state" && f.state.count === 1, "the call's state reaches the other client");
+    check(!bobSocket.frames.some((f) => f.type === "reply"), "the reply is the caller's only", bobSocket.frames);
+    bobSocket.send({ type: "call", id: 2, method: "noSuchMethod" });
+    await until(bobSocket, (f) => f.type === "error" && f.id === 2 && f.error.code === "unknown-method", "an unknown method is an error to the caller");
+    bobSocket.send("just text");
+    await until(bobSocket, (f) => f.type === "error" && f.id === undefined && /override onMessage/.test(f.error.message),
+                "a message that is not a call fails its turn and says why");
+    check(!annSocket.frames.some((f) => f.type === "error"), "errors are the caller's only", annSocket.frames);
+    annSocket.ws.close(1000, "bye");
+    await until(bobSocket, (f) => f.type === "state" && f.state.clients === 1 && f.state.lastClose === 1000,
+                "the close turn runs onClose and its state reaches the others");
+    bobSocket.ws.close(1000, "done");
+
     console.log(`ok   api checks on the Notebook test agent: ${count} checks passed`);
 }

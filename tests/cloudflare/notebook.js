@@ -2,7 +2,7 @@
 // A test agent for the parts of the Agent API the recruitment agent does not use, run as a
 // Durable Object by tests/cloudflare/run-scenario.mjs (api-checks.mjs drives it): key/value,
 // SQL, a turn that fails and rolls back, validateState, steps, cron schedules, askHuman with a
-// deadline, calls to other objects and readJson.
+// deadline, calls to other objects, readJson and WebSocket clients.
 export class Notebook extends Agent {
     static get steps() { return ["open", "closed"]; }
 
@@ -90,4 +90,14 @@ export class Notebook extends Agent {
 
     config() { return this.readJson("notebook.json"); }
     whoAmI() { return { id: this.id, name: this.objectName }; }
+
+    // WebSocket clients (the socket checks of api-checks.mjs): how many are connected, in the state.
+    onConnect(connection) {
+        this.update("clients", (this.state().clients ?? 0) + 1);
+        this.broadcast({ joined: connection.query.user ?? "?" }, [connection.id]);
+    }
+    onClose(connection, code) {
+        this.update("clients", this.state().clients - 1);
+        this.update("lastClose", code);
+    }
 }
