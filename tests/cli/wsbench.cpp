@@ -22,6 +22,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkProxy>
+#include <QProcessEnvironment>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -31,6 +32,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <unistd.h>
 #include <vector>
 
 using namespace DurableCliTest;
@@ -113,6 +115,21 @@ qint64 procStatusKb(qint64 pid, const QByteArray &field)
     return -1;
 }
 
+// CPU time (user + system) the process used so far, in ms, or -1.
+qint64 cpuMs(qint64 pid)
+{
+    QFile file(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    // After "(comm)", fields from the third on: utime and stime are the 14th and 15th.
+    const QByteArray stat = file.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 13)
+        return -1;
+    const qint64 ticks = fields.at(11).toLongLong() + fields.at(12).toLongLong();
+    return ticks * 1000 / sysconf(_SC_CLK_TCK);
+}
+
 int openFds(qint64 pid)
 {
     return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid))
@@ -153,6 +170,7 @@ public:
     int overflows() const { return m_overflows; }
     int statesSeen() const { return m_statesSeen; }
     int repliesSeen() const { return m_repliesSeen; }
+    qint64 frames() const { return m_frames; }
     QString lastProblem() const { return m_lastProblem; }
 
     // Opens total clients, client i on object i % objects, at most inFlight handshakes at a
@@ -214,6 +232,7 @@ private:
     void receive(Client &client, const QString &text)
     {
         const qint64 at = nowNs();
+        ++m_frames;
         // Change events are most of the traffic and timed by nobody: skip them unparsed
         // (compact JSON sorts keys, so "type" comes last).
         if (text.endsWith(QLatin1String("\"type\":\"event\"}")))
@@ -264,6 +283,7 @@ private:
     int m_overflows = 0;
     int m_statesSeen = 0;
     int m_repliesSeen = 0;
+    qint64 m_frames = 0;
     QString m_lastProblem;
 };
 
@@ -330,9 +350,11 @@ int runIdle(ServedProcess &served, quint16 port, const Settings &settings)
     const int fdsStart = openFds(pid);
 
     Clients clients(port, names);
+    const qint64 serverCpuStart = cpuMs(pid);
     const qint64 connectStart = nowNs();
     const bool allSettled = clients.open(settings.clients, settings.inFlight, settings.timeoutMs);
     const qint64 connectNs = nowNs() - connectStart;
+    const qint64 serverCpuConnect = cpuMs(pid) - serverCpuStart;
     const qint64 rssConnected = procStatusKb(pid, "VmRSS");
     const int liveConnected =
         http.get("/metrics").json().value(QLatin1String("liveObjects")).toInt(-1);
@@ -349,6 +371,8 @@ int runIdle(ServedProcess &served, quint16 port, const Settings &settings)
     const qint64 rssIdle = procStatusKb(pid, "VmRSS");
     const int fdsIdle = openFds(pid);
     const int held = clients.greeted();
+    std::fprintf(stderr, "durable-ws-bench: %d clients held, %d live objects; waking calls\n", held,
+                 liveAfter);
 
     // Calls on clients of distinct random objects, one at a time: each wakes its object.
     std::vector<int> objectOrder(size_t(settings.objects));
@@ -395,6 +419,7 @@ int runIdle(ServedProcess &served, quint16 port, const Settings &settings)
            {QStringLiteral("dropped"), clients.dropped()},
            {QStringLiteral("connectSeconds"), double(connectNs / 1000000) / 1000.0},
            {QStringLiteral("connectsPerSecond"), qRound(double(held) / (double(connectNs) / 1e9))},
+           {QStringLiteral("serverCpuConnectSeconds"), double(serverCpuConnect) / 1000.0},
            {QStringLiteral("liveObjectsConnected"), liveConnected},
            {QStringLiteral("evicted"), settings.evict && liveAfter == 0},
            {QStringLiteral("liveObjectsIdle"), liveAfter},
@@ -418,7 +443,7 @@ int runIdle(ServedProcess &served, quint16 port, const Settings &settings)
     return ok ? 0 : 1;
 }
 
-int runFanout(quint16 port, const Settings &settings)
+int runFanout(ServedProcess &served, quint16 port, const Settings &settings)
 {
     const QString object = QStringLiteral("fan");
     Clients clients(port, {object});
@@ -435,11 +460,15 @@ int runFanout(quint16 port, const Settings &settings)
         return 1;
     }
     int n = driver.at(0).helloN;
+    std::fprintf(stderr, "durable-ws-bench: %d clients held; rounds\n", clients.greeted());
 
     std::vector<qint64> latencies; // every client, every round
     latencies.reserve(size_t(settings.clients) * size_t(settings.rounds));
     std::vector<qint64> firsts, lasts, replies;
     int missing = 0;
+    const qint64 framesBefore = clients.frames();
+    const qint64 serverCpuBefore = cpuMs(served.pid());
+    const qint64 benchCpuBefore = cpuMs(QCoreApplication::applicationPid());
     const qint64 runStart = nowNs();
     for (int round = 0; round < settings.rounds; ++round) {
         ++n;
@@ -485,6 +514,13 @@ int runFanout(quint16 port, const Settings &settings)
             replies.push_back(bumper.replyNs - sent);
     }
     const qint64 runNs = nowNs() - runStart;
+    const double serverCpuPerRound = double(cpuMs(served.pid()) - serverCpuBefore) /
+                                     double(settings.rounds);
+    const double benchCpuPerRound = double(cpuMs(QCoreApplication::applicationPid()) -
+                                           benchCpuBefore) /
+                                    double(settings.rounds);
+    const double framesPerRound = double(clients.frames() - framesBefore) /
+                                  double(settings.rounds) / double(qMax(1, clients.greeted()));
     const bool ok = allSettled && clients.failed() == 0 && missing == 0 &&
                     int(replies.size()) == settings.rounds && clients.errors() == 0 &&
                     clients.overflows() == 0;
@@ -501,6 +537,7 @@ int runFanout(quint16 port, const Settings &settings)
            {QStringLiteral("roundsPerSecond"),
             qRound(double(settings.rounds) / (double(runNs) / 1e9) * 10.0) / 10.0},
            {QStringLiteral("samples"), double(latencies.size())},
+           {QStringLiteral("framesPerClientRound"), qRound(framesPerRound * 100.0) / 100.0},
            {QStringLiteral("missing"), missing},
            {QStringLiteral("p50Us"), toUs(percentile(latencies, 0.50))},
            {QStringLiteral("p90Us"), toUs(percentile(latencies, 0.90))},
@@ -511,6 +548,8 @@ int runFanout(quint16 port, const Settings &settings)
            {QStringLiteral("lastClientP99Us"), toUs(percentile(lasts, 0.99))},
            {QStringLiteral("replyP50Us"), toUs(percentile(replies, 0.50))},
            {QStringLiteral("replyP99Us"), toUs(percentile(replies, 0.99))},
+           {QStringLiteral("serverCpuMsPerRound"), qRound(serverCpuPerRound * 100.0) / 100.0},
+           {QStringLiteral("benchCpuMsPerRound"), qRound(benchCpuPerRound * 100.0) / 100.0},
            {QStringLiteral("errors"), clients.errors()},
            {QStringLiteral("overflows"), clients.overflows()},
            {QStringLiteral("lastProblem"), clients.lastProblem()},
@@ -522,6 +561,12 @@ int runFanout(quint16 port, const Settings &settings)
 
 int main(int argc, char *argv[])
 {
+    // Qt's poll() dispatcher, not GLib's: GLib's (un)registers a socket notifier in time linear
+    // in the sockets open, and every write turns one on and off; the bench is the client, whose
+    // own cost should weigh on the figures as little as it can.
+    const bool benchSetNoGlib = qEnvironmentVariableIsEmpty("QT_NO_GLIB");
+    if (benchSetNoGlib)
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     s_clock.start();
     QNetworkProxy::setApplicationProxy(QNetworkProxy::NoProxy);
@@ -574,11 +619,16 @@ int main(int argc, char *argv[])
                                      QStringLiteral("Seconds the connecting and the eviction "
                                                     "may take, each."),
                                      QStringLiteral("SECONDS"), QStringLiteral("600"));
+    const QCommandLineOption serverEnv(
+        QStringLiteral("server-env"),
+        QStringLiteral("NAME=VALUE in the server's environment (repeatable), e.g. QT_NO_GLIB=1 "
+                       "for Qt's poll() event dispatcher instead of GLib's."),
+        QStringLiteral("NAME=VALUE"));
     const QCommandLineOption durable(QStringLiteral("durable"),
                                      QStringLiteral("The durable executable."),
                                      QStringLiteral("PATH"), QStringLiteral(DURABLE_CLI_PATH));
     parser.addOptions({mode, clients, objects, rounds, samples, inFlight, noEvict, trigger, workers,
-                       timeout, durable});
+                       timeout, serverEnv, durable});
     parser.process(app);
 
     const QString modeName = parser.value(mode);
@@ -623,13 +673,26 @@ int main(int argc, char *argv[])
     if (parser.value(workers).toInt() > 0)
         arguments << QStringLiteral("--workers") << parser.value(workers);
     ServedProcess served(parser.value(durable), arguments);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    if (benchSetNoGlib)
+        environment.remove(QStringLiteral("QT_NO_GLIB")); // the server runs as it would
+    for (const QString &assignment : parser.values(serverEnv)) {
+        const qsizetype equals = assignment.indexOf(u'=');
+        if (equals <= 0) {
+            std::fprintf(stderr, "--server-env needs NAME=VALUE, not \"%s\"\n",
+                         qPrintable(assignment));
+            return 2;
+        }
+        environment.insert(assignment.left(equals), assignment.mid(equals + 1));
+    }
+    served.process().setProcessEnvironment(environment);
     const quint16 port = served.start();
     if (port == 0) {
         std::fprintf(stderr, "durable serve did not start: %s\n",
                      qPrintable(served.standardError()));
         return 3;
     }
-    const int result = idle ? runIdle(served, port, settings) : runFanout(port, settings);
+    const int result = idle ? runIdle(served, port, settings) : runFanout(served, port, settings);
     if (served.terminate() != 0) {
         std::fprintf(stderr, "durable serve did not stop cleanly: %s\n",
                      qPrintable(served.standardError()));
