@@ -521,7 +521,7 @@ int runFanout(ServedProcess &served, quint16 port, const Settings &settings)
                                     double(settings.rounds);
     const double framesPerRound = double(clients.frames() - framesBefore) /
                                   double(settings.rounds) / double(qMax(1, clients.greeted()));
-    const bool ok = allSettled && clients.failed() == 0 && missing == 0 &&
+    const bool ok = allSettled && clients.failed() == 0 && clients.dropped() == 0 && missing == 0 &&
                     int(replies.size()) == settings.rounds && clients.errors() == 0 &&
                     clients.overflows() == 0;
     print({{QStringLiteral("bench"), QStringLiteral("websockets")},
@@ -574,18 +574,22 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral(
         "Benchmarks WebSocket clients of agents through `durable serve` (GET "
         "/objects/{class}/{name}/connect) and prints one JSON line.\n\n"
-        "  --mode idle    N clients over M objects (client i on object i mod M): connect time, "
-        "objects\n"
-        "                 hibernated by moving the virtual clock past the idle eviction,\n"
-        "                 server RSS and open files per idle client, then the latency of\n"
-        "                 a call on clients of hibernated objects (each call wakes one).\n"
+        "  --mode idle    N clients over M objects (client i on object i mod M):\n"
+        "                 connect time, objects hibernated by moving the virtual clock\n"
+        "                 past the idle eviction, server RSS and open files per idle\n"
+        "                 client, then the latency of a call on clients of hibernated\n"
+        "                 objects (each call wakes one).\n"
         "  --mode fanout  N clients on one object; each round a driver client (or an HTTP\n"
         "                 POST, --trigger http) calls bump, and every client times the state\n"
         "                 frame with the new n from the moment the request was sent. The\n"
         "                 next round starts when every client got it (or after 10 s).\n\n"
         "The server is `durable serve --virtual-clock --quiet` on a temporary data directory\n"
         "with a JavaScript agent class WsBench (bump, read). The bench is one thread: a\n"
-        "frame is timed when its event loop handles it."));
+        "frame is timed when its event loop handles it.\n\n"
+        "Fields: *Us are microseconds; serverBytesPerIdleClient is (server RSS with the\n"
+        "objects hibernated - RSS before the first client) / clients held; fanout's\n"
+        "serverCpuMsPerRound and benchCpuMsPerRound are user + system CPU; ok is false\n"
+        "when a client failed or dropped, a frame was missing or an object stayed live."));
     parser.addHelpOption();
     const QCommandLineOption mode(QStringLiteral("mode"), QStringLiteral("idle or fanout."),
                                   QStringLiteral("MODE"), QStringLiteral("idle"));
@@ -646,6 +650,11 @@ int main(int argc, char *argv[])
     settings.inFlight = qMax(1, parser.value(inFlight).toInt());
     settings.evict = !parser.isSet(noEvict);
     settings.httpTrigger = parser.value(trigger) == QLatin1String("http");
+    if (!settings.httpTrigger && parser.value(trigger) != QLatin1String("ws")) {
+        std::fprintf(stderr, "--trigger is ws or http, not \"%s\"\n",
+                     qPrintable(parser.value(trigger)));
+        return 2;
+    }
     settings.timeoutMs = qMax(1, parser.value(timeout).toInt()) * 1000LL;
     if (settings.clients < 1) {
         std::fprintf(stderr, "--clients needs a positive number\n");
