@@ -11,6 +11,14 @@ void ChangeSubscription::push(const ChangeEvent &event)
         m_overflowed = true;
     }
     m_events.append(event);
+    if (m_events.size() == 1 && m_wake)
+        m_wake();
+}
+
+void ChangeSubscription::setWake(std::function<void()> wake)
+{
+    QMutexLocker lock(&m_mutex);
+    m_wake = std::move(wake);
 }
 
 QList<ChangeEvent> ChangeSubscription::take()

@@ -7,6 +7,7 @@
 #include <QMutex>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -22,10 +23,15 @@ public:
 
     void push(const ChangeEvent &event);
     QList<ChangeEvent> take();
+    // Called on the publishing thread, under the queue's lock, when an event lands in an empty
+    // queue: the subscriber then knows to take() without polling. Cleared (empty wake) before the
+    // subscriber goes away; once this returns, the old wake is never called again.
+    void setWake(std::function<void()> wake);
 
 private:
     QMutex m_mutex;
     QList<ChangeEvent> m_events;
+    std::function<void()> m_wake;
     bool m_overflowed = false;
 };
 

@@ -202,10 +202,15 @@ Inspector::Inspector(Engine *engine, QObject *parent)
     qRegisterMetaType<QList<Durable::ChangeEvent>>();
     qRegisterMetaType<Durable::Metrics>();
     m_subscription = m_core->feed().subscribe();
+    // No polling: the feed wakes the inspector when an event arrives, and a batch goes out at
+    // once unless one went out less than the interval ago (then when the interval is up).
     m_feedTimer = new QTimer(this);
-    m_feedTimer->setInterval(50);
+    m_feedTimer->setSingleShot(true);
     connect(m_feedTimer, &QTimer::timeout, this, &Inspector::drainFeed);
-    m_feedTimer->start();
+    m_sinceDrain.start();
+    m_subscription->setWake(
+        [this] { QMetaObject::invokeMethod(this, &Inspector::feedWoken, Qt::QueuedConnection); });
+    feedWoken(); // events published between subscribe() and setWake()
     m_metricsTimer = new QTimer(this);
     m_metricsTimer->setInterval(1000);
     connect(m_metricsTimer, &QTimer::timeout, this, &Inspector::sampleMetrics);
@@ -213,20 +218,36 @@ Inspector::Inspector(Engine *engine, QObject *parent)
     sampleMetrics();
 }
 
-Inspector::~Inspector() = default;
+Inspector::~Inspector()
+{
+    // After this, no publisher can post to this object any more.
+    m_subscription->setWake({});
+}
 
 void Inspector::setFeedInterval(int ms)
 {
-    m_feedTimer->setInterval(std::max(1, ms));
+    m_feedIntervalMs = std::max(1, ms);
 }
 
 int Inspector::feedInterval() const
 {
-    return m_feedTimer->interval();
+    return m_feedIntervalMs;
+}
+
+void Inspector::feedWoken()
+{
+    if (m_feedTimer->isActive())
+        return; // a drain is due anyway
+    const qint64 left = m_feedIntervalMs - m_sinceDrain.elapsed();
+    if (left <= 0)
+        drainFeed();
+    else
+        m_feedTimer->start(int(left));
 }
 
 void Inspector::drainFeed()
 {
+    m_sinceDrain.restart();
     QList<ChangeEvent> batch = m_subscription->take();
     if (!batch.isEmpty())
         emit changesAvailable(batch);

@@ -9,6 +9,7 @@
 #include <durable/core/sandboxes.h>
 #include <durable/core/storagetypes.h>
 
+#include <QElapsedTimer>
 #include <QFuture>
 #include <QObject>
 
@@ -125,12 +126,16 @@ signals:
 
 private:
     void drainFeed();
+    // An event reached the empty feed: drain now, or when the interval since the last drain is up.
+    void feedWoken();
     void sampleMetrics();
 
     std::shared_ptr<EngineCore> m_core;
     std::shared_ptr<RecordingTap> m_tap; // the inbox it hands out records answers
     std::shared_ptr<ChangeSubscription> m_subscription;
-    QTimer *m_feedTimer = nullptr;
+    QTimer *m_feedTimer = nullptr; // single shot: the rest of the interval after a drain
+    QElapsedTimer m_sinceDrain;
+    int m_feedIntervalMs = 50;
     QTimer *m_metricsTimer = nullptr;
     struct MetricsWindow;
     std::unique_ptr<MetricsWindow> m_window;
