@@ -29,7 +29,8 @@ struct ObjectSockets::Client
     ObjectId id;
     // Its hello went out: the object's events from then on are its to hear.
     bool greeted = false;
-    bool leaving = false; // being closed: hears nothing more
+    bool leaving = false;   // being closed: hears nothing more
+    bool allEvents = false; // ?events=all: turn-completed, alarms, activation too
 };
 
 namespace {
@@ -163,6 +164,7 @@ void ObjectSockets::start(QWebSocket *socket, const Target &target)
     client->connection.id = AgentConnections::newConnectionId();
     QUrlQuery query(socket->requestUrl());
     query.removeAllQueryItems(QStringLiteral("access_token")); // a secret, not the agent's
+    client->allEvents = query.queryItemValue(QStringLiteral("events")) == QLatin1String("all");
     for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded))
         client->connection.query.insert(key, value);
     const QString id = client->connection.id;
@@ -335,9 +337,12 @@ void ObjectSockets::deliver(const QList<ChangeEvent> &batch)
             frame.insert(QStringLiteral("type"), QStringLiteral("event"));
             break;
         }
+        const bool everyClient = frame.value(QStringLiteral("type")) != QLatin1String("event") ||
+                                 event.kind == ChangeEvent::Kind::HumanRequestOpened ||
+                                 event.kind == ChangeEvent::Kind::HumanRequestAnswered;
         const QString text = compact(frame);
         for (Client *client : clients.value()) {
-            if (client->greeted)
+            if (client->greeted && (everyClient || client->allEvents))
                 send(*client, text);
         }
     }

@@ -30,7 +30,10 @@ namespace Durable::Cli {
 // it. A client hears, as JSON text frames, in the order the object committed them:
 //   {"type": "hello", "connectionId", "className", "name", "id", "state"}   first, after onConnect
 //   {"type": "state", "state"}               after each turn that changed the agent's state
-//   {"type": "event", "kind", "atMs", "detail", ...}   the object's other change events
+//   {"type": "event", "kind", "atMs", "detail", ...}   the object's human requests opened and
+//                                            answered; with ?events=all, every other change event
+//                                            too (turn-completed, alarms, activation): a frame
+//                                            per turn per client is what a fan-out pays for most
 //   whatever the agent send()s or broadcast()s (the default onMessage answers a call
 //   {"type": "call", "id", "method", "args"} with {"type": "reply", "id", "result"})
 // and, outside that order, {"type": "delta", "callId", "round", "attempt", "delta", "length"}:

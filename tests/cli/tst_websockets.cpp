@@ -122,7 +122,7 @@ private slots:
     void aClientGetsItsHelloRepliesAndTheCommittedState()
     {
         Served served(true);
-        Client client(served.port, "/objects/Assistant/ws-one/connect?who=ann");
+        Client client(served.port, "/objects/Assistant/ws-one/connect?who=ann&events=all");
         const QJsonObject hello = client.waitFor("hello");
         QVERIFY2(!hello.isEmpty(), qPrintable(client.texts().join('\n')));
         QCOMPARE(hello.value("className").toString(), QStringLiteral("Assistant"));
@@ -152,7 +152,7 @@ private slots:
         QVERIFY2(triggers.mid(0, 2) == (QStringList {"connect", "message"}),
                  qPrintable(triggers.join(',')));
         QCOMPARE(journal->last().input.toObject().value("connection").toObject().value("query"),
-                 QJsonValue(QJsonObject {{"who", "ann"}}));
+                 QJsonValue(QJsonObject {{"who", "ann"}, {"events", "all"}}));
 
         // Closing runs the close turn.
         client.socket().close();
@@ -175,6 +175,15 @@ private slots:
         QVERIFY(!a.waitForState("lastAnswer", "I will remember that I like tea.").isEmpty());
         QVERIFY(!b.waitForState("lastAnswer", "I will remember that I like tea.").isEmpty());
         QCOMPARE(b.indexOf("reply"), -1); // the reply is the caller's
+        // Without ?events=all: no frame per completed turn, but the object's human requests.
+        QVERIFY(std::none_of(b.frames().cbegin(), b.frames().cend(), [](const QJsonObject &f) {
+            return f.value("kind") == QJsonValue("turn-completed");
+        }));
+        a.call("f", "chat", QJsonObject {{"text", "forget"}});
+        QTRY_VERIFY(std::any_of(b.frames().cbegin(), b.frames().cend(), [](const QJsonObject &f) {
+            return f.value("type") == QJsonValue("event") &&
+                   f.value("kind") == QJsonValue("human-request-opened");
+        }));
 
         a.call(2, "noSuchMethod");
         const QJsonObject error = a.waitFor("error", 2);
@@ -198,7 +207,7 @@ private slots:
     void aHibernatedAgentKeepsItsClientsAndWakesForAMessage()
     {
         Served served(true);
-        Client client(served.port, "/objects/Assistant/sleeper/connect");
+        Client client(served.port, "/objects/Assistant/sleeper/connect?events=all");
         QVERIFY(!client.waitFor("hello").isEmpty());
         const ObjectId id = ObjectId::fromName("Assistant", "sleeper");
         QVERIFY(await(served.session->engine().evict(id)).ok());
