@@ -12,9 +12,11 @@
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
+#include <algorithm>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
 #include <limits>
+#include <sys/resource.h>
 
 Q_LOGGING_CATEGORY(lcSockets, "durable.cli.sockets")
 
@@ -63,6 +65,21 @@ QString handshakeProblem(const HttpRequest &request)
     return {};
 }
 
+// Sockets the process can hold beside the engine's open objects (two descriptors each), the
+// HTTP connections and some room for everything else; at most wanted.
+int socketBudget(const Engine &engine, const HttpServer &server, int wanted, qint64 &fileLimit)
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+        fileLimit = -1;
+        return wanted;
+    }
+    fileLimit = qint64(limit.rlim_cur);
+    const qint64 room = fileLimit - 2 * qint64(engine.options().maxOpenObjects) -
+                        server.options().maxConnections - 256;
+    return int(std::clamp<qint64>(room, 16, wanted));
+}
+
 } // namespace
 
 ObjectSockets::ObjectSockets(Engine *engine, Inspector *inspector, HttpServer *server,
@@ -70,7 +87,8 @@ ObjectSockets::ObjectSockets(Engine *engine, Inspector *inspector, HttpServer *s
     : QObject(parent), m_engine(engine), m_inspector(inspector), m_connections(engine),
       m_server(
           new QWebSocketServer(QStringLiteral("durable"), QWebSocketServer::NonSecureMode, this)),
-      m_maxClients(maxClients), m_maxMessageBytes(quint64(server->options().maxBodyBytes)),
+      m_maxClients(socketBudget(*engine, *server, maxClients, m_fileLimit)),
+      m_maxMessageBytes(quint64(server->options().maxBodyBytes)),
       m_maxQueuedBytes(server->options().maxEventStreamQueueBytes)
 {
     // Held sockets are many and idle: nothing may queue up behind a handshake.
@@ -132,8 +150,11 @@ QString ObjectSockets::refusal(const QString &className, int &status) const
     }
     if (int(m_clients.size() + m_handshaking.size()) >= m_maxClients) {
         status = 503;
-        return QStringLiteral("The server holds %1 WebSocket clients, its limit; try again later")
-            .arg(m_maxClients);
+        return QStringLiteral("The server holds %1 WebSocket clients, its limit%2; try again later")
+            .arg(m_maxClients)
+            .arg(m_fileLimit < 0 ? QString()
+                                 : QStringLiteral(" within the open-file limit of %1 (ulimit -n)")
+                                       .arg(m_fileLimit));
     }
     return {};
 }

@@ -52,12 +52,14 @@ class ObjectSockets : public QObject
     Q_OBJECT
 public:
     static constexpr int DefaultMaxClients = 50000;
-    // maxClients: sockets held at once; an upgrade past it is refused with 503.
+    // maxClients: sockets held at once, lowered to what the open-file limit leaves beside the
+    // engine's open objects and the HTTP connections; an upgrade past it is refused with 503.
     ObjectSockets(Engine *engine, Inspector *inspector, HttpServer *server,
                   int maxClients = DefaultMaxClients, QObject *parent = nullptr);
     ~ObjectSockets() override;
 
     int clientCount() const { return int(m_clients.size()); }
+    int maxClients() const { return m_maxClients; }
     // Closes every socket with 1001 ("going away"), running no close turn: the engine stops.
     void closeAll();
 
@@ -87,6 +89,7 @@ private:
     Inspector *m_inspector;
     AgentConnections m_connections;
     QWebSocketServer *m_server;
+    qint64 m_fileLimit = -1; // RLIMIT_NOFILE when the gateway started; -1: none
     int m_maxClients;
     quint64 m_maxMessageBytes; // a client's message, as the server's request body limit
     qint64 m_maxQueuedBytes;   // unread bytes a client may leave, as an event stream's

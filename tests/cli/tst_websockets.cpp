@@ -5,6 +5,7 @@
 
 #include "fakeopenaiserver.h"
 #include "httptestclient.h"
+#include "objectsockets.h"
 #include "servedgateway.h"
 #include "testutil.h"
 
@@ -326,6 +327,26 @@ private slots:
         talker.call("after", "status");
         QVERIFY(!talker.waitFor("reply", "after").isEmpty());
         qInfo("the stalled client was dropped after %d calls", calls);
+    }
+
+    void pastItsLimitTheGatewayRefusesClients()
+    {
+        Served served(true);
+        // The gateway's leaves room for the engine's open objects within the open-file limit.
+        const int byDefault = ObjectSockets(&served.session->engine(), &served.session->inspector(),
+                                            served.server.get())
+                                  .maxClients();
+        QVERIFY2(byDefault > 1000, qPrintable(QString::number(byDefault)));
+        // Another ObjectSockets on the server takes over the route, with room for one client.
+        ObjectSockets one(&served.session->engine(), &served.session->inspector(),
+                          served.server.get(), 1);
+        QCOMPARE(one.maxClients(), 1);
+        Client first(served.port, "/objects/Assistant/full/connect");
+        QVERIFY(!first.waitFor("hello").isEmpty());
+        HttpTestClient second(served.port);
+        const auto refused = second.exchange(upgradeRequest("/objects/Assistant/full/connect"));
+        QCOMPARE(refused.status, 503);
+        QVERIFY2(refused.body.contains("holds 1 WebSocket clients"), refused.body.constData());
     }
 
     void theTokenGuardsTheUpgrade()
