@@ -206,6 +206,7 @@ Inspector::Inspector(Engine *engine, QObject *parent)
     // once unless one went out less than the interval ago (then when the interval is up).
     m_feedTimer = new QTimer(this);
     m_feedTimer->setSingleShot(true);
+    m_feedTimer->setTimerType(Qt::PreciseTimer); // intervals are a few milliseconds
     connect(m_feedTimer, &QTimer::timeout, this, &Inspector::drainFeed);
     m_sinceDrain.start();
     m_subscription->setWake(
@@ -238,7 +239,10 @@ void Inspector::feedWoken()
 {
     if (m_feedTimer->isActive())
         return; // a drain is due anyway
-    const qint64 left = m_feedIntervalMs - m_sinceDrain.elapsed();
+    // Whole milliseconds left, rounded down: a timer cannot wait less than one, and waiting a
+    // whole one for a fraction would double the delay of an event just after a drain.
+    const qint64 left = (qint64(m_feedIntervalMs) * 1000000 - m_sinceDrain.nsecsElapsed()) /
+                        1000000;
     if (left <= 0)
         drainFeed();
     else
