@@ -115,7 +115,15 @@ void ObjectSockets::installRoute(HttpServer &server)
             const Target target {params.value(QStringLiteral("class")),
                                  params.value(QStringLiteral("name"))};
             return [this, target](QTcpSocket *socket) {
-                m_handshaking.insert(peerKey(socket->peerAddress(), socket->peerPort()), target);
+                const QString key = peerKey(socket->peerAddress(), socket->peerPort());
+                m_handshaking.insert(key, {target.className, target.name, socket});
+                // A peer gone (or timed out) mid-handshake never reaches adopt(): forget it, or
+                // it would hold a place under the client cap for good.
+                connect(socket, &QTcpSocket::disconnected, this, [this, key, socket] {
+                    const auto it = m_handshaking.constFind(key);
+                    if (it != m_handshaking.constEnd() && it->socket == socket)
+                        m_handshaking.erase(it);
+                });
                 m_server->handleConnection(socket);
             };
         },

@@ -11,6 +11,7 @@
 #include <optional>
 #include <unordered_map>
 
+class QTcpSocket;
 class QWebSocket;
 class QWebSocketServer;
 
@@ -69,6 +70,7 @@ private:
     {
         QString className;
         QString name;
+        const QTcpSocket *socket = nullptr; // while its handshake is read
     };
 
     void installRoute(HttpServer &server);

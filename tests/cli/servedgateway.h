@@ -13,6 +13,7 @@
 #include <durable/core/chatmodel.h>
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
+#include <durable/core/openaichatmodel.h>
 #include <durable/core/virtualclock.h>
 #include <functional>
 #include <memory>
@@ -66,5 +67,17 @@ struct Served
         session->shutdown();
     }
 };
+
+// A model provider for Served: the OpenAI-compatible client on a (fake) server, no retries.
+inline std::function<std::unique_ptr<ChatModel>(Clock *)> openAiModelAt(const QUrl &baseUrl)
+{
+    OpenAiConfig config;
+    config.baseUrl = baseUrl;
+    config.model = QStringLiteral("test-model");
+    config.maxRetries = 0;
+    return [config](Clock *) -> std::unique_ptr<ChatModel> {
+        return std::make_unique<OpenAiChatModel>(config);
+    };
+}
 
 } // namespace DurableCliTest

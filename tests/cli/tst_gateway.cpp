@@ -11,7 +11,6 @@
 #include "httpserver.h"
 #include <durable/core/engine.h>
 #include <durable/core/inspector.h>
-#include <durable/core/openaichatmodel.h>
 #include <durable/core/virtualclock.h>
 
 #include <QJsonArray>
@@ -233,13 +232,7 @@ private slots:
             {QStringLiteral("Hello"), QStringLiteral(", "), QStringLiteral("streaming "),
              QStringLiteral("world")},
             60));
-        OpenAiConfig config;
-        config.baseUrl = model.baseUrl();
-        config.model = QStringLiteral("test-model");
-        config.maxRetries = 0;
-        Served served(true, {}, [config](Clock *) -> std::unique_ptr<ChatModel> {
-            return std::make_unique<OpenAiChatModel>(config);
-        });
+        Served served(true, {}, openAiModelAt(model.baseUrl()));
         HttpTestClient events(served.port);
         events.send(HttpTestClient::request("GET", "/objects/Assistant/streamer/events"));
         QVERIFY(events.readUntil("{\"exists\":false}\n").contains("event: snapshot"));

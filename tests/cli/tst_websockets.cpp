@@ -17,7 +17,6 @@
 #include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
-#include <durable/core/openaichatmodel.h>
 
 using namespace Durable;
 using namespace DurableCliTest;
@@ -235,13 +234,7 @@ private slots:
             Testing::FakeResponse::textStream({QStringLiteral("Hello"), QStringLiteral(", "),
                                                QStringLiteral("socket "), QStringLiteral("world")},
                                               60));
-        OpenAiConfig config;
-        config.baseUrl = model.baseUrl();
-        config.model = QStringLiteral("test-model");
-        config.maxRetries = 0;
-        Served served(true, {}, [config](Clock *) -> std::unique_ptr<ChatModel> {
-            return std::make_unique<OpenAiChatModel>(config);
-        });
+        Served served(true, {}, openAiModelAt(model.baseUrl()));
         Client client(served.port, "/objects/Assistant/streamer/connect");
         QVERIFY(!client.waitFor("hello").isEmpty());
         client.call(1, "chat", QJsonObject {{"text", "hi"}});
@@ -347,6 +340,25 @@ private slots:
         const auto refused = second.exchange(upgradeRequest("/objects/Assistant/full/connect"));
         QCOMPARE(refused.status, 503);
         QVERIFY2(refused.body.contains("holds 1 WebSocket clients"), refused.body.constData());
+    }
+
+    // A handshake Qt WebSockets refuses after the route took the socket (here: user info in
+    // Host) must not keep a place under the client cap.
+    void aRefusedHandshakeFreesItsPlace()
+    {
+        Served served(true);
+        ObjectSockets one(&served.session->engine(), &served.session->inspector(),
+                          served.server.get(), 1);
+        QTcpSocket odd;
+        odd.connectToHost(QHostAddress::LocalHost, served.port);
+        QVERIFY(odd.waitForConnected(5000));
+        odd.write(
+            "GET /objects/Assistant/odd/connect HTTP/1.1\r\nHost: someone@127.0.0.1\r\n"
+            "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QTRY_COMPARE(odd.state(), QAbstractSocket::UnconnectedState);
+        Client client(served.port, "/objects/Assistant/odd/connect");
+        QVERIFY(!client.waitFor("hello").isEmpty());
     }
 
     void theTokenGuardsTheUpgrade()
