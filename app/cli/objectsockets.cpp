@@ -33,6 +33,7 @@ struct ObjectSockets::Client
     bool greeted = false;
     bool leaving = false;   // being closed: hears nothing more
     bool allEvents = false; // ?events=all: turn-completed, alarms, activation too
+    bool refused = false;   // its connect turn failed
 };
 
 namespace {
@@ -218,6 +219,7 @@ void ObjectSockets::start(QWebSocket *socket, const Target &target)
             const auto it = m_clients.find(id);
             if (it == m_clients.end())
                 return QJsonValue();
+            it->second->refused = true; // no close turn follows a connect that never was
             sendError(*it->second, {}, error);
             // A close frame's reason is at most 123 bytes.
             it->second->socket->close(error.code() == ErrorCode::InvalidArgument
@@ -257,7 +259,7 @@ void ObjectSockets::drop(const QString &connectionId)
     siblings.removeOne(client.get());
     if (siblings.isEmpty())
         m_byObject.remove(client->id);
-    if (!m_closing) {
+    if (!m_closing && !client->refused) {
         const int code = client->socket->closeCode();
         m_connections
             .close(client->className, client->name, client->connection,

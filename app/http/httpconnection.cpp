@@ -177,8 +177,8 @@ bool HttpConnection::holdForUpgrade()
         return true;
     }
     m_headStartedMs = -1;
-    // Cheap first: most GETs are not upgrades.
-    if (!QByteArrayView(head).first(end).contains("ebsocket"))
+    // Cheap first: most GETs are not upgrades (the header's value is case-insensitive).
+    if (!head.first(end).toLower().contains("websocket"))
         return false;
     HttpRequestParser parser(m_server->options());
     const qint64 headBytes = end + 4;

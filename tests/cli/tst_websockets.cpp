@@ -259,6 +259,18 @@ private slots:
         QCOMPARE(notFound.status, 404);
         QVERIFY(notFound.body.contains("Unknown class"));
 
+        // The Upgrade header's value is case-insensitive (RFC 6455 4.2.1).
+        QTcpSocket mixedCase;
+        mixedCase.connectToHost(QHostAddress::LocalHost, served.port);
+        QVERIFY(mixedCase.waitForConnected(5000));
+        QByteArray request = upgradeRequest("/objects/Assistant/x/connect");
+        request.replace("Upgrade: websocket", "Upgrade: WebSocket");
+        mixedCase.write(request);
+        QTRY_VERIFY(mixedCase.bytesAvailable() >= 12);
+        QVERIFY2(mixedCase.peek(12).startsWith("HTTP/1.1 101"), mixedCase.peek(200).constData());
+        mixedCase.abort();
+        QTRY_COMPARE(served.gateway->webSocketCount(), 0);
+
         HttpTestClient plain(served.port);
         const auto notUpgraded = plain.get("/objects/Assistant/x/connect");
         QCOMPARE(notUpgraded.status, 426);
