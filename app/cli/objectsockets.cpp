@@ -4,9 +4,11 @@
 #include "httpserver.h"
 #include "inspectionjson.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrlQuery>
@@ -82,6 +84,22 @@ int socketBudget(const Engine &engine, const HttpServer &server, int wanted, qin
 }
 
 } // namespace
+
+// A turn's failure, handled on this object's thread if this object still exists then. The
+// continuation's context is the application, not this object: a turn may end after the gateway
+// is gone (a close turn while the server stops), and Qt 6.4 asserts that a continuation's
+// context is alive when its future finishes.
+template<typename F>
+void ObjectSockets::whenFailed(QFuture<QJsonValue> future, F handler)
+{
+    future.onFailed(
+        QCoreApplication::instance(),
+        [guard = QPointer<ObjectSockets>(this), handler = std::move(handler)](const Error &error) {
+            if (guard)
+                handler(*guard, error);
+            return QJsonValue();
+        });
+}
 
 ObjectSockets::ObjectSockets(Engine *engine, Inspector *inspector, HttpServer *server,
                              int maxClients, QObject *parent)
@@ -214,20 +232,23 @@ void ObjectSockets::start(QWebSocket *socket, const Target &target)
     m_clients.emplace(id, std::move(client));
 
     // The hello comes through the change feed, after the turn's state (see deliver()).
-    m_connections.connect(added.className, added.name, added.connection)
-        .onFailed(this, [this, id](const Error &error) {
-            const auto it = m_clients.find(id);
-            if (it == m_clients.end())
-                return QJsonValue();
-            it->second->refused = true; // no close turn follows a connect that never was
-            sendError(*it->second, {}, error);
-            // A close frame's reason is at most 123 bytes.
-            it->second->socket->close(error.code() == ErrorCode::InvalidArgument
-                                          ? QWebSocketProtocol::CloseCodePolicyViolated
-                                          : QWebSocketProtocol::CloseCodeBadOperation,
-                                      error.message().left(60));
-            return QJsonValue();
-        });
+    whenFailed(m_connections.connect(added.className, added.name, added.connection),
+               [id](ObjectSockets &self, const Error &error) { self.refuseClient(id, error); });
+}
+
+// The connect turn failed: the client hears why, and goes.
+void ObjectSockets::refuseClient(const QString &id, const Error &error)
+{
+    const auto it = m_clients.find(id);
+    if (it == m_clients.end())
+        return;
+    it->second->refused = true; // no close turn follows a connect that never was
+    sendError(*it->second, {}, error);
+    // A close frame's reason is at most 123 bytes.
+    it->second->socket->close(error.code() == ErrorCode::InvalidArgument
+                                  ? QWebSocketProtocol::CloseCodePolicyViolated
+                                  : QWebSocketProtocol::CloseCodeBadOperation,
+                              error.message().left(60));
 }
 
 void ObjectSockets::receive(const QString &connectionId, const QString &text)
@@ -239,13 +260,12 @@ void ObjectSockets::receive(const QString &connectionId, const QString &text)
     // A call's id, to name it in an error: the reply itself is the agent's to send.
     const QJsonValue callId =
         QJsonDocument::fromJson(text.toUtf8()).object().value(QStringLiteral("id"));
-    m_connections.message(client.className, client.name, client.connection, text)
-        .onFailed(this, [this, connectionId, callId](const Error &error) {
-            const auto found = m_clients.find(connectionId);
-            if (found != m_clients.end())
-                sendError(*found->second, callId, error);
-            return QJsonValue();
-        });
+    whenFailed(m_connections.message(client.className, client.name, client.connection, text),
+               [connectionId, callId](ObjectSockets &self, const Error &error) {
+                   const auto found = self.m_clients.find(connectionId);
+                   if (found != self.m_clients.end())
+                       self.sendError(*found->second, callId, error);
+               });
 }
 
 void ObjectSockets::drop(const QString &connectionId)
@@ -261,14 +281,13 @@ void ObjectSockets::drop(const QString &connectionId)
         m_byObject.remove(client->id);
     if (!m_closing && !client->refused) {
         const int code = client->socket->closeCode();
-        m_connections
-            .close(client->className, client->name, client->connection,
-                   code == 0 ? int(QWebSocketProtocol::CloseCodeAbnormalDisconnection) : code,
-                   client->socket->closeReason())
-            .onFailed(this, [](const Error &error) {
-                qCInfo(lcSockets).noquote() << "A close turn failed:" << error.message();
-                return QJsonValue();
-            });
+        whenFailed(m_connections.close(
+                       client->className, client->name, client->connection,
+                       code == 0 ? int(QWebSocketProtocol::CloseCodeAbnormalDisconnection) : code,
+                       client->socket->closeReason()),
+                   [](ObjectSockets &, const Error &error) {
+                       qCInfo(lcSockets).noquote() << "A close turn failed:" << error.message();
+                   });
     }
     client->socket->deleteLater();
 }

@@ -4,7 +4,9 @@
 #include <durable/core/agentconnections.h>
 #include <durable/core/inspectiontypes.h>
 
+#include <QFuture>
 #include <QHash>
+#include <QJsonValue>
 #include <QObject>
 #include <QWebSocketProtocol>
 #include <memory>
@@ -78,7 +80,10 @@ private:
     QString refusal(const QString &className, int &status) const;
     void adopt();
     void start(QWebSocket *socket, const Target &target);
+    void refuseClient(const QString &id, const Durable::Error &error);
     void receive(const QString &connectionId, const QString &text);
+    template<typename F>
+    void whenFailed(QFuture<QJsonValue> future, F handler);
     void drop(const QString &connectionId);
     void deliver(const QList<Durable::ChangeEvent> &batch);
     void deliverMessage(const QList<Client *> &clients, const Durable::ChangeEvent &event);

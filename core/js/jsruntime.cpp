@@ -97,9 +97,10 @@ const char *const s_prelude = R"JS(
     // What the last call threw, kept here rather than in a result object: a call allocates
     // nothing of its own, and the engine collects garbage less often.
     Agent.__failure = [false, undefined];
-    Agent.__invoke = function (self, fn, count, a, b) {
+    Agent.__invoke = function (self, fn, count, a, b, c) {
         try {
-            return count === 0 ? fn.call(self) : count === 1 ? fn.call(self, a) : fn.call(self, a, b);
+            return count === 0 ? fn.call(self) : count === 1 ? fn.call(self, a)
+                 : count === 2 ? fn.call(self, a, b) : fn.call(self, a, b, c);
         } catch (e) {
             Agent.__failure[0] = true;
             Agent.__failure[1] = e;
@@ -283,7 +284,7 @@ QJSValue JsRuntime::construct(const QJSValue &cls, QObject *host, const QString 
 QJSValue JsRuntime::call(const QJSValue &self, const QJSValue &fn, const QJSValueList &args,
                          const QString &what)
 {
-    Q_ASSERT(args.size() <= 2); // what __invoke passes on
+    Q_ASSERT(args.size() <= 3); // what __invoke passes on (onClose takes three)
     QJSValueList invokeArgs {self, fn, QJSValue(int(args.size()))};
     invokeArgs.append(args);
     return watched(m_invoke, invokeArgs, what);

@@ -182,8 +182,9 @@ private slots:
         QTemporaryDir dir;
         const QString file = writeFile(dir, "room.js", R"JS(
 export class Room extends Agent {
-    constructor() { super(); this.handle("who", this.who); }
+    constructor() { super(); this.handle("who", this.who); this.handle("lastClose", this.lastClose); }
     who() { return this.state().members; }
+    lastClose() { return this.state().lastClose; }
     initialState() { return { members: [] }; }
     onConnect(connection) {
         this.setState({ members: this.state().members.concat([connection.query.user]) });
@@ -231,6 +232,8 @@ export class Plain extends Agent {
         const auto who = call(*f.engine, "Room", "r", "who");
         QVERIFY2(who.ok(), qPrintable(who.error().message()));
         QCOMPARE(who.value().toArray(), QJsonArray {"bob"});
+        QCOMPARE(call(*f.engine, "Room", "r", "lastClose").value().toString(),
+                 QStringLiteral("1000 bye")); // all three arguments of onClose
 
         // No onMessage: a call reaches the handler and its reply goes back to the caller.
         QVERIFY(await(connections.connect("Plain", "p", ann)).ok());
